@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from nmo.api.v1 import api
+
+urlpatterns = [
+    path("", include("nmo.core.urls")),
+    path("accounts/", include("nmo.accounts.urls")),
+    path("calendar/", include("nmo.workcalendar.urls")),
+    path("catalogue/", include("nmo.catalog.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "nmo.core.views.bad_request"
+handler403 = "nmo.core.views.permission_denied"
+handler404 = "nmo.core.views.page_not_found"
+handler500 = "nmo.core.views.server_error"

@@ -1,0 +1,97 @@
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+
+from nmo.accounts.models import User
+from nmo.core.exceptions import RateLimited
+from nmo.core.request_context import current_client_ip
+from nmo.core.services import send_email_after_commit
+from nmo.core.throttle import check_throttle, register_failure, reset_throttle
+
+
+class RegistrationForm(forms.Form):
+    last_name = forms.CharField(label="Фамилия", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(label="Имя", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    middle_name = forms.CharField(label="Отчество", max_length=150, required=False, help_text="Если есть.", widget=forms.TextInput(attrs={"autocomplete": "additional-name"}))
+    email = forms.EmailField(label="Электронная почта", max_length=254, help_text="На этот адрес придут уведомления о начислении баллов.", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    snils = forms.CharField(label="СНИЛС", max_length=20, help_text="11 цифр, например 112-233-445 95.", widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    password = forms.CharField(label="Пароль", max_length=256, help_text="Не менее 10 символов; не только цифры и не распространённый пароль.", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    personal_data_consent = forms.BooleanField(
+        label="Я даю согласие на обработку моих персональных данных (ФИО, СНИЛС, адрес электронной почты, сведения об обучении) в соответствии с Федеральным законом № 152-ФЗ «О персональных данных».",
+        required=True,
+        error_messages={"required": "Без согласия на обработку персональных данных регистрация невозможна."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            describedby = []
+            if field.help_text:
+                describedby.append(f"id_{name}_helptext")
+            if self.is_bound and name in self.errors:
+                describedby.append(f"id_{name}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if describedby:
+                field.widget.attrs["aria-describedby"] = " ".join(describedby)
+
+
+class LoginForm(AuthenticationForm):
+    """The login form, throttled per e-mail and per address against password guessing."""
+
+    username = forms.EmailField(label="Электронная почта", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    password = forms.CharField(label="Пароль", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    error_messages = {
+        "invalid_login": "Неверный адрес электронной почты или пароль.",
+        "inactive": "Учётная запись отключена.",
+    }
+
+    def clean(self) -> dict[str, Any]:
+        email = (self.data.get("username") or "").strip().lower()
+        idents = [f"email:{email}", f"ip:{current_client_ip() or '-'}"]
+        window = settings.THROTTLE_WINDOW_SECONDS
+        try:
+            check_throttle(scope="login", idents=idents, limit=settings.THROTTLE_LOGIN_FAILURES, window=window)
+        except RateLimited as exc:
+            minutes = max(1, round(exc.retry_after / 60))
+            raise forms.ValidationError(
+                f"Слишком много неудачных попыток входа. Повторите через {minutes} мин.",
+                code="throttled",
+            ) from exc
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            register_failure(scope="login", idents=idents, window=window)
+            raise
+        reset_throttle(scope="login", idents=[f"email:{email}"])
+        return cleaned
+
+
+class ResetForm(PasswordResetForm):
+    """Password reset whose letter is sent after commit through the tasks framework."""
+
+    email = forms.EmailField(label="Электронная почта", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from django.template import loader
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        send_email_after_commit(to=[to_email], subject=subject, body=body)
+
+    def get_users(self, email: str) -> Any:
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(label="Название токена", max_length=100, required=False, help_text="Например, «Платформа модулей».")

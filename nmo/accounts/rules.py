@@ -1,0 +1,44 @@
+"""Pure rules of accounts: SNILS normalisation and checksum, e-mail normalisation."""
+
+import re
+
+SNILS_LENGTH = 11
+# Numbers up to 001-001-998 were issued before the check number existed.
+SNILS_CHECKED_FROM = 1_001_998
+
+
+def snils_check_number(first_nine: str) -> int:
+    """The two-digit check number of a SNILS from its first nine digits."""
+    total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(9, 0, -1), strict=True))
+    if total < 100:
+        return total
+    if total in (100, 101):
+        return 0
+    remainder = total % 101
+    return 0 if remainder == 100 else remainder
+
+
+def normalise_snils(raw: str) -> str:
+    """Keep the digits only: «112-233-445 95» becomes «11223344595»."""
+    return re.sub(r"\D", "", raw or "")
+
+
+def snils_error(raw: str) -> str | None:
+    """Why a SNILS is not valid, in Russian, or None when it is."""
+    digits = normalise_snils(raw)
+    if len(digits) != SNILS_LENGTH:
+        return "СНИЛС должен содержать 11 цифр."
+    if int(digits[:9]) > SNILS_CHECKED_FROM and snils_check_number(digits[:9]) != int(digits[9:]):
+        return "СНИЛС указан с ошибкой: не сходится контрольное число."
+    return None
+
+
+def format_snils(digits: str) -> str:
+    """Show a SNILS the way it is printed on the card: 112-233-445 95."""
+    if len(digits) != SNILS_LENGTH:
+        return digits
+    return f"{digits[0:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:11]}"
+
+
+def normalise_email(raw: str) -> str:
+    return (raw or "").strip().lower()

@@ -1,0 +1,242 @@
+"""State changes of accounts: registration, roles, tokens, staff accounts."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from nmo.accounts.exceptions import InvalidCredentials, RegistrationInvalid
+from nmo.accounts.models import (
+    ApiToken,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+    hash_token,
+)
+from nmo.accounts.rules import normalise_email, normalise_snils, snils_error
+from nmo.accounts.selectors import is_admin
+from nmo.accounts.types import IssuedToken
+from nmo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from nmo.core.services import record_audit
+from nmo.core.throttle import check_throttle, register_failure, reset_throttle
+
+NAME_MAX = 150
+
+
+@dataclass(frozen=True)
+class Registration:
+    email: str
+    password: str
+    last_name: str
+    first_name: str
+    middle_name: str
+    snils: str
+    personal_data_consent: bool
+
+
+def _registration_errors(data: Registration) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    email = normalise_email(data.email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = ["Укажите действующий адрес электронной почты."]
+    else:
+        if User.objects.filter(email=email).exists():
+            errors["email"] = ["Пользователь с таким адресом уже зарегистрирован."]
+    for field, label in (("last_name", "фамилию"), ("first_name", "имя")):
+        value = getattr(data, field).strip()
+        if not value:
+            errors[field] = [f"Укажите {label}."]
+        elif len(value) > NAME_MAX:
+            errors[field] = [f"Не более {NAME_MAX} символов."]
+    if len(data.middle_name.strip()) > NAME_MAX:
+        errors["middle_name"] = [f"Не более {NAME_MAX} символов."]
+    problem = snils_error(data.snils)
+    if problem:
+        errors["snils"] = [problem]
+    elif User.objects.filter(snils=normalise_snils(data.snils)).exists():
+        errors["snils"] = ["Пользователь с таким СНИЛС уже зарегистрирован."]
+    if not data.personal_data_consent:
+        errors["personal_data_consent"] = [
+            "Без согласия на обработку персональных данных регистрация невозможна (152-ФЗ)."
+        ]
+    probe = User(
+        email=email,
+        last_name=data.last_name,
+        first_name=data.first_name,
+        middle_name=data.middle_name,
+    )
+    try:
+        validate_password(data.password, user=probe)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    return errors
+
+
+@transaction.atomic
+def register_specialist(*, data: Registration) -> User:
+    """Create a specialist's account with the personal-data consent (npc-1.2)."""
+    errors = _registration_errors(data)
+    if errors:
+        raise RegistrationInvalid(errors=errors)
+    user = User(
+        email=normalise_email(data.email),
+        last_name=data.last_name.strip(),
+        first_name=data.first_name.strip(),
+        middle_name=data.middle_name.strip(),
+        snils=normalise_snils(data.snils),
+        personal_data_consent_at=timezone.now(),
+        personal_data_consent_version=settings.PERSONAL_DATA_CONSENT_VERSION,
+    )
+    user.set_password(data.password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent registration took the e-mail or SNILS
+        raise RegistrationInvalid(
+            errors={"email": ["Пользователь с таким адресом или СНИЛС уже зарегистрирован."]}
+        ) from exc
+    Membership.objects.create(user=user, role=Role.SPECIALIST)
+    record_audit(
+        actor=user,
+        action="account.register",
+        target=user,
+        changes={"consent_version": user.personal_data_consent_version},
+    )
+    return user
+
+
+ORGANISATION_KIND_FOR_ROLE = {
+    Role.PROVIDER: OrganisationKind.PROVIDER,
+    Role.ACCREDITATION_EXPERT: OrganisationKind.ACCREDITATION_COMMISSION,
+    Role.ORGANISATION_STAFF: OrganisationKind.EDUCATIONAL,
+}
+
+
+@transaction.atomic
+def add_user(
+    *,
+    email: str,
+    password: str | None,
+    role: str,
+    organisation_name: str | None = None,
+    last_name: str = "",
+    first_name: str = "",
+    middle_name: str = "",
+    actor: User | None = None,
+) -> User:
+    """Create a staff or demo account, or add a role to an existing one; the organisation
+    is created when it does not exist. Used by `manage.py add_user` and by administrators."""
+    if role not in Role.values:
+        raise ValidationFailed(
+            errors={"role": [f"Неизвестная роль «{role}». Допустимо: {', '.join(Role.values)}."]}
+        )
+    if actor is not None and not is_admin(actor):
+        raise PermissionDenied()
+    email = normalise_email(email)
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationFailed(errors={"email": ["Некорректный адрес электронной почты."]}) from exc
+    organisation = None
+    if organisation_name:
+        organisation, _ = Organisation.objects.get_or_create(
+            name=organisation_name.strip(),
+            defaults={"kind": ORGANISATION_KIND_FOR_ROLE.get(Role(role), OrganisationKind.EDUCATIONAL)},
+        )
+    user = User.objects.filter(email=email).first()
+    created = user is None
+    if user is None:
+        if not password:
+            raise ValidationFailed(errors={"password": ["Для нового пользователя нужен пароль."]})
+        user = User(
+            email=email,
+            last_name=last_name or email.split("@")[0],
+            first_name=first_name or "—",
+            middle_name=middle_name,
+        )
+        user.set_password(password)
+        user.save()
+    elif password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    Membership.objects.get_or_create(user=user, role=role, organisation=organisation)
+    if role == Role.ADMIN and not (user.is_staff and user.is_superuser):
+        # Administrators maintain directories and the calendar in Django admin.
+        user.is_staff = True
+        user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    record_audit(
+        actor=actor,
+        action="account.create" if created else "account.grant_role",
+        target=user,
+        changes={"role": role, "organisation": organisation.name if organisation else None},
+    )
+    return user
+
+
+def _throttle_idents(email: str, ip: str | None) -> list[str]:
+    return [f"email:{email}", f"ip:{ip or '-'}"]
+
+
+@transaction.atomic
+def issue_token(*, email: str, password: str, ip: str | None, name: str = "") -> IssuedToken:
+    """Exchange e-mail and password for a bearer token; failures are throttled per
+    account and per address."""
+    email = normalise_email(email)
+    idents = _throttle_idents(email, ip)
+    window = settings.THROTTLE_WINDOW_SECONDS
+    check_throttle(
+        scope="login", idents=idents, limit=settings.THROTTLE_LOGIN_FAILURES, window=window
+    )
+    user = authenticate(username=email, password=password)
+    if user is None:
+        register_failure(scope="login", idents=idents, window=window)
+        raise InvalidCredentials()
+    reset_throttle(scope="login", idents=[f"email:{email}"])
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=raw[:8], key_hash=hash_token(raw)
+    )
+    record_audit(actor=user, action="token.issue", target=token)
+    return IssuedToken(id=token.pk, raw=raw, prefix=token.prefix)
+
+
+@transaction.atomic
+def revoke_token(*, actor: User, token_id: int) -> ApiToken:
+    """Revoke one of the actor's tokens; someone else's token is not found."""
+    token = ApiToken.objects.filter(pk=token_id, user=actor).first()
+    if token is None:
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        record_audit(actor=actor, action="token.revoke", target=token)
+    return token
+
+
+def revoke_token_by_raw(*, actor: User, raw: str) -> None:
+    token = ApiToken.objects.filter(key_hash=hash_token(raw), user=actor).first()
+    if token is None:
+        raise NotFound()
+    revoke_token(actor=actor, token_id=token.pk)
+
+
+@transaction.atomic
+def issue_token_for_user(*, actor: User, name: str = "") -> IssuedToken:
+    """Issue a token for a signed-in user from the profile page."""
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=actor, name=name[:100], prefix=raw[:8], key_hash=hash_token(raw)
+    )
+    record_audit(actor=actor, action="token.issue", target=token)
+    return IssuedToken(id=token.pk, raw=raw, prefix=token.prefix)

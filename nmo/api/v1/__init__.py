@@ -1,0 +1,21 @@
+"""The public API v1 (contract: shared/spec/api.md). Routers per area, one NinjaAPI."""
+
+from ninja import NinjaAPI
+
+from nmo.api.errors import install_error_handlers
+from nmo.api.v1 import accounts, calendar, catalogue
+
+api = NinjaAPI(
+    title="НМО API",
+    version="1",
+    description=(
+        "API платформы НМО и итоговой аттестации. Ошибки: JSON {detail, code}, "
+        "для неверных данных — также errors (HTTP 422)."
+    ),
+    urls_namespace="api-v1",
+)
+install_error_handlers(api)
+
+api.add_router("", accounts.router)
+api.add_router("", catalogue.router)
+api.add_router("/calendar", calendar.router)

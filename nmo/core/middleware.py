@@ -1,0 +1,45 @@
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+from nmo.core.exceptions import NotAuthenticated, NotFound, PermissionDenied
+from nmo.core.request_context import reset_client_ip, set_client_ip
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address; X-Forwarded-For is trusted only behind known proxies."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return str(request.META.get("REMOTE_ADDR", "") or "0.0.0.0")  # noqa: S104
+
+
+class RequestContextMiddleware:
+    """Keeps the client's address for the audit log and turns access refusals raised on
+    pages into the login redirect, a 403 or a 404 page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = set_client_ip(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            reset_client_ip(token)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from nmo.core import views
+
+        if isinstance(exception, NotAuthenticated):
+            return redirect_to_login(request.get_full_path())
+        if isinstance(exception, PermissionDenied):
+            return views.permission_denied(request, exception)
+        if isinstance(exception, NotFound):
+            return views.page_not_found(request, exception)
+        return None

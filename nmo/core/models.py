@@ -1,0 +1,60 @@
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class BaseModel(models.Model):
+    """Creation and modification times for every domain row."""
+
+    created_at = models.DateTimeField("создано", auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField("изменено", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(models.Model):
+    """One append-only line of the audit log, written inside the service's transaction.
+
+    Rows are never updated or deleted: the model refuses it and a database trigger
+    (see migration 0002) refuses it for anyone who bypasses the ORM.
+    """
+
+    created_at = models.DateTimeField("время", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,  # the log outlives what it records
+    )
+    actor_repr = models.CharField("кто (как записано)", max_length=300, blank=True)
+    action = models.CharField("действие", max_length=100, db_index=True)
+    object_type = models.CharField("тип объекта", max_length=100, blank=True, db_index=True)
+    object_id = models.CharField("идентификатор объекта", max_length=64, blank=True)
+    object_repr = models.CharField("объект", max_length=300, blank=True)
+    changes = models.JSONField("что изменилось", default=dict, blank=True)
+    ip = models.GenericIPAddressField("IP-адрес", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "запись журнала аудита"
+        verbose_name_plural = "журнал аудита"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["actor", "-created_at"], name="audit_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Журнал аудита только дополняется: запись нельзя изменить.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Журнал аудита только дополняется: запись нельзя удалить.")
