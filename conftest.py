@@ -61,3 +61,72 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+# Actor fixtures shared by every app's tests.
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def specialist(db):  # type: ignore[no-untyped-def]
+    from nmo.accounts.services import Registration, register_specialist
+
+    return register_specialist(
+        data=Registration(
+            email="ivanova@example.ru",
+            password=PASSWORD,
+            last_name="Иванова",
+            first_name="Мария",
+            middle_name="Петровна",
+            snils="112-233-445 95",
+            personal_data_consent=True,
+        )
+    )
+
+
+@pytest.fixture
+def admin_user(db):  # type: ignore[no-untyped-def]
+    from nmo.accounts.services import add_user
+
+    return add_user(email="admin@example.ru", password=PASSWORD, role="admin")
+
+
+@pytest.fixture
+def provider(db):  # type: ignore[no-untyped-def]
+    from nmo.accounts.services import add_user
+
+    return add_user(
+        email="provider@example.ru",
+        password=PASSWORD,
+        role="provider",
+        organisation_name="Общество кардиологов",
+    )
+
+
+@pytest.fixture
+def api_client():  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
+def token_for(api_client):  # type: ignore[no-untyped-def]
+    """Issue a bearer token through the public endpoint and return the auth header."""
+
+    def issue(user, password: str = PASSWORD) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        response = api_client.post(
+            "/api/v1/auth/token",
+            {"email": user.email, "password": password},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content
+        return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
+
+    return issue

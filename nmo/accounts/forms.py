@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from nmo.accounts.models import User
+from nmo.accounts.rules import snils_error
 from nmo.core.exceptions import RateLimited
 from nmo.core.request_context import current_client_ip
 from nmo.core.services import send_email_after_commit
@@ -24,8 +25,23 @@ class RegistrationForm(forms.Form):
         error_messages={"required": "Без согласия на обработку персональных данных регистрация невозможна."},
     )
 
+    def clean_snils(self) -> str:
+        value: str = self.cleaned_data["snils"]
+        problem = snils_error(value)
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._describe_fields()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._describe_fields()
+
+    def _describe_fields(self) -> None:
+        """Tie each input to its hint and error for screen readers."""
         for name, field in self.fields.items():
             describedby = []
             if field.help_text:

@@ -25,6 +25,10 @@ class Role(models.TextChoices):
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    def get_by_natural_key(self, username: str | None) -> "User":
+        # E-mail is stored lower-case, so a login typed in any case finds the account.
+        return self.get(email=normalise_email(username or ""))
+
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)

@@ -132,6 +132,7 @@ def add_user(
     last_name: str = "",
     first_name: str = "",
     middle_name: str = "",
+    snils: str = "",
     actor: User | None = None,
 ) -> User:
     """Create a staff or demo account, or add a role to an existing one; the organisation
@@ -147,6 +148,10 @@ def add_user(
         validate_email(email)
     except ValidationError as exc:
         raise ValidationFailed(errors={"email": ["Некорректный адрес электронной почты."]}) from exc
+    if snils:
+        problem = snils_error(snils)
+        if problem:
+            raise ValidationFailed(errors={"snils": [problem]})
     organisation = None
     if organisation_name:
         organisation, _ = Organisation.objects.get_or_create(
@@ -163,6 +168,7 @@ def add_user(
             last_name=last_name or email.split("@")[0],
             first_name=first_name or "—",
             middle_name=middle_name,
+            snils=normalise_snils(snils) or None,
         )
         user.set_password(password)
         user.save()

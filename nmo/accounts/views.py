@@ -34,20 +34,20 @@ def register(request: HttpRequest) -> HttpResponse:
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
-    template_name = "registration/login.html"
+    template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = ResetForm
-    template_name = "registration/password_reset_form.html"
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "registration/password_reset_confirm.html"
+    template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 

@@ -116,7 +116,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 400:
-            return error_response(400, "Некорректный запрос: тело не удалось разобрать.", "bad_request")
+            return error_response(400, _MESSAGES["json_invalid"], "malformed_json")
         if exc.status_code == 405:
             return error_response(405, "Метод не поддерживается.", "method_not_allowed")
         return error_response(exc.status_code, str(exc.message), "http_error")

@@ -25,12 +25,13 @@ class DemoAccount:
     first_name: str
     middle_name: str
     title: str
+    snils: str = ""
     password: str = DEMO_PASSWORD
 
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin@nmo.local", Role.ADMIN, None, "Администраторов", "Админ", "Админович", "администратор"),
-    DemoAccount("specialist@nmo.local", Role.SPECIALIST, None, "Иванова", "Мария", "Петровна", "специалист (врач)"),
+    DemoAccount("specialist@nmo.local", Role.SPECIALIST, None, "Иванова", "Мария", "Петровна", "специалист (врач)", "112-233-445 95"),
     DemoAccount("provider@nmo.local", Role.PROVIDER, PROVIDER, "Смирнов", "Олег", "Игоревич", "провайдер"),
     DemoAccount("expert@nmo.local", Role.ACCREDITATION_EXPERT, COMMISSION, "Кузнецова", "Анна", "Сергеевна", "эксперт комиссии по НМО"),
     DemoAccount("npc-staff@nmo.local", Role.ORGANISATION_STAFF, NPC, "Попова", "Елена", "Викторовна", "учебный отдел НПЦ"),
@@ -60,4 +61,5 @@ def load_demo() -> None:
             last_name=account.last_name,
             first_name=account.first_name,
             middle_name=account.middle_name,
+            snils=account.snils,
         )

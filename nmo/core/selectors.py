@@ -17,12 +17,10 @@ def search_audit(
     """Audit entries newest first, filtered by actor or object text, action and dates."""
     qs = AuditEntry.objects.all()
     if text:
-        qs = qs.filter(
-            Q(actor_repr__icontains=text)
-            | Q(object_repr__icontains=text)
-            | Q(object_id=text)
-            | Q(ip=text if _looks_like_ip(text) else None)
-        )
+        match = Q(actor_repr__icontains=text) | Q(object_repr__icontains=text) | Q(object_id=text)
+        if _looks_like_ip(text):
+            match |= Q(ip=text)
+        qs = qs.filter(match)
     if action:
         qs = qs.filter(action__startswith=action)
     if date_from:

@@ -1,7 +1,7 @@
 """Tokens and public registration (api.md: Authentication)."""
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from nmo.accounts import services
 from nmo.accounts.selectors import roles_of
@@ -47,18 +47,18 @@ class MeOut(Schema):
     "/auth/token", response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     auth=None, summary="Получить токен",
 )
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     issued = services.issue_token(
         email=payload.email, password=payload.password, ip=client_ip(request)
     )
-    return 200, {"token": issued.raw}
+    return Status(200, {"token": issued.raw})
 
 
 @router.delete("/auth/token", response={204: None, 401: ErrorOut}, auth=bearer, summary="Отозвать текущий токен")
-def delete_token(request: HttpRequest) -> tuple[int, None]:
+def delete_token(request: HttpRequest) -> Status:
     raw = request.headers.get("Authorization", "").partition(" ")[2].strip()
     services.revoke_token_by_raw(actor=request.auth, raw=raw)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/auth/me", response={200: MeOut, 401: ErrorOut}, auth=bearer, summary="Кто я")
@@ -71,6 +71,6 @@ def me(request: HttpRequest) -> dict[str, object]:
     "/accounts", response={201: AccountOut, 422: ErrorOut}, auth=None,
     summary="Регистрация специалиста",
 )
-def register(request: HttpRequest, payload: AccountIn) -> tuple[int, dict[str, object]]:
+def register(request: HttpRequest, payload: AccountIn) -> Status:
     user = services.register_specialist(data=services.Registration(**payload.dict()))
-    return 201, {"id": user.pk, "email": user.email}
+    return Status(201, {"id": user.pk, "email": user.email})

@@ -1,0 +1,73 @@
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from nmo.accounts.exceptions import InvalidCredentials
+from nmo.accounts.models import ApiToken, hash_token
+from nmo.accounts.selectors import user_for_token
+from nmo.accounts.services import issue_token, revoke_token
+from nmo.core.exceptions import NotFound, RateLimited
+from nmo.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+
+
+def test_token_is_stored_only_as_a_hash(specialist, password):
+    """The raw token is returned once; the database keeps its SHA-256 hash only."""
+    issued = issue_token(email=specialist.email, password=password, ip="10.0.0.1")
+    row = ApiToken.objects.get(pk=issued.id)
+    assert row.key_hash == hash_token(issued.raw)
+    assert issued.raw not in {row.key_hash, row.prefix, row.name}
+    assert user_for_token(issued.raw) == specialist
+    assert AuditEntry.objects.filter(action="token.issue").exists()
+
+
+def test_revoked_token_no_longer_authenticates(specialist, password):
+    """After revocation the token is refused."""
+    issued = issue_token(email=specialist.email, password=password, ip="10.0.0.1")
+    revoke_token(actor=specialist, token_id=issued.id)
+    assert user_for_token(issued.raw) is None
+
+
+def test_someone_elses_token_cannot_be_revoked(specialist, admin_user, password):
+    """A user cannot revoke (or learn of) another user's token: it is not found."""
+    issued = issue_token(email=specialist.email, password=password, ip="10.0.0.1")
+    with pytest.raises(NotFound):
+        revoke_token(actor=admin_user, token_id=issued.id)
+    assert user_for_token(issued.raw) == specialist
+
+
+def test_wrong_password_is_refused(specialist):
+    """One message for a wrong password and an unknown e-mail."""
+    with pytest.raises(InvalidCredentials):
+        issue_token(email=specialist.email, password="wrong", ip="10.0.0.1")
+    with pytest.raises(InvalidCredentials):
+        issue_token(email="nobody@example.ru", password="wrong", ip="10.0.0.1")
+
+
+@override_settings(THROTTLE_LOGIN_FAILURES=3, THROTTLE_WINDOW_SECONDS=600)
+def test_password_guessing_is_throttled_per_account(specialist, password):
+    """After the allowed failures the account is locked for the window, even with the
+    right password and from another address."""
+    for i in range(3):
+        with pytest.raises(InvalidCredentials):
+            issue_token(email=specialist.email, password="guess", ip=f"10.0.0.{i}")
+    with pytest.raises(RateLimited) as exc:
+        issue_token(email=specialist.email, password=password, ip="10.9.9.9")
+    assert 0 < exc.value.retry_after <= 600
+
+
+@override_settings(THROTTLE_LOGIN_FAILURES=3, THROTTLE_WINDOW_SECONDS=600)
+def test_password_guessing_is_throttled_per_address(specialist, admin_user, password):
+    """One address that tries many accounts is blocked too."""
+    for i in range(3):
+        with pytest.raises(InvalidCredentials):
+            issue_token(email=f"user{i}@example.ru", password="guess", ip="10.0.0.7")
+    with pytest.raises(RateLimited):
+        issue_token(email=admin_user.email, password=password, ip="10.0.0.7")
+    assert issue_token(email=admin_user.email, password=password, ip="10.0.0.8").raw
