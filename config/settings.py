@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "nmo.cycles",
     "nmo.codes",
     "nmo.regulations",
+    "nmo.programmes",
     "nmo.attestation",
     "nmo.appeals",
     "nmo.documents",

@@ -1,27 +1,26 @@
 from django.http import HttpRequest
-from django.urls import reverse
 
-from nmo.accounts.models import Role
 from nmo.accounts.selectors import roles_of
+from nmo.core.navigation import menu_for
+
+
+def extra_roles(user: object) -> set[str]:
+    """Roles held outside memberships (commission member, learner), added by their apps."""
+    from django.apps import apps
+
+    found: set[str] = set()
+    for config in apps.get_app_configs():
+        provider = getattr(config, "navigation_roles", None)
+        if provider is not None:
+            found |= provider(user)
+    return found
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """The main menu for the acting user's roles: each link is (label, url)."""
+    """The main menu for the acting user's roles."""
     user = request.user
-    items: list[tuple[str, str]] = [("Главная", reverse("core:home"))]
-    items.append(("Специальности", reverse("catalog:specialties")))
-    roles = roles_of(user) if user.is_authenticated else set()  # type: ignore[arg-type]
-    if Role.ADMIN in roles:
-        items.append(("Журнал аудита", reverse("core:audit_log")))
-        items.append(("Производственный календарь", reverse("workcalendar:year_current")
-                      if _has("workcalendar:year_current") else reverse("admin:index")))
-        items.append(("Справочники", reverse("admin:index")))
-    return {"nav_items": items, "user_roles": roles}
-
-
-def _has(name: str) -> bool:
-    try:
-        reverse(name)
-    except Exception:  # noqa: BLE001
-        return False
-    return True
+    signed_in = bool(user.is_authenticated)
+    roles: set[str] = set()
+    if signed_in:
+        roles = roles_of(user) | extra_roles(user)  # type: ignore[arg-type]
+    return {"nav_items": menu_for(roles=roles, signed_in=signed_in), "user_roles": roles}

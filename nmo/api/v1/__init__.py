@@ -3,7 +3,18 @@
 from ninja import NinjaAPI
 
 from nmo.api.errors import install_error_handlers
-from nmo.api.v1 import accounts, calendar, catalogue
+from nmo.api.v1 import (
+    accounts,
+    activities,
+    attestation,
+    calendar,
+    catalogue,
+    codes,
+    cycles,
+    documents,
+    programmes,
+    regulations,
+)
 
 api = NinjaAPI(
     title="НМО API",
@@ -18,4 +29,11 @@ install_error_handlers(api)
 
 api.add_router("", accounts.router)
 api.add_router("", catalogue.router)
+api.add_router("", activities.router)
+api.add_router("", codes.router)
+api.add_router("", cycles.router)
 api.add_router("/calendar", calendar.router)
+api.add_router("", regulations.router)
+api.add_router("", programmes.router)
+api.add_router("", attestation.router)
+api.add_router("", documents.router)

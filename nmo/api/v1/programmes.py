@@ -1,0 +1,5 @@
+"""API v1: programmes."""
+
+from ninja import Router
+
+router = Router(tags=["programmes"])
