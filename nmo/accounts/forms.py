@@ -13,16 +13,49 @@ from nmo.core.throttle import check_throttle, register_failure, reset_throttle
 
 
 class RegistrationForm(forms.Form):
-    last_name = forms.CharField(label="Фамилия", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
-    first_name = forms.CharField(label="Имя", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    middle_name = forms.CharField(label="Отчество", max_length=150, required=False, help_text="Если есть.", widget=forms.TextInput(attrs={"autocomplete": "additional-name"}))
-    email = forms.EmailField(label="Электронная почта", max_length=254, help_text="На этот адрес придут уведомления о начислении баллов.", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    snils = forms.CharField(label="СНИЛС", max_length=20, help_text="11 цифр, например 112-233-445 95.", widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    password = forms.CharField(label="Пароль", max_length=256, help_text="Не менее 10 символов; не только цифры и не распространённый пароль.", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    last_name = forms.CharField(
+        label="Фамилия",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    first_name = forms.CharField(
+        label="Имя", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    middle_name = forms.CharField(
+        label="Отчество",
+        max_length=150,
+        required=False,
+        help_text="Если есть.",
+        widget=forms.TextInput(attrs={"autocomplete": "additional-name"}),
+    )
+    email = forms.EmailField(
+        label="Электронная почта",
+        max_length=254,
+        help_text="На этот адрес придут уведомления о начислении баллов.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    snils = forms.CharField(
+        label="СНИЛС",
+        max_length=20,
+        help_text="11 цифр, например 112-233-445 95.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    password = forms.CharField(
+        label="Пароль",
+        max_length=256,
+        help_text="Не менее 10 символов; не только цифры и не распространённый пароль.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
     personal_data_consent = forms.BooleanField(
-        label="Я даю согласие на обработку моих персональных данных (ФИО, СНИЛС, адрес электронной почты, сведения об обучении) в соответствии с Федеральным законом № 152-ФЗ «О персональных данных».",
+        label=(
+            "Я даю согласие на обработку моих персональных данных (ФИО, СНИЛС, адрес "
+            "электронной почты, сведения об обучении) в соответствии с Федеральным законом "
+            "№ 152-ФЗ «О персональных данных»."
+        ),
         required=True,
-        error_messages={"required": "Без согласия на обработку персональных данных регистрация невозможна."},
+        error_messages={
+            "required": "Без согласия на обработку персональных данных регистрация невозможна."
+        },
     )
 
     def clean_snils(self) -> str:
@@ -56,8 +89,16 @@ class RegistrationForm(forms.Form):
 class LoginForm(AuthenticationForm):
     """The login form, throttled per e-mail and per address against password guessing."""
 
-    username = forms.EmailField(label="Электронная почта", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
-    password = forms.CharField(label="Пароль", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.EmailField(
+        label="Электронная почта",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Пароль",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     error_messages = {
         "invalid_login": "Неверный адрес электронной почты или пароль.",
@@ -69,7 +110,9 @@ class LoginForm(AuthenticationForm):
         idents = [f"email:{email}", f"ip:{current_client_ip() or '-'}"]
         window = settings.THROTTLE_WINDOW_SECONDS
         try:
-            check_throttle(scope="login", idents=idents, limit=settings.THROTTLE_LOGIN_FAILURES, window=window)
+            check_throttle(
+                scope="login", idents=idents, limit=settings.THROTTLE_LOGIN_FAILURES, window=window
+            )
         except RateLimited as exc:
             minutes = max(1, round(exc.retry_after / 60))
             raise forms.ValidationError(
@@ -88,7 +131,11 @@ class LoginForm(AuthenticationForm):
 class ResetForm(PasswordResetForm):
     """Password reset whose letter is sent after commit through the tasks framework."""
 
-    email = forms.EmailField(label="Электронная почта", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Электронная почта",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     def send_mail(
         self,
@@ -110,4 +157,9 @@ class ResetForm(PasswordResetForm):
 
 
 class TokenCreateForm(forms.Form):
-    name = forms.CharField(label="Название токена", max_length=100, required=False, help_text="Например, «Платформа модулей».")
+    name = forms.CharField(
+        label="Название токена",
+        max_length=100,
+        required=False,
+        help_text="Например, «Платформа модулей».",
+    )

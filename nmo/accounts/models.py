@@ -50,7 +50,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField("имя", max_length=150)
     middle_name = models.CharField("отчество", max_length=150, blank=True)
     snils = models.CharField(
-        "СНИЛС", max_length=11, null=True, blank=True, unique=True,
+        "СНИЛС",
+        max_length=11,
+        null=True,
+        blank=True,
+        unique=True,
         help_text="11 цифр без разделителей",
     )
     phone = models.CharField("телефон", max_length=30, blank=True)
@@ -107,7 +111,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 class OrganisationKind(models.TextChoices):
     EDUCATIONAL = "educational", "Образовательная организация"
     PROVIDER = "provider", "Провайдер (организатор) НМО"
-    ACCREDITATION_COMMISSION = "accreditation_commission", "Комиссия по оценке (Координационный совет по НМО)"
+    ACCREDITATION_COMMISSION = (
+        "accreditation_commission",
+        "Комиссия по оценке (Координационный совет по НМО)",
+    )
 
 
 class Organisation(BaseModel):
@@ -146,8 +153,12 @@ class Unit(BaseModel):
     name = models.CharField("наименование", max_length=300)
     kind = models.CharField("вид", max_length=30, choices=UnitKind.choices, default=UnitKind.UNIT)
     head = models.ForeignKey(
-        User, verbose_name="руководитель", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="headed_units",
+        User,
+        verbose_name="руководитель",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_units",
     )
 
     class Meta:
@@ -170,8 +181,12 @@ class Membership(BaseModel):
     )
     role = models.CharField("роль", max_length=40, choices=Role.choices, db_index=True)
     organisation = models.ForeignKey(
-        Organisation, verbose_name="организация", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="memberships",
+        Organisation,
+        verbose_name="организация",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
 
     class Meta:

@@ -9,7 +9,9 @@ SNILS_CHECKED_FROM = 1_001_998
 
 def snils_check_number(first_nine: str) -> int:
     """The two-digit check number of a SNILS from its first nine digits."""
-    total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(9, 0, -1), strict=True))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first_nine, range(9, 0, -1), strict=True)
+    )
     if total < 100:
         return total
     if total in (100, 101):

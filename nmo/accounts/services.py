@@ -156,7 +156,9 @@ def add_user(
     if organisation_name:
         organisation, _ = Organisation.objects.get_or_create(
             name=organisation_name.strip(),
-            defaults={"kind": ORGANISATION_KIND_FOR_ROLE.get(Role(role), OrganisationKind.EDUCATIONAL)},
+            defaults={
+                "kind": ORGANISATION_KIND_FOR_ROLE.get(Role(role), OrganisationKind.EDUCATIONAL)
+            },
         )
     user = User.objects.filter(email=email).first()
     created = user is None

@@ -29,7 +29,9 @@ def register(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Регистрация завершена. Добро пожаловать!")
             return redirect("accounts:profile")
-    return render(request, "accounts/register.html", {"form": form}, status=422 if form.errors else 200)
+    return render(
+        request, "accounts/register.html", {"form": form}, status=422 if form.errors else 200
+    )
 
 
 class LoginView(auth_views.LoginView):
@@ -87,6 +89,3 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     services.revoke_token(actor=request.user, token_id=token_id)  # type: ignore[arg-type]
     messages.success(request, "Токен отозван.")
     return redirect("accounts:profile")
-
-
-

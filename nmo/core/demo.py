@@ -30,12 +30,55 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("admin@nmo.local", Role.ADMIN, None, "Администраторов", "Админ", "Админович", "администратор"),
-    DemoAccount("specialist@nmo.local", Role.SPECIALIST, None, "Иванова", "Мария", "Петровна", "специалист (врач)", "112-233-445 95"),
-    DemoAccount("provider@nmo.local", Role.PROVIDER, PROVIDER, "Смирнов", "Олег", "Игоревич", "провайдер"),
-    DemoAccount("expert@nmo.local", Role.ACCREDITATION_EXPERT, COMMISSION, "Кузнецова", "Анна", "Сергеевна", "эксперт комиссии по НМО"),
-    DemoAccount("npc-staff@nmo.local", Role.ORGANISATION_STAFF, NPC, "Попова", "Елена", "Викторовна", "учебный отдел НПЦ"),
-    DemoAccount("rostgmu-staff@nmo.local", Role.ORGANISATION_STAFF, ROSTGMU, "Соколов", "Дмитрий", "Андреевич", "кафедра РостГМУ"),
+    DemoAccount(
+        "admin@nmo.local",
+        Role.ADMIN,
+        None,
+        "Администраторов",
+        "Админ",
+        "Админович",
+        "администратор",
+    ),
+    DemoAccount(
+        "specialist@nmo.local",
+        Role.SPECIALIST,
+        None,
+        "Иванова",
+        "Мария",
+        "Петровна",
+        "специалист (врач)",
+        "112-233-445 95",
+    ),
+    DemoAccount(
+        "provider@nmo.local", Role.PROVIDER, PROVIDER, "Смирнов", "Олег", "Игоревич", "провайдер"
+    ),
+    DemoAccount(
+        "expert@nmo.local",
+        Role.ACCREDITATION_EXPERT,
+        COMMISSION,
+        "Кузнецова",
+        "Анна",
+        "Сергеевна",
+        "эксперт комиссии по НМО",
+    ),
+    DemoAccount(
+        "npc-staff@nmo.local",
+        Role.ORGANISATION_STAFF,
+        NPC,
+        "Попова",
+        "Елена",
+        "Викторовна",
+        "учебный отдел НПЦ",
+    ),
+    DemoAccount(
+        "rostgmu-staff@nmo.local",
+        Role.ORGANISATION_STAFF,
+        ROSTGMU,
+        "Соколов",
+        "Дмитрий",
+        "Андреевич",
+        "кафедра РостГМУ",
+    ),
 ]
 
 ORGANISATION_KINDS = {

@@ -10,8 +10,14 @@ def test_add_user_creates_user_role_and_organisation():
     """`add_user EMAIL --password P --role ROLE --organisation NAME` creates the user with
     the role in that organisation, creating the organisation when missing."""
     call_command(
-        "add_user", "Staff@Rostgmu.ru", "--password", "s3cret-pass-word",
-        "--role", "organisation_staff", "--organisation", "РостГМУ",
+        "add_user",
+        "Staff@Rostgmu.ru",
+        "--password",
+        "s3cret-pass-word",
+        "--role",
+        "organisation_staff",
+        "--organisation",
+        "РостГМУ",
     )
     user = User.objects.get(email="staff@rostgmu.ru")
     assert user.check_password("s3cret-pass-word")
@@ -25,10 +31,19 @@ def test_add_user_creates_user_role_and_organisation():
 def test_add_user_adds_a_role_to_an_existing_user():
     """Running it again for the same e-mail adds the role and keeps one user and one
     organisation."""
-    call_command("add_user", "p@example.ru", "--password", "pw-123456789", "--role", "provider",
-                 "--organisation", "Провайдер")
-    call_command("add_user", "p@example.ru", "--role", "accreditation_expert",
-                 "--organisation", "Комиссия")
+    call_command(
+        "add_user",
+        "p@example.ru",
+        "--password",
+        "pw-123456789",
+        "--role",
+        "provider",
+        "--organisation",
+        "Провайдер",
+    )
+    call_command(
+        "add_user", "p@example.ru", "--role", "accreditation_expert", "--organisation", "Комиссия"
+    )
     call_command("add_user", "p@example.ru", "--role", "provider", "--organisation", "Провайдер")
     user = User.objects.get(email="p@example.ru")
     assert user.check_password("pw-123456789")
@@ -37,7 +52,9 @@ def test_add_user_adds_a_role_to_an_existing_user():
         "provider",
     ]
     assert Organisation.objects.filter(name="Провайдер").count() == 1
-    assert Organisation.objects.get(name="Комиссия").kind == OrganisationKind.ACCREDITATION_COMMISSION
+    assert (
+        Organisation.objects.get(name="Комиссия").kind == OrganisationKind.ACCREDITATION_COMMISSION
+    )
 
 
 def test_admin_role_opens_the_directories_admin():

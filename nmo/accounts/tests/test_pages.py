@@ -62,7 +62,9 @@ def test_login_page_is_throttled(client, specialist, password):
 
 def test_login_and_logout(client, specialist, password):
     """A person logs in by e-mail and logs out with the header button."""
-    response = client.post("/accounts/login/", {"username": "IVANOVA@example.ru", "password": password})
+    response = client.post(
+        "/accounts/login/", {"username": "IVANOVA@example.ru", "password": password}
+    )
     assert response.status_code == 302
     assert "Иванова М.П." in client.get("/").content.decode()
     assert client.post("/accounts/logout/").status_code == 302

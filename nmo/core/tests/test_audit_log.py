@@ -13,7 +13,9 @@ def test_audit_entry_records_actor_action_object_changes_and_ip(admin_user):
     token = set_client_ip("192.0.2.10")
     try:
         entry = record_audit(
-            actor=admin_user, action="grade.change", target=admin_user,
+            actor=admin_user,
+            action="grade.change",
+            target=admin_user,
             changes={"grade": ["хорошо", "отлично"]},
         )
     finally:
@@ -31,9 +33,14 @@ def test_audit_entry_records_actor_action_object_changes_and_ip(admin_user):
 
 def test_audit_entry_rolls_back_with_the_change(admin_user):
     """Written in the service's transaction, the entry disappears if the change fails."""
-    with pytest.raises(RuntimeError), transaction.atomic():
-        record_audit(actor=admin_user, action="doomed")
-        raise RuntimeError("the change failed")
+
+    def failing_change():
+        with transaction.atomic():
+            record_audit(actor=admin_user, action="doomed")
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
     assert not AuditEntry.objects.filter(action="doomed").exists()
 
 
@@ -54,9 +61,12 @@ def test_audit_log_refuses_changes_in_the_database(admin_user):
         "UPDATE core_auditentry SET action = 'tampered' WHERE id = %s",
         "DELETE FROM core_auditentry WHERE id = %s",
     ):
-        with pytest.raises((IntegrityError, InternalError, OperationalError)):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql, [entry.pk])
+        with (
+            pytest.raises((IntegrityError, InternalError, OperationalError)),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).action == "x"
     assert AuditEntry.objects.filter(action="tampered").count() == 0
 

@@ -7,10 +7,15 @@ from nmo.workcalendar.services import seed_calendar
 
 
 class Command(BaseCommand):
-    help = "Загрузить справочники: номенклатуру специальностей и производственный календарь (повторный запуск безопасен)."
+    help = (
+        "Загрузить справочники: номенклатуру специальностей и производственный календарь "
+        "(повторный запуск безопасен)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         specialties = load_specialties()
-        self.stdout.write(f"Специальности: {specialties.created} добавлено, {specialties.updated} обновлено")
+        self.stdout.write(
+            f"Специальности: {specialties.created} добавлено, {specialties.updated} обновлено"
+        )
         days = seed_calendar()
         self.stdout.write(f"Календарь: {days} дней загружено")
