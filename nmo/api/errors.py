@@ -101,7 +101,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        response = error_response(401, "Требуется вход: передайте действующий токен.", "not_authenticated")
+        response = error_response(
+            401, "Требуется вход: передайте действующий токен.", "not_authenticated"
+        )
         response["WWW-Authenticate"] = "Bearer"
         return response
 

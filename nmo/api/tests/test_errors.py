@@ -47,7 +47,9 @@ def test_oversized_field_is_422(api_client):
         content_type="application/json",
     )
     assert_error(response, 422, "validation_error")
-    assert response.json()["errors"]["email"] == ["Слишком длинное значение: не более 254 символов."]
+    assert response.json()["errors"]["email"] == [
+        "Слишком длинное значение: не более 254 символов."
+    ]
 
 
 def test_oversized_body_is_413(api_client, settings):
@@ -87,7 +89,9 @@ def test_openapi_schema_and_docs_are_served(api_client):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=20), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=20), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 bodies = st.one_of(
@@ -108,7 +112,9 @@ bodies = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(body=bodies, path=st.sampled_from(["/api/v1/accounts", "/api/v1/auth/token"]))
 def test_no_body_makes_the_api_fail_with_500(api_client, body, path):
     """Whatever bytes a client sends to the public endpoints, the answer is a 2xx or a 4xx

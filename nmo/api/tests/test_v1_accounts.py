@@ -28,7 +28,9 @@ def post(client, path, body, **extra):
 
 def test_token_for_right_credentials(api_client, specialist, password):
     """POST /auth/token answers 200 {"token"} for the right e-mail and password."""
-    response = post(api_client, "/api/v1/auth/token", {"email": specialist.email, "password": password})
+    response = post(
+        api_client, "/api/v1/auth/token", {"email": specialist.email, "password": password}
+    )
     assert response.status_code == 200
     assert set(response.json()) == {"token"}
 

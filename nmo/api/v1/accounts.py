@@ -44,8 +44,10 @@ class MeOut(Schema):
 
 
 @router.post(
-    "/auth/token", response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
-    auth=None, summary="Получить токен",
+    "/auth/token",
+    response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    auth=None,
+    summary="Получить токен",
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     issued = services.issue_token(
@@ -54,7 +56,12 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     return Status(200, {"token": issued.raw})
 
 
-@router.delete("/auth/token", response={204: None, 401: ErrorOut}, auth=bearer, summary="Отозвать текущий токен")
+@router.delete(
+    "/auth/token",
+    response={204: None, 401: ErrorOut},
+    auth=bearer,
+    summary="Отозвать текущий токен",
+)
 def delete_token(request: HttpRequest) -> Status:
     raw = request.headers.get("Authorization", "").partition(" ")[2].strip()
     services.revoke_token_by_raw(actor=request.auth, raw=raw)
@@ -64,11 +71,18 @@ def delete_token(request: HttpRequest) -> Status:
 @router.get("/auth/me", response={200: MeOut, 401: ErrorOut}, auth=bearer, summary="Кто я")
 def me(request: HttpRequest) -> dict[str, object]:
     user = request.auth
-    return {"id": user.pk, "email": user.email, "full_name": user.full_name, "roles": sorted(roles_of(user))}
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "full_name": user.full_name,
+        "roles": sorted(roles_of(user)),
+    }
 
 
 @router.post(
-    "/accounts", response={201: AccountOut, 422: ErrorOut}, auth=None,
+    "/accounts",
+    response={201: AccountOut, 422: ErrorOut},
+    auth=None,
     summary="Регистрация специалиста",
 )
 def register(request: HttpRequest, payload: AccountIn) -> Status:
