@@ -130,3 +130,47 @@ def token_for(api_client):  # type: ignore[no-untyped-def]
         return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
 
     return issue
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and the cached work calendar never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _flushable_audit_log(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Let pytest-django flush the append-only audit log after a transactional test.
+
+    SQLite flushes with DELETE, which the audit log's trigger refuses (core migration
+    0002); PostgreSQL flushes with TRUNCATE, which row triggers let through. This fixture
+    is set up after pytest-django's database fixture, so its teardown runs first: it lifts
+    the trigger, empties the log and restores the trigger before the flush.
+    """
+    yield
+    if not _is_transactional(request):
+        return
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    triggers = importlib.import_module("nmo.core.migrations.0002_audit_append_only")
+    with connection.cursor() as cursor:
+        for sql in triggers.SQLITE_DOWN:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM core_auditentry")
+        for sql in triggers.SQLITE:
+            cursor.execute(sql)

@@ -160,11 +160,16 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "НМО <noreply@nmo.local>")
 # Brute-force throttling: failures allowed per window, per account and per address.
 THROTTLE_LOGIN_FAILURES = env_int("THROTTLE_LOGIN_FAILURES", 10)
 THROTTLE_WINDOW_SECONDS = env_int("THROTTLE_WINDOW_SECONDS", 15 * 60)
+THROTTLE_ACTIVATION_FAILURES = env_int("THROTTLE_ACTIVATION_FAILURES", 10)
 # How many requests behind a proxy to trust X-Forwarded-For from (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # The version of the personal-data consent text a user agrees to (152-ФЗ, npc-1.2).
 PERSONAL_DATA_CONSENT_VERSION = env_str("PERSONAL_DATA_CONSENT_VERSION", "2026-01")
+
+# faq-foreign: credits from foreign CME/CPD systems are not counted; a switch for the
+# future harmonisation with the EU.
+CME_FOREIGN_CREDITS_ALLOWED = env_bool("CME_FOREIGN_CREDITS_ALLOWED", False)
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)

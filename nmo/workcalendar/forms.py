@@ -1,0 +1,61 @@
+from typing import Any
+
+from django import forms
+
+from nmo.workcalendar.rules import DECREE_MAX, NAME_MAX
+from nmo.workcalendar.types import DayKind
+
+
+class _DescribedForm(forms.Form):
+    """Ties each field's hint and error to it with aria-describedby."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            describedby = []
+            if field.help_text:
+                describedby.append(f"id_{name}_helptext")
+            if self.is_bound and name in self.errors:
+                describedby.append(f"id_{name}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if describedby:
+                field.widget.attrs["aria-describedby"] = " ".join(describedby)
+
+
+class MarkDayForm(_DescribedForm):
+    date = forms.DateField(
+        label="Дата",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Например, 2025-11-01.",
+    )
+    is_working = forms.TypedChoiceField(
+        label="Режим дня",
+        choices=[("0", "Нерабочий день"), ("1", "Рабочий день")],
+        coerce=lambda value: value == "1",
+        initial="0",
+    )
+    kind = forms.ChoiceField(
+        label="Вид дня",
+        choices=DayKind.choices,
+        help_text="Рабочим днём могут быть только виды «рабочая суббота/воскресенье» "
+        "и «рабочий день (отмена нерабочего дня)».",
+    )
+    name = forms.CharField(
+        label="Наименование",
+        max_length=NAME_MAX,
+        required=False,
+        help_text="Например, «Новый год» или «Выходной (перенесено с 04.01.2025)».",
+    )
+    decree = forms.CharField(
+        label="Основание",
+        max_length=DECREE_MAX,
+        help_text="Реквизиты документа, например «Постановление Правительства РФ "
+        "от 04.10.2024 № 1335».",
+        error_messages={
+            "required": "Укажите реквизиты документа, на основании которого меняется день."
+        },
+    )
+
+
+class ResetDayForm(forms.Form):
+    date = forms.DateField(widget=forms.HiddenInput)
