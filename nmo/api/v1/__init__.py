@@ -1,6 +1,7 @@
 """The public API v1 (contract: shared/spec/api.md). Routers per area, one NinjaAPI."""
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from nmo.api.errors import install_error_handlers
 from nmo.api.v1 import (
@@ -16,7 +17,15 @@ from nmo.api.v1 import (
     regulations,
 )
 
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Cyrillic as is, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
     title="НМО API",
     version="1",
     description=(
