@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from nmo.accounts.models import User
+from nmo.accounts.models import Organisation, Role, User
 from nmo.accounts.rules import snils_error
 from nmo.core.exceptions import RateLimited
 from nmo.core.request_context import current_client_ip
@@ -162,4 +162,46 @@ class TokenCreateForm(forms.Form):
         max_length=100,
         required=False,
         help_text="Например, «Платформа модулей».",
+    )
+
+
+class UserSearchForm(forms.Form):
+    text = forms.CharField(label="Фамилия, e-mail или СНИЛС", required=False, max_length=200)
+
+
+class StaffUserForm(forms.Form):
+    """An administrator creates a staff account with its first role."""
+
+    last_name = forms.CharField(label="Фамилия", max_length=150)
+    first_name = forms.CharField(label="Имя", max_length=150)
+    middle_name = forms.CharField(label="Отчество", max_length=150, required=False)
+    email = forms.EmailField(label="Электронная почта", max_length=254)
+    password = forms.CharField(
+        label="Временный пароль",
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Сообщите его сотруднику; сменить пароль можно через «Забыли пароль?».",
+    )
+    role = forms.ChoiceField(label="Роль", choices=Role.choices)
+    organisation = forms.ModelChoiceField(
+        label="Организация",
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+        help_text="Обязательна для провайдера, эксперта и сотрудника организации.",
+    )
+
+    def clean_password(self) -> str:
+        from django.contrib.auth.password_validation import validate_password
+
+        value: str = self.cleaned_data["password"]
+        validate_password(value)
+        return value
+
+
+class GrantRoleForm(forms.Form):
+    role = forms.ChoiceField(label="Роль", choices=Role.choices)
+    organisation = forms.ModelChoiceField(
+        label="Организация",
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
     )

@@ -54,3 +54,22 @@ def user_for_token(raw: str) -> User | None:
 
 def list_tokens(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
+
+
+def search_users(*, text: str = "") -> QuerySet[User]:
+    """Users by name, e-mail or SNILS digits, with their roles prefetched."""
+    from django.db.models import Q
+
+    from nmo.accounts.rules import normalise_snils
+
+    qs = User.objects.prefetch_related("memberships__organisation").order_by(
+        "last_name", "first_name", "id"
+    )
+    text = text.strip()
+    if text:
+        match = Q(email__icontains=text) | Q(last_name__icontains=text)
+        digits = normalise_snils(text)
+        if len(digits) >= 3:
+            match |= Q(snils__contains=digits)
+        qs = qs.filter(match)
+    return qs

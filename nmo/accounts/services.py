@@ -24,7 +24,7 @@ from nmo.accounts.models import (
 from nmo.accounts.rules import normalise_email, normalise_snils, snils_error
 from nmo.accounts.selectors import is_admin
 from nmo.accounts.types import IssuedToken
-from nmo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from nmo.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from nmo.core.services import record_audit
 from nmo.core.throttle import check_throttle, register_failure, reset_throttle
 
@@ -248,3 +248,63 @@ def issue_token_for_user(*, actor: User, name: str = "") -> IssuedToken:
     )
     record_audit(actor=actor, action="token.issue", target=token)
     return IssuedToken(id=token.pk, raw=raw, prefix=token.prefix)
+
+
+@transaction.atomic
+def grant_role(
+    *, actor: User, user: User, role: str, organisation: Organisation | None
+) -> Membership:
+    """Give a user a role (in an organisation when the role is organisational); admins only."""
+    if not is_admin(actor):
+        raise PermissionDenied()
+    if role not in Role.values:
+        raise ValidationFailed(errors={"role": ["Неизвестная роль."]})
+    needs_organisation = role in ORGANISATION_KIND_FOR_ROLE
+    if needs_organisation and organisation is None:
+        raise ValidationFailed(errors={"organisation": ["Для этой роли укажите организацию."]})
+    if not needs_organisation:
+        organisation = None
+    membership, created = Membership.objects.get_or_create(
+        user=user, role=role, organisation=organisation
+    )
+    if role == Role.ADMIN and not (user.is_staff and user.is_superuser):
+        user.is_staff = True
+        user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    if created:
+        record_audit(
+            actor=actor,
+            action="account.grant_role",
+            target=user,
+            changes={"role": role, "organisation": organisation.name if organisation else None},
+        )
+    return membership
+
+
+@transaction.atomic
+def revoke_role(*, actor: User, membership_id: int) -> None:
+    """Take a role away; admins only. The last administrator cannot lose the role."""
+    if not is_admin(actor):
+        raise PermissionDenied()
+    membership = (
+        Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+    )
+    if membership is None:
+        raise NotFound()
+    if membership.role == Role.ADMIN and Membership.objects.filter(role=Role.ADMIN).count() == 1:
+        raise Conflict("Нельзя снять роль с последнего администратора.", code="last_admin")
+    user = membership.user
+    record_audit(
+        actor=actor,
+        action="account.revoke_role",
+        target=user,
+        changes={
+            "role": membership.role,
+            "organisation": membership.organisation.name if membership.organisation else None,
+        },
+    )
+    membership.delete()
+    if membership.role == Role.ADMIN and not user.memberships.filter(role=Role.ADMIN).exists():
+        user.is_staff = False
+        user.is_superuser = False
+        user.save(update_fields=["is_staff", "is_superuser"])

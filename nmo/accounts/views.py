@@ -1,17 +1,28 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from nmo.accounts import services
-from nmo.accounts.access import require_login
-from nmo.accounts.forms import LoginForm, RegistrationForm, ResetForm, TokenCreateForm
-from nmo.accounts.models import Membership
-from nmo.accounts.selectors import list_tokens
-from nmo.core.exceptions import ValidationFailed
+from nmo.accounts.access import require_admin, require_login
+from nmo.accounts.forms import (
+    GrantRoleForm,
+    LoginForm,
+    RegistrationForm,
+    ResetForm,
+    StaffUserForm,
+    TokenCreateForm,
+    UserSearchForm,
+)
+from nmo.accounts.models import Membership, User
+from nmo.accounts.selectors import list_tokens, search_users
+from nmo.core.exceptions import Conflict, ValidationFailed
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -89,3 +100,87 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     services.revoke_token(actor=request.user, token_id=token_id)  # type: ignore[arg-type]
     messages.success(request, "Токен отозван.")
     return redirect("accounts:profile")
+
+
+def user_list(request: HttpRequest) -> HttpResponse:
+    """Administrators find users and open one to manage roles."""
+    require_admin(request.user)
+    form = UserSearchForm(request.GET or None)
+    text = form.cleaned_data["text"] if form.is_valid() else ""
+    page = Paginator(search_users(text=text), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "accounts/user_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+def user_create(request: HttpRequest) -> HttpResponse:
+    require_admin(request.user)
+    form = StaffUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organisation = data["organisation"]
+        try:
+            user = services.add_user(
+                actor=request.user,  # type: ignore[arg-type]
+                email=data["email"],
+                password=data["password"],
+                role=data["role"],
+                organisation_name=organisation.name if organisation else None,
+                last_name=data["last_name"],
+                first_name=data["first_name"],
+                middle_name=data["middle_name"],
+            )
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Учётная запись {user.email} создана.")
+            return redirect("accounts:user_detail", user_id=user.pk)
+    return render(
+        request, "accounts/user_create.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    require_admin(request.user)
+    person = get_object_or_404(User, pk=user_id)
+    form = GrantRoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grant_role(
+                actor=request.user,  # type: ignore[arg-type]
+                user=person,
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data["organisation"],
+            )
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Роль назначена.")
+            return redirect("accounts:user_detail", user_id=person.pk)
+    memberships = Membership.objects.filter(user=person).select_related("organisation")
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"person": person, "memberships": memberships, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+def role_revoke(request: HttpRequest, user_id: int, membership_id: int) -> HttpResponse:
+    require_admin(request.user)
+    try:
+        services.revoke_role(actor=request.user, membership_id=membership_id)  # type: ignore[arg-type]
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Роль снята.")
+    return redirect("accounts:user_detail", user_id=user_id)
+
+
+def _add_errors(form: Any, exc: ValidationFailed) -> None:
+    for field, errors in exc.errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)

@@ -32,6 +32,7 @@ MENU: tuple[NavEntry, ...] = (
     NavEntry("Положения", "regulations:regulation_list", ("organisation_staff", "admin")),
     NavEntry("Производственный календарь", "workcalendar:year_current", (SIGNED_IN,)),
     NavEntry("Специальности", "catalog:specialties", (PUBLIC,)),
+    NavEntry("Пользователи и роли", "accounts:user_list", ("admin",)),
     NavEntry("Журнал аудита", "core:audit_log", ("admin",)),
     NavEntry("Справочники", "admin:index", ("admin",)),
 )
