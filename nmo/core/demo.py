@@ -91,10 +91,16 @@ ORGANISATION_KINDS = {
 
 @transaction.atomic
 def load_demo() -> None:
-    from nmo.accounts.models import Organisation
+    from nmo.accounts.models import Organisation, User
 
     for name, kind in ORGANISATION_KINDS.items():
         Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
+    from nmo.regulations.models import Regulation
+    from nmo.regulations.services import apply_preset, install_presets
+    from nmo.regulations.types import PresetCode
+
+    install_presets()
+    admin = None
     for account in DEMO_ACCOUNTS:
         add_user(
             email=account.email,
@@ -106,3 +112,10 @@ def load_demo() -> None:
             middle_name=account.middle_name,
             snils=account.snils,
         )
+        if account.role == Role.ADMIN:
+            admin = User.objects.get(email=account.email)
+    # Each demo organisation works under its own seed regulation.
+    for name, code in ((NPC, PresetCode.NPC_DZM), (ROSTGMU, PresetCode.ROSTGMU)):
+        organisation = Organisation.objects.get(name=name)
+        if not Regulation.objects.filter(organisation=organisation, is_active=True).exists():
+            apply_preset(actor=admin, organisation=organisation, preset_code=code)

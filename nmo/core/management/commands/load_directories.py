@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from nmo.catalog.services import load_specialties
+from nmo.regulations.services import install_presets
 from nmo.workcalendar.services import seed_calendar
 
 
@@ -19,3 +20,5 @@ class Command(BaseCommand):
         )
         days = seed_calendar()
         self.stdout.write(f"Календарь: {days} дней загружено")
+        presets = install_presets()
+        self.stdout.write(f"Положения об итоговой аттестации: {presets} пресетов добавлено")
