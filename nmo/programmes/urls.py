@@ -1,5 +1,51 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nmo.programmes import views
 
 app_name = "programmes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.programme_list, name="programme_list"),
+    path("new/", views.programme_create, name="programme_create"),
+    path("bank-template.xlsx", views.bank_template, name="bank_template"),
+    path("<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("<int:pk>/edit/", views.programme_edit, name="programme_edit"),
+    path("<int:pk>/stages/", views.stage_add, name="stage_add"),
+    path("<int:pk>/stages/<int:stage_pk>/edit/", views.stage_edit, name="stage_edit"),
+    path("<int:pk>/stages/<int:stage_pk>/remove/", views.stage_remove, name="stage_remove"),
+    path("<int:pk>/bank/", views.bank_import, name="bank_import"),
+    path("cohorts/", views.cohort_list, name="cohort_list"),
+    path("cohorts/new/", views.cohort_create, name="cohort_create"),
+    path("cohorts/learners-template.xlsx", views.learners_template, name="learners_template"),
+    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
+    path("cohorts/<int:pk>/edit/", views.cohort_edit, name="cohort_edit"),
+    path("cohorts/<int:pk>/learners/new/", views.enrolment_create, name="enrolment_create"),
+    path("cohorts/<int:pk>/learners/import/", views.learners_import, name="learners_import"),
+    path(
+        "cohorts/<int:pk>/learners/<int:enrolment_pk>/",
+        views.enrolment_detail,
+        name="enrolment_detail",
+    ),
+    path(
+        "cohorts/<int:pk>/learners/<int:enrolment_pk>/results/",
+        views.result_add,
+        name="result_add",
+    ),
+    path("cohorts/<int:pk>/learners/<int:enrolment_pk>/debts/", views.debt_add, name="debt_add"),
+    path(
+        "cohorts/<int:pk>/learners/<int:enrolment_pk>/debts/<int:debt_pk>/clear/",
+        views.debt_clear,
+        name="debt_clear",
+    ),
+    path("cohorts/<int:pk>/admission/", views.admission_decide, name="admission_decide"),
+    path(
+        "cohorts/<int:pk>/admission/<int:admission_pk>/override/",
+        views.admission_override,
+        name="admission_override",
+    ),
+    path(
+        "cohorts/<int:pk>/notices/<int:notice_pk>/retry/",
+        views.notice_retry,
+        name="notice_retry",
+    ),
+]

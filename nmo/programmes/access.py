@@ -1,0 +1,91 @@
+"""Who may see and manage programmes and cohorts: the organisation staff of the
+programme's organisation. Anyone else signed in with the staff role gets NotFound (as if
+the programme did not exist); a person without the role gets PermissionDenied; a visitor
+who is not signed in, NotAuthenticated."""
+
+from typing import Any
+
+from nmo.accounts.access import require_role
+from nmo.accounts.models import Organisation, Role
+from nmo.accounts.selectors import has_role
+from nmo.core.exceptions import NotFound
+from nmo.programmes.models import Admission, Cohort, CohortNotice, Enrolment, Programme
+
+
+def check_staff(actor: Any, organisation: Organisation) -> None:
+    """Refuse anyone but the organisation's staff (NotFound for other organisations)."""
+    require_role(actor, Role.ORGANISATION_STAFF)
+    if not has_role(actor, Role.ORGANISATION_STAFF, organisation):
+        raise NotFound()
+
+
+def require_staff(actor: Any) -> None:
+    """Refuse anyone who is not organisation staff somewhere (lists, the create forms)."""
+    require_role(actor, Role.ORGANISATION_STAFF)
+
+
+def access_organisation(actor: Any, organisation_id: int) -> Organisation:
+    """Return an organisation the actor is staff of."""
+    require_role(actor, Role.ORGANISATION_STAFF)
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None or not has_role(actor, Role.ORGANISATION_STAFF, organisation):
+        raise NotFound()
+    return organisation
+
+
+def access_programme(actor: Any, programme_id: int) -> Programme:
+    """Return the programme for the staff of its organisation."""
+    require_role(actor, Role.ORGANISATION_STAFF)
+    programme = (
+        Programme.objects.select_related("organisation", "unit").filter(pk=programme_id).first()
+    )
+    if programme is None or not has_role(actor, Role.ORGANISATION_STAFF, programme.organisation):
+        raise NotFound()
+    return programme
+
+
+def access_cohort(actor: Any, cohort_id: int) -> Cohort:
+    """Return the cohort for the staff of its programme's organisation."""
+    require_role(actor, Role.ORGANISATION_STAFF)
+    cohort = (
+        Cohort.objects.select_related("programme", "programme__organisation", "unit")
+        .filter(pk=cohort_id)
+        .first()
+    )
+    if cohort is None or not has_role(
+        actor, Role.ORGANISATION_STAFF, cohort.programme.organisation
+    ):
+        raise NotFound()
+    return cohort
+
+
+def access_enrolment(actor: Any, cohort: Cohort, enrolment_id: int) -> Enrolment:
+    """Return a learner's enrolment in a cohort the actor already accessed."""
+    enrolment = (
+        Enrolment.objects.select_related("learner", "cohort")
+        .filter(pk=enrolment_id, cohort=cohort)
+        .first()
+    )
+    if enrolment is None:
+        raise NotFound()
+    return enrolment
+
+
+def access_admission(actor: Any, cohort: Cohort, admission_id: int) -> Admission:
+    """Return an admission decision of a cohort the actor already accessed."""
+    admission = (
+        Admission.objects.select_related("enrolment", "enrolment__learner")
+        .filter(pk=admission_id, enrolment__cohort=cohort)
+        .first()
+    )
+    if admission is None:
+        raise NotFound()
+    return admission
+
+
+def access_notice(actor: Any, cohort: Cohort, notice_id: int) -> CohortNotice:
+    """Return a notice of a cohort the actor already accessed."""
+    notice = CohortNotice.objects.filter(pk=notice_id, cohort=cohort).first()
+    if notice is None:
+        raise NotFound()
+    return notice

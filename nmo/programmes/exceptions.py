@@ -1,0 +1,66 @@
+"""Refusals of the programmes app, each with a stable code."""
+
+from nmo.core.exceptions import Conflict, ValidationFailed
+
+__all__ = [
+    "AdmissionOverrideInvalid",
+    "AssessmentBankFileInvalid",
+    "CohortInvalid",
+    "LearnersInvalid",
+    "NoticeNotRetryable",
+    "ProgrammeBreachesRegulation",
+    "ProgrammeInvalid",
+    "ProgrammeNotReady",
+    "StageInvalid",
+]
+
+
+class ProgrammeInvalid(ValidationFailed):
+    code = "programme_invalid"
+    default_message = "Программа заполнена с ошибками."
+
+
+class ProgrammeBreachesRegulation(ValidationFailed):
+    """The programme's kind, form, stages or scales are not allowed by the organisation's
+    regulation; each message names the clause."""
+
+    code = "programme_breaches_regulation"
+    default_message = "Программа не соответствует положению об итоговой аттестации."
+
+
+class StageInvalid(ValidationFailed):
+    code = "stage_invalid"
+    default_message = "Этап итоговой аттестации заполнен с ошибками."
+
+
+class ProgrammeNotReady(Conflict):
+    """A cohort cannot start on a programme that breaches the regulation in force or lacks
+    the stages of its attestation."""
+
+    code = "programme_not_ready"
+    default_message = "Программа не готова: проверьте этапы итоговой аттестации."
+
+
+class AssessmentBankFileInvalid(ValidationFailed):
+    code = "assessment_bank_file_invalid"
+    default_message = "Файл ФОС не загружен: исправьте ошибки и загрузите его снова."
+
+
+class CohortInvalid(ValidationFailed):
+    code = "cohort_invalid"
+    default_message = "Группа заполнена с ошибками."
+
+
+class LearnersInvalid(ValidationFailed):
+    code = "learners_invalid"
+    default_message = "Слушатели не зачислены: исправьте ошибки и повторите."
+
+
+class AdmissionOverrideInvalid(ValidationFailed):
+    code = "admission_override_invalid"
+    default_message = "Решение о допуске не изменено: укажите обоснование."
+
+
+class NoticeNotRetryable(Conflict):
+    code = "notice_not_retryable"
+    default_message = "Повторно отправить можно только уведомление, отправка которого не удалась."

@@ -1,0 +1,296 @@
+"""Forms of the programmes pages: they parse input; every rule is checked by the services."""
+
+from typing import Any, cast
+
+from django import forms
+
+from nmo.accounts.models import Organisation, Unit
+from nmo.catalog.models import Specialty
+from nmo.programmes.models import (
+    AttestationFormChoices,
+    AttestationPlaceChoices,
+    DefenceWorkChoices,
+    EnrolmentStatus,
+    GradeScaleChoices,
+    Programme,
+    ProgrammeKindChoices,
+    StageKindChoices,
+    StageMode,
+)
+from nmo.programmes.xlsx import MAX_FILE_BYTES
+
+
+def _choice(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+CRITERIA_HINT = "Если оставить пустым, подставляется формулировка положения организации."
+
+
+def _criterion(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=CRITERIA_HINT,
+    )
+
+
+class ProgrammeForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Организация", queryset=Organisation.objects.none(), empty_label=None
+    )
+    unit = forms.ModelChoiceField(
+        label="Подразделение, реализующее программу",
+        queryset=Unit.objects.none(),
+        help_text=(
+            "Кафедра или структурное подразделение, разработавшее программу (npc-2.6, rgmu-2.6)."
+        ),
+    )
+    kind = forms.ChoiceField(label="Вид программы", choices=ProgrammeKindChoices.choices)
+    title = forms.CharField(label="Наименование программы", max_length=500)
+    hours = forms.IntegerField(label="Объём, академических часов", min_value=1, max_value=10_000)
+    specialties = forms.ModelMultipleChoiceField(
+        label="Специальности",
+        queryset=Specialty.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        help_text="Можно выбрать несколько: удерживайте Ctrl (Cmd на Mac).",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    remote_share_percent = forms.IntegerField(
+        label="Доля обучения с ДОТ и ЭО, %",
+        min_value=0,
+        max_value=100,
+        initial=0,
+        help_text="0 — полностью очно, 100 — полностью дистанционно (npc-2.4, rgmu-2.4).",
+    )
+    attestation_form = forms.ChoiceField(
+        label="Форма итоговой аттестации", choices=AttestationFormChoices.choices
+    )
+    attestation_hours = forms.IntegerField(
+        label="Объём итоговой аттестации, академических часов", min_value=1, max_value=10_000
+    )
+    criteria_excellent = _criterion("Критерий «отлично»")
+    criteria_good = _criterion("Критерий «хорошо»")
+    criteria_satisfactory = _criterion("Критерий «удовлетворительно»")
+    criteria_unsatisfactory = _criterion("Критерий «неудовлетворительно»")
+    criteria_passed = _criterion("Критерий «зачтено»")
+    criteria_failed = _criterion("Критерий «не зачтено»")
+
+    FIELD_OF = {"unit_id": "unit", "specialty_ids": "specialties"}
+
+    def __init__(
+        self, *args: Any, organisations: Any, programme: Programme | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _choice(self, "organisation").queryset = organisations
+        _choice(self, "unit").queryset = (
+            Unit.objects.filter(organisation__in=organisations)
+            .select_related("organisation")
+            .order_by("organisation__name", "name")
+        )
+        if programme is not None or organisations.count() == 1:
+            self.fields["organisation"].widget = forms.HiddenInput()
+            first = programme.organisation if programme is not None else organisations.first()
+            self.fields["organisation"].initial = first
+        if programme is not None:
+            self.fields["organisation"].disabled = True
+
+
+class StageForm(forms.Form):
+    kind = forms.ChoiceField(label="Вид этапа", choices=StageKindChoices.choices)
+    defence_work = forms.ChoiceField(
+        label="Защищаемая работа",
+        choices=[("", "— (только для этапа «защита работы»)"), *DefenceWorkChoices.choices],
+        required=False,
+    )
+    scale = forms.ChoiceField(label="Шкала оценок", choices=GradeScaleChoices.choices)
+    duration_minutes = forms.IntegerField(
+        label="Продолжительность, минут", min_value=1, max_value=1440
+    )
+    mode = forms.ChoiceField(label="Форма ответа", choices=StageMode.choices)
+    pass_threshold_percent = forms.IntegerField(
+        label="Порог положительного результата тестирования, %",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=(
+            "Только для тестирования. Пусто — рекомендуемый положением порог "
+            "(70%, npc-3.5, rgmu-3.6)."
+        ),
+    )
+    excellent_from_percent = forms.IntegerField(
+        label="«Отлично» от, %",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="Только для тестирования по четырёхбалльной шкале; пусто — по положению.",
+    )
+    good_from_percent = forms.IntegerField(
+        label="«Хорошо» от, %",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="Только для тестирования по четырёхбалльной шкале; пусто — по положению.",
+    )
+
+
+class BankImportForm(forms.Form):
+    file = forms.FileField(
+        label="Файл ФОС (XLSX)",
+        help_text=(
+            "Столбцы «Вид», «Этап», «Текст», «Вариант 1»…, «Правильные ответы». "
+            "Скачайте образец ниже."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+    replace = forms.BooleanField(
+        label="Заменить прежние материалы ФОС (иначе новые добавляются к ним)", required=False
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(f"Файл больше {MAX_FILE_BYTES // (1024 * 1024)} МБ.")
+        return upload
+
+
+class CohortForm(forms.Form):
+    programme = forms.ModelChoiceField(label="Программа", queryset=Programme.objects.none())
+    title = forms.CharField(
+        label="Наименование группы",
+        max_length=200,
+        required=False,
+        help_text="Например, «ПК-05/2026». Можно не заполнять.",
+    )
+    unit = forms.ModelChoiceField(
+        label="Подразделение",
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text="Пусто — подразделение, реализующее программу.",
+    )
+    starts_on = forms.DateField(label="Начало обучения", widget=DateInput())
+    ends_on = forms.DateField(label="Окончание обучения", widget=DateInput())
+    attestation_date = forms.DateField(
+        label="Планируемая дата итоговой аттестации", widget=DateInput()
+    )
+    place = forms.ChoiceField(
+        label="Место проведения аттестации", choices=AttestationPlaceChoices.choices
+    )
+    address = forms.CharField(label="Адрес или аудитория", max_length=500, required=False)
+    is_remote = forms.BooleanField(label="Аттестация с применением ДОТ и ЭО", required=False)
+    uses_videoconference = forms.BooleanField(
+        label="Аттестация в режиме двусторонней видеоконференции (npc-6.1, rgmu-6.1)",
+        required=False,
+    )
+    videoconference_requirements = forms.CharField(
+        label="Технические требования к оборудованию и каналам связи",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=(
+            "Обязательно для видеоконференции: отправляется слушателям в срок, "
+            "установленный положением (npc-6.2, rgmu-6.3)."
+        ),
+    )
+
+    FIELD_OF = {"unit_id": "unit"}
+
+    def __init__(
+        self, *args: Any, programmes: Any, units: Any, editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _choice(self, "programme").queryset = programmes
+        _choice(self, "unit").queryset = units
+        if editing:
+            self.fields["programme"].disabled = True
+            self.fields["programme"].required = False
+
+
+class LearnerForm(forms.Form):
+    last_name = forms.CharField(label="Фамилия", max_length=150)
+    first_name = forms.CharField(label="Имя", max_length=150)
+    middle_name = forms.CharField(label="Отчество", max_length=150, required=False)
+    snils = forms.CharField(
+        label="СНИЛС",
+        max_length=20,
+        required=False,
+        help_text="11 цифр, например 112-233-445 95. По СНИЛС находится учётная запись слушателя.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label="Электронная почта",
+        max_length=254,
+        required=False,
+        help_text="Нужна, если слушателя ещё нет в системе: на неё придут уведомления.",
+    )
+    phone = forms.CharField(label="Телефон", max_length=30, required=False)
+    contract_number = forms.CharField(label="Номер договора", max_length=100, required=False)
+    contract_date = forms.DateField(label="Дата договора", required=False, widget=DateInput())
+
+
+class LearnersImportForm(forms.Form):
+    file = forms.FileField(
+        label="Список слушателей (XLSX)",
+        help_text=(
+            "Столбцы «Фамилия», «Имя», «Отчество» (или «ФИО»), «СНИЛС», «E-mail», «Телефон», "
+            "«Номер договора», «Дата договора». Скачайте образец ниже."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(f"Файл больше {MAX_FILE_BYTES // (1024 * 1024)} МБ.")
+        return upload
+
+
+class EnrolmentForm(forms.Form):
+    programme_completed = forms.BooleanField(label="Программа освоена", required=False)
+    curriculum_completed = forms.BooleanField(
+        label="Учебный (индивидуальный) план выполнен в полном объёме", required=False
+    )
+    status = forms.ChoiceField(label="Состояние", choices=EnrolmentStatus.choices)
+    contract_number = forms.CharField(label="Номер договора", max_length=100, required=False)
+    contract_date = forms.DateField(label="Дата договора", required=False, widget=DateInput())
+
+
+class IntermediateResultForm(forms.Form):
+    title = forms.CharField(label="Промежуточная аттестация", max_length=300)
+    passed = forms.TypedChoiceField(
+        label="Результат",
+        choices=[("1", "пройдена"), ("0", "не пройдена")],
+        coerce=lambda value: value == "1",
+    )
+    assessed_on = forms.DateField(label="Дата", widget=DateInput())
+
+
+class DebtForm(forms.Form):
+    description = forms.CharField(label="Задолженность", max_length=500)
+
+
+class DebtClearForm(forms.Form):
+    cleared_on = forms.DateField(label="Дата погашения", widget=DateInput())
+
+
+class AdmissionOverrideForm(forms.Form):
+    admitted = forms.TypedChoiceField(
+        label="Решение",
+        choices=[("1", "допустить к итоговой аттестации"), ("0", "не допускать")],
+        coerce=lambda value: value == "1",
+    )
+    justification = forms.CharField(
+        label="Обоснование",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Обязательно: не менее 20 символов. Попадает в журнал аудита.",
+    )

@@ -1,0 +1,505 @@
+"""Programmes (ДПП), their stages and assessment banks, cohorts with their learners,
+notices to learners and admission to the final attestation.
+
+The choices use the regulation's codes (`nmo.regulations.types`), so a programme's kind,
+form, stage kind and scale are the same strings the organisation's regulation allows.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from nmo.core.models import BaseModel
+
+# The choices carry the regulation's codes (nmo.regulations.types: ProgrammeKind,
+# AttestationForm, StageKind, DefenceWork, GradeScale, AttestationPlace; a test keeps them
+# equal). The labels are written here so that a change of wording in the regulations app
+# does not need a migration of this one.
+
+
+class ProgrammeKindChoices(models.TextChoices):
+    QUALIFICATION_UPGRADE = "qualification_upgrade", "повышение квалификации"
+    PROFESSIONAL_RETRAINING = "professional_retraining", "профессиональная переподготовка"
+
+
+class AttestationFormChoices(models.TextChoices):
+    EXAM = "exam", "экзамен"
+    CREDIT_TEST = "credit_test", "зачёт (недифференцированный)"
+
+
+class StageKindChoices(models.TextChoices):
+    TESTING = "testing", "тестирование"
+    CASE_TASKS = "case_tasks", "решение ситуационных задач (кейсов)"
+    PRACTICAL_SKILLS = "practical_skills", "оценка практических навыков"
+    INTERVIEW = "interview", "собеседование"
+    DEFENCE = "defence", "защита работы"
+
+
+class DefenceWorkChoices(models.TextChoices):
+    ESSAY = "essay", "реферат"
+    PROJECT = "project", "проектная работа"
+    ATTESTATION_WORK = "attestation_work", "аттестационная работа"
+
+
+class GradeScaleChoices(models.TextChoices):
+    FOUR_POINT = (
+        "four_point",
+        "четырёхбалльная (отлично, хорошо, удовлетворительно, неудовлетворительно)",
+    )
+    TWO_POINT = "two_point", "двухбалльная (зачтено, не зачтено)"
+
+
+class AttestationPlaceChoices(models.TextChoices):
+    ORGANISATION = "organisation", "в организации"
+    UNIT = "unit", "в структурном подразделении"
+    CUSTOMER_PREMISES = "customer_premises", "на территории заказчика"
+
+
+class StageMode(models.TextChoices):
+    WRITTEN = "written", "письменно"
+    ORAL = "oral", "устно"
+
+
+class Programme(BaseModel):
+    """A programme of additional professional education (ДПП) of an organisation: its kind,
+    hours, specialties, the share of remote learning, and the form, duration and grade
+    criteria of its final attestation (npc-2.4–2.6, rgmu-2.4–2.6, rgmu-3.2)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="организация",
+        on_delete=models.PROTECT,
+        related_name="programmes",
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name="подразделение, реализующее программу",
+        on_delete=models.PROTECT,
+        related_name="programmes",
+    )
+    kind = models.CharField("вид программы", max_length=30, choices=ProgrammeKindChoices.choices)
+    title = models.CharField("наименование", max_length=500)
+    hours = models.PositiveIntegerField("объём, академических часов")
+    specialties = models.ManyToManyField(
+        "catalog.Specialty", verbose_name="специальности", related_name="programmes", blank=True
+    )
+    remote_share_percent = models.PositiveSmallIntegerField(
+        "доля обучения с ДОТ и ЭО, %",
+        default=0,
+        help_text="0 — очно, 100 — полностью дистанционно (npc-2.4, rgmu-2.4).",
+    )
+    attestation_form = models.CharField(
+        "форма итоговой аттестации", max_length=20, choices=AttestationFormChoices.choices
+    )
+    attestation_hours = models.PositiveSmallIntegerField(
+        "объём итоговой аттестации, академических часов"
+    )
+    criteria_excellent = models.TextField("критерий «отлично»", blank=True)
+    criteria_good = models.TextField("критерий «хорошо»", blank=True)
+    criteria_satisfactory = models.TextField("критерий «удовлетворительно»", blank=True)
+    criteria_unsatisfactory = models.TextField("критерий «неудовлетворительно»", blank=True)
+    criteria_passed = models.TextField("критерий «зачтено»", blank=True)
+    criteria_failed = models.TextField("критерий «не зачтено»", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто создал",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "программа ДПП"
+        verbose_name_plural = "программы ДПП"
+        ordering = ["organisation__name", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(remote_share_percent__lte=100), name="programme_remote_share_0_100"
+            ),
+            models.CheckConstraint(condition=Q(hours__gte=1), name="programme_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:programme_detail", kwargs={"pk": self.pk})
+
+
+class ProgrammeStage(BaseModel):
+    """One stage of the programme's final attestation, in `order` (1, 2, …): testing, case
+    tasks, practical skills, interview or the defence of a work (npc-2.5, rgmu-2.5).
+
+    A testing stage carries the programme's pass threshold (npc-3.5, rgmu-3.6) and, on the
+    four-point scale, the lower bounds of «отлично» and «хорошо»; the threshold is then the
+    lower bound of «удовлетворительно» (rgmu-3.6)."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name="программа", on_delete=models.CASCADE, related_name="stages"
+    )
+    order = models.PositiveSmallIntegerField("номер этапа")
+    kind = models.CharField("вид этапа", max_length=20, choices=StageKindChoices.choices)
+    defence_work = models.CharField(
+        "защищаемая работа", max_length=20, choices=DefenceWorkChoices.choices, blank=True
+    )
+    scale = models.CharField("шкала оценок", max_length=20, choices=GradeScaleChoices.choices)
+    pass_threshold_percent = models.PositiveSmallIntegerField(
+        "порог положительного результата тестирования, %", null=True, blank=True
+    )
+    excellent_from_percent = models.PositiveSmallIntegerField(
+        "«отлично» от, %", null=True, blank=True
+    )
+    good_from_percent = models.PositiveSmallIntegerField("«хорошо» от, %", null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField("продолжительность, минут")
+    mode = models.CharField("форма ответа", max_length=10, choices=StageMode.choices)
+
+    class Meta:
+        verbose_name = "этап итоговой аттестации"
+        verbose_name_plural = "этапы итоговой аттестации"
+        ordering = ["programme", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "order"], name="stage_unique_order"),
+            models.CheckConstraint(condition=Q(order__gte=1), name="stage_order_positive"),
+            models.CheckConstraint(
+                condition=Q(pass_threshold_percent__isnull=True)
+                | Q(pass_threshold_percent__lte=100),
+                name="stage_threshold_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="testing") | Q(pass_threshold_percent__isnull=True),
+                name="stage_threshold_only_for_testing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.get_kind_display()}"
+
+
+class AssessmentItemKind(models.TextChoices):
+    TEST_QUESTION = "test_question", "тестовое задание"
+    CASE_TASK = "case_task", "ситуационная задача (кейс)"
+    SKILL = "skill", "практический навык"
+    INTERVIEW_QUESTION = "interview_question", "вопрос для собеседования"
+    ESSAY_TOPIC = "essay_topic", "тема реферата или аттестационной работы"
+
+
+class AssessmentItem(BaseModel):
+    """One item of the programme's assessment bank (ФОС, npc-2.7): a test question with its
+    options and correct answers, a case task, a practical skill, an interview question or
+    the topic of an essay or attestation work.
+
+    `options` is the list of answer texts of a test question; `correct_answers` the
+    0-based indices of the right ones in `options`. Both are empty for other kinds."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name="программа",
+        on_delete=models.CASCADE,
+        related_name="assessment_items",
+    )
+    number = models.PositiveIntegerField("номер")
+    kind = models.CharField("вид", max_length=30, choices=AssessmentItemKind.choices)
+    text = models.TextField("текст")
+    options = models.JSONField("варианты ответа", default=list, blank=True)
+    correct_answers = models.JSONField("правильные ответы", default=list, blank=True)
+    stage = models.ForeignKey(
+        ProgrammeStage,
+        verbose_name="этап",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assessment_items",
+    )
+
+    class Meta:
+        verbose_name = "материал ФОС"
+        verbose_name_plural = "фонд оценочных средств"
+        ordering = ["programme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="item_unique_number"),
+        ]
+        indexes = [models.Index(fields=["programme", "kind"], name="item_programme_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:80]}"
+
+
+class Cohort(BaseModel):
+    """One run of a programme (цикл обучения, группа) with its dates, the planned date,
+    place and remote mode of the final attestation, and the version of the regulation it is
+    held under (pinned when the cohort is created)."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name="программа", on_delete=models.PROTECT, related_name="cohorts"
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name="подразделение",
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+    )
+    title = models.CharField("наименование группы", max_length=200, blank=True)
+    starts_on = models.DateField("начало обучения")
+    ends_on = models.DateField("окончание обучения")
+    attestation_date = models.DateField("планируемая дата итоговой аттестации")
+    place = models.CharField(
+        "место проведения аттестации", max_length=30, choices=AttestationPlaceChoices.choices
+    )
+    address = models.CharField("адрес или аудитория", max_length=500, blank=True)
+    is_remote = models.BooleanField("аттестация с применением ДОТ и ЭО", default=False)
+    uses_videoconference = models.BooleanField("аттестация по видеоконференции", default=False)
+    videoconference_requirements = models.TextField(
+        "технические требования к оборудованию и каналам связи", blank=True
+    )
+    regulation_version = models.ForeignKey(
+        "regulations.RegulationVersion",
+        verbose_name="версия положения",
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто создал",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "группа (цикл обучения)"
+        verbose_name_plural = "группы (циклы обучения)"
+        ordering = ["-starts_on", "programme__title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="cohort_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(attestation_date__gte=models.F("starts_on"))
+                & Q(attestation_date__lte=models.F("ends_on")),
+                name="cohort_attestation_within_training",
+            ),
+            models.CheckConstraint(
+                condition=Q(uses_videoconference=False) | Q(is_remote=True),
+                name="cohort_videoconference_is_remote",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        dates = f"{self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y}"
+        return f"{self.title or self.programme.title} ({dates})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:cohort_detail", kwargs={"pk": self.pk})
+
+
+class EnrolmentStatus(models.TextChoices):
+    ENROLLED = "enrolled", "обучается"
+    WITHDRAWN = "withdrawn", "отчислен"
+
+
+class Enrolment(BaseModel):
+    """A learner in a cohort, with the training contract and what admission depends on:
+    the programme mastered and the (individual) curriculum done in full (npc-2.3,
+    rgmu-2.3). A withdrawn learner is not completing the programme and gets no admission
+    decision."""
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name="группа", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="слушатель",
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+    )
+    contract_number = models.CharField("номер договора", max_length=100, blank=True)
+    contract_date = models.DateField("дата договора", null=True, blank=True)
+    programme_completed = models.BooleanField("программа освоена", default=False)
+    curriculum_completed = models.BooleanField(
+        "учебный (индивидуальный) план выполнен в полном объёме", default=False
+    )
+    status = models.CharField(
+        "состояние",
+        max_length=20,
+        choices=EnrolmentStatus.choices,
+        default=EnrolmentStatus.ENROLLED,
+    )
+
+    class Meta:
+        verbose_name = "зачисление слушателя"
+        verbose_name_plural = "слушатели групп"
+        ordering = ["cohort", "learner__last_name", "learner__first_name", "learner__middle_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "learner"], name="enrolment_unique_learner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} — {self.cohort}"
+
+
+class IntermediateResult(BaseModel):
+    """The result of one intermediate assessment (промежуточная аттестация) of a learner.
+    A later result under the same title supersedes an earlier one (a passed resit)."""
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name="слушатель",
+        on_delete=models.CASCADE,
+        related_name="intermediate_results",
+    )
+    title = models.CharField("промежуточная аттестация", max_length=300)
+    passed = models.BooleanField("пройдена")
+    assessed_on = models.DateField("дата")
+
+    class Meta:
+        verbose_name = "результат промежуточной аттестации"
+        verbose_name_plural = "результаты промежуточных аттестаций"
+        ordering = ["enrolment", "assessed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title}: {'пройдена' if self.passed else 'не пройдена'}"
+
+
+class Debt(BaseModel):
+    """An outstanding debt of a learner (академическая или иная задолженность); it stops
+    admission where the regulation says so (rgmu-2.3) until it is cleared."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name="слушатель", on_delete=models.CASCADE, related_name="debts"
+    )
+    description = models.CharField("задолженность", max_length=500)
+    cleared_on = models.DateField("погашена", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "задолженность"
+        verbose_name_plural = "задолженности"
+        ordering = ["enrolment", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.cleared_on is None
+
+
+class NoticeKind(models.TextChoices):
+    FIRST_DAY = "first_day", "форма, условия и дата итоговой аттестации"
+    VIDEOCONFERENCE = "videoconference", "технические требования к видеоконференции"
+
+
+class NoticeStatus(models.TextChoices):
+    PLANNED = "planned", "запланировано"
+    SENDING = "sending", "отправляется"
+    SENT = "sent", "отправлено"
+    FAILED = "failed", "ошибка отправки"
+    CANCELLED = "cancelled", "отменено"
+
+
+class CohortNotice(BaseModel):
+    """A notice the regulation requires the learners of a cohort to receive by a date: the
+    form, conditions and date of the attestation on the first day of training (npc-2.2,
+    rgmu-2.2) and the technical requirements of a videoconference attestation (npc-6.2,
+    rgmu-6.3). Sent by e-mail by `send_due_notices`; every learner gets it once
+    (`NoticeDelivery`)."""
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name="группа", on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField("уведомление", max_length=20, choices=NoticeKind.choices)
+    due_on = models.DateField("срок")
+    sender = models.CharField("кто сообщает", max_length=500, blank=True)
+    status = models.CharField(
+        "состояние", max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.PLANNED
+    )
+    claimed_at = models.DateTimeField("начало отправки", null=True, blank=True)
+    sent_at = models.DateTimeField("отправлено", null=True, blank=True)
+    recipients_count = models.PositiveIntegerField("получателей", default=0)
+    error = models.TextField("ошибка", blank=True)
+
+    class Meta:
+        verbose_name = "уведомление слушателям"
+        verbose_name_plural = "уведомления слушателям"
+        ordering = ["cohort", "due_on", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "kind"], name="notice_unique_kind"),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="notice_status_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.cohort}"
+
+
+class NoticeDelivery(models.Model):
+    """One learner's copy of a notice: written once, when the e-mail has gone out, so that
+    nobody gets the same notice twice and a learner enrolled later still gets it."""
+
+    notice = models.ForeignKey(
+        CohortNotice,
+        verbose_name="уведомление",
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name="слушатель", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    email = models.EmailField("адрес", max_length=254)
+    sent_at = models.DateTimeField("отправлено", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "доставка уведомления"
+        verbose_name_plural = "доставки уведомлений"
+        ordering = ["notice", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "enrolment"], name="delivery_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice} → {self.email}"
+
+
+class Admission(BaseModel):
+    """The decision whether a learner may sit the final attestation (npc-2.3, rgmu-2.3),
+    one per enrolment and attempt (1 — the attestation, 2 — the retake).
+
+    `reasons` lists, in Russian with the clause, every condition of the regulation the
+    learner did not meet when the decision was taken. Staff may override the decision with
+    a written `justification`; an overridden decision is kept when admission is decided
+    again."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name="слушатель", on_delete=models.PROTECT, related_name="admissions"
+    )
+    attempt = models.PositiveSmallIntegerField("попытка", default=1)
+    admitted = models.BooleanField("допущен")
+    reasons = models.JSONField("причины недопуска", default=list, blank=True)
+    decided_at = models.DateTimeField("решение принято")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто принял решение",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    overridden = models.BooleanField("решение изменено вручную", default=False)
+    justification = models.TextField("обоснование изменения", blank=True)
+
+    class Meta:
+        verbose_name = "допуск к итоговой аттестации"
+        verbose_name_plural = "допуски к итоговой аттестации"
+        ordering = ["enrolment", "attempt"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "attempt"], name="admission_per_attempt"),
+            models.CheckConstraint(condition=Q(attempt__gte=1), name="admission_attempt_positive"),
+            models.CheckConstraint(
+                condition=Q(overridden=False) | ~Q(justification=""),
+                name="admission_override_justified",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.learner}: {'допущен' if self.admitted else 'не допущен'}"

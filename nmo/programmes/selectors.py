@@ -1,0 +1,376 @@
+"""Reads of programmes, cohorts, notices and admission decisions."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from nmo.accounts.models import Organisation, Role, Unit, User
+from nmo.accounts.selectors import organisations_for
+from nmo.programmes.models import (
+    Admission,
+    AssessmentItem,
+    AssessmentItemKind,
+    Cohort,
+    CohortNotice,
+    Debt,
+    Enrolment,
+    EnrolmentStatus,
+    IntermediateResult,
+    NoticeDelivery,
+    Programme,
+    ProgrammeStage,
+)
+from nmo.programmes.rules import (
+    failed_assessments,
+    programme_errors,
+    readiness_errors,
+    stage_bands,
+    stage_errors,
+)
+from nmo.programmes.types import AdmissionFacts, AdmissionResult, RegulationInForce, StageData
+from nmo.regulations import selectors as regulation_selectors
+from nmo.regulations.models import RegulationVersion
+from nmo.regulations.types import (
+    AttestationForm,
+    DefenceWork,
+    Grade,
+    GradeScale,
+    PercentBands,
+    ProgrammeKind,
+    StageKind,
+    label_of,
+)
+
+# --- the regulation in force ------------------------------------------------------------
+
+
+def _in_force(version: RegulationVersion) -> RegulationInForce:
+    return RegulationInForce(
+        version_id=version.pk,
+        rules=regulation_selectors.rules_of(version),
+        clauses=regulation_selectors.clauses_of(version),
+    )
+
+
+def regulation_for(organisation: Organisation) -> RegulationInForce:
+    """Return the rules the organisation works under now, with their clauses; raise
+    RegulationNotFound when it has no regulation yet."""
+    return _in_force(regulation_selectors.current_version(organisation))
+
+
+def regulation_version_for(organisation: Organisation) -> RegulationVersion:
+    """Return the version of the organisation's regulation in force (to pin on a cohort)."""
+    return regulation_selectors.current_version(organisation)
+
+
+def regulation_of_cohort(cohort: Cohort) -> RegulationInForce:
+    """Return the rules a cohort is held under: the version pinned when it was created."""
+    version = RegulationVersion.objects.select_related("regulation").get(
+        pk=cohort.regulation_version_id
+    )
+    return _in_force(version)
+
+
+# --- programmes --------------------------------------------------------------------------
+
+
+def staff_organisations(actor: User) -> QuerySet[Organisation]:
+    """Return the organisations in which the actor is organisation staff."""
+    return organisations_for(actor, Role.ORGANISATION_STAFF)
+
+
+def list_programmes(actor: User) -> QuerySet[Programme]:
+    """Return the programmes of the actor's organisations, with stage and cohort counts."""
+    return (
+        Programme.objects.filter(organisation__in=staff_organisations(actor))
+        .select_related("organisation", "unit")
+        .annotate(
+            stage_count=Count("stages", distinct=True),
+            cohort_count=Count("cohorts", distinct=True),
+        )
+        .order_by("organisation__name", "title")
+    )
+
+
+def list_units(organisation: Organisation) -> QuerySet[Unit]:
+    """Return the units of an organisation that may run a programme or a cohort."""
+    return Unit.objects.filter(organisation=organisation).order_by("name")
+
+
+def list_stages(programme: Programme) -> QuerySet[ProgrammeStage]:
+    """Return the stages of a programme's final attestation in order (npc-2.5, rgmu-2.5)."""
+    return programme.stages.order_by("order")
+
+
+def bank_counts(programme: Programme) -> list[tuple[str, str, int]]:
+    """Return the size of the assessment bank (npc-2.7) per kind: (code, label, count),
+    every kind listed, zero included."""
+    counted = dict(
+        AssessmentItem.objects.filter(programme=programme)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    return [(kind.value, kind.label, counted.get(kind.value, 0)) for kind in AssessmentItemKind]
+
+
+def list_assessment_items(
+    programme: Programme, *, kind: str | None = None, stage: ProgrammeStage | None = None
+) -> QuerySet[AssessmentItem]:
+    """Return the programme's assessment bank in number order, optionally of one kind or
+    of one stage."""
+    items = AssessmentItem.objects.filter(programme=programme)
+    if kind:
+        items = items.filter(kind=kind)
+    if stage is not None:
+        items = items.filter(stage=stage)
+    return items.order_by("number")
+
+
+def grade_criteria(programme: Programme) -> list[tuple[Grade, str, str]]:
+    """Return the grade criteria the commission is shown when grading (rgmu-3.2): for an
+    exam отлично…неудовлетворительно, for a зачёт зачтено/не зачтено (npc-3.3), each as
+    (grade, Russian label, text)."""
+    if programme.attestation_form == "exam":
+        pairs = [
+            (Grade.EXCELLENT, programme.criteria_excellent),
+            (Grade.GOOD, programme.criteria_good),
+            (Grade.SATISFACTORY, programme.criteria_satisfactory),
+            (Grade.UNSATISFACTORY, programme.criteria_unsatisfactory),
+        ]
+    else:
+        pairs = [
+            (Grade.PASSED, programme.criteria_passed),
+            (Grade.FAILED, programme.criteria_failed),
+        ]
+    return [(grade, label_of(grade), text) for grade, text in pairs]
+
+
+def percent_bands_of(stage: ProgrammeStage) -> PercentBands | None:
+    """Return how a testing stage grades the share of correct answers (npc-3.5, rgmu-3.6),
+    for `nmo.regulations.rules.test_grade`; None for a stage that is not testing."""
+    if stage.pass_threshold_percent is None:
+        return None
+    if stage.scale == GradeScale.FOUR_POINT:
+        return stage_bands(
+            stage.pass_threshold_percent, stage.excellent_from_percent, stage.good_from_percent
+        )
+    return stage_bands(stage.pass_threshold_percent)
+
+
+def stage_data_of(stage: ProgrammeStage) -> StageData:
+    """Return a stored stage as the value the rules check."""
+    return StageData(
+        kind=StageKind(stage.kind),
+        scale=GradeScale(stage.scale),
+        duration_minutes=stage.duration_minutes,
+        mode=stage.mode,
+        defence_work=DefenceWork(stage.defence_work) if stage.defence_work else None,
+        pass_threshold_percent=stage.pass_threshold_percent,
+        excellent_from_percent=stage.excellent_from_percent,
+        good_from_percent=stage.good_from_percent,
+    )
+
+
+def stored_stage_errors(
+    reg: RegulationInForce, form: AttestationForm, stages: Sequence[ProgrammeStage]
+) -> list[str]:
+    """Return the breaches of the regulation by a programme's stored stages, each prefixed
+    with the stage's number."""
+    problems: list[str] = []
+    for stage in stages:
+        for messages in stage_errors(reg, form, stage_data_of(stage)).values():
+            problems.extend(f"Этап {stage.order}: {message}" for message in messages)
+    return problems
+
+
+def programme_problems(reg: RegulationInForce, programme: Programme) -> list[str]:
+    """Return why a cohort cannot run the programme under the regulation: the programme's
+    kind, form or stages breach it, or it has too few stages (npc-2.5, rgmu-2.5)."""
+    stages = list(programme.stages.order_by("order"))
+    problems: list[str] = []
+    for messages in programme_errors(
+        reg,
+        kind=ProgrammeKind(programme.kind),
+        attestation_form=AttestationForm(programme.attestation_form),
+        remote_share_percent=programme.remote_share_percent,
+    ).values():
+        problems.extend(messages)
+    problems.extend(stored_stage_errors(reg, AttestationForm(programme.attestation_form), stages))
+    problems.extend(readiness_errors(reg, len(stages)))
+    return problems
+
+
+# --- cohorts and learners ----------------------------------------------------------------
+
+
+def list_cohorts(actor: User, *, programme: Programme | None = None) -> QuerySet[Cohort]:
+    """Return the cohorts of the actor's organisations, latest first, with learner counts."""
+    cohorts = Cohort.objects.filter(programme__organisation__in=staff_organisations(actor))
+    if programme is not None:
+        cohorts = cohorts.filter(programme=programme)
+    return (
+        cohorts.select_related("programme", "programme__organisation", "unit")
+        .annotate(
+            learner_count=Count(
+                "enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED), distinct=True
+            )
+        )
+        .order_by("-starts_on", "programme__title", "pk")
+    )
+
+
+def list_enrolments(cohort: Cohort, *, active_only: bool = False) -> QuerySet[Enrolment]:
+    """Return the cohort's learners by name, with their intermediate results, debts and
+    admission decisions prefetched."""
+    enrolments = Enrolment.objects.filter(cohort=cohort)
+    if active_only:
+        enrolments = enrolments.filter(status=EnrolmentStatus.ENROLLED)
+    return (
+        enrolments.select_related("learner")
+        .prefetch_related(
+            Prefetch(
+                "intermediate_results",
+                queryset=IntermediateResult.objects.order_by("assessed_on", "id"),
+            ),
+            Prefetch("debts", queryset=Debt.objects.order_by("created_at", "id")),
+            Prefetch("admissions", queryset=Admission.objects.order_by("attempt")),
+        )
+        .order_by("learner__last_name", "learner__first_name", "learner__middle_name", "pk")
+    )
+
+
+def is_learner(user: Any) -> bool:
+    """Return whether the user is enrolled in any cohort (the menu shows the learner's
+    entry)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Enrolment.objects.filter(learner=user).exists()
+
+
+def admission_facts(enrolment: Enrolment) -> AdmissionFacts:
+    """Return what admission depends on for one learner (npc-2.3, rgmu-2.3). Uses the
+    prefetched results and debts when `list_enrolments` loaded them."""
+    results = [
+        (r.title, r.passed, r.assessed_on, r.pk) for r in enrolment.intermediate_results.all()
+    ]
+    debts = tuple(d.description for d in enrolment.debts.all() if d.cleared_on is None)
+    return AdmissionFacts(
+        programme_completed=enrolment.programme_completed,
+        curriculum_completed=enrolment.curriculum_completed,
+        failed_assessments=failed_assessments(results),
+        open_debts=debts,
+    )
+
+
+def admission_result(admission: Admission) -> AdmissionResult:
+    """Return an admission decision as the value the pages, the API and the attestation
+    app read."""
+    learner = admission.enrolment.learner
+    return AdmissionResult(
+        admission_id=admission.pk,
+        enrolment_id=admission.enrolment_id,
+        learner_id=learner.pk,
+        learner_name=learner.full_name,
+        admitted=admission.admitted,
+        reasons=tuple(admission.reasons),
+        overridden=admission.overridden,
+        justification=admission.justification,
+    )
+
+
+def list_admissions(cohort: Cohort, *, attempt: int = 1) -> QuerySet[Admission]:
+    """Return the admission decisions of the cohort's active learners for an attempt, by
+    learner name."""
+    return (
+        Admission.objects.filter(
+            enrolment__cohort=cohort,
+            enrolment__status=EnrolmentStatus.ENROLLED,
+            attempt=attempt,
+        )
+        .select_related("enrolment", "enrolment__learner", "decided_by")
+        .order_by(
+            "enrolment__learner__last_name",
+            "enrolment__learner__first_name",
+            "enrolment__learner__middle_name",
+            "pk",
+        )
+    )
+
+
+def list_undecided_enrolments(cohort: Cohort, *, attempt: int = 1) -> QuerySet[Enrolment]:
+    """Return the cohort's active learners who have no admission decision for the attempt.
+    The attestation is mandatory for every learner completing the programme (rgmu-1.4), so
+    it may not start while this is not empty."""
+    decided = Admission.objects.filter(enrolment=OuterRef("pk"), attempt=attempt)
+    return (
+        Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED)
+        .exclude(Exists(decided))
+        .select_related("learner")
+        .order_by("learner__last_name", "learner__first_name", "pk")
+    )
+
+
+def list_admitted_enrolments(cohort: Cohort, *, attempt: int = 1) -> QuerySet[Enrolment]:
+    """Return the cohort's active learners admitted to the attestation (the attempt)."""
+    admitted = Admission.objects.filter(enrolment=OuterRef("pk"), attempt=attempt, admitted=True)
+    return (
+        Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED)
+        .filter(Exists(admitted))
+        .select_related("learner")
+        .order_by("learner__last_name", "learner__first_name", "pk")
+    )
+
+
+# --- notices -----------------------------------------------------------------------------
+
+
+def list_notices(cohort: Cohort) -> QuerySet[CohortNotice]:
+    """Return the cohort's notices by due date, with the number of learners who got each."""
+    return (
+        CohortNotice.objects.filter(cohort=cohort)
+        .annotate(delivered_count=Count("deliveries"))
+        .order_by("due_on", "kind")
+    )
+
+
+def pending_recipients(notice: CohortNotice) -> QuerySet[Enrolment]:
+    """Return the cohort's active learners with an e-mail who have not received the notice
+    yet."""
+    delivered = NoticeDelivery.objects.filter(notice=notice, enrolment=OuterRef("pk"))
+    return (
+        Enrolment.objects.filter(cohort_id=notice.cohort_id, status=EnrolmentStatus.ENROLLED)
+        .exclude(learner__email="")
+        .exclude(Exists(delivered))
+        .select_related("learner")
+        .order_by("pk")
+    )
+
+
+def notices_with_pending_recipients(
+    today: Any, *, cohort_id: int | None = None
+) -> QuerySet[CohortNotice]:
+    """Return the notices due by `today` that some active learner with an e-mail has not
+    received yet, and that nobody is sending right now or has failed to send. Nothing is
+    sent once the cohort's attestation date has passed: the notice has lost its point (a
+    past cohort entered afterwards does not e-mail its learners)."""
+    pending = (
+        Enrolment.objects.filter(cohort=OuterRef("cohort"), status=EnrolmentStatus.ENROLLED)
+        .exclude(learner__email="")
+        .exclude(
+            Exists(
+                NoticeDelivery.objects.filter(
+                    notice=OuterRef(OuterRef("pk")), enrolment=OuterRef("pk")
+                )
+            )
+        )
+    )
+    notices = CohortNotice.objects.filter(
+        due_on__lte=today,
+        status__in=["planned", "sent"],
+        cohort__attestation_date__gte=today,
+    ).filter(Exists(pending))
+    if cohort_id is not None:
+        notices = notices.filter(cohort_id=cohort_id)
+    return notices.order_by("due_on", "pk")

@@ -1,0 +1,47 @@
+"""State changes of programmes, cohorts, notices and admission, one function per action
+(split by topic)."""
+
+from nmo.programmes.services.admission import decide_admission, override_admission
+from nmo.programmes.services.bank import import_assessment_bank
+from nmo.programmes.services.cohorts import (
+    clear_debt,
+    create_cohort,
+    enrol_learner,
+    import_learners,
+    import_learners_file,
+    record_debt,
+    record_intermediate_result,
+    update_cohort,
+    update_enrolment,
+)
+from nmo.programmes.services.notices import plan_notices, retry_notice, send_due_notices
+from nmo.programmes.services.programmes import (
+    add_stage,
+    create_programme,
+    remove_stage,
+    update_programme,
+    update_stage,
+)
+
+__all__ = [
+    "add_stage",
+    "clear_debt",
+    "create_cohort",
+    "create_programme",
+    "decide_admission",
+    "enrol_learner",
+    "import_assessment_bank",
+    "import_learners",
+    "import_learners_file",
+    "override_admission",
+    "plan_notices",
+    "record_debt",
+    "record_intermediate_result",
+    "remove_stage",
+    "retry_notice",
+    "send_due_notices",
+    "update_cohort",
+    "update_enrolment",
+    "update_programme",
+    "update_stage",
+]

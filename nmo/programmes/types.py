@@ -1,0 +1,174 @@
+"""Frozen values that cross the app's boundary: inputs of the services and their results."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from nmo.regulations.types import (
+    AttestationForm,
+    AttestationPlace,
+    DefenceWork,
+    GradeScale,
+    Notifier,
+    ProgrammeKind,
+    RegulationRules,
+    StageKind,
+)
+
+
+@dataclass(frozen=True)
+class RegulationInForce:
+    """The rules an organisation works under, with the clause each rule reproduces (from
+    the preset the regulation was made from; empty when unknown)."""
+
+    version_id: int
+    rules: RegulationRules
+    clauses: Mapping[str, str] = field(default_factory=dict)
+
+    def clause(self, path: str) -> str:
+        """The clause id of a rule ("npc-2.3"), or "" when the regulation does not say."""
+        return self.clauses.get(path, "")
+
+
+@dataclass(frozen=True)
+class ProgrammeData:
+    """What staff fill in for a programme. Empty criteria are prefilled from the
+    regulation's wording (rgmu-3.2, npc-3.3)."""
+
+    unit_id: int
+    kind: ProgrammeKind
+    title: str
+    hours: int
+    attestation_form: AttestationForm
+    attestation_hours: int
+    remote_share_percent: int = 0
+    specialty_ids: tuple[int, ...] = ()
+    criteria_excellent: str = ""
+    criteria_good: str = ""
+    criteria_satisfactory: str = ""
+    criteria_unsatisfactory: str = ""
+    criteria_passed: str = ""
+    criteria_failed: str = ""
+
+
+@dataclass(frozen=True)
+class StageData:
+    """One stage as staff fill it in. An empty threshold of a testing stage takes the
+    regulation's recommended one (npc-3.5, rgmu-3.6); empty four-point bounds take the
+    regulation's bands."""
+
+    kind: StageKind
+    scale: GradeScale
+    duration_minutes: int
+    mode: str
+    defence_work: DefenceWork | None = None
+    pass_threshold_percent: int | None = None
+    excellent_from_percent: int | None = None
+    good_from_percent: int | None = None
+
+
+@dataclass(frozen=True)
+class BankRow:
+    """One parsed row of an assessment-bank file (`row` is its number in the sheet)."""
+
+    row: int
+    kind: str
+    text: str
+    stage_order: int | None
+    options: tuple[str, ...]
+    correct_answers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class BankImport:
+    programme_id: int
+    created: int
+    replaced: int
+
+
+@dataclass(frozen=True)
+class CohortData:
+    """What staff fill in for a cohort."""
+
+    starts_on: date
+    ends_on: date
+    attestation_date: date
+    place: AttestationPlace
+    title: str = ""
+    unit_id: int | None = None
+    address: str = ""
+    is_remote: bool = False
+    uses_videoconference: bool = False
+    videoconference_requirements: str = ""
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    """One learner to enrol (a form, a file row or an API item); `row` numbers it in the
+    source (1-based sheet row, or 0-based index of an API list)."""
+
+    row: int
+    last_name: str
+    first_name: str
+    middle_name: str = ""
+    snils: str = ""
+    email: str = ""
+    phone: str = ""
+    contract_number: str = ""
+    contract_date: date | None = None
+
+
+@dataclass(frozen=True)
+class EnrolmentImport:
+    """What an enrolment import did: accounts `created` or found (`existing`), learners
+    newly `enrolled` and those `already_enrolled` in the cohort (left as they were)."""
+
+    cohort_id: int
+    created: int
+    existing: int
+    enrolled: int
+    already_enrolled: int
+    enrolment_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class AdmissionFacts:
+    """What admission depends on for one learner (npc-2.3, rgmu-2.3)."""
+
+    programme_completed: bool
+    curriculum_completed: bool
+    failed_assessments: tuple[str, ...] = ()
+    open_debts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AdmissionResult:
+    """The admission decision for one learner: `reasons` are the conditions not met, as
+    Russian sentences naming the clause; `overridden` when staff changed the decision."""
+
+    admission_id: int
+    enrolment_id: int
+    learner_id: int
+    learner_name: str
+    admitted: bool
+    reasons: tuple[str, ...]
+    overridden: bool
+    justification: str = ""
+
+
+@dataclass(frozen=True)
+class NoticeRun:
+    """What one run of `send_due_notices` did."""
+
+    notices: int = 0
+    delivered: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True)
+class NoticePlan:
+    """When a notice is due and who sends it, as the regulation says."""
+
+    kind: str
+    due_on: date
+    notified_by: Notifier | None
