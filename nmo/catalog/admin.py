@@ -1,4 +1,5 @@
-"""The nomenclature of specialties in Django admin (a back-office directory).
+"""Back-office directories of the catalog in Django admin: the nomenclature of
+specialties and the credit policy (faq-foreign).
 
 Every save goes through the catalog services, so the administrator check, the «edited by
 an administrator» mark and the audit line are the same as on any other path. Nothing is
@@ -13,10 +14,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from nmo.accounts.selectors import is_admin
-from nmo.catalog.models import Specialty
+from nmo.catalog.models import CreditPolicy, Specialty
 from nmo.catalog.rules import name_matches, search_key
 from nmo.catalog.selectors import is_specialty_name_taken
-from nmo.catalog.services import add_specialty, update_specialty
+from nmo.catalog.services import add_specialty, set_credit_policy, update_specialty
 from nmo.core.exceptions import DomainError
 
 _SAVED_FIELDS = (
@@ -142,3 +143,53 @@ class SpecialtyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description="Вернуть в действие", permissions=["change"])
     def restore_selected(self, request: HttpRequest, queryset: QuerySet[Specialty]) -> None:
         self._set_active(request, queryset, active=True)
+
+
+class CreditPolicyAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = CreditPolicy
+        fields = ("foreign_credits_allowed", "basis")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The service refuses a change without its basis; say so next to the field.
+        self.fields["basis"].required = True
+
+
+@admin.register(CreditPolicy)
+class CreditPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The faq-foreign switch: one row, changed by administrators through
+    `set_credit_policy` (audited), never deleted."""
+
+    form = CreditPolicyAdminForm
+    list_display = ("__str__", "basis", "updated_at")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_admin(request.user)  # type: ignore[arg-type]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_admin(request.user)  # type: ignore[arg-type]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_admin(request.user) and not CreditPolicy.objects.exists()  # type: ignore[arg-type]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_admin(request.user)  # type: ignore[arg-type]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: CreditPolicy, form: Any, change: bool) -> None:
+        try:
+            saved = set_credit_policy(
+                actor=request.user,  # type: ignore[arg-type]
+                foreign_credits_allowed=form.cleaned_data["foreign_credits_allowed"],
+                basis=form.cleaned_data["basis"],
+            )
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return
+        obj.pk = saved.pk
+        obj.foreign_credits_allowed = saved.foreign_credits_allowed
+        obj.basis = saved.basis
+        obj._state.adding = False

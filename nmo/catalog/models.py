@@ -1,6 +1,19 @@
 from django.db import models
+from django.urls import reverse
 
+from nmo.catalog.types import ActivityFormat, ActivityKind, ActivityStatus
 from nmo.core.models import BaseModel
+
+__all__ = [
+    "AccreditationDecision",
+    "Activity",
+    "ActivityFormat",
+    "ActivityKind",
+    "ActivityStatus",
+    "CreditPolicy",
+    "Specialty",
+    "SpecialtyLevel",
+]
 
 
 class SpecialtyLevel(models.TextChoices):
@@ -31,22 +44,6 @@ class Specialty(BaseModel):
 
     def __str__(self) -> str:
         return self.name
-
-
-class ActivityKind(models.TextChoices):
-    EVENT = "event", "Учебное мероприятие"
-    MODULE = "module", "Электронный учебный модуль"
-
-
-class ActivityFormat(models.TextChoices):
-    IN_PERSON = "in_person", "Очно (аудиторно)"
-    ONLINE = "online", "Онлайн (дистанционно)"
-
-
-class ActivityStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Подана на оценку"
-    ACCREDITED = "accredited", "Аккредитована"
-    REJECTED = "rejected", "Отклонена"
 
 
 class Activity(BaseModel):
@@ -88,9 +85,22 @@ class Activity(BaseModel):
         verbose_name = "мероприятие или модуль"
         verbose_name_plural = "мероприятия и модули"
         ordering = ["-starts_on", "-id"]
+        # Every catalogue query filters on status = accredited and pages in the order
+        # (-starts_on, -id); README «Performance» shows the plans these indexes serve.
+        # Status leads (rather than partial indexes) so that the plans do not depend on
+        # the status being inlined into the SQL. Migration 0004 also indexes the
+        # specialties link table by (specialty_id, activity_id); migration 0005 adds a
+        # pg_trgm GIN index on title_search on PostgreSQL.
         indexes = [
-            models.Index(fields=["status", "starts_on"], name="activity_status_start_idx"),
-            models.Index(fields=["status", "kind", "starts_on"], name="activity_status_kind_idx"),
+            models.Index(fields=["status", "starts_on", "id"], name="activity_status_start_idx"),
+            models.Index(
+                fields=["status", "kind", "starts_on", "id"], name="activity_status_kind_idx"
+            ),
+            models.Index(fields=["status", "ends_on", "starts_on"], name="activity_status_end_idx"),
+            # Counting a specialty's activities probes each linked id for its status;
+            # this index answers the probe without reading the table.
+            models.Index(fields=["id", "status"], name="activity_id_status_idx"),
+            models.Index(fields=["status", "created_at"], name="activity_status_created_idx"),
             models.Index(fields=["provider", "status"], name="activity_provider_idx"),
         ]
         constraints = [
@@ -102,6 +112,11 @@ class Activity(BaseModel):
                 condition=~models.Q(status="accredited") | models.Q(credits__gt=0),
                 name="activity_accredited_has_credits",
             ),
+            # faq-only-listed: only an accredited activity carries credits.
+            models.CheckConstraint(
+                condition=models.Q(status="accredited") | models.Q(credits__isnull=True),
+                name="activity_only_accredited_has_credits",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -110,11 +125,29 @@ class Activity(BaseModel):
     def save(self, *args: object, **kwargs: object) -> None:
         from nmo.catalog.rules import search_key
 
-        self.title_search = search_key(self.title)
+        # Case folding can lengthen a title (ß → ss); the key never outgrows its column.
+        self.title_search = search_key(self.title)[:500]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "title" in update_fields:  # type: ignore[operator]
             kwargs["update_fields"] = {*update_fields, "title_search"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:activity_detail", args=[self.pk])
+
+    @property
+    def is_in_catalogue(self) -> bool:
+        """Accredited, so listed in the public catalogue and carrying credits."""
+        return self.status == ActivityStatus.ACCREDITED
+
+    @property
+    def is_editable(self) -> bool:
+        """The provider may still change the application: the commission has not decided."""
+        return self.status == ActivityStatus.SUBMITTED
+
+    @property
+    def is_foreign(self) -> bool:
+        return self.country != "RU"
 
 
 class AccreditationDecision(BaseModel):
@@ -144,3 +177,36 @@ class AccreditationDecision(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.activity}: {self.get_action_display()}"
+
+
+class CreditPolicy(BaseModel):
+    """Whether credits may be awarded for activities held abroad (faq-foreign).
+
+    Today they may not: credits of foreign CME/CPD systems are not counted in Russia. The
+    FAQ foresees a harmonisation with the EU, so this is a switch held as data (one row,
+    changed by an administrator and audited), not a constant in code. No row means the
+    default: not allowed.
+    """
+
+    foreign_credits_allowed = models.BooleanField(
+        "учитывать кредиты за мероприятия за рубежом",
+        default=False,
+        help_text="Включается только на основании соглашения о гармонизации систем НМО.",
+    )
+    basis = models.CharField(
+        "основание",
+        max_length=500,
+        blank=True,
+        help_text="Реквизиты документа, на основании которого изменено правило.",
+    )
+
+    class Meta:
+        verbose_name = "правило учёта кредитов"
+        verbose_name_plural = "правило учёта кредитов"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="credit_policy_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        allowed = "учитываются" if self.foreign_credits_allowed else "не учитываются"
+        return f"Кредиты за мероприятия за рубежом {allowed}"

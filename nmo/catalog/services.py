@@ -1,4 +1,6 @@
-"""State changes of the nomenclature of specialties (npc-4.1: order 700н as amended)."""
+"""State changes of the catalog: the nomenclature of specialties (npc-4.1), providers'
+applications (заявки на оценку) and the accreditation commission's decisions
+(faq-catalogue-providers, faq-only-listed, faq-foreign)."""
 
 from __future__ import annotations
 
@@ -9,14 +11,48 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from nmo.accounts.selectors import is_admin
-from nmo.catalog.exceptions import SpecialtiesFileInvalid, SpecialtyInvalid
-from nmo.catalog.models import Specialty, SpecialtyLevel
-from nmo.catalog.rules import CODE_MAX_LENGTH, NAME_MAX_LENGTH, normalise_name, search_key
-from nmo.catalog.selectors import is_specialty_name_taken
-from nmo.core.exceptions import PermissionDenied
-from nmo.core.services import record_audit
+from nmo.accounts.models import Organisation, OrganisationKind, Role
+from nmo.accounts.selectors import has_role, is_admin
+from nmo.catalog.exceptions import (
+    ActivityAlreadyDecided,
+    ActivityInvalid,
+    ActivityNotEditable,
+    CommissionSubmitsNothing,
+    ConflictOfInterest,
+    DecisionInvalid,
+    ForeignCreditsNotCounted,
+    SpecialtiesFileInvalid,
+    SpecialtyInvalid,
+)
+from nmo.catalog.models import (
+    AccreditationDecision,
+    Activity,
+    CreditPolicy,
+    Specialty,
+    SpecialtyLevel,
+)
+from nmo.catalog.rules import (
+    CODE_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    SPECIALTIES_MAX,
+    activity_errors,
+    decision_errors,
+    is_foreign,
+    normalise_country,
+    normalise_name,
+    search_key,
+)
+from nmo.catalog.selectors import (
+    active_specialties_by_code,
+    get_credit_policy,
+    is_specialty_name_taken,
+    provider_staff_emails,
+)
+from nmo.catalog.types import ActivityData, ActivityStatus, Decision
+from nmo.core.exceptions import NotFound, PermissionDenied
+from nmo.core.services import record_audit, send_email_after_commit
 
 if TYPE_CHECKING:
     from nmo.accounts.models import User
@@ -209,3 +245,271 @@ def update_specialty(*, actor: User, specialty: Specialty, name: str, is_active:
     current.save(update_fields=["name", "is_active", "edited_by_admin", "updated_at"])
     record_audit(actor=actor, action="specialty.update", target=current, changes=changes)
     return current
+
+
+# --- Applications (заявки на оценку) -----------------------------------------------------
+
+_APPLICATION_FIELDS = (
+    "kind",
+    "title",
+    "format",
+    "starts_on",
+    "ends_on",
+    "location",
+    "country",
+    "hours_requested",
+    "description",
+)
+
+
+def _checked_application(
+    data: ActivityData, *, kept: tuple[Specialty, ...] = ()
+) -> tuple[dict[str, Any], list[Specialty]]:
+    """Normalise the provider's input and check every rule; one refusal lists every
+    problem, field by field. Specialties must be active entries of the nomenclature,
+    except those in `kept` (already on the application when it is edited: a specialty
+    withdrawn since then does not block an unrelated correction)."""
+    values: dict[str, Any] = {
+        "kind": data.kind,
+        "title": normalise_name(data.title),
+        "format": data.format,
+        "starts_on": data.starts_on,
+        "ends_on": data.ends_on,
+        "location": normalise_name(data.location),
+        "country": normalise_country(data.country),
+        "hours_requested": data.hours_requested,
+        "description": (data.description or "").strip(),
+    }
+    errors = activity_errors(**values)
+    codes = list(dict.fromkeys(code.strip() for code in data.specialties if code.strip()))
+    specialties: list[Specialty] = []
+    if not codes:
+        errors["specialties"] = ["Укажите хотя бы одну специальность из номенклатуры."]
+    elif len(codes) > SPECIALTIES_MAX:
+        errors["specialties"] = [f"Не более {SPECIALTIES_MAX} специальностей."]
+    else:
+        found = {s.code: s for s in kept} | active_specialties_by_code(codes)
+        unknown = [code for code in codes if code not in found]
+        if unknown:
+            errors["specialties"] = [
+                f"Нет такой действующей специальности в номенклатуре: {code}." for code in unknown
+            ]
+        specialties = [found[code] for code in codes if code in found]
+    if errors:
+        raise ActivityInvalid(errors=errors)
+    return values, specialties
+
+
+def _check_provider_staff(actor: User, provider: Organisation) -> None:
+    if provider.kind == OrganisationKind.ACCREDITATION_COMMISSION:
+        raise CommissionSubmitsNothing()
+    if not has_role(actor, Role.PROVIDER, provider):
+        raise PermissionDenied()
+
+
+@transaction.atomic
+def submit_activity(*, actor: User, provider: Organisation, data: ActivityData) -> Activity:
+    """Submit an event or e-module of `provider` for accreditation (заявка на оценку).
+
+    Only the provider's staff (role «provider» in that organisation) submit; the commission
+    creates no activities of its own (faq-catalogue-providers). The application starts as
+    «submitted», out of the catalogue until the commission accredits it (faq-only-listed).
+    Writes the first history step and the audit line.
+    """
+    _check_provider_staff(actor, provider)
+    values, specialties = _checked_application(data)
+    activity = Activity(provider=provider, submitted_by=actor, **values)
+    activity.save()
+    activity.specialties.set(specialties)
+    AccreditationDecision.objects.create(
+        activity=activity, action=AccreditationDecision.Action.SUBMITTED, actor=actor
+    )
+    record_audit(
+        actor=actor,
+        action="activity.submit",
+        target=activity,
+        changes={
+            **{field: values[field] for field in _APPLICATION_FIELDS},
+            "provider": provider.name,
+            "specialties": [s.code for s in specialties],
+        },
+    )
+    return activity
+
+
+@transaction.atomic
+def update_activity(*, actor: User, activity: Activity, data: ActivityData) -> Activity:
+    """Change an application while the commission has not decided on it.
+
+    Only the staff of the activity's provider may; to anyone else it does not exist
+    (NotFound). A decided application is refused with ActivityNotEditable. Saving without a
+    change writes nothing; otherwise an «edited» history step and the audit line record
+    what changed.
+    """
+    if not has_role(actor, Role.PROVIDER, activity.provider):
+        raise NotFound()
+    current = Activity.objects.select_for_update().get(pk=activity.pk)
+    if current.status != ActivityStatus.SUBMITTED:
+        raise ActivityNotEditable()
+    values, specialties = _checked_application(data, kept=tuple(current.specialties.all()))
+    changes: dict[str, list[Any]] = {
+        field: [getattr(current, field), value]
+        for field, value in values.items()
+        if getattr(current, field) != value
+    }
+    old_codes = sorted(current.specialties.values_list("code", flat=True))
+    new_codes = sorted(s.code for s in specialties)
+    if old_codes != new_codes:
+        changes["specialties"] = [old_codes, new_codes]
+    if not changes:
+        return current
+    for field, value in values.items():
+        setattr(current, field, value)
+    current.save(update_fields=[*_APPLICATION_FIELDS, "updated_at"])
+    if "specialties" in changes:
+        current.specialties.set(specialties)
+    AccreditationDecision.objects.create(
+        activity=current, action=AccreditationDecision.Action.EDITED, actor=actor
+    )
+    record_audit(actor=actor, action="activity.update", target=current, changes=changes)
+    return current
+
+
+# --- The commission's decision -----------------------------------------------------------
+
+
+def _notify_provider(activity: Activity, comment: str) -> None:
+    """Tell the provider's staff the decision by e-mail, once the decision is committed."""
+    if activity.status == ActivityStatus.ACCREDITED:
+        subject = f"Заявка аккредитована: {activity.title}"[:200]
+        outcome = (
+            f"Комиссия по оценке аккредитовала заявку. Установлено кредитов (ЗЕТ): "
+            f"{activity.credits}. Мероприятие опубликовано в каталоге НМО."
+        )
+        if comment:
+            outcome += f"\n\nКомментарий комиссии: {comment}"
+    else:
+        subject = f"Заявка отклонена: {activity.title}"[:200]
+        outcome = f"Комиссия по оценке отклонила заявку.\n\nПричина: {comment}"
+    body = (
+        f"Здравствуйте!\n\n"
+        f"{activity.get_kind_display()} «{activity.title}» "
+        f"({activity.starts_on:%d.%m.%Y}–{activity.ends_on:%d.%m.%Y}), "
+        f"заявка № {activity.pk} провайдера «{activity.provider.name}».\n\n"
+        f"{outcome}\n"
+    )
+    for email in provider_staff_emails(activity.provider):
+        send_email_after_commit(to=[email], subject=subject, body=body)
+
+
+@transaction.atomic
+def decide_activity(
+    *,
+    actor: User,
+    activity: Activity,
+    decision: str,
+    credits: int | None,
+    comment: str,
+) -> Activity:
+    """Record the accreditation commission's decision on a submitted application.
+
+    Only an accreditation expert decides, and not on an application of a provider they are
+    staff of. A decision is taken once (ActivityAlreadyDecided). Accrediting sets whole
+    credits from 1 up to the hours requested and puts the activity in the public catalogue
+    (faq-only-listed); credits for an activity held abroad are refused while the credit
+    policy does not count them (faq-foreign). Rejecting needs the reason. Writes the
+    history step and the audit line; the provider's staff are e-mailed after commit.
+    """
+    if not has_role(actor, Role.ACCREDITATION_EXPERT):
+        raise PermissionDenied()
+    current = Activity.objects.select_for_update().select_related("provider").get(pk=activity.pk)
+    if current.status != ActivityStatus.SUBMITTED:
+        raise ActivityAlreadyDecided(
+            f"По этой заявке решение уже принято: «{current.get_status_display()}»."
+        )
+    if has_role(actor, Role.PROVIDER, current.provider):
+        raise ConflictOfInterest()
+    comment = (comment or "").strip()
+    errors = decision_errors(
+        decision=decision,
+        credits=credits,
+        comment=comment,
+        hours_requested=current.hours_requested,
+    )
+    if errors:
+        raise DecisionInvalid(errors=errors)
+    if (
+        decision == Decision.ACCREDITED
+        and is_foreign(current.country)
+        and not get_credit_policy().foreign_credits_allowed
+    ):
+        raise ForeignCreditsNotCounted(
+            f"Мероприятие проводится за рубежом (страна {current.country}): баллы "
+            "зарубежных систем непрерывного образования в системе НМО Российской Федерации "
+            "не учитываются. Такую заявку можно только отклонить."
+        )
+    now = timezone.now()
+    status = (
+        ActivityStatus.ACCREDITED if decision == Decision.ACCREDITED else ActivityStatus.REJECTED
+    )
+    # The row is locked above; the status condition is the backstop on databases that
+    # do not lock (SQLite): a second decision updates nothing and is refused.
+    updated = Activity.objects.filter(pk=current.pk, status=ActivityStatus.SUBMITTED).update(
+        status=status, credits=credits, decided_at=now, updated_at=now
+    )
+    if updated != 1:
+        raise ActivityAlreadyDecided()
+    current.status, current.credits, current.decided_at = status, credits, now
+    AccreditationDecision.objects.create(
+        activity=current,
+        action=(
+            AccreditationDecision.Action.ACCREDITED
+            if status == ActivityStatus.ACCREDITED
+            else AccreditationDecision.Action.REJECTED
+        ),
+        actor=actor,
+        credits=credits,
+        comment=comment,
+    )
+    record_audit(
+        actor=actor,
+        action="activity.accredit" if status == ActivityStatus.ACCREDITED else "activity.reject",
+        target=current,
+        changes={"status": ["submitted", status], "credits": credits, "comment": comment},
+    )
+    _notify_provider(current, comment)
+    return current
+
+
+# --- Credit policy (faq-foreign) ---------------------------------------------------------
+
+
+@transaction.atomic
+def set_credit_policy(
+    *, actor: User, foreign_credits_allowed: bool, basis: str = ""
+) -> CreditPolicy:
+    """Let an administrator switch whether credits may be awarded for activities held
+    abroad (faq-foreign: not counted today; a harmonisation with the EU may allow it).
+    Switching needs the basis (the document); the change is audited."""
+    _check_admin(actor)
+    basis = normalise_name(basis)
+    current = get_credit_policy()
+    if current.foreign_credits_allowed == foreign_credits_allowed and current.basis == basis:
+        return current
+    if not basis:
+        raise ActivityInvalid(
+            "Укажите основание изменения правила.",
+            errors={
+                "basis": ["Укажите реквизиты документа, на основании которого меняется правило."]
+            },
+        )
+    policy, _ = CreditPolicy.objects.select_for_update().get_or_create(pk=1)
+    changes = {
+        "foreign_credits_allowed": [policy.foreign_credits_allowed, foreign_credits_allowed],
+        "basis": [policy.basis, basis],
+    }
+    policy.foreign_credits_allowed = foreign_credits_allowed
+    policy.basis = basis
+    policy.save(update_fields=["foreign_credits_allowed", "basis", "updated_at"])
+    record_audit(actor=actor, action="credit_policy.update", target=policy, changes=changes)
+    return policy

@@ -1,8 +1,305 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of the catalog: the nomenclature, the public CME catalogue and an activity's page,
+providers' applications, and the accreditation commission's queue and decision page.
 
-from nmo.catalog.selectors import list_specialties
+Each view parses its form, checks access, calls one selector or service and renders."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from nmo.accounts.access import require_role
+from nmo.accounts.models import Role, User
+from nmo.catalog import services
+from nmo.catalog.access import (
+    access_catalogue_activity,
+    access_own_activity,
+    access_provider,
+    access_review,
+)
+from nmo.catalog.forms import (
+    ActivityForm,
+    CatalogueFilterForm,
+    DecisionForm,
+    ProviderActivitiesFilterForm,
+    ReviewFilterForm,
+)
+from nmo.catalog.rules import CATALOGUE_PAGE_SIZE, is_foreign
+from nmo.catalog.selectors import (
+    activities_for_provider,
+    can_see_application,
+    catalogue_page,
+    get_credit_policy,
+    history_of,
+    is_expert,
+    is_provider_staff,
+    list_review_queue,
+    list_specialties,
+    providers_for,
+)
+from nmo.catalog.types import ActivityKind, CatalogueFilters
+from nmo.core.exceptions import DomainError, ValidationFailed
+
+PAGE_SIZE = 20
 
 
 def specialty_list(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/specialty_list.html", {"specialties": list_specialties()})
+
+
+def _page_number(raw: str | None) -> int:
+    """Pages tolerate a mistyped number the way Paginator.get_page does: not a positive
+    number → the first page."""
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        return 1
+    return max(number, 1)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query: QueryDict = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _add_errors(form: Any, exc: ValidationFailed) -> None:
+    for field, errors in exc.errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+    if not exc.errors:
+        form.add_error(None, exc.message)
+
+
+class _Counted:
+    """What Paginator needs to number the pages when the rows were fetched apart."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+
+# --- The public catalogue (faq-only-listed, faq-join-steps step 4) -----------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """The catalogue of accredited events and e-modules, searchable and filtered, 20 per
+    page; «Мероприятия» and «Модули» are the kind filter."""
+    form = CatalogueFilterForm(request.GET or None)
+    values: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        values = {k: v for k, v in form.cleaned_data.items() if v}
+    filters = CatalogueFilters(**values)
+    number = _page_number(request.GET.get("page"))
+    result = catalogue_page(filters=filters, page=number)
+    if not result.items and number > result.num_pages:
+        number = result.num_pages
+        result = catalogue_page(filters=filters, page=number)
+    paginator = Paginator(_Counted(result.total), CATALOGUE_PAGE_SIZE)  # type: ignore[arg-type]
+    page = Page(result.items, number, paginator)
+    kind_query = request.GET.copy()
+    kind_query.pop("page", None)
+    tabs = []
+    for value, label in (
+        ("", "Все"),
+        (ActivityKind.EVENT, "Мероприятия"),
+        (ActivityKind.MODULE, "Модули"),
+    ):
+        kind_query["kind"] = value
+        tabs.append(
+            {"label": label, "query": kind_query.urlencode(), "current": filters.kind == value}
+        )
+    return render(
+        request,
+        "catalog/catalogue.html",
+        {
+            "form": form,
+            "page": page,
+            "total": result.total,
+            "tabs": tabs,
+            "query": _query_without_page(request),
+            "filtered": bool(values),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An accredited activity for anyone; an application (any status) for its provider's
+    staff and the commission's experts, with its history; 404 for everyone else."""
+    activity = access_catalogue_activity(request.user, pk)
+    user = request.user
+    sees_application = can_see_application(user, activity)
+    return render(
+        request,
+        "catalog/activity_detail.html",
+        {
+            "activity": activity,
+            "sees_application": sees_application,
+            "history": history_of(activity) if sees_application else [],
+            "can_edit": activity.is_editable and is_provider_staff(user, activity),
+            "can_review": activity.is_editable and is_expert(user),
+        },
+    )
+
+
+# --- Providers -------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def provider_activities(request: HttpRequest) -> HttpResponse:
+    """The applications of the provider(s) the user is staff of, newest first."""
+    require_role(request.user, Role.PROVIDER)
+    user: User = request.user  # type: ignore[assignment]
+    form = ProviderActivitiesFilterForm(request.GET or None)
+    status = form.cleaned_data.get("status", "") if form.is_valid() else ""
+    activities = activities_for_provider(user=user, status=status)
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/provider_activities.html",
+        {
+            "form": form,
+            "page": page,
+            "providers": list(providers_for(user)),
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def activity_submit(request: HttpRequest) -> HttpResponse:
+    """A provider's application form; the service checks every rule."""
+    require_role(request.user, Role.PROVIDER)
+    user: User = request.user  # type: ignore[assignment]
+    providers = list(providers_for(user))
+    form = ActivityForm(request.POST or None, providers=providers)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data.get("provider")
+        try:
+            provider = access_provider(user, chosen.pk if chosen else None)
+            activity = services.submit_activity(actor=user, provider=provider, data=form.to_data())
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Заявка № {activity.pk} подана на оценку. Мероприятие появится в каталоге "
+                "после решения комиссии.",
+            )
+            return redirect(activity)
+    return render(
+        request,
+        "catalog/activity_form.html",
+        {"form": form, "activity": None},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an own application while the commission has not decided on it."""
+    activity = access_own_activity(request.user, pk)
+    if not activity.is_editable:
+        messages.error(request, "По заявке уже принято решение комиссии: изменить её нельзя.")
+        return redirect(activity)
+    form = ActivityForm(
+        request.POST or None, initial=ActivityForm.initial_for(activity), activity=activity
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_activity(
+                actor=request.user,  # type: ignore[arg-type]
+                activity=activity,
+                data=form.to_data(),
+            )
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        except DomainError as exc:  # decided meanwhile
+            messages.error(request, exc.message)
+            return redirect(activity)
+        else:
+            messages.success(request, "Изменения заявки сохранены.")
+            return redirect(activity)
+    return render(
+        request,
+        "catalog/activity_form.html",
+        {"form": form, "activity": activity},
+        status=422 if form.errors else 200,
+    )
+
+
+# --- The accreditation commission --------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Applications awaiting a decision, oldest first, for the commission's experts."""
+    require_role(request.user, Role.ACCREDITATION_EXPERT)
+    form = ReviewFilterForm(request.GET or None)
+    filters: dict[str, str] = {}
+    if form.is_bound:
+        form.is_valid()
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    page = Paginator(list_review_queue(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/review_queue.html",
+        {"form": form, "page": page, "query": _query_without_page(request)},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_activity(request: HttpRequest, pk: int) -> HttpResponse:
+    """An application with its full history and, while submitted, the decision form."""
+    activity = access_review(request.user, pk)
+    form = DecisionForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decided = services.decide_activity(
+                actor=request.user,  # type: ignore[arg-type]
+                activity=activity,
+                decision=data["decision"],
+                credits=data["credits"],
+                comment=data["comment"],
+            )
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        except DomainError as exc:  # decided already, credits abroad, conflict of interest
+            form.add_error(None, exc.message)
+            status = exc.status
+        else:
+            messages.success(
+                request,
+                f"Решение по заявке № {decided.pk} принято: "
+                f"{decided.get_status_display().lower()}. Провайдер получит письмо.",
+            )
+            return redirect("catalog:review_queue")
+    if form.errors and status == 200:
+        status = 422
+    foreign_blocked = (
+        is_foreign(activity.country) and not get_credit_policy().foreign_credits_allowed
+    )
+    return render(
+        request,
+        "catalog/review_activity.html",
+        {
+            "activity": activity,
+            "history": history_of(activity),
+            "form": form,
+            "foreign_blocked": foreign_blocked,
+        },
+        status=status,
+    )

@@ -1,13 +1,21 @@
 """Directories and the catalogue (api.md: Activities)."""
 
+from datetime import date
+from typing import Literal
+
 from django.http import HttpRequest
 from ninja import P, QueryEx, Router, Schema
 
-from nmo.catalog.selectors import list_matching_specialties
+from nmo.api.v1.schemas import ErrorOut
+from nmo.catalog.models import Activity
+from nmo.catalog.selectors import catalogue_page, list_matching_specialties
+from nmo.catalog.types import CatalogueFilters
+from nmo.core.exceptions import ValidationFailed
 
 router = Router(tags=["Справочники и каталог"])
 
 SPECIALTY_QUERY_MAX_LENGTH = 100
+CATALOGUE_QUERY_MAX_LENGTH = 200
 
 
 class SpecialtyOut(Schema):
@@ -39,3 +47,87 @@ def specialties(
     embedded database and on PostgreSQL; the list is about a hundred rows.
     """
     return [{"code": s.code, "name": s.name} for s in list_matching_specialties(query=q)]
+
+
+class CatalogueItemOut(Schema):
+    id: int
+    kind: str
+    title: str
+    provider: str
+    specialties: list[str]
+    format: str
+    starts_on: date
+    ends_on: date
+    credits: int
+
+
+class CatalogueOut(Schema):
+    items: list[CatalogueItemOut]
+    total: int
+
+
+def _item(activity: Activity) -> dict[str, object]:
+    return {
+        "id": activity.pk,
+        "kind": activity.kind,
+        "title": activity.title,
+        "provider": activity.provider.name,
+        "specialties": [s.code for s in activity.specialties.all()],
+        "format": activity.format,
+        "starts_on": activity.starts_on,
+        "ends_on": activity.ends_on,
+        "credits": activity.credits,
+    }
+
+
+@router.get(
+    "/catalogue",
+    response={200: CatalogueOut, 422: ErrorOut},
+    auth=None,
+    summary="Каталог НМО: аккредитованные мероприятия и модули",
+)
+def catalogue(
+    request: HttpRequest,
+    kind: QueryEx[
+        Literal["", "event", "module"],
+        P(description="event — «Мероприятия», module — «Модули»; пусто — все"),
+    ] = "",
+    specialty: QueryEx[
+        str, P(max_length=20, description="Код специальности, например 31.08.36")
+    ] = "",
+    q: QueryEx[
+        str,
+        P(
+            max_length=CATALOGUE_QUERY_MAX_LENGTH,
+            description="Часть названия, без учёта регистра и «ё»/«е»",
+        ),
+    ] = "",
+    format: QueryEx[
+        Literal["", "in_person", "online"], P(description="in_person — очно, online — онлайн")
+    ] = "",
+    date_from: QueryEx[
+        date | None, P(description="Мероприятия, идущие в этот день или позже (ГГГГ-ММ-ДД)")
+    ] = None,
+    date_to: QueryEx[
+        date | None, P(description="Мероприятия, начинающиеся в этот день или раньше")
+    ] = None,
+    page: QueryEx[int, P(ge=1, le=1_000_000, description="Номер страницы, с 1; по 20")] = 1,
+) -> dict[str, object]:
+    """Accredited activities only (faq-only-listed), newest dates first, 20 per page, as
+    `{"items": [...], "total"}`. `provider` is the provider's full name, `specialties`
+    the codes of its specialties. A page beyond the last has no items; an unknown
+    specialty code matches nothing."""
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise ValidationFailed(
+            errors={"date_to": ["Дата окончания периода не может быть раньше даты начала."]}
+        )
+    filters = CatalogueFilters(
+        q=q,
+        specialty=specialty.strip(),
+        kind=kind,
+        format=format,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    result = catalogue_page(filters=filters, page=page)
+    return {"items": [_item(a) for a in result.items], "total": result.total}

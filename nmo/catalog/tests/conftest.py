@@ -1,8 +1,17 @@
-"""Actor fixtures of the catalog tests (the shared ones live in the root conftest.py)."""
+"""Actor fixtures of the catalog tests (the shared ones live in the root conftest.py,
+the catalog's own in fixtures.py, which the API tests import too)."""
 
 import pytest
 
 from nmo.accounts.services import add_user
+from nmo.catalog.tests.fixtures import (  # noqa: F401 - fixtures
+    cardiology,
+    expert,
+    neurology,
+    nomenclature,
+    other_provider,
+    provider_org,
+)
 
 
 @pytest.fixture

@@ -1,0 +1,234 @@
+"""Forms of the catalog pages: the public catalogue's filters, a provider's application,
+the commission's queue filters and decision. They parse input; the rules are checked by
+the services."""
+
+from typing import Any
+
+from django import forms
+
+from nmo.accounts.models import Organisation
+from nmo.catalog.models import Activity
+from nmo.catalog.rules import (
+    DESCRIPTION_MAX_LENGTH,
+    HOURS_REQUESTED_MAX,
+    HOURS_REQUESTED_MIN,
+    LOCATION_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
+from nmo.catalog.selectors import list_specialties
+from nmo.catalog.types import ActivityData, ActivityFormat, ActivityKind, ActivityStatus, Decision
+
+DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class _DescribedForm(forms.Form):
+    """Ties each field's hint and error to it with aria-describedby."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._describe_fields()
+
+    def _describe_fields(self) -> None:
+        for name, field in self.fields.items():
+            describedby = []
+            if field.help_text:
+                describedby.append(f"id_{name}_helptext")
+            if self.is_bound and name in self.errors:
+                describedby.append(f"id_{name}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if describedby:
+                field.widget.attrs["aria-describedby"] = " ".join(describedby)
+
+
+def _specialty_choices(*, blank: str | None = None) -> list[tuple[str, str]]:
+    choices = [(s.code, f"{s.name} ({s.code})") for s in list_specialties()]
+    return [("", blank), *choices] if blank is not None else choices
+
+
+class CatalogueFilterForm(_DescribedForm):
+    q = forms.CharField(
+        label="Название содержит",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    specialty = forms.ChoiceField(label="Специальность", required=False)
+    kind = forms.ChoiceField(
+        label="Вид", required=False, choices=[("", "Мероприятия и модули"), *ActivityKind.choices]
+    )
+    format = forms.ChoiceField(
+        label="Формат", required=False, choices=[("", "Любой"), *ActivityFormat.choices]
+    )
+    date_from = forms.DateField(label="Проходит с", required=False, **DATE_WIDGET)  # type: ignore[arg-type]
+    date_to = forms.DateField(label="по", required=False, **DATE_WIDGET)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["specialty"].choices = _specialty_choices(blank="Все специальности")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", "Дата окончания периода не может быть раньше даты начала.")
+        return data
+
+
+class ReviewFilterForm(_DescribedForm):
+    q = forms.CharField(
+        label="Название содержит",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    specialty = forms.ChoiceField(label="Специальность", required=False)
+    kind = forms.ChoiceField(
+        label="Вид", required=False, choices=[("", "Мероприятия и модули"), *ActivityKind.choices]
+    )
+    country = forms.ChoiceField(
+        label="Место проведения",
+        required=False,
+        choices=[("", "Любое"), ("RU", "Россия"), ("foreign", "За рубежом")],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["specialty"].choices = _specialty_choices(blank="Все специальности")  # type: ignore[attr-defined]
+
+
+class ProviderActivitiesFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Статус", required=False, choices=[("", "Все"), *ActivityStatus.choices]
+    )
+
+
+class ActivityForm(_DescribedForm):
+    """A provider's application (заявка на оценку)."""
+
+    provider = forms.ModelChoiceField(
+        label="Провайдер",
+        queryset=Organisation.objects.none(),
+        help_text="Вы представляете нескольких провайдеров: от чьего имени подаётся заявка.",
+    )
+    kind = forms.ChoiceField(label="Вид", choices=ActivityKind.choices)
+    title = forms.CharField(label="Название", max_length=TITLE_MAX_LENGTH)
+    specialties = forms.MultipleChoiceField(
+        label="Специальности",
+        help_text="Одна или несколько специальностей номенклатуры. Чтобы выбрать несколько, "
+        "удерживайте Ctrl (на Mac — ⌘).",
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+    format = forms.ChoiceField(
+        label="Формат",
+        choices=ActivityFormat.choices,
+        help_text="Электронный модуль изучается онлайн.",
+    )
+    starts_on = forms.DateField(label="Дата начала", **DATE_WIDGET)  # type: ignore[arg-type]
+    ends_on = forms.DateField(
+        label="Дата окончания",
+        help_text="Для модуля — последний день, когда он доступен.",
+        **DATE_WIDGET,  # type: ignore[arg-type]
+    )
+    location = forms.CharField(
+        label="Место проведения",
+        required=False,
+        max_length=LOCATION_MAX_LENGTH,
+        help_text="Обязательно для очного мероприятия: город и адрес.",
+    )
+    country = forms.CharField(
+        label="Страна",
+        max_length=2,
+        initial="RU",
+        help_text="Двухбуквенный код ISO 3166-1, например RU — Россия. Баллы за мероприятия "
+        "за рубежом в системе НМО не учитываются.",
+        widget=forms.TextInput(attrs={"size": 2, "autocomplete": "country"}),
+    )
+    hours_requested = forms.IntegerField(
+        label="Запрошено часов (кредитов)",
+        min_value=HOURS_REQUESTED_MIN,
+        max_value=HOURS_REQUESTED_MAX,
+        help_text="Академических часов: 1 час = 1 кредит (ЗЕТ).",
+    )
+    description = forms.CharField(
+        label="Описание",
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        providers: list[Organisation] | None = None,
+        activity: Activity | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = _specialty_choices()
+        if activity is not None:
+            # A specialty withdrawn since submission stays selectable on its application.
+            offered = {code for code, _ in choices}
+            choices += [
+                (s.code, f"{s.name} ({s.code}, выведена из номенклатуры)")
+                for s in activity.specialties.all()
+                if s.code not in offered
+            ]
+        self.fields["specialties"].choices = choices  # type: ignore[attr-defined]
+        providers = providers or []
+        if len(providers) > 1:
+            field = self.fields["provider"]
+            field.queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+                pk__in=[p.pk for p in providers]
+            ).order_by("name")
+        else:
+            del self.fields["provider"]
+        self._describe_fields()
+
+    @classmethod
+    def initial_for(cls, activity: Activity) -> dict[str, Any]:
+        return {
+            "kind": activity.kind,
+            "title": activity.title,
+            "specialties": [s.code for s in activity.specialties.all()],
+            "format": activity.format,
+            "starts_on": activity.starts_on,
+            "ends_on": activity.ends_on,
+            "location": activity.location,
+            "country": activity.country,
+            "hours_requested": activity.hours_requested,
+            "description": activity.description,
+        }
+
+    def to_data(self) -> ActivityData:
+        data = self.cleaned_data
+        return ActivityData(
+            kind=data["kind"],
+            title=data["title"],
+            specialties=tuple(data["specialties"]),
+            format=data["format"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            location=data["location"],
+            country=data["country"],
+            hours_requested=data["hours_requested"],
+            description=data["description"],
+        )
+
+
+class DecisionForm(_DescribedForm):
+    decision = forms.ChoiceField(
+        label="Решение", choices=Decision.choices, widget=forms.RadioSelect
+    )
+    credits = forms.IntegerField(
+        label="Кредиты (ЗЕТ)",
+        required=False,
+        min_value=1,
+        help_text="Для аккредитации: целое число от 1 до запрошенного числа часов.",
+    )
+    comment = forms.CharField(
+        label="Комментарий",
+        required=False,
+        max_length=5000,
+        help_text="При отклонении обязателен: причину получит провайдер.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
