@@ -167,10 +167,6 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # The version of the personal-data consent text a user agrees to (152-ФЗ, npc-1.2).
 PERSONAL_DATA_CONSENT_VERSION = env_str("PERSONAL_DATA_CONSENT_VERSION", "2026-01")
 
-# faq-foreign: credits from foreign CME/CPD systems are not counted; a switch for the
-# future harmonisation with the EU.
-CME_FOREIGN_CREDITS_ALLOWED = env_bool("CME_FOREIGN_CREDITS_ALLOWED", False)
-
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None

@@ -1,5 +1,144 @@
-"""API v1: cycles."""
+"""API v1: five-year cycles (api.md: Cycles) and e-module completions reported by a
+provider's platform (api.md: E-module completions)."""
 
-from ninja import Router
+from datetime import date, datetime
+from typing import Any
 
-router = Router(tags=["cycles"])
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from nmo.accounts.access import require_role
+from nmo.accounts.models import Role
+from nmo.api.auth import bearer
+from nmo.api.v1.schemas import ErrorOut
+from nmo.cycles import selectors, services
+from nmo.cycles.access import access_cycle, access_provider_activity
+from nmo.cycles.models import Cycle
+from nmo.cycles.types import ProgressFigures
+
+router = Router(tags=["Пятилетние циклы и освоение модулей"])
+
+
+class CycleIn(Schema):
+    specialty: str = Field(..., max_length=20, description="Код специальности номенклатуры")
+    starts_on: date
+
+
+class RuleOut(Schema):
+    total: int
+    parts: dict[str, int]
+
+
+class CycleOut(Schema):
+    id: int
+    specialty: str = Field(..., description="Код специальности")
+    starts_on: date
+    ends_on: date
+    rule: RuleOut
+    earned: dict[str, int] = Field(..., description="Начислено часов по частям цикла")
+    total_earned: int = Field(..., description="Засчитано в общий объём по правилу цикла")
+
+
+class CompletionIn(Schema):
+    snils: str | None = Field(None, max_length=20)
+    email: str | None = Field(None, max_length=254)
+    completed_at: datetime = Field(..., description="ISO 8601 со смещением часового пояса")
+
+
+class ActivityRef(Schema):
+    id: int
+    title: str
+    kind: str
+
+
+class CompletionOut(Schema):
+    id: int
+    activity: ActivityRef
+    credits: int
+    completed_at: datetime
+    entry_id: int
+
+
+def _cycle_out(cycle: Cycle, progress: ProgressFigures) -> dict[str, object]:
+    return {
+        "id": cycle.pk,
+        "specialty": cycle.specialty.code,
+        "starts_on": cycle.starts_on,
+        "ends_on": cycle.ends_on,
+        "rule": {"total": progress.total_required, "parts": progress.required_by_part},
+        "earned": progress.earned_by_part,
+        "total_earned": progress.total_earned,
+    }
+
+
+@router.post(
+    "/cycles",
+    response={201: CycleOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    auth=bearer,
+    summary="Вступить в пятилетний цикл",
+)
+def enter_cycle(request: HttpRequest, payload: CycleIn) -> Status[Any]:
+    cycle = services.enter_cycle(
+        specialist=request.auth,  # type: ignore[attr-defined]
+        specialty_code=payload.specialty,
+        starts_on=payload.starts_on,
+    )
+    return Status(201, _cycle_out(cycle, selectors.cycle_progress(cycle)))
+
+
+@router.get(
+    "/cycles",
+    response={200: list[CycleOut], 401: ErrorOut, 403: ErrorOut},
+    auth=bearer,
+    summary="Мои пятилетние циклы",
+)
+def list_cycles(request: HttpRequest) -> list[dict[str, object]]:
+    require_role(request.auth, Role.SPECIALIST)  # type: ignore[attr-defined]
+    found = selectors.cycles_with_progress(request.auth)  # type: ignore[attr-defined]
+    return [_cycle_out(item.cycle, item.progress) for item in found]
+
+
+@router.get(
+    "/cycles/{cycle_id}",
+    response={200: CycleOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=bearer,
+    summary="Пятилетний цикл и его выполнение",
+)
+def get_cycle(request: HttpRequest, cycle_id: int) -> dict[str, object]:
+    require_role(request.auth, Role.SPECIALIST)  # type: ignore[attr-defined]
+    cycle = access_cycle(request.auth, cycle_id)  # type: ignore[attr-defined]
+    return _cycle_out(cycle, selectors.cycle_progress(cycle))
+
+
+@router.post(
+    "/activities/{activity_id}/completions",
+    response={
+        200: CompletionOut,
+        201: CompletionOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    auth=bearer,
+    summary="Сообщить об освоении электронного модуля",
+)
+def report_completion(request: HttpRequest, activity_id: int, payload: CompletionIn) -> Status[Any]:
+    activity = access_provider_activity(request.auth, activity_id)  # type: ignore[attr-defined]
+    result = services.record_completion(
+        actor=request.auth,  # type: ignore[attr-defined]
+        activity=activity,
+        snils=payload.snils,
+        email=payload.email,
+        completed_at=payload.completed_at,
+    )
+    body = {
+        "id": result.completion.pk,
+        "activity": {"id": activity.pk, "title": activity.title, "kind": activity.kind},
+        "credits": result.entry.hours,
+        "completed_at": timezone.localtime(result.completion.completed_at),
+        "entry_id": result.entry.pk,
+    }
+    return Status(201 if result.created else 200, body)

@@ -1,0 +1,90 @@
+"""Who may see what in the cycles app: a specialist sees only their own cycles, entries
+and plan items; a provider only its own activities. What the actor may not see is
+NotFound (404), the same as what does not exist; a role that may not act is
+PermissionDenied (403)."""
+
+from typing import Any
+
+from nmo.accounts.access import require_login, require_role
+from nmo.accounts.models import Role
+from nmo.accounts.selectors import organisations_for
+from nmo.catalog.models import Activity, ActivityStatus
+from nmo.core.exceptions import NotFound
+from nmo.cycles.models import CreditEntry, Cycle, PlanItem
+
+
+def access_cycle(actor: Any, cycle_id: int) -> Cycle:
+    """The actor's own cycle, with specialty, rule and specialist."""
+    require_login(actor)
+    cycle = (
+        Cycle.objects.select_related("specialty", "rule", "specialist")
+        .filter(pk=cycle_id, specialist=actor)
+        .first()
+    )
+    if cycle is None:
+        raise NotFound()
+    return cycle
+
+
+def access_entry(actor: Any, entry_id: int) -> CreditEntry:
+    """The actor's own ledger entry (its notice PDF is the owner's only, faq-keep-proof)."""
+    require_login(actor)
+    entry = (
+        CreditEntry.objects.select_related(
+            "specialist", "activity", "activity__provider", "specialty", "organisation"
+        )
+        .filter(pk=entry_id, specialist=actor)
+        .first()
+    )
+    if entry is None:
+        raise NotFound()
+    return entry
+
+
+def access_any_entry(actor: Any, entry_id: int) -> CreditEntry:
+    """Any ledger entry, for an administrator's correction."""
+    require_role(actor, Role.ADMIN)
+    entry = (
+        CreditEntry.objects.select_related("specialist", "activity", "specialty")
+        .filter(pk=entry_id)
+        .first()
+    )
+    if entry is None:
+        raise NotFound()
+    return entry
+
+
+def access_plan_item(actor: Any, item_id: int) -> PlanItem:
+    require_login(actor)
+    item = (
+        PlanItem.objects.select_related("cycle", "activity")
+        .filter(pk=item_id, cycle__specialist=actor)
+        .first()
+    )
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def access_provider_activity(actor: Any, activity_id: int) -> Activity:
+    """An activity of one of the provider organisations the actor works for."""
+    require_role(actor, Role.PROVIDER)
+    activity = (
+        Activity.objects.filter(
+            pk=activity_id, provider__in=organisations_for(actor, Role.PROVIDER)
+        )
+        .select_related("provider")
+        .first()
+    )
+    if activity is None:
+        raise NotFound()
+    return activity
+
+
+def access_catalogue_activity(activity_id: int) -> Activity:
+    """An accredited activity of the catalogue, for planning; an application still under
+    review is not found. The plan service checks the rest."""
+    activity = Activity.objects.filter(pk=activity_id, status=ActivityStatus.ACCREDITED).first()
+    if activity is None:
+        raise NotFound()
+    return activity

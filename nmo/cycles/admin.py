@@ -1,0 +1,149 @@
+"""Back-office views of the ledger and cycle rules. Nothing here edits a ledger entry or a
+rule in use: an entry is corrected by a reversal (the «Сторнировать» link), a rule is
+replaced by adding a new one through the service."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from nmo.core.exceptions import DomainError
+from nmo.cycles import services
+from nmo.cycles.models import CreditEntry, Cycle, CycleRule, ModuleCompletion
+from nmo.cycles.rules import rule_problems
+from nmo.cycles.types import RuleTerms
+
+
+class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CreditEntry)
+class CreditEntryAdmin(_ReadOnly):
+    list_display = [
+        "id", "occurred_on", "specialist", "activity", "reference", "source", "hours",
+        "specialty", "reverse_link",
+    ]  # fmt: skip
+    list_filter = ["source", "kind"]
+    search_fields = ["specialist__email", "specialist__snils", "specialist__last_name", "=id"]
+    list_select_related = ["specialist", "activity", "specialty"]
+    date_hierarchy = "occurred_on"
+
+    @admin.display(description="исправление")
+    def reverse_link(self, obj: CreditEntry) -> str:
+        if obj.reverses_id:
+            return f"сторнирует № {obj.reverses_id}"
+        url = reverse("cycles:entry_reverse", kwargs={"entry_id": obj.pk})
+        return format_html('<a href="{}">Сторнировать</a>', url)
+
+
+@admin.register(Cycle)
+class CycleAdmin(_ReadOnly):
+    list_display = ["specialist", "specialty", "starts_on", "ends_on", "rule"]
+    search_fields = ["specialist__email", "specialist__last_name", "specialty__name"]
+    list_select_related = ["specialist", "specialty", "rule"]
+
+
+@admin.register(ModuleCompletion)
+class ModuleCompletionAdmin(_ReadOnly):
+    list_display = ["activity", "specialist", "completed_at", "reported_by", "created_at"]
+    search_fields = ["specialist__email", "activity__title"]
+    list_select_related = ["activity", "specialist", "reported_by"]
+
+
+class CycleRuleForm(forms.ModelForm):  # type: ignore[type-arg]
+    # Not the model field: the service moves the default from the old rule to this one.
+    make_default = forms.BooleanField(label="Сделать правилом для новых циклов", required=False)
+
+    class Meta:
+        model = CycleRule
+        fields = [
+            "name", "total_hours", "parts", "part_kinds", "overflow",
+            "min_remote_share_of_programme", "years",
+        ]  # fmt: skip
+        help_texts = {
+            "parts": 'Например {"programme": 108, "events": 16, "modules": 20}.',
+            "part_kinds": 'Например {"programme": ["programme"], "events": ["event"], '
+            '"modules": ["module"]}.',
+            "overflow": 'Для каждой части "none" или "into_total".',
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            terms = RuleTerms(
+                total=int(cleaned.get("total_hours") or 0),
+                parts=dict(cleaned.get("parts") or {}),
+                part_kinds={k: tuple(v) for k, v in dict(cleaned.get("part_kinds") or {}).items()},
+                overflow=dict(cleaned.get("overflow") or {}),
+                min_remote_share=Decimal(cleaned.get("min_remote_share_of_programme") or 0),
+                years=int(cleaned.get("years") or 0),
+            )
+        except (TypeError, ValueError, AttributeError):
+            raise ValidationError("Части, виды и правила переполнения — объекты JSON.") from None
+        for field, problems in rule_problems(terms).items():
+            for problem in problems:
+                self.add_error(field if field in self.fields else None, problem)
+        return cleaned
+
+
+@admin.register(CycleRule)
+class CycleRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A rule is added here through `add_cycle_rule`; an existing one can only be made the
+    default (it may already govern cycles, so its figures never change)."""
+
+    form = CycleRuleForm
+    list_display = ["name", "total_hours", "parts", "min_remote_share_of_programme", "is_default"]
+    actions = ["make_default"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [*CycleRuleForm.Meta.fields, "is_default"] if obj is not None else []
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None:
+            return [*CycleRuleForm.Meta.fields, "is_default"]
+        return [*CycleRuleForm.Meta.fields, "make_default"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: CycleRule, form: Any, change: bool) -> None:
+        if change:
+            return
+        saved = services.add_cycle_rule(
+            actor=request.user,  # type: ignore[arg-type]
+            name=obj.name,
+            total_hours=obj.total_hours,
+            parts=obj.parts,
+            part_kinds=obj.part_kinds,
+            overflow=obj.overflow,
+            min_remote_share_of_programme=obj.min_remote_share_of_programme,
+            years=obj.years,
+            make_default=bool(form.cleaned_data.get("make_default")),
+        )
+        obj.pk = saved.pk
+
+    @admin.action(description="Сделать правилом для новых циклов")
+    def make_default(self, request: HttpRequest, queryset: Any) -> None:
+        rule = queryset.first()
+        if rule is None or queryset.count() != 1:
+            self.message_user(request, "Выберите одно правило.", messages.ERROR)
+            return
+        try:
+            services.set_default_rule(actor=request.user, rule=rule)  # type: ignore[arg-type]
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, f"Новые циклы будут по правилу «{rule.name}».")

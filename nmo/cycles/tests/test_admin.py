@@ -1,0 +1,64 @@
+"""Back office: cycle rules are added as data through the service; the ledger is read-only."""
+
+import json
+from datetime import date
+
+import pytest
+
+from nmo.core.models import AuditEntry
+from nmo.cycles.models import CycleRule
+from nmo.cycles.services import post_credit
+from nmo.cycles.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+RULE = {
+    "name": "Пилот 2027",
+    "total_hours": "150",
+    "parts": json.dumps({"programme": 108, "events": 16, "modules": 20}),
+    "part_kinds": json.dumps(
+        {"programme": ["programme"], "events": ["event"], "modules": ["module"]}
+    ),
+    "overflow": json.dumps({"events": "into_total", "modules": "into_total"}),
+    "min_remote_share_of_programme": "0.50",
+    "years": "5",
+    "make_default": "on",
+}
+
+
+@pytest.mark.clause("faq-cycle-hours")
+def test_an_admin_adds_a_rule_that_new_cycles_take(client, admin_user):
+    """A rule is data: added in the back office (checked and audited by the service) it
+    becomes the default with no change of code (faq-cycle-hours)."""
+    client.force_login(admin_user)
+    response = client.post("/admin/cycles/cyclerule/add/", RULE)
+    assert response.status_code == 302
+    rule = CycleRule.objects.get(is_default=True)
+    assert (rule.name, rule.total_hours) == ("Пилот 2027", 150)
+    assert AuditEntry.objects.filter(action="cycle_rule.add").exists()
+    assert CycleRule.objects.filter(is_default=True).count() == 1
+    assert client.get(f"/admin/cycles/cyclerule/{rule.pk}/change/").status_code == 200
+
+
+def test_an_unsound_rule_is_refused_in_the_back_office(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post("/admin/cycles/cyclerule/add/", {**RULE, "overflow": "{}"})
+    assert response.status_code == 200
+    assert "Сумма частей меньше общего объёма" in response.content.decode()
+    assert not CycleRule.objects.filter(name="Пилот 2027").exists()
+
+
+def test_the_ledger_is_read_only_in_the_back_office(client, admin_user, specialist):
+    """No add, change or delete of ledger entries; each line links to the reversal form."""
+    entry = post_credit(
+        specialist=specialist,
+        activity=factories.event(),
+        source="code",
+        occurred_on=date(2025, 10, 1),
+    )
+    client.force_login(admin_user)
+    listing = client.get("/admin/cycles/creditentry/")
+    assert listing.status_code == 200
+    assert f"/cabinet/ledger/{entry.pk}/reverse/" in listing.content.decode()
+    assert client.get("/admin/cycles/creditentry/add/").status_code == 403
+    assert client.post(f"/admin/cycles/creditentry/{entry.pk}/delete/").status_code == 403

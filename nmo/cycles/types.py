@@ -1,0 +1,163 @@
+"""Values of the cycles app that cross boundaries: a cycle rule's terms, progress figures,
+the result of a completion report and the cabinet's data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nmo.cycles.models import CreditEntry, Cycle, ModuleCompletion, PlanItem
+
+
+@dataclass(frozen=True)
+class RuleTerms:
+    """A cycle rule as plain data (faq-cycle-hours): required hours per part, the kinds of
+    activity that feed each part, what happens to a part's excess, the minimal remote
+    share of the programme and the length of a cycle in years."""
+
+    total: int
+    parts: Mapping[str, int]
+    part_kinds: Mapping[str, tuple[str, ...]]
+    overflow: Mapping[str, str]
+    min_remote_share: Decimal
+    years: int
+
+
+@dataclass(frozen=True)
+class PartProgress:
+    """One part of a cycle: required hours, what the ledger holds for it (`earned`), how
+    much of that counts for the part (`counted`, at most `required`) and the excess."""
+
+    name: str
+    label: str
+    required: int
+    earned: int
+    counted: int
+    excess: int
+    excess_counts_in_total: bool
+
+    @property
+    def is_met(self) -> bool:
+        return self.counted >= self.required
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.required - self.counted)
+
+    @property
+    def percent(self) -> int:
+        """The share of the requirement reached, 0–100, for a progress bar."""
+        if self.required <= 0:
+            return 100
+        return max(0, min(100, self.counted * 100 // self.required))
+
+    @property
+    def bar_step(self) -> int:
+        """The percent in steps of 5, for the bar's width class (no inline styles)."""
+        return self.percent // 5 * 5
+
+
+@dataclass(frozen=True)
+class ProgressFigures:
+    """A cycle's progress under its rule: parts, the total and the programme's remote share."""
+
+    total_required: int
+    total_earned: int
+    parts: tuple[PartProgress, ...]
+    programme_hours: int
+    remote_hours: int
+    remote_share: Decimal | None
+    min_remote_share: Decimal
+    remote_share_applies: bool
+    remote_share_met: bool
+
+    @property
+    def total_percent(self) -> int:
+        if self.total_required <= 0:
+            return 100
+        return max(0, min(100, self.total_earned * 100 // self.total_required))
+
+    @property
+    def total_bar_step(self) -> int:
+        return self.total_percent // 5 * 5
+
+    @property
+    def total_capped(self) -> int:
+        """The total for a progress bar, whose value may not pass its maximum."""
+        return max(0, min(self.total_earned, self.total_required))
+
+    @property
+    def total_remaining(self) -> int:
+        return max(0, self.total_required - self.total_earned)
+
+    @property
+    def is_complete(self) -> bool:
+        return (
+            self.total_earned >= self.total_required
+            and all(part.is_met for part in self.parts)
+            and self.remote_share_met
+        )
+
+    @property
+    def earned_by_part(self) -> dict[str, int]:
+        return {part.name: part.earned for part in self.parts}
+
+    @property
+    def required_by_part(self) -> dict[str, int]:
+        return {part.name: part.required for part in self.parts}
+
+    @property
+    def remote_percent(self) -> int | None:
+        if self.remote_share is None:
+            return None
+        return int(self.remote_share * 100)
+
+    @property
+    def min_remote_percent(self) -> int:
+        return int(self.min_remote_share * 100)
+
+
+@dataclass(frozen=True)
+class CycleProgress:
+    """A cycle together with its progress."""
+
+    cycle: Cycle
+    progress: ProgressFigures
+
+
+@dataclass(frozen=True)
+class CompletionResult:
+    """What a module completion report did: `created` is False for a repeated report,
+    which returns the first completion and its credit entry unchanged."""
+
+    completion: ModuleCompletion
+    entry: CreditEntry
+    created: bool
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One item of a learning plan and whether the ledger already holds its credits."""
+
+    item: PlanItem
+    is_done: bool
+
+
+@dataclass(frozen=True)
+class CycleCard:
+    """What the cabinet shows for one cycle: progress and the learning plan."""
+
+    cycle: Cycle
+    progress: ProgressFigures
+    plan: tuple[PlanLine, ...] = field(default_factory=tuple)
+
+    @property
+    def planned_count(self) -> int:
+        return len(self.plan)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for line in self.plan if line.is_done)
