@@ -1,0 +1,136 @@
+"""The provider's documents for an event: CME certificates (Свидетельство НМО) as PDF, one
+per code, and the list of codes as XLSX (faq-certificate, faq-cert-from-provider)."""
+
+import io
+import zipfile
+from collections.abc import Sequence
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from nmo.catalog.models import Activity
+from nmo.codes.models import ConfirmationCode
+from nmo.codes.selectors import list_codes
+from nmo.documents.rendering import absolute_url, qr_data_uri, render_pdf, render_pdf_pages
+
+CERTIFICATE_TEMPLATE = "codes/certificate.html"
+#: Certificates per downloaded file: WeasyPrint lays out a page in tens of milliseconds, so
+#: a large event is downloaded in parts rather than in one request that runs for minutes.
+CERTIFICATES_PER_FILE = 200
+
+
+def verification_url(code_value: str) -> str:
+    """The public page the certificate's QR code opens."""
+    return absolute_url(reverse("codes:verify", args=[code_value]))
+
+
+def _specialty_names(activity: Activity) -> list[str]:
+    return list(activity.specialties.order_by("name").values_list("name", flat=True))
+
+
+def certificate_context(
+    code: ConfirmationCode, *, specialties: list[str] | None = None
+) -> dict[str, Any]:
+    """What a certificate shows: the participant's name when the roster has it (otherwise
+    a line to fill in by hand), the event, its dates, credits and provider, the code and a
+    QR code of the verification page."""
+    activity = code.activity
+    participant = code.participant
+    url = verification_url(code.value)
+    return {
+        "code": code.value,
+        "full_name": participant.full_name if participant is not None else "",
+        "activity": activity,
+        "provider": activity.provider,
+        "specialties": specialties if specialties is not None else _specialty_names(activity),
+        "credits": activity.credits,
+        "verification_url": url,
+        "qr": qr_data_uri(url, scale=3),
+        "issued_on": timezone.localdate(code.issued_at),
+    }
+
+
+def certificate_file_name(code: ConfirmationCode) -> str:
+    return f"svidetelstvo-nmo-{code.value}.pdf"
+
+
+def render_certificate(code: ConfirmationCode) -> bytes:
+    """One participant's certificate as a one-page A4 PDF."""
+    return render_pdf(CERTIFICATE_TEMPLATE, certificate_context(code))
+
+
+def _contexts(codes: Sequence[ConfirmationCode]) -> list[dict[str, Any]]:
+    names: dict[int, list[str]] = {}
+    contexts = []
+    for code in codes:
+        if code.activity_id not in names:
+            names[code.activity_id] = _specialty_names(code.activity)
+        contexts.append(certificate_context(code, specialties=names[code.activity_id]))
+    return contexts
+
+
+def render_certificates(codes: Sequence[ConfirmationCode]) -> bytes:
+    """Several certificates in one PDF, one page each, in the order given."""
+    return render_pdf_pages(CERTIFICATE_TEMPLATE, _contexts(codes))
+
+
+def certificates_zip(codes: Sequence[ConfirmationCode]) -> bytes:
+    """A ZIP of one PDF per certificate, named by code."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for code, context in zip(codes, _contexts(codes), strict=True):
+            archive.writestr(certificate_file_name(code), render_pdf(CERTIFICATE_TEMPLATE, context))
+    return buffer.getvalue()
+
+
+def certificate_parts(total: int) -> list[tuple[int, int, int]]:
+    """(part, first, last) numbers of the files a download of `total` certificates is cut
+    into, counting from 1."""
+    return [
+        (index + 1, start + 1, min(start + CERTIFICATES_PER_FILE, total))
+        for index, start in enumerate(range(0, total, CERTIFICATES_PER_FILE))
+    ]
+
+
+def codes_of_part(activity: Activity, part: int) -> list[ConfirmationCode]:
+    """The codes of one part of the download, with what their certificates show."""
+    start = (max(part, 1) - 1) * CERTIFICATES_PER_FILE
+    return list(
+        list_codes(activity).select_related("activity__provider")[
+            start : start + CERTIFICATES_PER_FILE
+        ]
+    )
+
+
+def _text(value: object) -> object:
+    # A name starting with "=" must not become a spreadsheet formula.
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
+        return "'" + value
+    return value
+
+
+def codes_workbook(activity: Activity) -> bytes:
+    """The event's codes as an XLSX list: code, participant, e-mail, whether activated."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Коды")
+    sheet.append(["№", "Код (ИКП)", "ФИО", "E-mail", "Активирован", "Ссылка для проверки"])
+    for number, code in enumerate(list_codes(activity).iterator(chunk_size=2000), start=1):
+        participant = code.participant
+        sheet.append(
+            [
+                number,
+                code.value,
+                _text(participant.full_name) if participant else "",
+                _text(participant.email) if participant else "",
+                timezone.localtime(code.activated_at).strftime("%d.%m.%Y")
+                if code.activated_at
+                else "нет",
+                verification_url(code.value),
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

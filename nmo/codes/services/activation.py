@@ -1,0 +1,153 @@
+"""Activating a confirmation code: the specialist redeems it for the event's credits,
+exactly once (faq-ikp-activation, faq-ikp-normalize, faq-ikp-error, faq-email-notice)."""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from nmo.accounts.access import require_role
+from nmo.accounts.models import Role
+from nmo.catalog.models import Activity, ActivityKind, ActivityStatus
+from nmo.codes.exceptions import CodeAlreadyYours, CodeNotActivated
+from nmo.codes.models import ConfirmationCode
+from nmo.codes.rules import normalise_code
+from nmo.codes.types import Activation
+from nmo.core.services import record_audit, send_email_after_commit
+from nmo.core.throttle import check_throttle, register_failure, reset_throttle
+from nmo.cycles.exceptions import ActivityNotInCatalogue, AlreadyCredited
+from nmo.cycles.services import post_credit
+
+THROTTLE_SCOPE = "activation"
+
+
+def claim_code(*, code_id: int, specialist: Any, at: dt.datetime) -> bool:
+    """Mark the code activated by the specialist if nobody has: one conditional UPDATE
+    whose row count says who won; only a code of an accredited event can be claimed.
+    Every condition is on the code row's own columns (the activity's status and kind
+    through `activity_id IN (subquery)`), never through a join: for a
+    joined filter Django writes `id IN (SELECT … WHERE activated_at IS NULL)`, and
+    PostgreSQL's re-check of a concurrently updated row would then see the stale
+    subquery row and let a second claim through.
+
+    Raises IntegrityError when the specialist already holds another code of the event
+    (constraint `code_once_per_specialist_and_activity`), which aborts the transaction:
+    let it roll back, or call this inside a savepoint.
+    """
+    claimed = ConfirmationCode.objects.filter(
+        pk=code_id,
+        activated_at__isnull=True,
+        activity__in=Activity.objects.filter(
+            status=ActivityStatus.ACCREDITED, kind=ActivityKind.EVENT
+        ),
+    ).update(activated_by=specialist, activated_at=at)
+    return claimed == 1
+
+
+def _idents(specialist: Any, ip: str | None) -> list[str]:
+    return [f"user:{specialist.pk}", f"ip:{ip or '-'}"]
+
+
+def _already_yours(activated_at: dt.datetime | None) -> CodeAlreadyYours:
+    when = timezone.localtime(activated_at).strftime("%d.%m.%Y") if activated_at else "ранее"
+    return CodeAlreadyYours(f"Этот код вы уже активировали {when}; кредиты начислены.")
+
+
+@transaction.atomic
+def _redeem(*, specialist: Any, value: str) -> Activation:
+    code = ConfirmationCode.objects.select_related("activity").filter(value=value).first()
+    if code is None:
+        raise CodeNotActivated()
+    if code.activated_by_id == specialist.pk:
+        raise _already_yours(code.activated_at)
+    now = timezone.now()
+    # An IntegrityError here (another code of this event is already theirs) aborts this
+    # transaction; activate_code turns it into CodeNotActivated once it has rolled back.
+    claimed = claim_code(code_id=code.pk, specialist=specialist, at=now)
+    if not claimed:
+        current = ConfirmationCode.objects.filter(pk=code.pk).values_list(
+            "activated_by_id", "activated_at"
+        )
+        for activated_by_id, activated_at in current:
+            if activated_by_id == specialist.pk:  # a double submit that lost to itself
+                raise _already_yours(activated_at)
+        raise CodeNotActivated()
+    activity = code.activity
+    try:
+        entry = post_credit(
+            specialist=specialist,
+            activity=activity,
+            source="code",
+            occurred_on=activity.ends_on,
+            reference=value,
+        )
+    except (AlreadyCredited, ActivityNotInCatalogue) as exc:
+        # Raising rolls the claim back: the code stays unused for its rightful holder.
+        raise CodeNotActivated() from exc
+    credits = int(activity.credits or 0)
+    record_audit(
+        actor=specialist,
+        action="code.activate",
+        target=code,
+        changes={"activity": activity.pk, "credits": credits, "credit_entry": entry.pk},
+    )
+    local = timezone.localtime(now)
+    send_email_after_commit(
+        to=[specialist.email],
+        subject=f"Начислены кредиты НМО: {credits}",
+        body=render_to_string(
+            "codes/email/activation_notice.txt",
+            {
+                "specialist": specialist,
+                "activity": activity,
+                "credits": credits,
+                "activated_at": local,
+                "code": value,
+            },
+        ),
+    )
+    return Activation(
+        code=value,
+        activity_id=activity.pk,
+        activity_title=activity.title,
+        activity_kind=activity.kind,
+        credits=credits,
+        activated_at=now,
+        credit_entry_id=entry.pk,
+    )
+
+
+def activate_code(*, specialist: Any, typed_code: str, ip: str | None) -> Activation:
+    """Redeem a confirmation code for the specialist, exactly once (faq-ikp-activation).
+
+    The code is read regardless of case, spaces and symbols, "O" meaning zero
+    (faq-ikp-normalize). Failures are throttled per specialist and per address before
+    anything else is done. The code is claimed with one conditional UPDATE; the credit
+    goes to the ledger in the same transaction and the e-mail notice leaves after commit
+    (faq-email-notice). A code this specialist activated before gets CodeAlreadyYours;
+    every other failure — unknown, malformed, activated by someone else, of an activity
+    that is not accredited, or of an event already credited to the specialist — gets the
+    one CodeNotActivated (faq-ikp-error), counts as a failure, and credits nothing.
+    """
+    require_role(specialist, Role.SPECIALIST)
+    idents = _idents(specialist, ip)
+    window = int(settings.THROTTLE_WINDOW_SECONDS)
+    limit = int(getattr(settings, "THROTTLE_ACTIVATION_FAILURES", 10))
+    check_throttle(scope=THROTTLE_SCOPE, idents=idents, limit=limit, window=window)
+    value = normalise_code(typed_code)
+    try:
+        if value is None:
+            raise CodeNotActivated()
+        try:
+            activation = _redeem(specialist=specialist, value=value)
+        except IntegrityError as exc:  # the specialist holds another code of the event
+            raise CodeNotActivated() from exc
+    except CodeNotActivated:
+        register_failure(scope=THROTTLE_SCOPE, idents=idents, window=window)
+        raise
+    # Like the login (ADR 0006): success clears the account's count, never the address's.
+    reset_throttle(scope=THROTTLE_SCOPE, idents=idents[:1])
+    return activation

@@ -1,0 +1,401 @@
+"""Pages of confirmation codes: the provider's codes and certificates of an event, the
+specialist's activation form, the public verification page and support requests."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from nmo.accounts.access import require_login, require_role
+from nmo.accounts.models import Role
+from nmo.accounts.selectors import has_role, is_admin
+from nmo.catalog.models import Activity
+from nmo.codes import selectors, services
+from nmo.codes.access import (
+    access_provider_activity,
+    access_support_request,
+    can_decide_support_request,
+)
+from nmo.codes.documents import (
+    certificate_file_name,
+    certificate_parts,
+    certificates_zip,
+    codes_of_part,
+    codes_workbook,
+    render_certificate,
+    render_certificates,
+)
+from nmo.codes.exceptions import (
+    ActivityNotAccreditedEvent,
+    CodeAlreadyYours,
+    CodeNotActivated,
+    RosterInvalid,
+)
+from nmo.codes.forms import (
+    ActivationForm,
+    IssueCodesForm,
+    RefuseForm,
+    ResolveForm,
+    RosterUploadForm,
+    RouteForm,
+    SupportRequestForm,
+)
+from nmo.codes.models import SupportStatus
+from nmo.core.exceptions import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ValidationFailed,
+)
+from nmo.core.middleware import client_ip
+
+CODES_PER_PAGE = 100
+# Refusals shown on the form; access errors propagate to the 403/404 pages.
+REFUSALS = (Conflict, ValidationFailed)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, content_type: str, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+def _add_errors(form: Any, exc: DomainError) -> None:
+    errors = getattr(exc, "errors", None) or {}
+    for field, texts in errors.items():
+        for text in texts:
+            form.add_error(field if field in form.fields else None, text)
+    if not errors:
+        form.add_error(None, exc.message)
+
+
+# The provider's event ---------------------------------------------------------------
+
+
+def _activity_page(
+    request: HttpRequest,
+    activity: Activity,
+    *,
+    issue_form: IssueCodesForm | None = None,
+    roster_form: RosterUploadForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    try:
+        services.ensure_accredited_event(activity)
+        accepts_codes = True
+    except ActivityNotAccreditedEvent:
+        accepts_codes = False
+    counts = selectors.code_counts(activity)
+    page = Paginator(selectors.list_codes(activity), CODES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "codes/activity_codes.html",
+        {
+            "activity": activity,
+            "accepts_codes": accepts_codes,
+            "counts": counts,
+            "page": page,
+            "parts": certificate_parts(counts.issued),
+            "issue_form": issue_form or IssueCodesForm(),
+            "roster_form": roster_form or RosterUploadForm(),
+        },
+        status=status,
+    )
+
+
+def activity_codes(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = access_provider_activity(request.user, activity_id)
+    return _activity_page(request, activity)
+
+
+@require_POST
+def issue_codes(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = access_provider_activity(request.user, activity_id)
+    form = IssueCodesForm(request.POST)
+    if form.is_valid():
+        try:
+            issued = services.issue_codes(
+                actor=request.user, activity=activity, count=form.cleaned_data["count"]
+            )
+        except REFUSALS as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Выпущено кодов: {len(issued.codes)}.")
+            return redirect("codes:activity_codes", activity.pk)
+    return _activity_page(request, activity, issue_form=form, status=422)
+
+
+@require_POST
+def import_roster(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = access_provider_activity(request.user, activity_id)
+    form = RosterUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.import_roster(
+                actor=request.user,
+                activity=activity,
+                file_name=upload.name,
+                content=upload.read(),
+            )
+        except RosterInvalid as exc:
+            for text in exc.errors.get("file", [exc.message]):
+                form.add_error("file", text)
+        except REFUSALS as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Список загружен: участников {len(result.participant_ids)}, выпущено кодов "
+                f"{len(result.codes)}, свидетельств отправлено по почте {result.emailed}.",
+            )
+            return redirect("codes:activity_codes", activity.pk)
+    return _activity_page(request, activity, roster_form=form, status=422)
+
+
+def _part(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("part", "1")))
+    except ValueError:
+        return 1
+
+
+def certificates_pdf(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """All certificates of the event (or one part of them) in one multi-page PDF."""
+    activity = access_provider_activity(request.user, activity_id)
+    part = _part(request)
+    codes = codes_of_part(activity, part)
+    if not codes:
+        raise NotFound()
+    return _download(
+        render_certificates(codes),
+        "application/pdf",
+        f"svidetelstva-nmo-{activity.pk}-{part}.pdf",
+    )
+
+
+def certificates_archive(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """The same certificates as a ZIP of one PDF per participant."""
+    activity = access_provider_activity(request.user, activity_id)
+    part = _part(request)
+    codes = codes_of_part(activity, part)
+    if not codes:
+        raise NotFound()
+    return _download(
+        certificates_zip(codes), "application/zip", f"svidetelstva-nmo-{activity.pk}-{part}.zip"
+    )
+
+
+def codes_xlsx(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = access_provider_activity(request.user, activity_id)
+    return _download(codes_workbook(activity), XLSX, f"kody-nmo-{activity.pk}.xlsx")
+
+
+def certificate_pdf(request: HttpRequest, activity_id: int, code_id: int) -> HttpResponse:
+    activity = access_provider_activity(request.user, activity_id)
+    code = selectors.get_code_for_activity(activity, code_id)
+    if code is None:
+        raise NotFound()
+    return _download(render_certificate(code), "application/pdf", certificate_file_name(code))
+
+
+# The specialist's activation ---------------------------------------------------------
+
+
+def activate(request: HttpRequest) -> HttpResponse:
+    """The activation form (faq-ikp-activation): the result is announced with
+    role=status, a refusal with role=alert and a link to the support request."""
+    require_role(request.user, Role.SPECIALIST)
+    form = ActivationForm(request.POST if request.method == "POST" else None)
+    context: dict[str, Any] = {"form": form}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        typed = form.cleaned_data["code"]
+        try:
+            context["activation"] = services.activate_code(
+                specialist=request.user, typed_code=typed, ip=client_ip(request)
+            )
+        except RateLimited as exc:
+            minutes = max(1, round(exc.retry_after / 60))
+            context["error"] = (
+                f"Слишком много неудачных попыток активации. Повторите через {minutes} мин."
+            )
+            status = 429
+        except CodeAlreadyYours as exc:
+            context["notice"] = exc.message
+        except CodeNotActivated as exc:
+            context["error"] = exc.message
+            context["typed"] = typed
+            status = 409
+        else:
+            context["form"] = ActivationForm()
+    elif request.method == "POST":
+        status = 422
+    return render(request, "codes/activate.html", context, status=status)
+
+
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """The public page a certificate's QR code opens: is it genuine?"""
+    info = selectors.verify_code(code)
+    return render(
+        request, "codes/verify.html", {"info": info, "typed": code}, status=200 if info else 404
+    )
+
+
+# Support requests --------------------------------------------------------------------
+
+
+def support_request_new(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.SPECIALIST)
+    initial = {"typed_code": request.GET.get("code", "")[:100]}
+    form = SupportRequestForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filed = services.file_support_request(specialist=request.user, **form.cleaned_data)
+        except REFUSALS as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Обращение № {filed.pk} отправлено. Ответ придёт на вашу почту и появится "
+                "в этом списке.",
+            )
+            return redirect("codes:my_support_requests")
+    status = 422 if form.errors else 200
+    return render(request, "codes/support_form.html", {"form": form}, status=status)
+
+
+def my_support_requests(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.SPECIALIST)
+    page = Paginator(selectors.support_requests_for_specialist(request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "codes/my_support_requests.html", {"page": page})
+
+
+def support_requests(request: HttpRequest) -> HttpResponse:
+    """Requests routed to the provider's organisations; administrators also see those that
+    matched no provider."""
+    require_login(request.user)
+    if not (has_role(request.user, Role.PROVIDER) or is_admin(request.user)):  # type: ignore[arg-type]
+        raise PermissionDenied()
+    requests = selectors.support_requests_for_decider(request.user)
+    show = request.GET.get("status", SupportStatus.OPEN)
+    if show in SupportStatus.values:
+        requests = requests.filter(status=show)
+    page = Paginator(requests, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "codes/support_requests.html",
+        {
+            "page": page,
+            "show": show,
+            "statuses": SupportStatus.choices,
+            "query": f"status={show}",
+        },
+    )
+
+
+def _support_page(
+    request: HttpRequest,
+    support: Any,
+    *,
+    resolve_form: ResolveForm | None = None,
+    refuse_form: RefuseForm | None = None,
+    route_form: RouteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_decide = support.status == SupportStatus.OPEN and can_decide_support_request(
+        request.user, support
+    )
+    participants = selectors.suggested_participants(support) if can_decide else []
+    return render(
+        request,
+        "codes/support_request.html",
+        {
+            "support": support,
+            "can_decide": can_decide and support.activity_id is not None,
+            "can_refuse": can_decide,
+            "can_route": (
+                support.status == SupportStatus.OPEN
+                and support.routed_to_id is None
+                and is_admin(request.user)  # type: ignore[arg-type]
+            ),
+            "resolve_form": resolve_form or ResolveForm(participants=participants),
+            "refuse_form": refuse_form or RefuseForm(),
+            "route_form": route_form or RouteForm(),
+        },
+        status=status,
+    )
+
+
+def support_request(request: HttpRequest, request_id: int) -> HttpResponse:
+    support = access_support_request(request.user, request_id)
+    return _support_page(request, support)
+
+
+@require_POST
+def resolve_support_request(request: HttpRequest, request_id: int) -> HttpResponse:
+    support = access_support_request(request.user, request_id)
+    form = ResolveForm(
+        request.POST, participants=selectors.suggested_participants(support, limit=10_000)
+    )
+    if form.is_valid():
+        try:
+            services.resolve_support_request(
+                actor=request.user,
+                request=support,
+                participant_id=form.cleaned_data["participant"],
+            )
+        except REFUSALS as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Кредиты начислены, специалисту отправлено письмо.")
+            return redirect("codes:support_request", support.pk)
+    return _support_page(request, support, resolve_form=form, status=422)
+
+
+@require_POST
+def refuse_support_request(request: HttpRequest, request_id: int) -> HttpResponse:
+    support = access_support_request(request.user, request_id)
+    form = RefuseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.refuse_support_request(
+                actor=request.user, request=support, reason=form.cleaned_data["reason"]
+            )
+        except REFUSALS as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Отказ отправлен специалисту.")
+            return redirect("codes:support_request", support.pk)
+    return _support_page(request, support, refuse_form=form, status=422)
+
+
+@require_POST
+def route_support_request(request: HttpRequest, request_id: int) -> HttpResponse:
+    support = access_support_request(request.user, request_id)
+    form = RouteForm(request.POST)
+    if form.is_valid():
+        activity = selectors.find_activity(form.cleaned_data["activity_id"])
+        if activity is None:
+            form.add_error("activity_id", "Мероприятие с таким номером не найдено.")
+        else:
+            try:
+                services.route_support_request(
+                    actor=request.user, request=support, activity=activity
+                )
+            except REFUSALS as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, "Обращение направлено провайдеру.")
+                return redirect("codes:support_request", support.pk)
+    return _support_page(request, support, route_form=form, status=422)
