@@ -40,7 +40,7 @@ from nmo.catalog.selectors import (
     list_specialties,
     providers_for,
 )
-from nmo.catalog.types import ActivityKind, CatalogueFilters
+from nmo.catalog.types import ActivityKind, ActivityStatus, CatalogueFilters
 from nmo.core.exceptions import DomainError, ValidationFailed
 
 PAGE_SIZE = 20
@@ -149,6 +149,11 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history_of(activity) if sees_application else [],
             "can_edit": activity.is_editable and is_provider_staff(user, activity),
             "can_review": activity.is_editable and is_expert(user),
+            # Codes and certificates are issued by the provider for an accredited event
+            # (faq-certificate, faq-cert-from-provider).
+            "can_issue_codes": activity.status == ActivityStatus.ACCREDITED
+            and activity.kind == ActivityKind.EVENT
+            and is_provider_staff(user, activity),
         },
     )
 

@@ -400,3 +400,19 @@ def test_each_role_finds_its_catalog_pages_in_the_menu(client, provider, expert)
     assert f'href="{MY}"' in client.get(CATALOGUE).content.decode()
     client.force_login(expert)
     assert f'href="{QUEUE}"' in client.get(CATALOGUE).content.decode()
+
+
+def test_provider_reaches_codes_from_an_accredited_event(client, provider):
+    """The provider's page of an accredited event links to its codes and certificates
+    (faq-certificate): the provider, not the commission, issues them."""
+    from nmo.codes.tests.factories import accredited_event
+
+    event = accredited_event(
+        provider=provider.memberships.get().organisation, submitted_by=provider
+    )
+    client.force_login(provider)
+    page = client.get(f"/catalogue/activities/{event.pk}/").content.decode()
+    assert f"/codes/activities/{event.pk}/" in page
+    client.logout()
+    public = client.get(f"/catalogue/activities/{event.pk}/").content.decode()
+    assert f"/codes/activities/{event.pk}/" not in public
