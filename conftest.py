@@ -155,11 +155,14 @@ def _flushable_audit_log(request: pytest.FixtureRequest):  # type: ignore[no-unt
 
     SQLite flushes with DELETE, which the audit log's trigger refuses (core migration
     0002); PostgreSQL flushes with TRUNCATE, which row triggers let through. This fixture
-    is set up after pytest-django's database fixture, so its teardown runs first: it lifts
-    the trigger, empties the log and restores the trigger before the flush.
+    requests pytest-django's database fixture, so its teardown runs first: it lifts the
+    trigger, empties the log and restores the trigger before the flush.
     """
+    transactional = _is_transactional(request)
+    if transactional:
+        request.getfixturevalue("transactional_db")
     yield
-    if not _is_transactional(request):
+    if not transactional:
         return
     import importlib
 

@@ -73,6 +73,11 @@ class RegistrationForm(forms.Form):
         super().full_clean()
         self._describe_fields()
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        # Errors the service adds after validation must be announced with their field too.
+        super().add_error(field, error)
+        self._describe_fields()
+
     def _describe_fields(self) -> None:
         """Tie each input to its hint and error for screen readers."""
         for name, field in self.fields.items():

@@ -1,4 +1,5 @@
-"""Browser-test plumbing: Debian's Chromium driven by Playwright against pytest-django's live_server.
+"""Browser-test plumbing: Debian's Chromium, driven by Playwright, against pytest-django's
+live_server.
 
 Playwright's sync API keeps an asyncio loop running in the main thread, which makes Django refuse
 ORM calls there (SynchronousOnlyOperation) — including pytest-django's own database set-up and
@@ -9,7 +10,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 @pytest.fixture(scope="session")
-def browser() -> Generator[Browser]:
+def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
             pytest.fail("chromium missing in CI")
@@ -68,7 +69,7 @@ def browser() -> Generator[Browser]:
 @pytest.fixture
 def page(
     request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer
-) -> Generator[Page]:
+) -> Iterator[Page]:
     """A fresh browser context per test, speaking Russian, with relative URLs on the live server."""
     expect.set_options(timeout=TIMEOUT_MS)
     context = browser.new_context(
@@ -84,15 +85,6 @@ def page(
         name = re.sub(r"[^\w.\-\[\]]+", "_", request.node.name)
         page.screenshot(path=str(target / f"{name}.png"), full_page=True)
     context.close()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """The login throttle counts failures in the (locmem) cache, shared with the live server thread:
-    start each journey with none left over from other tests of the session."""
-    from django.core.cache import cache
-
-    cache.clear()
 
 
 @pytest.fixture(scope="session")

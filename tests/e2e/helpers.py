@@ -10,9 +10,9 @@ def valid_snils(first_nine: str) -> str:
     return format_snils(f"{first_nine}{snils_check_number(first_nine):02d}")
 
 
-def tab_to(page: Page, target: Locator, *, shift: bool = False) -> None:
-    """Press Tab once and check that the focus landed on `target` (the tab order is the visual one)."""
-    page.keyboard.press("Shift+Tab" if shift else "Tab")
+def tab_to(page: Page, target: Locator) -> None:
+    """Press Tab once; check that the focus landed on `target`: the tab order is the visual one."""
+    page.keyboard.press("Tab")
     expect(target).to_be_focused()
 
 

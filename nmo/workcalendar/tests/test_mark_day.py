@@ -122,7 +122,7 @@ def test_a_working_saturday_counts_in_deadlines(administrator):
     assert selectors.next_working_day(date(2025, 3, 14)) == date(2025, 3, 15)
 
 
-def test_a_cached_calendar_is_dropped_by_the_mark(committed_db, administrator):
+def test_a_cached_calendar_is_dropped_by_the_mark(transactional_db, administrator):
     """A calendar cached by an earlier request is not used once the mark is made."""
     assert selectors.is_working_day(WEDNESDAY)
     assert cache.get(calendar_key(current_version())) is not None  # the calendar is cached
@@ -130,7 +130,7 @@ def test_a_cached_calendar_is_dropped_by_the_mark(committed_db, administrator):
     assert not selectors.is_working_day(WEDNESDAY)
 
 
-def test_a_calendar_cached_before_the_commit_does_not_survive_it(committed_db, administrator):
+def test_a_calendar_cached_before_the_commit_does_not_survive_it(transactional_db, administrator):
     """If another server caches the old calendar while the mark's transaction is still
     open, the commit invalidates it."""
     with transaction.atomic():
