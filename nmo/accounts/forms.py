@@ -7,12 +7,13 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from nmo.accounts.models import Organisation, Role, User
 from nmo.accounts.rules import snils_error
 from nmo.core.exceptions import RateLimited
+from nmo.core.forms import AccessibleForm
 from nmo.core.request_context import current_client_ip
 from nmo.core.services import send_email_after_commit
 from nmo.core.throttle import check_throttle, register_failure, reset_throttle
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(AccessibleForm):
     last_name = forms.CharField(
         label="Фамилия",
         max_length=150,
@@ -64,31 +65,6 @@ class RegistrationForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return value
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._describe_fields()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._describe_fields()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        # Errors the service adds after validation must be announced with their field too.
-        super().add_error(field, error)
-        self._describe_fields()
-
-    def _describe_fields(self) -> None:
-        """Tie each input to its hint and error for screen readers."""
-        for name, field in self.fields.items():
-            describedby = []
-            if field.help_text:
-                describedby.append(f"id_{name}_helptext")
-            if self.is_bound and name in self.errors:
-                describedby.append(f"id_{name}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if describedby:
-                field.widget.attrs["aria-describedby"] = " ".join(describedby)
 
 
 class LoginForm(AuthenticationForm):
@@ -161,7 +137,7 @@ class ResetForm(PasswordResetForm):
         return User.objects.filter(email__iexact=email.strip(), is_active=True)
 
 
-class TokenCreateForm(forms.Form):
+class TokenCreateForm(AccessibleForm):
     name = forms.CharField(
         label="Название токена",
         max_length=100,
@@ -170,11 +146,11 @@ class TokenCreateForm(forms.Form):
     )
 
 
-class UserSearchForm(forms.Form):
+class UserSearchForm(AccessibleForm):
     text = forms.CharField(label="Фамилия, e-mail или СНИЛС", required=False, max_length=200)
 
 
-class StaffUserForm(forms.Form):
+class StaffUserForm(AccessibleForm):
     """An administrator creates a staff account with its first role."""
 
     last_name = forms.CharField(label="Фамилия", max_length=150)
@@ -203,7 +179,7 @@ class StaffUserForm(forms.Form):
         return value
 
 
-class GrantRoleForm(forms.Form):
+class GrantRoleForm(AccessibleForm):
     role = forms.ChoiceField(label="Роль", choices=Role.choices)
     organisation = forms.ModelChoiceField(
         label="Организация",

@@ -17,27 +17,9 @@ from nmo.catalog.rules import (
 )
 from nmo.catalog.selectors import list_specialties
 from nmo.catalog.types import ActivityData, ActivityFormat, ActivityKind, ActivityStatus, Decision
+from nmo.core.forms import AccessibleForm
 
 DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-
-
-class _DescribedForm(forms.Form):
-    """Ties each field's hint and error to it with aria-describedby."""
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._describe_fields()
-
-    def _describe_fields(self) -> None:
-        for name, field in self.fields.items():
-            describedby = []
-            if field.help_text:
-                describedby.append(f"id_{name}_helptext")
-            if self.is_bound and name in self.errors:
-                describedby.append(f"id_{name}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if describedby:
-                field.widget.attrs["aria-describedby"] = " ".join(describedby)
 
 
 def _specialty_choices(*, blank: str | None = None) -> list[tuple[str, str]]:
@@ -45,7 +27,7 @@ def _specialty_choices(*, blank: str | None = None) -> list[tuple[str, str]]:
     return [("", blank), *choices] if blank is not None else choices
 
 
-class CatalogueFilterForm(_DescribedForm):
+class CatalogueFilterForm(AccessibleForm):
     q = forms.CharField(
         label="Название содержит",
         required=False,
@@ -74,7 +56,7 @@ class CatalogueFilterForm(_DescribedForm):
         return data
 
 
-class ReviewFilterForm(_DescribedForm):
+class ReviewFilterForm(AccessibleForm):
     q = forms.CharField(
         label="Название содержит",
         required=False,
@@ -102,7 +84,7 @@ class ProviderActivitiesFilterForm(forms.Form):
     )
 
 
-class ActivityForm(_DescribedForm):
+class ActivityForm(AccessibleForm):
     """A provider's application (заявка на оценку)."""
 
     provider = forms.ModelChoiceField(
@@ -215,7 +197,7 @@ class ActivityForm(_DescribedForm):
         )
 
 
-class DecisionForm(_DescribedForm):
+class DecisionForm(AccessibleForm):
     decision = forms.ChoiceField(
         label="Решение", choices=Decision.choices, widget=forms.RadioSelect
     )

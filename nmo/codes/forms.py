@@ -5,32 +5,10 @@ from django.utils import timezone
 
 from nmo.codes.rules import MAX_CODES_PER_ISSUE
 from nmo.codes.services.issue import MAX_ROSTER_BYTES
+from nmo.core.forms import AccessibleForm
 
 
-class DescribedForm(forms.Form):
-    """Ties each input to its hint and its errors for screen readers (WCAG 2.1 AA)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._describe_fields()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._describe_fields()
-
-    def _describe_fields(self) -> None:
-        for name, field in self.fields.items():
-            describedby = []
-            if field.help_text:
-                describedby.append(f"id_{name}_helptext")
-            if self.is_bound and name in self.errors:
-                describedby.append(f"id_{name}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if describedby:
-                field.widget.attrs["aria-describedby"] = " ".join(describedby)
-
-
-class IssueCodesForm(DescribedForm):
+class IssueCodesForm(AccessibleForm):
     count = forms.IntegerField(
         label="Сколько кодов выпустить",
         min_value=1,
@@ -42,7 +20,7 @@ class IssueCodesForm(DescribedForm):
     )
 
 
-class RosterUploadForm(DescribedForm):
+class RosterUploadForm(AccessibleForm):
     file = forms.FileField(
         label="Список участников (XLSX или CSV)",
         help_text=(
@@ -68,7 +46,7 @@ CODE_HINT = (
 )
 
 
-class ActivationForm(DescribedForm):
+class ActivationForm(AccessibleForm):
     code = forms.CharField(
         label="Индивидуальный код подтверждения (ИКП)",
         max_length=100,
@@ -84,7 +62,7 @@ class ActivationForm(DescribedForm):
     )
 
 
-class SupportRequestForm(DescribedForm):
+class SupportRequestForm(AccessibleForm):
     event_title = forms.CharField(label="Название мероприятия", max_length=500)
     event_date = forms.DateField(
         label="Дата проведения",
@@ -117,7 +95,7 @@ class SupportRequestForm(DescribedForm):
         return value
 
 
-class ResolveForm(DescribedForm):
+class ResolveForm(AccessibleForm):
     participant = forms.TypedChoiceField(
         label="Участник из списка мероприятия",
         required=False,
@@ -140,7 +118,7 @@ class ResolveForm(DescribedForm):
         self.fields["participant"].choices = choices  # type: ignore[attr-defined]
 
 
-class RefuseForm(DescribedForm):
+class RefuseForm(AccessibleForm):
     reason = forms.CharField(
         label="Причина отказа",
         max_length=2000,
@@ -149,7 +127,7 @@ class RefuseForm(DescribedForm):
     )
 
 
-class RouteForm(DescribedForm):
+class RouteForm(AccessibleForm):
     activity_id = forms.IntegerField(
         label="Номер аккредитованного мероприятия",
         min_value=1,

@@ -6,6 +6,7 @@ from django import forms
 
 from nmo.accounts.models import Organisation, Unit
 from nmo.catalog.models import Specialty
+from nmo.core.forms import AccessibleForm
 from nmo.programmes.models import (
     AttestationFormChoices,
     AttestationPlaceChoices,
@@ -44,7 +45,7 @@ def _criterion(label: str) -> forms.CharField:
     )
 
 
-class ProgrammeForm(forms.Form):
+class ProgrammeForm(AccessibleForm):
     organisation = forms.ModelChoiceField(
         label="Организация", queryset=Organisation.objects.none(), empty_label=None
     )
@@ -105,7 +106,7 @@ class ProgrammeForm(forms.Form):
             self.fields["organisation"].disabled = True
 
 
-class StageForm(forms.Form):
+class StageForm(AccessibleForm):
     kind = forms.ChoiceField(label="Вид этапа", choices=StageKindChoices.choices)
     defence_work = forms.ChoiceField(
         label="Защищаемая работа",
@@ -143,7 +144,7 @@ class StageForm(forms.Form):
     )
 
 
-class BankImportForm(forms.Form):
+class BankImportForm(AccessibleForm):
     file = forms.FileField(
         label="Файл ФОС (XLSX)",
         help_text=(
@@ -163,7 +164,7 @@ class BankImportForm(forms.Form):
         return upload
 
 
-class CohortForm(forms.Form):
+class CohortForm(AccessibleForm):
     programme = forms.ModelChoiceField(label="Программа", queryset=Programme.objects.none())
     title = forms.CharField(
         label="Наименование группы",
@@ -215,7 +216,7 @@ class CohortForm(forms.Form):
             self.fields["programme"].required = False
 
 
-class LearnerForm(forms.Form):
+class LearnerForm(AccessibleForm):
     last_name = forms.CharField(label="Фамилия", max_length=150)
     first_name = forms.CharField(label="Имя", max_length=150)
     middle_name = forms.CharField(label="Отчество", max_length=150, required=False)
@@ -237,7 +238,7 @@ class LearnerForm(forms.Form):
     contract_date = forms.DateField(label="Дата договора", required=False, widget=DateInput())
 
 
-class LearnersImportForm(forms.Form):
+class LearnersImportForm(AccessibleForm):
     file = forms.FileField(
         label="Список слушателей (XLSX)",
         help_text=(
@@ -254,7 +255,7 @@ class LearnersImportForm(forms.Form):
         return upload
 
 
-class EnrolmentForm(forms.Form):
+class EnrolmentForm(AccessibleForm):
     programme_completed = forms.BooleanField(label="Программа освоена", required=False)
     curriculum_completed = forms.BooleanField(
         label="Учебный (индивидуальный) план выполнен в полном объёме", required=False
@@ -264,7 +265,7 @@ class EnrolmentForm(forms.Form):
     contract_date = forms.DateField(label="Дата договора", required=False, widget=DateInput())
 
 
-class IntermediateResultForm(forms.Form):
+class IntermediateResultForm(AccessibleForm):
     title = forms.CharField(label="Промежуточная аттестация", max_length=300)
     passed = forms.TypedChoiceField(
         label="Результат",
@@ -274,15 +275,15 @@ class IntermediateResultForm(forms.Form):
     assessed_on = forms.DateField(label="Дата", widget=DateInput())
 
 
-class DebtForm(forms.Form):
+class DebtForm(AccessibleForm):
     description = forms.CharField(label="Задолженность", max_length=500)
 
 
-class DebtClearForm(forms.Form):
+class DebtClearForm(AccessibleForm):
     cleared_on = forms.DateField(label="Дата погашения", widget=DateInput())
 
 
-class AdmissionOverrideForm(forms.Form):
+class AdmissionOverrideForm(AccessibleForm):
     admitted = forms.TypedChoiceField(
         label="Решение",
         choices=[("1", "допустить к итоговой аттестации"), ("0", "не допускать")],

@@ -7,36 +7,11 @@ from typing import Any
 from django import forms
 
 from nmo.accounts.models import Organisation
+from nmo.core.forms import AccessibleForm
 from nmo.regulations import codec
 from nmo.regulations.codec import FieldInfo
 from nmo.regulations.presets import PRESETS
 from nmo.regulations.types import RegulationRules, label_of
-
-
-class AccessibleForm(forms.Form):
-    """Ties each input to its hint and error for screen readers."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._describe_fields()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._describe_fields()
-
-    def _describe_fields(self) -> None:
-        for name, field in self.fields.items():
-            auto_id = self[name].auto_id
-            describedby = []
-            if field.help_text:
-                describedby.append(f"{auto_id}_helptext")
-            # `_errors` rather than `errors`: reading `errors` would validate the form
-            # here, before a subclass has finished setting up its fields.
-            if self._errors is not None and name in self._errors:
-                describedby.append(f"{auto_id}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if describedby:
-                field.widget.attrs["aria-describedby"] = " ".join(describedby)
 
 
 def field_name(path: str) -> str:

@@ -1,28 +1,11 @@
-from typing import Any
-
 from django import forms
 
+from nmo.core.forms import AccessibleForm
 from nmo.workcalendar.rules import DECREE_MAX, NAME_MAX
 from nmo.workcalendar.types import DayKind
 
 
-class _DescribedForm(forms.Form):
-    """Ties each field's hint and error to it with aria-describedby."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            describedby = []
-            if field.help_text:
-                describedby.append(f"id_{name}_helptext")
-            if self.is_bound and name in self.errors:
-                describedby.append(f"id_{name}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if describedby:
-                field.widget.attrs["aria-describedby"] = " ".join(describedby)
-
-
-class MarkDayForm(_DescribedForm):
+class MarkDayForm(AccessibleForm):
     date = forms.DateField(
         label="Дата",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
