@@ -30,8 +30,11 @@ test: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings_test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# A fresh test database each time: a reused one keeps whatever the last transactional test
+# left behind.
 test-pg: $(STAMP)
-	DATABASE_URL=$${PG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/nmo} $(MAKE) test
+	DATABASE_URL=$${PG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/nmo} \
+	  $(MAKE) test PYTEST_ARGS="$(PYTEST_ARGS) --create-db"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

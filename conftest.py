@@ -20,8 +20,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _restore_seeded_rows(item: pytest.Item) -> None:
+    """A transactional test ends by emptying every table, which would also drop the rows
+    migrations seed (the default cycle rule, …) for the tests after it; serialized
+    rollback puts them back."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        if not marker.kwargs.get("transaction") or "serialized_rollback" in marker.kwargs:
+            return
+        item.add_marker(
+            pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}),
+            append=False,
+        )
+    elif {"transactional_db", "live_server"} & fixtures:
+        item.add_marker(
+            pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+        )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
+        _restore_seeded_rows(item)
         ids: list[str] = []
         for marker in item.iter_markers(name="clause"):
             ids.extend(str(a) for a in marker.args)

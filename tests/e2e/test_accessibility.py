@@ -1,13 +1,24 @@
-"""The public pages pass axe-core's WCAG 2.0/2.1 level A and AA rules: contrast, labels, landmarks…
+"""The pages pass axe-core's WCAG 2.0/2.1 level A and AA rules: contrast, labels, landmarks…
 
 The spec (README, «Pages») asks for WCAG 2.1 AA; axe is installed from tests/e2e/package-lock.json.
 """
 
 import re
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
+
+from nmo.accounts.services import Registration, add_user, register_specialist
+from nmo.catalog.selectors import providers_for
+from nmo.catalog.services import decide_activity, load_specialties, submit_activity
+from nmo.catalog.types import ActivityData, ActivityFormat, ActivityKind, Decision
+from nmo.codes.services import activate_code, issue_codes
+from nmo.cycles.services import enter_cycle
+from tests.e2e.helpers import ensure_default_cycle_rule, sign_in, valid_snils
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -61,6 +72,123 @@ def test_registration_errors_have_no_wcag_a_or_aa_violations(page: Page, axe_sou
     page.goto("/accounts/register/")
     page.get_by_role("button", name="Зарегистрироваться").click()
     expect(page.get_by_role("alert")).to_contain_text(re.compile("Фамилия"))
+
+    violations = _violations(page, axe_source)
+
+    assert violations == [], _describe(violations)
+
+
+# --- The CME pages: the catalogue, the cabinet, the activation form, a provider's codes ----
+
+PASSWORD = "Kardio-Vesna-2026"
+CARDIOLOGY = "31.08.36"
+
+
+@dataclass(frozen=True)
+class CmeWorld:
+    """An accredited event with codes, one of them activated into a specialist's cycle."""
+
+    provider_email: str
+    specialist_email: str
+    activity_id: int
+
+
+@pytest.fixture
+def cme_world() -> CmeWorld:
+    """Made through the services, so that each page is checked with content in it: the
+    catalogue lists the event, the cabinet shows a cycle's bars and a credit, the provider's
+    page lists codes."""
+    load_specialties()
+    ensure_default_cycle_rule()
+    provider = add_user(
+        email="provider@scardio.example.ru",
+        password=PASSWORD,
+        role="provider",
+        organisation_name="Российское общество кардиологов",
+    )
+    expert = add_user(
+        email="expert@nmo.example.ru",
+        password=PASSWORD,
+        role="accreditation_expert",
+        organisation_name="Координационный совет по НМО",
+    )
+    specialist = register_specialist(
+        data=Registration(
+            email="o.smirnova@example.org",
+            password=PASSWORD,
+            last_name="Смирнова",
+            first_name="Ольга",
+            middle_name="Викторовна",
+            snils=valid_snils("123456789"),
+            personal_data_consent=True,
+        )
+    )
+    activity = submit_activity(
+        actor=provider,
+        provider=providers_for(provider).get(),
+        data=ActivityData(
+            kind=ActivityKind.EVENT,
+            title="Актуальные вопросы кардиологии 2026",
+            specialties=(CARDIOLOGY,),
+            format=ActivityFormat.IN_PERSON,
+            starts_on=date(2026, 3, 12),
+            ends_on=date(2026, 3, 13),
+            hours_requested=6,
+            location="Москва, Краснопресненская наб., 12",
+        ),
+    )
+    activity = decide_activity(
+        actor=expert, activity=activity, decision=Decision.ACCREDITED, credits=6, comment=""
+    )
+    codes = issue_codes(actor=provider, activity=activity, count=3).codes
+    enter_cycle(specialist=specialist, specialty_code=CARDIOLOGY, starts_on=date(2026, 1, 1))
+    activate_code(specialist=specialist, typed_code=codes[0], ip="192.0.2.1")
+    return CmeWorld(provider.email, specialist.email, activity.pk)
+
+
+@pytest.mark.parametrize(
+    ("who", "page_name", "heading"),
+    [
+        (None, "catalogue", "Каталог мероприятий и электронных модулей НМО"),
+        ("specialist", "cabinet", "Мой кабинет: план обучения"),
+        ("specialist", "activation", "Активировать код подтверждения (ИКП)"),
+        ("provider", "activity_codes", "Коды подтверждения и свидетельства НМО"),
+    ],
+    ids=["catalogue", "cabinet", "activation", "provider-codes"],
+)
+def test_cme_page_has_no_wcag_a_or_aa_violations(
+    page: Page, axe_source: str, cme_world: CmeWorld, who: str | None, page_name: str, heading: str
+) -> None:
+    """The catalogue with an accredited event, the specialist's cabinet with a cycle and a
+    credit, the activation form and the provider's codes page break no WCAG 2.1 A/AA rule
+    axe checks."""
+    if who is not None:
+        email = cme_world.specialist_email if who == "specialist" else cme_world.provider_email
+        sign_in(page, email, PASSWORD)
+    path = {
+        "catalogue": reverse("catalog:catalogue"),
+        "cabinet": reverse("cycles:cabinet"),
+        "activation": reverse("codes:activate"),
+        "activity_codes": reverse("codes:activity_codes", args=[cme_world.activity_id]),
+    }[page_name]
+    page.goto(path)
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+
+    violations = _violations(page, axe_source)
+
+    assert violations == [], _describe(violations)
+
+
+def test_activation_refusal_has_no_wcag_a_or_aa_violations(
+    page: Page, axe_source: str, cme_world: CmeWorld
+) -> None:
+    """The activation form refusing a code (the alert and its link to a support request)
+    stays A/AA."""
+    sign_in(page, cme_world.specialist_email, PASSWORD)
+    page.goto(reverse("codes:activate"))
+    page.get_by_label("Индивидуальный код подтверждения (ИКП)").fill("ZZZZ-ZZZZZZZZ")
+    page.get_by_role("button", name="Активировать").click()
+    expect(page.get_by_role("alert")).to_contain_text("Код не был активирован")
 
     violations = _violations(page, axe_source)
 

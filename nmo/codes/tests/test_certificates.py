@@ -189,3 +189,24 @@ def test_it_checks_access(event, listed, other_provider, specialist):
         assert other.get(url).status_code == 404
         assert doctor.get(url).status_code == 403
     assert visitor.get(reverse("codes:verify", args=[listed[0].value])).status_code == 200
+
+
+@pytest.mark.clause("faq-certificate")
+def test_a_certificate_with_long_details_fits_one_page(provider):
+    """A certificate is one A4 page even when the event's title, place and provider are
+    long, so a batch of N participants prints as N pages (faq-certificate)."""
+    from nmo.codes.tests.factories import accredited_event
+
+    event = accredited_event(
+        submitted_by=provider,
+        title=(
+            "Актуальные вопросы диагностики и лечения сердечно-сосудистых заболеваний "
+            "у детей и подростков: междисциплинарный подход, клинические рекомендации 2026"
+        ),
+        location=(
+            "г. Москва, Краснопресненская набережная, д. 12, Центр международной торговли, "
+            "конгресс-центр, зал «Амфитеатр»"
+        ),
+    )
+    code = issued_codes(provider, event, 1)[0]
+    assert len(PdfReader(io.BytesIO(render_certificate(code))).pages) == 1
