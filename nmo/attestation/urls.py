@@ -1,5 +1,50 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nmo.attestation import views
 
 app_name = "attestation"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.attestation_list, name="attestation_list"),
+    path("my/", views.learner_home, name="learner_home"),
+    path("commissions/", views.commission_list, name="commission_list"),
+    path("commissions/new/", views.commission_create, name="commission_create"),
+    path("commissions/<int:pk>/", views.commission_edit, name="commission_edit"),
+    path(
+        "cohorts/<int:cohort_pk>/schedule/",
+        views.attestation_schedule,
+        name="attestation_schedule",
+    ),
+    path("<int:pk>/", views.attestation_detail, name="attestation_detail"),
+    path("<int:pk>/members/", views.attestation_members, name="attestation_members"),
+    path("<int:pk>/results/", views.attestation_results, name="attestation_results"),
+    path("<int:pk>/votes/", views.attestation_votes, name="attestation_votes"),
+    path("<int:pk>/remarks/", views.attestation_remarks, name="attestation_remarks"),
+    path("<int:pk>/decide/", views.attestation_decide, name="attestation_decide"),
+    path("<int:pk>/reopen/", views.attestation_reopen, name="attestation_reopen"),
+    path(
+        "<int:pk>/documents/<int:document_pk>/",
+        views.document_detail,
+        name="document_detail",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/sign/",
+        views.document_sign,
+        name="document_sign",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/correct/",
+        views.document_correct,
+        name="document_correct",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/pdf/",
+        views.document_pdf,
+        name="document_pdf",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/docx/",
+        views.document_docx,
+        name="document_docx",
+    ),
+]

@@ -30,6 +30,8 @@ MENU: tuple[NavEntry, ...] = (
     NavEntry("Комиссии", "attestation:commission_list", ("organisation_staff",)),
     NavEntry("Аттестации", "attestation:attestation_list", ("organisation_staff", "commission")),
     NavEntry("Моя аттестация", "attestation:learner_home", ("learner",)),
+    NavEntry("Документы об обучении", "documents:register", ("organisation_staff",)),
+    NavEntry("Мои документы", "documents:my_documents", ("learner",)),
     NavEntry("Положения", "regulations:regulation_list", ("organisation_staff", "admin")),
     NavEntry("Производственный календарь", "workcalendar:year_current", (SIGNED_IN,)),
     NavEntry("Специальности", "catalog:specialties", (PUBLIC,)),

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nmo.documents import views
 
 app_name = "documents"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("registers/", views.register_settings, name="register_settings"),
+    path("my/", views.my_documents, name="my_documents"),
+    path("verify/<str:token>/", views.verify, name="verify"),
+    path("<int:document_id>/", views.document_detail, name="document_detail"),
+    path("<int:document_id>/pdf/", views.document_pdf, name="document_pdf"),
+    path("<int:document_id>/handover/", views.record_handover, name="record_handover"),
+    path("<int:document_id>/revoke/", views.revoke, name="revoke"),
+]

@@ -1,0 +1,138 @@
+"""Who may see and act on commissions, attestations and their documents.
+
+- Commissions are managed by the organisation's staff (`organisation_staff`).
+- An attestation is seen and its results entered by the staff of the cohort's
+  organisation and by the persons seated on its commission (chair, deputy chair, members,
+  secretary).
+- A learner sees only their own results (the cabinet page).
+
+Anything else is NotFound (404), as if it did not exist; a visitor who is not signed in
+gets NotAuthenticated.
+"""
+
+from typing import Any
+
+from nmo.accounts.access import require_login, require_role
+from nmo.accounts.models import Organisation, Role
+from nmo.accounts.selectors import has_role
+from nmo.attestation.models import (
+    Attestation,
+    AttestationDocument,
+    Commission,
+    CommissionSeat,
+    LearnerResult,
+)
+from nmo.core.exceptions import NotFound
+
+
+def is_staff_of(actor: Any, organisation: Organisation | int) -> bool:
+    """Return whether the actor is organisation staff of the organisation."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if isinstance(organisation, int):
+        organisation = Organisation.objects.get(pk=organisation)
+    return has_role(actor, Role.ORGANISATION_STAFF, organisation)
+
+
+def seat_of(actor: Any, commission_id: int) -> CommissionSeat | None:
+    """Return the actor's active seat in the commission, or None."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return (
+        CommissionSeat.objects.filter(commission_id=commission_id, person=actor, is_active=True)
+        .select_related("person")
+        .first()
+    )
+
+
+def check_commission_staff(actor: Any, organisation: Organisation) -> None:
+    """Refuse anyone but the organisation's staff (NotFound for another organisation)."""
+    require_role(actor, Role.ORGANISATION_STAFF)
+    if not has_role(actor, Role.ORGANISATION_STAFF, organisation):
+        raise NotFound()
+
+
+def check_attestation_actor(actor: Any, attestation: Attestation) -> None:
+    """Refuse anyone who may not enter the attestation's results: only the staff of the
+    organisation and the persons seated on its commission may (NotFound otherwise)."""
+    require_login(actor)
+    organisation_id = attestation.commission.organisation_id
+    if is_staff_of(actor, organisation_id):
+        return
+    if seat_of(actor, attestation.commission_id) is None:
+        raise NotFound()
+
+
+def access_commission(actor: Any, commission_id: int) -> Commission:
+    """Return a commission for the staff of its organisation."""
+    require_role(actor, Role.ORGANISATION_STAFF)
+    commission = (
+        Commission.objects.select_related("organisation", "specialty", "unit")
+        .filter(pk=commission_id)
+        .first()
+    )
+    if commission is None or not has_role(actor, Role.ORGANISATION_STAFF, commission.organisation):
+        raise NotFound()
+    return commission
+
+
+def access_attestation(actor: Any, attestation_id: int) -> Attestation:
+    """Return an attestation for the staff of its organisation or a person seated on its
+    commission."""
+    require_login(actor)
+    attestation = (
+        Attestation.objects.select_related(
+            "cohort__programme__organisation",
+            "cohort__unit",
+            "commission__organisation",
+            "commission__specialty",
+            "regulation_version__regulation",
+            "presiding_seat__person",
+        )
+        .filter(pk=attestation_id)
+        .first()
+    )
+    if attestation is None:
+        raise NotFound()
+    check_attestation_actor(actor, attestation)
+    return attestation
+
+
+def access_learner_result(actor: Any, attestation: Attestation, result_id: int) -> LearnerResult:
+    """Return a learner's row of an attestation the actor already accessed."""
+    result = (
+        LearnerResult.objects.select_related("enrolment__learner")
+        .filter(pk=result_id, attestation=attestation)
+        .first()
+    )
+    if result is None:
+        raise NotFound()
+    return result
+
+
+def access_document(actor: Any, attestation: Attestation, document_id: int) -> AttestationDocument:
+    """Return a document of an attestation the actor already accessed."""
+    document = AttestationDocument.objects.filter(pk=document_id, attestation=attestation).first()
+    if document is None:
+        raise NotFound()
+    return document
+
+
+def can_manage_commissions(actor: Any) -> bool:
+    """Return whether the actor is organisation staff anywhere (the commissions pages)."""
+    return bool(getattr(actor, "is_authenticated", False)) and has_role(
+        actor, Role.ORGANISATION_STAFF
+    )
+
+
+def access_attestation_for_staff(actor: Any, attestation_id: int) -> Attestation:
+    """Return an attestation for the staff of its organisation only (the API)."""
+    require_role(actor, Role.ORGANISATION_STAFF)
+    attestation = (
+        Attestation.objects.select_related("cohort__programme", "commission__specialty")
+        .filter(pk=attestation_id)
+        .first()
+    )
+    if attestation is None or not is_staff_of(actor, attestation.commission.organisation_id):
+        raise NotFound()
+    return attestation

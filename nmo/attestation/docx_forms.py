@@ -1,0 +1,210 @@
+"""The editable DOCX forms of the attestation documents, built with python-docx.
+
+Each form reproduces its appendix — the statement (НПЦ, Appendix 1), the retraining
+protocol (РостГМУ, Appendix 1) and the commission's report (РостГМУ, Appendix 2) — with
+Jinja tags that docxtpl fills from a document's content snapshot
+(`selectors.document_content`): `{{ programme }}`, and `{%tr for … %}` rows for the
+learners and the signatures. The forms are written into `docx_templates/` the first time they are
+needed (`form_path`), and can be rebuilt with `python -m nmo.attestation.docx_forms`.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentType
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+from docx.table import Table
+
+from nmo.attestation.types import DocumentKind
+
+FORMS_DIR = Path(__file__).resolve().parent / "docx_templates"
+FORM_FILES: dict[DocumentKind, str] = {
+    DocumentKind.ATTESTATION_STATEMENT: "attestation_statement.docx",
+    DocumentKind.RETRAINING_PROTOCOL: "retraining_protocol.docx",
+    DocumentKind.COMMISSION_REPORT: "commission_report.docx",
+}
+
+
+def _new() -> DocumentType:
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
+    style.font.size = Pt(12)  # type: ignore[attr-defined]
+    return document
+
+
+def _centre(document: DocumentType, text: str, *, bold: bool = False) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run(text).bold = bold
+
+
+def _rows_table(document: DocumentType, header: list[str], loop: str, cells: list[str]) -> Table:
+    """A table with a header row and one row per item: docxtpl repeats the row between
+    the `{%tr for %}` and `{%tr endfor %}` rows."""
+    table: Table = document.add_table(rows=4, cols=len(header))
+    table.style = "Table Grid"
+    for index, text in enumerate(header):
+        table.rows[0].cells[index].text = text
+    table.rows[1].cells[0].text = f"{{%tr for {loop} %}}"
+    for index, text in enumerate(cells):
+        table.rows[2].cells[index].text = text
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    return table
+
+
+def _composition(document: DocumentType, *, deputy: bool) -> None:
+    document.add_paragraph("Председатель итоговой аттестационной комиссии: {{ chair }}")
+    if deputy:
+        document.add_paragraph("Зам. председателя итоговой аттестационной комиссии: {{ deputy }}")
+    document.add_paragraph("Члены итоговой аттестационной комиссии: {{ members_text }}")
+    document.add_paragraph("Секретарь итоговой аттестационной комиссии: {{ secretary }}")
+    document.add_paragraph("{{ presiding_note }}")
+
+
+def _signatures(document: DocumentType) -> None:
+    document.add_paragraph("Подписи:")
+    table = document.add_table(rows=3, cols=3)
+    table.rows[0].cells[0].text = "{%tr for s in signers %}"
+    table.rows[1].cells[0].text = "{{ s.line }}"
+    table.rows[1].cells[1].text = "__________ (подпись)"
+    table.rows[1].cells[2].text = "{{ s.name }}"
+    table.rows[2].cells[0].text = "{%tr endfor %}"
+
+
+def _number(document: DocumentType) -> None:
+    document.add_paragraph(
+        "Архивный № {{ number or '—' }}, версия {{ version }}{% if correction_reason %}"
+        " (исправление: {{ correction_reason }}){% endif %}"
+    )
+
+
+def build_statement() -> DocumentType:
+    """The statement of a qualification-upgrade attestation (npc-2.12, npc-app1)."""
+    document = _new()
+    _centre(document, "{{ organisation }}")
+    _centre(document, "Ведомость", bold=True)
+    _centre(document, "итоговой аттестации обучающихся на цикле повышения квалификации", bold=True)
+    _centre(document, "«{{ programme }}»")
+    _centre(document, "(наименование дополнительной профессиональной программы)")
+    document.add_paragraph("с {{ starts_on }} по {{ ends_on }}")
+    document.add_paragraph("по специальности/ям {{ specialties or specialty }}")
+    document.add_paragraph("Дата проведения итоговой аттестации {{ held_on }}")
+    _number(document)
+    _composition(document, deputy=True)
+    _rows_table(
+        document,
+        ["№ п/п", "ФИО слушателя", "Итоговая оценка"],
+        "l in learners",
+        ["{{ l.n }}", "{{ l.name }}", "{{ l.grade }}"],
+    )
+    _signatures(document)
+    return document
+
+
+def build_protocol() -> DocumentType:
+    """The protocol of one learner's retraining attestation (rgmu-2.12, rgmu-app1)."""
+    document = _new()
+    _centre(document, "{{ organisation }}")
+    _centre(document, "ПРОТОКОЛ № {{ number or '____' }}", bold=True)
+    _centre(
+        document,
+        "итоговой аттестации обучающегося на цикле профессиональной переподготовки по "
+        "специальности «{{ specialty }}» с {{ starts_on }} по {{ ends_on }} на кафедре "
+        "{{ department }}",
+    )
+    document.add_paragraph("Дата проведения {{ held_on }}")
+    _number(document)
+    _composition(document, deputy=False)
+    document.add_paragraph("2. Фамилия, имя, отчество соискателя: {{ learner }}")
+    document.add_paragraph("3. Специальность: {{ specialty }}")
+    document.add_paragraph("4. Итоговая аттестация:")
+    document.add_paragraph("4.1. Тестовый контроль: {{ testing_text }}")
+    document.add_paragraph("4.2. Оценка умений, практических навыков: {{ skills }}")
+    document.add_paragraph("4.3. Оценка результатов собеседования: {{ interview }}")
+    document.add_paragraph("{% if other_text %}Другие этапы: {{ other_text }}{% endif %}")
+    document.add_paragraph("4.4. Общая оценка: {{ overall }}")
+    document.add_paragraph("5. Решение комиссии: {{ decision }}")
+    document.add_paragraph(
+        "5.3. Результаты голосования членов комиссии по принятию решения: за {{ votes_for }} "
+        "человек, против {{ votes_against }} человек."
+    )
+    document.add_paragraph("6. Замечания, рекомендации экзаменационной комиссии: {{ remarks }}")
+    document.add_paragraph(
+        "7. Специалисту {{ learner }} выдан диплом о профессиональной переподготовке по "
+        "специальности {{ specialty }} серия {{ diploma_series or '______' }} "
+        "№ {{ diploma_number or '______' }} от {{ diploma_date or '«___» ______ 20__ г.' }}"
+    )
+    _signatures(document)
+    return document
+
+
+def build_report() -> DocumentType:
+    """The commission's report on a cohort (rgmu-2.12, rgmu-app2)."""
+    document = _new()
+    _centre(document, "{{ organisation }}")
+    _centre(document, "Отчет № {{ number or '____' }}", bold=True)
+    _centre(
+        document,
+        "Комиссии по проведению итоговой аттестации слушателей, освоивших ДПП «{{ programme }}»",
+    )
+    document.add_paragraph(
+        "По специальности «{{ specialty }}» с {{ starts_on }} по {{ ends_on }} на кафедре "
+        "{{ department }}"
+    )
+    document.add_paragraph("Дата проведения {{ held_on }}")
+    _number(document)
+    _composition(document, deputy=False)
+    document.add_paragraph(
+        "2.1. Итоговая аттестационная комиссия утверждает положительную аттестацию "
+        "{{ passed_count }} слушателей."
+    )
+    document.add_paragraph(
+        "2.2. Итоговая аттестационная комиссия отказывает в аттестации по программе ДПО "
+        "{{ refused_count }} слушателям."
+    )
+    _rows_table(
+        document,
+        ["№ п/п", "ФИО", "Итоговая оценка", "Голосование"],
+        "l in learners",
+        ["{{ l.n }}", "{{ l.name }}", "{{ l.grade }}", "{{ l.votes }}"],
+    )
+    document.add_paragraph("2.3. Результаты голосования членов комиссии по принятию решения:")
+    document.add_paragraph("За {{ votes_for_text }}")
+    document.add_paragraph("Против {{ votes_against_text }}")
+    document.add_paragraph("Воздержались {{ abstained_text }}")
+    _signatures(document)
+    return document
+
+
+BUILDERS: dict[DocumentKind, Callable[[], DocumentType]] = {
+    DocumentKind.ATTESTATION_STATEMENT: build_statement,
+    DocumentKind.RETRAINING_PROTOCOL: build_protocol,
+    DocumentKind.COMMISSION_REPORT: build_report,
+}
+
+
+def write_forms(directory: Path = FORMS_DIR) -> list[Path]:
+    """Write every form into `directory` and return their paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, name in FORM_FILES.items():
+        path = directory / name
+        BUILDERS[kind]().save(str(path))
+        written.append(path)
+    return written
+
+
+def form_path(kind: DocumentKind) -> Path:
+    """Return the path of a form, building the forms first if it is missing."""
+    path = FORMS_DIR / FORM_FILES[kind]
+    if not path.exists():
+        write_forms()
+    return path
+
+
+if __name__ == "__main__":
+    for written in write_forms():
+        print(written)

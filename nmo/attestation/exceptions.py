@@ -1,0 +1,66 @@
+"""Refusals of the attestation app, each with a stable code and a Russian message."""
+
+from nmo.core.exceptions import Conflict, ValidationFailed
+
+__all__ = [
+    "AttestationInvalid",
+    "AttestationNotReady",
+    "CommissionBreachesRegulation",
+    "CommissionInvalid",
+    "DecisionRefused",
+    "DocumentNotSignable",
+    "GradesLocked",
+    "ResultInvalid",
+    "VotesInvalid",
+]
+
+
+class CommissionInvalid(ValidationFailed):
+    code = "commission_invalid"
+    default_message = "Комиссия заполнена с ошибками."
+
+
+class CommissionBreachesRegulation(ValidationFailed):
+    """The composition breaks the organisation's regulation (npc-4.4–4.9, rgmu-4.4–4.9);
+    `errors["seats"]` lists one Russian message per breach."""
+
+    code = "commission_breaches_regulation"
+    default_message = "Состав комиссии не соответствует положению об итоговой аттестации."
+
+
+class AttestationInvalid(ValidationFailed):
+    code = "attestation_invalid"
+    default_message = "Аттестация заполнена с ошибками."
+
+
+class AttestationNotReady(Conflict):
+    """The cohort, its learners or its programme do not allow the attestation yet."""
+
+    code = "attestation_not_ready"
+
+
+class ResultInvalid(ValidationFailed):
+    code = "result_invalid"
+    default_message = "Результат заполнен с ошибками."
+
+
+class VotesInvalid(ValidationFailed):
+    code = "votes_invalid"
+    default_message = "Результаты голосования заполнены с ошибками."
+
+
+class GradesLocked(Conflict):
+    """The results may not change: the decision is taken, or the documents are signed."""
+
+    code = "grades_locked"
+
+
+class DecisionRefused(Conflict):
+    """The commission may not decide (no chair or replacement, npc-4.10 / rgmu-4.10; no
+    majority; results or votes missing)."""
+
+    code = "decision_refused"
+
+
+class DocumentNotSignable(Conflict):
+    code = "document_not_signable"

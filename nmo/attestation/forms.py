@@ -1,0 +1,232 @@
+"""Forms of the attestation pages: they parse input only; the services check the rules."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from nmo.accounts.models import Organisation, Unit
+from nmo.attestation.models import Commission, CommissionSeat, LearnerResult
+from nmo.attestation.rules import grades_of_scale
+from nmo.attestation.types import ATTENDANCE_LABELS, PLACE_LABELS
+from nmo.catalog.models import Specialty
+from nmo.programmes.models import ProgrammeStage
+from nmo.regulations.types import LABELS, CommissionRole, GradeScale, Post, VoteChoice, label_of
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CommissionForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Организация", queryset=Organisation.objects.none(), empty_label=None
+    )
+    specialty = forms.ModelChoiceField(
+        label="Специальность (номенклатура)",
+        queryset=Specialty.objects.filter(is_active=True).order_by("name"),
+        help_text="Постоянно действующая комиссия формируется по специальности.",
+    )
+    unit = forms.ModelChoiceField(
+        label="Подразделение по профилю ДПП", queryset=Unit.objects.none(), required=False
+    )
+    title = forms.CharField(label="Наименование комиссии", max_length=300)
+    order_number = forms.CharField(
+        label="Номер приказа об утверждении состава",
+        max_length=50,
+        help_text="Приказ директора (НПЦ) или ректора (РостГМУ) — как установлено положением.",
+    )
+    order_date = forms.DateField(label="Дата приказа", widget=DATE)
+    valid_from = forms.DateField(label="Действует с", widget=DATE)
+    valid_to = forms.DateField(
+        label="Действует по", widget=DATE, required=False, help_text="Пусто — бессрочно."
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            organisation__in=organisations
+        ).order_by("name")
+
+
+ROLE_CHOICES = [("", "— место не занято —")] + [
+    (r.value, label_of(r).capitalize()) for r in CommissionRole
+]
+POST_CHOICES = [(p.value, LABELS[p]) for p in Post]
+
+
+class SeatForm(forms.Form):
+    email = forms.EmailField(
+        label="Электронная почта", required=False, help_text="Учётная запись человека в системе."
+    )
+    role = forms.ChoiceField(label="Роль в комиссии", choices=ROLE_CHOICES, required=False)
+    post = forms.CharField(label="Должность (как в приказе)", max_length=300, required=False)
+    posts = forms.MultipleChoiceField(
+        label="Кем является в организации",
+        choices=POST_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Необязательно: по этим отметкам проверяется назначение по положению.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("email") and not data.get("role"):
+            self.add_error("role", "Выберите роль в комиссии.")
+        if data.get("role") and not data.get("email"):
+            self.add_error("email", "Укажите электронную почту.")
+        return data
+
+
+SeatFormSet = forms.formset_factory(SeatForm, extra=0, min_num=1, max_num=30)
+
+
+def seat_initial(seats: list[CommissionSeat]) -> list[dict[str, Any]]:
+    return [
+        {"email": s.person.email, "role": s.role, "post": s.post, "posts": s.posts} for s in seats
+    ]
+
+
+class AttestationForm(forms.Form):
+    commission = forms.ModelChoiceField(
+        label="Аттестационная комиссия", queryset=Commission.objects.none(), empty_label=None
+    )
+    held_on = forms.DateField(label="Дата проведения", widget=DATE)
+    place = forms.ChoiceField(
+        label="Место проведения", choices=[(p.value, label) for p, label in PLACE_LABELS.items()]
+    )
+    address = forms.CharField(label="Адрес или аудитория", max_length=500, required=False)
+    videoconference_url = forms.URLField(
+        label="Ссылка на видеоконференцию",
+        required=False,
+        assume_scheme="https",
+        help_text="Для дистанционной аттестации: двусторонняя видеосвязь слушателя и комиссии.",
+    )
+    attempt = forms.TypedChoiceField(
+        label="Попытка",
+        coerce=int,
+        choices=[(1, "итоговая аттестация"), (2, "повторная итоговая аттестация")],
+    )
+
+    def __init__(self, *args: Any, commissions: QuerySet[Commission], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commission"].queryset = commissions  # type: ignore[attr-defined]
+
+
+class MembersForm(forms.Form):
+    present = forms.MultipleChoiceField(
+        label="Присутствуют на заседании",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Секретарь не является членом комиссии и не голосует.",
+    )
+    presiding = forms.ChoiceField(
+        label="Председательствует в отсутствие председателя",
+        required=False,
+        help_text="В НПЦ — заместитель председателя; в РостГМУ — назначенный член комиссии.",
+    )
+
+    def __init__(self, *args: Any, seats: list[CommissionSeat], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [  # type: ignore[attr-defined]
+            (str(s.pk), f"{s.person.full_name} — {s.role_label}") for s in seats
+        ]
+        self.fields["presiding"].choices = [("", "— председатель присутствует —")] + [  # type: ignore[attr-defined]
+            (str(s.pk), f"{s.person.full_name} — {s.role_label}")
+            for s in seats
+            if s.role != CommissionRole.SECRETARY
+        ]
+
+
+class VotesForm(forms.Form):
+    learner = forms.ChoiceField(label="По кому голосуют")
+    votes_for = forms.IntegerField(label="За", min_value=0, max_value=50)
+    votes_against = forms.IntegerField(label="Против", min_value=0, max_value=50, initial=0)
+    abstained = forms.IntegerField(label="Воздержались", min_value=0, max_value=50, initial=0)
+    presiding_vote = forms.ChoiceField(
+        label="Как голосовал председательствующий",
+        required=False,
+        choices=[("", "— не указано —")] + [(v.value, label_of(v)) for v in VoteChoice],
+        help_text="Нужно при равенстве голосов: голос председательствующего решающий.",
+    )
+
+    def __init__(self, *args: Any, results: list[LearnerResult], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["learner"].choices = [("all", "Все явившиеся слушатели (одинаково)")] + [  # type: ignore[attr-defined]
+            (str(r.pk), r.enrolment.learner.full_name) for r in results if r.is_present
+        ]
+
+
+class ResultsForm(forms.Form):
+    """The grading table: a field per learner and stage (the percentage of a testing
+    stage, the grade of any other) and the learner's attendance."""
+
+    def __init__(
+        self, *args: Any, results: list[LearnerResult], stages: list[ProgrammeStage], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.results, self.stages = results, stages
+        attendance = [(a.value, label) for a, label in ATTENDANCE_LABELS.items()]
+        for result in results:
+            name = result.enrolment.learner.full_name
+            self.fields[f"att_{result.pk}"] = forms.ChoiceField(
+                label=f"Явка: {name}", choices=attendance, initial=result.attendance
+            )
+            found = {r.stage_id: r for r in result.stage_results.all()}
+            for stage in stages:
+                key = f"r{result.pk}_s{stage.pk}"
+                current = found.get(stage.pk)
+                label = f"{name}, этап {stage.order} ({stage.get_kind_display()})"
+                if stage.kind == "testing":
+                    self.fields[key] = forms.DecimalField(
+                        label=f"{label}, % правильных ответов",
+                        min_value=Decimal(0),
+                        max_value=Decimal(100),
+                        decimal_places=2,
+                        required=False,
+                        initial=current.percent if current else None,
+                    )
+                else:
+                    grades = grades_of_scale(GradeScale(stage.scale))
+                    self.fields[key] = forms.ChoiceField(
+                        label=label,
+                        choices=[("", "—")] + [(g.value, label_of(g)) for g in grades],
+                        required=False,
+                        initial=current.grade if current else "",
+                    )
+
+    def rows(self) -> list[tuple[LearnerResult, Any, list[Any]]]:
+        """(result, attendance field, stage fields) per learner, for the table."""
+        return [
+            (
+                r,
+                self[f"att_{r.pk}"],
+                [self[f"r{r.pk}_s{s.pk}"] for s in self.stages],
+            )
+            for r in self.results
+        ]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Причина",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        min_length=10,
+        max_length=2000,
+    )
+
+
+class RemarksForm(forms.Form):
+    learner = forms.ChoiceField(label="Слушатель")
+    remarks = forms.CharField(
+        label="Замечания, рекомендации комиссии",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=5000,
+    )
+
+    def __init__(self, *args: Any, results: list[LearnerResult], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["learner"].choices = [  # type: ignore[attr-defined]
+            (str(r.pk), r.enrolment.learner.full_name) for r in results if r.is_present
+        ]

@@ -1,0 +1,555 @@
+"""Attestation commissions and their seats, attestations of cohorts with the learners'
+stage results, the commission's attendance, votes and decision, and the documents the
+regulation names (statement, retraining protocol, commission report) with their signatures
+and archive numbers.
+
+Choices carry the codes of `nmo.attestation.types` and `nmo.regulations.types`.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from nmo.attestation.types import (
+    ATTENDANCE_LABELS,
+    DOCUMENT_KIND_LABELS,
+    DOCUMENT_STATUS_LABELS,
+    OUTCOME_LABELS,
+    PLACE_LABELS,
+    STATUS_LABELS,
+    Attendance,
+    AttestationStatus,
+    DocumentStatus,
+)
+from nmo.core.models import BaseModel
+from nmo.regulations.types import CommissionRole, Grade, VoteChoice, label_of
+
+ROLE_CHOICES = [(r.value, label_of(r)) for r in CommissionRole]
+GRADE_CHOICES = [(g.value, label_of(g)) for g in Grade]
+VOTE_CHOICES = [(v.value, label_of(v)) for v in VoteChoice]
+ATTENDANCE_CHOICES = [(a.value, label) for a, label in ATTENDANCE_LABELS.items()]
+OUTCOME_CHOICES = [(o.value, label) for o, label in OUTCOME_LABELS.items()]
+STATUS_CHOICES = [(s.value, label) for s, label in STATUS_LABELS.items()]
+PLACE_CHOICES = [(p.value, label) for p, label in PLACE_LABELS.items()]
+DOCUMENT_KIND_CHOICES = [(k.value, label) for k, label in DOCUMENT_KIND_LABELS.items()]
+DOCUMENT_STATUS_CHOICES = [(s.value, label) for s, label in DOCUMENT_STATUS_LABELS.items()]
+
+
+class Commission(BaseModel):
+    """A standing attestation commission of an organisation for one specialty of the
+    nomenclature (npc-4.1), approved by the director's or rector's order (npc-4.3), valid
+    from a date (and until one, when the order says so)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="организация",
+        on_delete=models.PROTECT,
+        related_name="attestation_commissions",
+    )
+    specialty = models.ForeignKey(
+        "catalog.Specialty",
+        verbose_name="специальность",
+        on_delete=models.PROTECT,
+        related_name="attestation_commissions",
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name="подразделение по профилю",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attestation_commissions",
+    )
+    title = models.CharField("наименование", max_length=300)
+    approved_by = models.CharField(
+        "кем утверждён состав", max_length=100, help_text="По положению: приказ директора, ректора…"
+    )
+    order_number = models.CharField("номер приказа", max_length=50)
+    order_date = models.DateField("дата приказа")
+    valid_from = models.DateField("действует с")
+    valid_to = models.DateField("действует по", null=True, blank=True)
+    regulation_version = models.ForeignKey(
+        "regulations.RegulationVersion",
+        verbose_name="версия положения, по которой проверен состав",
+        on_delete=models.PROTECT,
+        related_name="attestation_commissions",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто создал",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "аттестационная комиссия"
+        verbose_name_plural = "аттестационные комиссии"
+        ordering = ["organisation__name", "specialty__name", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="commission_validity_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("attestation:commission_edit", kwargs={"pk": self.pk})
+
+
+class CommissionSeat(BaseModel):
+    """A person's seat in a commission: chair, deputy chair, member or secretary, with the
+    post as the order writes it. A seat removed from a commission that has sat stays,
+    inactive, so that its attendance and signatures keep their signatory."""
+
+    commission = models.ForeignKey(
+        Commission, verbose_name="комиссия", on_delete=models.CASCADE, related_name="seats"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто",
+        on_delete=models.PROTECT,
+        related_name="commission_seats",
+    )
+    role = models.CharField("роль в комиссии", max_length=20, choices=ROLE_CHOICES)
+    post = models.CharField("должность", max_length=300, blank=True)
+    posts = models.JSONField(
+        "кем является в организации",
+        default=list,
+        blank=True,
+        help_text="Коды regulations.types.Post: для проверки назначения по положению.",
+    )
+    is_active = models.BooleanField("входит в состав", default=True)
+
+    class Meta:
+        verbose_name = "место в комиссии"
+        verbose_name_plural = "состав комиссии"
+        ordering = ["commission", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commission", "person"],
+                condition=Q(is_active=True),
+                name="commission_seat_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{label_of(CommissionRole(self.role))}: {self.person}"
+
+    @property
+    def role_label(self) -> str:
+        return label_of(CommissionRole(self.role))
+
+    @property
+    def votes(self) -> bool:
+        """The secretary is not a member and never votes (npc-4.9, rgmu-4.9)."""
+        return self.role != CommissionRole.SECRETARY
+
+
+class Attestation(BaseModel):
+    """The final attestation of a cohort (attempt 1) or its retake (attempt 2) before a
+    commission, on a date and at a place, under the regulation version the cohort pinned."""
+
+    cohort = models.ForeignKey(
+        "programmes.Cohort",
+        verbose_name="группа",
+        on_delete=models.PROTECT,
+        related_name="attestations",
+    )
+    commission = models.ForeignKey(
+        Commission,
+        verbose_name="комиссия",
+        on_delete=models.PROTECT,
+        related_name="attestations",
+    )
+    attempt = models.PositiveSmallIntegerField("попытка", default=1)
+    held_on = models.DateField("дата проведения", db_index=True)
+    place = models.CharField("место проведения", max_length=30, choices=PLACE_CHOICES)
+    address = models.CharField("адрес или аудитория", max_length=500, blank=True)
+    videoconference_url = models.URLField("ссылка на видеоконференцию", max_length=500, blank=True)
+    regulation_version = models.ForeignKey(
+        "regulations.RegulationVersion",
+        verbose_name="версия положения",
+        on_delete=models.PROTECT,
+        related_name="attestations",
+    )
+    status = models.CharField(
+        "состояние", max_length=20, choices=STATUS_CHOICES, default=AttestationStatus.PLANNED
+    )
+    presiding_seat = models.ForeignKey(
+        CommissionSeat,
+        verbose_name="председательствующий",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    attendance_recorded = models.BooleanField("присутствие членов комиссии отмечено", default=False)
+    decided_at = models.DateTimeField("решение принято", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто оформил решение",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто назначил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "итоговая аттестация"
+        verbose_name_plural = "итоговые аттестации"
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(attempt__gte=1), name="attestation_attempt_pos"),
+            models.CheckConstraint(
+                condition=~Q(place="remote") | ~Q(videoconference_url=""),
+                name="attestation_remote_has_link",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="decided") | Q(decided_at__isnull=False),
+                name="attestation_decided_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Итоговая аттестация {self.held_on:%d.%m.%Y} — {self.cohort}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("attestation:attestation_detail", kwargs={"pk": self.pk})
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[AttestationStatus(self.status)]
+
+    @property
+    def place_label(self) -> str:
+        return dict(PLACE_CHOICES)[self.place]
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status == AttestationStatus.DECIDED
+
+
+class MemberAttendance(models.Model):
+    """Whether a seat holder attended the sitting (the attestation)."""
+
+    attestation = models.ForeignKey(
+        Attestation,
+        verbose_name="аттестация",
+        on_delete=models.CASCADE,
+        related_name="member_attendance",
+    )
+    seat = models.ForeignKey(
+        CommissionSeat, verbose_name="место", on_delete=models.PROTECT, related_name="attendance"
+    )
+    present = models.BooleanField("присутствовал")
+
+    class Meta:
+        verbose_name = "присутствие члена комиссии"
+        verbose_name_plural = "присутствие членов комиссии"
+        constraints = [
+            models.UniqueConstraint(fields=["attestation", "seat"], name="member_attendance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seat}: {'присутствовал' if self.present else 'отсутствовал'}"
+
+
+class LearnerResult(BaseModel):
+    """One admitted learner at an attestation: attendance, the final grade from the stage
+    results, the commission's vote and decision, remarks, and the retraining diploma's
+    series and number once the documents register issues it (rgmu-app1 §7)."""
+
+    attestation = models.ForeignKey(
+        Attestation,
+        verbose_name="аттестация",
+        on_delete=models.PROTECT,
+        related_name="learner_results",
+    )
+    enrolment = models.ForeignKey(
+        "programmes.Enrolment",
+        verbose_name="слушатель",
+        on_delete=models.PROTECT,
+        related_name="attestation_results",
+    )
+    attendance = models.CharField(
+        "явка", max_length=30, choices=ATTENDANCE_CHOICES, default=Attendance.PRESENT
+    )
+    final_grade = models.CharField(
+        "итоговая оценка", max_length=20, choices=GRADE_CHOICES, blank=True
+    )
+    final_mean = models.DecimalField(
+        "среднее оценок этапов", max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    outcome = models.CharField("решение", max_length=30, choices=OUTCOME_CHOICES, blank=True)
+    votes_for = models.PositiveSmallIntegerField("за", null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField("против", null=True, blank=True)
+    abstained = models.PositiveSmallIntegerField("воздержались", null=True, blank=True)
+    presiding_vote = models.CharField(
+        "голос председательствующего", max_length=10, choices=VOTE_CHOICES, blank=True
+    )
+    remarks = models.TextField("замечания, рекомендации комиссии", blank=True)
+    diploma_series = models.CharField("серия диплома", max_length=20, blank=True)
+    diploma_number = models.CharField("номер диплома", max_length=40, blank=True)
+    diploma_issued_on = models.DateField("дата выдачи диплома", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "результат слушателя"
+        verbose_name_plural = "результаты слушателей"
+        ordering = [
+            "attestation",
+            "enrolment__learner__last_name",
+            "enrolment__learner__first_name",
+            "enrolment__learner__middle_name",
+            "pk",
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attestation", "enrolment"], name="learner_result_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.learner} — {self.attestation}"
+
+    @property
+    def attendance_label(self) -> str:
+        return ATTENDANCE_LABELS[Attendance(self.attendance)]
+
+    @property
+    def attendance_choice(self) -> Attendance:
+        return Attendance(self.attendance)
+
+    @property
+    def is_present(self) -> bool:
+        return self.attendance == Attendance.PRESENT
+
+    @property
+    def has_votes(self) -> bool:
+        return self.votes_for is not None
+
+
+class StageResult(BaseModel):
+    """A learner's result on one stage of the programme: the share of correct answers of a
+    testing stage and the grade it maps to, or the grade given by the commission."""
+
+    learner_result = models.ForeignKey(
+        LearnerResult,
+        verbose_name="слушатель",
+        on_delete=models.CASCADE,
+        related_name="stage_results",
+    )
+    stage = models.ForeignKey(
+        "programmes.ProgrammeStage",
+        verbose_name="этап",
+        on_delete=models.PROTECT,
+        related_name="attestation_results",
+    )
+    percent = models.DecimalField(
+        "правильных ответов, %", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    grade = models.CharField("оценка", max_length=20, choices=GRADE_CHOICES)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто внёс",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "результат этапа"
+        verbose_name_plural = "результаты этапов"
+        ordering = ["learner_result", "stage__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner_result", "stage"], name="stage_result_once"),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | (Q(percent__gte=0) & Q(percent__lte=100)),
+                name="stage_result_percent_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage}: {label_of(Grade(self.grade))}"
+
+    @property
+    def grade_label(self) -> str:
+        return label_of(Grade(self.grade))
+
+
+class DocumentCounter(models.Model):
+    """The next archive number of one kind of attestation document of an organisation.
+    Locked with SELECT … FOR UPDATE while a document is frozen (ADR 0105)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="организация",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField("вид документа", max_length=30, choices=DOCUMENT_KIND_CHOICES)
+    next_number = models.PositiveIntegerField("следующий номер", default=1)
+
+    class Meta:
+        verbose_name = "счётчик номеров документов аттестации"
+        verbose_name_plural = "счётчики номеров документов аттестации"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="document_counter_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.next_number}"
+
+
+class AttestationDocument(BaseModel):
+    """A statement, retraining protocol or commission report of an attestation, as a
+    snapshot of what it says (`content`). Signed by each signatory in the system; once all
+    have signed it is frozen: numbered in the archive, its PDF stored with its SHA-256, and
+    never changed again. A correction is a new version that supersedes it (ADR 0105)."""
+
+    attestation = models.ForeignKey(
+        Attestation, verbose_name="аттестация", on_delete=models.PROTECT, related_name="documents"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="организация",
+        on_delete=models.PROTECT,
+        related_name="attestation_documents",
+    )
+    kind = models.CharField("вид документа", max_length=30, choices=DOCUMENT_KIND_CHOICES)
+    learner_result = models.ForeignKey(
+        LearnerResult,
+        verbose_name="слушатель",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    number = models.PositiveIntegerField("номер в архиве", null=True, blank=True)
+    version = models.PositiveSmallIntegerField("версия", default=1)
+    status = models.CharField(
+        "состояние", max_length=10, choices=DOCUMENT_STATUS_CHOICES, default=DocumentStatus.DRAFT
+    )
+    content = models.JSONField("содержание", default=dict)
+    pdf = models.BinaryField("PDF", null=True, blank=True)
+    pdf_sha256 = models.CharField("SHA-256 файла PDF", max_length=64, blank=True)
+    frozen_at = models.DateTimeField("подписан всеми", null=True, blank=True)
+    correction_reason = models.TextField("причина исправления", blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name="исправляет версию",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто составил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "документ итоговой аттестации"
+        verbose_name_plural = "документы итоговой аттестации"
+        ordering = ["attestation", "kind", "learner_result", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "number", "version"],
+                condition=Q(number__isnull=False),
+                name="attestation_document_number_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="frozen")
+                | (Q(number__isnull=False) & ~Q(pdf_sha256="") & Q(frozen_at__isnull=False)),
+                name="attestation_document_frozen_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(version=1, supersedes__isnull=True)
+                | (Q(version__gt=1, supersedes__isnull=False) & ~Q(correction_reason="")),
+                name="attestation_document_correction_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        number = f" № {self.number}" if self.number else ""
+        return f"{self.kind_label.capitalize()}{number} (версия {self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "attestation:document_detail",
+            kwargs={"pk": self.attestation_id, "document_pk": self.pk},
+        )
+
+    @property
+    def kind_label(self) -> str:
+        return dict(DOCUMENT_KIND_CHOICES)[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return dict(DOCUMENT_STATUS_CHOICES)[self.status]
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == DocumentStatus.FROZEN
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A frozen document is never edited: the services write it once, when it freezes.
+        if self.pk is not None and not kwargs.get("force_insert"):
+            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == DocumentStatus.FROZEN:
+                raise RuntimeError(
+                    "Подписанный документ не изменяется: исправление — новой версией."
+                )
+        super().save(*args, **kwargs)
+
+
+class DocumentSignature(models.Model):
+    """A signatory's confirmation of a document in the system (npc-2.13, rgmu-2.13)."""
+
+    document = models.ForeignKey(
+        AttestationDocument,
+        verbose_name="документ",
+        on_delete=models.CASCADE,
+        related_name="signatures",
+    )
+    seat = models.ForeignKey(
+        CommissionSeat, verbose_name="место в комиссии", on_delete=models.PROTECT, related_name="+"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто подписал",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField("подписано")
+
+    class Meta:
+        verbose_name = "подпись документа"
+        verbose_name_plural = "подписи документов"
+        ordering = ["document", "signed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "seat"], name="document_signature_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seat} — {self.signed_at:%d.%m.%Y %H:%M}"

@@ -1,0 +1,45 @@
+"""State changes of the final attestation, one function per action (split by topic):
+commissions, attestations and their results, the decision, the documents."""
+
+from nmo.attestation.services.attestations import (
+    record_learner_attendance,
+    record_remarks,
+    record_stage_result,
+    record_stage_results,
+    schedule_attestation,
+)
+from nmo.attestation.services.commissions import form_commission, update_commission
+from nmo.attestation.services.decisions import (
+    decide_attestation,
+    record_member_attendance,
+    record_votes,
+    reopen_attestation,
+)
+from nmo.attestation.services.documents import (
+    correct_document,
+    draw_up_documents,
+    record_diploma,
+    render_document_docx,
+    render_document_pdf,
+    sign_document,
+)
+
+__all__ = [
+    "correct_document",
+    "decide_attestation",
+    "draw_up_documents",
+    "form_commission",
+    "record_diploma",
+    "record_learner_attendance",
+    "record_member_attendance",
+    "record_remarks",
+    "record_stage_result",
+    "record_stage_results",
+    "record_votes",
+    "render_document_docx",
+    "render_document_pdf",
+    "reopen_attestation",
+    "schedule_attestation",
+    "sign_document",
+    "update_commission",
+]

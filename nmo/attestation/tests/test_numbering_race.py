@@ -1,0 +1,83 @@
+"""Archive numbers under real concurrency on PostgreSQL (ADR 0105): two statements of one
+organisation frozen at the same moment get two different numbers, 1 and 2.
+
+Each thread opens its own connection and waits at a barrier; skipped on SQLite, which
+serialises writers and so proves nothing."""
+
+import threading
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from nmo.attestation import services
+from nmo.attestation.models import AttestationDocument
+from nmo.attestation.selectors import current_documents, required_signers
+from nmo.attestation.tests.factories import (
+    all_present,
+    decided,
+    enrol_admitted,
+    grade_all,
+    make_cohort,
+    schedule_for,
+    vote_all,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: concurrency is proven against the production database")
+
+
+def race(works: list[Any]) -> list[tuple[str, Any]]:
+    barrier = threading.Barrier(len(works))
+    results: list[tuple[str, Any]] = [("missing", None)] * len(works)
+
+    def run(index: int) -> None:
+        try:
+            connection.ensure_connection()
+            barrier.wait(timeout=60)
+            results[index] = ("ok", works[index]())
+        except Exception as exc:
+            results[index] = ("error", exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(works))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    return results
+
+
+@pytest.mark.clause("npc-2.13")
+def test_two_statements_frozen_at_once_get_two_numbers():
+    """The last signatures of two statements of one organisation land together: the
+    counter row lock gives them 1 and 2, never the same number."""
+    first = decided("npc")
+    cohort = make_cohort(first.org, first.programme, title="Вторая группа")
+    enrol_admitted(first.org, cohort, names=[("Григорьев", "Глеб", "Денисович")])
+    second = replace(first, cohort=cohort, enrolments=[], attestation=None)
+    second.attestation = schedule_for(second)
+    all_present(second)
+    grade_all(second)
+    vote_all(second)
+    services.decide_attestation(actor=second.chair, attestation=second.attestation)
+    statements = [current_documents(s.attestation).get() for s in (first, second)]
+    signers = required_signers(statements[0].attestation)
+    for statement in statements:
+        for signer in signers[:-1]:
+            services.sign_document(actor=signer.seat.person, document=statement)
+    last = signers[-1].seat.person
+    results = race([lambda d=d: services.sign_document(actor=last, document=d) for d in statements])
+    assert [outcome for outcome, _ in results] == ["ok", "ok"]
+    numbers = sorted(
+        AttestationDocument.objects.filter(status="frozen").values_list("number", flat=True)
+    )
+    assert numbers == [1, 2]

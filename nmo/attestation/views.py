@@ -1,0 +1,540 @@
+"""Pages of the final attestation: commissions and scheduling for the study department,
+the grading page of the commission (criteria, results, votes, decision, documents and
+their signing), and the learner's own results. Each view parses, checks access, calls one
+service or selector and renders."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from nmo.accounts.access import require_login
+from nmo.accounts.models import User
+from nmo.accounts.rules import normalise_email
+from nmo.attestation import selectors, services
+from nmo.attestation.access import (
+    access_attestation,
+    access_commission,
+    access_document,
+    access_learner_result,
+    can_manage_commissions,
+    is_staff_of,
+    seat_of,
+)
+from nmo.attestation.forms import (
+    AttestationForm,
+    CommissionForm,
+    MembersForm,
+    ReasonForm,
+    RemarksForm,
+    ResultsForm,
+    SeatFormSet,
+    VotesForm,
+    seat_initial,
+)
+from nmo.attestation.models import Attestation
+from nmo.attestation.types import (
+    Attendance,
+    AttestationData,
+    CommissionData,
+    Place,
+    SeatData,
+    StageEntry,
+)
+from nmo.core.exceptions import DomainError, PermissionDenied, ValidationFailed
+from nmo.programmes import selectors as programme_selectors
+from nmo.programmes.access import access_cohort, require_staff
+from nmo.regulations.exceptions import RegulationNotFound
+from nmo.regulations.types import CommissionRole, Grade, Post, VoteChoice, VoteTally
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _status(*forms: Any) -> int:
+    return 422 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
+
+
+def _apply_errors(form: Any, exc: ValidationFailed, field_of: dict[str, str] | None = None) -> None:
+    field_of = field_of or {}
+    for field, problems in exc.errors.items():
+        name = field_of.get(field, field)
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+    if not exc.errors:
+        form.add_error(None, exc.message)
+
+
+# --- commissions -------------------------------------------------------------------------
+
+
+def commission_list(request: HttpRequest) -> HttpResponse:
+    """The commissions of the staff's organisations."""
+    require_staff(request.user)
+    commissions = selectors.list_commissions(request.user)  # type: ignore[arg-type]
+    return render(request, "attestation/commission_list.html", {"commissions": commissions})
+
+
+def _seats(formset: Any) -> list[SeatData] | None:
+    seats: list[SeatData] = []
+    ok = True
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data.get("email"):
+            continue
+        person = User.objects.filter(email=normalise_email(data["email"])).first()
+        if person is None:
+            form.add_error("email", "Нет пользователя с такой электронной почтой.")
+            ok = False
+            continue
+        seats.append(
+            SeatData(
+                person_id=person.pk,
+                role=CommissionRole(data["role"]),
+                post=data.get("post", ""),
+                posts=tuple(Post(p) for p in data.get("posts", [])),
+            )
+        )
+    return seats if ok else None
+
+
+def _commission_form(request: HttpRequest, pk: int | None) -> HttpResponse:
+    commission = access_commission(request.user, pk) if pk is not None else None
+    if commission is None:
+        require_staff(request.user)
+    organisations = programme_selectors.staff_organisations(request.user)  # type: ignore[arg-type]
+    initial: dict[str, Any] = {}
+    seats_initial: list[dict[str, Any]] = [{}] * 5
+    if commission is not None:
+        initial = {
+            "organisation": commission.organisation,
+            "specialty": commission.specialty,
+            "unit": commission.unit,
+            "title": commission.title,
+            "order_number": commission.order_number,
+            "order_date": commission.order_date,
+            "valid_from": commission.valid_from,
+            "valid_to": commission.valid_to,
+        }
+        seats_initial = seat_initial(selectors.active_seats(commission)) + [{}] * 2
+    data = request.POST if request.method == "POST" else None
+    form = CommissionForm(data, organisations=organisations, initial=initial)
+    formset = SeatFormSet(data, prefix="seats", initial=seats_initial)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        seats = _seats(formset)
+        if seats is not None:
+            values = form.cleaned_data
+            payload = CommissionData(
+                specialty_id=values["specialty"].pk,
+                unit_id=values["unit"].pk if values["unit"] else None,
+                title=values["title"],
+                order_number=values["order_number"],
+                order_date=values["order_date"],
+                valid_from=values["valid_from"],
+                valid_to=values["valid_to"],
+                seats=tuple(seats),
+            )
+            try:
+                if commission is None:
+                    commission = services.form_commission(
+                        actor=request.user, organisation=values["organisation"], data=payload
+                    )
+                    messages.success(request, "Комиссия сформирована.")
+                else:
+                    services.update_commission(
+                        actor=request.user, commission=commission, data=payload
+                    )
+                    messages.success(request, "Изменения сохранены.")
+            except ValidationFailed as exc:
+                _apply_errors(form, exc, {"specialty_id": "specialty", "unit_id": "unit"})
+                if exc.message and exc.errors:
+                    form.add_error(None, exc.message)
+            except RegulationNotFound as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect("attestation:commission_list")
+    context = {"form": form, "formset": formset, "commission": commission}
+    return render(
+        request, "attestation/commission_form.html", context, status=_status(form, formset)
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def commission_create(request: HttpRequest) -> HttpResponse:
+    """Form a commission: the order, the specialty and the seats."""
+    return _commission_form(request, None)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def commission_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a commission's order or composition."""
+    return _commission_form(request, pk)
+
+
+# --- attestations ------------------------------------------------------------------------
+
+
+def attestation_list(request: HttpRequest) -> HttpResponse:
+    """The attestations of the staff's organisations and of the commissions the person
+    sits on; staff choose a cohort to schedule one."""
+    require_login(request.user)
+    staff = can_manage_commissions(request.user)
+    if not staff and not selectors.is_seated(request.user):
+        raise PermissionDenied()
+    cohorts = programme_selectors.list_cohorts(request.user) if staff else None  # type: ignore[arg-type]
+    context = {
+        "attestations": selectors.list_attestations(request.user),  # type: ignore[arg-type]
+        "cohorts": cohorts,
+        "staff": staff,
+    }
+    return render(request, "attestation/attestation_list.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def attestation_schedule(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    """Schedule the attestation of a cohort: commission, date, place or videoconference."""
+    cohort = access_cohort(request.user, cohort_pk)
+    commissions = selectors.commissions_for_cohort(cohort)
+    initial = {
+        "held_on": cohort.attestation_date,
+        "place": Place.REMOTE.value if cohort.uses_videoconference else cohort.place,
+        "address": cohort.address,
+        "attempt": 1,
+    }
+    form = AttestationForm(request.POST or None, commissions=commissions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            attestation = services.schedule_attestation(
+                actor=request.user,
+                cohort=cohort,
+                data=AttestationData(
+                    commission_id=values["commission"].pk,
+                    held_on=values["held_on"],
+                    place=Place(values["place"]),
+                    address=values["address"],
+                    videoconference_url=values["videoconference_url"],
+                    attempt=values["attempt"],
+                ),
+            )
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Итоговая аттестация назначена.")
+            return redirect(attestation)
+    context = {"form": form, "cohort": cohort, "commissions": commissions}
+    return render(request, "attestation/attestation_form.html", context, status=_status(form))
+
+
+def _detail(request: HttpRequest, attestation: Attestation, **forms: Any) -> HttpResponse:
+    seats = selectors.active_seats(attestation.commission)
+    attendance = selectors.member_attendance(attestation)
+    results = list(selectors.list_learner_results(attestation))
+    stages = selectors.list_stages(attestation)
+    my_seat = seat_of(request.user, attestation.commission_id)
+    signers = selectors.required_signers(attestation) if attestation.is_decided else []
+    documents = []
+    for document in selectors.current_documents(attestation):
+        signed = {s.seat_id: s for s in document.signatures.all()}
+        documents.append(
+            {
+                "document": document,
+                "signers": [(s, signed.get(s.seat.pk)) for s in signers],
+                "can_sign": (
+                    my_seat is not None
+                    and not document.is_frozen
+                    and my_seat.pk in {s.seat.pk for s in signers}
+                    and my_seat.pk not in signed
+                ),
+            }
+        )
+    reg_rules = selectors.rules_of_attestation(attestation)
+    context = {
+        "attestation": attestation,
+        "cohort": attestation.cohort,
+        "programme": attestation.cohort.programme,
+        "criteria": selectors.grade_criteria(attestation),
+        "stages": stages,
+        "seats": [(s, attendance.get(s.pk)) for s in seats],
+        "lock": selectors.lock_reason(attestation),
+        "results": results,
+        "documents": documents,
+        "rules": reg_rules,
+        "members_form": forms.get("members_form")
+        or MembersForm(
+            seats=seats,
+            initial={
+                "present": [str(k) for k, v in attendance.items() if v],
+                "presiding": str(attestation.presiding_seat_id or ""),
+            },
+        ),
+        "results_form": forms.get("results_form") or ResultsForm(results=results, stages=stages),
+        "votes_form": forms.get("votes_form") or VotesForm(results=results),
+        "remarks_form": forms.get("remarks_form") or RemarksForm(results=results),
+        "reopen_form": forms.get("reopen_form") or ReasonForm(prefix="reopen"),
+        "is_staff": is_staff_of(request.user, attestation.commission.organisation_id),
+        "can_reopen": attestation.is_decided
+        and not any(d["document"].is_frozen for d in documents),
+    }
+    return render(
+        request, "attestation/attestation_detail.html", context, status=_status(*forms.values())
+    )
+
+
+def attestation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The grading page: criteria, the commission present, the results, votes, decision
+    and documents with their signatures."""
+    return _detail(request, access_attestation(request.user, pk))
+
+
+def _refused(request: HttpRequest, attestation: Attestation, exc: DomainError) -> HttpResponse:
+    messages.error(request, exc.message)
+    if isinstance(exc, ValidationFailed):
+        for problems in exc.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+    return redirect(attestation)
+
+
+@require_POST
+def attestation_members(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record who of the commission is present and who presides."""
+    attestation = access_attestation(request.user, pk)
+    form = MembersForm(request.POST, seats=selectors.active_seats(attestation.commission))
+    if not form.is_valid():
+        return _detail(request, attestation, members_form=form)
+    presiding = form.cleaned_data["presiding"]
+    try:
+        services.record_member_attendance(
+            actor=request.user,
+            attestation=attestation,
+            present_seat_ids=[int(p) for p in form.cleaned_data["present"]],
+            presiding_seat_id=int(presiding) if presiding else None,
+        )
+    except DomainError as exc:
+        return _refused(request, attestation, exc)
+    messages.success(request, "Присутствие членов комиссии отмечено.")
+    return redirect(attestation)
+
+
+@require_POST
+def attestation_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the grading table: attendance and stage results of every learner."""
+    attestation = access_attestation(request.user, pk)
+    results = list(selectors.list_learner_results(attestation))
+    stages = selectors.list_stages(attestation)
+    form = ResultsForm(request.POST, results=results, stages=stages)
+    if not form.is_valid():
+        return _detail(request, attestation, results_form=form)
+    try:
+        for result in results:
+            attendance = Attendance(form.cleaned_data[f"att_{result.pk}"])
+            if attendance != result.attendance:
+                services.record_learner_attendance(
+                    actor=request.user, learner_result=result, attendance=attendance
+                )
+        entries = []
+        for result in results:
+            if form.cleaned_data[f"att_{result.pk}"] != Attendance.PRESENT:
+                continue
+            for stage in stages:
+                value = form.cleaned_data.get(f"r{result.pk}_s{stage.pk}")
+                if value in (None, ""):
+                    continue
+                if stage.kind == "testing":
+                    entries.append(StageEntry(result.pk, stage.pk, percent=value))
+                else:
+                    entries.append(StageEntry(result.pk, stage.pk, grade=Grade(value)))
+        if entries:
+            services.record_stage_results(
+                actor=request.user, attestation=attestation, entries=entries
+            )
+    except DomainError as exc:
+        return _refused(request, attestation, exc)
+    messages.success(request, "Результаты сохранены.")
+    return redirect(reverse("attestation:attestation_detail", args=[pk]) + "#results")
+
+
+@require_POST
+def attestation_votes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the vote for one learner or, the same, for every learner present."""
+    attestation = access_attestation(request.user, pk)
+    results = list(selectors.list_learner_results(attestation))
+    form = VotesForm(request.POST, results=results)
+    if not form.is_valid():
+        return _detail(request, attestation, votes_form=form)
+    values = form.cleaned_data
+    learner = values["learner"]
+    try:
+        services.record_votes(
+            actor=request.user,
+            attestation=attestation,
+            tally=VoteTally(
+                votes_for=values["votes_for"],
+                votes_against=values["votes_against"],
+                abstained=values["abstained"],
+                presiding_vote=VoteChoice(values["presiding_vote"])
+                if values["presiding_vote"]
+                else None,
+            ),
+            learner_results=None
+            if learner == "all"
+            else [access_learner_result(request.user, attestation, int(learner))],
+        )
+    except DomainError as exc:
+        return _refused(request, attestation, exc)
+    messages.success(request, "Результаты голосования записаны.")
+    return redirect(reverse("attestation:attestation_detail", args=[pk]) + "#votes")
+
+
+@require_POST
+def attestation_remarks(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the commission's remarks on a learner."""
+    attestation = access_attestation(request.user, pk)
+    results = list(selectors.list_learner_results(attestation))
+    form = RemarksForm(request.POST, results=results)
+    if not form.is_valid():
+        return _detail(request, attestation, remarks_form=form)
+    try:
+        services.record_remarks(
+            actor=request.user,
+            learner_result=access_learner_result(
+                request.user, attestation, int(form.cleaned_data["learner"])
+            ),
+            remarks=form.cleaned_data["remarks"],
+        )
+    except DomainError as exc:
+        return _refused(request, attestation, exc)
+    messages.success(request, "Замечания записаны.")
+    return redirect(attestation)
+
+
+@require_POST
+def attestation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the commission's decision."""
+    attestation = access_attestation(request.user, pk)
+    try:
+        services.decide_attestation(actor=request.user, attestation=attestation)
+    except DomainError as exc:
+        return _refused(request, attestation, exc)
+    messages.success(
+        request,
+        "Решение принято: слушатели видят результаты в личном кабинете и получат письмо. "
+        "Документы составлены и ждут подписей.",
+    )
+    return redirect(attestation)
+
+
+@require_POST
+def attestation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return a decided attestation to the entry of results, with a reason."""
+    attestation = access_attestation(request.user, pk)
+    form = ReasonForm(request.POST, prefix="reopen")
+    if not form.is_valid():
+        return _detail(request, attestation, reopen_form=form)
+    try:
+        services.reopen_attestation(
+            actor=request.user, attestation=attestation, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as exc:
+        return _refused(request, attestation, exc)
+    messages.success(request, "Аттестация возвращена к вводу результатов.")
+    return redirect(attestation)
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+def document_detail(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """A document with its versions and signatures."""
+    attestation = access_attestation(request.user, pk)
+    document = access_document(request.user, attestation, document_pk)
+    context = {
+        "attestation": attestation,
+        "document": document,
+        "versions": selectors.document_history(document),
+        "signatures": list(document.signatures.select_related("seat__person", "signed_by")),
+        "correct_form": ReasonForm(prefix="correct"),
+    }
+    return render(request, "attestation/document_detail.html", context)
+
+
+@require_POST
+def document_sign(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """Confirm the document as one of its signatories."""
+    attestation = access_attestation(request.user, pk)
+    document = access_document(request.user, attestation, document_pk)
+    try:
+        document = services.sign_document(actor=request.user, document=document)
+    except DomainError as exc:
+        return _refused(request, attestation, exc)
+    if document.is_frozen:
+        messages.success(request, f"Подписано всеми: {document} сдан в архив.")
+    else:
+        messages.success(request, "Ваша подпись учтена.")
+    return redirect(reverse("attestation:attestation_detail", args=[pk]) + "#documents")
+
+
+@require_POST
+def document_correct(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """Open a correction of a signed document: a new version with its reason."""
+    attestation = access_attestation(request.user, pk)
+    document = access_document(request.user, attestation, document_pk)
+    form = ReasonForm(request.POST, prefix="correct")
+    if not form.is_valid():
+        messages.error(request, "Опишите причину исправления: не менее 10 символов.")
+        return redirect(document)
+    try:
+        correction = services.correct_document(
+            actor=request.user, document=document, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as exc:
+        return _refused(request, attestation, exc)
+    messages.success(request, "Открыта новая версия документа.")
+    return redirect(correction)
+
+
+def _file(content: bytes, content_type: str, name: str, *, inline: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    return response
+
+
+def _file_name(document: Any, extension: str) -> str:
+    number = document.number or "draft"
+    return f"{document.kind}-{number}-v{document.version}.{extension}"
+
+
+def document_pdf(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """The document's PDF: the stored file once signed, a marked draft before."""
+    attestation = access_attestation(request.user, pk)
+    document = access_document(request.user, attestation, document_pk)
+    return _file(
+        services.render_document_pdf(document), PDF, _file_name(document, "pdf"), inline=True
+    )
+
+
+def document_docx(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """The document as an editable DOCX of its appendix form."""
+    attestation = access_attestation(request.user, pk)
+    document = access_document(request.user, attestation, document_pk)
+    return _file(
+        services.render_document_docx(document), DOCX, _file_name(document, "docx"), inline=False
+    )
+
+
+# --- the learner -------------------------------------------------------------------------
+
+
+def learner_home(request: HttpRequest) -> HttpResponse:
+    """The learner's own attestations: stage grades, final grade and the decision, shown
+    as soon as the commission has decided (npc-4.11)."""
+    require_login(request.user)
+    results = selectors.results_for_learner(request.user)  # type: ignore[arg-type]
+    return render(request, "attestation/learner_home.html", {"results": results})

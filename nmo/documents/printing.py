@@ -1,0 +1,62 @@
+"""The printed form of an issued document: the template of each kind and its context.
+
+`render_document_pdf` takes a document that may not be saved yet (the issuing service
+renders the PDF before it inserts the row, inside the same transaction), so it reads only
+the document's own fields and the row it replaces.
+"""
+
+from pathlib import Path
+from typing import Any
+
+from django.urls import reverse
+
+from nmo.documents.models import QualificationDocument
+from nmo.documents.rendering import absolute_url, qr_png_data_uri, render_print
+from nmo.documents.types import DocumentKind
+
+STYLESHEET = Path(__file__).resolve().parent / "templates" / "documents" / "print" / "documents.css"
+
+TEMPLATES: dict[DocumentKind, str] = {
+    DocumentKind.QUALIFICATION_CERTIFICATE: "documents/print/qualification_document.html",
+    DocumentKind.RETRAINING_DIPLOMA: "documents/print/qualification_document.html",
+    DocumentKind.TRAINING_RECORD: "documents/print/training_record.html",
+}
+
+# The link ends in 256 random bits, so every mask pattern scores alike: fix one rather
+# than score eight (rendering.qr_png_data_uri).
+QR_MASK = 4
+
+PROGRAMME_KIND_PHRASE = {
+    "qualification_upgrade": "повышения квалификации",
+    "professional_retraining": "профессиональной переподготовки",
+}
+
+
+def verification_url(token: str) -> str:
+    """Return the absolute link of a document's public verification page (its QR code)."""
+    return absolute_url(reverse("documents:verify", kwargs={"token": token}))
+
+
+def document_context(document: QualificationDocument) -> dict[str, Any]:
+    """Return what the print template of the document needs."""
+    url = verification_url(document.verification_token)
+    kind = DocumentKind(document.kind)
+    return {
+        "document": document,
+        "kind": kind.value,
+        "is_certificate": kind == DocumentKind.QUALIFICATION_CERTIFICATE,
+        "is_diploma": kind == DocumentKind.RETRAINING_DIPLOMA,
+        "programme_kind_phrase": PROGRAMME_KIND_PHRASE.get(document.programme_kind, ""),
+        "display_number": document.display_number,
+        "replaces": document.replaces,
+        "verification_url": url,
+        "qr": qr_png_data_uri(url, mask=QR_MASK),
+    }
+
+
+def render_document_pdf(document: QualificationDocument) -> bytes:
+    """Render the document's PDF: A4 landscape for an удостоверение or a диплом, A4
+    portrait for a справка; each with a QR code leading to the verification page."""
+    return render_print(
+        TEMPLATES[DocumentKind(document.kind)], document_context(document), stylesheet=STYLESHEET
+    )

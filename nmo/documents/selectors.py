@@ -1,0 +1,104 @@
+"""Reads of registers and issued documents."""
+
+from django.db.models import Q, QuerySet
+
+from nmo.accounts.models import Organisation, Role, User
+from nmo.documents.models import DocumentRegister, QualificationDocument
+from nmo.documents.rules import fold
+
+# The list pages and the API never load the PDF bytes.
+_LIST_FIELDS = ("organisation", "register")
+
+
+def _documents() -> QuerySet[QualificationDocument]:
+    return QualificationDocument.objects.select_related(*_LIST_FIELDS).defer("pdf")
+
+
+def staff_organisations(actor: User) -> QuerySet[Organisation]:
+    """Return the organisations the actor is organisation staff of, by name."""
+    return (
+        Organisation.objects.filter(
+            memberships__user=actor, memberships__role=Role.ORGANISATION_STAFF
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def list_documents(
+    *,
+    organisations: QuerySet[Organisation] | list[Organisation],
+    kind: str = "",
+    status: str = "",
+    year: int | None = None,
+    text: str = "",
+) -> QuerySet[QualificationDocument]:
+    """Return the documents issued by `organisations`, newest first, filtered by kind,
+    status, year of issue and holder's name (or series and number) — one query per page,
+    without the PDF bytes."""
+    documents = _documents().filter(organisation__in=organisations)
+    if kind:
+        documents = documents.filter(kind=kind)
+    if status:
+        documents = documents.filter(status=status)
+    if year:
+        documents = documents.filter(issued_on__year=year)
+    text = text.strip()
+    if text:
+        match = Q(holder_search__contains=fold(text)) | Q(registration_number__iexact=text)
+        if text.isdigit():
+            match |= Q(number=int(text))
+        documents = documents.filter(match)
+    return documents.order_by("-issued_on", "-created_at", "-id")
+
+
+def documents_of_organisation(
+    organisation: Organisation, *, year: int | None = None, kind: str = "", status: str = ""
+) -> QuerySet[QualificationDocument]:
+    """Return the documents an organisation issued, in register order (kind, number), for
+    its own systems and the FRDO export: issued and revoked alike, each with its status."""
+    documents = _documents().filter(organisation=organisation)
+    if year:
+        documents = documents.filter(issued_on__year=year)
+    if kind:
+        documents = documents.filter(kind=kind)
+    if status:
+        documents = documents.filter(status=status)
+    return documents.order_by("kind", "number")
+
+
+def documents_of_holder(user: User) -> QuerySet[QualificationDocument]:
+    """Return the documents issued to the person (as learner of any enrolment), newest
+    first, without the PDF bytes."""
+    return _documents().filter(enrolment__learner=user).order_by("-issued_on", "-id")
+
+
+def documents_of_enrolment(enrolment_id: int) -> QuerySet[QualificationDocument]:
+    """Return the documents issued for one enrolment, newest first (the attestation app
+    shows them next to the decision)."""
+    return _documents().filter(enrolment_id=enrolment_id).order_by("-issued_on", "-id")
+
+
+def get_document_by_token(token: str) -> QualificationDocument | None:
+    """Return the document a verification token (its QR code) belongs to, or None."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        QualificationDocument.objects.select_related("organisation")
+        .defer("pdf")
+        .filter(verification_token=token)
+        .first()
+    )
+
+
+def registers_of(organisation: Organisation) -> list[DocumentRegister]:
+    """Return the organisation's registers that exist, by kind."""
+    return list(DocumentRegister.objects.filter(organisation=organisation).order_by("kind"))
+
+
+def issued_years(organisations: QuerySet[Organisation] | list[Organisation]) -> list[int]:
+    """Return the years in which the organisations issued documents, newest first."""
+    dates = QualificationDocument.objects.filter(organisation__in=organisations).dates(
+        "issued_on", "year", order="DESC"
+    )
+    return [d.year for d in dates]

@@ -1,0 +1,434 @@
+"""State changes of the documents app: issue a document (numbered gap-free in its
+register), record its handover, revoke it, configure a register.
+
+Contract with the attestation app (which decides who passed; this app cannot know it):
+call `issue_document` with the programme's qualification kind
+(`rules.qualification_document_for(programme.kind)`) for a learner who passed the final
+attestation (npc-2.8, rgmu-2.8), and `issue_training_record` for one who did not pass or
+failed, including on the retake, or was withdrawn (npc-2.11, rgmu-2.11). Calling either
+asserts that outcome; call them inside your own transaction and a failure of yours after
+the call rolls the document and its number back, leaving no gap.
+"""
+
+import hashlib
+import secrets
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from nmo.accounts.models import Organisation, User
+from nmo.core.exceptions import Conflict
+from nmo.core.services import record_audit
+from nmo.documents.access import check_staff
+from nmo.documents.exceptions import (
+    DocumentAlreadyIssued,
+    DocumentAlreadyRevoked,
+    DocumentInvalid,
+    DocumentKindNotAllowed,
+    DocumentRevoked,
+    HandoverAlreadyRecorded,
+    HandoverInvalid,
+    RegisterInvalid,
+    RevocationInvalid,
+)
+from nmo.documents.models import DocumentHandover, DocumentRegister, QualificationDocument
+from nmo.documents.printing import render_document_pdf
+from nmo.documents.rules import (
+    DEFAULT_REGISTRATION_PREFIX,
+    fold,
+    handover_errors,
+    kind_errors,
+    normalise_tracking_number,
+    period_errors,
+    registration_number,
+    revocation_errors,
+)
+from nmo.documents.types import QUALIFICATION_KINDS, DocumentKind, DocumentStatus, HandoverMode
+from nmo.programmes.models import Enrolment, EnrolmentStatus
+from nmo.regulations.selectors import rules_of
+
+TOKEN_BYTES = 32
+"""Verification tokens carry 256 random bits: they cannot be guessed or enumerated."""
+
+_SERIES_CHARS = set("0123456789 -АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _locked_enrolment(enrolment: Enrolment) -> Enrolment:
+    # Locking the enrolment serialises every issue for one learner, across kinds and
+    # registers (a training record must see a qualification document issued a moment ago).
+    return (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related(
+            "learner",
+            "cohort__programme__organisation",
+            "cohort__regulation_version",
+        )
+        .get(pk=enrolment.pk)
+    )
+
+
+def _locked_register(organisation: Organisation, kind: DocumentKind) -> DocumentRegister:
+    # get_or_create runs its INSERT in a savepoint and falls back to a read when another
+    # transaction created the row first, so the first issues of an organisation may race.
+    register, _ = DocumentRegister.objects.get_or_create(
+        organisation=organisation,
+        kind=kind.value,
+        defaults={"registration_prefix": DEFAULT_REGISTRATION_PREFIX[kind]},
+    )
+    return DocumentRegister.objects.select_for_update().get(pk=register.pk)
+
+
+@transaction.atomic
+def issue_document(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    kind: str,
+    issued_on: date,
+    period_from: date | None = None,
+    period_to: date | None = None,
+) -> QualificationDocument:
+    """Issue a document to the learner of `enrolment`, numbered next in its register.
+
+    `kind` must fit the programme: an удостоверение о повышении квалификации for a
+    qualification upgrade, a диплом о профессиональной переподготовке for a retraining, and
+    the organisation's regulation must name it (npc-2.8: the НПЦ issues only the
+    удостоверение; rgmu-2.8: both); else DocumentKindNotAllowed (422). `training_record`
+    is accepted too and means `issue_training_record` (npc-2.11, rgmu-2.11). Calling this
+    for a qualification document asserts the learner passed the final attestation.
+
+    The training period defaults to the cohort's dates; for a training record
+    `period_from`/`period_to` are the period actually studied (default: from the cohort's
+    start to its end or the issue date, whichever is first). Bad dates or a withdrawn
+    learner for a qualification document: DocumentInvalid (422).
+
+    Only organisation staff of the programme's organisation may issue (PermissionDenied
+    without the role, NotFound for another organisation's staff). An enrolment holds one
+    live document of a kind (DocumentAlreadyIssued, 409); a re-issue follows a revocation
+    and records which document it replaces.
+
+    The number is allocated under a row lock on the register inside this transaction and
+    the PDF (with the QR code of the verification page) is rendered before the row is
+    written: any failure rolls the number back, so numbers stay gap-free (ADR 0106).
+    Audited as "document.issue".
+    """
+    owner = Enrolment.objects.select_related("cohort__programme__organisation").get(pk=enrolment.pk)
+    check_staff(actor, owner.cohort.programme.organisation)
+    enrolment = _locked_enrolment(enrolment)
+    cohort = enrolment.cohort
+    programme = cohort.programme
+    organisation = programme.organisation
+
+    document_rules = rules_of(cohort.regulation_version).documents
+    problems = kind_errors(
+        kind=kind,
+        programme_kind=programme.kind,
+        qualification_documents=document_rules.qualification_documents,
+        failed_document=document_rules.failed_document,
+    )
+    if problems:
+        raise DocumentKindNotAllowed(problems[0], errors={"kind": problems})
+    wanted = DocumentKind(kind)
+    is_record = wanted == DocumentKind.TRAINING_RECORD
+
+    if not is_record and enrolment.status == EnrolmentStatus.WITHDRAWN:
+        raise DocumentInvalid(
+            errors={
+                "enrolment": [
+                    "Слушатель отчислен: ему выдаётся справка об обучении (о периоде "
+                    "обучения), а не документ о квалификации (npc-2.11, rgmu-2.11)."
+                ]
+            }
+        )
+    start = period_from or cohort.starts_on
+    end = period_to or (min(cohort.ends_on, issued_on) if is_record else cohort.ends_on)
+    errors = period_errors(
+        period_from=start,
+        period_to=end,
+        issued_on=issued_on,
+        cohort_starts_on=cohort.starts_on,
+        studied=is_record,
+    )
+    if issued_on > timezone.localdate():
+        errors.setdefault("issued_on", []).append("Дата выдачи не может быть в будущем.")
+    if errors:
+        raise DocumentInvalid(errors=errors)
+
+    live = QualificationDocument.objects.filter(enrolment=enrolment, status=DocumentStatus.ISSUED)
+    if live.filter(kind=wanted.value).exists():
+        raise DocumentAlreadyIssued()
+    if is_record and live.filter(kind__in=[k.value for k in QUALIFICATION_KINDS]).exists():
+        raise DocumentAlreadyIssued(
+            "Слушателю выдан документ о квалификации: справка об обучении ему не выдаётся."
+        )
+    replaces = (
+        QualificationDocument.objects.defer("pdf")
+        .filter(enrolment=enrolment, kind=wanted.value, status=DocumentStatus.REVOKED)
+        .order_by("-revoked_at", "-id")
+        .first()
+    )
+
+    specialty = "; ".join(s.name for s in programme.specialties.order_by("name"))
+    learner = enrolment.learner
+
+    # Everything above may refuse; from here the register row is locked until commit.
+    register = _locked_register(organisation, wanted)
+    number = register.next_number
+    register.next_number = number + 1
+    register.save(update_fields=["next_number", "updated_at"])
+
+    document = QualificationDocument(
+        organisation=organisation,
+        register=register,
+        kind=wanted.value,
+        series=register.series,
+        number=number,
+        registration_number=registration_number(register.registration_prefix, number),
+        enrolment=enrolment,
+        organisation_name=organisation.name,
+        holder_name=learner.full_name,
+        holder_search=fold(learner.full_name),
+        programme_title=programme.title,
+        programme_kind=programme.kind,
+        hours=programme.hours,
+        specialty=specialty,
+        period_from=cohort.starts_on if is_record else start,
+        period_to=cohort.ends_on if is_record else end,
+        studied_from=start if is_record else None,
+        studied_to=end if is_record else None,
+        issued_on=issued_on,
+        issued_by=actor,
+        replaces=replaces,
+        status=DocumentStatus.ISSUED.value,
+        verification_token=secrets.token_urlsafe(TOKEN_BYTES),
+    )
+    pdf = render_document_pdf(document)
+    document.pdf = pdf
+    document.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError as exc:  # the backstops: number once, one live per kind
+        if live.filter(kind=wanted.value).exists():
+            raise DocumentAlreadyIssued() from exc
+        raise Conflict(
+            "Номер документа не удалось присвоить. Повторите действие.",
+            code="document_number_taken",
+        ) from exc
+    record_audit(
+        actor=actor,
+        action="document.issue",
+        target=document,
+        changes={
+            "kind": document.kind,
+            "series": document.series,
+            "number": document.number,
+            "registration_number": document.registration_number,
+            "enrolment": enrolment.pk,
+            "issued_on": issued_on,
+            "replaces": replaces.pk if replaces else None,
+            "pdf_sha256": document.pdf_sha256,
+        },
+    )
+    return document
+
+
+def issue_training_record(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    issued_on: date,
+    period_from: date | None = None,
+    period_to: date | None = None,
+) -> QualificationDocument:
+    """Issue a справка об обучении / о периоде обучения to a learner who did not pass the
+    final attestation, failed it (including on the retake) or was withdrawn (npc-2.11,
+    rgmu-2.11): `issue_document` with kind `training_record`. `period_from`/`period_to`
+    are the period actually studied. Refused (DocumentAlreadyIssued) while the learner
+    holds a live qualification document."""
+    return issue_document(
+        actor=actor,
+        enrolment=enrolment,
+        kind=DocumentKind.TRAINING_RECORD,
+        issued_on=issued_on,
+        period_from=period_from,
+        period_to=period_to,
+    )
+
+
+@transaction.atomic
+def record_handover(
+    *,
+    actor: User,
+    document: QualificationDocument,
+    mode: str,
+    handed_on: date,
+    recipient_name: str | None = None,
+    power_of_attorney_number: str | None = None,
+    power_of_attorney_date: date | None = None,
+    tracking_number: str | None = None,
+) -> DocumentHandover:
+    """Record how the document reached its holder (npc-2.14, rgmu-2.14): `in_person`;
+    `proxy` — to another person (`recipient_name`) by a certified power of attorney
+    (`power_of_attorney_number`, `power_of_attorney_date` required); `registered_mail` —
+    by registered mail with acknowledgement of receipt (`tracking_number` required).
+
+    The mode must be one the organisation's regulation allows; details that do not belong
+    to the mode are not stored. Missing details: HandoverInvalid (422, Russian messages by
+    field). A revoked document is not handed over (DocumentRevoked, 409); a document is
+    handed over once (HandoverAlreadyRecorded, 409). Organisation staff only. Audited as
+    "document.handover".
+    """
+    check_staff(actor, document.organisation)
+    locked = (
+        QualificationDocument.objects.select_for_update(of=("self",))
+        .select_related("enrolment__cohort__regulation_version")
+        .defer("pdf")
+        .get(pk=document.pk)
+    )
+    if locked.status == DocumentStatus.REVOKED:
+        raise DocumentRevoked("Документ аннулирован: его выдача не записывается.")
+    if DocumentHandover.objects.filter(document=locked).exists():
+        raise HandoverAlreadyRecorded()
+    document_rules = rules_of(locked.enrolment.cohort.regulation_version).documents
+    errors = handover_errors(
+        mode=mode,
+        handed_on=handed_on,
+        issued_on=locked.issued_on,
+        today=timezone.localdate(),
+        allowed_modes=document_rules.handover_modes,
+        recipient_name=recipient_name or "",
+        power_of_attorney_number=power_of_attorney_number or "",
+        power_of_attorney_date=power_of_attorney_date,
+        tracking_number=tracking_number or "",
+    )
+    if errors:
+        raise HandoverInvalid(errors=errors)
+    chosen = HandoverMode(mode)
+    is_proxy = chosen == HandoverMode.PROXY
+    is_mail = chosen == HandoverMode.REGISTERED_MAIL
+    handover = DocumentHandover(
+        document=locked,
+        mode=chosen.value,
+        handed_on=handed_on,
+        recipient_name=(recipient_name or "").strip() if is_proxy else locked.holder_name,
+        power_of_attorney_number=(power_of_attorney_number or "").strip() if is_proxy else "",
+        power_of_attorney_date=power_of_attorney_date if is_proxy else None,
+        tracking_number=normalise_tracking_number(tracking_number or "") if is_mail else "",
+        recorded_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            handover.save()
+    except IntegrityError as exc:
+        raise HandoverAlreadyRecorded() from exc
+    changes: dict[str, Any] = {"mode": handover.mode, "handed_on": handed_on}
+    if is_proxy:
+        changes |= {
+            "recipient_name": handover.recipient_name,
+            "power_of_attorney_number": handover.power_of_attorney_number,
+            "power_of_attorney_date": handover.power_of_attorney_date,
+        }
+    if is_mail:
+        changes["tracking_number"] = handover.tracking_number
+    record_audit(actor=actor, action="document.handover", target=locked, changes=changes)
+    return handover
+
+
+@transaction.atomic
+def revoke_document(
+    *, actor: User, document: QualificationDocument, reason: str
+) -> QualificationDocument:
+    """Revoke (аннулировать) an issued document with a reason, which its public
+    verification page then shows with the date. The number stays taken: it is never
+    reused (ADR 0106). A reason of fewer than 10 characters: RevocationInvalid (422); a
+    document already revoked: DocumentAlreadyRevoked (409). Organisation staff only.
+    Audited as "document.revoke"."""
+    check_staff(actor, document.organisation)
+    errors = revocation_errors(reason)
+    if errors:
+        raise RevocationInvalid(errors=errors)
+    now = timezone.now()
+    text = reason.strip()
+    claimed = QualificationDocument.objects.filter(
+        pk=document.pk, status=DocumentStatus.ISSUED
+    ).update(
+        status=DocumentStatus.REVOKED.value,
+        revoked_at=now,
+        revoked_by=actor,
+        revocation_reason=text,
+        updated_at=now,
+    )
+    if claimed != 1:
+        raise DocumentAlreadyRevoked()
+    document.status = DocumentStatus.REVOKED.value
+    document.revoked_at = now
+    document.revoked_by = actor
+    document.revocation_reason = text
+    record_audit(
+        actor=actor,
+        action="document.revoke",
+        target=document,
+        changes={
+            "status": [DocumentStatus.ISSUED.value, DocumentStatus.REVOKED.value],
+            "reason": text,
+        },
+    )
+    return document
+
+
+@transaction.atomic
+def configure_register(
+    *,
+    actor: User,
+    organisation: Organisation,
+    kind: str,
+    series: str,
+    registration_prefix: str | None = None,
+) -> DocumentRegister:
+    """Set the series printed on the organisation's documents of `kind` (for diplomas, the
+    series of the blanks in use) and, optionally, the prefix of registration numbers. The
+    next number is never edited: numbering goes on without gaps (ADR 0106). Documents
+    already issued keep their series. Organisation staff only. Audited as
+    "document_register.configure"."""
+    check_staff(actor, organisation)
+    errors: dict[str, list[str]] = {}
+    try:
+        wanted = DocumentKind(kind)
+    except ValueError:
+        errors["kind"] = ["Выберите вид документа."]
+    series = " ".join((series or "").upper().split())
+    if len(series) > 20:
+        errors.setdefault("series", []).append("Серия — не более 20 символов.")
+    elif not set(series) <= _SERIES_CHARS:
+        errors.setdefault("series", []).append(
+            "Серия состоит из цифр, заглавных букв, пробелов и дефисов."
+        )
+    prefix = None if registration_prefix is None else registration_prefix.strip().upper()
+    if prefix is not None and (len(prefix) > 10 or not set(prefix) <= _SERIES_CHARS - {" "}):
+        errors.setdefault("registration_prefix", []).append(
+            "Префикс — до 10 цифр, заглавных букв и дефисов."
+        )
+    if errors:
+        raise RegisterInvalid(errors=errors)
+    register = _locked_register(organisation, wanted)
+    before = {"series": register.series, "registration_prefix": register.registration_prefix}
+    register.series = series
+    if prefix is not None:
+        register.registration_prefix = prefix
+    register.save(update_fields=["series", "registration_prefix", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="document_register.configure",
+        target=register,
+        changes={
+            "before": before,
+            "after": {
+                "series": register.series,
+                "registration_prefix": register.registration_prefix,
+            },
+        },
+    )
+    return register

@@ -1,0 +1,230 @@
+"""Pages of issued documents: the register of the organisation's staff, a document's page
+with its handover and revocation, the PDF, the learner's own documents, and the public
+verification page the QR code leads to. Each view parses, checks access, calls one
+service or selector and renders."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from nmo.accounts.access import require_login
+from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
+from nmo.documents import selectors, services
+from nmo.documents.access import (
+    access_document,
+    access_document_file,
+    access_organisation,
+    require_staff,
+)
+from nmo.documents.forms import HandoverForm, RegisterFilterForm, RegisterSettingsForm, RevokeForm
+from nmo.documents.models import DocumentHandover, QualificationDocument
+
+PAGE_SIZE = 25
+
+
+def _apply_errors(form: Any, exc: ValidationFailed) -> None:
+    """Show a service's refusal on the form, by field where the form has it."""
+    for field, problems in exc.errors.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+    if not exc.errors:
+        form.add_error(None, exc.message)
+
+
+@require_http_methods(["GET", "HEAD"])
+def register(request: HttpRequest) -> HttpResponse:
+    """The register of issued documents of the staff's organisations: filters by kind,
+    status and year, search by holder, 25 per page (one query for the rows)."""
+    require_staff(request.user)
+    staff_of = selectors.staff_organisations(request.user)  # type: ignore[arg-type]
+    organisations = list(staff_of)
+    form = RegisterFilterForm(
+        request.GET or None, organisations=staff_of, many=len(organisations) > 1
+    )
+    filters: dict[str, Any] = {}
+    chosen: list[Any] = organisations
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("organisation"):
+            chosen = [data["organisation"]]
+        filters = {
+            "kind": data["kind"],
+            "status": data["status"],
+            "year": data["year"],
+            "text": data["q"],
+        }
+    documents = selectors.list_documents(organisations=chosen, **filters)
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "documents/register.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "many_organisations": len(organisations) > 1,
+        },
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+def _detail(
+    request: HttpRequest,
+    document: QualificationDocument,
+    *,
+    handover_form: HandoverForm | None = None,
+    revoke_form: RevokeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    handover = DocumentHandover.objects.filter(document=document).first()
+    return render(
+        request,
+        "documents/document_detail.html",
+        {
+            "document": document,
+            "handover": handover,
+            "handover_form": handover_form or HandoverForm(),
+            "revoke_form": revoke_form or RevokeForm(),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
+    """A document with its handover record and the forms to record the handover and to
+    revoke it; the staff of the issuing organisation only."""
+    document = access_document(request.user, document_id)
+    return _detail(request, document)
+
+
+@require_POST
+def record_handover(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Record how the document reached its holder (npc-2.14, rgmu-2.14)."""
+    document = access_document(request.user, document_id)
+    form = HandoverForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_handover(
+                actor=request.user,  # type: ignore[arg-type]
+                document=document,
+                mode=data["mode"],
+                handed_on=data["handed_on"],
+                recipient_name=data["recipient_name"],
+                power_of_attorney_number=data["power_of_attorney_number"],
+                power_of_attorney_date=data["power_of_attorney_date"],
+                tracking_number=data["tracking_number"],
+            )
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect(document.get_absolute_url())
+        else:
+            messages.success(request, "Выдача документа записана.")
+            return redirect(document.get_absolute_url() + "#handover")
+    return _detail(request, document, handover_form=form, status=422)
+
+
+@require_POST
+def revoke(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Revoke the document with a reason, shown on its verification page."""
+    document = access_document(request.user, document_id)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.revoke_document(
+                actor=request.user,  # type: ignore[arg-type]
+                document=document,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect(document.get_absolute_url())
+        else:
+            messages.success(request, "Документ аннулирован.")
+            return redirect(document.get_absolute_url())
+    return _detail(request, document, revoke_form=form, status=422)
+
+
+@require_http_methods(["GET", "HEAD"])
+def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse:
+    """The document's PDF as issued; for its holder and the staff of its organisation
+    (anyone else gets 404)."""
+    document = access_document_file(request.user, document_id)
+    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+    name = f"{document.kind}-{document.number:06d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def my_documents(request: HttpRequest) -> HttpResponse:
+    """The documents issued to the signed-in person, with their PDFs."""
+    require_login(request.user)
+    documents = selectors.documents_of_holder(request.user)  # type: ignore[arg-type]
+    return render(request, "documents/my_documents.html", {"documents": documents})
+
+
+@require_http_methods(["GET", "HEAD"])
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """The public page a document's QR code leads to: holder's name, programme, hours,
+    issue date, series and number, organisation and status (revoked: date and reason).
+    Nothing else personal. An unknown token is a 404 page."""
+    document = selectors.get_document_by_token(token)
+    if document is None:
+        raise NotFound()
+    response = render(request, "documents/verify.html", {"document": document})
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def register_settings(request: HttpRequest) -> HttpResponse:
+    """The series and registration-number prefix of each register of the staff's
+    organisations. The next number is shown, never edited."""
+    require_staff(request.user)
+    organisations = selectors.staff_organisations(request.user)  # type: ignore[arg-type]
+    form = RegisterSettingsForm(request.POST or None, organisations=organisations)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            organisation = access_organisation(request.user, data["organisation"].pk)
+            try:
+                services.configure_register(
+                    actor=request.user,  # type: ignore[arg-type]
+                    organisation=organisation,
+                    kind=data["kind"],
+                    series=data["series"],
+                    registration_prefix=data["registration_prefix"] or None,
+                )
+            except ValidationFailed as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "Настройки реестра сохранены.")
+                return redirect("documents:register_settings")
+        status = 422
+    registers = [
+        register
+        for organisation in organisations
+        for register in selectors.registers_of(organisation)
+    ]
+    return render(
+        request,
+        "documents/register_settings.html",
+        {"form": form, "registers": registers},
+        status=status,
+    )
