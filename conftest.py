@@ -23,20 +23,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def _restore_seeded_rows(item: pytest.Item) -> None:
     """A transactional test ends by emptying every table, which would also drop the rows
     migrations seed (the default cycle rule, …) for the tests after it; serialized
-    rollback puts them back."""
+    rollback puts them back. Every transactional test must use it: one that flushes
+    without it re-creates content types that the next restore would insert again."""
     fixtures = set(getattr(item, "fixturenames", ()))
     marker = item.get_closest_marker("django_db")
-    if marker is not None:
-        if not marker.kwargs.get("transaction") or "serialized_rollback" in marker.kwargs:
-            return
-        item.add_marker(
-            pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}),
-            append=False,
-        )
-    elif {"transactional_db", "live_server"} & fixtures:
-        item.add_marker(
-            pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
-        )
+    kwargs = dict(marker.kwargs) if marker is not None else {}
+    transactional = bool(kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & fixtures
+    )
+    if not transactional or kwargs.get("serialized_rollback"):
+        return
+    kwargs.update(transaction=True, serialized_rollback=True)
+    args = marker.args if marker is not None else ()
+    item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
