@@ -21,6 +21,7 @@ from nmo.attestation.models import (
     Commission,
     CommissionSeat,
     LearnerResult,
+    RetakeApplication,
 )
 from nmo.core.exceptions import NotFound
 
@@ -136,3 +137,36 @@ def access_attestation_for_staff(actor: Any, attestation_id: int) -> Attestation
     if attestation is None or not is_staff_of(actor, attestation.commission.organisation_id):
         raise NotFound()
     return attestation
+
+
+def access_own_learner_result(actor: Any, result_id: int) -> LearnerResult:
+    """Return one of the learner's own results (the retake application); anyone else's is
+    NotFound."""
+    require_login(actor)
+    result = (
+        LearnerResult.objects.select_related(
+            "attestation__cohort__programme",
+            "attestation__regulation_version__regulation",
+            "enrolment__learner",
+        )
+        .filter(pk=result_id, enrolment__learner=actor)
+        .first()
+    )
+    if result is None:
+        raise NotFound()
+    return result
+
+
+def access_retake_application(actor: Any, application_id: int) -> RetakeApplication:
+    """Return a retake application for the staff of the attestation's organisation."""
+    require_role(actor, Role.ORGANISATION_STAFF)
+    application = (
+        RetakeApplication.objects.select_related("attestation__commission")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or not is_staff_of(
+        actor, application.attestation.commission.organisation_id
+    ):
+        raise NotFound()
+    return application

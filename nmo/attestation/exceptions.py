@@ -11,6 +11,9 @@ __all__ = [
     "DocumentNotSignable",
     "GradesLocked",
     "ResultInvalid",
+    "RetakeApplicationLate",
+    "RetakeInvalid",
+    "RetakeNotAllowed",
     "VotesInvalid",
 ]
 
@@ -64,3 +67,24 @@ class DecisionRefused(Conflict):
 
 class DocumentNotSignable(Conflict):
     code = "document_not_signable"
+
+
+class RetakeInvalid(ValidationFailed):
+    """The retake application or decision is filled in wrongly (dates, document, order)."""
+
+    code = "retake_invalid"
+    default_message = "Заявление о повторной аттестации заполнено с ошибками."
+
+
+class RetakeNotAllowed(Conflict):
+    """The learner may not apply: the outcome does not fit the ground, the one retake is
+    used up (npc-2.9, rgmu-2.9), or an application is already pending or decided."""
+
+    code = "retake_not_allowed"
+
+
+class RetakeApplicationLate(Conflict):
+    """The application, or the retake date, is past the regulation's deadline; the message
+    names the rule, the clause and the date (npc-2.9, npc-2.10, rgmu-2.9, rgmu-2.10)."""
+
+    code = "retake_application_late"

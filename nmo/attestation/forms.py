@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from nmo.accounts.models import Organisation, Unit
 from nmo.attestation.models import Commission, CommissionSeat, LearnerResult
 from nmo.attestation.rules import grades_of_scale
-from nmo.attestation.types import ATTENDANCE_LABELS, PLACE_LABELS
+from nmo.attestation.types import ATTENDANCE_LABELS, PLACE_LABELS, RETAKE_KIND_LABELS, RetakeKind
 from nmo.catalog.models import Specialty
+from nmo.core.forms import AccessibleForm
 from nmo.programmes.models import ProgrammeStage
 from nmo.regulations.types import LABELS, CommissionRole, GradeScale, Post, VoteChoice, label_of
 
@@ -230,3 +231,66 @@ class RemarksForm(forms.Form):
         self.fields["learner"].choices = [  # type: ignore[attr-defined]
             (str(r.pk), r.enrolment.learner.full_name) for r in results if r.is_present
         ]
+
+
+# --- retakes ---------------------------------------------------------------------------
+
+
+class RetakeApplyForm(AccessibleForm):
+    """The learner's personal application; the document fields are for a valid reason."""
+
+    kind = forms.ChoiceField(
+        label="Основание",
+        choices=[(k.value, label) for k, label in RETAKE_KIND_LABELS.items()],
+        widget=forms.HiddenInput,
+    )
+    document_description = forms.CharField(
+        label="Оправдательный документ",
+        required=False,
+        max_length=500,
+        help_text="Например: листок нетрудоспособности № …, медицинское заключение.",
+    )
+    document_presented_on = forms.DateField(
+        label="Дата предъявления документа", required=False, widget=DATE
+    )
+    reason_ended_on = forms.DateField(
+        label="Дата окончания уважительной причины", required=False, widget=DATE
+    )
+    document_file = forms.FileField(label="Скан документа (необязательно)", required=False)
+
+    DOCUMENT_FIELDS = (
+        "document_description",
+        "document_presented_on",
+        "reason_ended_on",
+        "document_file",
+    )
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["kind"] = kind
+        super().__init__(*args, **kwargs)
+        if kind != RetakeKind.VALID_REASON:
+            for name in self.DOCUMENT_FIELDS:
+                del self.fields[name]
+
+
+class RetakeGrantForm(AccessibleForm):
+    date = forms.DateField(label="Дата аттестации", widget=DATE)
+    schedule_order_number = forms.CharField(
+        label="Номер распоряжения об индивидуальном графике", required=False, max_length=50
+    )
+    schedule_order_date = forms.DateField(label="Дата распоряжения", required=False, widget=DATE)
+    individual_schedule = forms.CharField(
+        label="Индивидуальный график",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RetakeRefuseForm(AccessibleForm):
+    reason = forms.CharField(
+        label="Причина отказа",
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

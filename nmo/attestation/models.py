@@ -19,10 +19,14 @@ from nmo.attestation.types import (
     DOCUMENT_STATUS_LABELS,
     OUTCOME_LABELS,
     PLACE_LABELS,
+    RETAKE_KIND_LABELS,
+    RETAKE_STATUS_LABELS,
     STATUS_LABELS,
     Attendance,
     AttestationStatus,
     DocumentStatus,
+    RetakeKind,
+    RetakeStatus,
 )
 from nmo.core.models import BaseModel
 from nmo.regulations.types import CommissionRole, Grade, VoteChoice, label_of
@@ -553,3 +557,116 @@ class DocumentSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seat} — {self.signed_at:%d.%m.%Y %H:%M}"
+
+
+RETAKE_KIND_CHOICES = [(k.value, label) for k, label in RETAKE_KIND_LABELS.items()]
+RETAKE_STATUS_CHOICES = [(s.value, label) for s, label in RETAKE_STATUS_LABELS.items()]
+
+
+class RetakeApplication(BaseModel):
+    """A learner's personal application to sit the final attestation again after the
+    attempt `attestation` (npc-2.9, rgmu-2.9: failed or absent without a valid reason;
+    npc-2.10, rgmu-2.10: absent for a valid reason, with a supporting document). The
+    deadlines are computed when it is filed and kept as they were then."""
+
+    enrolment = models.ForeignKey(
+        "programmes.Enrolment",
+        verbose_name="слушатель",
+        on_delete=models.PROTECT,
+        related_name="retake_applications",
+    )
+    attestation = models.ForeignKey(
+        Attestation,
+        verbose_name="аттестация, после которой подано",
+        on_delete=models.PROTECT,
+        related_name="retake_applications",
+    )
+    learner_result = models.ForeignKey(
+        LearnerResult,
+        verbose_name="результат слушателя",
+        on_delete=models.PROTECT,
+        related_name="retake_applications",
+    )
+    kind = models.CharField("основание", max_length=30, choices=RETAKE_KIND_CHOICES)
+    filed_on = models.DateField("дата подачи")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто подал",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    on_behalf = models.BooleanField("подано сотрудником от имени слушателя", default=False)
+    document_description = models.CharField("оправдательный документ", max_length=500, blank=True)
+    document_presented_on = models.DateField("документ предъявлен", null=True, blank=True)
+    reason_ended_on = models.DateField("уважительная причина окончилась", null=True, blank=True)
+    document_file = models.FileField(
+        "скан документа", upload_to="retake_documents/%Y/%m/", blank=True
+    )
+    status = models.CharField(
+        "состояние", max_length=40, choices=RETAKE_STATUS_CHOICES, default=RetakeStatus.FILED
+    )
+    status_reason = models.TextField("основание решения", blank=True)
+    application_deadline = models.DateField("срок подачи заявления")
+    document_deadline = models.DateField("срок представления документа", null=True, blank=True)
+    latest_attestation_date = models.DateField("аттестация не позднее", null=True, blank=True)
+    retake_on = models.DateField("дата повторной аттестации", null=True, blank=True)
+    retake_attestation = models.ForeignKey(
+        Attestation,
+        verbose_name="назначенная аттестация",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="granted_applications",
+    )
+    individual_schedule = models.TextField("индивидуальный график", blank=True)
+    schedule_order_number = models.CharField(
+        "номер распоряжения об индивидуальном графике", max_length=50, blank=True
+    )
+    schedule_order_date = models.DateField(
+        "дата распоряжения об индивидуальном графике", null=True, blank=True
+    )
+    decided_at = models.DateTimeField("решение принято", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто принял решение",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "заявление о повторной аттестации"
+        verbose_name_plural = "заявления о повторной аттестации"
+        ordering = ["-filed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner_result"],
+                condition=~Q(status="refused"),
+                name="retake_application_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="granted") | Q(retake_on__isnull=False),
+                name="retake_granted_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="no_valid_reason") | Q(document_presented_on__isnull=False),
+                name="retake_valid_reason_has_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Заявление {self.enrolment.learner} от {self.filed_on:%d.%m.%Y}"
+
+    @property
+    def kind_label(self) -> str:
+        return RETAKE_KIND_LABELS[RetakeKind(self.kind)]
+
+    @property
+    def status_label(self) -> str:
+        return RETAKE_STATUS_LABELS[RetakeStatus(self.status)]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (RetakeStatus.FILED, RetakeStatus.REFERRED_TO_DISPUTE_COMMISSION)

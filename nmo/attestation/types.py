@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from nmo.regulations.types import CommissionRole, Grade, Post, ResultDocument, VoteTally
 
@@ -207,3 +208,56 @@ class LearnerOutcome:
     outcome: Outcome
     final_grade: Grade | None
     stage_grades: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+# --- retakes (npc-2.9, npc-2.10, rgmu-2.9, rgmu-2.10) -----------------------------------
+
+
+class RetakeKind(StrEnum):
+    """Why the learner asks to sit the attestation again."""
+
+    NO_VALID_REASON = "no_valid_reason"  # failed, or absent without a valid reason (x-2.9)
+    VALID_REASON = "valid_reason"  # absent for a valid reason, with a document (x-2.10)
+
+
+class RetakeStatus(StrEnum):
+    FILED = "filed"
+    GRANTED = "granted"
+    REFUSED = "refused"
+    REFERRED_TO_DISPUTE_COMMISSION = "referred_to_dispute_commission"
+
+
+RETAKE_KIND_LABELS: dict[RetakeKind, str] = {
+    RetakeKind.NO_VALID_REASON: "повторная аттестация (неявка без уважительной причины "
+    "или неудовлетворительный результат)",
+    RetakeKind.VALID_REASON: "аттестация после пропуска по уважительной причине",
+}
+
+RETAKE_STATUS_LABELS: dict[RetakeStatus, str] = {
+    RetakeStatus.FILED: "подано",
+    RetakeStatus.GRANTED: "удовлетворено",
+    RetakeStatus.REFUSED: "отказано",
+    RetakeStatus.REFERRED_TO_DISPUTE_COMMISSION: "передано в комиссию по урегулированию споров",
+}
+
+
+@dataclass(frozen=True)
+class ValidReasonDocument:
+    """The document confirming a valid reason for missing the attestation (npc-2.10,
+    rgmu-2.10): what it is, the day the learner presented it and the day the reason
+    ended; `file` is an optional upload (a Django `File`)."""
+
+    description: str
+    presented_on: date
+    reason_ended_on: date
+    file: Any = None
+
+
+@dataclass(frozen=True)
+class RetakeDeadlines:
+    """The learner's retake dates computed from the regulation and the work calendar."""
+
+    kind: RetakeKind
+    application_deadline: date | None
+    latest_attestation_date: date | None
+    clause: str

@@ -20,6 +20,8 @@ from nmo.attestation.access import (
     access_commission,
     access_document,
     access_learner_result,
+    access_own_learner_result,
+    access_retake_application,
     can_manage_commissions,
     is_staff_of,
     seat_of,
@@ -31,6 +33,9 @@ from nmo.attestation.forms import (
     ReasonForm,
     RemarksForm,
     ResultsForm,
+    RetakeApplyForm,
+    RetakeGrantForm,
+    RetakeRefuseForm,
     SeatFormSet,
     VotesForm,
     seat_initial,
@@ -41,10 +46,12 @@ from nmo.attestation.types import (
     AttestationData,
     CommissionData,
     Place,
+    RetakeKind,
     SeatData,
     StageEntry,
+    ValidReasonDocument,
 )
-from nmo.core.exceptions import DomainError, PermissionDenied, ValidationFailed
+from nmo.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.access import access_cohort, require_staff
 from nmo.regulations.exceptions import RegulationNotFound
@@ -275,7 +282,7 @@ def _detail(request: HttpRequest, attestation: Attestation, **forms: Any) -> Htt
         ),
         "results_form": forms.get("results_form") or ResultsForm(results=results, stages=stages),
         "votes_form": forms.get("votes_form") or VotesForm(results=results),
-        "remarks_form": forms.get("remarks_form") or RemarksForm(results=results),
+        "remarks_form": forms.get("remarks_form") or RemarksForm(results=results, prefix="remarks"),
         "reopen_form": forms.get("reopen_form") or ReasonForm(prefix="reopen"),
         "is_staff": is_staff_of(request.user, attestation.commission.organisation_id),
         "can_reopen": attestation.is_decided
@@ -397,7 +404,7 @@ def attestation_remarks(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the commission's remarks on a learner."""
     attestation = access_attestation(request.user, pk)
     results = list(selectors.list_learner_results(attestation))
-    form = RemarksForm(request.POST, results=results)
+    form = RemarksForm(request.POST, results=results, prefix="remarks")
     if not form.is_valid():
         return _detail(request, attestation, remarks_form=form)
     try:
@@ -538,3 +545,130 @@ def learner_home(request: HttpRequest) -> HttpResponse:
     require_login(request.user)
     results = selectors.results_for_learner(request.user)  # type: ignore[arg-type]
     return render(request, "attestation/learner_home.html", {"results": results})
+
+
+# --- retakes (npc-2.9, npc-2.10, rgmu-2.9, rgmu-2.10) ------------------------------------
+
+
+def my_retakes(request: HttpRequest) -> HttpResponse:
+    """The learner's retake deadlines (computed, with the clause) and the application
+    forms."""
+    require_login(request.user)
+    options = selectors.retake_options_for_learner(request.user)  # type: ignore[arg-type]
+    apply_forms = {
+        o.result.pk: RetakeApplyForm(auto_id=f"r{o.result.pk}_%s", kind=o.deadlines.kind)
+        for o in options
+        if o.can_apply
+    }
+    rows = [(o, apply_forms.get(o.result.pk)) for o in options]
+    return render(request, "attestation/retake_my.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def retake_apply(request: HttpRequest, result_pk: int) -> HttpResponse:
+    """File the learner's application for one of their results."""
+    result = access_own_learner_result(request.user, result_pk)
+    deadlines = selectors.retake_deadlines_for(result)
+    if deadlines is None:
+        raise NotFound()
+    form = RetakeApplyForm(request.POST or None, request.FILES or None, kind=deadlines.kind)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        document = None
+        if deadlines.kind == RetakeKind.VALID_REASON and values["document_presented_on"]:
+            document = ValidReasonDocument(
+                description=values["document_description"],
+                presented_on=values["document_presented_on"],
+                reason_ended_on=values["reason_ended_on"] or values["document_presented_on"],
+                file=values["document_file"],
+            )
+        try:
+            application = services.apply_for_retake(
+                actor=request.user,
+                learner_result=result,
+                kind=deadlines.kind,
+                document=document,
+            )
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Заявление подано: {application.status_label}.")
+            return redirect("attestation:my_retakes")
+    context = {"result": result, "deadlines": deadlines, "form": form}
+    return render(request, "attestation/retake_apply.html", context, status=_status(form))
+
+
+def _retake_list(
+    request: HttpRequest, decide_forms: dict[int, tuple[Any, Any]] | None = None
+) -> HttpResponse:
+    require_staff(request.user)
+    decide_forms = decide_forms or {}
+    applications = selectors.list_retake_applications(request.user)  # type: ignore[arg-type]
+    rows = [
+        (
+            a,
+            *decide_forms.get(
+                a.pk,
+                (
+                    RetakeGrantForm(auto_id=f"g{a.pk}_%s"),
+                    RetakeRefuseForm(auto_id=f"x{a.pk}_%s"),
+                ),
+            ),
+        )
+        for a in applications
+    ]
+    status = _status(*(f for pair in decide_forms.values() for f in pair))
+    return render(request, "attestation/retake_list.html", {"rows": rows}, status=status)
+
+
+def retake_list(request: HttpRequest) -> HttpResponse:
+    """Retake applications of the staff's organisations with the decision forms."""
+    return _retake_list(request)
+
+
+@require_POST
+def retake_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    """Grant a retake application with the day of the attestation."""
+    application = access_retake_application(request.user, pk)
+    form = RetakeGrantForm(request.POST, auto_id=f"g{pk}_%s")
+    if form.is_valid():
+        values = form.cleaned_data
+        try:
+            services.grant_retake(
+                actor=request.user,
+                application=application,
+                date=values["date"],
+                individual_schedule=values["individual_schedule"],
+                schedule_order_number=values["schedule_order_number"],
+                schedule_order_date=values["schedule_order_date"],
+            )
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Заявление удовлетворено: слушатель получит письмо.")
+            return redirect("attestation:retake_list")
+    return _retake_list(request, {pk: (form, RetakeRefuseForm(auto_id=f"x{pk}_%s"))})
+
+
+@require_POST
+def retake_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Refuse a retake application with a reason."""
+    application = access_retake_application(request.user, pk)
+    form = RetakeRefuseForm(request.POST, auto_id=f"x{pk}_%s")
+    if form.is_valid():
+        try:
+            services.refuse_retake(
+                actor=request.user, application=application, reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "В заявлении отказано: слушатель получит письмо.")
+            return redirect("attestation:retake_list")
+    return _retake_list(request, {pk: (RetakeGrantForm(auto_id=f"g{pk}_%s"), form)})

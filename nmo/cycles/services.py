@@ -8,7 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import FilteredRelation, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -66,31 +67,85 @@ def _foreign_allowed() -> bool:
 
 
 def _refusal(activity: Activity) -> str | None:
+    # The policy only matters for an activity held abroad: read it only then.
+    abroad = (activity.country or rules.HOME_COUNTRY).upper() != rules.HOME_COUNTRY
     return rules.credit_refusal(
         is_accredited=activity.status == ActivityStatus.ACCREDITED,
         credits=activity.credits,
         country=activity.country,
-        foreign_allowed=_foreign_allowed(),
+        foreign_allowed=abroad and _foreign_allowed(),
     )
 
 
 def _specialty_for(specialist: User, activity: Activity, occurred_on: date) -> int:
     """The specialty an entry is booked under (rules.choose_specialty): the activity's
     specialty of a cycle that includes the date, else one the specialist has any cycle in,
-    else the activity's first specialty by name."""
-    specialties = list(activity.specialties.values_list("id", "name"))
-    cycles = list(
-        Cycle.objects.filter(
-            specialist=specialist, specialty_id__in=[sid for sid, _ in specialties]
-        ).values_list("specialty_id", "starts_on", "ends_on")
+    else the activity's first specialty by name.
+
+    One query: the activity's specialties, each joined (LEFT) to the specialist's cycles
+    in it."""
+    rows = (
+        Specialty.objects.filter(activities=activity)
+        .annotate(mine=FilteredRelation("cycles", condition=Q(cycles__specialist=specialist)))
+        .values_list("id", "name", "mine__starts_on", "mine__ends_on")
     )
-    chosen = rules.choose_specialty(activity_specialties=specialties, cycles=cycles, on=occurred_on)
+    specialties: dict[int, str] = {}
+    cycles: list[tuple[int, date, date]] = []
+    for sid, name, starts_on, ends_on in rows:
+        specialties[sid] = name
+        if starts_on is not None and ends_on is not None:
+            cycles.append((sid, starts_on, ends_on))
+    chosen = rules.choose_specialty(
+        activity_specialties=list(specialties.items()), cycles=cycles, on=occurred_on
+    )
     if chosen is None:
         raise ActivityNotInCatalogue("У мероприятия не указаны специальности.")
     return chosen
 
 
-@transaction.atomic
+def _insert_once(entry: CreditEntry) -> bool:
+    """Insert an activity's entry unless the specialist already holds that activity
+    (constraint `credit_once_per_activity`); True when inserted.
+
+    One `INSERT … ON CONFLICT DO NOTHING RETURNING id` (PostgreSQL, SQLite ≥ 3.35): a
+    conflicting row, committed or concurrent, makes it insert nothing, and the
+    transaction stays usable without a savepoint. Elsewhere the insert runs in a
+    savepoint and the unique violation is caught."""
+    if connection.vendor not in ("postgresql", "sqlite") or not (
+        connection.features.can_return_columns_from_insert
+    ):
+        try:
+            with transaction.atomic():
+                entry.save(force_insert=True)
+        except IntegrityError:
+            return False
+        return True
+    meta = CreditEntry._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields]
+    qn = connection.ops.quote_name
+    # Concrete fields always have a column; the names come from the model, not from input.
+    columns = ", ".join(qn(str(f.column)) for f in fields)
+    specialist_col = qn(meta.get_field("specialist").column)
+    activity_col = qn(meta.get_field("activity").column)
+    reverses_col = qn(meta.get_field("reverses").column)
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({specialist_col}, {activity_col}) WHERE {reverses_col} IS NULL "
+        f"DO NOTHING RETURNING {qn(str(meta.pk.column))}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    entry.pk = row[0]
+    entry._state.adding = False
+    entry._state.db = connection.alias
+    return True
+
+
 def post_credit(
     *,
     specialist: Any,
@@ -99,6 +154,7 @@ def post_credit(
     occurred_on: date,
     actor: Any = None,
     reference: str = "",
+    audit: bool = True,
 ) -> CreditEntry:
     """Add the activity's credits to the specialist's ledger, exactly once
     (faq-ikp-activation, faq-module-auto).
@@ -107,7 +163,11 @@ def post_credit(
     one held outside Russia only while the credit policy allows it (faq-foreign);
     otherwise `ActivityNotInCatalogue` (code `activity_not_in_catalogue` or
     `foreign_credits_not_counted`). A second credit of the same activity raises
-    `AlreadyCredited`. The e-mail notice is the caller's (see `send_credit_notice`).
+    `AlreadyCredited`. Either exception is raised with nothing written and the caller's
+    transaction still usable. The e-mail notice is the caller's (see `send_credit_notice`).
+
+    The entry is audited as `credit.post`; `audit=False` leaves that to a caller that
+    records the credit in its own audit line (the code activation does).
     """
     refusal = _refusal(activity)
     if refusal == rules.FOREIGN:
@@ -121,34 +181,39 @@ def post_credit(
     if source not in ACTIVITY_SOURCES:
         raise ValueError(f"unknown credit source {source!r}")
     kind = CreditKind.MODULE if activity.kind == ActivityKind.MODULE else CreditKind.EVENT
-    try:
-        with transaction.atomic():
-            entry = CreditEntry.objects.create(
-                specialist=specialist,
-                activity=activity,
-                specialty_id=_specialty_for(specialist, activity, occurred_on),
-                source=source,
-                kind=kind,
-                hours=credits,
-                occurred_on=occurred_on,
-                reference=reference[:REFERENCE_MAX],
-                created_by=actor,
-            )
-    except IntegrityError as exc:
-        raise AlreadyCredited() from exc
-    invalidate_cabinet(entry.specialist_id)
-    record_audit(
-        actor=actor or specialist,
-        action="credit.post",
-        target=entry,
-        changes={
-            "activity": activity.pk,
-            "hours": entry.hours,
-            "source": source,
-            "specialty": entry.specialty_id,
-            "occurred_on": occurred_on,
-        },
+    entry = CreditEntry(
+        specialist=specialist,
+        activity=activity,
+        specialty_id=_specialty_for(specialist, activity, occurred_on),
+        source=source,
+        kind=kind,
+        hours=credits,
+        occurred_on=occurred_on,
+        reference=reference[:REFERENCE_MAX],
+        created_by=actor,
     )
+    # The entry and its audit line commit together; no savepoint: nothing in here is
+    # expected to fail, and AlreadyCredited is raised after the block, so a caller that
+    # catches it keeps a usable transaction.
+    with transaction.atomic(savepoint=False):
+        inserted = _insert_once(entry)
+        if inserted:
+            invalidate_cabinet(entry.specialist_id)
+            if audit:
+                record_audit(
+                    actor=actor or specialist,
+                    action="credit.post",
+                    target=entry,
+                    changes={
+                        "activity": activity.pk,
+                        "hours": entry.hours,
+                        "source": source,
+                        "specialty": entry.specialty_id,
+                        "occurred_on": occurred_on,
+                    },
+                )
+    if not inserted:
+        raise AlreadyCredited()
     return entry
 
 

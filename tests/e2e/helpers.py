@@ -1,9 +1,12 @@
 """Small steps shared by the browser journeys."""
 
 import importlib
+from io import BytesIO
+from pathlib import Path
 
 from django.apps import apps
 from playwright.sync_api import Locator, Page, expect
+from pypdf import PdfReader
 
 from nmo.accounts.rules import format_snils, snils_check_number
 
@@ -52,6 +55,33 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Пароль").fill(password)
     page.get_by_role("button", name="Войти").click()
     expect(header.get_by_role("button", name="Выйти")).to_be_visible()
+
+
+def pdf_text(source: str | Path | bytes) -> str:
+    """The text of every page of a PDF (a path or its bytes), with runs of white space made
+    single spaces, so a phrase the layout wraps is still found whole."""
+    reader = PdfReader(BytesIO(source) if isinstance(source, bytes) else source)
+    text = " ".join(p.extract_text() or "" for p in reader.pages)
+    return " ".join(text.split())
+
+
+def open_pdf(page: Page, link: Locator) -> str:
+    """Follow a link to a PDF that the server sends inline, and return the PDF's text.
+
+    Chromium shows such a PDF in its viewer: there is no download to wait for, and the
+    viewer keeps the body from Playwright. So the link is followed (its response must be
+    a PDF), then the same address is fetched again with the page's cookies for the text,
+    and the browser comes back to the page."""
+    href = link.get_attribute("href")
+    assert href, "the link has no address"
+    with page.expect_response(lambda r: r.url.endswith(href)) as info:
+        link.click()
+    assert info.value.ok, info.value.status
+    fetched = page.request.get(href)
+    assert fetched.ok, fetched.status
+    assert fetched.headers["content-type"] == "application/pdf"
+    page.go_back()
+    return pdf_text(fetched.body())
 
 
 def sign_out(page: Page) -> None:

@@ -23,12 +23,15 @@ from nmo.attestation.services.documents import (
     render_document_pdf,
     sign_document,
 )
+from nmo.attestation.services.retakes import apply_for_retake, grant_retake, refuse_retake
 
 __all__ = [
+    "apply_for_retake",
     "correct_document",
     "decide_attestation",
     "draw_up_documents",
     "form_commission",
+    "grant_retake",
     "record_diploma",
     "record_learner_attendance",
     "record_member_attendance",
@@ -36,6 +39,7 @@ __all__ = [
     "record_stage_result",
     "record_stage_results",
     "record_votes",
+    "refuse_retake",
     "render_document_docx",
     "render_document_pdf",
     "reopen_attestation",

@@ -229,3 +229,15 @@ def test_it_checks_access(npc, outsider, specialist):
         .status_code
         == 404
     )
+
+
+def test_every_control_on_the_grading_page_has_its_own_id():
+    """Each label on the grading page points at its own control: no two inputs share an
+    id (the votes' and the remarks' learner selects used to)."""
+    import re
+    from collections import Counter
+
+    setup = build("rgmu")
+    page = client_for(setup.members[0]).get(setup.attestation.get_absolute_url()).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [name for name, count in ids.items() if count > 1] == []

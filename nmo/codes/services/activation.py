@@ -83,16 +83,27 @@ def _redeem(*, specialist: Any, value: str) -> Activation:
             source="code",
             occurred_on=activity.ends_on,
             reference=value,
+            audit=False,  # recorded below, in the activation's own audit line
         )
     except (AlreadyCredited, ActivityNotInCatalogue) as exc:
         # Raising rolls the claim back: the code stays unused for its rightful holder.
         raise CodeNotActivated() from exc
     credits = int(activity.credits or 0)
+    # One audit line for the claim and the credit it posted: post_credit's own
+    # `credit.post` line would repeat it.
     record_audit(
         actor=specialist,
         action="code.activate",
         target=code,
-        changes={"activity": activity.pk, "credits": credits, "credit_entry": entry.pk},
+        changes={
+            "activity": activity.pk,
+            "credits": credits,
+            "credit_entry": entry.pk,
+            "hours": entry.hours,
+            "source": entry.source,
+            "specialty": entry.specialty_id,
+            "occurred_on": entry.occurred_on,
+        },
     )
     local = timezone.localtime(now)
     send_email_after_commit(

@@ -236,3 +236,24 @@ def test_the_claim_filters_the_code_row_itself(specialist, code):
     assert len(claims) == 1
     assert '"codes_confirmationcode"."activated_at" IS NULL' in claims[0]
     assert 'FROM "codes_confirmationcode"' not in claims[0]
+
+
+def test_one_activation_takes_few_queries(specialist, event, code, django_assert_max_num_queries):
+    """One successful activation through the service stays at 8 statements: the role, the
+    transaction's savepoint (BEGIN in production), the code, the claim, the specialties
+    with the specialist's cycles, the ledger insert (ON CONFLICT DO NOTHING on
+    PostgreSQL, no savepoint), one audit line, the release (COMMIT). It was 15 with the
+    credit policy read for a domestic event, two nested savepoints, separate specialty and
+    cycle look-ups and a second audit line (ADR 0203)."""
+    with django_assert_max_num_queries(8) as queries:
+        activation = activate(specialist, code.value)
+    assert activation.credits == 6
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum(s.startswith("SAVEPOINT") for s in sql) <= 1
+    assert not any("catalog_creditpolicy" in s for s in sql)
+    audit = AuditEntry.objects.get(action="code.activate")
+    entry = CreditEntry.objects.get(specialist=specialist, activity=event)
+    assert audit.changes["credit_entry"] == entry.pk
+    assert audit.changes["hours"] == 6
+    assert audit.changes["specialty"] == entry.specialty_id
+    assert not AuditEntry.objects.filter(action="credit.post").exists()

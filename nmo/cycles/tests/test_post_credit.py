@@ -96,3 +96,30 @@ def test_an_entry_cannot_be_edited_or_deleted(specialist):
         entry.save()
     with pytest.raises(RuntimeError):
         entry.delete()
+
+
+def test_a_second_credit_leaves_the_callers_transaction_usable(specialist):
+    """AlreadyCredited is raised with nothing written and no aborted statement, so a caller
+    that catches it (record_completion) goes on in the same transaction."""
+    from django.db import transaction
+
+    event = factories.event()
+    with transaction.atomic():
+        first = _post(specialist, event)
+        with pytest.raises(AlreadyCredited):
+            _post(specialist, event)
+        assert list(CreditEntry.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_without_audit_the_caller_records_the_credit(specialist):
+    """`audit=False` (the code activation, which audits the credit in its own line) posts
+    the entry without a `credit.post` line."""
+    entry = post_credit(
+        specialist=specialist,
+        activity=factories.event(),
+        source="code",
+        occurred_on=date(2025, 10, 1),
+        audit=False,
+    )
+    assert CreditEntry.objects.filter(pk=entry.pk).exists()
+    assert not AuditEntry.objects.filter(action="credit.post").exists()
