@@ -28,6 +28,11 @@ urlpatterns = [
     path("<int:pk>/decide/", views.attestation_decide, name="attestation_decide"),
     path("<int:pk>/reopen/", views.attestation_reopen, name="attestation_reopen"),
     path(
+        "<int:pk>/issue-documents/",
+        views.attestation_issue_documents,
+        name="issue_documents",
+    ),
+    path(
         "<int:pk>/documents/<int:document_pk>/",
         views.document_detail,
         name="document_detail",

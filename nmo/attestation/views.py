@@ -454,6 +454,24 @@ def attestation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(attestation)
 
 
+@require_POST
+def attestation_issue_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue the documents on training of a decided attestation (staff of the organisation
+    only; the documents app checks it)."""
+    attestation = access_attestation(request.user, pk)
+    try:
+        issued = services.issue_documents_for(actor=request.user, attestation=attestation)
+    except DomainError as exc:
+        if isinstance(exc, NotFound | PermissionDenied):
+            raise
+        return _refused(request, attestation, exc)
+    if issued:
+        messages.success(request, f"Выдано документов об обучении: {len(issued)}.")
+    else:
+        messages.info(request, "Новых документов об обучении не выдано: все уже выданы.")
+    return redirect(attestation)
+
+
 # --- documents ---------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """State changes of the final attestation, one function per action (split by topic):
-commissions, attestations and their results, the decision, the documents."""
+commissions, attestations and their results, the decision, the documents, their
+issuance and the retakes."""
 
 from nmo.attestation.services.attestations import (
     record_learner_attendance,
@@ -23,6 +24,7 @@ from nmo.attestation.services.documents import (
     render_document_pdf,
     sign_document,
 )
+from nmo.attestation.services.issuance import issue_documents_for
 from nmo.attestation.services.retakes import apply_for_retake, grant_retake, refuse_retake
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "draw_up_documents",
     "form_commission",
     "grant_retake",
+    "issue_documents_for",
     "record_diploma",
     "record_learner_attendance",
     "record_member_attendance",

@@ -30,6 +30,7 @@ from nmo.attestation.types import (
 )
 from nmo.core.exceptions import NotFound
 from nmo.core.services import record_audit, send_email_after_commit
+from nmo.programmes import services as programme_services
 from nmo.regulations import rules as regulation_rules
 from nmo.regulations.types import label_of
 from nmo.workcalendar import selectors as calendar
@@ -359,7 +360,7 @@ def grant_retake(
     regulation sets an individual schedule by order (rgmu-2.10: the vice-rector's
     order) its number and date are required. An attestation of the next attempt already
     scheduled on that day is linked. Audited as "retake.grant"; the learner is e-mailed
-    after commit."""
+    after commit. The learner is admitted to the retake (attempt 2, `admit_to_retake`)."""
     application = _locked_application(application)
     check_commission_staff(actor, application.attestation.commission.organisation)
     _check_open(application)
@@ -417,6 +418,14 @@ def grant_retake(
             "updated_at",
         ]
     )  # fmt: skip
+    programme_services.admit_to_retake(
+        actor=actor,
+        enrolment=application.enrolment,
+        justification=(
+            f"Заявление о повторной итоговой аттестации удовлетворено, аттестация "
+            f"назначена на {date:%d.%m.%Y}{cite(version, 'retake.max_retakes')}."
+        ),
+    )
     record_audit(
         actor=actor,
         action="retake.grant",

@@ -26,6 +26,7 @@ from nmo.attestation.exceptions import RetakeApplicationLate, RetakeInvalid, Ret
 from nmo.attestation.models import LearnerResult, RetakeApplication
 from nmo.attestation.selectors import retake_deadlines_for
 from nmo.attestation.tests.factories import (
+    LEARNER_NAMES,
     Setup,
     all_present,
     enrol_admitted,
@@ -49,6 +50,7 @@ from nmo.attestation.types import (
 from nmo.core.exceptions import NotFound
 from nmo.core.models import AuditEntry
 from nmo.programmes import services as programme_services
+from nmo.programmes.models import Admission
 from nmo.regulations.types import Grade, GradeScale, StageKind
 from nmo.workcalendar.services import seed_calendar
 
@@ -600,3 +602,34 @@ def test_staff_page_lists_and_decides():
         assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == RetakeStatus.GRANTED
+
+
+@pytest.mark.clause("npc-2.9", "rgmu-2.9")
+@pytest.mark.parametrize("key", ["npc", "rgmu"])
+def test_granting_the_retake_admits_the_learner_to_attempt_two(key):
+    """Granting the application admits the learner to the retake (attempt 2), audited; a
+    learner who passed may not apply and is not admitted to it."""
+    seed_calendar(first_year=2025, last_year=2027)
+    org = organisation_under(key)
+    commission = make_commission(org, order_date=date(2026, 1, 12), valid_from=date(2026, 1, 12))
+    programme = make_programme(org)
+    cohort = make_cohort(
+        org, programme, starts_on=date(2026, 4, 20), ends_on=HELD_ON, attestation_date=HELD_ON
+    )
+    enrolments = enrol_admitted(org, cohort, names=LEARNER_NAMES[:2])
+    setup = Setup(org, commission, programme, cohort, enrolments, seats=seats_by_role(commission))
+    setup.attestation = schedule_for(setup, held_on=HELD_ON)
+    decide_attempt(setup, fail=[setup.results()[0]])
+    failed, passed = setup.results()
+    assert (failed.outcome, passed.outcome) == (Outcome.FAILED, Outcome.PASSED)
+    application = apply(failed, RetakeKind.NO_VALID_REASON, date(2026, 5, 4))
+    with on(date(2026, 5, 6)):
+        services.grant_retake(actor=org.staff, application=application, date=date(2026, 6, 1))
+    admission = Admission.objects.get(enrolment=failed.enrolment, attempt=2)
+    assert admission.admitted is True
+    assert admission.reasons == []
+    assert "удовлетворено" in admission.justification
+    assert AuditEntry.objects.filter(action="admission.retake").count() == 1
+    with pytest.raises(RetakeNotAllowed):
+        apply(passed, RetakeKind.NO_VALID_REASON, date(2026, 5, 4))
+    assert not Admission.objects.filter(enrolment=passed.enrolment, attempt=2).exists()

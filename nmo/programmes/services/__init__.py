@@ -1,7 +1,11 @@
 """State changes of programmes, cohorts, notices and admission, one function per action
 (split by topic)."""
 
-from nmo.programmes.services.admission import decide_admission, override_admission
+from nmo.programmes.services.admission import (
+    admit_to_retake,
+    decide_admission,
+    override_admission,
+)
 from nmo.programmes.services.bank import import_assessment_bank
 from nmo.programmes.services.cohorts import (
     clear_debt,
@@ -25,6 +29,7 @@ from nmo.programmes.services.programmes import (
 
 __all__ = [
     "add_stage",
+    "admit_to_retake",
     "clear_debt",
     "create_cohort",
     "create_programme",

@@ -144,3 +144,79 @@ def override_admission(
         },
     )
     return admission
+
+
+RETAKE_ATTEMPT = 2
+"""The retake is the second and last attempt (npc-2.9, rgmu-2.9)."""
+
+
+@transaction.atomic
+def admit_to_retake(*, actor: Any, enrolment: Enrolment, justification: str) -> Admission:
+    """Admit the learner of `enrolment` to the retake (attempt 2) once the organisation has
+    granted their application (npc-2.9, npc-2.10, rgmu-2.9, rgmu-2.10): the attempt-2
+    admission is created, or brought up to date, as admitted with no reasons, and keeps
+    `justification` (at least 20 characters, AdmissionOverrideInvalid otherwise; the
+    retake decision it follows). Staff of the organisation only; a withdrawn learner is
+    refused (Conflict). Audited as "admission.retake" with the decision before and after."""
+    enrolment = Enrolment.objects.select_related("cohort__programme__organisation", "learner").get(
+        pk=enrolment.pk
+    )
+    check_staff(actor, enrolment.cohort.programme.organisation)
+    justification = justification.strip()
+    problem = justification_error(justification)
+    if problem:
+        raise AdmissionOverrideInvalid(errors={"justification": [problem]})
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        raise Conflict(
+            "Слушатель отчислен: к повторной итоговой аттестации он не допускается.",
+            code="enrolment_withdrawn",
+        )
+    admission = (
+        Admission.objects.select_for_update()
+        .filter(enrolment=enrolment, attempt=RETAKE_ATTEMPT)
+        .first()
+    )
+    before: dict[str, Any] | None = None
+    now = timezone.now()
+    if admission is None:
+        admission = Admission.objects.create(
+            enrolment=enrolment,
+            attempt=RETAKE_ATTEMPT,
+            admitted=True,
+            reasons=[],
+            justification=justification,
+            decided_at=now,
+            decided_by=actor,
+        )
+    else:
+        before = {
+            "admitted": admission.admitted,
+            "reasons": list(admission.reasons),
+            "justification": admission.justification,
+        }
+        admission.admitted = True
+        admission.reasons = []
+        admission.justification = justification
+        admission.decided_at = now
+        admission.decided_by = actor
+        admission.save(
+            update_fields=[
+                "admitted", "reasons", "justification", "decided_at", "decided_by", "updated_at"
+            ]
+        )  # fmt: skip
+    admission.enrolment = enrolment
+    record_audit(
+        actor=actor,
+        action="admission.retake",
+        target=admission,
+        changes={
+            "before": before,
+            "after": {
+                "attempt": RETAKE_ATTEMPT,
+                "admitted": True,
+                "reasons": [],
+                "justification": justification,
+            },
+        },
+    )
+    return admission

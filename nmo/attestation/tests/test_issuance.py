@@ -1,0 +1,132 @@
+"""Issuing the documents on training after the commission's decision: the qualification
+document to those who passed, the retraining diploma into the protocol's diploma line, a
+справка to those who failed on their last attempt; idempotent, staff only."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from nmo.attestation import services
+from nmo.attestation.selectors import current_documents
+from nmo.attestation.tests.factories import (
+    PASSWORD,
+    all_present,
+    build,
+    decided,
+    entry,
+    grade_all,
+    vote_all,
+)
+from nmo.core.exceptions import Conflict, NotFound, PermissionDenied
+from nmo.documents.models import QualificationDocument
+from nmo.regulations.types import StageKind
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.clause("npc-2.8", "npc-2.11", "rgmu-2.8", "rgmu-2.11"),
+]
+
+ISSUED_ON = date(2026, 10, 20)
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def test_npc_passed_learners_get_certificates_numbered_in_order(npc):
+    setup = decided("npc", org=npc)
+    issued = services.issue_documents_for(
+        actor=npc.staff, attestation=setup.attestation, issued_on=ISSUED_ON
+    )
+    assert [d.kind for d in issued] == ["qualification_certificate"] * 3
+    assert [d.number for d in issued] == [1, 2, 3]
+    assert {d.enrolment_id for d in issued} == {e.pk for e in setup.enrolments}
+    assert all(d.issued_on == ISSUED_ON for d in issued)
+
+
+def test_rgmu_retraining_diploma_fills_the_protocol(rgmu):
+    setup = decided("rgmu", org=rgmu)
+    issued = services.issue_documents_for(
+        actor=rgmu.staff, attestation=setup.attestation, issued_on=ISSUED_ON
+    )
+    assert [d.kind for d in issued] == ["retraining_diploma"] * 3
+    first = setup.results()[0]
+    diploma = next(d for d in issued if d.enrolment_id == first.enrolment_id)
+    assert first.diploma_number == f"{diploma.number:06d}"
+    assert first.diploma_series == diploma.series
+    assert first.diploma_issued_on == ISSUED_ON
+    protocol = next(
+        d
+        for d in current_documents(setup.attestation).filter(kind="retraining_protocol")
+        if d.learner_result_id == first.pk
+    )
+    text = pdf_text(services.render_document_pdf(protocol))
+    assert f"№ {diploma.number:06d} от 20.10.2026" in text
+
+
+def test_a_second_call_issues_nothing_more(npc):
+    setup = decided("npc", org=npc)
+    first = services.issue_documents_for(actor=npc.staff, attestation=setup.attestation)
+    assert len(first) == 3
+    assert services.issue_documents_for(actor=npc.staff, attestation=setup.attestation) == []
+    assert QualificationDocument.objects.filter(enrolment__cohort=setup.cohort).count() == 3
+
+
+def test_a_failed_learner_gets_a_training_record_only_when_asked(rgmu):
+    setup = build("rgmu", org=rgmu)
+    all_present(setup)
+    testing = next(s for s in setup.stages() if s.kind == StageKind.TESTING)
+    last = setup.results()[2]
+    grade_all(setup)
+    services.record_stage_results(
+        actor=setup.secretary,
+        attestation=setup.attestation,
+        entries=[entry(last, testing, Decimal(10))],
+    )
+    vote_all(setup)
+    services.decide_attestation(actor=setup.chair, attestation=setup.attestation)
+    issued = services.issue_documents_for(actor=rgmu.staff, attestation=setup.attestation)
+    assert sorted(d.kind for d in issued) == ["retraining_diploma"] * 2
+    more = services.issue_documents_for(
+        actor=rgmu.staff, attestation=setup.attestation, include_failed=True
+    )
+    assert [(d.kind, d.enrolment_id) for d in more] == [("training_record", last.enrolment_id)]
+
+
+def test_an_undecided_attestation_is_refused(npc):
+    setup = build("npc", org=npc)
+    with pytest.raises(Conflict) as caught:
+        services.issue_documents_for(actor=npc.staff, attestation=setup.attestation)
+    assert "после решения" in caught.value.message
+    assert not QualificationDocument.objects.exists()
+
+
+def test_it_checks_access(npc, outsider, client):
+    setup = decided("npc", org=npc)
+    with pytest.raises(NotFound):
+        services.issue_documents_for(actor=outsider, attestation=setup.attestation)
+    with pytest.raises((PermissionDenied, NotFound)):
+        services.issue_documents_for(actor=setup.chair, attestation=setup.attestation)
+    url = reverse("attestation:issue_documents", args=[setup.attestation.pk])
+    client.login(email=outsider.email, password=PASSWORD)
+    assert client.post(url).status_code == 404
+    client.login(email=setup.chair.email, password=PASSWORD)
+    assert client.post(url).status_code in {403, 404}
+    assert not QualificationDocument.objects.exists()
+
+
+def test_the_page_offers_the_button_and_issues(npc, client):
+    setup = decided("npc", org=npc)
+    client.login(email=npc.staff.email, password=PASSWORD)
+    page = client.get(setup.attestation.get_absolute_url())
+    assert "Выдать документы об обучении" in page.content.decode()
+    assert reverse("documents:register") in page.content.decode()
+    url = reverse("attestation:issue_documents", args=[setup.attestation.pk])
+    response = client.post(url, follow=True)
+    assert "Выдано документов об обучении: 3." in response.content.decode()
+    assert QualificationDocument.objects.filter(enrolment__cohort=setup.cohort).count() == 3
