@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nmo.accounts.access import require_login
+from nmo.accounts.access import require_login, require_staff
 from nmo.accounts.models import User
 from nmo.accounts.rules import normalise_email
 from nmo.attestation import selectors, services
@@ -53,7 +53,7 @@ from nmo.attestation.types import (
 )
 from nmo.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from nmo.programmes import selectors as programme_selectors
-from nmo.programmes.access import access_cohort, require_staff
+from nmo.programmes.access import access_cohort
 from nmo.regulations.exceptions import RegulationNotFound
 from nmo.regulations.types import CommissionRole, Grade, Post, VoteChoice, VoteTally
 

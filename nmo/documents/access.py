@@ -23,28 +23,6 @@ def is_staff_of(actor: Any, organisation: Organisation) -> bool:
     return has_role(actor, Role.ORGANISATION_STAFF, organisation)
 
 
-def check_staff(actor: Any, organisation: Organisation) -> None:
-    """Refuse anyone but the organisation's staff: PermissionDenied without the role at
-    all, NotFound for the staff of another organisation."""
-    require_role(actor, Role.ORGANISATION_STAFF)
-    if not has_role(actor, Role.ORGANISATION_STAFF, organisation):
-        raise NotFound()
-
-
-def require_staff(actor: Any) -> None:
-    """Refuse anyone who is not organisation staff somewhere (the register page)."""
-    require_role(actor, Role.ORGANISATION_STAFF)
-
-
-def access_organisation(actor: Any, organisation_id: int) -> Organisation:
-    """Return an organisation the actor is staff of; NotFound otherwise."""
-    require_role(actor, Role.ORGANISATION_STAFF)
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None or not has_role(actor, Role.ORGANISATION_STAFF, organisation):
-        raise NotFound()
-    return organisation
-
-
 def _document(document_id: int) -> QualificationDocument | None:
     return (
         QualificationDocument.objects.select_related(

@@ -18,10 +18,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import Organisation, User
 from nmo.core.exceptions import Conflict
 from nmo.core.services import record_audit
-from nmo.documents.access import check_staff
 from nmo.documents.exceptions import (
     DocumentAlreadyIssued,
     DocumentAlreadyRevoked,
@@ -115,7 +115,7 @@ def issue_document(
     Audited as "document.issue".
     """
     owner = Enrolment.objects.select_related("cohort__programme__organisation").get(pk=enrolment.pk)
-    check_staff(actor, owner.cohort.programme.organisation)
+    require_staff_of(actor, owner.cohort.programme.organisation)
     enrolment = _locked_enrolment(enrolment)
     cohort = enrolment.cohort
     programme = cohort.programme
@@ -281,7 +281,7 @@ def record_handover(
     handed over once (HandoverAlreadyRecorded, 409). Organisation staff only. Audited as
     "document.handover".
     """
-    check_staff(actor, document.organisation)
+    require_staff_of(actor, document.organisation)
     locked = (
         QualificationDocument.objects.select_for_update(of=("self",))
         .select_related("enrolment__cohort__regulation_version")
@@ -346,7 +346,7 @@ def revoke_document(
     reused (ADR 0106). A reason of fewer than 10 characters: RevocationInvalid (422); a
     document already revoked: DocumentAlreadyRevoked (409). Organisation staff only.
     Audited as "document.revoke"."""
-    check_staff(actor, document.organisation)
+    require_staff_of(actor, document.organisation)
     errors = revocation_errors(reason)
     if errors:
         raise RevocationInvalid(errors=errors)
@@ -393,7 +393,7 @@ def configure_register(
     next number is never edited: numbering goes on without gaps (ADR 0106). Documents
     already issued keep their series. Organisation staff only. Audited as
     "document_register.configure"."""
-    check_staff(actor, organisation)
+    require_staff_of(actor, organisation)
     errors: dict[str, list[str]] = {}
     try:
         wanted = DocumentKind(kind)

@@ -11,15 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nmo.accounts.access import require_login
+from nmo.accounts.access import access_staff_organisation, require_login, require_staff
 from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
 from nmo.documents import selectors, services
-from nmo.documents.access import (
-    access_document,
-    access_document_file,
-    access_organisation,
-    require_staff,
-)
+from nmo.documents.access import access_document, access_document_file
 from nmo.documents.forms import HandoverForm, RegisterFilterForm, RegisterSettingsForm, RevokeForm
 from nmo.documents.models import DocumentHandover, QualificationDocument
 
@@ -202,7 +197,7 @@ def register_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            organisation = access_organisation(request.user, data["organisation"].pk)
+            organisation = access_staff_organisation(request.user, data["organisation"].pk)
             try:
                 services.configure_register(
                     actor=request.user,  # type: ignore[arg-type]

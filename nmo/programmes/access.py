@@ -6,31 +6,10 @@ who is not signed in, NotAuthenticated."""
 from typing import Any
 
 from nmo.accounts.access import require_role
-from nmo.accounts.models import Organisation, Role
+from nmo.accounts.models import Role
 from nmo.accounts.selectors import has_role
 from nmo.core.exceptions import NotFound
 from nmo.programmes.models import Admission, Cohort, CohortNotice, Enrolment, Programme
-
-
-def check_staff(actor: Any, organisation: Organisation) -> None:
-    """Refuse anyone but the organisation's staff (NotFound for other organisations)."""
-    require_role(actor, Role.ORGANISATION_STAFF)
-    if not has_role(actor, Role.ORGANISATION_STAFF, organisation):
-        raise NotFound()
-
-
-def require_staff(actor: Any) -> None:
-    """Refuse anyone who is not organisation staff somewhere (lists, the create forms)."""
-    require_role(actor, Role.ORGANISATION_STAFF)
-
-
-def access_organisation(actor: Any, organisation_id: int) -> Organisation:
-    """Return an organisation the actor is staff of."""
-    require_role(actor, Role.ORGANISATION_STAFF)
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None or not has_role(actor, Role.ORGANISATION_STAFF, organisation):
-        raise NotFound()
-    return organisation
 
 
 def access_programme(actor: Any, programme_id: int) -> Programme:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from nmo.accounts.access import access_staff_organisation, require_staff
 from nmo.accounts.models import Unit
 from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
 from nmo.programmes import selectors, services
@@ -18,9 +19,7 @@ from nmo.programmes.access import (
     access_cohort,
     access_enrolment,
     access_notice,
-    access_organisation,
     access_programme,
-    require_staff,
 )
 from nmo.programmes.forms import (
     AdmissionOverrideForm,
@@ -109,7 +108,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     organisations = selectors.staff_organisations(request.user)  # type: ignore[arg-type]
     form = ProgrammeForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        organisation = access_organisation(request.user, form.cleaned_data["organisation"].pk)
+        organisation = access_staff_organisation(request.user, form.cleaned_data["organisation"].pk)
         try:
             programme = services.create_programme(
                 actor=request.user,

@@ -12,11 +12,12 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import P, QueryEx, Router, Schema
 
+from nmo.accounts.access import access_staff_organisation
 from nmo.api.auth import bearer
 from nmo.api.v1.schemas import ErrorOut
 from nmo.core.exceptions import NotFound
 from nmo.documents import selectors
-from nmo.documents.access import access_document, access_organisation
+from nmo.documents.access import access_document
 from nmo.documents.models import DocumentHandover, QualificationDocument
 from nmo.documents.printing import verification_url
 
@@ -161,7 +162,7 @@ def list_organisation_documents(
     """The organisation's documents in register order (kind, then number), issued and
     revoked alike with their status, handover and the SNILS of the learner (for the FRDO
     export), as `{"items": [...], "total"}`. A page beyond the last has no items."""
-    organisation = access_organisation(request.auth, organisation_id)
+    organisation = access_staff_organisation(request.auth, organisation_id)
     documents = selectors.documents_of_organisation(
         organisation, year=year, kind=kind, status=status
     )

@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Body, Field, Query, Router, Schema, Status
 
+from nmo.accounts.access import require_staff
 from nmo.api.auth import bearer
 from nmo.api.v1.schemas import ErrorOut
 from nmo.programmes import selectors, services
-from nmo.programmes.access import access_cohort, require_staff
+from nmo.programmes.access import access_cohort
 from nmo.programmes.models import Cohort, Enrolment, Programme
 from nmo.programmes.types import LearnerRow
 

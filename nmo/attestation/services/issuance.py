@@ -9,12 +9,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from nmo.accounts.access import require_staff_of
 from nmo.attestation.models import Attestation, LearnerResult
 from nmo.attestation.services.documents import record_diploma
 from nmo.attestation.types import AttestationStatus, Outcome
 from nmo.core.exceptions import Conflict
 from nmo.documents import services as document_services
-from nmo.documents.access import check_staff
 from nmo.documents.exceptions import DocumentAlreadyIssued
 from nmo.documents.models import QualificationDocument
 from nmo.documents.rules import NUMBER_WIDTH, qualification_document_for
@@ -47,7 +47,7 @@ def issue_documents_for(
         pk=attestation.pk
     )
     programme = attestation.cohort.programme
-    check_staff(actor, programme.organisation)
+    require_staff_of(actor, programme.organisation)
     if attestation.status != AttestationStatus.DECIDED:
         raise Conflict(
             "Документы об обучении выдаются после решения аттестационной комиссии.",

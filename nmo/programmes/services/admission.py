@@ -6,9 +6,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from nmo.accounts.access import require_staff_of
 from nmo.core.exceptions import Conflict
 from nmo.core.services import record_audit
-from nmo.programmes.access import check_staff
 from nmo.programmes.exceptions import AdmissionOverrideInvalid
 from nmo.programmes.models import Admission, Cohort, Enrolment, EnrolmentStatus
 from nmo.programmes.rules import admission_reasons, justification_error
@@ -37,7 +37,7 @@ def decide_admission(*, actor: Any, cohort: Cohort, attempt: int = 1) -> list[Ad
         .select_related("programme__organisation")
         .get(pk=cohort.pk)
     )
-    check_staff(actor, cohort.programme.organisation)
+    require_staff_of(actor, cohort.programme.organisation)
     if attempt < 1:
         raise Conflict("Номер попытки начинается с 1.", code="admission_attempt_invalid")
     reg = regulation_of_cohort(cohort)
@@ -103,7 +103,7 @@ def override_admission(
     enrolment = Enrolment.objects.select_related("cohort__programme__organisation", "learner").get(
         pk=admission.enrolment_id
     )
-    check_staff(actor, enrolment.cohort.programme.organisation)
+    require_staff_of(actor, enrolment.cohort.programme.organisation)
     justification = justification.strip()
     problem = justification_error(justification)
     if problem:
@@ -161,7 +161,7 @@ def admit_to_retake(*, actor: Any, enrolment: Enrolment, justification: str) -> 
     enrolment = Enrolment.objects.select_related("cohort__programme__organisation", "learner").get(
         pk=enrolment.pk
     )
-    check_staff(actor, enrolment.cohort.programme.organisation)
+    require_staff_of(actor, enrolment.cohort.programme.organisation)
     justification = justification.strip()
     problem = justification_error(justification)
     if problem:

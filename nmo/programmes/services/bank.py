@@ -6,9 +6,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.db.models.deletion import ProtectedError
 
+from nmo.accounts.access import require_staff_of
 from nmo.core.exceptions import Conflict
 from nmo.core.services import record_audit
-from nmo.programmes.access import check_staff
 from nmo.programmes.exceptions import AssessmentBankFileInvalid
 from nmo.programmes.models import AssessmentItem, AssessmentItemKind, Programme
 from nmo.programmes.types import BankImport
@@ -37,7 +37,7 @@ def import_assessment_bank(
     number (AssessmentBankFileInvalid, errors under "file"), and nothing is written. A row
     may name the stage (by its number) its item serves; the stage must exist and be of the
     matching kind. Audited as "programme.import_assessment_bank"."""
-    check_staff(actor, programme.organisation)
+    require_staff_of(actor, programme.organisation)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if not file_name.lower().endswith(".xlsx"):
         raise AssessmentBankFileInvalid(

@@ -10,10 +10,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import User
 from nmo.core.exceptions import Conflict
 from nmo.core.services import record_audit
-from nmo.programmes.access import check_staff
 from nmo.programmes.exceptions import CohortInvalid, LearnersInvalid, ProgrammeNotReady
 from nmo.programmes.models import (
     Cohort,
@@ -102,7 +102,7 @@ def create_cohort(*, actor: Any, programme: Programme, data: CohortData) -> Coho
     of its attestation (ProgrammeNotReady otherwise); the place and remote mode must be
     allowed (rgmu-2.4, npc-6.1, rgmu-6.1). Plans the notices to learners (`plan_notices`).
     Audited as "cohort.create"."""
-    check_staff(actor, programme.organisation)
+    require_staff_of(actor, programme.organisation)
     reg = regulation_for(programme.organisation)
     problems = programme_problems(reg, programme)
     if problems:
@@ -132,7 +132,7 @@ def update_cohort(*, actor: Any, cohort: Cohort, data: CohortData) -> Cohort:
     with; its notices move with the dates (`plan_notices`). Audited as "cohort.update" with
     the values before and after."""
     cohort = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
-    check_staff(actor, cohort.programme.organisation)
+    require_staff_of(actor, cohort.programme.organisation)
     reg = regulation_of_cohort(cohort)
     errors = _cohort_errors(reg, cohort.programme.organisation_id, data)
     if errors:
@@ -226,7 +226,7 @@ def _enrol_rows(
 ) -> EnrolmentImport:
     """Check every learner, then enrol them all or none (LearnersInvalid by `key`)."""
     cohort = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
-    check_staff(actor, cohort.programme.organisation)
+    require_staff_of(actor, cohort.programme.organisation)
     rows = [clean_learner(row) for row in rows]
     errors: dict[str, list[str]] = {}
 
@@ -364,7 +364,7 @@ def import_learners_file(
 ) -> EnrolmentImport:
     """Enrol the learners listed in an XLSX file (ФИО, СНИЛС, e-mail, телефон, договор №
     and дата), all or none: every problem is listed by row number under "file"."""
-    check_staff(actor, cohort.programme.organisation)
+    require_staff_of(actor, cohort.programme.organisation)
     if not file_name.lower().endswith(".xlsx"):
         raise LearnersInvalid(
             errors={"file": ["Загрузите файл XLSX (файлы XLS сохраните как XLSX)."]}
@@ -397,7 +397,7 @@ def import_learners_file(
 def _check_enrolment(actor: Any, enrolment: Enrolment) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     cohort = Cohort.objects.select_related("programme__organisation").get(pk=enrolment.cohort_id)
-    check_staff(actor, cohort.programme.organisation)
+    require_staff_of(actor, cohort.programme.organisation)
     return enrolment
 
 

@@ -24,9 +24,9 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import Unit, UnitKind
 from nmo.core.services import record_audit
-from nmo.programmes.access import check_staff
 from nmo.programmes.exceptions import NoticeNotRetryable
 from nmo.programmes.models import (
     Cohort,
@@ -272,7 +272,7 @@ def retry_notice(*, actor: Any, notice: CohortNotice) -> CohortNotice:
     """Send a notice that failed again, to the learners who have not got it yet. Audited
     as "programmes.retry_notice"."""
     cohort = Cohort.objects.select_related("programme__organisation").get(pk=notice.cohort_id)
-    check_staff(actor, cohort.programme.organisation)
+    require_staff_of(actor, cohort.programme.organisation)
     reopened = CohortNotice.objects.filter(pk=notice.pk, status=NoticeStatus.FAILED).update(
         status=NoticeStatus.PLANNED, updated_at=timezone.now()
     )

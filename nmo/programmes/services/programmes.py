@@ -6,10 +6,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import Organisation
 from nmo.catalog.models import Specialty
 from nmo.core.services import record_audit
-from nmo.programmes.access import check_staff
 from nmo.programmes.exceptions import ProgrammeBreachesRegulation, ProgrammeInvalid, StageInvalid
 from nmo.programmes.models import Programme, ProgrammeStage
 from nmo.programmes.rules import programme_errors, stage_defaults, stage_errors
@@ -142,7 +142,7 @@ def create_programme(*, actor: Any, organisation: Organisation, data: ProgrammeD
     rgmu-2.5, rgmu-2.8; npc-2.4, rgmu-2.4), else ProgrammeBreachesRegulation with messages
     naming the clause. Empty grade criteria take the regulation's wording (rgmu-3.2).
     Audited as "programme.create"."""
-    check_staff(actor, organisation)
+    require_staff_of(actor, organisation)
     reg = regulation_for(organisation)
     criteria = _check(organisation, reg, data, [])
     programme = Programme.objects.create(
@@ -160,7 +160,7 @@ def update_programme(*, actor: Any, programme: Programme, data: ProgrammeData) -
     """Change a programme, with the same checks as `create_programme`; a new form must
     also suit the stages already set (a зачёт is graded зачтено/не зачтено). Audited as
     "programme.update" with the values before and after."""
-    check_staff(actor, programme.organisation)
+    require_staff_of(actor, programme.organisation)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     reg = regulation_for(programme.organisation)
     stages = list(programme.stages.order_by("order"))
@@ -201,7 +201,7 @@ def add_stage(*, actor: Any, programme: Programme, data: StageData) -> Programme
     allowed by the regulation (npc-2.5, rgmu-2.5, npc-3.1, rgmu-3.1); a testing stage
     without a threshold takes the regulation's recommended 70% (npc-3.5, rgmu-3.6).
     Audited as "programme.add_stage"."""
-    check_staff(actor, programme.organisation)
+    require_staff_of(actor, programme.organisation)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     reg = regulation_for(programme.organisation)
     values = _stage_values(reg, programme, data)
@@ -224,7 +224,7 @@ def add_stage(*, actor: Any, programme: Programme, data: StageData) -> Programme
 def update_stage(*, actor: Any, stage: ProgrammeStage, data: StageData) -> ProgrammeStage:
     """Change a stage, with the checks of `add_stage`. Audited as "programme.update_stage"."""
     programme = Programme.objects.select_for_update().get(pk=stage.programme_id)
-    check_staff(actor, programme.organisation)
+    require_staff_of(actor, programme.organisation)
     stage = ProgrammeStage.objects.get(pk=stage.pk)
     reg = regulation_for(programme.organisation)
     values = _stage_values(reg, programme, data)
@@ -246,7 +246,7 @@ def remove_stage(*, actor: Any, stage: ProgrammeStage) -> None:
     """Remove a stage and renumber the ones after it; its bank items stay in the bank
     without a stage. Audited as "programme.remove_stage"."""
     programme = Programme.objects.select_for_update().get(pk=stage.programme_id)
-    check_staff(actor, programme.organisation)
+    require_staff_of(actor, programme.organisation)
     order, kind = stage.order, stage.kind
     ProgrammeStage.objects.filter(pk=stage.pk).delete()
     # Ascending, so each stage moves into a number that is already free.
