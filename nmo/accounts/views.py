@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -23,6 +21,7 @@ from nmo.accounts.forms import (
 from nmo.accounts.models import Membership, User
 from nmo.accounts.selectors import list_tokens, search_users
 from nmo.core.exceptions import Conflict, ValidationFailed
+from nmo.core.forms import show_refusal
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -33,9 +32,7 @@ def register(request: HttpRequest) -> HttpResponse:
         try:
             user = services.register_specialist(data=services.Registration(**form.cleaned_data))
         except ValidationFailed as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            show_refusal(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Регистрация завершена. Добро пожаловать!")
@@ -133,7 +130,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 middle_name=data["middle_name"],
             )
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, f"Учётная запись {user.email} создана.")
             return redirect("accounts:user_detail", user_id=user.pk)
@@ -155,7 +152,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
             )
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Роль назначена.")
             return redirect("accounts:user_detail", user_id=person.pk)
@@ -178,9 +175,3 @@ def role_revoke(request: HttpRequest, user_id: int, membership_id: int) -> HttpR
     else:
         messages.success(request, "Роль снята.")
     return redirect("accounts:user_detail", user_id=user_id)
-
-
-def _add_errors(form: Any, exc: ValidationFailed) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)

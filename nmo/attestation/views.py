@@ -52,6 +52,7 @@ from nmo.attestation.types import (
     ValidReasonDocument,
 )
 from nmo.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
+from nmo.core.forms import show_refusal
 from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.access import access_cohort
 from nmo.regulations.exceptions import RegulationNotFound
@@ -63,16 +64,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _status(*forms: Any) -> int:
     return 422 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
-
-
-def _apply_errors(form: Any, exc: ValidationFailed, field_of: dict[str, str] | None = None) -> None:
-    field_of = field_of or {}
-    for field, problems in exc.errors.items():
-        name = field_of.get(field, field)
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
-    if not exc.errors:
-        form.add_error(None, exc.message)
 
 
 # --- commissions -------------------------------------------------------------------------
@@ -156,7 +147,7 @@ def _commission_form(request: HttpRequest, pk: int | None) -> HttpResponse:
                     )
                     messages.success(request, "Изменения сохранены.")
             except ValidationFailed as exc:
-                _apply_errors(form, exc, {"specialty_id": "specialty", "unit_id": "unit"})
+                show_refusal(form, exc, {"specialty_id": "specialty", "unit_id": "unit"})
                 if exc.message and exc.errors:
                     form.add_error(None, exc.message)
             except RegulationNotFound as exc:
@@ -228,7 +219,7 @@ def attestation_schedule(request: HttpRequest, cohort_pk: int) -> HttpResponse:
                 ),
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -608,7 +599,7 @@ def retake_apply(request: HttpRequest, result_pk: int) -> HttpResponse:
                 document=document,
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -663,7 +654,7 @@ def retake_grant(request: HttpRequest, pk: int) -> HttpResponse:
                 schedule_order_date=values["schedule_order_date"],
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -683,7 +674,7 @@ def retake_refuse(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, application=application, reason=form.cleaned_data["reason"]
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

@@ -42,6 +42,7 @@ from nmo.catalog.selectors import (
 )
 from nmo.catalog.types import ActivityKind, ActivityStatus, CatalogueFilters
 from nmo.core.exceptions import DomainError, ValidationFailed
+from nmo.core.forms import show_refusal
 
 PAGE_SIZE = 20
 
@@ -64,14 +65,6 @@ def _query_without_page(request: HttpRequest) -> str:
     query: QueryDict = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
-
-
-def _add_errors(form: Any, exc: ValidationFailed) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.errors:
-        form.add_error(None, exc.message)
 
 
 class _Counted:
@@ -195,7 +188,7 @@ def activity_submit(request: HttpRequest) -> HttpResponse:
             provider = access_provider(user, chosen.pk if chosen else None)
             activity = services.submit_activity(actor=user, provider=provider, data=form.to_data())
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -229,7 +222,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.to_data(),
             )
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            show_refusal(form, exc)
         except DomainError as exc:  # decided meanwhile
             messages.error(request, exc.message)
             return redirect(activity)
@@ -281,7 +274,7 @@ def review_activity(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=data["comment"],
             )
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            show_refusal(form, exc)
         except DomainError as exc:  # decided already, credits abroad, conflict of interest
             form.add_error(None, exc.message)
             status = exc.status

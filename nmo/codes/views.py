@@ -46,12 +46,12 @@ from nmo.codes.forms import (
 from nmo.codes.models import SupportStatus
 from nmo.core.exceptions import (
     Conflict,
-    DomainError,
     NotFound,
     PermissionDenied,
     RateLimited,
     ValidationFailed,
 )
+from nmo.core.forms import show_refusal
 from nmo.core.middleware import client_ip
 
 CODES_PER_PAGE = 100
@@ -64,15 +64,6 @@ def _download(content: bytes, content_type: str, file_name: str) -> HttpResponse
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
-
-
-def _add_errors(form: Any, exc: DomainError) -> None:
-    errors = getattr(exc, "errors", None) or {}
-    for field, texts in errors.items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
-    if not errors:
-        form.add_error(None, exc.message)
 
 
 # The provider's event ---------------------------------------------------------------
@@ -126,7 +117,7 @@ def issue_codes(request: HttpRequest, activity_id: int) -> HttpResponse:
                 actor=request.user, activity=activity, count=form.cleaned_data["count"]
             )
         except REFUSALS as exc:
-            _add_errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, f"Выпущено кодов: {len(issued.codes)}.")
             return redirect("codes:activity_codes", activity.pk)
@@ -150,7 +141,7 @@ def import_roster(request: HttpRequest, activity_id: int) -> HttpResponse:
             for text in exc.errors.get("file", [exc.message]):
                 form.add_error("file", text)
         except REFUSALS as exc:
-            _add_errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -261,7 +252,7 @@ def support_request_new(request: HttpRequest) -> HttpResponse:
         try:
             filed = services.file_support_request(specialist=request.user, **form.cleaned_data)
         except REFUSALS as exc:
-            _add_errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -356,7 +347,7 @@ def resolve_support_request(request: HttpRequest, request_id: int) -> HttpRespon
                 participant_id=form.cleaned_data["participant"],
             )
         except REFUSALS as exc:
-            _add_errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Кредиты начислены, специалисту отправлено письмо.")
             return redirect("codes:support_request", support.pk)
@@ -373,7 +364,7 @@ def refuse_support_request(request: HttpRequest, request_id: int) -> HttpRespons
                 actor=request.user, request=support, reason=form.cleaned_data["reason"]
             )
         except REFUSALS as exc:
-            _add_errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Отказ отправлен специалисту.")
             return redirect("codes:support_request", support.pk)
@@ -394,7 +385,7 @@ def route_support_request(request: HttpRequest, request_id: int) -> HttpResponse
                     actor=request.user, request=support, activity=activity
                 )
             except REFUSALS as exc:
-                _add_errors(form, exc)
+                show_refusal(form, exc)
             else:
                 messages.success(request, "Обращение направлено провайдеру.")
                 return redirect("codes:support_request", support.pk)

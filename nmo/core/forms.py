@@ -1,9 +1,12 @@
 """The base of every page form: each input is tied to its hint and its errors for screen
 readers (WCAG 2.1 AA: aria-describedby, aria-invalid)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+
+from nmo.core.exceptions import DomainError
 
 
 class AccessibleForm(forms.Form):
@@ -36,3 +39,18 @@ class AccessibleForm(forms.Form):
                 field.widget.attrs["aria-invalid"] = "true"
             if describedby:
                 field.widget.attrs["aria-describedby"] = " ".join(describedby)
+
+
+def show_refusal(
+    form: forms.Form, exc: DomainError, field_of: Mapping[str, str] | None = None
+) -> None:
+    """Put a service's refusal on the form: each message next to its field where the form
+    has that field (`field_of` renames service fields to form fields), the rest, or the
+    refusal itself when it names no field, at the top."""
+    errors: dict[str, list[str]] = getattr(exc, "errors", None) or {}
+    for field, messages in errors.items():
+        name = (field_of or {}).get(field, field)
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+    if not errors:
+        form.add_error(None, exc.message)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nmo.accounts.access import require_role
 from nmo.accounts.models import Role
 from nmo.core.exceptions import DomainError, NotFound, ValidationFailed
+from nmo.core.forms import show_refusal
 from nmo.cycles import selectors, services
 from nmo.cycles.access import (
     access_any_entry,
@@ -36,14 +37,6 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _add_errors(form: Any, exc: ValidationFailed) -> None:
-    if not exc.errors:
-        form.add_error(None, exc.message)
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _render_cabinet(
@@ -95,7 +88,7 @@ def cycle_enter(request: HttpRequest) -> HttpResponse:
                 starts_on=form.cleaned_data["starts_on"],
             )
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            show_refusal(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -213,7 +206,7 @@ def entry_reverse(request: HttpRequest, entry_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            show_refusal(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

@@ -13,21 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nmo.accounts.access import access_staff_organisation, require_login, require_staff
 from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
+from nmo.core.forms import show_refusal
 from nmo.documents import selectors, services
 from nmo.documents.access import access_document, access_document_file
 from nmo.documents.forms import HandoverForm, RegisterFilterForm, RegisterSettingsForm, RevokeForm
 from nmo.documents.models import DocumentHandover, QualificationDocument
 
 PAGE_SIZE = 25
-
-
-def _apply_errors(form: Any, exc: ValidationFailed) -> None:
-    """Show a service's refusal on the form, by field where the form has it."""
-    for field, problems in exc.errors.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not exc.errors:
-        form.add_error(None, exc.message)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -118,7 +110,7 @@ def record_handover(request: HttpRequest, document_id: int) -> HttpResponse:
                 tracking_number=data["tracking_number"],
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         except Conflict as exc:
             messages.error(request, exc.message)
             return redirect(document.get_absolute_url())
@@ -141,7 +133,7 @@ def revoke(request: HttpRequest, document_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         except Conflict as exc:
             messages.error(request, exc.message)
             return redirect(document.get_absolute_url())
@@ -207,7 +199,7 @@ def register_settings(request: HttpRequest) -> HttpResponse:
                     registration_prefix=data["registration_prefix"] or None,
                 )
             except ValidationFailed as exc:
-                _apply_errors(form, exc)
+                show_refusal(form, exc)
             else:
                 messages.success(request, "Настройки реестра сохранены.")
                 return redirect("documents:register_settings")

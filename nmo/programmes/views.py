@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nmo.accounts.access import access_staff_organisation, require_staff
 from nmo.accounts.models import Unit
 from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
+from nmo.core.forms import show_refusal
 from nmo.programmes import selectors, services
 from nmo.programmes.access import (
     access_admission,
@@ -49,17 +50,6 @@ from nmo.regulations.types import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _apply_errors(form: Any, exc: ValidationFailed, field_of: dict[str, str] | None = None) -> None:
-    """Show a service's refusal on the form, by field where the form has it."""
-    field_of = field_of or {}
-    for field, problems in exc.errors.items():
-        name = field_of.get(field, field)
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
-    if not exc.errors:
-        form.add_error(None, exc.message)
 
 
 def _status(*forms: Any) -> int:
@@ -116,7 +106,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
                 data=_programme_data(form.cleaned_data),
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc, ProgrammeForm.FIELD_OF)
+            show_refusal(form, exc, ProgrammeForm.FIELD_OF)
         except RegulationNotFound as exc:
             form.add_error(None, exc.message)
         else:
@@ -154,7 +144,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, programme=programme, data=_programme_data(form.cleaned_data)
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc, ProgrammeForm.FIELD_OF)
+            show_refusal(form, exc, ProgrammeForm.FIELD_OF)
         except RegulationNotFound as exc:
             form.add_error(None, exc.message)
         else:
@@ -224,7 +214,7 @@ def stage_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, programme=programme, data=_stage_data(form.cleaned_data)
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         except RegulationNotFound as exc:
             form.add_error(None, exc.message)
         else:
@@ -253,7 +243,7 @@ def stage_edit(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
                 actor=request.user, stage=stage, data=_stage_data(form.cleaned_data)
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         except RegulationNotFound as exc:
             form.add_error(None, exc.message)
         else:
@@ -289,7 +279,7 @@ def bank_import(request: HttpRequest, pk: int) -> HttpResponse:
                 replace=form.cleaned_data["replace"],
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         except Conflict as exc:
             form.add_error(None, exc.message)
         else:
@@ -350,7 +340,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, programme=programme, data=_cohort_data(form.cleaned_data)
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc, CohortForm.FIELD_OF)
+            show_refusal(form, exc, CohortForm.FIELD_OF)
         except (Conflict, RegulationNotFound) as exc:
             form.add_error(None, exc.message)
         else:
@@ -391,7 +381,7 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, cohort=cohort, data=_cohort_data(form.cleaned_data)
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc, CohortForm.FIELD_OF)
+            show_refusal(form, exc, CohortForm.FIELD_OF)
         else:
             messages.success(request, "Изменения сохранены; сроки уведомлений пересчитаны.")
             return redirect(cohort)
@@ -437,7 +427,7 @@ def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             enrolment = services.enrol_learner(actor=request.user, cohort=cohort, learner=row)
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, f"Слушатель {enrolment.learner.full_name} в группе.")
             return redirect(reverse("programmes:cohort_detail", args=[pk]) + "#learners")
@@ -457,7 +447,7 @@ def learners_import(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, cohort=cohort, file_name=upload.name, content=upload.read()
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -529,7 +519,7 @@ def enrolment_detail(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpRe
                 contract_date=data["contract_date"],
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Сведения о слушателе сохранены.")
             return redirect("programmes:enrolment_detail", pk=pk, enrolment_pk=enrolment_pk)
@@ -552,7 +542,7 @@ def result_add(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse
                 assessed_on=form.cleaned_data["assessed_on"],
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Результат промежуточной аттестации записан.")
             return redirect("programmes:enrolment_detail", pk=pk, enrolment_pk=enrolment_pk)
@@ -573,7 +563,7 @@ def debt_add(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
                 description=form.cleaned_data["description"],
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Задолженность записана.")
             return redirect("programmes:enrolment_detail", pk=pk, enrolment_pk=enrolment_pk)
@@ -633,7 +623,7 @@ def admission_override(request: HttpRequest, pk: int, admission_pk: int) -> Http
                 justification=form.cleaned_data["justification"],
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            show_refusal(form, exc)
         except Conflict as exc:
             form.add_error(None, exc.message)
         else:

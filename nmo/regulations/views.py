@@ -8,6 +8,7 @@ from nmo.accounts.access import require_login
 from nmo.accounts.models import Organisation, OrganisationKind, Role, User
 from nmo.accounts.selectors import is_admin, organisations_for
 from nmo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from nmo.core.forms import show_refusal
 from nmo.regulations import codec, services
 from nmo.regulations.access import access_regulation, can_amend_regulation
 from nmo.regulations.display import describe, format_stored, label_of_path
@@ -65,9 +66,7 @@ def apply_preset(request: HttpRequest) -> HttpResponse:
                 preset_code=form.cleaned_data["preset_code"],
             )
         except ValidationFailed as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Положение организации создано из пресета (версия 1).")
             return redirect("regulations:regulation_detail", pk=regulation.pk)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nmo.accounts.access import require_admin, require_login
 from nmo.accounts.selectors import is_admin
 from nmo.core.exceptions import NotFound, ValidationFailed
+from nmo.core.forms import show_refusal
 from nmo.workcalendar import services
 from nmo.workcalendar.forms import MarkDayForm, ResetDayForm
 from nmo.workcalendar.models import CalendarDay
@@ -75,7 +76,7 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
                     decree=data["decree"],
                 )
             except ValidationFailed as exc:
-                _add_errors(form, exc)
+                show_refusal(form, exc)
             else:
                 messages.success(request, f"Сохранено: {row}.")
                 return redirect(_year_url(row.date.year, anchor=f"m{row.date.month}"))
@@ -136,14 +137,6 @@ def _initial(request: HttpRequest, year: int) -> dict[str, Any]:
         "name": row.name,
         "decree": row.decree,
     }
-
-
-def _add_errors(form: MarkDayForm, exc: ValidationFailed) -> None:
-    if not exc.errors:
-        form.add_error(None, exc.message)
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _months(summary: CalendarYear, rows: list[CalendarDay]) -> list[Month]:
