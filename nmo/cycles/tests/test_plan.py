@@ -119,3 +119,17 @@ def test_the_plan_pages_check_access(client, specialist, other_specialist, provi
     assert client.get(url).status_code == 404
     assert client.post(f"/cabinet/plan/{item.pk}/remove/").status_code == 404
     assert PlanItem.objects.count() == 1
+
+
+def test_the_plan_search_ignores_case_and_reads_only_one_page(
+    client, specialist, cycle, django_assert_max_num_queries
+):
+    """The plan search finds a title typed in any case (Cyrillic included), and a page
+    costs the same few queries however many catalogue items fit the cycle."""
+    for n in range(30):
+        factories.module(title=f"Артериальная гипертензия, часть {n}")
+    client.force_login(specialist)
+    url = f"/cabinet/cycles/{cycle.pk}/plan/"
+    assert "часть 0" in client.get(url, {"q": "АРТЕРИАЛЬНАЯ"}).content.decode()
+    with django_assert_max_num_queries(12):
+        client.get(url, {"q": "артериальная"})
