@@ -5,12 +5,10 @@ Each thread opens its own database connection, waits at a barrier so that all of
 fire together, and closes its connections when done.
 """
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from nmo.codes.exceptions import CodeAlreadyYours, CodeNotActivated
 from nmo.codes.models import ConfirmationCode
@@ -23,6 +21,7 @@ from nmo.codes.tests.factories import (
 )
 from nmo.core.models import AuditEntry
 from nmo.cycles.models import CreditEntry
+from tests.concurrency.harness import race
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -42,31 +41,6 @@ def _generous_throttle(settings):  # type: ignore[no-untyped-def]
 def event():  # type: ignore[no-untyped-def]
     staff = provider_staff("race-provider@example.ru", "Общество кардиологов")
     return staff, accredited_event(submitted_by=staff)
-
-
-def race(n: int, work: Callable[[int], Any]) -> list[tuple[str, Any]]:
-    """Run work(0..n-1) in n threads released together; return ("ok", result) or
-    ("error", exception) per thread."""
-    barrier = threading.Barrier(n)
-    results: list[tuple[str, Any]] = [("missing", None)] * n
-
-    def run(index: int) -> None:
-        try:
-            connection.ensure_connection()  # connect before the start line
-            barrier.wait(timeout=60)
-            results[index] = ("ok", work(index))
-        except Exception as exc:
-            results[index] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    return results
 
 
 def errors_of(results: list[tuple[str, Any]]) -> list[type]:

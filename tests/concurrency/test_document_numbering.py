@@ -7,13 +7,10 @@ Each thread opens its own database connection, waits at a barrier so that all of
 fire together, and closes its connections when done.
 """
 
-import threading
 import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from nmo.core.models import AuditEntry
 from nmo.documents import services
@@ -27,6 +24,7 @@ from nmo.documents.tests.factories import (
 )
 from nmo.documents.types import DocumentKind
 from nmo.regulations.types import PresetCode
+from tests.concurrency.harness import race
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -42,31 +40,6 @@ def _skip_unless_postgres() -> None:
 
 class Boom(Exception):
     """The failure injected after a number was allocated."""
-
-
-def race(n: int, work: Callable[[int], Any]) -> list[tuple[str, Any]]:
-    """Run work(0..n-1) in n threads released together; return ("ok", result) or
-    ("error", exception) per thread."""
-    barrier = threading.Barrier(n)
-    results: list[tuple[str, Any]] = [("missing", None)] * n
-
-    def run(index: int) -> None:
-        try:
-            connection.ensure_connection()  # connect before the start line
-            barrier.wait(timeout=60)
-            results[index] = ("ok", work(index))
-        except Exception as exc:
-            results[index] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    return results
 
 
 @pytest.fixture

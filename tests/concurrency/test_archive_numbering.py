@@ -1,15 +1,12 @@
 """Archive numbers under real concurrency on PostgreSQL (ADR 0105): two statements of one
 organisation frozen at the same moment get two different numbers, 1 and 2.
 
-Each thread opens its own connection and waits at a barrier; skipped on SQLite, which
-serialises writers and so proves nothing."""
+Each thread opens its own connection and waits at a barrier (tests/concurrency/harness.py);
+skipped on SQLite, which serialises writers and so proves nothing (conftest.py)."""
 
-import threading
 from dataclasses import replace
-from typing import Any
 
 import pytest
-from django.db import connection, connections
 
 from nmo.attestation import services
 from nmo.attestation.models import AttestationDocument
@@ -23,37 +20,9 @@ from nmo.attestation.tests.factories import (
     schedule_for,
     vote_all,
 )
+from tests.concurrency.harness import race
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: concurrency is proven against the production database")
-
-
-def race(works: list[Any]) -> list[tuple[str, Any]]:
-    barrier = threading.Barrier(len(works))
-    results: list[tuple[str, Any]] = [("missing", None)] * len(works)
-
-    def run(index: int) -> None:
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=60)
-            results[index] = ("ok", works[index]())
-        except Exception as exc:
-            results[index] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(works))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    return results
 
 
 @pytest.mark.clause("npc-2.13")
@@ -75,7 +44,9 @@ def test_two_statements_frozen_at_once_get_two_numbers():
         for signer in signers[:-1]:
             services.sign_document(actor=signer.seat.person, document=statement)
     last = signers[-1].seat.person
-    results = race([lambda d=d: services.sign_document(actor=last, document=d) for d in statements])
+    results = race(
+        len(statements), lambda i: services.sign_document(actor=last, document=statements[i])
+    )
     assert [outcome for outcome, _ in results] == ["ok", "ok"]
     numbers = sorted(
         AttestationDocument.objects.filter(status="frozen").values_list("number", flat=True)
