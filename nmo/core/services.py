@@ -50,8 +50,20 @@ def record_audit(
 def send_email_after_commit(
     *, to: list[str], subject: str, body: str, html: str | None = None
 ) -> None:
-    """Queue an e-mail to go out only if the surrounding transaction commits."""
+    """Queue an e-mail to go out only if the surrounding transaction commits.
+
+    With the database queue (production, `TASKS_BACKEND=database`) the task row is
+    written in the surrounding transaction itself: it commits or rolls back with the
+    change it announces, and the worker cannot see it before the commit, so there is no
+    second commit after the first (ADR 0203). Other queues (the immediate one of
+    development and tests) are handed the e-mail after commit."""
+    from django_tasks_db.backend import DatabaseBackend
+
     from nmo.core.tasks import send_email
+
+    if isinstance(send_email.get_backend(), DatabaseBackend):
+        send_email.enqueue(to=to, subject=subject, body=body, html=html)
+        return
 
     def enqueue() -> None:
         send_email.enqueue(to=to, subject=subject, body=body, html=html)

@@ -14,16 +14,22 @@ def _keys(scope: str, ident: str) -> tuple[str, str]:
     return base + ":n", base + ":t"
 
 
-def check_throttle(*, scope: str, idents: list[str], limit: int, window: int) -> None:
-    """Raise RateLimited if any of the identities has used up its failures."""
+def check_throttle(*, scope: str, idents: list[str], limit: int, window: int) -> dict[str, int]:
+    """Raise RateLimited if any of the identities has used up its failures; otherwise
+    return the failures each identity has so far (one cache round trip for all of them),
+    so a caller can skip resetting a count that is zero."""
     now = time.time()
-    for ident in idents:
-        count_key, start_key = _keys(scope, ident)
-        count = cache.get(count_key) or 0
+    keys = {ident: _keys(scope, ident) for ident in idents}
+    found = cache.get_many([key for pair in keys.values() for key in pair])
+    counts: dict[str, int] = {}
+    for ident, (count_key, start_key) in keys.items():
+        count = int(found.get(count_key) or 0)
+        counts[ident] = count
         if count >= limit:
-            started = cache.get(start_key) or now
+            started = found.get(start_key) or now
             retry_after = max(1, math.ceil(started + window - now))
             raise RateLimited(retry_after)
+    return counts
 
 
 def register_failure(*, scope: str, idents: list[str], window: int) -> None:

@@ -71,3 +71,38 @@ def test_password_guessing_is_throttled_per_address(specialist, admin_user, pass
     with pytest.raises(RateLimited):
         issue_token(email=admin_user.email, password=password, ip="10.0.0.7")
     assert issue_token(email=admin_user.email, password=password, ip="10.0.0.8").raw
+
+
+def test_the_token_lookup_brings_the_roles(specialist, password, django_assert_num_queries):
+    """One query finds the token's user and every role they hold, so the access check of
+    an API request reads nothing more; a revoked role is gone at the next request."""
+    from nmo.accounts.models import Membership, Role
+    from nmo.accounts.selectors import has_role
+
+    Membership.objects.create(user=specialist, role=Role.ACCREDITATION_EXPERT)
+    issued = issue_token(email=specialist.email, password=password, ip="10.0.0.1")
+    user_for_token(issued.raw)  # the first use touches last_used_at
+    with django_assert_num_queries(1):
+        user = user_for_token(issued.raw)
+        assert user == specialist
+        assert has_role(user, Role.SPECIALIST)
+        assert has_role(user, Role.ACCREDITATION_EXPERT)
+        assert not has_role(user, Role.ADMIN)
+    Membership.objects.filter(user=specialist, role=Role.ACCREDITATION_EXPERT).delete()
+    assert not has_role(user_for_token(issued.raw), Role.ACCREDITATION_EXPERT)
+
+
+def test_a_token_of_a_user_without_roles_still_authenticates(specialist, password):
+    """The roles are joined, not required: a user with none is still found (and refused
+    by each endpoint's own role check); a deactivated user's token is not."""
+    from nmo.accounts.models import Membership
+    from nmo.accounts.selectors import roles_of
+
+    issued = issue_token(email=specialist.email, password=password, ip="10.0.0.1")
+    Membership.objects.filter(user=specialist).delete()
+    user = user_for_token(issued.raw)
+    assert user == specialist
+    assert roles_of(user) == set()
+    specialist.is_active = False
+    specialist.save(update_fields=["is_active"])
+    assert user_for_token(issued.raw) is None

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -47,6 +47,45 @@ def claim_code(*, code_id: int, specialist: Any, at: dt.datetime) -> bool:
     return claimed == 1
 
 
+def _claim_by_value(*, value: str, specialist: Any, at: dt.datetime) -> Activity | None:
+    """Claim the code with this value for the specialist and return its activity (with
+    `claimed_code_id` set), or None when nothing was claimed: the same conditional
+    UPDATE as `claim_code`, keyed by the value, with `RETURNING`.
+
+    On PostgreSQL the UPDATE is a data-modifying CTE joined to the activity, so the
+    whole claim is one round trip: the activation's hot path (ADR 0203). The WHERE is
+    still on the code row's own columns, so PostgreSQL's re-check of a concurrently
+    claimed row sees `activated_at` set and claims nothing. Elsewhere (SQLite) the
+    activity is read by a second statement.
+    """
+    qn = connection.ops.quote_name
+    codes, activities = qn(ConfirmationCode._meta.db_table), qn(Activity._meta.db_table)
+    # Table names come from the models and the values are parameters.
+    update = (
+        f"UPDATE {codes} SET activated_by_id = %s, activated_at = %s "  # noqa: S608
+        f"WHERE value = %s AND activated_at IS NULL AND activity_id IN "
+        f"(SELECT id FROM {activities} WHERE status = %s AND kind = %s) "
+        "RETURNING id, activity_id"
+    )
+    params = [specialist.pk, at, value, ActivityStatus.ACCREDITED, ActivityKind.EVENT]
+    if connection.vendor == "postgresql":
+        sql = (
+            f"WITH claimed AS ({update}) "  # noqa: S608
+            f"SELECT a.*, claimed.id AS claimed_code_id FROM claimed "
+            f"JOIN {activities} a ON a.id = claimed.activity_id"
+        )
+        found = list(Activity.objects.raw(sql, params))
+        return found[0] if found else None
+    with connection.cursor() as cursor:
+        cursor.execute(update, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    activity = Activity.objects.get(pk=row[1])
+    activity.claimed_code_id = row[0]  # type: ignore[attr-defined]
+    return activity
+
+
 def _idents(specialist: Any, ip: str | None) -> list[str]:
     return [f"user:{specialist.pk}", f"ip:{ip or '-'}"]
 
@@ -58,24 +97,21 @@ def _already_yours(activated_at: dt.datetime | None) -> CodeAlreadyYours:
 
 @transaction.atomic
 def _redeem(*, specialist: Any, value: str) -> Activation:
-    code = ConfirmationCode.objects.select_related("activity").filter(value=value).first()
-    if code is None:
-        raise CodeNotActivated()
-    if code.activated_by_id == specialist.pk:
-        raise _already_yours(code.activated_at)
     now = timezone.now()
     # An IntegrityError here (another code of this event is already theirs) aborts this
     # transaction; activate_code turns it into CodeNotActivated once it has rolled back.
-    claimed = claim_code(code_id=code.pk, specialist=specialist, at=now)
-    if not claimed:
-        current = ConfirmationCode.objects.filter(pk=code.pk).values_list(
+    activity = _claim_by_value(value=value, specialist=specialist, at=now)
+    if activity is None:
+        # Not claimed: unknown, not an accredited event, or already activated — by
+        # this specialist (a friendly answer) or by someone else (the generic one).
+        current = ConfirmationCode.objects.filter(value=value).values_list(
             "activated_by_id", "activated_at"
         )
         for activated_by_id, activated_at in current:
-            if activated_by_id == specialist.pk:  # a double submit that lost to itself
+            if activated_by_id == specialist.pk:
                 raise _already_yours(activated_at)
         raise CodeNotActivated()
-    activity = code.activity
+    code_id = activity.claimed_code_id  # type: ignore[attr-defined]
     try:
         entry = post_credit(
             specialist=specialist,
@@ -94,7 +130,9 @@ def _redeem(*, specialist: Any, value: str) -> Activation:
     record_audit(
         actor=specialist,
         action="code.activate",
-        target=code,
+        object_type=ConfirmationCode._meta.label_lower,
+        object_id=str(code_id),
+        object_repr=value,
         changes={
             "activity": activity.pk,
             "credits": credits,
@@ -147,7 +185,7 @@ def activate_code(*, specialist: Any, typed_code: str, ip: str | None) -> Activa
     idents = _idents(specialist, ip)
     window = int(settings.THROTTLE_WINDOW_SECONDS)
     limit = int(getattr(settings, "THROTTLE_ACTIVATION_FAILURES", 10))
-    check_throttle(scope=THROTTLE_SCOPE, idents=idents, limit=limit, window=window)
+    failures = check_throttle(scope=THROTTLE_SCOPE, idents=idents, limit=limit, window=window)
     value = normalise_code(typed_code)
     try:
         if value is None:
@@ -159,6 +197,8 @@ def activate_code(*, specialist: Any, typed_code: str, ip: str | None) -> Activa
     except CodeNotActivated:
         register_failure(scope=THROTTLE_SCOPE, idents=idents, window=window)
         raise
-    # Like the login (ADR 0006): success clears the account's count, never the address's.
-    reset_throttle(scope=THROTTLE_SCOPE, idents=idents[:1])
+    # Like the login (ADR 0006): success clears the account's count, never the address's
+    # (and only when there is one: a round trip saved on the usual path).
+    if failures.get(idents[0]):
+        reset_throttle(scope=THROTTLE_SCOPE, idents=idents[:1])
     return activation
