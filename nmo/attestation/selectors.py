@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from nmo.accounts.models import Role, User
 from nmo.accounts.selectors import organisations_for
@@ -373,20 +373,10 @@ def _grade_text(result: LearnerResult) -> str:
     return label_of(Grade(result.final_grade)) if result.final_grade else ""
 
 
-def document_content(
-    attestation: Attestation,
-    kind: DocumentKind,
-    learner_result: LearnerResult | None = None,
-    *,
-    number: int | None = None,
-    version: int = 1,
-) -> dict[str, Any]:
-    """Return what a document says, as JSON-ready data: the heading of the appendix form
-    (programme, dates, specialty, department, date), the commission's composition, the
-    learners with their final grades, the votes and the signature lines — the statement
-    (npc-app1), the retraining protocol of one learner (rgmu-app1) or the commission's
-    report (rgmu-app2). The snapshot is stored on the document, so a later change of a name
-    or a title does not change what was signed."""
+def document_header(attestation: Attestation) -> dict[str, Any]:
+    """The part every document of the attestation shares: the heading of the appendix form
+    (programme, dates, specialty, department, date), the commission's composition and the
+    signature lines. Read once when a cohort's documents are drawn up together."""
     cohort = attestation.cohort
     programme = cohort.programme
     commission = attestation.commission
@@ -397,11 +387,7 @@ def document_content(
 
     presiding = attestation.presiding_seat
     place = PLACE_LABELS[Place(attestation.place)]
-    content: dict[str, Any] = {
-        "kind": kind.value,
-        "title": DOCUMENT_KIND_LABELS[kind],
-        "number": number,
-        "version": version,
+    return {
         "organisation": str(commission.organisation.name),
         "programme": programme.title,
         "programme_kind": programme.get_kind_display(),
@@ -439,12 +425,38 @@ def document_content(
         ),
         "signers": signer_lines(attestation),
     }
-    results = list(list_learner_results(attestation))
+
+
+def document_content(
+    attestation: Attestation,
+    kind: DocumentKind,
+    learner_result: LearnerResult | None = None,
+    *,
+    number: int | None = None,
+    version: int = 1,
+    header: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return what a document says, as JSON-ready data: the shared heading
+    (`document_header`, passed in when drawing up many), the learners with their final
+    grades and the votes — the statement (npc-app1), the retraining protocol of one
+    learner (rgmu-app1) or the commission's report (rgmu-app2). The snapshot is stored on
+    the document, so a later change of a name or a title does not change what was
+    signed."""
+    content: dict[str, Any] = {
+        "kind": kind.value,
+        "title": DOCUMENT_KIND_LABELS[kind],
+        "number": number,
+        "version": version,
+        **(header if header is not None else document_header(attestation)),
+    }
     if kind == DocumentKind.RETRAINING_PROTOCOL:
         if learner_result is None:
             raise ValueError("a retraining protocol is drawn up per learner")
         content.update(_protocol_content(learner_result, attestation))
     else:
+        # Only the cohort-wide documents read the whole cohort; a protocol reads its own
+        # learner (drawing up 500 protocols used to read the cohort 500 times).
+        results = list(list_learner_results(attestation))
         rows = []
         for index, result in enumerate(results, start=1):
             rows.append(
@@ -480,8 +492,10 @@ def document_content(
 
 
 def _protocol_content(result: LearnerResult, attestation: Attestation) -> dict[str, Any]:
+    # A no-op when the caller prefetched them (drawing up a cohort's protocols).
+    prefetch_related_objects([result], "stage_results__stage")
     stages: dict[str, list[StageResult]] = {}
-    for stage_result in result.stage_results.select_related("stage").order_by("stage__order"):
+    for stage_result in sorted(result.stage_results.all(), key=lambda r: (r.stage.order, r.pk)):
         stages.setdefault(stage_result.stage.kind, []).append(stage_result)
 
     def first(kind: str) -> StageResult | None:

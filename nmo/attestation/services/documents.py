@@ -5,6 +5,7 @@ rgmu-app1, rgmu-app2; ADR 0105)."""
 
 import hashlib
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -23,6 +24,7 @@ from nmo.attestation.models import (
 )
 from nmo.attestation.selectors import (
     document_content,
+    document_header,
     document_kinds,
     required_signers,
     signatures_of,
@@ -31,29 +33,34 @@ from nmo.attestation.services._common import cite
 from nmo.attestation.types import AttestationStatus, DocumentKind, DocumentStatus, Outcome
 from nmo.core.exceptions import Conflict, PermissionDenied
 from nmo.core.services import record_audit
-from nmo.documents.rendering import render_docx, render_pdf
+from nmo.documents.rendering import render_docx, render_print
+
+PRINT_DIR = Path(__file__).resolve().parents[1] / "templates" / "attestation" / "print"
+STYLESHEET = PRINT_DIR / "attestation.css"
+"""Parsed once per process (render_print): a cohort's protocols are drawn one after another."""
 
 MIN_REASON = 10
 SERIES_MAX = 20
 NUMBER_MAX = 40
 
 
-def _content(document: AttestationDocument) -> dict[str, Any]:
+def _content(document: AttestationDocument, header: dict[str, Any] | None = None) -> dict[str, Any]:
     content = document_content(
         document.attestation,
         DocumentKind(document.kind),
         document.learner_result,
         number=document.number,
         version=document.version,
+        header=header,
     )
     content["correction_reason"] = document.correction_reason
     return content
 
 
-def _refresh(document: AttestationDocument) -> bool:
+def _refresh(document: AttestationDocument, header: dict[str, Any] | None = None) -> bool:
     """Rebuild a document that is not frozen from the current results; a changed text
     loses its signatures (they were given to the old text). Return whether it changed."""
-    content = _content(document)
+    content = _content(document, header)
     if content == document.content:
         return False
     DocumentSignature.objects.filter(document=document).delete()
@@ -89,11 +96,15 @@ def draw_up_documents(*, actor: Any, attestation: Attestation) -> list[Attestati
                 (kind, r)
                 for r in LearnerResult.objects.filter(attestation=attestation)
                 .select_related("enrolment__learner")
+                .prefetch_related("stage_results__stage")
                 .order_by("enrolment__learner__last_name", "pk")
                 if r.is_present
             )
         else:
             wanted.append((kind, None))
+    # The heading, the commission and the signature lines are the same in every document:
+    # read them once, not once per protocol.
+    header = document_header(attestation)
     documents = []
     for kind, result in wanted:
         document = current.get((kind.value, result.pk if result else None))
@@ -105,7 +116,8 @@ def draw_up_documents(*, actor: Any, attestation: Attestation) -> list[Attestati
                 learner_result=result,
                 created_by=actor,
             )
-            document.content = _content(document)
+            document.attestation = attestation
+            document.content = _content(document, header)
             document.save()
             record_audit(
                 actor=actor,
@@ -114,7 +126,10 @@ def draw_up_documents(*, actor: Any, attestation: Attestation) -> list[Attestati
                 changes={"kind": kind.value, "learner_result": result.pk if result else None},
             )
         elif not document.is_frozen:
-            _refresh(document)
+            document.attestation = attestation
+            if result is not None:
+                document.learner_result = result
+            _refresh(document, header)
         documents.append(document)
     return documents
 
@@ -128,14 +143,18 @@ def _next_number(organisation_id: int, kind: str) -> int:
     return number
 
 
+def _render(kind: str, content: dict[str, Any], *, draft: bool) -> bytes:
+    return render_print(
+        f"attestation/print/{kind}.html", {"doc": content, "draft": draft}, stylesheet=STYLESHEET
+    )
+
+
 def render_document_pdf(document: AttestationDocument) -> bytes:
     """Return the document's PDF: the stored file once frozen, else a draft rendered from
     the current snapshot and marked as a draft."""
     if document.is_frozen and document.pdf is not None:
         return bytes(document.pdf)
-    return render_pdf(
-        f"attestation/print/{document.kind}.html", {"doc": document.content, "draft": True}
-    )
+    return _render(document.kind, document.content, draft=True)
 
 
 def render_document_docx(document: AttestationDocument) -> bytes:
@@ -165,7 +184,7 @@ def _freeze(actor: Any, document: AttestationDocument) -> None:
         }
         for s in required_signers(document.attestation)
     ]
-    pdf = render_pdf(f"attestation/print/{document.kind}.html", {"doc": content, "draft": False})
+    pdf = _render(document.kind, content, draft=False)
     document.number = number
     document.content = content
     document.pdf = pdf

@@ -388,3 +388,32 @@ def test_it_checks_access(npc, outsider):
     statement = sign_all(statement)
     with pytest.raises(NotFound):
         services.correct_document(actor=outsider, document=statement, reason="Чужая правка!!")
+
+
+@pytest.mark.clause("rgmu-app1")
+def test_a_cohorts_protocols_are_drawn_up_without_a_query_per_learner(rgmu):
+    """Drawing up the protocols of a cohort reads the commission, the heading and the
+    stage results once for the cohort, not once per learner: for 500 learners the
+    per-learner reads took minutes. Writing (the document and its audit line) is the only
+    per-learner work."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    setup = decided("rgmu", org=rgmu)
+    learners = len(setup.results())
+    assert learners >= 3
+    with CaptureQueriesContext(connection) as queries:
+        drawn = services.draw_up_documents(actor=setup.org.staff, attestation=setup.attestation)
+    protocols = [d for d in drawn if d.kind == "retraining_protocol"]
+    assert len(protocols) == learners
+
+    def reads_of(table: str) -> int:
+        return sum(
+            1 for q in queries if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"]
+        )
+
+    assert reads_of("attestation_stageresult") <= 2  # the protocols, the report
+    assert reads_of("attestation_commissionseat") <= 3
+    assert reads_of("attestation_learnerresult") <= 2
+    texts = {d.learner_result_id: d.content["learner"] for d in protocols}
+    assert sorted(texts.values()) == sorted(r.enrolment.learner.full_name for r in setup.results())
