@@ -212,7 +212,13 @@ def schedule_attestation(*, actor: Any, cohort: Cohort, data: AttestationData) -
     not_ready = programme_problems(cohort.programme)
     if not_ready:
         raise AttestationNotReady(" ".join(not_ready))
-    undecided = list(programme_selectors.list_undecided_enrolments(cohort, attempt=data.attempt))
+    # Everyone sits the first attempt (rgmu-1.4); a retake is sat by those whose
+    # application was granted, who are admitted by the grant itself.
+    undecided = (
+        list(programme_selectors.list_undecided_enrolments(cohort, attempt=data.attempt))
+        if data.attempt == 1
+        else []
+    )
     if undecided:
         names = ", ".join(e.learner.full_name for e in undecided[:5])
         raise AttestationNotReady(

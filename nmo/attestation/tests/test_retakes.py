@@ -633,3 +633,22 @@ def test_granting_the_retake_admits_the_learner_to_attempt_two(key):
     with pytest.raises(RetakeNotAllowed):
         apply(passed, RetakeKind.NO_VALID_REASON, date(2026, 5, 4))
     assert not Admission.objects.filter(enrolment=passed.enrolment, attempt=2).exists()
+
+
+@pytest.mark.clause("npc-2.9", "rgmu-2.9")
+@pytest.mark.parametrize("key", ["npc", "rgmu"])
+def test_deciding_the_retake_admission_admits_only_granted_retakes(key):
+    """Admission to the retake comes from granting the learner's application: deciding
+    the cohort's attempt-2 admission again keeps that learner admitted and admits nobody
+    whose retake was not granted (the other two here did not apply)."""
+    setup, failed, _, _ = retake_setup(key)
+    application = apply(failed, RetakeKind.NO_VALID_REASON, date(2026, 5, 4))
+    with on(date(2026, 5, 6)):
+        services.grant_retake(actor=setup.org.staff, application=application, date=date(2026, 6, 1))
+    results = programme_services.decide_admission(
+        actor=setup.org.staff, cohort=setup.cohort, attempt=2
+    )
+    assert [r.enrolment_id for r in results] == [failed.enrolment_id]
+    admissions = Admission.objects.filter(enrolment__cohort=setup.cohort, attempt=2)
+    assert [(a.enrolment_id, a.admitted) for a in admissions] == [(failed.enrolment_id, True)]
+    assert admissions.get().justification

@@ -31,7 +31,9 @@ def decide_admission(*, actor: Any, cohort: Cohort, attempt: int = 1) -> list[Ad
     curriculum done in full at РостГМУ (rgmu-2.3). Each condition not met is a Russian
     sentence naming the clause. No learner is skipped (rgmu-1.4): each gets a decision,
     and deciding again brings every decision up to date except those staff overrode,
-    which stand. Audited as "admission.decide"."""
+    which stand. For the retake (attempt 2) only the learners whose retake was granted
+    hold an admission (`admit_to_retake`), and deciding again leaves those as they are:
+    nobody else is admitted to a retake by this. Audited as "admission.decide"."""
     cohort = (
         Cohort.objects.select_for_update()
         .select_related("programme__organisation")
@@ -49,6 +51,8 @@ def decide_admission(*, actor: Any, cohort: Cohort, attempt: int = 1) -> list[Ad
     results: list[AdmissionResult] = []
     decided: list[dict[str, Any]] = []
     for enrolment in list_enrolments(cohort, active_only=True):
+        if attempt > 1 and enrolment.pk not in existing:
+            continue  # a retake is admitted by granting the learner's application
         reasons = admission_reasons(reg, admission_facts(enrolment))
         admission = existing.get(enrolment.pk)
         if admission is None:
@@ -184,6 +188,7 @@ def admit_to_retake(*, actor: Any, enrolment: Enrolment, justification: str) -> 
             attempt=RETAKE_ATTEMPT,
             admitted=True,
             reasons=[],
+            overridden=True,  # a staff decision (the granted retake): re-deciding keeps it
             justification=justification,
             decided_at=now,
             decided_by=actor,
@@ -196,12 +201,14 @@ def admit_to_retake(*, actor: Any, enrolment: Enrolment, justification: str) -> 
         }
         admission.admitted = True
         admission.reasons = []
+        admission.overridden = True
         admission.justification = justification
         admission.decided_at = now
         admission.decided_by = actor
         admission.save(
             update_fields=[
-                "admitted", "reasons", "justification", "decided_at", "decided_by", "updated_at"
+                "admitted", "reasons", "overridden", "justification", "decided_at",
+                "decided_by", "updated_at",
             ]
         )  # fmt: skip
     admission.enrolment = enrolment
