@@ -12,7 +12,7 @@ gets NotAuthenticated.
 
 from typing import Any
 
-from nmo.accounts.access import require_login, require_role
+from nmo.accounts.access import require_login, require_role, require_staff, require_staff_of
 from nmo.accounts.models import Organisation, Role
 from nmo.accounts.selectors import has_role
 from nmo.attestation.models import (
@@ -170,3 +170,43 @@ def access_retake_application(actor: Any, application_id: int) -> RetakeApplicat
     ):
         raise NotFound()
     return application
+
+
+def access_learner_result_for_staff(actor: Any, result_pk: int) -> LearnerResult:
+    """A learner's result for the staff of the attestation's organisation: 403 without the
+    staff role, 404 for another organisation's result."""
+    require_staff(actor)
+    result = (
+        LearnerResult.objects.select_related(
+            "enrolment__learner",
+            "attestation__cohort__programme",
+            "attestation__commission__organisation",
+            "attestation__regulation_version__regulation",
+        )
+        .filter(pk=result_pk)
+        .first()
+    )
+    if result is None:
+        raise NotFound()
+    require_staff_of(actor, result.attestation.commission.organisation)
+    return result
+
+
+def access_learner_result_for_applicant(actor: Any, result_id: int) -> LearnerResult:
+    """The learner's own result, or one of the staff's organisations; anything else 404."""
+    require_login(actor)
+    result = (
+        LearnerResult.objects.select_related(
+            "enrolment__learner",
+            "attestation__commission",
+            "attestation__regulation_version__regulation",
+        )
+        .filter(pk=result_id)
+        .first()
+    )
+    if result is None or not (
+        result.enrolment.learner_id == actor.pk
+        or is_staff_of(actor, result.attestation.commission.organisation_id)
+    ):
+        raise NotFound()
+    return result

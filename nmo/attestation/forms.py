@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from nmo.accounts.models import Organisation, Unit
 from nmo.attestation.models import Commission, CommissionSeat, LearnerResult
@@ -294,3 +295,19 @@ class RetakeRefuseForm(AccessibleForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class RetakeFileForm(RetakeApplyForm):
+    """A learner's paper application recorded by staff on their behalf: the learner's form
+    plus the day the application arrived (only staff may give a past day)."""
+
+    filed_on = forms.DateField(
+        label="Дата поступления заявления",
+        initial=timezone.localdate,
+        widget=DATE,
+        help_text=(
+            "День, когда заявление слушателя поступило в организацию; не позже сегодняшнего дня."
+        ),
+    )
+
+    field_order = ["filed_on"]

@@ -5,7 +5,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 
 from nmo.accounts.models import Role, User
 from nmo.accounts.selectors import organisations_for
@@ -686,3 +694,50 @@ def list_retake_applications(
         "decided_by",
         "retake_attestation",
     ).order_by("-filed_on", "-pk")
+
+
+def retake_filing_candidates(actor: Any) -> list[tuple[LearnerResult, RetakeDeadlines]]:
+    """The decided, not passed results of the staff's organisations for which an
+    application may still be filed: no application pending or decided, no later attempt,
+    the one retake not used up. A paper application may have arrived in time and be
+    recorded later, so the window itself is left to `apply_for_retake`."""
+    pending = RetakeApplication.objects.filter(learner_result=OuterRef("pk")).exclude(
+        status=RetakeStatus.REFUSED
+    )
+    later = LearnerResult.objects.filter(
+        enrolment_id=OuterRef("enrolment_id"),
+        attestation__attempt__gt=OuterRef("attestation__attempt"),
+    )
+    results = (
+        LearnerResult.objects.filter(
+            attestation__commission__organisation__in=organisations_for(
+                actor, Role.ORGANISATION_STAFF
+            ),
+            attestation__status=AttestationStatus.DECIDED,
+        )
+        .exclude(outcome__in=["", Outcome.PASSED])
+        .exclude(Exists(pending))
+        .exclude(Exists(later))
+        .select_related(
+            "enrolment__learner",
+            "attestation__cohort__programme",
+            "attestation__regulation_version__regulation",
+        )
+        .order_by("-attestation__held_on", "enrolment__learner__last_name", "pk")
+    )
+    candidates = []
+    # The deadlines depend only on the attestation and the ground: computed once for each.
+    computed: dict[tuple[int, RetakeKind], RetakeDeadlines | None] = {}
+    for result in results:
+        kind = retake_kind_for(result)
+        if kind is None:
+            continue
+        key = (result.attestation_id, kind)
+        if key not in computed:
+            reg = rules_of_attestation(result.attestation)
+            retake_left = result.attestation.attempt < 1 + reg.retake.max_retakes
+            computed[key] = retake_deadlines_for(result) if retake_left else None
+        deadlines = computed[key]
+        if deadlines is not None:
+            candidates.append((result, deadlines))
+    return candidates

@@ -10,6 +10,7 @@ urlpatterns = [
     path("my/retakes/", views.my_retakes, name="my_retakes"),
     path("my/retakes/<int:result_pk>/apply/", views.retake_apply, name="retake_apply"),
     path("retakes/", views.retake_list, name="retake_list"),
+    path("retakes/file/<int:result_pk>/", views.retake_file, name="retake_file"),
     path("retakes/<int:pk>/grant/", views.retake_grant, name="retake_grant"),
     path("retakes/<int:pk>/refuse/", views.retake_refuse, name="retake_refuse"),
     path("commissions/", views.commission_list, name="commission_list"),

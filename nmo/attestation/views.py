@@ -6,6 +6,7 @@ service or selector and renders."""
 from typing import Any
 
 from django.contrib import messages
+from django.forms import BooleanField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from nmo.attestation.access import (
     access_commission,
     access_document,
     access_learner_result,
+    access_learner_result_for_staff,
     access_own_learner_result,
     access_retake_application,
     can_manage_commissions,
@@ -34,6 +36,7 @@ from nmo.attestation.forms import (
     RemarksForm,
     ResultsForm,
     RetakeApplyForm,
+    RetakeFileForm,
     RetakeGrantForm,
     RetakeRefuseForm,
     SeatFormSet,
@@ -53,6 +56,7 @@ from nmo.attestation.types import (
 )
 from nmo.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from nmo.core.forms import show_refusal
+from nmo.documents.types import DocumentKind
 from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.access import access_cohort
 from nmo.regulations.exceptions import RegulationNotFound
@@ -448,18 +452,33 @@ def attestation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attestation_issue_documents(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue the documents on training of a decided attestation (staff of the organisation
-    only; the documents app checks it)."""
+    only; the documents app checks it). The checkbox `include_failed` also gives a справка
+    to those who failed or were absent without a valid reason and may still retake
+    (ADR 0109); the message counts qualification documents and справки."""
     attestation = access_attestation(request.user, pk)
+    include_failed = BooleanField(required=False).clean(request.POST.get("include_failed"))
     try:
-        issued = services.issue_documents_for(actor=request.user, attestation=attestation)
+        issued = services.issue_documents_for(
+            actor=request.user, attestation=attestation, include_failed=include_failed
+        )
     except DomainError as exc:
         if isinstance(exc, NotFound | PermissionDenied):
             raise
         return _refused(request, attestation, exc)
+    records = sum(1 for d in issued if d.kind == DocumentKind.TRAINING_RECORD)
     if issued:
-        messages.success(request, f"Выдано документов об обучении: {len(issued)}.")
+        messages.success(
+            request,
+            f"Выдано документов об обучении: {len(issued)}. Документов о квалификации: "
+            f"{len(issued) - records}, справок об обучении: {records}.",
+        )
     else:
-        messages.info(request, "Новых документов об обучении не выдано: все уже выданы.")
+        messages.info(
+            request,
+            "Новых документов об обучении не выдано: документы уже выданы, а справки тем, "
+            "кто ещё может пересдать, выдаются после срока подачи заявления о пересдаче "
+            "или по отметке «Выдать справки и тем, кто ещё может пересдать».",
+        )
     return redirect(attestation)
 
 
@@ -629,7 +648,8 @@ def _retake_list(
         for a in applications
     ]
     status = _status(*(f for pair in decide_forms.values() for f in pair))
-    return render(request, "attestation/retake_list.html", {"rows": rows}, status=status)
+    context = {"rows": rows, "candidates": selectors.retake_filing_candidates(request.user)}
+    return render(request, "attestation/retake_list.html", context, status=status)
 
 
 def retake_list(request: HttpRequest) -> HttpResponse:
@@ -681,3 +701,58 @@ def retake_refuse(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "В заявлении отказано: слушатель получит письмо.")
             return redirect("attestation:retake_list")
     return _retake_list(request, {pk: (RetakeGrantForm(auto_id=f"g{pk}_%s"), form)})
+
+
+# --- retakes filed by staff on the learner's behalf (npc-2.9, npc-2.10, rgmu-2.9, rgmu-2.10)
+
+
+def _valid_reason_document(kind: RetakeKind, values: dict[str, Any]) -> ValidReasonDocument | None:
+    if kind != RetakeKind.VALID_REASON or not values.get("document_presented_on"):
+        return None
+    return ValidReasonDocument(
+        description=values["document_description"],
+        presented_on=values["document_presented_on"],
+        reason_ended_on=values["reason_ended_on"] or values["document_presented_on"],
+        file=values["document_file"],
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def retake_file(request: HttpRequest, result_pk: int) -> HttpResponse:
+    """Record a learner's paper application on their behalf (the organisation's staff),
+    with the day it arrived; the service checks that day against the deadline."""
+    result = access_learner_result_for_staff(request.user, result_pk)
+    deadlines = selectors.retake_deadlines_for(result)
+    if deadlines is None:
+        raise NotFound()
+    form = RetakeFileForm(request.POST or None, request.FILES or None, kind=deadlines.kind)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            application = services.apply_for_retake(
+                actor=request.user,
+                learner_result=result,
+                kind=deadlines.kind,
+                filed_on=values["filed_on"],
+                document=_valid_reason_document(deadlines.kind, values),
+            )
+        except ValidationFailed as exc:
+            show_refusal(form, exc)
+        except (NotFound, PermissionDenied):
+            raise
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Заявление слушателя {result.enrolment.learner.full_name} от "
+                f"{application.filed_on:%d.%m.%Y} записано: {application.status_label}.",
+            )
+            return redirect("attestation:retake_list")
+    context = {
+        "result": result,
+        "deadlines": deadlines,
+        "rules": selectors.rules_of_attestation(result.attestation),
+        "form": form,
+    }
+    return render(request, "attestation/retake_file.html", context, status=_status(form))

@@ -3,35 +3,41 @@ with its handover and revocation, the PDF, the learner's own documents, and the 
 verification page the QR code leads to. Each view parses, checks access, calls one
 service or selector and renders."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nmo.accounts.access import access_staff_organisation, require_login, require_staff
+from nmo.accounts.models import Organisation
 from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
 from nmo.core.forms import show_refusal
-from nmo.documents import selectors, services
+from nmo.documents import frdo, selectors, services
 from nmo.documents.access import access_document, access_document_file
 from nmo.documents.forms import HandoverForm, RegisterFilterForm, RegisterSettingsForm, RevokeForm
 from nmo.documents.models import DocumentHandover, QualificationDocument
 
 PAGE_SIZE = 25
+ID_MAX_DIGITS = 18  # beyond a 64-bit key: no such organisation
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@require_http_methods(["GET", "HEAD"])
-def register(request: HttpRequest) -> HttpResponse:
-    """The register of issued documents of the staff's organisations: filters by kind,
-    status and year, search by holder, 25 per page (one query for the rows)."""
-    require_staff(request.user)
+def _register_page(
+    request: HttpRequest,
+    *,
+    filters_data: Any,
+    frdo_errors: Sequence[str] = (),
+    frdo_initial: dict[str, str] | None = None,
+    status: int | None = None,
+) -> HttpResponse:
     staff_of = selectors.staff_organisations(request.user)  # type: ignore[arg-type]
     organisations = list(staff_of)
-    form = RegisterFilterForm(
-        request.GET or None, organisations=staff_of, many=len(organisations) > 1
-    )
+    form = RegisterFilterForm(filters_data, organisations=staff_of, many=len(organisations) > 1)
     filters: dict[str, Any] = {}
     chosen: list[Any] = organisations
     if form.is_valid():
@@ -48,6 +54,12 @@ def register(request: HttpRequest) -> HttpResponse:
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # The FRDO form starts from the year and organisation the register shows.
+    frdo_form = {
+        "year": str(filters.get("year") or timezone.localdate().year),
+        "organisation": str(chosen[0].pk) if len(chosen) == 1 else "",
+    }
+    frdo_form.update(frdo_initial or {})
     return render(
         request,
         "documents/register.html",
@@ -56,9 +68,79 @@ def register(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "many_organisations": len(organisations) > 1,
+            "organisations": organisations,
+            "frdo": frdo_form,
+            "frdo_errors": list(frdo_errors),
         },
-        status=422 if form.is_bound and form.errors else 200,
+        status=status or (422 if form.is_bound and form.errors else 200),
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+def register(request: HttpRequest) -> HttpResponse:
+    """The register of issued documents of the staff's organisations: filters by kind,
+    status and year, search by holder, 25 per page (one query for the rows), and the form
+    of the FRDO export."""
+    require_staff(request.user)
+    return _register_page(request, filters_data=request.GET or None)
+
+
+def _export_organisation(request: HttpRequest, raw: str) -> Organisation:
+    """The organisation the export is for: the one asked for (404 unless the user is its
+    staff), or the user's only one; ValidationFailed when the user has several and chose
+    none."""
+    if raw:
+        if not raw.isascii() or not raw.isdigit() or len(raw) > ID_MAX_DIGITS:
+            raise NotFound()
+        return access_staff_organisation(request.user, int(raw))
+    organisations = list(selectors.staff_organisations(request.user))  # type: ignore[arg-type]
+    if len(organisations) == 1:
+        return organisations[0]
+    raise ValidationFailed(
+        "Выберите организацию.",
+        errors={"organisation": ["Выберите организацию, документы которой выгрузить."]},
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def frdo_export(request: HttpRequest) -> HttpResponse:
+    """The organisation's register for a year as XLSX in the columns of the FRDO template
+    (`?year=2026`, and `&organisation=<id>` for staff of several): issued and revoked
+    documents in register order. Staff of the organisation only (403 without the role,
+    404 for another organisation); a missing or malformed year re-shows the register with
+    the reason (422). Audited: the file carries names and SNILS."""
+    require_staff(request.user)
+    raw_organisation = (request.GET.get("organisation") or "").strip()
+    raw_year = request.GET.get("year")
+    reasons: list[str] = []
+    organisation: Organisation | None = None
+    year = 0
+    try:
+        organisation = _export_organisation(request, raw_organisation)
+    except ValidationFailed as exc:
+        reasons += [m for field in exc.errors.values() for m in field]
+    try:
+        year = frdo.parse_year(raw_year)
+    except ValidationFailed as exc:
+        reasons += [m for field in exc.errors.values() for m in field]
+    if organisation is None or reasons:
+        return _register_page(
+            request,
+            filters_data=None,
+            frdo_errors=reasons,
+            frdo_initial={"year": (raw_year or "")[:20], "organisation": raw_organisation},
+            status=422,
+        )
+    content = frdo.export_frdo(
+        actor=request.user,  # type: ignore[arg-type]
+        organisation=organisation,
+        year=year,
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{frdo.file_name(organisation, year)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _detail(

@@ -15,6 +15,7 @@ from nmo.api.v1 import (
     documents,
     programmes,
     regulations,
+    retakes,
 )
 
 
@@ -45,4 +46,5 @@ api.add_router("/calendar", calendar.router)
 api.add_router("", regulations.router)
 api.add_router("", programmes.router)
 api.add_router("", attestation.router)
+api.add_router("", retakes.router)
 api.add_router("", documents.router)

@@ -1,7 +1,7 @@
 """Issue the documents on training after the commission's decision (npc-2.8, npc-2.11,
 rgmu-2.8, rgmu-2.11): the qualification document to those who passed, a справка об
-обучении to those who failed on their last attempt. The documents app numbers, renders and
-checks them; this app knows who passed."""
+обучении to those who did not pass and can no longer retake (ADR 0109). The documents app
+numbers, renders and checks them; this app knows who passed and who may still retake."""
 
 from datetime import date
 from typing import Any
@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from nmo.accounts.access import require_staff_of
-from nmo.attestation.models import Attestation, LearnerResult
+from nmo.attestation.models import Attestation, LearnerResult, RetakeApplication
+from nmo.attestation.selectors import retake_deadlines_for, rules_of_attestation
 from nmo.attestation.services.documents import record_diploma
-from nmo.attestation.types import AttestationStatus, Outcome
+from nmo.attestation.types import AttestationStatus, Outcome, RetakeStatus
 from nmo.core.exceptions import Conflict
 from nmo.documents import services as document_services
 from nmo.documents.exceptions import DocumentAlreadyIssued
@@ -20,8 +21,66 @@ from nmo.documents.models import QualificationDocument
 from nmo.documents.rules import NUMBER_WIDTH, qualification_document_for
 from nmo.documents.types import DocumentKind
 
-RETAKE_ATTEMPT = 2
-"""The retake is the last allowed attempt (npc-2.9, rgmu-2.9)."""
+NO_VALID_REASON = (Outcome.FAILED, Outcome.ABSENT_NO_REASON)
+"""Outcomes that give the retake of npc-2.9, rgmu-2.9, and a справка once it is gone."""
+
+RETAKE_PENDING_OR_GRANTED = (
+    RetakeStatus.FILED,
+    RetakeStatus.REFERRED_TO_DISPUTE_COMMISSION,
+    RetakeStatus.GRANTED,
+)
+
+
+class _TrainingRecordRule:
+    """Who of one decided attestation is due a справка (npc-2.11, rgmu-2.11; ADR 0109).
+
+    Whoever did not pass the last attempt the regulation allows. On an earlier attempt, a
+    learner who failed or was absent without a valid reason once the retake is out of
+    reach: the application window (`retake_deadlines_for`) closed before the issue day
+    and no application is pending or granted — or at once when the staff ask
+    (`include_failed`). A learner absent for a valid reason keeps the right to sit
+    (npc-2.10, rgmu-2.10) and gets nothing before the last attempt."""
+
+    def __init__(self, attestation: Attestation, *, day: date, include_failed: bool) -> None:
+        self.day = day
+        self.include_failed = include_failed
+        reg = rules_of_attestation(attestation)
+        self.last_attempt = attestation.attempt >= 1 + reg.retake.max_retakes
+        self.retaking: set[int] = set()
+        if not self.last_attempt:
+            # One query each, not one per learner: applications that keep the retake
+            # open, and learners already placed in a later attempt.
+            self.retaking = set(
+                RetakeApplication.objects.filter(
+                    attestation=attestation, status__in=RETAKE_PENDING_OR_GRANTED
+                ).values_list("enrolment_id", flat=True)
+            ) | set(
+                LearnerResult.objects.filter(
+                    enrolment__cohort_id=attestation.cohort_id,
+                    attestation__attempt__gt=attestation.attempt,
+                ).values_list("enrolment_id", flat=True)
+            )
+        self._deadline: date | None = None
+
+    def _window_closed(self, result: LearnerResult) -> bool:
+        if self._deadline is None:
+            # Every no-valid-reason learner of one attestation shares the deadline.
+            deadlines = retake_deadlines_for(result)
+            if deadlines is None or deadlines.application_deadline is None:
+                return False
+            self._deadline = deadlines.application_deadline
+        return self._deadline < self.day
+
+    def is_due(self, result: LearnerResult) -> bool:
+        if not result.outcome or result.outcome == Outcome.PASSED:
+            return False
+        if self.last_attempt:
+            return True
+        if result.outcome not in NO_VALID_REASON:
+            return False
+        if self.include_failed:
+            return True
+        return result.enrolment_id not in self.retaking and self._window_closed(result)
 
 
 @transaction.atomic
@@ -35,17 +94,25 @@ def issue_documents_for(
     """Issue the documents of a decided attestation and return those issued now.
 
     A learner who passed gets the programme's qualification document
-    (`qualification_document_for(programme.kind)`); for a retraining diploma its series,
-    number and date go into the protocol's diploma line (`record_diploma`, rgmu-app1). A
-    learner who failed gets a справка об обучении when the attempt is the retake (the last
-    one allowed) or when the staff ask for it explicitly (`include_failed`). Learners who
-    already hold a live document of that kind are skipped, so a repeated call issues
-    nothing more. Only the staff of the organisation may issue (PermissionDenied without
-    the role, NotFound for another organisation's staff); an attestation without the
-    decision is refused (Conflict). `issued_on` defaults to today."""
-    attestation = Attestation.objects.select_related("cohort__programme__organisation").get(
-        pk=attestation.pk
-    )
+    (`qualification_document_for(programme.kind)`, npc-2.8, rgmu-2.8); for a retraining
+    diploma its series, number and date go into the protocol's diploma line
+    (`record_diploma`, rgmu-app1). A learner who did not pass gets a справка об обучении
+    (npc-2.11; rgmu-2.11 "в том числе повторно") once they can no longer retake (ADR 0109):
+    on the retake (the last attempt the regulation allows), whatever the outcome; on an
+    earlier attempt, when they failed or were absent without a valid reason and either the
+    application window of npc-2.9, rgmu-2.9 (`retake_deadlines_for`) closed before
+    `issued_on` with no application pending or granted, or the staff ask for it now
+    (`include_failed`). Whoever may still apply, or whose application is pending or
+    granted, gets nothing yet; a learner absent for a valid reason keeps the right to sit
+    (npc-2.10, rgmu-2.10) and gets nothing before the last attempt.
+
+    Learners who already hold a live document of that kind are skipped, so a repeated call
+    issues nothing more. Only the staff of the organisation may issue (PermissionDenied
+    without the role, NotFound for another organisation's staff); an attestation without
+    the decision is refused (Conflict). `issued_on` defaults to today."""
+    attestation = Attestation.objects.select_related(
+        "cohort__programme__organisation", "regulation_version__regulation"
+    ).get(pk=attestation.pk)
     programme = attestation.cohort.programme
     require_staff_of(actor, programme.organisation)
     if attestation.status != AttestationStatus.DECIDED:
@@ -55,7 +122,7 @@ def issue_documents_for(
         )
     day = issued_on or timezone.localdate()
     qualification = qualification_document_for(programme.kind)
-    last_attempt = attestation.attempt >= RETAKE_ATTEMPT
+    training_record = _TrainingRecordRule(attestation, day=day, include_failed=include_failed)
     issued: list[QualificationDocument] = []
     results = (
         LearnerResult.objects.filter(attestation=attestation)
@@ -63,6 +130,7 @@ def issue_documents_for(
         .order_by("enrolment__learner__last_name", "enrolment__learner__first_name", "pk")
     )
     for result in results:
+        result.attestation = attestation
         try:
             if result.outcome == Outcome.PASSED:
                 document = document_services.issue_document(
@@ -76,7 +144,7 @@ def issue_documents_for(
                         number=f"{document.number:0{NUMBER_WIDTH}d}",
                         issued_on=document.issued_on,
                     )
-            elif result.outcome == Outcome.FAILED and (last_attempt or include_failed):
+            elif training_record.is_due(result):
                 document = document_services.issue_training_record(
                     actor=actor, enrolment=result.enrolment, issued_on=day
                 )
