@@ -44,7 +44,9 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2400"))  # per measured phase
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 RACE_CODES = 100
 RACERS = 4
-WORKERS = 4
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+"""Sync workers; BENCH_WORKERS overrides (5, gunicorn's (2 x cores) + 1, measured the same
+on two cores)."""
 TARGET = 0.6
 
 ENV = {
