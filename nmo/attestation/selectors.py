@@ -42,8 +42,10 @@ from nmo.attestation.types import (
     RetakeKind,
     RetakeStatus,
 )
+from nmo.documents.models import QualificationDocument
+from nmo.documents.types import DocumentStatus as RegisterStatus
 from nmo.programmes import selectors as programme_selectors
-from nmo.programmes.models import Cohort, Enrolment, Programme, ProgrammeStage
+from nmo.programmes.models import Cohort, Enrolment, EnrolmentStatus, Programme, ProgrammeStage
 from nmo.regulations import rules as regulation_rules
 from nmo.regulations import selectors as regulation_selectors
 from nmo.regulations.types import CommissionRole, Grade, RegulationRules, Signatory, label_of
@@ -701,6 +703,9 @@ def retake_filing_candidates(actor: Any) -> list[tuple[LearnerResult, RetakeDead
     application may still be filed: no application pending or decided, no later attempt,
     the one retake not used up. A paper application may have arrived in time and be
     recorded later, so the window itself is left to `apply_for_retake`."""
+    live_documents = QualificationDocument.objects.filter(
+        enrolment_id=OuterRef("enrolment_id"), status=RegisterStatus.ISSUED
+    )
     pending = RetakeApplication.objects.filter(learner_result=OuterRef("pk")).exclude(
         status=RetakeStatus.REFUSED
     )
@@ -716,8 +721,11 @@ def retake_filing_candidates(actor: Any) -> list[tuple[LearnerResult, RetakeDead
             attestation__status=AttestationStatus.DECIDED,
         )
         .exclude(outcome__in=["", Outcome.PASSED])
+        .exclude(enrolment__status=EnrolmentStatus.WITHDRAWN)
         .exclude(Exists(pending))
         .exclude(Exists(later))
+        # A learner holding a live document (the справка of ADR 0109) is done.
+        .exclude(Exists(live_documents))
         .select_related(
             "enrolment__learner",
             "attestation__cohort__programme",

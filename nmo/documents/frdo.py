@@ -194,7 +194,12 @@ def parse_year(raw: str | None) -> int:
             "Укажите год выдачи документов.",
             errors={"year": ["Укажите год выдачи документов, например 2026."]},
         )
-    if not text.isascii() or not text.isdigit() or not YEAR_MIN <= int(text) <= YEAR_MAX:
+    if (
+        len(text) != 4
+        or not text.isascii()
+        or not text.isdigit()
+        or not YEAR_MIN <= int(text) <= YEAR_MAX
+    ):
         raise ValidationFailed(
             "Год выдачи указан неверно.",
             errors={

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nmo.accounts.access import access_staff_organisation, require_login, require_staff
 from nmo.accounts.models import Organisation
@@ -102,7 +102,7 @@ def _export_organisation(request: HttpRequest, raw: str) -> Organisation:
     )
 
 
-@require_http_methods(["GET", "HEAD"])
+@require_GET  # not HEAD: every export is audited, and HEAD would build and record one
 def frdo_export(request: HttpRequest) -> HttpResponse:
     """The organisation's register for a year as XLSX in the columns of the FRDO template
     (`?year=2026`, and `&organisation=<id>` for staff of several): issued and revoked

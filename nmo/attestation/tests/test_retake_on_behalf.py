@@ -167,6 +167,26 @@ def test_section_lists_only_learners_who_may_still_apply():
     assert file_url(valid) in listing
 
 
+@pytest.mark.clause("npc-2.9", "npc-2.11")
+def test_section_leaves_out_learners_who_are_done():
+    """A learner who already holds the справка (ADR 0109) or was withdrawn is not offered
+    for a paper application."""
+    from nmo.documents.services import issue_training_record
+    from nmo.programmes.models import Enrolment, EnrolmentStatus
+
+    setup, failed, absent, valid = retake_setup("npc")
+    with on(date(2026, 5, 19)):
+        issue_training_record(
+            actor=setup.org.staff, enrolment=failed.enrolment, issued_on=date(2026, 5, 19)
+        )
+    Enrolment.objects.filter(pk=absent.enrolment_id).update(status=EnrolmentStatus.WITHDRAWN)
+    with on(date(2026, 5, 19)):
+        listing = client_for(setup.org.staff).get(LIST_URL).content.decode()
+    assert file_url(failed) not in listing
+    assert file_url(absent) not in listing
+    assert file_url(valid) in listing
+
+
 @pytest.mark.clause("npc-2.9")
 def test_it_checks_access(outsider):
     """Staff of another organisation get 404 for the result, and it is not in their list;

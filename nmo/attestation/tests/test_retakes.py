@@ -652,3 +652,22 @@ def test_deciding_the_retake_admission_admits_only_granted_retakes(key):
     admissions = Admission.objects.filter(enrolment__cohort=setup.cohort, attempt=2)
     assert [(a.enrolment_id, a.admitted) for a in admissions] == [(failed.enrolment_id, True)]
     assert admissions.get().justification
+
+
+def test_retake_admissions_granted_earlier_are_kept_by_the_migration():
+    """Retake admissions stored before the grant counted as a staff decision are marked
+    overridden by migration programmes 0002, so re-deciding attempt 2 keeps them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("nmo.programmes.migrations.0002_retake_admissions_stand")
+    setup, failed, _, _ = retake_setup("npc")
+    application = apply(failed, RetakeKind.NO_VALID_REASON, date(2026, 5, 4))
+    with on(date(2026, 5, 6)):
+        services.grant_retake(actor=setup.org.staff, application=application, date=date(2026, 6, 1))
+    Admission.objects.filter(attempt=2).update(overridden=False)  # as stored before
+    migration.mark_retake_admissions(apps, None)
+    assert list(Admission.objects.filter(attempt=2).values_list("overridden", flat=True)) == [True]
+    programme_services.decide_admission(actor=setup.org.staff, cohort=setup.cohort, attempt=2)
+    assert Admission.objects.get(attempt=2).admitted

@@ -67,7 +67,9 @@ def _claim_by_value(*, value: str, specialist: Any, at: dt.datetime) -> Activity
         f"(SELECT id FROM {activities} WHERE status = %s AND kind = %s) "
         "RETURNING id, activity_id"
     )
-    params = [specialist.pk, at, value, ActivityStatus.ACCREDITED, ActivityKind.EVENT]
+    # Stored as the ORM stores it (on SQLite: naive UTC text, like every other timestamp).
+    stamp = connection.ops.adapt_datetimefield_value(at)
+    params = [specialist.pk, stamp, value, ActivityStatus.ACCREDITED, ActivityKind.EVENT]
     if connection.vendor == "postgresql":
         sql = (
             f"WITH claimed AS ({update}) "  # noqa: S608

@@ -180,7 +180,9 @@ def test_a_renamed_learner_keeps_the_printed_name(rgmu):
     assert (row.last_name, row.first_name, row.middle_name) == ("Алиев", "Рашид", "Ахмед оглы")
 
 
-@pytest.mark.parametrize("year", ["", "abc", "26", "99999", "1999", "2026.0", "２０２６", "-2026"])
+@pytest.mark.parametrize(
+    "year", ["", "abc", "26", "99999", "1999", "2026.0", "２０２６", "-2026", "9" * 5000]
+)
 def test_a_bad_year_is_answered_in_russian(rgmu, client, year):
     """A missing or malformed year re-shows the register with the reason in Russian
     (422), never a 500, and nothing is exported or audited."""
@@ -237,4 +239,13 @@ def test_it_checks_access(rgmu, outsider, specialist, client):
     response = client.get(URL, theirs)
     assert response.status_code == 302
     assert "/accounts/login" in response["Location"]
+    assert not AuditEntry.objects.filter(action="documents.frdo_export").exists()
+
+
+def test_a_head_request_exports_nothing(rgmu, client):
+    """Every export is audited: a HEAD request is refused (405) rather than building the
+    file and recording an export nobody received."""
+    client.force_login(rgmu.staff)
+    response = client.head(URL, {"year": "2026"})
+    assert response.status_code == 405
     assert not AuditEntry.objects.filter(action="documents.frdo_export").exists()
