@@ -193,3 +193,47 @@ def test_activation_refusal_has_no_wcag_a_or_aa_violations(
     violations = _violations(page, axe_source)
 
     assert violations == [], _describe(violations)
+
+
+# --- The study department's retake pages and the register --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page_name", "heading"),
+    [
+        ("retake_list", "Заявления о повторной итоговой аттестации"),
+        ("retake_file", "Подать заявление за слушателя"),
+        ("retake_file_refused", "Подать заявление за слушателя"),
+        ("register", "Реестр выданных документов"),
+    ],
+    ids=["retake-list", "retake-file", "retake-file-refused", "register"],
+)
+def test_staff_retake_and_register_pages_have_no_wcag_a_or_aa_violations(
+    page: Page, axe_source: str, page_name: str, heading: str
+) -> None:
+    """The retake list with learners staff may file for, the form for filing a paper
+    application (also showing a late application's refusal) and the documents register
+    break no WCAG 2.1 A/AA rule axe checks."""
+    from nmo.attestation.tests.factories import PASSWORD as STAFF_PASSWORD
+    from nmo.attestation.tests.test_retakes import retake_setup
+
+    setup, failed, _, _ = retake_setup("npc")
+    sign_in(page, setup.org.staff.email, STAFF_PASSWORD)
+    file_path = reverse("attestation:retake_file", kwargs={"result_pk": failed.pk})
+    page.goto(
+        {
+            "retake_list": reverse("attestation:retake_list"),
+            "retake_file": file_path,
+            "retake_file_refused": file_path,
+            "register": reverse("documents:register"),
+        }[page_name]
+    )
+    if page_name == "retake_file_refused":
+        # Today is months after the window of the attestation of 30.04.2026.
+        page.get_by_role("button", name=re.compile("Записать|Подать")).click()
+        expect(page.get_by_role("alert")).to_contain_text("после срока")
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+
+    violations = _violations(page, axe_source)
+
+    assert violations == [], _describe(violations)
