@@ -32,6 +32,7 @@ from nmo.attestation.types import (
     DOCUMENT_KIND_LABELS,
     OUTCOME_LABELS,
     PLACE_LABELS,
+    RETAKE_HELD_OPEN,
     AttestationStatus,
     DocumentKind,
     DocumentStatus,
@@ -136,6 +137,12 @@ def list_attestations(actor: User, *, cohort: Cohort | None = None) -> QuerySet[
 def rules_of_attestation(attestation: Attestation) -> RegulationRules:
     """Return the rules the attestation is held under: the version the cohort pinned."""
     return regulation_selectors.rules_of(attestation.regulation_version)
+
+
+def retake_left(attestation: Attestation) -> bool:
+    """Whether the regulation allows another attempt after this one (npc-2.9, rgmu-2.9:
+    the retake, once)."""
+    return attestation.attempt < 1 + rules_of_attestation(attestation).retake.max_retakes
 
 
 def list_stages(attestation: Attestation) -> list[ProgrammeStage]:
@@ -669,9 +676,9 @@ def retake_options_for_learner(user: User) -> list[RetakeOption]:
             attestation__attempt__gt=result.attestation.attempt,
         ).exists()
         can_apply = (
-            result.attestation.attempt < 1 + reg.retake.max_retakes
+            retake_left(result.attestation)
             and not later
-            and (application is None or application.status == RetakeStatus.REFUSED)
+            and (application is None or application.status not in RETAKE_HELD_OPEN)
         )
         options.append(RetakeOption(result, deadlines, application, can_apply, reg))
     return options
@@ -706,8 +713,8 @@ def retake_filing_candidates(actor: Any) -> list[tuple[LearnerResult, RetakeDead
     live_documents = QualificationDocument.objects.filter(
         enrolment_id=OuterRef("enrolment_id"), status=RegisterStatus.ISSUED
     )
-    pending = RetakeApplication.objects.filter(learner_result=OuterRef("pk")).exclude(
-        status=RetakeStatus.REFUSED
+    pending = RetakeApplication.objects.filter(
+        learner_result=OuterRef("pk"), status__in=RETAKE_HELD_OPEN
     )
     later = LearnerResult.objects.filter(
         enrolment_id=OuterRef("enrolment_id"),
@@ -742,9 +749,8 @@ def retake_filing_candidates(actor: Any) -> list[tuple[LearnerResult, RetakeDead
             continue
         key = (result.attestation_id, kind)
         if key not in computed:
-            reg = rules_of_attestation(result.attestation)
-            retake_left = result.attestation.attempt < 1 + reg.retake.max_retakes
-            computed[key] = retake_deadlines_for(result) if retake_left else None
+            open_ = retake_left(result.attestation)
+            computed[key] = retake_deadlines_for(result) if open_ else None
         deadlines = computed[key]
         if deadlines is not None:
             candidates.append((result, deadlines))

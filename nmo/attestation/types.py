@@ -227,6 +227,13 @@ class RetakeStatus(StrEnum):
     REFERRED_TO_DISPUTE_COMMISSION = "referred_to_dispute_commission"
 
 
+RETAKE_HELD_OPEN: frozenset[RetakeStatus] = frozenset(
+    {RetakeStatus.FILED, RetakeStatus.REFERRED_TO_DISPUTE_COMMISSION, RetakeStatus.GRANTED}
+)
+"""An application in one of these keeps the learner's retake open: no second application,
+no справка yet (ADR 0109). A refused one does not."""
+
+
 RETAKE_KIND_LABELS: dict[RetakeKind, str] = {
     RetakeKind.NO_VALID_REASON: "повторная аттестация (неявка без уважительной причины "
     "или неудовлетворительный результат)",

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from nmo.accounts.access import require_staff_of
 from nmo.attestation.models import Attestation, LearnerResult, RetakeApplication
-from nmo.attestation.selectors import retake_deadlines_for, rules_of_attestation
+from nmo.attestation.selectors import retake_deadlines_for, retake_left
 from nmo.attestation.services.documents import record_diploma
-from nmo.attestation.types import AttestationStatus, Outcome, RetakeStatus
+from nmo.attestation.types import RETAKE_HELD_OPEN, AttestationStatus, Outcome
 from nmo.core.exceptions import Conflict
 from nmo.documents import services as document_services
 from nmo.documents.exceptions import DocumentAlreadyIssued
@@ -23,12 +23,6 @@ from nmo.documents.types import DocumentKind
 
 NO_VALID_REASON = (Outcome.FAILED, Outcome.ABSENT_NO_REASON)
 """Outcomes that give the retake of npc-2.9, rgmu-2.9, and a справка once it is gone."""
-
-RETAKE_PENDING_OR_GRANTED = (
-    RetakeStatus.FILED,
-    RetakeStatus.REFERRED_TO_DISPUTE_COMMISSION,
-    RetakeStatus.GRANTED,
-)
 
 
 class _TrainingRecordRule:
@@ -44,15 +38,14 @@ class _TrainingRecordRule:
     def __init__(self, attestation: Attestation, *, day: date, include_failed: bool) -> None:
         self.day = day
         self.include_failed = include_failed
-        reg = rules_of_attestation(attestation)
-        self.last_attempt = attestation.attempt >= 1 + reg.retake.max_retakes
+        self.last_attempt = not retake_left(attestation)
         self.retaking: set[int] = set()
         if not self.last_attempt:
             # One query each, not one per learner: applications that keep the retake
             # open, and learners already placed in a later attempt.
             self.retaking = set(
                 RetakeApplication.objects.filter(
-                    attestation=attestation, status__in=RETAKE_PENDING_OR_GRANTED
+                    attestation=attestation, status__in=RETAKE_HELD_OPEN
                 ).values_list("enrolment_id", flat=True)
             ) | set(
                 LearnerResult.objects.filter(

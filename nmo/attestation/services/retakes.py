@@ -19,9 +19,10 @@ from nmo.accounts.access import require_login
 from nmo.attestation.access import check_commission_staff, is_staff_of
 from nmo.attestation.exceptions import RetakeApplicationLate, RetakeInvalid, RetakeNotAllowed
 from nmo.attestation.models import Attestation, LearnerResult, RetakeApplication
-from nmo.attestation.selectors import rules_of_attestation
+from nmo.attestation.selectors import retake_left, rules_of_attestation
 from nmo.attestation.services._common import cite
 from nmo.attestation.types import (
+    RETAKE_HELD_OPEN,
     AttestationStatus,
     Outcome,
     RetakeKind,
@@ -101,7 +102,7 @@ def _check_may_apply(result: LearnerResult, kind: RetakeKind) -> None:
         raise RetakeNotAllowed(
             "Решение комиссии по итоговой аттестации ещё не принято: заявление подаётся после него."
         )
-    if attestation.attempt >= 1 + reg.retake.max_retakes:
+    if not retake_left(attestation):
         record = ""
         if reg.documents.training_record_on_failed_retake:
             record = (
@@ -130,9 +131,7 @@ def _check_may_apply(result: LearnerResult, kind: RetakeKind) -> None:
             "уважительной причине, подтверждённой документом"
             f"{cite(version, 'valid_reason.application_working_days')}."
         )
-    pending = RetakeApplication.objects.filter(learner_result=result).exclude(
-        status=RetakeStatus.REFUSED
-    )
+    pending = RetakeApplication.objects.filter(learner_result=result, status__in=RETAKE_HELD_OPEN)
     if pending.exists():
         raise RetakeNotAllowed("Заявление по этой аттестации уже подано.")
 
