@@ -259,6 +259,19 @@ class ValidReasonDocument:
     reason_ended_on: date
     file: Any = None
 
+    @classmethod
+    def given(
+        cls,
+        *,
+        description: str,
+        presented_on: date,
+        reason_ended_on: date | None = None,
+        file: Any = None,
+    ) -> "ValidReasonDocument":
+        """The document as a form or the API gives it: without a day the reason ended,
+        it ended by the day the document was presented."""
+        return cls(description, presented_on, reason_ended_on or presented_on, file)
+
 
 @dataclass(frozen=True)
 class RetakeDeadlines:

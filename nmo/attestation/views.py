@@ -592,6 +592,17 @@ def my_retakes(request: HttpRequest) -> HttpResponse:
     return render(request, "attestation/retake_my.html", {"rows": rows})
 
 
+def _valid_reason_document(kind: RetakeKind, values: dict[str, Any]) -> ValidReasonDocument | None:
+    if kind != RetakeKind.VALID_REASON or not values.get("document_presented_on"):
+        return None
+    return ValidReasonDocument.given(
+        description=values["document_description"],
+        presented_on=values["document_presented_on"],
+        reason_ended_on=values["reason_ended_on"],
+        file=values["document_file"],
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def retake_apply(request: HttpRequest, result_pk: int) -> HttpResponse:
     """File the learner's application for one of their results."""
@@ -601,15 +612,7 @@ def retake_apply(request: HttpRequest, result_pk: int) -> HttpResponse:
         raise NotFound()
     form = RetakeApplyForm(request.POST or None, request.FILES or None, kind=deadlines.kind)
     if request.method == "POST" and form.is_valid():
-        values = form.cleaned_data
-        document = None
-        if deadlines.kind == RetakeKind.VALID_REASON and values["document_presented_on"]:
-            document = ValidReasonDocument(
-                description=values["document_description"],
-                presented_on=values["document_presented_on"],
-                reason_ended_on=values["reason_ended_on"] or values["document_presented_on"],
-                file=values["document_file"],
-            )
+        document = _valid_reason_document(deadlines.kind, form.cleaned_data)
         try:
             application = services.apply_for_retake(
                 actor=request.user,
@@ -704,17 +707,6 @@ def retake_refuse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- retakes filed by staff on the learner's behalf (npc-2.9, npc-2.10, rgmu-2.9, rgmu-2.10)
-
-
-def _valid_reason_document(kind: RetakeKind, values: dict[str, Any]) -> ValidReasonDocument | None:
-    if kind != RetakeKind.VALID_REASON or not values.get("document_presented_on"):
-        return None
-    return ValidReasonDocument(
-        description=values["document_description"],
-        presented_on=values["document_presented_on"],
-        reason_ended_on=values["reason_ended_on"] or values["document_presented_on"],
-        file=values["document_file"],
-    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -202,10 +202,10 @@ def file_retake(request: HttpRequest, result_id: int, payload: RetakeIn) -> Stat
     kind = selectors.retake_kind_for(result) or RetakeKind.NO_VALID_REASON
     document = None
     if kind == RetakeKind.VALID_REASON and payload.document_presented_on is not None:
-        document = ValidReasonDocument(
+        document = ValidReasonDocument.given(
             description=payload.document_description,
             presented_on=payload.document_presented_on,
-            reason_ended_on=payload.reason_ended_on or payload.document_presented_on,
+            reason_ended_on=payload.reason_ended_on,
         )
     application = services.apply_for_retake(
         actor=request.auth,
