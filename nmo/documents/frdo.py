@@ -21,7 +21,7 @@ from nmo.core.exceptions import ValidationFailed
 from nmo.core.services import record_audit
 from nmo.documents import selectors
 from nmo.documents.models import QualificationDocument
-from nmo.documents.rules import NUMBER_WIDTH
+from nmo.documents.rules import padded_number
 from nmo.documents.types import DocumentKind, DocumentStatus
 
 YEAR_MIN = 2000
@@ -134,7 +134,7 @@ def row_of(document: QualificationDocument) -> FrdoRow:
         document_type=DOCUMENT_TYPES[kind],
         status=STATUS_REVOKED if document.status == DocumentStatus.REVOKED else STATUS_ORIGINAL,
         series=document.series,
-        number=f"{document.number:0{NUMBER_WIDTH}d}",
+        number=padded_number(document.number),
         issued_on=document.issued_on,
         registration_number=document.registration_number,
         programme_title=document.programme_title,

@@ -82,10 +82,15 @@ def kind_errors(
     return []
 
 
+def padded_number(number: int) -> str:
+    """Return the number as printed and reported: zero-padded, "000015"."""
+    return f"{number:0{NUMBER_WIDTH}d}"
+
+
 def display_number(series: str, number: int) -> str:
     """Return series and number as printed: "серия 7724 № 000015", or "№ 000015" without a
     series."""
-    printed = f"№ {number:0{NUMBER_WIDTH}d}"
+    printed = f"№ {padded_number(number)}"
     return f"серия {series} {printed}" if series else printed
 
 

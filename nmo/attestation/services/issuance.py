@@ -18,7 +18,7 @@ from nmo.core.exceptions import Conflict
 from nmo.documents import services as document_services
 from nmo.documents.exceptions import DocumentAlreadyIssued
 from nmo.documents.models import QualificationDocument
-from nmo.documents.rules import NUMBER_WIDTH, qualification_document_for
+from nmo.documents.rules import padded_number, qualification_document_for
 from nmo.documents.types import DocumentKind
 
 NO_VALID_REASON = (Outcome.FAILED, Outcome.ABSENT_NO_REASON)
@@ -134,7 +134,7 @@ def issue_documents_for(
                         actor=actor,
                         learner_result=result,
                         series=document.series,
-                        number=f"{document.number:0{NUMBER_WIDTH}d}",
+                        number=padded_number(document.number),
                         issued_on=document.issued_on,
                     )
             elif training_record.is_due(result):
