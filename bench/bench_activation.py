@@ -8,6 +8,8 @@ one code per (specialist, event), then:
 1. floor: concurrent clients POST /bench/floor — the same middleware and bearer-token
    lookup, then one single-row UPDATE (bench/floor_urls.py);
 2. activation: the same clients POST /api/v1/codes/activate, every request a valid code;
+   floor and activation alternate in 4 rounds, so that a change in the machine's other
+   load weighs on both alike;
 3. race: each of R fresh codes is sent by 4 different specialists at once: exactly one
    may win.
 
@@ -43,6 +45,7 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2400"))  # per measured phase
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 RACE_CODES = 100
+ROUNDS = 4  # floor and activation alternate in this many rounds
 RACERS = 4
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 """Sync workers; BENCH_WORKERS overrides (5, gunicorn's (2 x cores) + 1, measured the same
@@ -162,6 +165,8 @@ def prepare() -> tuple[list[str], list[list[str]], list[str]]:
         issue_codes(actor=provider, activity=event(f"Гонка {r}"), count=1).codes[0]
         for r in range(RACE_CODES)
     ]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the statistics a production database has
     connection.close()
     return raws, codes, race_codes
 
@@ -301,7 +306,7 @@ def double_credits() -> tuple[int, int, int, int, int]:
         ).fetchone()
         notices = conn.execute(
             "SELECT count(*) FROM django_tasks_database_dbtaskresult "
-            "WHERE task_path = 'nmo.core.tasks.send_email'"
+            "WHERE task_path = 'nmo.codes.tasks.send_activation_notice'"
         ).fetchone()
     rows = (per_pair, per_code, credits, activated, notices)
     return tuple(int(row[0]) if row else -1 for row in rows)  # type: ignore[return-value]
@@ -333,10 +338,23 @@ def main() -> int:
 
         print(
             f"bench_activation: gunicorn -w {WORKERS} (sync), {CLIENTS} clients, "
-            f"{REQUESTS} requests per phase, PostgreSQL"
+            f"{REQUESTS} requests per phase in {ROUNDS} alternating rounds, PostgreSQL"
         )
-        floor_rate = report("floor", *run_clients(port, floor, CLIENTS))
-        seconds, latencies, statuses = run_clients(port, measured, CLIENTS)
+        # Floor and activation alternate, so that a change in the machine's other load
+        # during the run weighs on both alike.
+        phases: dict[str, tuple[float, list[float], dict[int, int]]] = {
+            "floor": (0.0, [], {}),
+            "activation": (0.0, [], {}),
+        }
+        for r in range(ROUNDS):
+            for name, jobs in (("floor", floor), ("activation", measured)):
+                seconds, latencies, statuses = run_clients(port, jobs[r::ROUNDS], CLIENTS)
+                total, all_latencies, all_statuses = phases[name]
+                for status, n in statuses.items():
+                    all_statuses[status] = all_statuses.get(status, 0) + n
+                phases[name] = (total + seconds, all_latencies + latencies, all_statuses)
+        floor_rate = report("floor", *phases["floor"])
+        seconds, latencies, statuses = phases["activation"]
         activation_rate = report("activation", seconds, latencies, statuses)
         lost = len(measured) - statuses.get(200, 0)
 

@@ -88,6 +88,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A statement run this many times on a connection is prepared, if its cursor binds on
+    # the server: only `nmo.core.sql.prepared_cursor` does (the code activation, ADR 0203);
+    # Django's cursors bind on the client and never prepare. 0 turns it off (a pooler in
+    # transaction mode cannot keep prepared statements).
+    threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = threshold or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,11 +1,13 @@
-"""Background work of the codes app: certificates by e-mail."""
+"""Background work of the codes app: certificates and activation notices by e-mail."""
 
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django_tasks import task
 
 from nmo.codes.documents import certificate_file_name, render_certificate
 from nmo.codes.models import ConfirmationCode
+from nmo.cycles.models import CreditEntry
 
 
 @task()
@@ -26,4 +28,41 @@ def send_certificate(*, code_id: int) -> int:
         to=[code.participant.email],
     )
     message.attach(certificate_file_name(code), render_certificate(code), "application/pdf")
+    return message.send()
+
+
+@task()
+def send_activation_notice(*, specialist_id: int, code: str) -> int:
+    """E-mail the specialist that their code was activated and how many credits it
+    brought (faq-email-notice). Queued in the activation's own transaction (or after its
+    commit): it reads what was committed, so it needs only the specialist and the code."""
+    found = (
+        ConfirmationCode.objects.select_related("activity", "activated_by")
+        .filter(value=code, activated_by_id=specialist_id)
+        .first()
+    )
+    if found is None or found.activated_by is None or not found.activated_by.email:
+        return 0
+    specialist, activity = found.activated_by, found.activity
+    entry = (
+        CreditEntry.objects.filter(
+            specialist_id=specialist_id, activity=activity, reverses__isnull=True
+        )
+        .only("hours")
+        .first()
+    )
+    credits = entry.hours if entry is not None else int(activity.credits or 0)
+    body = render_to_string(
+        "codes/email/activation_notice.txt",
+        {
+            "specialist": specialist,
+            "activity": activity,
+            "credits": credits,
+            "activated_at": timezone.localtime(found.activated_at),
+            "code": code,
+        },
+    )
+    message = EmailMessage(
+        subject=f"Начислены кредиты НМО: {credits}", body=body, to=[specialist.email]
+    )
     return message.send()

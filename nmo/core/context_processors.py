@@ -17,9 +17,10 @@ def extra_roles(user: object) -> set[str]:
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """The main menu for the acting user's roles."""
-    user = request.user
-    signed_in = bool(user.is_authenticated)
+    """The main menu for the acting user's roles. A request refused before the user was
+    read (an unknown Host header gets the 400 page) is shown the anonymous menu."""
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated)
     roles: set[str] = set()
     if signed_in:
         roles = roles_of(user) | extra_roles(user)  # type: ignore[arg-type]

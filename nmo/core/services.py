@@ -1,8 +1,9 @@
-"""Shared write helpers: the audit log and e-mail after commit."""
+"""Shared write helpers: the audit log and tasks (e-mail) after commit."""
 
 from typing import Any
 
 from django.db import models, transaction
+from django_tasks.base import Task
 
 from nmo.core.models import AuditEntry
 from nmo.core.request_context import current_client_ip
@@ -18,7 +19,7 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
-def record_audit(
+def audit_row(
     *,
     actor: Any,
     action: str,
@@ -28,14 +29,14 @@ def record_audit(
     object_id: str = "",
     object_repr: str = "",
 ) -> AuditEntry:
-    """Append one audit line. Call it inside the service's transaction so the line and the
-    change it records commit or roll back together."""
+    """One audit line, not yet saved: who (as an account and as written), what, on which
+    object, the changes made JSON-safe and the client address of the request."""
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
         object_repr = object_repr or str(target)[:300]
     actor_obj = actor if getattr(actor, "pk", None) is not None else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor_obj,
         actor_repr=(str(actor) if actor_obj is not None else "система")[:300],
         action=action,
@@ -47,25 +48,61 @@ def record_audit(
     )
 
 
-def send_email_after_commit(
-    *, to: list[str], subject: str, body: str, html: str | None = None
-) -> None:
-    """Queue an e-mail to go out only if the surrounding transaction commits.
+def record_audit(*, actor: Any, action: str, **details: Any) -> AuditEntry:
+    """Append one audit line (`audit_row`'s arguments: `target`, `changes`,
+    `object_type`, `object_id`, `object_repr`). Call it inside the service's transaction so
+    the line and the change it records commit or roll back together."""
+    entry = audit_row(actor=actor, action=action, **details)
+    entry.save(force_insert=True)
+    return entry
+
+
+def queued_task_row(task: Task[Any, Any], **kwargs: Any) -> models.Model | None:
+    """The row the database queue would store for `task(**kwargs)`, not yet saved, so a
+    hand-written statement can insert it together with the change it announces (the
+    activation's one statement, ADR 0203); None when the queue is not the database (then
+    use `enqueue_after_commit`). Built as django_tasks_db's `enqueue` builds it; its
+    `task_enqueued` signal, which only writes a debug log line, is not sent."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.compat import normalize_json
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return None
+    backend.validate_task(task)
+    return DBTaskResult(
+        id=backend._get_id(),  # the backend's own id function, as its enqueue calls it
+        args_kwargs=normalize_json({"args": [], "kwargs": kwargs}),
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        run_after=task.run_after,
+        backend_name=backend.alias,
+    )
+
+
+def enqueue_after_commit(task: Task[Any, Any], **kwargs: Any) -> None:
+    """Queue `task(**kwargs)` so that it runs only if the surrounding transaction commits.
 
     With the database queue (production, `TASKS_BACKEND=database`) the task row is
     written in the surrounding transaction itself: it commits or rolls back with the
     change it announces, and the worker cannot see it before the commit, so there is no
     second commit after the first (ADR 0203). Other queues (the immediate one of
-    development and tests) are handed the e-mail after commit."""
+    development and tests) are handed the task after commit."""
     from django_tasks_db.backend import DatabaseBackend
 
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(**kwargs)
+        return
+    transaction.on_commit(lambda: task.enqueue(**kwargs))
+
+
+def send_email_after_commit(
+    *, to: list[str], subject: str, body: str, html: str | None = None
+) -> None:
+    """Queue an e-mail through the `send_email` task to go out only if the surrounding
+    transaction commits (`enqueue_after_commit`)."""
     from nmo.core.tasks import send_email
 
-    if isinstance(send_email.get_backend(), DatabaseBackend):
-        send_email.enqueue(to=to, subject=subject, body=body, html=html)
-        return
-
-    def enqueue() -> None:
-        send_email.enqueue(to=to, subject=subject, body=body, html=html)
-
-    transaction.on_commit(enqueue)
+    enqueue_after_commit(send_email, to=to, subject=subject, body=body, html=html)

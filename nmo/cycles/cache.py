@@ -1,35 +1,51 @@
 """The cabinet's rendered sections in Django's cache (Redis in production, shared by every
 app server), under a version per specialist.
 
-Every service that changes what a specialist's cabinet shows (a credit, a reversal,
-programme hours, a cycle, a plan item) calls `invalidate_cabinet`, which moves the
-specialist to a new random version at once and again after commit; sections cached
-under an old version are never read again. The timeout only bounds how long a change
-made elsewhere (an activity's title, a specialty's name) can take to show.
+The version is a row in the database (`CabinetStamp`): every change of what a
+specialist's cabinet shows (a credit, a reversal, programme hours, a cycle, a plan item)
+gives it a new random value in the change's own transaction (`invalidate_cabinet`, or
+the SQL of `stamp_upsert` inside the code activation's one statement, ADR 0203). The
+cabinet reads it with one primary-key lookup, so it sees a new version exactly when the
+change is committed; sections cached under an old version are never read again. The
+timeout only bounds how long a change made elsewhere (an activity's title, a
+specialty's name) can take to show.
 """
 
 import secrets
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection
+
+from nmo.cycles.models import CabinetStamp
 
 CABINET_TIMEOUT = 10 * 60
 """Seconds a rendered cabinet section is kept: a bound for changes outside the ledger."""
 
 
-def _version_key(specialist_id: int) -> str:
-    return f"cycles:cabinet:{specialist_id}:version"
-
-
 def cabinet_version(specialist_id: int) -> str:
-    """The specialist's current cabinet version, starting a random one if there is none."""
-    key = _version_key(specialist_id)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, secrets.token_hex(8), timeout=CABINET_TIMEOUT)
-        version = cache.get(key) or "-"
-    return str(version)
+    """The specialist's current cabinet version ("-" before the first change)."""
+    found = CabinetStamp.objects.filter(pk=specialist_id).values_list("version", flat=True)
+    return next(iter(found), "-")
+
+
+def new_version() -> str:
+    return secrets.token_hex(8)
+
+
+def stamp_upsert(*, source: str = "") -> str:
+    """The statement giving a specialist's cabinet a new version: parameters the
+    specialist's id and the new version; `source` (a CTE that yields a row only when
+    the change happened) turns `VALUES` into `SELECT … FROM source`. PostgreSQL and
+    SQLite. Names come from the model; `source` is the caller's own SQL."""
+    qn = connection.ops.quote_name
+    table = qn(CabinetStamp._meta.db_table)
+    key = qn(str(CabinetStamp._meta.get_field("specialist").column))
+    rows = f"SELECT %s, %s FROM {source}" if source else "VALUES (%s, %s)"  # noqa: S608
+    return (
+        f"INSERT INTO {table} ({key}, version) {rows} "
+        f"ON CONFLICT ({key}) DO UPDATE SET version = excluded.version"
+    )
 
 
 def section_key(specialist_id: int, version: str, name: str) -> str:
@@ -56,12 +72,7 @@ def cached_sections(specialist_id: int, builders: dict[str, Callable[[], str]]) 
 
 
 def invalidate_cabinet(specialist_id: int) -> None:
-    """Show the specialist's changed data on the next visit: new version now (so the
-    writer's own next page is fresh) and again after commit (so nothing read before the
-    commit stays cached)."""
-
-    def bump() -> None:
-        cache.set(_version_key(specialist_id), secrets.token_hex(8), timeout=CABINET_TIMEOUT)
-
-    bump()
-    transaction.on_commit(bump)
+    """Show the specialist's changed data on the next visit: a new cabinet version, in
+    the caller's transaction (it commits, or rolls back, with the change)."""
+    with connection.cursor() as cursor:
+        cursor.execute(stamp_upsert(), [specialist_id, new_version()])

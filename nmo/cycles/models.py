@@ -305,3 +305,27 @@ class PlanItem(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.cycle}: {self.activity}"
+
+
+class CabinetStamp(models.Model):
+    """The version under which a specialist's cabinet sections are cached (cache.py): a
+    new random value whenever what the cabinet shows changes, written in the change's own
+    transaction, so the cabinet never shows a cached page older than a committed change.
+    A cache marker, not data: no foreign key to check on every change."""
+
+    specialist = models.OneToOneField(
+        "accounts.User",
+        verbose_name="специалист",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    version = models.CharField("версия кабинета", max_length=16)
+
+    class Meta:
+        verbose_name = "версия кабинета"
+        verbose_name_plural = "версии кабинетов"
+
+    def __str__(self) -> str:
+        return f"{self.specialist_id}: {self.version}"

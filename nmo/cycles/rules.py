@@ -13,6 +13,9 @@ from nmo.cycles.types import PartProgress, ProgressFigures, RuleTerms
 # the catalogue's credit policy allows credits for activities abroad.
 HOME_COUNTRY = "RU"
 
+REFERENCE_MAX = 100
+"""Length of a ledger entry's reference (a code, a programme's document number)."""
+
 KIND_PROGRAMME = "programme"
 KIND_EVENT = "event"
 KIND_MODULE = "module"

@@ -53,7 +53,7 @@ from nmo.cycles.types import CompletionResult, RuleTerms
 from nmo.documents.rendering import absolute_url
 
 REASON_MAX = 2000
-REFERENCE_MAX = 100
+REFERENCE_MAX = rules.REFERENCE_MAX
 HOURS_MAX = 32767  # the ledger column is a SMALLINT
 
 ACTIVITY_SOURCES = (CreditSource.CODE, CreditSource.MODULE, CreditSource.SUPPORT)

@@ -2,11 +2,11 @@
 exactly once (faq-ikp-activation, faq-ikp-normalize, faq-ikp-error, faq-email-notice)."""
 
 import datetime as dt
+from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from nmo.accounts.access import require_role
@@ -15,10 +15,19 @@ from nmo.catalog.models import Activity, ActivityKind, ActivityStatus
 from nmo.codes.exceptions import CodeAlreadyYours, CodeNotActivated
 from nmo.codes.models import ConfirmationCode
 from nmo.codes.rules import normalise_code
+from nmo.codes.tasks import send_activation_notice
 from nmo.codes.types import Activation
-from nmo.core.services import record_audit, send_email_after_commit
+from nmo.core.services import (
+    audit_row,
+    enqueue_after_commit,
+    queued_task_row,
+    record_audit,
+)
+from nmo.core.sql import insert_select, prepared_cursor
 from nmo.core.throttle import check_throttle, register_failure, reset_throttle
+from nmo.cycles import sql as ledger_sql
 from nmo.cycles.exceptions import ActivityNotInCatalogue, AlreadyCredited
+from nmo.cycles.models import CreditSource
 from nmo.cycles.services import post_credit
 
 THROTTLE_SCOPE = "activation"
@@ -50,14 +59,8 @@ def claim_code(*, code_id: int, specialist: Any, at: dt.datetime) -> bool:
 def _claim_by_value(*, value: str, specialist: Any, at: dt.datetime) -> Activity | None:
     """Claim the code with this value for the specialist and return its activity (with
     `claimed_code_id` set), or None when nothing was claimed: the same conditional
-    UPDATE as `claim_code`, keyed by the value, with `RETURNING`.
-
-    On PostgreSQL the UPDATE is a data-modifying CTE joined to the activity, so the
-    whole claim is one round trip: the activation's hot path (ADR 0203). The WHERE is
-    still on the code row's own columns, so PostgreSQL's re-check of a concurrently
-    claimed row sees `activated_at` set and claims nothing. Elsewhere (SQLite) the
-    activity is read by a second statement.
-    """
+    UPDATE as `claim_code`, keyed by the value, with `RETURNING`. The path of SQLite
+    (development); PostgreSQL claims in `_redeem_in_one_statement`."""
     qn = connection.ops.quote_name
     codes, activities = qn(ConfirmationCode._meta.db_table), qn(Activity._meta.db_table)
     # Table names come from the models and the values are parameters.
@@ -70,14 +73,6 @@ def _claim_by_value(*, value: str, specialist: Any, at: dt.datetime) -> Activity
     # Stored as the ORM stores it (on SQLite: naive UTC text, like every other timestamp).
     stamp = connection.ops.adapt_datetimefield_value(at)
     params = [specialist.pk, stamp, value, ActivityStatus.ACCREDITED, ActivityKind.EVENT]
-    if connection.vendor == "postgresql":
-        sql = (
-            f"WITH claimed AS ({update}) "  # noqa: S608
-            f"SELECT a.*, claimed.id AS claimed_code_id FROM claimed "
-            f"JOIN {activities} a ON a.id = claimed.activity_id"
-        )
-        found = list(Activity.objects.raw(sql, params))
-        return found[0] if found else None
     with connection.cursor() as cursor:
         cursor.execute(update, params)
         row = cursor.fetchone()
@@ -97,6 +92,122 @@ def _already_yours(activated_at: dt.datetime | None) -> CodeAlreadyYours:
     return CodeAlreadyYours(f"Этот код вы уже активировали {when}; кредиты начислены.")
 
 
+def _not_claimed(*, specialist: Any, value: str) -> CodeAlreadyYours | CodeNotActivated:
+    """Why nothing was claimed: unknown, not a creditable event, or already activated —
+    by this specialist (a friendly answer) or by someone else (the generic one)."""
+    current = ConfirmationCode.objects.filter(value=value).values_list(
+        "activated_by_id", "activated_at"
+    )
+    for activated_by_id, activated_at in current:
+        if activated_by_id == specialist.pk:
+            return _already_yours(activated_at)
+    return CodeNotActivated()
+
+
+def _redeem_in_one_statement(*, specialist: Any, value: str) -> Activation:
+    """The activation on PostgreSQL, its hot path (ADR 0203): the claim, the ledger entry,
+    the audit line, the cabinet's new version and the queued notice as one statement of
+    data-modifying CTEs, so one round trip and, in autocommit, no BEGIN or COMMIT of its
+    own; its text is the same every time, so the connection prepares it
+    (`prepared_cursor`) and PostgreSQL does not plan it again.
+
+    The claim is `_claim_by_value`'s conditional UPDATE, its WHERE on the code row's own
+    columns (race-safe), narrowed to activities that earn credits now
+    (`ledger_sql.creditable_activity`). Every claimed row yields one entry, so a claim
+    never stands without its credit: a second credit of the event (another code, a
+    support decision) breaks a unique constraint and the whole statement writes nothing
+    (IntegrityError). The rules the statement applies are the SQL twins of the ledger's
+    Python rules (nmo/cycles/sql.py, checked against them on PostgreSQL).
+    """
+    now = timezone.now()
+    qn = connection.ops.quote_name
+    codes, activities = qn(ConfirmationCode._meta.db_table), qn(Activity._meta.db_table)
+    creditable, creditable_params = ledger_sql.creditable_activity("a")
+    specialty, specialty_params = ledger_sql.chosen_specialty(
+        specialist_id=specialist.pk, activity="a.id", on="a.ends_on"
+    )
+    entry_sql, entry_params = ledger_sql.credit_entry_insert(
+        specialist=specialist,
+        source=CreditSource.CODE,
+        reference=value,
+        activity="act",
+        source_rows="act",
+    )
+    audit_sql, audit_params = insert_select(
+        audit_row(
+            actor=specialist,
+            action="code.activate",
+            object_type=ConfirmationCode._meta.label_lower,
+            object_repr=value,
+        ),
+        # One audit line for the claim and the credit it posted (as `_redeem` writes it).
+        computed={
+            "object_id": "act.code_id::text",
+            "changes": (
+                "jsonb_build_object('activity', act.id, 'credits', act.credits, "
+                "'credit_entry', credited.id, 'hours', credited.hours, "
+                "'source', credited.source, 'specialty', credited.specialty_id, "
+                "'occurred_on', credited.occurred_on)"
+            ),
+        },
+        source="act, credited",
+    )
+    notice = queued_task_row(send_activation_notice, specialist_id=specialist.pk, code=value)
+    queued_sql, queued_params = (
+        insert_select(notice, computed={}, source="credited") if notice else ("", [])
+    )
+    stamp_sql, stamp_params = ledger_sql.cabinet_stamp_insert(
+        specialist_id=specialist.pk, source_rows="credited"
+    )
+    # Table names come from the models, every value is a parameter.
+    sql = (
+        f"WITH claimed AS (UPDATE {codes} SET activated_by_id = %s, activated_at = %s "  # noqa: S608
+        f"WHERE value = %s AND activated_at IS NULL AND activity_id IN "
+        f"(SELECT a.id FROM {activities} a WHERE a.kind = %s AND {creditable}) "
+        "RETURNING id, activity_id), "
+        f"act AS (SELECT claimed.id AS code_id, a.id, a.title, a.kind, a.credits, a.ends_on, "
+        f"{specialty} AS specialty_id "
+        f"FROM claimed JOIN {activities} a ON a.id = claimed.activity_id), "
+        f"credited AS ({entry_sql}), "
+        f"audited AS ({audit_sql}), "
+        f"stamped AS ({stamp_sql})"
+        + (f", queued AS ({queued_sql})" if notice else "")
+        + " SELECT act.id, act.title, act.kind, act.credits, credited.id FROM act, credited"
+    )
+    params = [
+        specialist.pk,
+        connection.ops.adapt_datetimefield_value(now),
+        value,
+        ActivityKind.EVENT,
+        *creditable_params,
+        *specialty_params,
+        *entry_params,
+        *audit_params,
+        *stamp_params,
+        *queued_params,
+    ]
+    # In autocommit the statement is its own transaction; inside one (a caller's atomic
+    # block) a savepoint keeps a failed statement from aborting the caller's work.
+    scope = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    with scope, prepared_cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise _not_claimed(specialist=specialist, value=value)
+    activity_id, title, kind, credits, entry_id = row
+    if notice is None:  # not the database queue: hand it the task after commit
+        enqueue_after_commit(send_activation_notice, specialist_id=specialist.pk, code=value)
+    return Activation(
+        code=value,
+        activity_id=activity_id,
+        activity_title=title,
+        activity_kind=kind,
+        credits=int(credits),
+        activated_at=now,
+        credit_entry_id=entry_id,
+    )
+
+
 @transaction.atomic
 def _redeem(*, specialist: Any, value: str) -> Activation:
     now = timezone.now()
@@ -104,15 +215,7 @@ def _redeem(*, specialist: Any, value: str) -> Activation:
     # transaction; activate_code turns it into CodeNotActivated once it has rolled back.
     activity = _claim_by_value(value=value, specialist=specialist, at=now)
     if activity is None:
-        # Not claimed: unknown, not an accredited event, or already activated — by
-        # this specialist (a friendly answer) or by someone else (the generic one).
-        current = ConfirmationCode.objects.filter(value=value).values_list(
-            "activated_by_id", "activated_at"
-        )
-        for activated_by_id, activated_at in current:
-            if activated_by_id == specialist.pk:
-                raise _already_yours(activated_at)
-        raise CodeNotActivated()
+        raise _not_claimed(specialist=specialist, value=value)
     code_id = activity.claimed_code_id  # type: ignore[attr-defined]
     try:
         entry = post_credit(
@@ -145,21 +248,7 @@ def _redeem(*, specialist: Any, value: str) -> Activation:
             "occurred_on": entry.occurred_on,
         },
     )
-    local = timezone.localtime(now)
-    send_email_after_commit(
-        to=[specialist.email],
-        subject=f"Начислены кредиты НМО: {credits}",
-        body=render_to_string(
-            "codes/email/activation_notice.txt",
-            {
-                "specialist": specialist,
-                "activity": activity,
-                "credits": credits,
-                "activated_at": local,
-                "code": value,
-            },
-        ),
-    )
+    enqueue_after_commit(send_activation_notice, specialist_id=specialist.pk, code=value)
     return Activation(
         code=value,
         activity_id=activity.pk,
@@ -193,7 +282,8 @@ def activate_code(*, specialist: Any, typed_code: str, ip: str | None) -> Activa
         if value is None:
             raise CodeNotActivated()
         try:
-            activation = _redeem(specialist=specialist, value=value)
+            redeem = _redeem_in_one_statement if connection.vendor == "postgresql" else _redeem
+            activation = redeem(specialist=specialist, value=value)
         except IntegrityError as exc:  # the specialist holds another code of the event
             raise CodeNotActivated() from exc
     except CodeNotActivated:
