@@ -69,9 +69,11 @@ def insert_select(
 def prepared_cursor() -> Iterator[CursorWrapper]:
     """A cursor for a hot statement sent with the same text every time: on PostgreSQL its
     parameters are bound by the server, so the connection prepares the statement once it
-    has run `prepare_threshold` times (DATABASES OPTIONS, config/settings.py) and plans it
-    no more. Django's own cursors bind on the client and never prepare; elsewhere
-    (SQLite) this is the usual cursor. Queries are logged and errors wrapped as usual."""
+    has run `prepare_threshold` times (DATABASES OPTIONS, config/settings.py) with the
+    same parameter types, and plans it no more (until a ROLLBACK on the connection, which
+    makes psycopg forget its prepared statements). Django's own cursors bind on the
+    client and never prepare; elsewhere (SQLite) this is the usual cursor. Queries are
+    logged and errors wrapped as usual."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield cursor

@@ -41,7 +41,8 @@ def stamp_upsert(*, source: str = "") -> str:
     qn = connection.ops.quote_name
     table = qn(CabinetStamp._meta.db_table)
     key = qn(str(CabinetStamp._meta.get_field("specialist").column))
-    rows = f"SELECT %s, %s FROM {source}" if source else "VALUES (%s, %s)"  # noqa: S608
+    # SQLite parses `SELECT … FROM x ON CONFLICT` only with a WHERE between them.
+    rows = f"SELECT %s, %s FROM {source} WHERE true" if source else "VALUES (%s, %s)"  # noqa: S608
     return (
         f"INSERT INTO {table} ({key}, version) {rows} "
         f"ON CONFLICT ({key}) DO UPDATE SET version = excluded.version"

@@ -1,12 +1,14 @@
 """The ledger's rules as SQL, for the one statement of a code activation on PostgreSQL
-(ADR 0203). Each function here is the SQL twin of a Python rule the rest of the app
-uses, and a PostgreSQL test (tests/test_sql_twins.py) checks the twins agree:
+(ADR 0203). Each function here is the SQL twin of what the rest of the app does in
+Python, and tests hold them together:
 
 - `creditable_activity(alias)`: `rules.credit_refusal(...) is None` plus "has a
-  specialty" (faq-only-listed, faq-foreign);
-- `chosen_specialty(...)`: `rules.choose_specialty(...)`;
-- `credit_entry_insert(...)`: the row `post_credit` inserts;
-- `cabinet_stamp_insert(...)`: `cache.invalidate_cabinet`.
+  specialty" (faq-only-listed, faq-foreign) — compared case by case on PostgreSQL
+  (tests/test_sql_twins.py);
+- `chosen_specialty(...)`: `rules.choose_specialty(...)` — likewise;
+- `credit_entry_insert(...)`: the row `post_credit` inserts — the activation tests run
+  on both databases and check the entry (codes/tests/test_activate_code.py);
+- `cabinet_stamp_insert(...)`: `cache.invalidate_cabinet` (tests/test_cabinet_stamp.py).
 """
 
 from typing import Any

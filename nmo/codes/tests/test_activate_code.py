@@ -313,3 +313,21 @@ def test_the_cabinet_shows_the_credit_at_once_though_it_was_cached(client, speci
     assert event.title not in client.get("/cabinet/").content.decode()  # now cached
     activate(specialist, code.value)
     assert event.title in client.get("/cabinet/").content.decode()
+
+
+@pytest.mark.clause("faq-ikp-activation")
+def test_the_credit_is_booked_under_the_specialty_of_the_specialists_cycle(provider, specialist):
+    """An event of two specialties credits the one whose five-year cycle includes the
+    event, whichever path the database takes (one statement on PostgreSQL): a ledger
+    entry of an event, with no remote hours and no staff author."""
+    import datetime as dt
+
+    from nmo.cycles.services import enter_cycle
+
+    event = accredited_event(submitted_by=provider, specialty_codes=("31.08.36", "31.08.49"))
+    enter_cycle(specialist=specialist, specialty_code="31.08.49", starts_on=dt.date(2025, 1, 1))
+    code = issued_codes(provider, event, 1)[0]
+    activate(specialist, code.value)
+    entry = CreditEntry.objects.select_related("specialty").get(specialist=specialist)
+    assert entry.specialty.code == "31.08.49"  # therapy: the cycle's, not cardiology
+    assert (entry.kind, entry.remote_hours, entry.created_by_id) == ("event", None, None)

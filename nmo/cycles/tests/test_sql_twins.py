@@ -87,6 +87,18 @@ def test_the_sql_specialty_choice_is_the_rules(specialist, cycles):  # type: ign
     assert _sql_choice(specialist, event) == _specialty_for(specialist, event, ON)
 
 
+def test_the_sql_specialty_choice_breaks_ties_by_name_not_by_id(specialist):  # type: ignore[no-untyped-def]
+    """With no cycle, the first specialty by name wins, not the first created. (The name
+    is compared in code-point order, `COLLATE "C"`, as Python sorts; on this database's
+    collation the two agree, so that part is stated, not proven, here.)"""
+    later_by_name = Specialty.objects.create(code="99.99.01", name="Ягоды")
+    first_by_name = Specialty.objects.create(code="99.99.02", name="Абрикосы")
+    event = factories.event()
+    event.specialties.set([later_by_name, first_by_name])
+    assert _specialty_for(specialist, event, ON) == first_by_name.pk
+    assert _sql_choice(specialist, event) == first_by_name.pk
+
+
 def _sql_creditable(activity: Activity) -> bool:
     condition, params = ledger_sql.creditable_activity("a")
     with connection.cursor() as cursor:
