@@ -30,10 +30,12 @@ class AuditEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,  # the log outlives what it records
+        db_index=False,  # audit_actor_idx (actor, -created_at) serves lookups by actor
     )
     actor_repr = models.CharField("кто (как записано)", max_length=300, blank=True)
     action = models.CharField("действие", max_length=100, db_index=True)
-    object_type = models.CharField("тип объекта", max_length=100, blank=True, db_index=True)
+    # audit_object_idx (object_type, object_id) serves lookups by type: no index of its own.
+    object_type = models.CharField("тип объекта", max_length=100, blank=True)
     object_id = models.CharField("идентификатор объекта", max_length=64, blank=True)
     object_repr = models.CharField("объект", max_length=300, blank=True)
     changes = models.JSONField("что изменилось", default=dict, blank=True)

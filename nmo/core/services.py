@@ -19,7 +19,7 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
-def audit_row(
+def audit_values(
     *,
     actor: Any,
     action: str,
@@ -28,58 +28,59 @@ def audit_row(
     object_type: str = "",
     object_id: str = "",
     object_repr: str = "",
-) -> AuditEntry:
-    """One audit line, not yet saved: who (as an account and as written), what, on which
-    object, the changes made JSON-safe and the client address of the request."""
+) -> dict[str, Any]:
+    """One audit line's values, by attribute: who (as an account and as written), what,
+    on which object, the changes made JSON-safe and the client address of the request."""
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
         object_repr = object_repr or str(target)[:300]
-    actor_obj = actor if getattr(actor, "pk", None) is not None else None
-    return AuditEntry(
-        actor=actor_obj,
-        actor_repr=(str(actor) if actor_obj is not None else "система")[:300],
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
-        changes=_json_safe(changes or {}),
-        ip=current_client_ip(),
-    )
+    actor_id = getattr(actor, "pk", None)
+    return {
+        "actor_id": actor_id,
+        "actor_repr": (str(actor) if actor_id is not None else "система")[:300],
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "changes": _json_safe(changes or {}),
+        "ip": current_client_ip(),
+    }
 
 
 def record_audit(*, actor: Any, action: str, **details: Any) -> AuditEntry:
-    """Append one audit line (`audit_row`'s arguments: `target`, `changes`,
+    """Append one audit line (`audit_values`' arguments: `target`, `changes`,
     `object_type`, `object_id`, `object_repr`). Call it inside the service's transaction so
     the line and the change it records commit or roll back together."""
-    entry = audit_row(actor=actor, action=action, **details)
+    entry = AuditEntry(**audit_values(actor=actor, action=action, **details))
     entry.save(force_insert=True)
     return entry
 
 
-def queued_task_row(task: Task[Any, Any], **kwargs: Any) -> models.Model | None:
-    """The row the database queue would store for `task(**kwargs)`, not yet saved, so a
+def queued_task_values(task: Task[Any, Any], **kwargs: Any) -> dict[str, Any] | None:
+    """The values of the row the database queue would store for `task(**kwargs)`, so a
     hand-written statement can insert it together with the change it announces (the
     activation's one statement, ADR 0203); None when the queue is not the database (then
-    use `enqueue_after_commit`). Built as django_tasks_db's `enqueue` builds it; its
-    `task_enqueued` signal, which only writes a debug log line, is not sent."""
+    use `enqueue_after_commit`). As django_tasks_db's `enqueue` builds the row, with
+    `run_after` as its `pre_save` handler fills it; its `task_enqueued` signal, which
+    only writes a debug log line, is not sent."""
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.compat import normalize_json
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.models import get_date_max
 
     backend = task.get_backend()
     if not isinstance(backend, DatabaseBackend):
         return None
     backend.validate_task(task)
-    return DBTaskResult(
-        id=backend._get_id(),  # the backend's own id function, as its enqueue calls it
-        args_kwargs=normalize_json({"args": [], "kwargs": kwargs}),
-        priority=task.priority,
-        task_path=task.module_path,
-        queue_name=task.queue_name,
-        run_after=task.run_after,
-        backend_name=backend.alias,
-    )
+    return {
+        "id": backend._get_id(),  # the backend's own id function, as its enqueue calls it
+        "args_kwargs": normalize_json({"args": [], "kwargs": kwargs}),
+        "priority": task.priority,
+        "task_path": task.module_path,
+        "queue_name": task.queue_name,
+        "run_after": task.run_after or get_date_max(),
+        "backend_name": backend.alias,
+    }
 
 
 def enqueue_after_commit(task: Task[Any, Any], **kwargs: Any) -> None:

@@ -46,6 +46,7 @@ class CreditEntry(models.Model):
         verbose_name="специалист",
         on_delete=models.PROTECT,
         related_name="credit_entries",
+        db_index=False,  # credit_specialist_idx and credit_cycle_idx lead with it
     )
     activity = models.ForeignKey(
         "catalog.Activity",
@@ -79,6 +80,7 @@ class CreditEntry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # credit_organisation_idx, of the entries that have one
     )
     reverses = models.OneToOneField(
         "self",
@@ -96,6 +98,7 @@ class CreditEntry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # credit_created_by_idx, of the entries staff wrote
     )
 
     class Meta:
@@ -106,6 +109,18 @@ class CreditEntry(models.Model):
             models.Index(fields=["specialist", "-occurred_on"], name="credit_specialist_idx"),
             models.Index(
                 fields=["specialist", "specialty", "occurred_on"], name="credit_cycle_idx"
+            ),
+            # Most entries have neither (codes, modules): indexing only those that do
+            # keeps every credit's insert cheaper (ADR 0203).
+            models.Index(
+                fields=["organisation"],
+                condition=Q(organisation__isnull=False),
+                name="credit_organisation_idx",
+            ),
+            models.Index(
+                fields=["created_by"],
+                condition=Q(created_by__isnull=False),
+                name="credit_created_by_idx",
             ),
         ]
         constraints = [

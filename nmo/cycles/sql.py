@@ -68,17 +68,17 @@ def credit_entry_insert(
     the activity: `<activity>.id`, `.credits`, `.ends_on` and `.specialty_id` (from
     `chosen_specialty`). A second entry of the activity breaks the unique constraint
     `credit_once_per_activity`: the statement fails and writes nothing."""
-    row = CreditEntry(
-        specialist=specialist,
-        source=source,
-        kind=CreditKind.EVENT,
-        reference=reference[: rules.REFERENCE_MAX],
-    )
     return insert_select(
-        row,
+        CreditEntry,
+        {
+            "specialist_id": specialist.pk,
+            "source": source,
+            "kind": CreditKind.EVENT,
+            "reference": reference[: rules.REFERENCE_MAX],
+        },
         computed={
-            "activity": f"{activity}.id",
-            "specialty": f"{activity}.specialty_id",
+            "activity_id": f"{activity}.id",
+            "specialty_id": f"{activity}.specialty_id",
             "hours": f"{activity}.credits",
             "occurred_on": f"{activity}.ends_on",
         },

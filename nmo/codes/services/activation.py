@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from nmo.accounts.access import require_role
 from nmo.accounts.models import Role
@@ -17,10 +18,11 @@ from nmo.codes.models import ConfirmationCode
 from nmo.codes.rules import normalise_code
 from nmo.codes.tasks import send_activation_notice
 from nmo.codes.types import Activation
+from nmo.core.models import AuditEntry
 from nmo.core.services import (
-    audit_row,
+    audit_values,
     enqueue_after_commit,
-    queued_task_row,
+    queued_task_values,
     record_audit,
 )
 from nmo.core.sql import insert_select, prepared_cursor
@@ -134,7 +136,8 @@ def _redeem_in_one_statement(*, specialist: Any, value: str) -> Activation:
         source_rows="act",
     )
     audit_sql, audit_params = insert_select(
-        audit_row(
+        AuditEntry,
+        audit_values(
             actor=specialist,
             action="code.activate",
             object_type=ConfirmationCode._meta.label_lower,
@@ -152,9 +155,11 @@ def _redeem_in_one_statement(*, specialist: Any, value: str) -> Activation:
         },
         source="act, credited",
     )
-    notice = queued_task_row(send_activation_notice, specialist_id=specialist.pk, code=value)
+    notice = queued_task_values(send_activation_notice, specialist_id=specialist.pk, code=value)
     queued_sql, queued_params = (
-        insert_select(notice, computed={}, source="credited") if notice else ("", [])
+        insert_select(DBTaskResult, notice, computed={}, source="credited")
+        if notice is not None
+        else ("", [])
     )
     stamp_sql, stamp_params = ledger_sql.cabinet_stamp_insert(
         specialist_id=specialist.pk, source_rows="credited"
@@ -171,7 +176,7 @@ def _redeem_in_one_statement(*, specialist: Any, value: str) -> Activation:
         f"credited AS ({entry_sql}), "
         f"audited AS ({audit_sql}), "
         f"stamped AS ({stamp_sql})"
-        + (f", queued AS ({queued_sql})" if notice else "")
+        + (f", queued AS ({queued_sql})" if notice is not None else "")
         + " SELECT act.id, act.title, act.kind, act.credits, credited.id FROM act, credited"
     )
     params = [
