@@ -37,9 +37,10 @@ INSTALLED_APPS = [
     "nmo.regulations",
     "nmo.programmes",
     "nmo.attestation",
-    "nmo.appeals",
     "nmo.documents",
-    "nmo.sync",
+    "nmo.printing",
+    "nmo.web",
+    "nmo.demo",
     "nmo.api",
 ]
 
@@ -71,7 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "nmo.core.context_processors.navigation",
+                "nmo.web.context_processors.navigation",
             ],
         },
     },
@@ -100,8 +101,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

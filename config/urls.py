@@ -4,7 +4,7 @@ from django.urls import include, path
 from nmo.api.v1 import api
 
 urlpatterns = [
-    path("", include("nmo.core.urls")),
+    path("", include("nmo.web.urls")),
     path("accounts/", include("nmo.accounts.urls")),
     path("calendar/", include("nmo.workcalendar.urls")),
     path("catalogue/", include("nmo.catalog.urls")),
@@ -13,9 +13,7 @@ urlpatterns = [
     path("regulations/", include("nmo.regulations.urls")),
     path("programmes/", include("nmo.programmes.urls")),
     path("attestation/", include("nmo.attestation.urls")),
-    path("appeals/", include("nmo.appeals.urls")),
     path("documents/", include("nmo.documents.urls")),
-    path("sync/", include("nmo.sync.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

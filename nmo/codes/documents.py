@@ -12,7 +12,9 @@ from django.utils import timezone
 from nmo.catalog.models import Activity
 from nmo.codes.models import ConfirmationCode
 from nmo.codes.selectors import list_codes
-from nmo.documents.rendering import absolute_url, qr_data_uri, render_pdf, render_pdf_pages
+from nmo.core.links import absolute_url
+from nmo.printing.pdf import render_pdf, render_pdf_pages
+from nmo.printing.qr import qr_data_uri
 
 CERTIFICATE_TEMPLATE = "codes/certificate.html"
 #: Certificates per downloaded file: WeasyPrint lays out a page in tens of milliseconds, so

@@ -18,6 +18,7 @@ from nmo.accounts.selectors import has_role, is_admin, organisations_for
 from nmo.catalog.models import Activity, ActivityKind, ActivityStatus, Specialty
 from nmo.catalog.selectors import get_credit_policy
 from nmo.core.exceptions import NotFound, PermissionDenied
+from nmo.core.links import absolute_url
 from nmo.core.services import record_audit, send_email_after_commit
 from nmo.cycles import rules
 from nmo.cycles.cache import invalidate_cabinet
@@ -50,7 +51,6 @@ from nmo.cycles.models import (
 )
 from nmo.cycles.selectors import default_rule, is_activity_credited
 from nmo.cycles.types import CompletionResult, RuleTerms
-from nmo.documents.rendering import absolute_url
 
 REASON_MAX = 2000
 REFERENCE_MAX = rules.REFERENCE_MAX

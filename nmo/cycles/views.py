@@ -17,6 +17,7 @@ from nmo.accounts.access import require_role
 from nmo.accounts.models import Role
 from nmo.core.exceptions import DomainError, NotFound, ValidationFailed
 from nmo.core.forms import show_refusal
+from nmo.core.links import absolute_url
 from nmo.cycles import selectors, services
 from nmo.cycles.access import (
     access_any_entry,
@@ -27,7 +28,8 @@ from nmo.cycles.access import (
 )
 from nmo.cycles.cache import cached_sections
 from nmo.cycles.forms import EnterCycleForm, PlanAddForm, PlanSearchForm, ReversalForm
-from nmo.documents.rendering import absolute_url, qr_data_uri, render_pdf
+from nmo.printing.pdf import render_pdf
+from nmo.printing.qr import qr_data_uri
 
 HISTORY_PAGE_SIZE = 20
 CANDIDATES_PAGE_SIZE = 20

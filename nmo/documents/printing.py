@@ -10,9 +10,11 @@ from typing import Any
 
 from django.urls import reverse
 
+from nmo.core.links import absolute_url
 from nmo.documents.models import QualificationDocument
-from nmo.documents.rendering import absolute_url, qr_png_data_uri, render_print
 from nmo.documents.types import DocumentKind
+from nmo.printing.pdf import render_print
+from nmo.printing.qr import qr_png_data_uri
 
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "documents" / "print" / "documents.css"
 

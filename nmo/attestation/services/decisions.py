@@ -30,8 +30,8 @@ from nmo.attestation.services._common import cite
 from nmo.attestation.services.attestations import check_editable, mark_held
 from nmo.attestation.services.documents import draw_up_documents
 from nmo.attestation.types import OUTCOME_LABELS, AttestationStatus, DocumentStatus, Outcome
+from nmo.core.links import absolute_url
 from nmo.core.services import record_audit, send_email_after_commit
-from nmo.documents.rendering import absolute_url
 from nmo.regulations.rules import decision_outcome
 from nmo.regulations.types import (
     ChairReplacement,

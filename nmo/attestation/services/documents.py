@@ -33,7 +33,8 @@ from nmo.attestation.services._common import cite
 from nmo.attestation.types import AttestationStatus, DocumentKind, DocumentStatus, Outcome
 from nmo.core.exceptions import Conflict, PermissionDenied
 from nmo.core.services import record_audit
-from nmo.documents.rendering import render_docx, render_print
+from nmo.printing.office import render_docx
+from nmo.printing.pdf import render_print
 
 PRINT_DIR = Path(__file__).resolve().parents[1] / "templates" / "attestation" / "print"
 STYLESHEET = PRINT_DIR / "attestation.css"

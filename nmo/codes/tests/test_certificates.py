@@ -15,7 +15,7 @@ from nmo.codes.documents import certificate_context, render_certificate
 from nmo.codes.models import ConfirmationCode
 from nmo.codes.services import activate_code, import_roster
 from nmo.codes.tests.factories import issued_codes
-from nmo.documents.rendering import qr_data_uri
+from nmo.printing.qr import qr_data_uri
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from openpyxl import Workbook
 
 from nmo.codes.models import ConfirmationCode, Participant, SupportRequest
 from nmo.codes.tests.factories import issued_codes
-from nmo.core.navigation import menu_for
 from nmo.cycles.models import CreditEntry
+from nmo.web.navigation import menu_for
 
 pytestmark = pytest.mark.django_db
 

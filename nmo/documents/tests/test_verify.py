@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from nmo.documents.printing import QR_MASK, document_context, verification_url
-from nmo.documents.rendering import qr_png_data_uri
 from nmo.documents.services import configure_register, issue_training_record, revoke_document
 from nmo.documents.tests.factories import (
     ISSUED_ON,
@@ -21,6 +21,7 @@ from nmo.documents.tests.factories import (
     make_learner,
     make_programme,
 )
+from nmo.printing.qr import qr_png_data_uri
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def test_a_revoked_document_shows_date_and_reason(org, document, client):
     document.refresh_from_db()
     page = client.get(qr_path(document)).content.decode()
     assert "Документ аннулирован" in page
-    assert document.revoked_at.strftime("%d.%m.%Y") in page
+    assert timezone.localtime(document.revoked_at).strftime("%d.%m.%Y") in page
     assert "Выдан дубликат взамен утраченного" in page
     assert "Документ действителен" not in page
 

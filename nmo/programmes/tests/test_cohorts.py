@@ -4,7 +4,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from nmo.accounts.models import Membership, User
-from nmo.core.context_processors import extra_roles
 from nmo.core.exceptions import NotFound, PermissionDenied
 from nmo.core.models import AuditEntry
 from nmo.programmes import services
@@ -12,6 +11,7 @@ from nmo.programmes.exceptions import CohortInvalid, LearnersInvalid, ProgrammeN
 from nmo.programmes.models import Enrolment
 from nmo.regulations.selectors import current_version
 from nmo.regulations.types import AttestationPlace
+from nmo.web.context_processors import extra_roles
 
 from .conftest import PASSWORD
 from .factories import (

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from nmo.core.demo import DEMO_ACCOUNTS, load_demo
+from nmo.demo.data import DEMO_ACCOUNTS, load_demo
 
 
 class Command(BaseCommand):

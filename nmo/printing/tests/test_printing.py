@@ -2,7 +2,8 @@ import io
 
 from pypdf import PdfReader
 
-from nmo.documents.rendering import qr_data_uri, render_pdf
+from nmo.printing.pdf import render_pdf
+from nmo.printing.qr import qr_data_uri
 
 
 def test_pdf_holds_the_russian_text(tmp_path, settings):
@@ -14,7 +15,7 @@ def test_pdf_holds_the_russian_text(tmp_path, settings):
         }
     ]
     (tmp_path / "probe.html").write_text(
-        '{% extends "documents/print_base.html" %}{% block body %}<h1>Свидетельство НМО</h1>'
+        '{% extends "printing/base.html" %}{% block body %}<h1>Свидетельство НМО</h1>'
         '<p>Иванова Мария Петровна</p><img src="{{ qr }}" alt="">{% endblock %}',
         encoding="utf-8",
     )
@@ -28,7 +29,7 @@ def test_pdf_holds_the_russian_text(tmp_path, settings):
 def test_qr_png_is_small_and_deterministic_with_a_fixed_mask():
     """The PNG QR code is a data URI of a few hundred bytes; with a fixed mask the same
     link always gives the same image, and each mask gives a valid code of its own."""
-    from nmo.documents.rendering import qr_png_data_uri
+    from nmo.printing.qr import qr_png_data_uri
 
     link = "https://nmo.example.ru/documents/verify/abc/"
     uri = qr_png_data_uri(link, mask=4)
@@ -40,7 +41,7 @@ def test_qr_png_is_small_and_deterministic_with_a_fixed_mask():
 
 def test_render_print_uses_a_stylesheet_parsed_once(tmp_path, settings):
     """A standalone print template renders with its CSS file, parsed once per process."""
-    from nmo.documents.rendering import print_stylesheet, render_print
+    from nmo.printing.pdf import print_stylesheet, render_print
 
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}

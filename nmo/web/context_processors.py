@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 
 from nmo.accounts.selectors import roles_of
-from nmo.core.navigation import menu_for
+from nmo.web.navigation import menu_for
 
 
 def extra_roles(user: object) -> set[str]:

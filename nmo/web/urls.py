@@ -1,8 +1,8 @@
 from django.urls import path
 
-from nmo.core import views
+from nmo.web import views
 
-app_name = "core"
+app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -17,7 +17,7 @@ class NavEntry:
 
 
 MENU: tuple[NavEntry, ...] = (
-    NavEntry("Главная", "core:home", (PUBLIC,)),
+    NavEntry("Главная", "web:home", (PUBLIC,)),
     NavEntry("Каталог НМО", "catalog:catalogue", (PUBLIC,)),
     NavEntry("Мой кабинет", "cycles:cabinet", ("specialist",)),
     NavEntry("Активировать код", "codes:activate", ("specialist",)),
@@ -36,7 +36,7 @@ MENU: tuple[NavEntry, ...] = (
     NavEntry("Производственный календарь", "workcalendar:year_current", (SIGNED_IN,)),
     NavEntry("Специальности", "catalog:specialties", (PUBLIC,)),
     NavEntry("Пользователи и роли", "accounts:user_list", ("admin",)),
-    NavEntry("Журнал аудита", "core:audit_log", ("admin",)),
+    NavEntry("Журнал аудита", "web:audit_log", ("admin",)),
     NavEntry("Справочники", "admin:index", ("admin",)),
 )
 

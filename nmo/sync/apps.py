@@ -1,5 +1,0 @@
-from django.apps import AppConfig
-
-
-class SyncConfig(AppConfig):
-    name = "nmo.sync"
