@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: run setup test test-pg lint format clauses bench lock clean demo worker
+.PHONY: run setup test test-pg lint format docs clauses bench lock clean demo worker
 
 $(STAMP): requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -39,13 +39,17 @@ test-pg: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy nmo/*/services.py nmo/*/selectors.py nmo/*/rules.py nmo/*/access.py nmo/*/types.py $$(ls -d nmo/*/services nmo/*/rules 2>/dev/null)
+	$(BIN)/mypy nmo/*/services.py nmo/*/selectors.py nmo/*/rules.py nmo/*/access.py nmo/*/types.py $$(ls -d nmo/*/services nmo/*/rules 2>/dev/null) nmo/printing
 	$(BIN)/lint-imports
 	$(BIN)/djlint --lint templates nmo --extension html --quiet
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The generated parts of docs/architecture.md and the app READMEs (tests/test_docs.py).
+docs: $(STAMP)
+	$(BIN)/python manage.py docs
 
 clauses: $(STAMP)
 	-$(BIN)/pytest -q --clauses-report reports/clauses.json $(PYTEST_ARGS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -327,28 +327,3 @@ def entry_for_notice_token(token: str) -> CreditEntry | None:
         .filter(pk=pk)
         .first()
     )
-
-
-def certificate_urls(entries: Iterable[CreditEntry]) -> dict[int, str]:
-    """Links to the CME certificate PDF of entries credited by a confirmation code, as the
-    codes app renders them (faq-keep-proof). Empty while the codes app does not offer
-    `certificate_urls_for_entries` (batch) or `certificate_url_for_entry`."""
-    wanted = [e for e in entries if e.source == "code"]
-    if not wanted:
-        return {}
-    try:
-        from nmo.codes import selectors as codes_selectors
-    except ImportError:
-        return {}
-    batch = getattr(codes_selectors, "certificate_urls_for_entries", None)
-    if batch is not None:
-        return dict(cast(Callable[[list[CreditEntry]], dict[int, str]], batch)(wanted))
-    single = getattr(codes_selectors, "certificate_url_for_entry", None)
-    if single is None:
-        return {}
-    found: dict[int, str] = {}
-    for entry in wanted:
-        url = cast(Callable[[CreditEntry], str | None], single)(entry)
-        if url:
-            found[entry.pk] = url
-    return found

@@ -55,9 +55,7 @@ def _render_cabinet(
 
     def history_section() -> str:
         page = selectors.credit_history_page(user, number=number, per_page=HISTORY_PAGE_SIZE)
-        certificates = selectors.certificate_urls(page.entries)
-        rows = [(entry, certificates.get(entry.pk)) for entry in page.entries]
-        return render_to_string("cycles/_history.html", {"page": page, "rows": rows})
+        return render_to_string("cycles/_history.html", {"page": page, "rows": page.entries})
 
     sections = cached_sections(
         user.pk, {"cycles": cycles_section, f"history:{number}": history_section}

@@ -8,10 +8,8 @@ the document's own fields and the row it replaces.
 from pathlib import Path
 from typing import Any
 
-from django.urls import reverse
-
-from nmo.core.links import absolute_url
 from nmo.documents.models import QualificationDocument
+from nmo.documents.selectors import verification_url
 from nmo.documents.types import DocumentKind
 from nmo.printing.pdf import render_print
 from nmo.printing.qr import qr_png_data_uri
@@ -25,18 +23,13 @@ TEMPLATES: dict[DocumentKind, str] = {
 }
 
 # The link ends in 256 random bits, so every mask pattern scores alike: fix one rather
-# than score eight (rendering.qr_png_data_uri).
+# than score eight (printing.qr.qr_png_data_uri).
 QR_MASK = 4
 
 PROGRAMME_KIND_PHRASE = {
     "qualification_upgrade": "повышения квалификации",
     "professional_retraining": "профессиональной переподготовки",
 }
-
-
-def verification_url(token: str) -> str:
-    """Return the absolute link of a document's public verification page (its QR code)."""
-    return absolute_url(reverse("documents:verify", kwargs={"token": token}))
 
 
 def document_context(document: QualificationDocument) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """Reads of registers and issued documents."""
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from nmo.accounts.models import Organisation, Role, User
+from nmo.core.links import absolute_url
 from nmo.documents.models import DocumentRegister, QualificationDocument
 from nmo.documents.rules import fold
 
@@ -12,6 +14,11 @@ _LIST_FIELDS = ("organisation", "register")
 
 def _documents() -> QuerySet[QualificationDocument]:
     return QualificationDocument.objects.select_related(*_LIST_FIELDS).defer("pdf")
+
+
+def verification_url(token: str) -> str:
+    """Return the absolute link of a document's public verification page (its QR code)."""
+    return absolute_url(reverse("documents:verify", kwargs={"token": token}))
 
 
 def staff_organisations(actor: User) -> QuerySet[Organisation]:

@@ -19,7 +19,7 @@ from nmo.core.exceptions import NotFound
 from nmo.documents import selectors
 from nmo.documents.access import access_document
 from nmo.documents.models import DocumentHandover, QualificationDocument
-from nmo.documents.printing import verification_url
+from nmo.documents.selectors import verification_url
 
 router = Router(tags=["Документы об обучении"])
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from nmo.documents.printing import QR_MASK, document_context, verification_url
+from nmo.documents.printing import QR_MASK, document_context
+from nmo.documents.selectors import verification_url
 from nmo.documents.services import configure_register, issue_training_record, revoke_document
 from nmo.documents.tests.factories import (
     ISSUED_ON,
