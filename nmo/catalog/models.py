@@ -86,7 +86,7 @@ class Activity(BaseModel):
         verbose_name_plural = "мероприятия и модули"
         ordering = ["-starts_on", "-id"]
         # Every catalogue query filters on status = accredited and pages in the order
-        # (-starts_on, -id); README «Performance» shows the plans these indexes serve.
+        # (-starts_on, -id); ADR 0201 lists the plans these indexes serve.
         # Status leads (rather than partial indexes) so that the plans do not depend on
         # the status being inlined into the SQL. Migration 0004 also indexes the
         # specialties link table by (specialty_id, activity_id); migration 0005 adds a

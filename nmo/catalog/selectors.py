@@ -86,7 +86,7 @@ def _filtered_catalogue(filters: CatalogueFilters) -> QuerySet[Activity]:
     if filters.specialty:
         # The code is resolved to the id first (one lookup by a unique index) so the
         # database plans with the specialty's real frequency; joining on the code makes
-        # PostgreSQL guess it and pick a plan several times slower (README «Performance»).
+        # PostgreSQL guess it and pick a plan several times slower (ADR 0201, catalogue queries).
         found = list(
             Specialty.objects.filter(code=filters.specialty)
             .order_by()

@@ -69,7 +69,7 @@ def choose_specialty(
     cycles: Sequence[tuple[int, date, date]],
     on: date,
 ) -> int | None:
-    """The specialty an entry is booked under (see ADR in cycles/README.md).
+    """The specialty an entry is booked under (ADR 0202).
 
     `activity_specialties` are the activity's (id, name); `cycles` the specialist's
     (specialty id, starts_on, ends_on). First the activity's specialty of a cycle that

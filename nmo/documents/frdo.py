@@ -5,7 +5,7 @@ the ФИС ФРДО template for ДПП, to upload to the federal register of is
 under the Russian headers; neither touches the database. `export_frdo` is the staff's
 action: access check, one query for the rows, the file, and an audit entry (the file
 carries personal data: names and SNILS). The columns the system does not hold (date of
-birth, sex, previous education…) are present and left empty (README, "FRDO export").
+birth, sex, previous education…) are present and left empty (ADR 0109).
 """
 
 import io

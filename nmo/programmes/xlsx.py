@@ -3,7 +3,7 @@
 Reading turns a workbook's first sheet into rows, and the rows into values with every
 problem listed by sheet row number ("Строка 7: …"); nothing here touches the database.
 Writing produces the same formats (the downloadable templates and the tests' examples).
-The formats are described in the app's README.
+The columns are those of the downloadable templates this module writes.
 """
 
 import io

@@ -226,7 +226,7 @@ def test_the_catalogue_queries_use_their_indexes_on_sqlite(cardiology):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
 def test_postgresql_has_the_trigram_index_for_title_search():
     """Migration 0005 adds a pg_trgm GIN index on title_search on PostgreSQL only, so the
-    title search does not read the whole table (README «Performance»)."""
+    title search does not read the whole table (ADR 0201, catalogue queries)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE tablename = 'catalog_activity' "

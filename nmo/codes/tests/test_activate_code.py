@@ -258,7 +258,7 @@ def test_the_claim_filters_the_code_row_itself(specialist, code):
     subquery over the codes table: with `id IN (SELECT … activated_at IS NULL)` (what
     Django writes for a filter through a join) PostgreSQL's re-check of a row updated
     concurrently keeps the stale subquery row, and 16 specialists racing for one code all
-    "won" (see tests/concurrency/test_activation_race.py and the README)."""
+    "won" (see tests/concurrency/test_activation_race.py and ADR 0203)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
