@@ -1,9 +1,11 @@
 """Attestation commissions and their seats, attestations of cohorts with the learners'
-stage results, the commission's attendance, votes and decision, and the documents the
+stage results, the commission's attendance, votes and decision, and the records the
 regulation names (statement, retraining protocol, commission report) with their signatures
-and archive numbers.
+and archive numbers. The record models keep their older names (`AttestationDocument`,
+`DocumentSignature`, `DocumentCounter`) so that their tables do not change.
 
-Choices carry the codes of `nmo.attestation.types` and `nmo.regulations.types`.
+Choices carry the codes of `nmo.attestation.types` (its `TextChoices`, used directly) and
+`nmo.regulations.types`.
 """
 
 from typing import Any
@@ -391,8 +393,8 @@ class StageResult(BaseModel):
 
 
 class DocumentCounter(models.Model):
-    """The next archive number of one kind of attestation document of an organisation.
-    Locked with SELECT … FOR UPDATE while a document is frozen (ADR 0105)."""
+    """The next archive number of one kind of attestation record of an organisation.
+    Locked with SELECT … FOR UPDATE while a record is frozen (ADR 0105)."""
 
     organisation = models.ForeignKey(
         "accounts.Organisation",

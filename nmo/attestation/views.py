@@ -465,12 +465,12 @@ def attestation_issue_documents(request: HttpRequest, pk: int) -> HttpResponse:
         if isinstance(exc, NotFound | PermissionDenied):
             raise
         return _refused(request, attestation, exc)
-    records = sum(1 for d in issued if d.kind == DocumentKind.TRAINING_RECORD)
+    training_records = sum(1 for d in issued if d.kind == DocumentKind.TRAINING_RECORD)
     if issued:
         messages.success(
             request,
             f"Выдано документов об обучении: {len(issued)}. Документов о квалификации: "
-            f"{len(issued) - records}, справок об обучении: {records}.",
+            f"{len(issued) - training_records}, справок об обучении: {training_records}.",
         )
     else:
         messages.info(
