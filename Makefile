@@ -39,7 +39,7 @@ test-pg: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy nmo/*/services.py nmo/*/selectors.py nmo/*/rules.py nmo/*/access.py nmo/*/types.py $$(ls -d nmo/*/services nmo/*/rules 2>/dev/null) nmo/printing/*.py
+	$(BIN)/mypy nmo/*/services.py nmo/*/selectors.py nmo/*/rules.py nmo/*/access.py nmo/*/types.py $$(ls -d nmo/*/services nmo/*/selectors nmo/*/rules 2>/dev/null) nmo/printing/*.py
 	$(BIN)/lint-imports
 	$(BIN)/djlint --lint templates nmo --extension html --quiet
 

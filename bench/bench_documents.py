@@ -5,12 +5,12 @@ cohorts of 500 learners, against a floor measured in the same run.
 Set-up (not timed), in a fresh SQLite database of its own (a temporary file, migrated):
 
 - НПЦ (preset npc): a qualification-upgrade cohort of N learners with a decided
-  attestation. `draw_up_documents` draws up its statement (one document, N rows); the N
+  attestation. `draw_up_records` draws up its statement (one record, N rows); the N
   certificates are the `QualificationDocument`s `issue_document` would build for the
   learners who passed (the same fields, each with its own verification token, so N
   different QR codes), left unsaved: `issue_document` renders before it inserts.
 - РостГМУ (preset rgmu): a retraining cohort of N learners with a decided attestation.
-  `draw_up_documents` draws up N retraining protocols and the commission's report.
+  `draw_up_records` draws up N retraining protocols and the commission's report.
 
 Both cohorts start from the attestation tests' factories (three learners through the
 services: enrolment, admission, schedule, attendance, grades, votes, decision); the other
@@ -18,7 +18,7 @@ N − 3 learners are copied in with `bulk_create` (users, enrolments, admissions
 stage results) with the same grades and decision.
 
 Measured: every document rendered to PDF through the real functions — the statement,
-protocols and report with `nmo.attestation.services.documents.render_document_pdf` (the
+protocols and report with `nmo.attestation.services.records.render_record_pdf` (the
 draft PDF of the document pages), the certificates with
 `nmo.documents.printing.render_document_pdf` (what `issue_document` calls). 1 + 1 + N + N
 documents. The floor: the same number of one-page plain-text PDFs made with WeasyPrint
@@ -137,7 +137,7 @@ def build_documents(n: int):  # type: ignore[no-untyped-def]
     """The two decided cohorts; return (statement, report, protocols, certificates)."""
     from django.utils import timezone
 
-    from nmo.attestation.services import draw_up_documents
+    from nmo.attestation.services import draw_up_records
     from nmo.attestation.tests.factories import decided
     from nmo.documents.models import QualificationDocument
     from nmo.documents.rules import qualification_document_for
@@ -146,7 +146,7 @@ def build_documents(n: int):  # type: ignore[no-untyped-def]
     for key in ("npc", "rgmu"):
         setup = decided(key)
         grow_cohort(setup, n)
-        for document in draw_up_documents(actor=setup.org.staff, attestation=setup.attestation):
+        for document in draw_up_records(actor=setup.org.staff, attestation=setup.attestation):
             documents.setdefault(document.kind, []).append(document)
         if key == "npc":
             npc = setup
@@ -207,7 +207,7 @@ def main() -> int:
     from pypdf import PdfReader
     from weasyprint import HTML
 
-    from nmo.attestation.services.documents import render_document_pdf as render_attestation
+    from nmo.attestation.services.records import render_record_pdf as render_attestation
     from nmo.documents.printing import TEMPLATES, document_context
     from nmo.documents.printing import render_document_pdf as render_certificate
 

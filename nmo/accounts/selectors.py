@@ -4,6 +4,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from nmo.accounts.models import ApiToken, Membership, Organisation, Role, User, hash_token
+from nmo.accounts.rules import normalise_email
 
 
 def roles_of(user: User) -> set[str]:
@@ -65,6 +66,11 @@ def user_for_token(raw: str) -> User | None:
     if used_at is None or (now - used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)  # type: ignore[attr-defined]
     return user
+
+
+def user_for_email(raw: str) -> User | None:
+    """The user whose e-mail is `raw` once normalised as e-mails are stored, or None."""
+    return User.objects.filter(email=normalise_email(raw)).first()
 
 
 def list_tokens(user: User) -> QuerySet[ApiToken]:

@@ -1,4 +1,4 @@
-"""Who may see and act on commissions, attestations and their documents.
+"""Who may see and act on commissions, attestations and their records.
 
 - Commissions are managed by the organisation's staff (`organisation_staff`).
 - An attestation is seen and its results entered by the staff of the cohort's
@@ -10,11 +10,13 @@ Anything else is NotFound (404), as if it did not exist; a visitor who is not si
 gets NotAuthenticated.
 """
 
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from nmo.accounts.access import require_login, require_role, require_staff, require_staff_of
 from nmo.accounts.models import Organisation, Role
 from nmo.accounts.selectors import has_role
+from nmo.attestation import selectors
 from nmo.attestation.models import (
     Attestation,
     AttestationDocument,
@@ -111,12 +113,12 @@ def access_learner_result(actor: Any, attestation: Attestation, result_id: int) 
     return result
 
 
-def access_document(actor: Any, attestation: Attestation, document_id: int) -> AttestationDocument:
-    """Return a document of an attestation the actor already accessed."""
-    document = AttestationDocument.objects.filter(pk=document_id, attestation=attestation).first()
-    if document is None:
+def access_record(actor: Any, attestation: Attestation, record_id: int) -> AttestationDocument:
+    """Return a record of an attestation the actor already accessed."""
+    record = AttestationDocument.objects.filter(pk=record_id, attestation=attestation).first()
+    if record is None:
         raise NotFound()
-    return document
+    return record
 
 
 def can_manage_commissions(actor: Any) -> bool:
@@ -124,6 +126,35 @@ def can_manage_commissions(actor: Any) -> bool:
     return bool(getattr(actor, "is_authenticated", False)) and has_role(
         actor, Role.ORGANISATION_STAFF
     )
+
+
+def can_list_attestations(actor: Any) -> bool:
+    """Return whether the actor may open the list of attestations: organisation staff, or
+    a person seated on a commission."""
+    return can_manage_commissions(actor) or selectors.is_seated(actor)
+
+
+def can_sign(
+    seat: CommissionSeat | None,
+    record: AttestationDocument,
+    signers: Iterable[selectors.Signer],
+    signed_seat_ids: Collection[int],
+) -> bool:
+    """Return whether the holder of `seat` may sign the record now: it is not frozen, the
+    seat is one of its signers (npc-2.13, rgmu-2.13) and has not signed it yet. The
+    service (`sign_record`) checks the same and says why not."""
+    return (
+        seat is not None
+        and not record.is_frozen
+        and seat.pk in {s.seat.pk for s in signers}
+        and seat.pk not in signed_seat_ids
+    )
+
+
+def can_reopen(attestation: Attestation, records: Iterable[AttestationDocument]) -> bool:
+    """Return whether a decided attestation may go back to the entry of results: none of
+    its current records is frozen (ADR 0105; the service checks it again)."""
+    return attestation.is_decided and not any(r.is_frozen for r in records)
 
 
 def access_attestation_for_staff(actor: Any, attestation_id: int) -> Attestation:

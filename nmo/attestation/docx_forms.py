@@ -1,9 +1,9 @@
-"""The editable DOCX forms of the attestation documents, built with python-docx.
+"""The editable DOCX forms of the attestation records, built with python-docx.
 
 Each form reproduces its appendix — the statement (НПЦ, Appendix 1), the retraining
 protocol (РостГМУ, Appendix 1) and the commission's report (РостГМУ, Appendix 2) — with
-Jinja tags that docxtpl fills from a document's content snapshot
-(`selectors.document_content`): `{{ programme }}`, and `{%tr for … %}` rows for the
+Jinja tags that docxtpl fills from a record's print snapshot
+(`snapshots.snapshot`): `{{ programme }}`, and `{%tr for … %}` rows for the
 learners and the signatures. The forms are written into `docx_templates/` the first time they are
 needed (`form_path`), and can be rebuilt with `python -m nmo.attestation.docx_forms`.
 """
@@ -17,13 +17,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from docx.table import Table
 
-from nmo.attestation.types import DocumentKind
+from nmo.attestation.types import RecordKind
 
 FORMS_DIR = Path(__file__).resolve().parent / "docx_templates"
-FORM_FILES: dict[DocumentKind, str] = {
-    DocumentKind.ATTESTATION_STATEMENT: "attestation_statement.docx",
-    DocumentKind.RETRAINING_PROTOCOL: "retraining_protocol.docx",
-    DocumentKind.COMMISSION_REPORT: "commission_report.docx",
+FORM_FILES: dict[RecordKind, str] = {
+    RecordKind.ATTESTATION_STATEMENT: "attestation_statement.docx",
+    RecordKind.RETRAINING_PROTOCOL: "retraining_protocol.docx",
+    RecordKind.COMMISSION_REPORT: "commission_report.docx",
 }
 
 
@@ -179,10 +179,10 @@ def build_report() -> DocumentType:
     return document
 
 
-BUILDERS: dict[DocumentKind, Callable[[], DocumentType]] = {
-    DocumentKind.ATTESTATION_STATEMENT: build_statement,
-    DocumentKind.RETRAINING_PROTOCOL: build_protocol,
-    DocumentKind.COMMISSION_REPORT: build_report,
+BUILDERS: dict[RecordKind, Callable[[], DocumentType]] = {
+    RecordKind.ATTESTATION_STATEMENT: build_statement,
+    RecordKind.RETRAINING_PROTOCOL: build_protocol,
+    RecordKind.COMMISSION_REPORT: build_report,
 }
 
 
@@ -197,7 +197,7 @@ def write_forms(directory: Path = FORMS_DIR) -> list[Path]:
     return written
 
 
-def form_path(kind: DocumentKind) -> Path:
+def form_path(kind: RecordKind) -> Path:
     """Return the path of a form, building the forms first if it is missing."""
     path = FORMS_DIR / FORM_FILES[kind]
     if not path.exists():

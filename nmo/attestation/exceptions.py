@@ -8,8 +8,8 @@ __all__ = [
     "CommissionBreachesRegulation",
     "CommissionInvalid",
     "DecisionRefused",
-    "DocumentNotSignable",
     "GradesLocked",
+    "RecordNotSignable",
     "ResultInvalid",
     "RetakeApplicationLate",
     "RetakeInvalid",
@@ -65,7 +65,10 @@ class DecisionRefused(Conflict):
     code = "decision_refused"
 
 
-class DocumentNotSignable(Conflict):
+class RecordNotSignable(Conflict):
+    """A record of the attestation may not be signed by this actor now (the code is the
+    API's, kept from when records were called documents)."""
+
     code = "document_not_signable"
 
 

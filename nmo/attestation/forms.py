@@ -10,11 +10,19 @@ from django.utils import timezone
 from nmo.accounts.models import Organisation, Unit
 from nmo.attestation.models import Commission, CommissionSeat, LearnerResult
 from nmo.attestation.rules import grades_of_scale
-from nmo.attestation.types import ATTENDANCE_LABELS, PLACE_LABELS, RETAKE_KIND_LABELS, RetakeKind
+from nmo.attestation.types import PLACE_LABELS, Attendance, RetakeKind
 from nmo.catalog.models import Specialty
 from nmo.core.forms import AccessibleForm
 from nmo.programmes.models import ProgrammeStage
-from nmo.regulations.types import LABELS, CommissionRole, GradeScale, Post, VoteChoice, label_of
+from nmo.regulations.types import (
+    LABELS,
+    CommissionRole,
+    GradeScale,
+    Post,
+    StageKind,
+    VoteChoice,
+    label_of,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -168,7 +176,7 @@ class ResultsForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.results, self.stages = results, stages
-        attendance = [(a.value, label) for a, label in ATTENDANCE_LABELS.items()]
+        attendance = Attendance.choices
         for result in results:
             name = result.enrolment.learner.full_name
             self.fields[f"att_{result.pk}"] = forms.ChoiceField(
@@ -179,7 +187,7 @@ class ResultsForm(forms.Form):
                 key = f"r{result.pk}_s{stage.pk}"
                 current = found.get(stage.pk)
                 label = f"{name}, этап {stage.order} ({stage.get_kind_display()})"
-                if stage.kind == "testing":
+                if stage.kind == StageKind.TESTING:
                     self.fields[key] = forms.DecimalField(
                         label=f"{label}, % правильных ответов",
                         min_value=Decimal(0),
@@ -242,7 +250,7 @@ class RetakeApplyForm(AccessibleForm):
 
     kind = forms.ChoiceField(
         label="Основание",
-        choices=[(k.value, label) for k, label in RETAKE_KIND_LABELS.items()],
+        choices=RetakeKind.choices,
         widget=forms.HiddenInput,
     )
     document_description = forms.CharField(

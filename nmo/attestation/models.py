@@ -1,9 +1,11 @@
 """Attestation commissions and their seats, attestations of cohorts with the learners'
-stage results, the commission's attendance, votes and decision, and the documents the
+stage results, the commission's attendance, votes and decision, and the records the
 regulation names (statement, retraining protocol, commission report) with their signatures
-and archive numbers.
+and archive numbers. The record models keep their older names (`AttestationDocument`,
+`DocumentSignature`, `DocumentCounter`) so that their tables do not change.
 
-Choices carry the codes of `nmo.attestation.types` and `nmo.regulations.types`.
+Choices carry the codes of `nmo.attestation.types` (its `TextChoices`, used directly) and
+`nmo.regulations.types`.
 """
 
 from typing import Any
@@ -14,17 +16,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from nmo.attestation.types import (
-    ATTENDANCE_LABELS,
-    DOCUMENT_KIND_LABELS,
-    DOCUMENT_STATUS_LABELS,
-    OUTCOME_LABELS,
     PLACE_LABELS,
-    RETAKE_KIND_LABELS,
-    RETAKE_STATUS_LABELS,
-    STATUS_LABELS,
     Attendance,
     AttestationStatus,
-    DocumentStatus,
+    Outcome,
+    RecordKind,
+    RecordStatus,
     RetakeKind,
     RetakeStatus,
 )
@@ -34,12 +31,7 @@ from nmo.regulations.types import CommissionRole, Grade, VoteChoice, label_of
 ROLE_CHOICES = [(r.value, label_of(r)) for r in CommissionRole]
 GRADE_CHOICES = [(g.value, label_of(g)) for g in Grade]
 VOTE_CHOICES = [(v.value, label_of(v)) for v in VoteChoice]
-ATTENDANCE_CHOICES = [(a.value, label) for a, label in ATTENDANCE_LABELS.items()]
-OUTCOME_CHOICES = [(o.value, label) for o, label in OUTCOME_LABELS.items()]
-STATUS_CHOICES = [(s.value, label) for s, label in STATUS_LABELS.items()]
 PLACE_CHOICES = [(p.value, label) for p, label in PLACE_LABELS.items()]
-DOCUMENT_KIND_CHOICES = [(k.value, label) for k, label in DOCUMENT_KIND_LABELS.items()]
-DOCUMENT_STATUS_CHOICES = [(s.value, label) for s, label in DOCUMENT_STATUS_LABELS.items()]
 
 
 class Commission(BaseModel):
@@ -185,7 +177,10 @@ class Attestation(BaseModel):
         related_name="attestations",
     )
     status = models.CharField(
-        "состояние", max_length=20, choices=STATUS_CHOICES, default=AttestationStatus.PLANNED
+        "состояние",
+        max_length=20,
+        choices=AttestationStatus.choices,
+        default=AttestationStatus.PLANNED,
     )
     presiding_seat = models.ForeignKey(
         CommissionSeat,
@@ -238,7 +233,7 @@ class Attestation(BaseModel):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[AttestationStatus(self.status)]
+        return AttestationStatus(self.status).label
 
     @property
     def place_label(self) -> str:
@@ -292,7 +287,7 @@ class LearnerResult(BaseModel):
         related_name="attestation_results",
     )
     attendance = models.CharField(
-        "явка", max_length=30, choices=ATTENDANCE_CHOICES, default=Attendance.PRESENT
+        "явка", max_length=30, choices=Attendance.choices, default=Attendance.PRESENT
     )
     final_grade = models.CharField(
         "итоговая оценка", max_length=20, choices=GRADE_CHOICES, blank=True
@@ -300,7 +295,7 @@ class LearnerResult(BaseModel):
     final_mean = models.DecimalField(
         "среднее оценок этапов", max_digits=4, decimal_places=2, null=True, blank=True
     )
-    outcome = models.CharField("решение", max_length=30, choices=OUTCOME_CHOICES, blank=True)
+    outcome = models.CharField("решение", max_length=30, choices=Outcome.choices, blank=True)
     votes_for = models.PositiveSmallIntegerField("за", null=True, blank=True)
     votes_against = models.PositiveSmallIntegerField("против", null=True, blank=True)
     abstained = models.PositiveSmallIntegerField("воздержались", null=True, blank=True)
@@ -333,7 +328,7 @@ class LearnerResult(BaseModel):
 
     @property
     def attendance_label(self) -> str:
-        return ATTENDANCE_LABELS[Attendance(self.attendance)]
+        return Attendance(self.attendance).label
 
     @property
     def attendance_choice(self) -> Attendance:
@@ -398,8 +393,8 @@ class StageResult(BaseModel):
 
 
 class DocumentCounter(models.Model):
-    """The next archive number of one kind of attestation document of an organisation.
-    Locked with SELECT … FOR UPDATE while a document is frozen (ADR 0105)."""
+    """The next archive number of one kind of attestation record of an organisation.
+    Locked with SELECT … FOR UPDATE while a record is frozen (ADR 0105)."""
 
     organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -407,7 +402,7 @@ class DocumentCounter(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    kind = models.CharField("вид документа", max_length=30, choices=DOCUMENT_KIND_CHOICES)
+    kind = models.CharField("вид документа", max_length=30, choices=RecordKind.choices)
     next_number = models.PositiveIntegerField("следующий номер", default=1)
 
     class Meta:
@@ -436,7 +431,7 @@ class AttestationDocument(BaseModel):
         on_delete=models.PROTECT,
         related_name="attestation_documents",
     )
-    kind = models.CharField("вид документа", max_length=30, choices=DOCUMENT_KIND_CHOICES)
+    kind = models.CharField("вид документа", max_length=30, choices=RecordKind.choices)
     learner_result = models.ForeignKey(
         LearnerResult,
         verbose_name="слушатель",
@@ -448,7 +443,7 @@ class AttestationDocument(BaseModel):
     number = models.PositiveIntegerField("номер в архиве", null=True, blank=True)
     version = models.PositiveSmallIntegerField("версия", default=1)
     status = models.CharField(
-        "состояние", max_length=10, choices=DOCUMENT_STATUS_CHOICES, default=DocumentStatus.DRAFT
+        "состояние", max_length=10, choices=RecordStatus.choices, default=RecordStatus.DRAFT
     )
     content = models.JSONField("содержание", default=dict)
     pdf = models.BinaryField("PDF", null=True, blank=True)
@@ -506,21 +501,21 @@ class AttestationDocument(BaseModel):
 
     @property
     def kind_label(self) -> str:
-        return dict(DOCUMENT_KIND_CHOICES)[self.kind]
+        return RecordKind(self.kind).label
 
     @property
     def status_label(self) -> str:
-        return dict(DOCUMENT_STATUS_CHOICES)[self.status]
+        return RecordStatus(self.status).label
 
     @property
     def is_frozen(self) -> bool:
-        return self.status == DocumentStatus.FROZEN
+        return self.status == RecordStatus.FROZEN
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # A frozen document is never edited: the services write it once, when it freezes.
         if self.pk is not None and not kwargs.get("force_insert"):
             stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored == DocumentStatus.FROZEN:
+            if stored == RecordStatus.FROZEN:
                 raise RuntimeError(
                     "Подписанный документ не изменяется: исправление — новой версией."
                 )
@@ -559,10 +554,6 @@ class DocumentSignature(models.Model):
         return f"{self.seat} — {self.signed_at:%d.%m.%Y %H:%M}"
 
 
-RETAKE_KIND_CHOICES = [(k.value, label) for k, label in RETAKE_KIND_LABELS.items()]
-RETAKE_STATUS_CHOICES = [(s.value, label) for s, label in RETAKE_STATUS_LABELS.items()]
-
-
 class RetakeApplication(BaseModel):
     """A learner's personal application to sit the final attestation again after the
     attempt `attestation` (npc-2.9, rgmu-2.9: failed or absent without a valid reason;
@@ -587,7 +578,7 @@ class RetakeApplication(BaseModel):
         on_delete=models.PROTECT,
         related_name="retake_applications",
     )
-    kind = models.CharField("основание", max_length=30, choices=RETAKE_KIND_CHOICES)
+    kind = models.CharField("основание", max_length=30, choices=RetakeKind.choices)
     filed_on = models.DateField("дата подачи")
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -604,7 +595,7 @@ class RetakeApplication(BaseModel):
         "скан документа", upload_to="retake_documents/%Y/%m/", blank=True
     )
     status = models.CharField(
-        "состояние", max_length=40, choices=RETAKE_STATUS_CHOICES, default=RetakeStatus.FILED
+        "состояние", max_length=40, choices=RetakeStatus.choices, default=RetakeStatus.FILED
     )
     status_reason = models.TextField("основание решения", blank=True)
     application_deadline = models.DateField("срок подачи заявления")
@@ -661,11 +652,11 @@ class RetakeApplication(BaseModel):
 
     @property
     def kind_label(self) -> str:
-        return RETAKE_KIND_LABELS[RetakeKind(self.kind)]
+        return RetakeKind(self.kind).label
 
     @property
     def status_label(self) -> str:
-        return RETAKE_STATUS_LABELS[RetakeStatus(self.status)]
+        return RetakeStatus(self.status).label
 
     @property
     def is_open(self) -> bool:

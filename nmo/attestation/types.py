@@ -1,10 +1,12 @@
 """Values that cross the attestation app's boundary: the choices its models store (as
-`StrEnum`s with their Russian labels), the inputs of its services and the results its
-selectors and rules return.
+`TextChoices`, each declared once with its Russian label), the inputs of its services and
+the results its selectors and rules return.
 
 Grades, scales, stage kinds, places and commission roles are the regulation's own codes
 (`nmo.regulations.types`); this module adds what only the attestation has: attendance,
-outcomes, statuses, the kinds of its documents and the final grade.
+outcomes, statuses, the kinds of its records (statement, protocol, commission report —
+the regulation's result documents; "document" is the documents app's word) and the final
+grade.
 """
 
 from dataclasses import dataclass, field
@@ -13,74 +15,54 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from django.db.models import TextChoices
+
 from nmo.regulations.types import CommissionRole, Grade, Post, ResultDocument, VoteTally
 
 __all__ = [
-    "ATTENDANCE_LABELS",
-    "DOCUMENT_KIND_LABELS",
-    "DOCUMENT_STATUS_LABELS",
-    "OUTCOME_LABELS",
     "PLACE_LABELS",
-    "STATUS_LABELS",
+    "RETAKE_HELD_OPEN",
     "Attendance",
     "AttestationData",
     "AttestationStatus",
     "CommissionData",
-    "DocumentKind",
-    "DocumentStatus",
     "FinalGrade",
     "LearnerOutcome",
     "Outcome",
     "Place",
+    "RecordKind",
+    "RecordStatus",
+    "RetakeDeadlines",
+    "RetakeKind",
+    "RetakeStatus",
     "SeatData",
     "StageEntry",
+    "ValidReasonDocument",
     "VoteTally",
 ]
 
 
-class Attendance(StrEnum):
+class Attendance(TextChoices):
     """Whether a learner came to the attestation (npc-2.9, npc-2.10, rgmu-2.9, rgmu-2.10)."""
 
-    PRESENT = "present"
-    ABSENT_NO_REASON = "absent_no_reason"
-    ABSENT_VALID_REASON = "absent_valid_reason"
+    PRESENT = "present", "явился"
+    ABSENT_NO_REASON = "absent_no_reason", "не явился без уважительной причины"
+    ABSENT_VALID_REASON = "absent_valid_reason", "не явился по уважительной причине"
 
 
-ATTENDANCE_LABELS: dict[Attendance, str] = {
-    Attendance.PRESENT: "явился",
-    Attendance.ABSENT_NO_REASON: "не явился без уважительной причины",
-    Attendance.ABSENT_VALID_REASON: "не явился по уважительной причине",
-}
-
-
-class Outcome(StrEnum):
+class Outcome(TextChoices):
     """The commission's decision on one learner."""
 
-    PASSED = "passed"
-    FAILED = "failed"
-    ABSENT_NO_REASON = "absent_no_reason"
-    ABSENT_VALID_REASON = "absent_valid_reason"
+    PASSED = "passed", "итоговая аттестация пройдена"
+    FAILED = "failed", "итоговая аттестация не пройдена"
+    ABSENT_NO_REASON = "absent_no_reason", "не явился без уважительной причины"
+    ABSENT_VALID_REASON = "absent_valid_reason", "не явился по уважительной причине"
 
 
-OUTCOME_LABELS: dict[Outcome, str] = {
-    Outcome.PASSED: "итоговая аттестация пройдена",
-    Outcome.FAILED: "итоговая аттестация не пройдена",
-    Outcome.ABSENT_NO_REASON: "не явился без уважительной причины",
-    Outcome.ABSENT_VALID_REASON: "не явился по уважительной причине",
-}
-
-
-class AttestationStatus(StrEnum):
-    PLANNED = "planned"
-    HELD = "held"
-    DECIDED = "decided"
-
-
-STATUS_LABELS: dict[AttestationStatus, str] = {
-    AttestationStatus.PLANNED: "запланирована",
-    AttestationStatus.HELD: "проводится: вносятся результаты",
-    AttestationStatus.DECIDED: "решение комиссии принято",
-}
+class AttestationStatus(TextChoices):
+    PLANNED = "planned", "запланирована"
+    HELD = "held", "проводится: вносятся результаты"
+    DECIDED = "decided", "решение комиссии принято"
 
 
 class Place(StrEnum):
@@ -101,34 +83,27 @@ PLACE_LABELS: dict[Place, str] = {
 }
 
 
-class DocumentKind(StrEnum):
-    """The documents of an attestation, with the regulation's codes (`ResultDocument`):
+class RecordKind(TextChoices):
+    """The records of an attestation (glossary: attestation statement, attestation
+    protocol, commission report), with the codes of the regulation's `ResultDocument`:
     the statement (npc-app1), the retraining protocol (rgmu-app1), the commission report
-    (rgmu-app2)."""
+    (rgmu-app2). The labels are the records' own titles, stored in their snapshots."""
 
-    ATTESTATION_STATEMENT = ResultDocument.ATTESTATION_STATEMENT.value
-    RETRAINING_PROTOCOL = ResultDocument.RETRAINING_PROTOCOL.value
-    COMMISSION_REPORT = ResultDocument.COMMISSION_REPORT.value
-
-
-DOCUMENT_KIND_LABELS: dict[DocumentKind, str] = {
-    DocumentKind.ATTESTATION_STATEMENT: "ведомость итоговой аттестации",
-    DocumentKind.RETRAINING_PROTOCOL: "протокол итоговой аттестации (переподготовка)",
-    DocumentKind.COMMISSION_REPORT: "отчёт комиссии",
-}
-
-
-class DocumentStatus(StrEnum):
-    DRAFT = "draft"
-    SIGNING = "signing"
-    FROZEN = "frozen"
+    ATTESTATION_STATEMENT = (
+        ResultDocument.ATTESTATION_STATEMENT.value,
+        "ведомость итоговой аттестации",
+    )
+    RETRAINING_PROTOCOL = (
+        ResultDocument.RETRAINING_PROTOCOL.value,
+        "протокол итоговой аттестации (переподготовка)",
+    )
+    COMMISSION_REPORT = ResultDocument.COMMISSION_REPORT.value, "отчёт комиссии"
 
 
-DOCUMENT_STATUS_LABELS: dict[DocumentStatus, str] = {
-    DocumentStatus.DRAFT: "черновик: никто ещё не подписал",
-    DocumentStatus.SIGNING: "на подписании",
-    DocumentStatus.FROZEN: "подписан всеми, сдан в архив",
-}
+class RecordStatus(TextChoices):
+    DRAFT = "draft", "черновик: никто ещё не подписал"
+    SIGNING = "signing", "на подписании"
+    FROZEN = "frozen", "подписан всеми, сдан в архив"
 
 
 @dataclass(frozen=True)
@@ -213,18 +188,26 @@ class LearnerOutcome:
 # --- retakes (npc-2.9, npc-2.10, rgmu-2.9, rgmu-2.10) -----------------------------------
 
 
-class RetakeKind(StrEnum):
+class RetakeKind(TextChoices):
     """Why the learner asks to sit the attestation again."""
 
-    NO_VALID_REASON = "no_valid_reason"  # failed, or absent without a valid reason (x-2.9)
-    VALID_REASON = "valid_reason"  # absent for a valid reason, with a document (x-2.10)
+    # failed, or absent without a valid reason (x-2.9)
+    NO_VALID_REASON = (
+        "no_valid_reason",
+        "повторная аттестация (неявка без уважительной причины или неудовлетворительный результат)",
+    )
+    # absent for a valid reason, with a document (x-2.10)
+    VALID_REASON = "valid_reason", "аттестация после пропуска по уважительной причине"
 
 
-class RetakeStatus(StrEnum):
-    FILED = "filed"
-    GRANTED = "granted"
-    REFUSED = "refused"
-    REFERRED_TO_DISPUTE_COMMISSION = "referred_to_dispute_commission"
+class RetakeStatus(TextChoices):
+    FILED = "filed", "подано"
+    GRANTED = "granted", "удовлетворено"
+    REFUSED = "refused", "отказано"
+    REFERRED_TO_DISPUTE_COMMISSION = (
+        "referred_to_dispute_commission",
+        "передано в комиссию по урегулированию споров",
+    )
 
 
 RETAKE_HELD_OPEN: frozenset[RetakeStatus] = frozenset(
@@ -232,20 +215,6 @@ RETAKE_HELD_OPEN: frozenset[RetakeStatus] = frozenset(
 )
 """An application in one of these keeps the learner's retake open: no second application,
 no справка yet (ADR 0109). A refused one does not."""
-
-
-RETAKE_KIND_LABELS: dict[RetakeKind, str] = {
-    RetakeKind.NO_VALID_REASON: "повторная аттестация (неявка без уважительной причины "
-    "или неудовлетворительный результат)",
-    RetakeKind.VALID_REASON: "аттестация после пропуска по уважительной причине",
-}
-
-RETAKE_STATUS_LABELS: dict[RetakeStatus, str] = {
-    RetakeStatus.FILED: "подано",
-    RetakeStatus.GRANTED: "удовлетворено",
-    RetakeStatus.REFUSED: "отказано",
-    RetakeStatus.REFERRED_TO_DISPUTE_COMMISSION: "передано в комиссию по урегулированию споров",
-}
 
 
 @dataclass(frozen=True)

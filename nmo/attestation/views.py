@@ -1,7 +1,10 @@
 """Pages of the final attestation: commissions and scheduling for the study department,
-the grading page of the commission (criteria, results, votes, decision, documents and
-their signing), and the learner's own results. Each view parses, checks access, calls one
-service or selector and renders."""
+the grading page of the commission (criteria, results, votes, decision, the attestation's
+records and their signing), and the learner's own results. Each view parses, checks
+access, calls one service or selector and renders.
+
+The records' pages keep their URLs (`<pk>/documents/<document_pk>/…`) and URL names
+(`document_detail`, …): they are what users bookmark and print."""
 
 from typing import Any
 
@@ -13,18 +16,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nmo.accounts.access import require_login, require_staff
-from nmo.accounts.models import User
-from nmo.accounts.rules import normalise_email
+from nmo.accounts.selectors import user_for_email
 from nmo.attestation import selectors, services
 from nmo.attestation.access import (
     access_attestation,
     access_commission,
-    access_document,
     access_learner_result,
     access_learner_result_for_staff,
     access_own_learner_result,
+    access_record,
     access_retake_application,
+    can_list_attestations,
     can_manage_commissions,
+    can_reopen,
+    can_sign,
     is_staff_of,
     seat_of,
 )
@@ -87,7 +92,7 @@ def _seats(formset: Any) -> list[SeatData] | None:
         data = form.cleaned_data
         if not data.get("email"):
             continue
-        person = User.objects.filter(email=normalise_email(data["email"])).first()
+        person = user_for_email(data["email"])
         if person is None:
             form.add_error("email", "Нет пользователя с такой электронной почтой.")
             ok = False
@@ -183,9 +188,9 @@ def attestation_list(request: HttpRequest) -> HttpResponse:
     """The attestations of the staff's organisations and of the commissions the person
     sits on; staff choose a cohort to schedule one."""
     require_login(request.user)
-    staff = can_manage_commissions(request.user)
-    if not staff and not selectors.is_seated(request.user):
+    if not can_list_attestations(request.user):
         raise PermissionDenied()
+    staff = can_manage_commissions(request.user)
     cohorts = programme_selectors.list_cohorts(request.user) if staff else None  # type: ignore[arg-type]
     context = {
         "attestations": selectors.list_attestations(request.user),  # type: ignore[arg-type]
@@ -240,19 +245,15 @@ def _detail(request: HttpRequest, attestation: Attestation, **forms: Any) -> Htt
     stages = selectors.list_stages(attestation)
     my_seat = seat_of(request.user, attestation.commission_id)
     signers = selectors.required_signers(attestation) if attestation.is_decided else []
+    records = list(selectors.current_records(attestation))
     documents = []
-    for document in selectors.current_documents(attestation):
-        signed = {s.seat_id: s for s in document.signatures.all()}
+    for record in records:
+        signed = {s.seat_id: s for s in record.signatures.all()}
         documents.append(
             {
-                "document": document,
+                "document": record,
                 "signers": [(s, signed.get(s.seat.pk)) for s in signers],
-                "can_sign": (
-                    my_seat is not None
-                    and not document.is_frozen
-                    and my_seat.pk in {s.seat.pk for s in signers}
-                    and my_seat.pk not in signed
-                ),
+                "can_sign": can_sign(my_seat, record, signers, signed),
             }
         )
     reg_rules = selectors.rules_of_attestation(attestation)
@@ -280,8 +281,7 @@ def _detail(request: HttpRequest, attestation: Attestation, **forms: Any) -> Htt
         "remarks_form": forms.get("remarks_form") or RemarksForm(results=results, prefix="remarks"),
         "reopen_form": forms.get("reopen_form") or ReasonForm(prefix="reopen"),
         "is_staff": is_staff_of(request.user, attestation.commission.organisation_id),
-        "can_reopen": attestation.is_decided
-        and not any(d["document"].is_frozen for d in documents),
+        "can_reopen": can_reopen(attestation, records),
     }
     return render(
         request, "attestation/attestation_detail.html", context, status=_status(*forms.values())
@@ -465,12 +465,12 @@ def attestation_issue_documents(request: HttpRequest, pk: int) -> HttpResponse:
         if isinstance(exc, NotFound | PermissionDenied):
             raise
         return _refused(request, attestation, exc)
-    records = sum(1 for d in issued if d.kind == DocumentKind.TRAINING_RECORD)
+    training_records = sum(1 for d in issued if d.kind == DocumentKind.TRAINING_RECORD)
     if issued:
         messages.success(
             request,
             f"Выдано документов об обучении: {len(issued)}. Документов о квалификации: "
-            f"{len(issued) - records}, справок об обучении: {records}.",
+            f"{len(issued) - training_records}, справок об обучении: {training_records}.",
         )
     else:
         messages.info(
@@ -482,17 +482,17 @@ def attestation_issue_documents(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(attestation)
 
 
-# --- documents ---------------------------------------------------------------------------
+# --- records (statement, protocol, report) ----------------------------------------------
 
 
 def document_detail(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     """A document with its versions and signatures."""
     attestation = access_attestation(request.user, pk)
-    document = access_document(request.user, attestation, document_pk)
+    document = access_record(request.user, attestation, document_pk)
     context = {
         "attestation": attestation,
         "document": document,
-        "versions": selectors.document_history(document),
+        "versions": selectors.versions_for_record(document),
         "signatures": list(document.signatures.select_related("seat__person", "signed_by")),
         "correct_form": ReasonForm(prefix="correct"),
     }
@@ -503,9 +503,9 @@ def document_detail(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 def document_sign(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     """Confirm the document as one of its signatories."""
     attestation = access_attestation(request.user, pk)
-    document = access_document(request.user, attestation, document_pk)
+    document = access_record(request.user, attestation, document_pk)
     try:
-        document = services.sign_document(actor=request.user, document=document)
+        document = services.sign_record(actor=request.user, record=document)
     except DomainError as exc:
         return _refused(request, attestation, exc)
     if document.is_frozen:
@@ -519,14 +519,14 @@ def document_sign(request: HttpRequest, pk: int, document_pk: int) -> HttpRespon
 def document_correct(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     """Open a correction of a signed document: a new version with its reason."""
     attestation = access_attestation(request.user, pk)
-    document = access_document(request.user, attestation, document_pk)
+    document = access_record(request.user, attestation, document_pk)
     form = ReasonForm(request.POST, prefix="correct")
     if not form.is_valid():
         messages.error(request, "Опишите причину исправления: не менее 10 символов.")
         return redirect(document)
     try:
-        correction = services.correct_document(
-            actor=request.user, document=document, reason=form.cleaned_data["reason"]
+        correction = services.correct_record(
+            actor=request.user, record=document, reason=form.cleaned_data["reason"]
         )
     except DomainError as exc:
         return _refused(request, attestation, exc)
@@ -549,18 +549,18 @@ def _file_name(document: Any, extension: str) -> str:
 def document_pdf(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     """The document's PDF: the stored file once signed, a marked draft before."""
     attestation = access_attestation(request.user, pk)
-    document = access_document(request.user, attestation, document_pk)
+    document = access_record(request.user, attestation, document_pk)
     return _file(
-        services.render_document_pdf(document), PDF, _file_name(document, "pdf"), inline=True
+        services.render_record_pdf(document), PDF, _file_name(document, "pdf"), inline=True
     )
 
 
 def document_docx(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     """The document as an editable DOCX of its appendix form."""
     attestation = access_attestation(request.user, pk)
-    document = access_document(request.user, attestation, document_pk)
+    document = access_record(request.user, attestation, document_pk)
     return _file(
-        services.render_document_docx(document), DOCX, _file_name(document, "docx"), inline=False
+        services.render_record_docx(document), DOCX, _file_name(document, "docx"), inline=False
     )
 
 

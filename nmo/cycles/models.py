@@ -7,32 +7,22 @@ from django.db import models
 from django.db.models import F, Q
 
 from nmo.core.models import BaseModel
+from nmo.cycles.types import CreditKind, CreditSource, OverflowPolicy
 
+# The choices are declared once, with their labels, in nmo.cycles.types (the pure rules
+# use them too); they stay importable from here.
 
-class CreditSource(models.TextChoices):
-    """How an entry came into the ledger."""
-
-    CODE = "code", "Активация ИКП"
-    MODULE = "module", "Электронный модуль"
-    SUPPORT = "support", "Решение провайдера по обращению"
-    PROGRAMME = "programme", "Программа ДПП"
-    CORRECTION = "correction", "Исправление (сторнирование)"
-
-
-class CreditKind(models.TextChoices):
-    """What kind of educational activity an entry records; a cycle rule says which kinds
-    feed which of its parts. The order is the order the parts are shown in."""
-
-    PROGRAMME = "programme", "Программа ДПП в образовательной организации"
-    EVENT = "event", "Учебные мероприятия"
-    MODULE = "module", "Электронные учебные модули"
-
-
-class OverflowPolicy(models.TextChoices):
-    """What happens to hours beyond a part's requirement."""
-
-    NONE = "none", "Сверх требуемого не засчитывается"
-    INTO_TOTAL = "into_total", "Сверх требуемого засчитывается в общий объём"
+__all__ = [
+    "CabinetStamp",
+    "CreditEntry",
+    "CreditKind",
+    "CreditSource",
+    "Cycle",
+    "CycleRule",
+    "ModuleCompletion",
+    "OverflowPolicy",
+    "PlanItem",
+]
 
 
 class CreditEntry(models.Model):

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from nmo.cycles.types import PartProgress, ProgressFigures, RuleTerms
+from nmo.cycles.types import CreditKind, OverflowPolicy, PartProgress, ProgressFigures, RuleTerms
 
 # faq-foreign: credits count for activities held in the Russian Federation only, unless
 # the catalogue's credit policy allows credits for activities abroad.
@@ -16,18 +16,8 @@ HOME_COUNTRY = "RU"
 REFERENCE_MAX = 100
 """Length of a ledger entry's reference (a code, a programme's document number)."""
 
-KIND_PROGRAMME = "programme"
-KIND_EVENT = "event"
-KIND_MODULE = "module"
-KINDS = (KIND_PROGRAMME, KIND_EVENT, KIND_MODULE)
-KIND_LABELS = {
-    KIND_PROGRAMME: "Программа ДПП в образовательной организации",
-    KIND_EVENT: "Учебные мероприятия",
-    KIND_MODULE: "Электронные учебные модули",
-}
-OVERFLOW_NONE = "none"
-OVERFLOW_INTO_TOTAL = "into_total"
-OVERFLOW_POLICIES = (OVERFLOW_NONE, OVERFLOW_INTO_TOTAL)
+KIND_ORDER: tuple[str, ...] = tuple(CreditKind.values)
+"""The kinds of activity in the order a rule's parts are shown (`CreditKind`'s order)."""
 
 # Reasons an activity carries no credits (codes of ActivityNotInCatalogue).
 NOT_ACCREDITED = "activity_not_in_catalogue"
@@ -97,7 +87,9 @@ def ordered_part_names(terms: RuleTerms) -> list[str]:
 
     def position(name: str) -> tuple[int, str]:
         kinds = terms.part_kinds.get(name, ())
-        first = min((KINDS.index(k) for k in kinds if k in KINDS), default=len(KINDS))
+        first = min(
+            (KIND_ORDER.index(k) for k in kinds if k in KIND_ORDER), default=len(KIND_ORDER)
+        )
         return first, name
 
     return sorted(terms.parts, key=position)
@@ -105,7 +97,7 @@ def ordered_part_names(terms: RuleTerms) -> list[str]:
 
 def part_label(terms: RuleTerms, name: str) -> str:
     kinds = terms.part_kinds.get(name, ())
-    labels = [KIND_LABELS[k] for k in kinds if k in KIND_LABELS]
+    labels = [CreditKind(k).label for k in kinds if k in KIND_ORDER]
     return ", ".join(labels) if labels else name
 
 
@@ -130,7 +122,7 @@ def rule_problems(terms: RuleTerms) -> dict[str, list[str]]:
         if not kinds:
             add("part_kinds", f"Часть «{name}»: укажите хотя бы один вид активности.")
         for kind in kinds:
-            if kind not in KINDS:
+            if kind not in KIND_ORDER:
                 add("part_kinds", f"Часть «{name}»: неизвестный вид активности «{kind}».")
             elif kind in seen:
                 add("part_kinds", f"Вид «{kind}» засчитывается и в «{seen[kind]}», и в «{name}».")
@@ -139,14 +131,14 @@ def rule_problems(terms: RuleTerms) -> dict[str, list[str]]:
     for name, policy in terms.overflow.items():
         if name not in terms.parts:
             add("overflow", f"Нет части «{name}».")
-        elif policy not in OVERFLOW_POLICIES:
+        elif policy not in OverflowPolicy.values:
             add("overflow", f"Часть «{name}»: неизвестное правило «{policy}».")
     valid_hours = all(
         isinstance(h, int) and not isinstance(h, bool) and h >= 0 for h in terms.parts.values()
     )
     if valid_hours and terms.total > 0:
         parts_sum = sum(terms.parts.values())
-        spills = any(terms.overflow.get(n) == OVERFLOW_INTO_TOTAL for n in terms.parts)
+        spills = any(terms.overflow.get(n) == OverflowPolicy.INTO_TOTAL for n in terms.parts)
         if parts_sum > terms.total:
             add("total_hours", "Сумма частей больше общего объёма.")
         elif parts_sum < terms.total and not spills:
@@ -182,7 +174,7 @@ def compute_progress(
         earned = sum(hours_by_kind.get(kind, 0) for kind in terms.part_kinds.get(name, ()))
         counted = max(0, min(earned, required))
         excess = max(0, earned - required)
-        spills = terms.overflow.get(name, OVERFLOW_NONE) == OVERFLOW_INTO_TOTAL
+        spills = terms.overflow.get(name, OverflowPolicy.NONE) == OverflowPolicy.INTO_TOTAL
         total += counted + (excess if spills else 0)
         parts.append(
             PartProgress(
@@ -195,10 +187,10 @@ def compute_progress(
                 excess_counts_in_total=spills,
             )
         )
-    programme_hours = max(0, hours_by_kind.get(KIND_PROGRAMME, 0))
+    programme_hours = max(0, hours_by_kind.get(CreditKind.PROGRAMME, 0))
     remote = max(0, min(remote_hours, programme_hours))
     applies = terms.min_remote_share > 0 and any(
-        KIND_PROGRAMME in kinds for kinds in terms.part_kinds.values()
+        CreditKind.PROGRAMME in kinds for kinds in terms.part_kinds.values()
     )
     share = Decimal(remote) / Decimal(programme_hours) if programme_hours else None
     if not applies:

@@ -19,7 +19,14 @@ from nmo.catalog.rules import search_key
 from nmo.catalog.selectors import get_credit_policy, list_specialties
 from nmo.cycles import rules
 from nmo.cycles.models import CreditEntry, Cycle, CycleRule, PlanItem
-from nmo.cycles.types import CycleCard, CycleProgress, PlanLine, ProgressFigures, RuleTerms
+from nmo.cycles.types import (
+    CreditKind,
+    CycleCard,
+    CycleProgress,
+    PlanLine,
+    ProgressFigures,
+    RuleTerms,
+)
 
 NOTICE_SALT = "nmo.cycles.entry-notice"
 # What the credit history shows: loading only these keeps a page of it cheap.
@@ -98,7 +105,7 @@ def progress_for_cycles(cycles: Sequence[Cycle]) -> dict[int, ProgressFigures]:
     for row in cast(Iterable[dict[str, Any]], rows):
         for cycle in cycles:
             hours[cycle.pk][row["kind"]] = int(row[f"h{cycle.pk}"] or 0)
-            if row["kind"] == rules.KIND_PROGRAMME:
+            if row["kind"] == CreditKind.PROGRAMME:
                 remote[cycle.pk] = int(row[f"r{cycle.pk}"] or 0)
     return {
         cycle.pk: rules.compute_progress(

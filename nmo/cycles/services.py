@@ -50,7 +50,7 @@ from nmo.cycles.models import (
     PlanItem,
 )
 from nmo.cycles.selectors import default_rule, is_activity_credited
-from nmo.cycles.types import CompletionResult, RuleTerms
+from nmo.cycles.types import CompletionResult, OverflowPolicy, RuleTerms
 
 REASON_MAX = 2000
 REFERENCE_MAX = rules.REFERENCE_MAX
@@ -719,7 +719,7 @@ def add_cycle_rule(
         total_hours=total_hours,
         parts=dict(parts),
         part_kinds={k: list(v) for k, v in part_kinds.items()},
-        overflow={n: (overflow or {}).get(n, rules.OVERFLOW_NONE) for n in parts},
+        overflow={n: (overflow or {}).get(n, OverflowPolicy.NONE) for n in parts},
         min_remote_share_of_programme=share,
         years=years,
         is_default=make_default,

@@ -1,5 +1,6 @@
-"""Values of the cycles app that cross boundaries: a cycle rule's terms, progress figures,
-the result of a completion report and the cabinet's data."""
+"""Values of the cycles app that cross boundaries: the choices its ledger and rules store
+(`TextChoices` declared once with their Russian label), a cycle rule's terms, progress
+figures, the result of a completion report and the cabinet's data."""
 
 from __future__ import annotations
 
@@ -8,8 +9,36 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.db.models import TextChoices
+
 if TYPE_CHECKING:
     from nmo.cycles.models import CreditEntry, Cycle, ModuleCompletion, PlanItem
+
+
+class CreditSource(TextChoices):
+    """How an entry came into the ledger."""
+
+    CODE = "code", "Активация ИКП"
+    MODULE = "module", "Электронный модуль"
+    SUPPORT = "support", "Решение провайдера по обращению"
+    PROGRAMME = "programme", "Программа ДПП"
+    CORRECTION = "correction", "Исправление (сторнирование)"
+
+
+class CreditKind(TextChoices):
+    """What kind of educational activity an entry records; a cycle rule says which kinds
+    feed which of its parts. The order is the order the parts are shown in."""
+
+    PROGRAMME = "programme", "Программа ДПП в образовательной организации"
+    EVENT = "event", "Учебные мероприятия"
+    MODULE = "module", "Электронные учебные модули"
+
+
+class OverflowPolicy(TextChoices):
+    """What happens to hours beyond a part's requirement."""
+
+    NONE = "none", "Сверх требуемого не засчитывается"
+    INTO_TOTAL = "into_total", "Сверх требуемого засчитывается в общий объём"
 
 
 @dataclass(frozen=True)

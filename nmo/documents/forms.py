@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 
 from nmo.accounts.models import Organisation
-from nmo.documents.models import DocumentKindChoices, DocumentStatusChoices, HandoverModeChoices
+from nmo.documents.models import HandoverModeChoices
+from nmo.documents.types import DocumentKind, DocumentStatus
 
 
 class DateInput(forms.DateInput):
@@ -26,12 +27,12 @@ class RegisterFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label="Вид документа",
-        choices=[("", "все виды"), *DocumentKindChoices.choices],
+        choices=[("", "все виды"), *DocumentKind.choices],
         required=False,
     )
     status = forms.ChoiceField(
         label="Состояние",
-        choices=[("", "все"), *DocumentStatusChoices.choices],
+        choices=[("", "все"), *DocumentStatus.choices],
         required=False,
     )
     year = forms.IntegerField(label="Год выдачи", required=False, min_value=2000, max_value=2100)
@@ -99,7 +100,7 @@ class RegisterSettingsForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label="Организация", queryset=Organisation.objects.none(), empty_label=None
     )
-    kind = forms.ChoiceField(label="Вид документа", choices=DocumentKindChoices.choices)
+    kind = forms.ChoiceField(label="Вид документа", choices=DocumentKind.choices)
     series = forms.CharField(
         label="Серия",
         required=False,

@@ -14,23 +14,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from nmo.core.models import BaseModel
+from nmo.documents.types import DocumentKind, DocumentStatus
 
-# The values are those of nmo.documents.types (DocumentKind, DocumentStatus, HandoverMode);
-# a test keeps them equal. The labels live here, as the programmes app does it.
-
-
-class DocumentKindChoices(models.TextChoices):
-    QUALIFICATION_CERTIFICATE = (
-        "qualification_certificate",
-        "удостоверение о повышении квалификации",
-    )
-    RETRAINING_DIPLOMA = "retraining_diploma", "диплом о профессиональной переподготовке"
-    TRAINING_RECORD = "training_record", "справка об обучении (о периоде обучения)"
-
-
-class DocumentStatusChoices(models.TextChoices):
-    ISSUED = "issued", "действителен"
-    REVOKED = "revoked", "аннулирован"
+# The kinds and statuses are declared once, with their labels, in nmo.documents.types.
+# The handover modes are the regulation's `HandoverMode` codes (a test keeps them equal),
+# with this app's labels, until the regulation's enums carry their own.
 
 
 class HandoverModeChoices(models.TextChoices):
@@ -53,7 +41,7 @@ class DocumentRegister(BaseModel):
         on_delete=models.PROTECT,
         related_name="document_registers",
     )
-    kind = models.CharField("вид документа", max_length=30, choices=DocumentKindChoices.choices)
+    kind = models.CharField("вид документа", max_length=30, choices=DocumentKind.choices)
     series = models.CharField(
         "серия",
         max_length=20,
@@ -103,7 +91,7 @@ class QualificationDocument(BaseModel):
         on_delete=models.PROTECT,
         related_name="documents",
     )
-    kind = models.CharField("вид документа", max_length=30, choices=DocumentKindChoices.choices)
+    kind = models.CharField("вид документа", max_length=30, choices=DocumentKind.choices)
     series = models.CharField("серия", max_length=20, blank=True)
     number = models.PositiveIntegerField("номер по реестру")
     registration_number = models.CharField("регистрационный номер", max_length=40)
@@ -150,8 +138,8 @@ class QualificationDocument(BaseModel):
     status = models.CharField(
         "состояние",
         max_length=10,
-        choices=DocumentStatusChoices.choices,
-        default=DocumentStatusChoices.ISSUED,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.ISSUED,
     )
     revoked_at = models.DateTimeField("аннулирован", null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -223,7 +211,7 @@ class QualificationDocument(BaseModel):
 
     @property
     def is_revoked(self) -> bool:
-        return self.status == DocumentStatusChoices.REVOKED
+        return self.status == DocumentStatus.REVOKED
 
 
 class DocumentHandover(BaseModel):

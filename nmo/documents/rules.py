@@ -28,12 +28,6 @@ _QUALIFICATION_DOCUMENT_OF: dict[ProgrammeKind, DocumentKind] = {
     ProgrammeKind.PROFESSIONAL_RETRAINING: DocumentKind.RETRAINING_DIPLOMA,
 }
 
-KIND_LABELS: dict[DocumentKind, str] = {
-    DocumentKind.QUALIFICATION_CERTIFICATE: "удостоверение о повышении квалификации",
-    DocumentKind.RETRAINING_DIPLOMA: "диплом о профессиональной переподготовке",
-    DocumentKind.TRAINING_RECORD: "справка об обучении (о периоде обучения)",
-}
-
 # ШПИ of Russian Post: 14 digits inside Russia, or the UPU S10 form (RA123456789RU).
 _TRACKING = re.compile(r"^(?:\d{14}|[A-Z]{2}\d{9}[A-Z]{2})$")
 
@@ -71,12 +65,12 @@ def kind_errors(
     programme_label = label_of(ProgrammeKind(programme_kind))
     if wanted != expected:
         return [
-            f"По программе вида «{programme_label}» выдаётся {KIND_LABELS[expected]}, "
-            f"а не {KIND_LABELS[wanted]} (npc-2.8, rgmu-2.8)."
+            f"По программе вида «{programme_label}» выдаётся {expected.label}, "
+            f"а не {wanted.label} (npc-2.8, rgmu-2.8)."
         ]
     if QualificationDocument(wanted.value) not in tuple(qualification_documents):
         return [
-            f"Положение организации не предусматривает документ «{KIND_LABELS[wanted]}» "
+            f"Положение организации не предусматривает документ «{wanted.label}» "
             "(npc-2.8: только удостоверение о повышении квалификации)."
         ]
     return []

@@ -10,7 +10,7 @@ import pytest
 
 from nmo.attestation import services
 from nmo.attestation.models import AttestationDocument
-from nmo.attestation.selectors import current_documents, required_signers
+from nmo.attestation.selectors import current_records, required_signers
 from nmo.attestation.tests.factories import (
     all_present,
     decided,
@@ -38,14 +38,14 @@ def test_two_statements_frozen_at_once_get_two_numbers():
     grade_all(second)
     vote_all(second)
     services.decide_attestation(actor=second.chair, attestation=second.attestation)
-    statements = [current_documents(s.attestation).get() for s in (first, second)]
+    statements = [current_records(s.attestation).get() for s in (first, second)]
     signers = required_signers(statements[0].attestation)
     for statement in statements:
         for signer in signers[:-1]:
-            services.sign_document(actor=signer.seat.person, document=statement)
+            services.sign_record(actor=signer.seat.person, record=statement)
     last = signers[-1].seat.person
     results = race(
-        len(statements), lambda i: services.sign_document(actor=last, document=statements[i])
+        len(statements), lambda i: services.sign_record(actor=last, record=statements[i])
     )
     assert [outcome for outcome, _ in results] == ["ok", "ok"]
     numbers = sorted(

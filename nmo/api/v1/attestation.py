@@ -16,7 +16,7 @@ from nmo.api.v1.schemas import ErrorOut
 from nmo.attestation import selectors
 from nmo.attestation.access import access_attestation_for_staff
 from nmo.attestation.models import Attestation, LearnerResult
-from nmo.attestation.types import ATTENDANCE_LABELS, OUTCOME_LABELS, Attendance, Outcome
+from nmo.attestation.types import Attendance, Outcome
 from nmo.programmes.access import access_cohort
 from nmo.regulations.types import Grade, label_of
 
@@ -128,7 +128,7 @@ def _result(result: LearnerResult) -> dict[str, Any]:
         "learner_id": learner.pk,
         "full_name": learner.full_name,
         "attendance": result.attendance,
-        "attendance_label": ATTENDANCE_LABELS[Attendance(result.attendance)],
+        "attendance_label": Attendance(result.attendance).label,
         "stage_results": [
             {
                 "stage_id": r.stage_id,
@@ -144,7 +144,7 @@ def _result(result: LearnerResult) -> dict[str, Any]:
         "final_grade_label": label_of(Grade(result.final_grade)) if result.final_grade else None,
         "final_mean": float(result.final_mean) if result.final_mean is not None else None,
         "outcome": result.outcome or None,
-        "outcome_label": OUTCOME_LABELS[Outcome(result.outcome)] if result.outcome else None,
+        "outcome_label": Outcome(result.outcome).label if result.outcome else None,
         "votes": (
             {
                 "votes_for": result.votes_for,

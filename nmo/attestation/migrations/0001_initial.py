@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('attestation_statement', 'ведомость итоговой аттестации'), ('retraining_protocol', 'протокол итоговой аттестации (переподготовка)'), ('commission_report', 'отчёт комиссии')], max_length=30, verbose_name='вид документа')),
                 ('number', models.PositiveIntegerField(blank=True, null=True, verbose_name='номер в архиве')),
                 ('version', models.PositiveSmallIntegerField(default=1, verbose_name='версия')),
-                ('status', models.CharField(choices=[('draft', 'черновик: никто ещё не подписал'), ('signing', 'на подписании'), ('frozen', 'подписан всеми, сдан в архив')], default=nmo.attestation.types.DocumentStatus['DRAFT'], max_length=10, verbose_name='состояние')),
+                ('status', models.CharField(choices=[('draft', 'черновик: никто ещё не подписал'), ('signing', 'на подписании'), ('frozen', 'подписан всеми, сдан в архив')], default='draft', max_length=10, verbose_name='состояние')),
                 ('content', models.JSONField(default=dict, verbose_name='содержание')),
                 ('pdf', models.BinaryField(blank=True, null=True, verbose_name='PDF')),
                 ('pdf_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 файла PDF')),

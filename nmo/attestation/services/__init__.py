@@ -1,6 +1,7 @@
 """State changes of the final attestation, one function per action (split by topic):
-commissions, attestations and their results, the decision, the documents, their
-issuance and the retakes."""
+commissions, attestations and their results, the decision, the attestation's records
+(statement, protocol, report), the issuance of the learners' documents (through the
+documents app) and the retakes."""
 
 from nmo.attestation.services.attestations import (
     record_learner_attendance,
@@ -16,22 +17,22 @@ from nmo.attestation.services.decisions import (
     record_votes,
     reopen_attestation,
 )
-from nmo.attestation.services.documents import (
-    correct_document,
-    draw_up_documents,
-    record_diploma,
-    render_document_docx,
-    render_document_pdf,
-    sign_document,
-)
 from nmo.attestation.services.issuance import issue_documents_for
+from nmo.attestation.services.records import (
+    correct_record,
+    draw_up_records,
+    record_diploma,
+    render_record_docx,
+    render_record_pdf,
+    sign_record,
+)
 from nmo.attestation.services.retakes import apply_for_retake, grant_retake, refuse_retake
 
 __all__ = [
     "apply_for_retake",
-    "correct_document",
+    "correct_record",
     "decide_attestation",
-    "draw_up_documents",
+    "draw_up_records",
     "form_commission",
     "grant_retake",
     "issue_documents_for",
@@ -43,10 +44,10 @@ __all__ = [
     "record_stage_results",
     "record_votes",
     "refuse_retake",
-    "render_document_docx",
-    "render_document_pdf",
+    "render_record_docx",
+    "render_record_pdf",
     "reopen_attestation",
     "schedule_attestation",
-    "sign_document",
+    "sign_record",
     "update_commission",
 ]

@@ -28,8 +28,8 @@ from nmo.attestation.selectors import (
 )
 from nmo.attestation.services._common import cite
 from nmo.attestation.services.attestations import check_editable, mark_held
-from nmo.attestation.services.documents import draw_up_documents
-from nmo.attestation.types import OUTCOME_LABELS, AttestationStatus, DocumentStatus, Outcome
+from nmo.attestation.services.records import draw_up_records
+from nmo.attestation.types import AttestationStatus, Outcome, RecordStatus
 from nmo.core.links import absolute_url
 from nmo.core.services import record_audit, send_email_after_commit
 from nmo.regulations.rules import decision_outcome
@@ -268,7 +268,7 @@ def _notify(result: LearnerResult, attestation: Attestation) -> None:
     learner = result.enrolment.learner
     if not learner.email:
         return
-    outcome = OUTCOME_LABELS[Outcome(result.outcome)]
+    outcome = Outcome(result.outcome).label
     grade = (
         f"Итоговая оценка: {label_of(Grade(result.final_grade))}.\n" if result.final_grade else ""
     )
@@ -298,7 +298,7 @@ def decide_attestation(*, actor: Any, attestation: Attestation) -> Attestation:
     person presiding deciding a tie (`regulations.rules.decision_outcome`). Learners
     absent get "absent with / without a valid reason". The decision is shown to the
     learners at once (npc-4.11: in their cabinet, and by e-mail after commit) and the
-    documents of the regulation are drawn up for signing. Audited as "attestation.decide"
+    records of the regulation are drawn up for signing. Audited as "attestation.decide"
     with each learner's outcome before and after."""
     attestation = _locked(attestation)
     check_attestation_actor(actor, attestation)
@@ -407,15 +407,15 @@ def decide_attestation(*, actor: Any, attestation: Attestation) -> Attestation:
     )
     for result in results:
         _notify(result, attestation)
-    draw_up_documents(actor=actor, attestation=attestation)
+    draw_up_records(actor=actor, attestation=attestation)
     return attestation
 
 
 @transaction.atomic
 def reopen_attestation(*, actor: Any, attestation: Attestation, reason: str) -> Attestation:
     """Return a decided attestation to the entry of results, with a written reason, while
-    no document of it is signed by everybody: the outcomes and votes are cleared and the
-    documents being signed go back to drafts (their signatures removed). A signed document
+    no record of it is signed by everybody: the outcomes and votes are cleared and the
+    records being signed go back to drafts (their signatures removed). A signed record
     locks the results (GradesLocked): open its correction first (ADR 0105). Audited as
     "attestation.reopen" with the outcomes before."""
     attestation = _locked(attestation)
@@ -423,7 +423,7 @@ def reopen_attestation(*, actor: Any, attestation: Attestation, reason: str) -> 
     if attestation.status != AttestationStatus.DECIDED:
         raise DecisionRefused("Решение по этой аттестации ещё не принято.", code="not_decided")
     frozen = AttestationDocument.objects.filter(
-        attestation=attestation, status=DocumentStatus.FROZEN, superseded_by__isnull=True
+        attestation=attestation, status=RecordStatus.FROZEN, superseded_by__isnull=True
     )
     if frozen.exists():
         raise GradesLocked(lock_reason(attestation))
@@ -435,13 +435,13 @@ def reopen_attestation(*, actor: Any, attestation: Attestation, reason: str) -> 
     LearnerResult.objects.filter(attestation=attestation).update(
         outcome="", votes_for=None, votes_against=None, abstained=None, presiding_vote=""
     )
-    open_documents = AttestationDocument.objects.filter(
+    open_records = AttestationDocument.objects.filter(
         attestation=attestation, superseded_by__isnull=True
-    ).exclude(status=DocumentStatus.FROZEN)
-    DocumentSignature.objects.filter(document__in=open_documents).delete()
-    for document in open_documents:
-        document.status = DocumentStatus.DRAFT
-        document.save(update_fields=["status", "updated_at"])
+    ).exclude(status=RecordStatus.FROZEN)
+    DocumentSignature.objects.filter(document__in=open_records).delete()
+    for record in open_records:
+        record.status = RecordStatus.DRAFT
+        record.save(update_fields=["status", "updated_at"])
     attestation.status = AttestationStatus.HELD
     attestation.decided_at = None
     attestation.decided_by = None

@@ -12,7 +12,7 @@ from django.utils import timezone
 from nmo.accounts.access import require_staff_of
 from nmo.attestation.models import Attestation, LearnerResult, RetakeApplication
 from nmo.attestation.selectors import retake_deadlines_for, retake_left
-from nmo.attestation.services.documents import record_diploma
+from nmo.attestation.services.records import record_diploma
 from nmo.attestation.types import RETAKE_HELD_OPEN, AttestationStatus, Outcome
 from nmo.core.exceptions import Conflict
 from nmo.documents import services as document_services

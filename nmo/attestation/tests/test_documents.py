@@ -8,9 +8,9 @@ from docx import Document
 from pypdf import PdfReader
 
 from nmo.attestation import services
-from nmo.attestation.exceptions import DocumentNotSignable, GradesLocked, ResultInvalid
+from nmo.attestation.exceptions import GradesLocked, RecordNotSignable, ResultInvalid
 from nmo.attestation.models import AttestationDocument
-from nmo.attestation.selectors import current_documents, document_history, required_signers
+from nmo.attestation.selectors import current_records, required_signers, versions_for_record
 from nmo.attestation.tests.factories import (
     all_present,
     build,
@@ -47,13 +47,13 @@ def docx_text(data: bytes) -> str:
 
 def sign_all(document):
     for signer in required_signers(document.attestation):
-        services.sign_document(actor=signer.seat.person, document=document)
+        services.sign_record(actor=signer.seat.person, record=document)
     document.refresh_from_db()
     return document
 
 
 def docs(setup, kind=None):
-    found = current_documents(setup.attestation)
+    found = current_records(setup.attestation)
     return list(found.filter(kind=kind) if kind else found)
 
 
@@ -132,7 +132,7 @@ def test_the_retraining_protocol_follows_rgmu_appendix_1(rgmu):
     services.record_remarks(actor=setup.chair, learner_result=first, remarks="Рекомендован.")
     services.decide_attestation(actor=setup.chair, attestation=setup.attestation)
     protocol = next(d for d in docs(setup, "retraining_protocol") if d.learner_result == first)
-    text = pdf_text(services.render_document_pdf(protocol))
+    text = pdf_text(services.render_record_pdf(protocol))
     assert "ПРОЕКТ" in text
     for expected in (
         "ПРОТОКОЛ № ____",
@@ -169,7 +169,7 @@ def test_the_diploma_line_is_filled_by_the_register(rgmu):
         issued_on=date(2026, 10, 20),
     )
     protocol = next(d for d in docs(setup, "retraining_protocol") if d.learner_result == first)
-    text = pdf_text(services.render_document_pdf(protocol))
+    text = pdf_text(services.render_record_pdf(protocol))
     assert "серия 612404 № 0001234 от 20.10.2026" in text
     with pytest.raises(PermissionDenied):
         services.record_diploma(
@@ -231,13 +231,13 @@ def test_each_signatory_confirms_and_the_last_signature_freezes(key):
     assert roles[0] == "chair"
     assert roles[-1] == "secretary"
     assert len(signers) == (5 if key == "npc" else 4)
-    services.sign_document(actor=signers[0].seat.person, document=document)
+    services.sign_record(actor=signers[0].seat.person, record=document)
     document.refresh_from_db()
     assert document.status == "signing"
-    with pytest.raises(DocumentNotSignable, match="уже подписали"):
-        services.sign_document(actor=signers[0].seat.person, document=document)
+    with pytest.raises(RecordNotSignable, match="уже подписали"):
+        services.sign_record(actor=signers[0].seat.person, record=document)
     for signer in signers[1:]:
-        services.sign_document(actor=signer.seat.person, document=document)
+        services.sign_record(actor=signer.seat.person, record=document)
     document.refresh_from_db()
     assert document.status == "frozen"
     assert document.pdf_sha256 == hashlib.sha256(bytes(document.pdf)).hexdigest()
@@ -263,10 +263,10 @@ def test_in_the_chair_absence_the_deputy_signs_and_absent_members_do_not(npc):
     signers = required_signers(setup.attestation)
     assert [s.seat.person for s in signers] == [setup.deputy, setup.members[0], setup.secretary]
     assert "председательствовал" in signers[0].line
-    with pytest.raises(DocumentNotSignable, match="не участвовали"):
-        services.sign_document(actor=absent_member, document=statement)
+    with pytest.raises(RecordNotSignable, match="не участвовали"):
+        services.sign_record(actor=absent_member, record=statement)
     with pytest.raises(PermissionDenied):
-        services.sign_document(actor=npc.staff, document=statement)
+        services.sign_record(actor=npc.staff, record=statement)
     statement = sign_all(statement)
     assert statement.status == "frozen"
     assert "В отсутствие председателя заседание вёл(а) Заместителев Игорь Петрович" in (
@@ -324,9 +324,9 @@ def test_a_correction_is_a_new_version_with_its_reason(npc):
     statement = sign_all(statement)
     old_pdf, old_hash = bytes(statement.pdf), statement.pdf_sha256
     with pytest.raises(ResultInvalid):
-        services.correct_document(actor=setup.secretary, document=statement, reason="кратко")
-    correction = services.correct_document(
-        actor=setup.secretary, document=statement, reason="Ошибка в оценке Борисова Б. В."
+        services.correct_record(actor=setup.secretary, record=statement, reason="кратко")
+    correction = services.correct_record(
+        actor=setup.secretary, record=statement, reason="Ошибка в оценке Борисова Б. В."
     )
     assert (correction.version, correction.number, correction.status) == (2, 1, "draft")
     services.reopen_attestation(
@@ -351,7 +351,7 @@ def test_a_correction_is_a_new_version_with_its_reason(npc):
     statement.refresh_from_db()
     assert (bytes(statement.pdf), statement.pdf_sha256) == (old_pdf, old_hash)
     assert "2 Борисов Борис Викторович зачтено" in pdf_text(old_pdf)
-    assert [d.version for d in document_history(statement)] == [1, 2]
+    assert [d.version for d in versions_for_record(statement)] == [1, 2]
 
 
 @pytest.mark.clause("npc-app1", "rgmu-app1", "rgmu-app2")
@@ -361,7 +361,7 @@ def test_the_documents_are_editable_docx_in_the_appendix_forms(key):
     names, grades and votes are in its text."""
     setup = decided(key)
     for document in docs(setup):
-        text = docx_text(services.render_document_docx(document))
+        text = docx_text(services.render_record_docx(document))
         assert "{{" not in text
         assert "{%" not in text
         assert "Председателева Ольга Ивановна" in text
@@ -384,10 +384,10 @@ def test_it_checks_access(npc, outsider):
     setup = decided("npc", org=npc)
     [statement] = docs(setup)
     with pytest.raises(NotFound):
-        services.sign_document(actor=outsider, document=statement)
+        services.sign_record(actor=outsider, record=statement)
     statement = sign_all(statement)
     with pytest.raises(NotFound):
-        services.correct_document(actor=outsider, document=statement, reason="Чужая правка!!")
+        services.correct_record(actor=outsider, record=statement, reason="Чужая правка!!")
 
 
 @pytest.mark.clause("rgmu-app1")
@@ -403,7 +403,7 @@ def test_a_cohorts_protocols_are_drawn_up_without_a_query_per_learner(rgmu):
     learners = len(setup.results())
     assert learners >= 3
     with CaptureQueriesContext(connection) as queries:
-        drawn = services.draw_up_documents(actor=setup.org.staff, attestation=setup.attestation)
+        drawn = services.draw_up_records(actor=setup.org.staff, attestation=setup.attestation)
     protocols = [d for d in drawn if d.kind == "retraining_protocol"]
     assert len(protocols) == learners
 

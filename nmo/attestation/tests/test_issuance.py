@@ -11,7 +11,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from nmo.attestation import services
-from nmo.attestation.selectors import current_documents
+from nmo.attestation.selectors import current_records
 from nmo.attestation.tests.factories import (
     PASSWORD,
     all_present,
@@ -62,10 +62,10 @@ def test_rgmu_retraining_diploma_fills_the_protocol(rgmu):
     assert first.diploma_issued_on == ISSUED_ON
     protocol = next(
         d
-        for d in current_documents(setup.attestation).filter(kind="retraining_protocol")
+        for d in current_records(setup.attestation).filter(kind="retraining_protocol")
         if d.learner_result_id == first.pk
     )
-    text = pdf_text(services.render_document_pdf(protocol))
+    text = pdf_text(services.render_record_pdf(protocol))
     assert f"№ {diploma.number:06d} от 20.10.2026" in text
 
 

@@ -1,7 +1,8 @@
-"""The documents of an attestation in the forms of the regulation's appendices: drawing
-them up, signing by each signatory, freezing with an archive number and the PDF's hash,
-corrections as new versions (npc-2.12, npc-2.13, npc-app1; rgmu-2.12, rgmu-2.13,
-rgmu-app1, rgmu-app2; ADR 0105)."""
+"""The records of an attestation (statement, retraining protocol, commission report: the
+regulation's result documents) in the forms of the regulation's appendices: drawing them
+up from their print snapshots, signing by each signatory, freezing with an archive number
+and the PDF's hash, corrections as new versions (npc-2.12, npc-2.13, npc-app1; rgmu-2.12,
+rgmu-2.13, rgmu-app1, rgmu-app2; ADR 0105)."""
 
 import hashlib
 from datetime import date
@@ -14,7 +15,7 @@ from django.utils import timezone
 from nmo.accounts.models import Organisation
 from nmo.attestation.access import check_attestation_actor, check_commission_staff, seat_of
 from nmo.attestation.docx_forms import form_path
-from nmo.attestation.exceptions import DocumentNotSignable, ResultInvalid
+from nmo.attestation.exceptions import RecordNotSignable, ResultInvalid
 from nmo.attestation.models import (
     Attestation,
     AttestationDocument,
@@ -22,15 +23,10 @@ from nmo.attestation.models import (
     DocumentSignature,
     LearnerResult,
 )
-from nmo.attestation.selectors import (
-    document_content,
-    document_header,
-    document_kinds,
-    required_signers,
-    signatures_of,
-)
+from nmo.attestation.selectors import required_record_kinds, required_signers, signatures_of
 from nmo.attestation.services._common import cite
-from nmo.attestation.types import AttestationStatus, DocumentKind, DocumentStatus, Outcome
+from nmo.attestation.snapshots import heading, snapshot
+from nmo.attestation.types import AttestationStatus, Outcome, RecordKind, RecordStatus
 from nmo.core.exceptions import Conflict, PermissionDenied
 from nmo.core.services import record_audit
 from nmo.printing.office import render_docx
@@ -45,39 +41,39 @@ SERIES_MAX = 20
 NUMBER_MAX = 40
 
 
-def _content(document: AttestationDocument, header: dict[str, Any] | None = None) -> dict[str, Any]:
-    content = document_content(
-        document.attestation,
-        DocumentKind(document.kind),
-        document.learner_result,
-        number=document.number,
-        version=document.version,
+def _content(record: AttestationDocument, header: dict[str, Any] | None = None) -> dict[str, Any]:
+    content = snapshot(
+        record.attestation,
+        RecordKind(record.kind),
+        record.learner_result,
+        number=record.number,
+        version=record.version,
         header=header,
     )
-    content["correction_reason"] = document.correction_reason
+    content["correction_reason"] = record.correction_reason
     return content
 
 
-def _refresh(document: AttestationDocument, header: dict[str, Any] | None = None) -> bool:
-    """Rebuild a document that is not frozen from the current results; a changed text
+def _refresh(record: AttestationDocument, header: dict[str, Any] | None = None) -> bool:
+    """Rebuild a record that is not frozen from the current results; a changed text
     loses its signatures (they were given to the old text). Return whether it changed."""
-    content = _content(document, header)
-    if content == document.content:
+    content = _content(record, header)
+    if content == record.content:
         return False
-    DocumentSignature.objects.filter(document=document).delete()
-    document.content = content
-    document.status = DocumentStatus.DRAFT
-    document.save(update_fields=["content", "status", "updated_at"])
+    DocumentSignature.objects.filter(document=record).delete()
+    record.content = content
+    record.status = RecordStatus.DRAFT
+    record.save(update_fields=["content", "status", "updated_at"])
     return True
 
 
 @transaction.atomic
-def draw_up_documents(*, actor: Any, attestation: Attestation) -> list[AttestationDocument]:
-    """Draw up, for signing, the documents the regulation names for a decided attestation:
+def draw_up_records(*, actor: Any, attestation: Attestation) -> list[AttestationDocument]:
+    """Draw up, for signing, the records the regulation names for a decided attestation:
     the statement at НПЦ (npc-2.12, npc-app1); a protocol for each learner present of a
     retraining programme (rgmu-app1) and the commission's report (rgmu-app2) at РостГМУ
-    (rgmu-2.12). A document already drawn up and not yet frozen is brought up to date; a
-    frozen one is left as it is. Audited as "document.draw_up" for each new document."""
+    (rgmu-2.12). A record already drawn up and not yet frozen is brought up to date; a
+    frozen one is left as it is. Audited as "document.draw_up" for each new record."""
     attestation = Attestation.objects.select_for_update().get(pk=attestation.pk)
     check_attestation_actor(actor, attestation)
     if attestation.status != AttestationStatus.DECIDED:
@@ -90,9 +86,9 @@ def draw_up_documents(*, actor: Any, attestation: Attestation) -> list[Attestati
             attestation=attestation, superseded_by__isnull=True
         )
     }
-    wanted: list[tuple[DocumentKind, LearnerResult | None]] = []
-    for kind in document_kinds(attestation):
-        if kind == DocumentKind.RETRAINING_PROTOCOL:
+    wanted: list[tuple[RecordKind, LearnerResult | None]] = []
+    for kind in required_record_kinds(attestation):
+        if kind == RecordKind.RETRAINING_PROTOCOL:
             wanted.extend(
                 (kind, r)
                 for r in LearnerResult.objects.filter(attestation=attestation)
@@ -103,36 +99,36 @@ def draw_up_documents(*, actor: Any, attestation: Attestation) -> list[Attestati
             )
         else:
             wanted.append((kind, None))
-    # The heading, the commission and the signature lines are the same in every document:
+    # The heading, the commission and the signature lines are the same in every record:
     # read them once, not once per protocol.
-    header = document_header(attestation)
-    documents = []
+    header = heading(attestation)
+    records = []
     for kind, result in wanted:
-        document = current.get((kind.value, result.pk if result else None))
-        if document is None:
-            document = AttestationDocument(
+        record = current.get((kind.value, result.pk if result else None))
+        if record is None:
+            record = AttestationDocument(
                 attestation=attestation,
                 organisation_id=attestation.commission.organisation_id,
                 kind=kind.value,
                 learner_result=result,
                 created_by=actor,
             )
-            document.attestation = attestation
-            document.content = _content(document, header)
-            document.save()
+            record.attestation = attestation
+            record.content = _content(record, header)
+            record.save()
             record_audit(
                 actor=actor,
                 action="document.draw_up",
-                target=document,
+                target=record,
                 changes={"kind": kind.value, "learner_result": result.pk if result else None},
             )
-        elif not document.is_frozen:
-            document.attestation = attestation
+        elif not record.is_frozen:
+            record.attestation = attestation
             if result is not None:
-                document.learner_result = result
-            _refresh(document, header)
-        documents.append(document)
-    return documents
+                record.learner_result = result
+            _refresh(record, header)
+        records.append(record)
+    return records
 
 
 def _next_number(organisation_id: int, kind: str) -> int:
@@ -150,28 +146,28 @@ def _render(kind: str, content: dict[str, Any], *, draft: bool) -> bytes:
     )
 
 
-def render_document_pdf(document: AttestationDocument) -> bytes:
-    """Return the document's PDF: the stored file once frozen, else a draft rendered from
+def render_record_pdf(record: AttestationDocument) -> bytes:
+    """Return the record's PDF: the stored file once frozen, else a draft rendered from
     the current snapshot and marked as a draft."""
-    if document.is_frozen and document.pdf is not None:
-        return bytes(document.pdf)
-    return _render(document.kind, document.content, draft=True)
+    if record.is_frozen and record.pdf is not None:
+        return bytes(record.pdf)
+    return _render(record.kind, record.content, draft=True)
 
 
-def render_document_docx(document: AttestationDocument) -> bytes:
-    """Return the document as an editable DOCX in the appendix's form (docxtpl), filled
+def render_record_docx(record: AttestationDocument) -> bytes:
+    """Return the record as an editable DOCX in the appendix's form (docxtpl), filled
     from its snapshot."""
-    return render_docx(form_path(DocumentKind(document.kind)), document.content)
+    return render_docx(form_path(RecordKind(record.kind)), record.content)
 
 
-def _freeze(actor: Any, document: AttestationDocument) -> None:
-    previous = document.supersedes
+def _freeze(actor: Any, record: AttestationDocument) -> None:
+    previous = record.supersedes
     if previous is not None and previous.number is not None:
         number = previous.number
     else:
-        number = _next_number(document.organisation_id, document.kind)
-    signed = signatures_of(document)
-    content = dict(document.content)
+        number = _next_number(record.organisation_id, record.kind)
+    signed = signatures_of(record)
+    content = dict(record.content)
     content["number"] = number
     content["signers"] = [
         {
@@ -183,16 +179,16 @@ def _freeze(actor: Any, document: AttestationDocument) -> None:
                 else ""
             ),
         }
-        for s in required_signers(document.attestation)
+        for s in required_signers(record.attestation)
     ]
-    pdf = _render(document.kind, content, draft=False)
-    document.number = number
-    document.content = content
-    document.pdf = pdf
-    document.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    document.status = DocumentStatus.FROZEN
-    document.frozen_at = timezone.now()
-    document.save(
+    pdf = _render(record.kind, content, draft=False)
+    record.number = number
+    record.content = content
+    record.pdf = pdf
+    record.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    record.status = RecordStatus.FROZEN
+    record.frozen_at = timezone.now()
+    record.save(
         update_fields=[
             "number",
             "content",
@@ -206,87 +202,85 @@ def _freeze(actor: Any, document: AttestationDocument) -> None:
     record_audit(
         actor=actor,
         action="document.freeze",
-        target=document,
+        target=record,
         changes={
             "number": number,
-            "version": document.version,
-            "sha256": document.pdf_sha256,
-            "supersedes": document.supersedes_id,
+            "version": record.version,
+            "sha256": record.pdf_sha256,
+            "supersedes": record.supersedes_id,
         },
     )
 
 
 @transaction.atomic
-def sign_document(*, actor: Any, document: AttestationDocument) -> AttestationDocument:
-    """Confirm the document in the system as one of its signatories: the chair or whoever
+def sign_record(*, actor: Any, record: AttestationDocument) -> AttestationDocument:
+    """Confirm the record in the system as one of its signatories: the chair or whoever
     presided in the chair's absence, each member who sat, and the secretary (npc-2.13,
-    rgmu-2.13). When the last one has signed, the document is frozen: it gets its archive
+    rgmu-2.13). When the last one has signed, the record is frozen: it gets its archive
     number (the next of the organisation for that kind, under a row lock), its PDF is
     stored with its SHA-256, and the results it shows can no longer change. Audited as
     "document.sign" (and "document.freeze")."""
-    document = AttestationDocument.objects.select_for_update().get(pk=document.pk)
+    record = AttestationDocument.objects.select_for_update().get(pk=record.pk)
     attestation = Attestation.objects.select_related("commission", "presiding_seat").get(
-        pk=document.attestation_id
+        pk=record.attestation_id
     )
     check_attestation_actor(actor, attestation)
-    document.attestation = attestation
+    record.attestation = attestation
     seat = seat_of(actor, attestation.commission_id)
     if seat is None:
         raise PermissionDenied(
             "Документ подписывают председатель (или замещающее его лицо), члены и секретарь "
             "комиссии."
         )
-    if document.is_frozen:
-        raise DocumentNotSignable("Документ уже подписан всеми и сдан в архив.")
+    if record.is_frozen:
+        raise RecordNotSignable("Документ уже подписан всеми и сдан в архив.")
     if attestation.status != AttestationStatus.DECIDED:
-        raise DocumentNotSignable("Документ подписывается после решения комиссии.")
+        raise RecordNotSignable("Документ подписывается после решения комиссии.")
     signers = required_signers(attestation)
     if seat.pk not in {s.seat.pk for s in signers}:
-        raise DocumentNotSignable(
+        raise RecordNotSignable(
             "Документ подписывают председательствующий, члены комиссии, участвовавшие в "
             f"заседании, и секретарь{cite(attestation.regulation_version, 'documents.signatories')}"
             ": вы не участвовали в этом заседании."
         )
-    if DocumentSignature.objects.filter(document=document, seat=seat).exists():
-        raise DocumentNotSignable("Вы уже подписали этот документ.", code="already_signed")
+    if DocumentSignature.objects.filter(document=record, seat=seat).exists():
+        raise RecordNotSignable("Вы уже подписали этот документ.", code="already_signed")
     DocumentSignature.objects.create(
-        document=document, seat=seat, signed_by=actor, signed_at=timezone.now()
+        document=record, seat=seat, signed_by=actor, signed_at=timezone.now()
     )
-    if document.status == DocumentStatus.DRAFT:
-        document.status = DocumentStatus.SIGNING
-        document.save(update_fields=["status", "updated_at"])
+    if record.status == RecordStatus.DRAFT:
+        record.status = RecordStatus.SIGNING
+        record.save(update_fields=["status", "updated_at"])
     record_audit(
         actor=actor,
         action="document.sign",
-        target=document,
+        target=record,
         changes={"seat": seat.pk, "role": seat.role},
     )
     signed = set(
-        DocumentSignature.objects.filter(document=document).values_list("seat_id", flat=True)
+        DocumentSignature.objects.filter(document=record).values_list("seat_id", flat=True)
     )
     if {s.seat.pk for s in signers} <= signed:
-        _freeze(actor, document)
-    return document
+        _freeze(actor, record)
+    return record
 
 
 @transaction.atomic
-def correct_document(
-    *, actor: Any, document: AttestationDocument, reason: str
-) -> AttestationDocument:
-    """Open a correction of a frozen document: a new version with the reason, keeping the
+def correct_record(*, actor: Any, record: AttestationDocument, reason: str) -> AttestationDocument:
+    """Open a correction of a frozen record: a new version with the reason, keeping the
     archive number, drawn up from the current results and signed again. The old version
     stays, readable, superseded by the new one. While the correction is not frozen, the
     results it shows may be changed again (the attestation is reopened for that). Audited
     as "document.correct"."""
-    document = AttestationDocument.objects.select_for_update().get(pk=document.pk)
-    attestation = Attestation.objects.select_related("commission").get(pk=document.attestation_id)
+    record = AttestationDocument.objects.select_for_update().get(pk=record.pk)
+    attestation = Attestation.objects.select_related("commission").get(pk=record.attestation_id)
     check_attestation_actor(actor, attestation)
-    if not document.is_frozen:
+    if not record.is_frozen:
         raise Conflict(
             "Исправляется только подписанный документ; черновик можно изменить и так.",
             code="document_not_frozen",
         )
-    if AttestationDocument.objects.filter(supersedes=document).exists():
+    if AttestationDocument.objects.filter(supersedes=record).exists():
         raise Conflict("У этой версии уже есть исправление.", code="document_superseded")
     reason = reason.strip()
     if len(reason) < MIN_REASON:
@@ -295,13 +289,13 @@ def correct_document(
         )
     correction = AttestationDocument(
         attestation=attestation,
-        organisation_id=document.organisation_id,
-        kind=document.kind,
-        learner_result_id=document.learner_result_id,
-        number=document.number,
-        version=document.version + 1,
+        organisation_id=record.organisation_id,
+        kind=record.kind,
+        learner_result_id=record.learner_result_id,
+        number=record.number,
+        version=record.version + 1,
         correction_reason=reason,
-        supersedes=document,
+        supersedes=record,
         created_by=actor,
     )
     correction.content = _content(correction)
@@ -310,7 +304,7 @@ def correct_document(
         actor=actor,
         action="document.correct",
         target=correction,
-        changes={"supersedes": document.pk, "version": correction.version, "reason": reason},
+        changes={"supersedes": record.pk, "version": correction.version, "reason": reason},
     )
     return correction
 
@@ -360,8 +354,8 @@ def record_diploma(
             },
         },
     )
-    for document in AttestationDocument.objects.filter(
+    for record in AttestationDocument.objects.filter(
         learner_result=result, superseded_by__isnull=True
-    ).exclude(status=DocumentStatus.FROZEN):
-        _refresh(document)
+    ).exclude(status=RecordStatus.FROZEN):
+        _refresh(record)
     return result

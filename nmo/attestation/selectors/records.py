@@ -1,0 +1,118 @@
+"""Reads of an attestation's records — the statement, the retraining protocol and the
+commission's report (the regulation's result documents; ADR 0105) —: which ones the
+regulation names, their current versions and history, who signs them."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from nmo.attestation.models import (
+    Attestation,
+    AttestationDocument,
+    CommissionSeat,
+    DocumentSignature,
+)
+from nmo.attestation.selectors.attestations import (
+    VOTING_ROLES,
+    active_seats,
+    member_attendance,
+    rules_of_attestation,
+)
+from nmo.attestation.types import RecordKind
+from nmo.programmes.models import Programme
+from nmo.regulations.types import CommissionRole, ProgrammeKind, Signatory, label_of
+
+
+def current_records(attestation: Attestation) -> QuerySet[AttestationDocument]:
+    """Return the latest version of each record of the attestation."""
+    return (
+        AttestationDocument.objects.filter(attestation=attestation, superseded_by__isnull=True)
+        .select_related("learner_result__enrolment__learner")
+        .prefetch_related("signatures__seat__person")
+        .order_by("kind", "learner_result__enrolment__learner__last_name", "pk")
+    )
+
+
+def versions_for_record(record: AttestationDocument) -> list[AttestationDocument]:
+    """Return every version of a record, the first first."""
+    versions = [record]
+    current = record
+    while current.supersedes_id is not None:
+        current = AttestationDocument.objects.get(pk=current.supersedes_id)
+        versions.append(current)
+    newer = record
+    while True:
+        following = AttestationDocument.objects.filter(supersedes=newer).first()
+        if following is None:
+            break
+        versions.append(following)
+        newer = following
+    return sorted(versions, key=lambda d: d.version)
+
+
+def required_record_kinds(attestation: Attestation) -> list[RecordKind]:
+    """Return the records the regulation names for this attestation: the statement at
+    НПЦ (npc-2.12, npc-app1); at РостГМУ a protocol per learner of a retraining
+    programme (rgmu-app1) and the commission's report (rgmu-app2) — rgmu-2.12."""
+    named = rules_of_attestation(attestation).documents.result_documents
+    programme: Programme = attestation.cohort.programme
+    kinds = []
+    for kind in named:
+        if (
+            kind.value == RecordKind.RETRAINING_PROTOCOL
+            and programme.kind != ProgrammeKind.PROFESSIONAL_RETRAINING
+        ):
+            continue
+        kinds.append(RecordKind(kind.value))
+    return kinds
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A seat whose signature a record needs, and the line it signs on."""
+
+    seat: CommissionSeat
+    line: str
+
+
+def required_signers(attestation: Attestation) -> list[Signer]:
+    """Return who signs the attestation's records (npc-2.13, rgmu-2.13): the chair — or
+    whoever presided in the chair's absence —, the members who sat, and the secretary."""
+    signatories = rules_of_attestation(attestation).documents.signatories
+    present = {k for k, v in member_attendance(attestation).items() if v}
+    seats = active_seats(attestation.commission)
+    presiding = attestation.presiding_seat
+    found: list[Signer] = []
+    if Signatory.CHAIR_OR_REPLACEMENT in signatories and presiding is not None:
+        line = "Председатель итоговой аттестационной комиссии"
+        if presiding.role != CommissionRole.CHAIR:
+            line += f" (председательствовал: {label_of(CommissionRole(presiding.role))})"
+        found.append(Signer(presiding, line))
+    if Signatory.MEMBERS in signatories:
+        for seat in seats:
+            if (
+                seat.role in VOTING_ROLES
+                and seat.pk in present
+                and seat.pk != (presiding.pk if presiding else None)
+            ):
+                line = (
+                    "Зам. председателя итоговой аттестационной комиссии"
+                    if seat.role == CommissionRole.DEPUTY_CHAIR
+                    else "Член итоговой аттестационной комиссии"
+                )
+                found.append(Signer(seat, line))
+    if Signatory.SECRETARY in signatories:
+        found.extend(
+            Signer(s, "Секретарь итоговой аттестационной комиссии")
+            for s in seats
+            if s.role == CommissionRole.SECRETARY
+        )
+    return found
+
+
+def signatures_of(record: AttestationDocument) -> dict[int, DocumentSignature]:
+    """Return the record's signatures by seat id."""
+    return {
+        s.seat_id: s
+        for s in DocumentSignature.objects.filter(document=record).select_related("seat__person")
+    }

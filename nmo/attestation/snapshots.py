@@ -1,0 +1,225 @@
+"""Print snapshots: what an attestation's record says, as JSON-ready data stored on the
+record (`AttestationDocument.content`) and filled into its print and DOCX forms — the
+statement (npc-app1), the retraining protocol of one learner (rgmu-app1) or the
+commission's report (rgmu-app2). Private to the app: the record services
+(`services/records.py`) draw records up from it."""
+
+from typing import Any
+
+from django.db.models import prefetch_related_objects
+
+from nmo.attestation.models import Attestation, LearnerResult, StageResult
+from nmo.attestation.selectors import active_seats, list_learner_results, required_signers
+from nmo.attestation.types import PLACE_LABELS, Outcome, Place, RecordKind
+from nmo.regulations.types import CommissionRole, Grade, StageKind, label_of
+
+
+def _date(value: Any) -> str:
+    return f"{value:%d.%m.%Y}" if value else ""
+
+
+def _tally_text(result: LearnerResult) -> str:
+    if result.votes_for is None:
+        return ""
+    text = f"за — {result.votes_for}, против — {result.votes_against}"
+    if result.abstained:
+        text += f", воздержались — {result.abstained}"
+    return text
+
+
+def _grade_text(result: LearnerResult) -> str:
+    if not result.is_present:
+        return result.attendance_label
+    return label_of(Grade(result.final_grade)) if result.final_grade else ""
+
+
+def heading(attestation: Attestation) -> dict[str, Any]:
+    """The part every record of the attestation shares: the heading of the appendix form
+    (programme, dates, specialty, department, date), the commission's composition and the
+    signature lines. Read once when a cohort's records are drawn up together."""
+    cohort = attestation.cohort
+    programme = cohort.programme
+    commission = attestation.commission
+    seats = active_seats(commission)
+
+    def names(role: CommissionRole) -> list[str]:
+        return [s.person.full_name for s in seats if s.role == role]
+
+    presiding = attestation.presiding_seat
+    place = PLACE_LABELS[Place(attestation.place)]
+    return {
+        "organisation": str(commission.organisation.name),
+        "programme": programme.title,
+        "programme_kind": programme.get_kind_display(),
+        "hours": programme.hours,
+        "specialties": ", ".join(s.name for s in programme.specialties.order_by("name")),
+        "specialty": commission.specialty.name,
+        "starts_on": _date(cohort.starts_on),
+        "ends_on": _date(cohort.ends_on),
+        "held_on": _date(attestation.held_on),
+        "attempt": attestation.attempt,
+        "department": cohort.unit.name,
+        "place": place,
+        "address": attestation.address,
+        "videoconference_url": attestation.videoconference_url,
+        "commission": commission.title,
+        "order": (
+            f"{commission.approved_by} № {commission.order_number} "
+            f"от {_date(commission.order_date)}"
+        ),
+        "chair": ", ".join(names(CommissionRole.CHAIR)),
+        "deputy": ", ".join(names(CommissionRole.DEPUTY_CHAIR)),
+        "secretary": ", ".join(names(CommissionRole.SECRETARY)),
+        "members": names(CommissionRole.MEMBER),
+        "members_text": ", ".join(names(CommissionRole.MEMBER)),
+        "presiding": presiding.person.full_name if presiding else "",
+        "presiding_note": (
+            f"В отсутствие председателя заседание вёл(а) {presiding.person.full_name} "
+            f"({label_of(CommissionRole(presiding.role))})."
+            if presiding is not None and presiding.role != CommissionRole.CHAIR
+            else ""
+        ),
+        "regulation": (
+            f"{attestation.regulation_version.regulation.title}, "
+            f"редакция {attestation.regulation_version.number}"
+        ),
+        "signers": signer_lines(attestation),
+    }
+
+
+def snapshot(
+    attestation: Attestation,
+    kind: RecordKind,
+    learner_result: LearnerResult | None = None,
+    *,
+    number: int | None = None,
+    version: int = 1,
+    header: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return what a record says, as JSON-ready data: the shared heading
+    (`heading`, passed in when drawing up many), the learners with their final
+    grades and the votes — the statement (npc-app1), the retraining protocol of one
+    learner (rgmu-app1) or the commission's report (rgmu-app2). The snapshot is stored on
+    the record, so a later change of a name or a title does not change what was
+    signed."""
+    content: dict[str, Any] = {
+        "kind": kind.value,
+        "title": kind.label,
+        "number": number,
+        "version": version,
+        **(header if header is not None else heading(attestation)),
+    }
+    if kind == RecordKind.RETRAINING_PROTOCOL:
+        if learner_result is None:
+            raise ValueError("a retraining protocol is drawn up per learner")
+        content.update(_protocol_content(learner_result, attestation))
+    else:
+        # Only the cohort-wide records read the whole cohort; a protocol reads its own
+        # learner (drawing up 500 protocols used to read the cohort 500 times).
+        results = list(list_learner_results(attestation))
+        rows = []
+        for index, result in enumerate(results, start=1):
+            rows.append(
+                {
+                    "n": index,
+                    "name": result.enrolment.learner.full_name,
+                    "grade": _grade_text(result),
+                    "outcome": Outcome(result.outcome).label if result.outcome else "",
+                    "votes": _tally_text(result),
+                }
+            )
+        content["learners"] = rows
+        content["passed_count"] = sum(1 for r in results if r.outcome == Outcome.PASSED)
+        content["refused_count"] = sum(1 for r in results if r.outcome == Outcome.FAILED)
+        content["absent_count"] = sum(1 for r in results if not r.is_present)
+        tallies = {
+            (r.votes_for, r.votes_against, r.abstained or 0)
+            for r in results
+            if r.is_present and r.votes_for is not None
+        }
+        if len(tallies) == 1:
+            votes_for, votes_against, abstained = tallies.pop()
+            content["votes"] = {"for": votes_for, "against": votes_against, "abstained": abstained}
+            content["votes_for_text"] = str(votes_for)
+            content["votes_against_text"] = str(votes_against)
+            content["abstained_text"] = str(abstained)
+        else:
+            content["votes"] = None
+            per_learner = "по каждому слушателю — в таблице" if tallies else "—"
+            content["votes_for_text"] = content["votes_against_text"] = per_learner
+            content["abstained_text"] = per_learner
+    return content
+
+
+def _protocol_content(result: LearnerResult, attestation: Attestation) -> dict[str, Any]:
+    # A no-op when the caller prefetched them (drawing up a cohort's protocols).
+    prefetch_related_objects([result], "stage_results__stage")
+    stages: dict[str, list[StageResult]] = {}
+    for stage_result in sorted(result.stage_results.all(), key=lambda r: (r.stage.order, r.pk)):
+        stages.setdefault(stage_result.stage.kind, []).append(stage_result)
+
+    def first(kind: str) -> StageResult | None:
+        found = stages.get(kind) or []
+        return found[0] if found else None
+
+    testing = first(StageKind.TESTING)
+    skills = first(StageKind.PRACTICAL_SKILLS)
+    interview = first(StageKind.INTERVIEW)
+    shown = {r.pk for r in (testing, skills, interview) if r is not None}
+    others = [
+        {"title": r.stage.get_kind_display(), "grade": label_of(Grade(r.grade))}
+        for group in stages.values()
+        for r in group
+        if r.pk not in shown
+    ]
+    passed = result.outcome == Outcome.PASSED
+    specialty = attestation.commission.specialty.name
+    percent = (
+        f"{testing.percent.normalize():f}"
+        if testing is not None and testing.percent is not None
+        else ""
+    )
+    return {
+        "learner": result.enrolment.learner.full_name,
+        "attendance": result.attendance_label,
+        "testing": (
+            {"percent": percent, "grade": label_of(Grade(testing.grade))}
+            if testing is not None
+            else None
+        ),
+        "testing_text": (
+            f"{percent}% правильных ответов — {label_of(Grade(testing.grade))}"
+            if testing is not None
+            else "не предусмотрен программой"
+        ),
+        "other_text": "; ".join(f"{o['title']}: {o['grade']}" for o in others),
+        "skills": label_of(Grade(skills.grade)) if skills is not None else "не предусмотрена",
+        "interview": (
+            label_of(Grade(interview.grade)) if interview is not None else "не предусмотрено"
+        ),
+        "other_stages": others,
+        "overall": label_of(Grade(result.final_grade)) if result.final_grade else "",
+        "outcome": Outcome(result.outcome).label if result.outcome else "",
+        "passed": passed,
+        "decision": (
+            f"Итоговая аттестационная комиссия удостоверяет право на ведение профессиональной "
+            f"деятельности в сфере «{specialty}»."
+            if passed
+            else f"Итоговая аттестационная комиссия отказывает в праве ведения "
+            f"профессиональной деятельности в сфере «{specialty}»."
+        ),
+        "votes_for": result.votes_for,
+        "votes_against": result.votes_against,
+        "abstained": result.abstained or 0,
+        "remarks": result.remarks,
+        "diploma_series": result.diploma_series,
+        "diploma_number": result.diploma_number,
+        "diploma_date": _date(result.diploma_issued_on),
+    }
+
+
+def signer_lines(attestation: Attestation) -> list[dict[str, str]]:
+    """Return the signature lines of the attestation's records: the line and the name."""
+    return [
+        {"line": s.line, "name": s.seat.person.full_name} for s in required_signers(attestation)
+    ]
