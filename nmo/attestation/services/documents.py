@@ -32,7 +32,7 @@ from nmo.attestation.selectors import (
 from nmo.attestation.services._common import cite
 from nmo.attestation.types import AttestationStatus, DocumentKind, DocumentStatus, Outcome
 from nmo.core.exceptions import Conflict, PermissionDenied
-from nmo.core.services import record_audit
+from nmo.core.services import record_audit, send_email_after_commit
 from nmo.documents.rendering import render_docx, render_print
 
 PRINT_DIR = Path(__file__).resolve().parents[1] / "templates" / "attestation" / "print"
@@ -41,6 +41,7 @@ STYLESHEET = PRINT_DIR / "attestation.css"
 
 MIN_REASON = 10
 SERIES_MAX = 20
+REDRAWN = "Документ составлен заново: изменились сведения, которые он содержит."
 NUMBER_MAX = 40
 
 
@@ -57,17 +58,91 @@ def _content(document: AttestationDocument, header: dict[str, Any] | None = None
     return content
 
 
-def _refresh(document: AttestationDocument, header: dict[str, Any] | None = None) -> bool:
-    """Rebuild a document that is not frozen from the current results; a changed text
-    loses its signatures (they were given to the old text). Return whether it changed."""
+def _refresh(
+    actor: Any,
+    document: AttestationDocument,
+    *,
+    reason: str,
+    header: dict[str, Any] | None = None,
+) -> AttestationDocument:
+    """Bring a document that is not frozen up to date with the current results and return
+    its current version. A text nobody has signed yet is rewritten in place. A signature is
+    never taken away: a text someone has signed that would change becomes a new version
+    saying why (`reason`), which everybody signs again; the version they signed keeps its
+    signatures in the history (ADR 0105)."""
     content = _content(document, header)
     if content == document.content:
-        return False
-    DocumentSignature.objects.filter(document=document).delete()
-    document.content = content
-    document.status = DocumentStatus.DRAFT
-    document.save(update_fields=["content", "status", "updated_at"])
-    return True
+        return document
+    if not DocumentSignature.objects.filter(document=document).exists():
+        document.content = content
+        document.status = DocumentStatus.DRAFT
+        document.save(update_fields=["content", "status", "updated_at"])
+        return document
+    return _new_version(actor, document, reason=reason, header=header)
+
+
+def _new_version(
+    actor: Any,
+    document: AttestationDocument,
+    *,
+    reason: str,
+    header: dict[str, Any] | None = None,
+) -> AttestationDocument:
+    """Supersede a document being signed by a new version with the `reason`, drawn up from
+    the current results, and ask those who signed the old one to sign it. Audited as
+    "document.correct" with the seats whose signatures stay on the old version."""
+    signed = list(
+        DocumentSignature.objects.filter(document=document)
+        .select_related("seat__person")
+        .order_by("signed_at", "pk")
+    )
+    version = AttestationDocument(
+        attestation=document.attestation,
+        organisation_id=document.organisation_id,
+        kind=document.kind,
+        learner_result_id=document.learner_result_id,
+        number=document.number,
+        version=document.version + 1,
+        correction_reason=reason,
+        supersedes=document,
+        created_by=actor,
+    )
+    version.attestation = document.attestation
+    version.content = _content(version, header)
+    version.save()
+    record_audit(
+        actor=actor,
+        action="document.correct",
+        target=version,
+        changes={
+            "supersedes": document.pk,
+            "version": version.version,
+            "reason": reason,
+            "signatures_kept": [s.seat_id for s in signed],
+        },
+    )
+    for signature in signed:
+        _ask_to_sign_again(signature.seat.person, version)
+    return version
+
+
+def _ask_to_sign_again(person: Any, version: AttestationDocument) -> None:
+    if not person.email:
+        return
+    attestation = version.attestation
+    body = (
+        f"Здравствуйте, {person.first_name} {person.middle_name}".rstrip()
+        + "!\n\n"
+        + f"Вы подписали документ итоговой аттестации {attestation.held_on:%d.%m.%Y} по "
+        f"программе «{attestation.cohort.programme.title}»: {version.kind_label}. "
+        f"Его текст изменился, составлена версия {version.version}.\n"
+        f"Причина: {version.correction_reason}\n\n"
+        "Ваша подпись под прежней версией сохранена в её истории. Подпишите новую версию "
+        "в разделе «Документы» на странице аттестации.\n"
+    )
+    send_email_after_commit(
+        to=[person.email], subject="Документ итоговой аттестации: подпишите новую версию", body=body
+    )
 
 
 @transaction.atomic
@@ -75,8 +150,9 @@ def draw_up_documents(*, actor: Any, attestation: Attestation) -> list[Attestati
     """Draw up, for signing, the documents the regulation names for a decided attestation:
     the statement at НПЦ (npc-2.12, npc-app1); a protocol for each learner present of a
     retraining programme (rgmu-app1) and the commission's report (rgmu-app2) at РостГМУ
-    (rgmu-2.12). A document already drawn up and not yet frozen is brought up to date; a
-    frozen one is left as it is. Audited as "document.draw_up" for each new document."""
+    (rgmu-2.12). A document already drawn up and not yet frozen is brought up to date (one
+    being signed by a new version, its signatures kept: `_refresh`); a frozen one is left
+    as it is. Audited as "document.draw_up" for each new document."""
     attestation = Attestation.objects.select_for_update().get(pk=attestation.pk)
     check_attestation_actor(actor, attestation)
     if attestation.status != AttestationStatus.DECIDED:
@@ -129,7 +205,7 @@ def draw_up_documents(*, actor: Any, attestation: Attestation) -> list[Attestati
             document.attestation = attestation
             if result is not None:
                 document.learner_result = result
-            _refresh(document, header)
+            document = _refresh(actor, document, reason=REDRAWN, header=header)
         documents.append(document)
     return documents
 
@@ -237,6 +313,10 @@ def sign_document(*, actor: Any, document: AttestationDocument) -> AttestationDo
         )
     if document.is_frozen:
         raise DocumentNotSignable("Документ уже подписан всеми и сдан в архив.")
+    if AttestationDocument.objects.filter(supersedes=document).exists():
+        raise DocumentNotSignable(
+            "Документ заменён новой версией: подписывается она.", code="document_superseded"
+        )
     if attestation.status != AttestationStatus.DECIDED:
         raise DocumentNotSignable("Документ подписывается после решения комиссии.")
     signers = required_signers(attestation)
@@ -320,8 +400,10 @@ def record_diploma(
 ) -> LearnerResult:
     """Record the retraining diploma issued to a learner who passed (series, number,
     date), for item 7 of the protocol (rgmu-app1): the hook through which the documents
-    register fills it. A protocol not yet frozen is brought up to date (and signed again);
-    a frozen one keeps its text until a correction. Audited as "attestation.diploma"."""
+    register fills it. A protocol nobody has signed is brought up to date; one being signed
+    is not touched: a new version says why and is signed again, the signatures given stay
+    on the old one (`_refresh`); a frozen one keeps its text until a correction. Audited as
+    "attestation.diploma"."""
     result = LearnerResult.objects.select_for_update().get(pk=learner_result.pk)
     attestation = Attestation.objects.select_related("commission").get(pk=result.attestation_id)
     check_commission_staff(
@@ -359,8 +441,12 @@ def record_diploma(
             },
         },
     )
+    reason = (
+        "В п. 7 внесён выданный диплом: серия "
+        f"{result.diploma_series or '—'} № {result.diploma_number} от {issued_on:%d.%m.%Y}."
+    )
     for document in AttestationDocument.objects.filter(
         learner_result=result, superseded_by__isnull=True
     ).exclude(status=DocumentStatus.FROZEN):
-        _refresh(document)
+        _refresh(actor, document, reason=reason)
     return result
