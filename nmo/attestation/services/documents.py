@@ -161,7 +161,7 @@ def draw_up_documents(*, actor: Any, attestation: Attestation) -> list[Attestati
         )
     current = {
         (d.kind, d.learner_result_id): d
-        for d in AttestationDocument.objects.filter(
+        for d in AttestationDocument.objects.select_for_update(of=("self",)).filter(
             attestation=attestation, superseded_by__isnull=True
         )
     }
@@ -445,8 +445,11 @@ def record_diploma(
         "В п. 7 внесён выданный диплом: серия "
         f"{result.diploma_series or '—'} № {result.diploma_number} от {issued_on:%d.%m.%Y}."
     )
-    for document in AttestationDocument.objects.filter(
-        learner_result=result, superseded_by__isnull=True
-    ).exclude(status=DocumentStatus.FROZEN):
+    # Locked like `sign_document` locks it: no signature slips in while a version is made.
+    for document in (
+        AttestationDocument.objects.select_for_update(of=("self",))
+        .filter(learner_result=result, superseded_by__isnull=True)
+        .exclude(status=DocumentStatus.FROZEN)
+    ):
         _refresh(actor, document, reason=reason)
     return result
