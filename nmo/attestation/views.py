@@ -65,7 +65,7 @@ from nmo.documents.types import DocumentKind
 from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.access import access_cohort
 from nmo.regulations.exceptions import RegulationNotFound
-from nmo.regulations.types import CommissionRole, Grade, Post, VoteChoice, VoteTally
+from nmo.regulations.types import CommissionRole, Grade, Post, StageKind, VoteChoice, VoteTally
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -333,29 +333,23 @@ def attestation_results(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResultsForm(request.POST, results=results, stages=stages)
     if not form.is_valid():
         return _detail(request, attestation, results_form=form)
-    try:
-        for result in results:
-            attendance = Attendance(form.cleaned_data[f"att_{result.pk}"])
-            if attendance != result.attendance:
-                services.record_learner_attendance(
-                    actor=request.user, learner_result=result, attendance=attendance
-                )
-        entries = []
-        for result in results:
-            if form.cleaned_data[f"att_{result.pk}"] != Attendance.PRESENT:
+    attendance = {r.pk: Attendance(form.cleaned_data[f"att_{r.pk}"]) for r in results}
+    entries = []
+    for result in results:
+        if attendance[result.pk] != Attendance.PRESENT:
+            continue
+        for stage in stages:
+            value = form.cleaned_data.get(f"r{result.pk}_s{stage.pk}")
+            if value in (None, ""):
                 continue
-            for stage in stages:
-                value = form.cleaned_data.get(f"r{result.pk}_s{stage.pk}")
-                if value in (None, ""):
-                    continue
-                if stage.kind == "testing":
-                    entries.append(StageEntry(result.pk, stage.pk, percent=value))
-                else:
-                    entries.append(StageEntry(result.pk, stage.pk, grade=Grade(value)))
-        if entries:
-            services.record_stage_results(
-                actor=request.user, attestation=attestation, entries=entries
-            )
+            if stage.kind == StageKind.TESTING:
+                entries.append(StageEntry(result.pk, stage.pk, percent=value))
+            else:
+                entries.append(StageEntry(result.pk, stage.pk, grade=Grade(value)))
+    try:
+        services.record_results_sheet(
+            actor=request.user, attestation=attestation, attendance=attendance, entries=entries
+        )
     except DomainError as exc:
         return _refused(request, attestation, exc)
     messages.success(request, "Результаты сохранены.")

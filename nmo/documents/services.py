@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from nmo.accounts.access import require_staff_of
@@ -46,7 +47,7 @@ from nmo.documents.rules import (
     revocation_errors,
 )
 from nmo.documents.types import QUALIFICATION_KINDS, DocumentKind, DocumentStatus, HandoverMode
-from nmo.programmes.models import Enrolment, EnrolmentStatus
+from nmo.programmes.models import Cohort, Enrolment, EnrolmentStatus
 from nmo.regulations.selectors import rules_of
 
 TOKEN_BYTES = 32
@@ -78,6 +79,183 @@ def _locked_register(organisation: Organisation, kind: DocumentKind) -> Document
         defaults={"registration_prefix": DEFAULT_REGISTRATION_PREFIX[kind]},
     )
     return DocumentRegister.objects.select_for_update().get(pk=register.pk)
+
+
+def _allowed_kind(cohort: Cohort, kind: str) -> DocumentKind:
+    """Return the kind asked for, if it fits the programme and the cohort's regulation
+    names it (npc-2.8, rgmu-2.8); else DocumentKindNotAllowed."""
+    document_rules = rules_of(cohort.regulation_version).documents
+    problems = kind_errors(
+        kind=kind,
+        programme_kind=cohort.programme.kind,
+        qualification_documents=document_rules.qualification_documents,
+        failed_document=document_rules.failed_document,
+    )
+    if problems:
+        raise DocumentKindNotAllowed(problems[0], errors={"kind": problems})
+    return DocumentKind(kind)
+
+
+def _check_not_withdrawn(enrolment: Enrolment) -> None:
+    """Refuse a qualification document to a withdrawn learner (npc-2.11, rgmu-2.11)."""
+    if enrolment.status == EnrolmentStatus.WITHDRAWN:
+        raise DocumentInvalid(
+            errors={
+                "enrolment": [
+                    "Слушатель отчислен: ему выдаётся справка об обучении (о периоде "
+                    "обучения), а не документ о квалификации (npc-2.11, rgmu-2.11)."
+                ]
+            }
+        )
+
+
+def _training_period(
+    cohort: Cohort,
+    *,
+    is_record: bool,
+    issued_on: date,
+    period_from: date | None,
+    period_to: date | None,
+) -> tuple[date, date]:
+    """Return the period the document states — the cohort's dates by default; for a
+    training record the period studied, ending at the issue date at the latest — after
+    checking it and the issue date (DocumentInvalid)."""
+    start = period_from or cohort.starts_on
+    end = period_to or (min(cohort.ends_on, issued_on) if is_record else cohort.ends_on)
+    errors = period_errors(
+        period_from=start,
+        period_to=end,
+        issued_on=issued_on,
+        cohort_starts_on=cohort.starts_on,
+        studied=is_record,
+    )
+    if issued_on > timezone.localdate():
+        errors.setdefault("issued_on", []).append("Дата выдачи не может быть в будущем.")
+    if errors:
+        raise DocumentInvalid(errors=errors)
+    return start, end
+
+
+def _check_no_live_document(
+    live: QuerySet[QualificationDocument], wanted: DocumentKind, *, is_record: bool
+) -> None:
+    """Refuse a second live document of a kind, and a справка next to a live qualification
+    document (DocumentAlreadyIssued)."""
+    if live.filter(kind=wanted.value).exists():
+        raise DocumentAlreadyIssued()
+    if is_record and live.filter(kind__in=[k.value for k in QUALIFICATION_KINDS]).exists():
+        raise DocumentAlreadyIssued(
+            "Слушателю выдан документ о квалификации: справка об обучении ему не выдаётся."
+        )
+
+
+def _replaced_document(enrolment: Enrolment, wanted: DocumentKind) -> QualificationDocument | None:
+    """Return the last revoked document of the kind, which a new one replaces."""
+    return (
+        QualificationDocument.objects.defer("pdf")
+        .filter(enrolment=enrolment, kind=wanted.value, status=DocumentStatus.REVOKED)
+        .order_by("-revoked_at", "-id")
+        .first()
+    )
+
+
+def _allocate_number(
+    organisation: Organisation, wanted: DocumentKind
+) -> tuple[DocumentRegister, int]:
+    """Take the register's next number; its row stays locked until commit (ADR 0106)."""
+    register = _locked_register(organisation, wanted)
+    number = register.next_number
+    register.next_number = number + 1
+    register.save(update_fields=["next_number", "updated_at"])
+    return register, number
+
+
+def _new_document(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    register: DocumentRegister,
+    number: int,
+    specialty: str,
+    period: tuple[date, date],
+    is_record: bool,
+    issued_on: date,
+    replaces: QualificationDocument | None,
+) -> QualificationDocument:
+    """Return the document (not yet saved) with what it prints and its PDF, rendered with
+    the QR code of its verification page. A training record states the cohort's dates and
+    the period actually studied."""
+    cohort = enrolment.cohort
+    programme = cohort.programme
+    organisation = programme.organisation
+    learner = enrolment.learner
+    start, end = period
+    document = QualificationDocument(
+        organisation=organisation,
+        register=register,
+        kind=register.kind,
+        series=register.series,
+        number=number,
+        registration_number=registration_number(register.registration_prefix, number),
+        enrolment=enrolment,
+        organisation_name=organisation.name,
+        holder_name=learner.full_name,
+        holder_search=fold(learner.full_name),
+        programme_title=programme.title,
+        programme_kind=programme.kind,
+        hours=programme.hours,
+        specialty=specialty,
+        period_from=cohort.starts_on if is_record else start,
+        period_to=cohort.ends_on if is_record else end,
+        studied_from=start if is_record else None,
+        studied_to=end if is_record else None,
+        issued_on=issued_on,
+        issued_by=actor,
+        replaces=replaces,
+        status=DocumentStatus.ISSUED.value,
+        verification_token=secrets.token_urlsafe(TOKEN_BYTES),
+    )
+    pdf = render_document_pdf(document)
+    document.pdf = pdf
+    document.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    return document
+
+
+def _save_document(
+    document: QualificationDocument, live: QuerySet[QualificationDocument], wanted: DocumentKind
+) -> None:
+    """Insert the document; the constraints are the backstops (number once, one live
+    document per kind)."""
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError as exc:
+        if live.filter(kind=wanted.value).exists():
+            raise DocumentAlreadyIssued() from exc
+        raise Conflict(
+            "Номер документа не удалось присвоить. Повторите действие.",
+            code="document_number_taken",
+        ) from exc
+
+
+def _audit_issue(
+    actor: User, document: QualificationDocument, replaces: QualificationDocument | None
+) -> None:
+    record_audit(
+        actor=actor,
+        action="document.issue",
+        target=document,
+        changes={
+            "kind": document.kind,
+            "series": document.series,
+            "number": document.number,
+            "registration_number": document.registration_number,
+            "enrolment": document.enrolment_id,
+            "issued_on": document.issued_on,
+            "replaces": replaces.pk if replaces else None,
+            "pdf_sha256": document.pdf_sha256,
+        },
+    )
 
 
 @transaction.atomic
@@ -121,117 +299,37 @@ def issue_document(
     programme = cohort.programme
     organisation = programme.organisation
 
-    document_rules = rules_of(cohort.regulation_version).documents
-    problems = kind_errors(
-        kind=kind,
-        programme_kind=programme.kind,
-        qualification_documents=document_rules.qualification_documents,
-        failed_document=document_rules.failed_document,
-    )
-    if problems:
-        raise DocumentKindNotAllowed(problems[0], errors={"kind": problems})
-    wanted = DocumentKind(kind)
+    wanted = _allowed_kind(cohort, kind)
     is_record = wanted == DocumentKind.TRAINING_RECORD
-
-    if not is_record and enrolment.status == EnrolmentStatus.WITHDRAWN:
-        raise DocumentInvalid(
-            errors={
-                "enrolment": [
-                    "Слушатель отчислен: ему выдаётся справка об обучении (о периоде "
-                    "обучения), а не документ о квалификации (npc-2.11, rgmu-2.11)."
-                ]
-            }
-        )
-    start = period_from or cohort.starts_on
-    end = period_to or (min(cohort.ends_on, issued_on) if is_record else cohort.ends_on)
-    errors = period_errors(
-        period_from=start,
-        period_to=end,
+    if not is_record:
+        _check_not_withdrawn(enrolment)
+    start, end = _training_period(
+        cohort,
+        is_record=is_record,
         issued_on=issued_on,
-        cohort_starts_on=cohort.starts_on,
-        studied=is_record,
+        period_from=period_from,
+        period_to=period_to,
     )
-    if issued_on > timezone.localdate():
-        errors.setdefault("issued_on", []).append("Дата выдачи не может быть в будущем.")
-    if errors:
-        raise DocumentInvalid(errors=errors)
-
     live = QualificationDocument.objects.filter(enrolment=enrolment, status=DocumentStatus.ISSUED)
-    if live.filter(kind=wanted.value).exists():
-        raise DocumentAlreadyIssued()
-    if is_record and live.filter(kind__in=[k.value for k in QUALIFICATION_KINDS]).exists():
-        raise DocumentAlreadyIssued(
-            "Слушателю выдан документ о квалификации: справка об обучении ему не выдаётся."
-        )
-    replaces = (
-        QualificationDocument.objects.defer("pdf")
-        .filter(enrolment=enrolment, kind=wanted.value, status=DocumentStatus.REVOKED)
-        .order_by("-revoked_at", "-id")
-        .first()
-    )
-
+    _check_no_live_document(live, wanted, is_record=is_record)
+    replaces = _replaced_document(enrolment, wanted)
     specialty = "; ".join(s.name for s in programme.specialties.order_by("name"))
-    learner = enrolment.learner
 
     # Everything above may refuse; from here the register row is locked until commit.
-    register = _locked_register(organisation, wanted)
-    number = register.next_number
-    register.next_number = number + 1
-    register.save(update_fields=["next_number", "updated_at"])
-
-    document = QualificationDocument(
-        organisation=organisation,
-        register=register,
-        kind=wanted.value,
-        series=register.series,
-        number=number,
-        registration_number=registration_number(register.registration_prefix, number),
-        enrolment=enrolment,
-        organisation_name=organisation.name,
-        holder_name=learner.full_name,
-        holder_search=fold(learner.full_name),
-        programme_title=programme.title,
-        programme_kind=programme.kind,
-        hours=programme.hours,
-        specialty=specialty,
-        period_from=cohort.starts_on if is_record else start,
-        period_to=cohort.ends_on if is_record else end,
-        studied_from=start if is_record else None,
-        studied_to=end if is_record else None,
-        issued_on=issued_on,
-        issued_by=actor,
-        replaces=replaces,
-        status=DocumentStatus.ISSUED.value,
-        verification_token=secrets.token_urlsafe(TOKEN_BYTES),
-    )
-    pdf = render_document_pdf(document)
-    document.pdf = pdf
-    document.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    try:
-        with transaction.atomic():
-            document.save()
-    except IntegrityError as exc:  # the backstops: number once, one live per kind
-        if live.filter(kind=wanted.value).exists():
-            raise DocumentAlreadyIssued() from exc
-        raise Conflict(
-            "Номер документа не удалось присвоить. Повторите действие.",
-            code="document_number_taken",
-        ) from exc
-    record_audit(
+    register, number = _allocate_number(organisation, wanted)
+    document = _new_document(
         actor=actor,
-        action="document.issue",
-        target=document,
-        changes={
-            "kind": document.kind,
-            "series": document.series,
-            "number": document.number,
-            "registration_number": document.registration_number,
-            "enrolment": enrolment.pk,
-            "issued_on": issued_on,
-            "replaces": replaces.pk if replaces else None,
-            "pdf_sha256": document.pdf_sha256,
-        },
+        enrolment=enrolment,
+        register=register,
+        number=number,
+        specialty=specialty,
+        period=(start, end),
+        is_record=is_record,
+        issued_on=issued_on,
+        replaces=replaces,
     )
+    _save_document(document, live, wanted)
+    _audit_issue(actor, document, replaces)
     return document
 
 

@@ -6,6 +6,7 @@ documents app) and the retakes."""
 from nmo.attestation.services.attestations import (
     record_learner_attendance,
     record_remarks,
+    record_results_sheet,
     record_stage_result,
     record_stage_results,
     schedule_attestation,
@@ -40,6 +41,7 @@ __all__ = [
     "record_learner_attendance",
     "record_member_attendance",
     "record_remarks",
+    "record_results_sheet",
     "record_stage_result",
     "record_stage_results",
     "record_votes",

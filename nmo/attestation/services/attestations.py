@@ -1,7 +1,7 @@
 """Scheduling an attestation of a cohort, and entering its results: the learners'
 attendance and their stage results (npc-3.1–3.5, rgmu-3.1–3.6)."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -496,6 +496,38 @@ def record_learner_attendance(
         changes={"before": before, "after": attendance.value},
     )
     return result
+
+
+@transaction.atomic
+def record_results_sheet(
+    *,
+    actor: Any,
+    attestation: Attestation,
+    attendance: Mapping[int, Attendance],
+    entries: Sequence[StageEntry],
+) -> Attestation:
+    """Save the grading sheet of an attestation as one act, all or nothing: first each
+    learner's attendance (`attendance`, by learner result id; only the learners whose
+    attendance changes are recorded, see `record_learner_attendance`), then the stage
+    results (`entries`, see `record_stage_results`). A refusal of any part — a learner of
+    another attestation, a bad result, results locked — leaves the sheet as it was: no
+    attendance saved without the grades typed with it (npc-3.1–3.5, rgmu-3.1–3.6). The
+    checks and the audit entries are those of the two services."""
+    attestation = _locked_attestation(attestation)
+    check_attestation_actor(actor, attestation)
+    results = {r.pk: r for r in LearnerResult.objects.filter(attestation=attestation)}
+    unknown = sorted(set(attendance) - set(results))
+    if unknown:
+        raise ResultInvalid(
+            errors={f"att_{pk}": ["Слушатель не относится к этой аттестации."] for pk in unknown}
+        )
+    for pk, value in attendance.items():
+        result = results[pk]
+        if result.attendance != Attendance(value):
+            record_learner_attendance(actor=actor, learner_result=result, attendance=value)
+    if entries:
+        record_stage_results(actor=actor, attestation=attestation, entries=entries)
+    return attestation
 
 
 @transaction.atomic

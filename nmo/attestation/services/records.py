@@ -28,7 +28,7 @@ from nmo.attestation.services._common import cite
 from nmo.attestation.snapshots import heading, snapshot
 from nmo.attestation.types import AttestationStatus, Outcome, RecordKind, RecordStatus
 from nmo.core.exceptions import Conflict, PermissionDenied
-from nmo.core.services import record_audit
+from nmo.core.services import record_audit, send_email_after_commit
 from nmo.printing.office import render_docx
 from nmo.printing.pdf import render_print
 
@@ -38,6 +38,7 @@ STYLESHEET = PRINT_DIR / "attestation.css"
 
 MIN_REASON = 10
 SERIES_MAX = 20
+REDRAWN = "Документ составлен заново: изменились сведения, которые он содержит."
 NUMBER_MAX = 40
 
 
@@ -54,17 +55,91 @@ def _content(record: AttestationDocument, header: dict[str, Any] | None = None) 
     return content
 
 
-def _refresh(record: AttestationDocument, header: dict[str, Any] | None = None) -> bool:
-    """Rebuild a record that is not frozen from the current results; a changed text
-    loses its signatures (they were given to the old text). Return whether it changed."""
+def _refresh(
+    actor: Any,
+    record: AttestationDocument,
+    *,
+    reason: str,
+    header: dict[str, Any] | None = None,
+) -> AttestationDocument:
+    """Bring a record that is not frozen up to date with the current results and return
+    its current version. A text nobody has signed yet is rewritten in place. A signature is
+    never taken away: a text someone has signed that would change becomes a new version
+    saying why (`reason`), which everybody signs again; the version they signed keeps its
+    signatures in the history (ADR 0105)."""
     content = _content(record, header)
     if content == record.content:
-        return False
-    DocumentSignature.objects.filter(document=record).delete()
-    record.content = content
-    record.status = RecordStatus.DRAFT
-    record.save(update_fields=["content", "status", "updated_at"])
-    return True
+        return record
+    if not DocumentSignature.objects.filter(document=record).exists():
+        record.content = content
+        record.status = RecordStatus.DRAFT
+        record.save(update_fields=["content", "status", "updated_at"])
+        return record
+    return _new_version(actor, record, reason=reason, header=header)
+
+
+def _new_version(
+    actor: Any,
+    record: AttestationDocument,
+    *,
+    reason: str,
+    header: dict[str, Any] | None = None,
+) -> AttestationDocument:
+    """Supersede a record being signed by a new version with the `reason`, drawn up from
+    the current results, and ask those who signed the old one to sign it. Audited as
+    "document.correct" with the seats whose signatures stay on the old version."""
+    signed = list(
+        DocumentSignature.objects.filter(document=record)
+        .select_related("seat__person")
+        .order_by("signed_at", "pk")
+    )
+    version = AttestationDocument(
+        attestation=record.attestation,
+        organisation_id=record.organisation_id,
+        kind=record.kind,
+        learner_result_id=record.learner_result_id,
+        number=record.number,
+        version=record.version + 1,
+        correction_reason=reason,
+        supersedes=record,
+        created_by=actor,
+    )
+    version.attestation = record.attestation
+    version.content = _content(version, header)
+    version.save()
+    record_audit(
+        actor=actor,
+        action="document.correct",
+        target=version,
+        changes={
+            "supersedes": record.pk,
+            "version": version.version,
+            "reason": reason,
+            "signatures_kept": [s.seat_id for s in signed],
+        },
+    )
+    for signature in signed:
+        _ask_to_sign_again(signature.seat.person, version)
+    return version
+
+
+def _ask_to_sign_again(person: Any, version: AttestationDocument) -> None:
+    if not person.email:
+        return
+    attestation = version.attestation
+    body = (
+        f"Здравствуйте, {person.first_name} {person.middle_name}".rstrip()
+        + "!\n\n"
+        + f"Вы подписали документ итоговой аттестации {attestation.held_on:%d.%m.%Y} по "
+        f"программе «{attestation.cohort.programme.title}»: {version.kind_label}. "
+        f"Его текст изменился, составлена версия {version.version}.\n"
+        f"Причина: {version.correction_reason}\n\n"
+        "Ваша подпись под прежней версией сохранена в её истории. Подпишите новую версию "
+        "в разделе «Документы» на странице аттестации.\n"
+    )
+    send_email_after_commit(
+        to=[person.email], subject="Документ итоговой аттестации: подпишите новую версию", body=body
+    )
 
 
 @transaction.atomic
@@ -72,8 +147,9 @@ def draw_up_records(*, actor: Any, attestation: Attestation) -> list[Attestation
     """Draw up, for signing, the records the regulation names for a decided attestation:
     the statement at НПЦ (npc-2.12, npc-app1); a protocol for each learner present of a
     retraining programme (rgmu-app1) and the commission's report (rgmu-app2) at РостГМУ
-    (rgmu-2.12). A record already drawn up and not yet frozen is brought up to date; a
-    frozen one is left as it is. Audited as "document.draw_up" for each new record."""
+    (rgmu-2.12). A record already drawn up and not yet frozen is brought up to date (one
+    being signed by a new version, its signatures kept: `_refresh`); a frozen one is left
+    as it is. Audited as "document.draw_up" for each new record."""
     attestation = Attestation.objects.select_for_update().get(pk=attestation.pk)
     check_attestation_actor(actor, attestation)
     if attestation.status != AttestationStatus.DECIDED:
@@ -82,7 +158,7 @@ def draw_up_records(*, actor: Any, attestation: Attestation) -> list[Attestation
         )
     current = {
         (d.kind, d.learner_result_id): d
-        for d in AttestationDocument.objects.filter(
+        for d in AttestationDocument.objects.select_for_update(of=("self",)).filter(
             attestation=attestation, superseded_by__isnull=True
         )
     }
@@ -126,7 +202,7 @@ def draw_up_records(*, actor: Any, attestation: Attestation) -> list[Attestation
             record.attestation = attestation
             if result is not None:
                 record.learner_result = result
-            _refresh(record, header)
+            record = _refresh(actor, record, reason=REDRAWN, header=header)
         records.append(record)
     return records
 
@@ -234,6 +310,10 @@ def sign_record(*, actor: Any, record: AttestationDocument) -> AttestationDocume
         )
     if record.is_frozen:
         raise RecordNotSignable("Документ уже подписан всеми и сдан в архив.")
+    if AttestationDocument.objects.filter(supersedes=record).exists():
+        raise RecordNotSignable(
+            "Документ заменён новой версией: подписывается она.", code="document_superseded"
+        )
     if attestation.status != AttestationStatus.DECIDED:
         raise RecordNotSignable("Документ подписывается после решения комиссии.")
     signers = required_signers(attestation)
@@ -315,8 +395,10 @@ def record_diploma(
 ) -> LearnerResult:
     """Record the retraining diploma issued to a learner who passed (series, number,
     date), for item 7 of the protocol (rgmu-app1): the hook through which the documents
-    register fills it. A protocol not yet frozen is brought up to date (and signed again);
-    a frozen one keeps its text until a correction. Audited as "attestation.diploma"."""
+    register fills it. A protocol nobody has signed is brought up to date; one being signed
+    is not touched: a new version says why and is signed again, the signatures given stay
+    on the old one (`_refresh`); a frozen one keeps its text until a correction. Audited as
+    "attestation.diploma"."""
     result = LearnerResult.objects.select_for_update().get(pk=learner_result.pk)
     attestation = Attestation.objects.select_related("commission").get(pk=result.attestation_id)
     check_commission_staff(
@@ -354,8 +436,15 @@ def record_diploma(
             },
         },
     )
-    for record in AttestationDocument.objects.filter(
-        learner_result=result, superseded_by__isnull=True
-    ).exclude(status=RecordStatus.FROZEN):
-        _refresh(record)
+    reason = (
+        "В п. 7 внесён выданный диплом: серия "
+        f"{result.diploma_series or '—'} № {result.diploma_number} от {issued_on:%d.%m.%Y}."
+    )
+    # Locked like `sign_record` locks it: no signature slips in while a version is made.
+    for record in (
+        AttestationDocument.objects.select_for_update(of=("self",))
+        .filter(learner_result=result, superseded_by__isnull=True)
+        .exclude(status=RecordStatus.FROZEN)
+    ):
+        _refresh(actor, record, reason=reason)
     return result

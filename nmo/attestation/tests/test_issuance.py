@@ -11,7 +11,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from nmo.attestation import services
-from nmo.attestation.selectors import current_records
+from nmo.attestation.exceptions import RecordNotSignable
+from nmo.attestation.models import DocumentSignature
+from nmo.attestation.selectors import current_records, required_signers
 from nmo.attestation.tests.factories import (
     PASSWORD,
     all_present,
@@ -134,3 +136,81 @@ def test_the_page_offers_the_button_and_issues(npc, client):
     response = client.post(url, follow=True)
     assert "Выдано документов об обучении: 3." in response.content.decode()
     assert QualificationDocument.objects.filter(enrolment__cohort=setup.cohort).count() == 3
+
+
+def protocol_of(setup, result):
+    return current_records(setup.attestation).get(kind="retraining_protocol", learner_result=result)
+
+
+@pytest.mark.clause("rgmu-app1", "rgmu-2.13")
+def test_issuing_keeps_the_signatures_given_to_a_protocol_being_signed(
+    rgmu, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A protocol two signatories have signed is not rewritten when the diploma is issued:
+    their signatures stay on the version they signed; item 7 (the diploma's series, number
+    and date) goes into a new version that says why, the two are asked by e-mail to sign
+    it again, and once everybody has signed it the archived protocol prints the diploma."""
+    setup = decided("rgmu", org=rgmu)
+    first = setup.results()[0]
+    signed = protocol_of(setup, first)
+    signers = required_signers(setup.attestation)
+    early = signers[:2]
+    for signer in early:
+        services.sign_record(actor=signer.seat.person, record=signed)
+    given = sorted(
+        DocumentSignature.objects.filter(document=signed).values_list("seat_id", "signed_at")
+    )
+    assert len(given) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = services.issue_documents_for(
+            actor=rgmu.staff, attestation=setup.attestation, issued_on=ISSUED_ON
+        )
+
+    diploma = next(d for d in issued if d.enrolment_id == first.enrolment_id)
+    line = f"№ {diploma.number:06d} от 20.10.2026"
+    signed.refresh_from_db()
+    assert signed.status == "signing"
+    assert (
+        sorted(
+            DocumentSignature.objects.filter(document=signed).values_list("seat_id", "signed_at")
+        )
+        == given
+    )
+    assert f"{diploma.number:06d}" not in pdf_text(services.render_record_pdf(signed))
+    current = protocol_of(setup, first)
+    assert current.supersedes_id == signed.pk
+    assert current.version == 2
+    assert "диплом" in current.correction_reason
+    assert f"{diploma.number:06d}" in current.correction_reason
+    assert not current.signatures.exists()
+    assert line in pdf_text(services.render_record_pdf(current))
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(s.seat.person.email for s in early)
+    assert "подпишите новую версию" in mailoutbox[0].subject
+    with pytest.raises(RecordNotSignable) as refused:
+        services.sign_record(actor=signers[2].seat.person, record=signed)
+    assert refused.value.code == "document_superseded"
+
+    for signer in signers:
+        services.sign_record(actor=signer.seat.person, record=current)
+    current.refresh_from_db()
+    assert current.status == "frozen"
+    archived = pdf_text(bytes(current.pdf))
+    assert line in archived
+    assert "ПРОЕКТ" not in archived
+    first.refresh_from_db()
+    assert first.diploma_number == f"{diploma.number:06d}"
+
+
+def test_a_protocol_nobody_signed_takes_the_diploma_in_place(rgmu):
+    """Before anyone signs, issuing fills item 7 of the same version: no new version."""
+    setup = decided("rgmu", org=rgmu)
+    first = setup.results()[0]
+    draft = protocol_of(setup, first)
+    services.issue_documents_for(
+        actor=rgmu.staff, attestation=setup.attestation, issued_on=ISSUED_ON
+    )
+    current = protocol_of(setup, first)
+    assert current.pk == draft.pk
+    assert current.version == 1
+    assert "от 20.10.2026" in pdf_text(services.render_record_pdf(current))
