@@ -18,26 +18,25 @@ from nmo.attestation.types import (
     DOCUMENT_KIND_LABELS,
     DOCUMENT_STATUS_LABELS,
     OUTCOME_LABELS,
-    PLACE_LABELS,
     RETAKE_KIND_LABELS,
     RETAKE_STATUS_LABELS,
     STATUS_LABELS,
     Attendance,
     AttestationStatus,
     DocumentStatus,
+    Place,
     RetakeKind,
     RetakeStatus,
 )
 from nmo.core.models import BaseModel
-from nmo.regulations.types import CommissionRole, Grade, VoteChoice, label_of
+from nmo.regulations.types import CommissionRole, Grade, VoteChoice
 
-ROLE_CHOICES = [(r.value, label_of(r)) for r in CommissionRole]
-GRADE_CHOICES = [(g.value, label_of(g)) for g in Grade]
-VOTE_CHOICES = [(v.value, label_of(v)) for v in VoteChoice]
+ROLE_CHOICES = CommissionRole.choices
+GRADE_CHOICES = Grade.choices
+VOTE_CHOICES = VoteChoice.choices
 ATTENDANCE_CHOICES = [(a.value, label) for a, label in ATTENDANCE_LABELS.items()]
 OUTCOME_CHOICES = [(o.value, label) for o, label in OUTCOME_LABELS.items()]
 STATUS_CHOICES = [(s.value, label) for s, label in STATUS_LABELS.items()]
-PLACE_CHOICES = [(p.value, label) for p, label in PLACE_LABELS.items()]
 DOCUMENT_KIND_CHOICES = [(k.value, label) for k, label in DOCUMENT_KIND_LABELS.items()]
 DOCUMENT_STATUS_CHOICES = [(s.value, label) for s, label in DOCUMENT_STATUS_LABELS.items()]
 
@@ -145,11 +144,11 @@ class CommissionSeat(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{label_of(CommissionRole(self.role))}: {self.person}"
+        return f"{CommissionRole(self.role).label}: {self.person}"
 
     @property
     def role_label(self) -> str:
-        return label_of(CommissionRole(self.role))
+        return CommissionRole(self.role).label
 
     @property
     def votes(self) -> bool:
@@ -175,7 +174,7 @@ class Attestation(BaseModel):
     )
     attempt = models.PositiveSmallIntegerField("попытка", default=1)
     held_on = models.DateField("дата проведения", db_index=True)
-    place = models.CharField("место проведения", max_length=30, choices=PLACE_CHOICES)
+    place = models.CharField("место проведения", max_length=30, choices=Place.choices)
     address = models.CharField("адрес или аудитория", max_length=500, blank=True)
     videoconference_url = models.URLField("ссылка на видеоконференцию", max_length=500, blank=True)
     regulation_version = models.ForeignKey(
@@ -242,7 +241,7 @@ class Attestation(BaseModel):
 
     @property
     def place_label(self) -> str:
-        return dict(PLACE_CHOICES)[self.place]
+        return Place(self.place).label
 
     @property
     def is_decided(self) -> bool:
@@ -390,11 +389,11 @@ class StageResult(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.stage}: {label_of(Grade(self.grade))}"
+        return f"{self.stage}: {Grade(self.grade).label}"
 
     @property
     def grade_label(self) -> str:
-        return label_of(Grade(self.grade))
+        return Grade(self.grade).label
 
 
 class DocumentCounter(models.Model):

@@ -31,7 +31,6 @@ from nmo.attestation.models import (
 from nmo.attestation.types import (
     DOCUMENT_KIND_LABELS,
     OUTCOME_LABELS,
-    PLACE_LABELS,
     RETAKE_HELD_OPEN,
     AttestationStatus,
     DocumentKind,
@@ -49,7 +48,7 @@ from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.models import Cohort, Enrolment, EnrolmentStatus, Programme, ProgrammeStage
 from nmo.regulations import rules as regulation_rules
 from nmo.regulations import selectors as regulation_selectors
-from nmo.regulations.types import CommissionRole, Grade, RegulationRules, Signatory, label_of
+from nmo.regulations.types import CommissionRole, Grade, RegulationRules, Signatory
 from nmo.workcalendar import selectors as calendar
 
 VOTING_ROLES = (CommissionRole.CHAIR, CommissionRole.DEPUTY_CHAIR, CommissionRole.MEMBER)
@@ -285,7 +284,7 @@ def required_signers(attestation: Attestation) -> list[Signer]:
     if Signatory.CHAIR_OR_REPLACEMENT in signatories and presiding is not None:
         line = "Председатель итоговой аттестационной комиссии"
         if presiding.role != CommissionRole.CHAIR:
-            line += f" (председательствовал: {label_of(CommissionRole(presiding.role))})"
+            line += f" (председательствовал: {CommissionRole(presiding.role).label})"
         found.append(Signer(presiding, line))
     if Signatory.MEMBERS in signatories:
         for seat in seats:
@@ -362,7 +361,7 @@ def outcome_for(enrolment: Enrolment) -> LearnerOutcome | None:
         outcome=Outcome(result.outcome),
         final_grade=Grade(result.final_grade) if result.final_grade else None,
         stage_grades=tuple(
-            (r.stage.get_kind_display(), label_of(Grade(r.grade)))
+            (r.stage.get_kind_display(), Grade(r.grade).label)
             for r in sorted(result.stage_results.all(), key=lambda r: r.stage.order)
         ),
     )
@@ -387,7 +386,7 @@ def _tally_text(result: LearnerResult) -> str:
 def _grade_text(result: LearnerResult) -> str:
     if not result.is_present:
         return result.attendance_label
-    return label_of(Grade(result.final_grade)) if result.final_grade else ""
+    return Grade(result.final_grade).label if result.final_grade else ""
 
 
 def document_header(attestation: Attestation) -> dict[str, Any]:
@@ -403,7 +402,7 @@ def document_header(attestation: Attestation) -> dict[str, Any]:
         return [s.person.full_name for s in seats if s.role == role]
 
     presiding = attestation.presiding_seat
-    place = PLACE_LABELS[Place(attestation.place)]
+    place = Place(attestation.place).label
     return {
         "organisation": str(commission.organisation.name),
         "programme": programme.title,
@@ -432,7 +431,7 @@ def document_header(attestation: Attestation) -> dict[str, Any]:
         "presiding": presiding.person.full_name if presiding else "",
         "presiding_note": (
             f"В отсутствие председателя заседание вёл(а) {presiding.person.full_name} "
-            f"({label_of(CommissionRole(presiding.role))})."
+            f"({CommissionRole(presiding.role).label})."
             if presiding is not None and presiding.role != CommissionRole.CHAIR
             else ""
         ),
@@ -524,7 +523,7 @@ def _protocol_content(result: LearnerResult, attestation: Attestation) -> dict[s
     interview = first("interview")
     shown = {r.pk for r in (testing, skills, interview) if r is not None}
     others = [
-        {"title": r.stage.get_kind_display(), "grade": label_of(Grade(r.grade))}
+        {"title": r.stage.get_kind_display(), "grade": Grade(r.grade).label}
         for group in stages.values()
         for r in group
         if r.pk not in shown
@@ -540,22 +539,22 @@ def _protocol_content(result: LearnerResult, attestation: Attestation) -> dict[s
         "learner": result.enrolment.learner.full_name,
         "attendance": result.attendance_label,
         "testing": (
-            {"percent": percent, "grade": label_of(Grade(testing.grade))}
+            {"percent": percent, "grade": Grade(testing.grade).label}
             if testing is not None
             else None
         ),
         "testing_text": (
-            f"{percent}% правильных ответов — {label_of(Grade(testing.grade))}"
+            f"{percent}% правильных ответов — {Grade(testing.grade).label}"
             if testing is not None
             else "не предусмотрен программой"
         ),
         "other_text": "; ".join(f"{o['title']}: {o['grade']}" for o in others),
-        "skills": label_of(Grade(skills.grade)) if skills is not None else "не предусмотрена",
+        "skills": Grade(skills.grade).label if skills is not None else "не предусмотрена",
         "interview": (
-            label_of(Grade(interview.grade)) if interview is not None else "не предусмотрено"
+            Grade(interview.grade).label if interview is not None else "не предусмотрено"
         ),
         "other_stages": others,
-        "overall": label_of(Grade(result.final_grade)) if result.final_grade else "",
+        "overall": Grade(result.final_grade).label if result.final_grade else "",
         "outcome": OUTCOME_LABELS[Outcome(result.outcome)] if result.outcome else "",
         "passed": passed,
         "decision": (

@@ -13,14 +13,22 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from nmo.regulations.types import CommissionRole, Grade, Post, ResultDocument, VoteTally
+from django.db import models
+
+from nmo.regulations.types import (
+    AttestationPlace,
+    CommissionRole,
+    Grade,
+    Post,
+    ResultDocument,
+    VoteTally,
+)
 
 __all__ = [
     "ATTENDANCE_LABELS",
     "DOCUMENT_KIND_LABELS",
     "DOCUMENT_STATUS_LABELS",
     "OUTCOME_LABELS",
-    "PLACE_LABELS",
     "STATUS_LABELS",
     "Attendance",
     "AttestationData",
@@ -83,22 +91,20 @@ STATUS_LABELS: dict[AttestationStatus, str] = {
 }
 
 
-class Place(StrEnum):
-    """Where the attestation is held: the regulation's places (npc-2.6, rgmu-2.4) or
-    remotely by a two-way videoconference (npc-2.4, npc-6.1, rgmu-2.4, rgmu-6.1)."""
+class Place(models.TextChoices):
+    """Where the attestation is held: one of the regulation's places (`AttestationPlace`,
+    npc-2.6, rgmu-2.4), with its code and label, or remotely by a two-way videoconference
+    (npc-2.4, npc-6.1, rgmu-2.4, rgmu-6.1). Remote is not a place the regulation lists but
+    a way of holding the attestation (`conduct.remote_modes_allowed`), so it is added here
+    rather than to `AttestationPlace`, whose members a regulation may allow."""
 
-    ORGANISATION = "organisation"
-    UNIT = "unit"
-    CUSTOMER_PREMISES = "customer_premises"
-    REMOTE = "remote"
-
-
-PLACE_LABELS: dict[Place, str] = {
-    Place.ORGANISATION: "в организации",
-    Place.UNIT: "в структурном подразделении",
-    Place.CUSTOMER_PREMISES: "на территории заказчика",
-    Place.REMOTE: "дистанционно, по видеоконференции (ДОТ и ЭО)",
-}
+    ORGANISATION = AttestationPlace.ORGANISATION.value, AttestationPlace.ORGANISATION.label
+    UNIT = AttestationPlace.UNIT.value, AttestationPlace.UNIT.label
+    CUSTOMER_PREMISES = (
+        AttestationPlace.CUSTOMER_PREMISES.value,
+        AttestationPlace.CUSTOMER_PREMISES.label,
+    )
+    REMOTE = "remote", "дистанционно, по видеоконференции (ДОТ и ЭО)"
 
 
 class DocumentKind(StrEnum):

@@ -12,7 +12,8 @@ from nmo.regulations import codec
 from nmo.regulations.exceptions import RegulationNotFound
 from nmo.regulations.models import Regulation, RegulationVersion
 from nmo.regulations.presets import PRESETS, get_preset
-from nmo.regulations.types import PresetCode, RegulationRules
+from nmo.regulations.schema import RegulationRules
+from nmo.regulations.types import PresetCode
 
 
 def current_version(organisation: Organisation) -> RegulationVersion:

@@ -19,6 +19,7 @@ from nmo.regulations.forms import (
     changes_from,
 )
 from nmo.regulations.presets import get_preset
+from nmo.regulations.schema import RegulationRules
 from nmo.regulations.selectors import (
     clauses_of,
     get_version,
@@ -27,7 +28,6 @@ from nmo.regulations.selectors import (
     rules_of,
     version_history,
 )
-from nmo.regulations.types import RegulationRules
 
 
 def _manageable_organisations(user: User) -> QuerySet[Organisation]:
