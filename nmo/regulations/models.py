@@ -1,3 +1,5 @@
+"""Regulations and their numbered, immutable versions (the stored rule tree as JSON)."""
+
 from typing import Any
 
 from django.conf import settings

@@ -405,8 +405,7 @@ def commission_composition_errors(
         if seat.posts is None or post is None or post in seat.posts:
             continue
         errors.append(
-            f"{seat.role.label.capitalize()} ({seat.person}) назначается из числа: "
-            f"{post.label}."
+            f"{seat.role.label.capitalize()} ({seat.person}) назначается из числа: {post.label}."
         )
     return errors
 

@@ -106,7 +106,7 @@ class PresetInfo:
 
 def list_presets() -> list[PresetInfo]:
     """Return the presets with their rules in force: the template's latest version when the
-    template is installed, else the rules shipped in `presets.py`."""
+    template is installed, else the rules shipped in `presets`."""
     templates = {
         r.preset_code: r
         for r in Regulation.objects.filter(organisation__isnull=True).prefetch_related("versions")

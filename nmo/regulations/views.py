@@ -1,3 +1,5 @@
+"""The regulation pages: the list, applying a preset, a version's rules, amending by topic."""
+
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse

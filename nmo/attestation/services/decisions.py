@@ -268,9 +268,7 @@ def _notify(result: LearnerResult, attestation: Attestation) -> None:
     if not learner.email:
         return
     outcome = OUTCOME_LABELS[Outcome(result.outcome)]
-    grade = (
-        f"Итоговая оценка: {Grade(result.final_grade).label}.\n" if result.final_grade else ""
-    )
+    grade = f"Итоговая оценка: {Grade(result.final_grade).label}.\n" if result.final_grade else ""
     body = (
         f"Здравствуйте, {learner.first_name} {learner.middle_name}".rstrip()
         + "!\n\n"
