@@ -140,7 +140,7 @@ PRESET = build_preset(
             "secretary_is_member": ("npc-4.9", False),  # "не является ее членом"
             "deputy_chair_required": ("npc-4.4", True),
             "chair_appointee": ("npc-4.6", Post.HEAD_OF_STUDY_DEPARTMENT),  # начальник УО
-            "deputy_chair_appointee": ("npc-4.6", Post.HEAD_OF_PROGRAMME_UNIT),  # (§4.7)
+            "deputy_chair_appointee": ("npc-4.6", Post.HEAD_OF_PROGRAMME_UNIT),  # §4.7
             "secretary_from": ("npc-4.9", Post.STUDY_DEPARTMENT_STAFF),  # из числа сотрудников УО
             "members_from": ("npc-4.8", Post.TEACHING_STAFF),
             # also who signs: npc-2.13
