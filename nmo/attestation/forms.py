@@ -10,19 +10,11 @@ from django.utils import timezone
 from nmo.accounts.models import Organisation, Unit
 from nmo.attestation.models import Commission, CommissionSeat, LearnerResult
 from nmo.attestation.rules import grades_of_scale
-from nmo.attestation.types import PLACE_LABELS, Attendance, RetakeKind
+from nmo.attestation.types import Attendance, Place, RetakeKind
 from nmo.catalog.models import Specialty
 from nmo.core.forms import AccessibleForm
 from nmo.programmes.models import ProgrammeStage
-from nmo.regulations.types import (
-    LABELS,
-    CommissionRole,
-    GradeScale,
-    Post,
-    StageKind,
-    VoteChoice,
-    label_of,
-)
+from nmo.regulations.types import CommissionRole, GradeScale, Post, StageKind, VoteChoice
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -60,9 +52,9 @@ class CommissionForm(forms.Form):
 
 
 ROLE_CHOICES = [("", "— место не занято —")] + [
-    (r.value, label_of(r).capitalize()) for r in CommissionRole
+    (r.value, r.label.capitalize()) for r in CommissionRole
 ]
-POST_CHOICES = [(p.value, LABELS[p]) for p in Post]
+POST_CHOICES = Post.choices
 
 
 class SeatForm(forms.Form):
@@ -102,9 +94,7 @@ class AttestationForm(forms.Form):
         label="Аттестационная комиссия", queryset=Commission.objects.none(), empty_label=None
     )
     held_on = forms.DateField(label="Дата проведения", widget=DATE)
-    place = forms.ChoiceField(
-        label="Место проведения", choices=[(p.value, label) for p, label in PLACE_LABELS.items()]
-    )
+    place = forms.ChoiceField(label="Место проведения", choices=Place.choices)
     address = forms.CharField(label="Адрес или аудитория", max_length=500, required=False)
     videoconference_url = forms.URLField(
         label="Ссылка на видеоконференцию",
@@ -156,7 +146,7 @@ class VotesForm(forms.Form):
     presiding_vote = forms.ChoiceField(
         label="Как голосовал председательствующий",
         required=False,
-        choices=[("", "— не указано —")] + [(v.value, label_of(v)) for v in VoteChoice],
+        choices=[("", "— не указано —")] + [(v.value, v.label) for v in VoteChoice],
         help_text="Нужно при равенстве голосов: голос председательствующего решающий.",
     )
 
@@ -200,7 +190,7 @@ class ResultsForm(forms.Form):
                     grades = grades_of_scale(GradeScale(stage.scale))
                     self.fields[key] = forms.ChoiceField(
                         label=label,
-                        choices=[("", "—")] + [(g.value, label_of(g)) for g in grades],
+                        choices=[("", "—")] + [(g.value, g.label) for g in grades],
                         required=False,
                         initial=current.grade if current else "",
                     )

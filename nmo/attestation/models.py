@@ -16,22 +16,22 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from nmo.attestation.types import (
-    PLACE_LABELS,
     Attendance,
     AttestationStatus,
     Outcome,
+    Place,
     RecordKind,
     RecordStatus,
     RetakeKind,
     RetakeStatus,
 )
 from nmo.core.models import BaseModel
-from nmo.regulations.types import CommissionRole, Grade, VoteChoice, label_of
+from nmo.regulations.types import CommissionRole, Grade, VoteChoice
 
-ROLE_CHOICES = [(r.value, label_of(r)) for r in CommissionRole]
-GRADE_CHOICES = [(g.value, label_of(g)) for g in Grade]
-VOTE_CHOICES = [(v.value, label_of(v)) for v in VoteChoice]
-PLACE_CHOICES = [(p.value, label) for p, label in PLACE_LABELS.items()]
+ROLE_CHOICES = CommissionRole.choices
+GRADE_CHOICES = Grade.choices
+VOTE_CHOICES = VoteChoice.choices
+PLACE_CHOICES = Place.choices
 
 
 class Commission(BaseModel):
@@ -137,11 +137,11 @@ class CommissionSeat(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{label_of(CommissionRole(self.role))}: {self.person}"
+        return f"{CommissionRole(self.role).label}: {self.person}"
 
     @property
     def role_label(self) -> str:
-        return label_of(CommissionRole(self.role))
+        return CommissionRole(self.role).label
 
     @property
     def votes(self) -> bool:
@@ -167,7 +167,7 @@ class Attestation(BaseModel):
     )
     attempt = models.PositiveSmallIntegerField("попытка", default=1)
     held_on = models.DateField("дата проведения", db_index=True)
-    place = models.CharField("место проведения", max_length=30, choices=PLACE_CHOICES)
+    place = models.CharField("место проведения", max_length=30, choices=Place.choices)
     address = models.CharField("адрес или аудитория", max_length=500, blank=True)
     videoconference_url = models.URLField("ссылка на видеоконференцию", max_length=500, blank=True)
     regulation_version = models.ForeignKey(
@@ -237,7 +237,7 @@ class Attestation(BaseModel):
 
     @property
     def place_label(self) -> str:
-        return dict(PLACE_CHOICES)[self.place]
+        return Place(self.place).label
 
     @property
     def is_decided(self) -> bool:
@@ -385,11 +385,11 @@ class StageResult(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.stage}: {label_of(Grade(self.grade))}"
+        return f"{self.stage}: {Grade(self.grade).label}"
 
     @property
     def grade_label(self) -> str:
-        return label_of(Grade(self.grade))
+        return Grade(self.grade).label
 
 
 class DocumentCounter(models.Model):

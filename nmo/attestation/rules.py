@@ -1,7 +1,7 @@
 """The grading arithmetic of the final attestation, as pure functions (no ORM, no I/O).
 
 - `stage_grade` grades one stage: a testing stage by its share of correct answers
-  (`nmo.regulations.rules.test_grade` with the programme's bands: npc-3.5, rgmu-3.6), any
+  (`nmo.regulations.rules.grade_of_testing` with the programme's bands: npc-3.5, rgmu-3.6), any
   other stage by the grade the commission gives on the stage's scale (npc-3.1, rgmu-3.1).
 - `final_grade` combines the stage grades into the final grade, the arithmetic mean of
   the stages (npc-3.2, rgmu-3.3), as decided in ADR 0104:
@@ -25,8 +25,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from nmo.attestation.types import Attendance, FinalGrade, Outcome
-from nmo.regulations.rules import test_grade
-from nmo.regulations.types import AttestationForm, Grade, GradeScale, PercentBands, label_of
+from nmo.regulations.rules import grade_of_testing
+from nmo.regulations.types import AttestationForm, Grade, GradeScale, PercentBands
 
 FOUR_POINT_GRADES: tuple[Grade, ...] = (
     Grade.EXCELLENT,
@@ -77,7 +77,7 @@ def stage_grade(
     if bands is not None:
         if percent is None:
             raise ValueError("a testing stage is graded by its percentage")
-        return test_grade(bands, percent, scale)
+        return grade_of_testing(bands, percent, scale)
     if grade is None:
         raise ValueError("the stage needs a grade")
     if grade not in grades_of_scale(scale):
@@ -140,7 +140,7 @@ def final_grade(form: AttestationForm, grades: Sequence[Grade]) -> FinalGrade:
     mean = mean_points(graded)
     shown = _two_places(mean)
     if failed:
-        names = ", ".join(sorted({label_of(g) for g in failed}))
+        names = ", ".join(sorted({g.label for g in failed}))
         return FinalGrade(
             Grade.UNSATISFACTORY,
             shown,
@@ -151,7 +151,7 @@ def final_grade(form: AttestationForm, grades: Sequence[Grade]) -> FinalGrade:
     return FinalGrade(
         grade,
         shown,
-        f"Среднее арифметическое оценок этапов — {shown}: «{label_of(grade)}».",
+        f"Среднее арифметическое оценок этапов — {shown}: «{grade.label}».",
     )
 
 

@@ -10,8 +10,8 @@ from django.db.models import prefetch_related_objects
 
 from nmo.attestation.models import Attestation, LearnerResult, StageResult
 from nmo.attestation.selectors import active_seats, list_learner_results, required_signers
-from nmo.attestation.types import PLACE_LABELS, Outcome, Place, RecordKind
-from nmo.regulations.types import CommissionRole, Grade, StageKind, label_of
+from nmo.attestation.types import Outcome, Place, RecordKind
+from nmo.regulations.types import CommissionRole, Grade, StageKind
 
 
 def _date(value: Any) -> str:
@@ -30,7 +30,7 @@ def _tally_text(result: LearnerResult) -> str:
 def _grade_text(result: LearnerResult) -> str:
     if not result.is_present:
         return result.attendance_label
-    return label_of(Grade(result.final_grade)) if result.final_grade else ""
+    return Grade(result.final_grade).label if result.final_grade else ""
 
 
 def heading(attestation: Attestation) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def heading(attestation: Attestation) -> dict[str, Any]:
         return [s.person.full_name for s in seats if s.role == role]
 
     presiding = attestation.presiding_seat
-    place = PLACE_LABELS[Place(attestation.place)]
+    place = Place(attestation.place).label
     return {
         "organisation": str(commission.organisation.name),
         "programme": programme.title,
@@ -75,7 +75,7 @@ def heading(attestation: Attestation) -> dict[str, Any]:
         "presiding": presiding.person.full_name if presiding else "",
         "presiding_note": (
             f"В отсутствие председателя заседание вёл(а) {presiding.person.full_name} "
-            f"({label_of(CommissionRole(presiding.role))})."
+            f"({CommissionRole(presiding.role).label})."
             if presiding is not None and presiding.role != CommissionRole.CHAIR
             else ""
         ),
@@ -167,7 +167,7 @@ def _protocol_content(result: LearnerResult, attestation: Attestation) -> dict[s
     interview = first(StageKind.INTERVIEW)
     shown = {r.pk for r in (testing, skills, interview) if r is not None}
     others = [
-        {"title": r.stage.get_kind_display(), "grade": label_of(Grade(r.grade))}
+        {"title": r.stage.get_kind_display(), "grade": Grade(r.grade).label}
         for group in stages.values()
         for r in group
         if r.pk not in shown
@@ -183,22 +183,22 @@ def _protocol_content(result: LearnerResult, attestation: Attestation) -> dict[s
         "learner": result.enrolment.learner.full_name,
         "attendance": result.attendance_label,
         "testing": (
-            {"percent": percent, "grade": label_of(Grade(testing.grade))}
+            {"percent": percent, "grade": Grade(testing.grade).label}
             if testing is not None
             else None
         ),
         "testing_text": (
-            f"{percent}% правильных ответов — {label_of(Grade(testing.grade))}"
+            f"{percent}% правильных ответов — {Grade(testing.grade).label}"
             if testing is not None
             else "не предусмотрен программой"
         ),
         "other_text": "; ".join(f"{o['title']}: {o['grade']}" for o in others),
-        "skills": label_of(Grade(skills.grade)) if skills is not None else "не предусмотрена",
+        "skills": Grade(skills.grade).label if skills is not None else "не предусмотрена",
         "interview": (
-            label_of(Grade(interview.grade)) if interview is not None else "не предусмотрено"
+            Grade(interview.grade).label if interview is not None else "не предусмотрено"
         ),
         "other_stages": others,
-        "overall": label_of(Grade(result.final_grade)) if result.final_grade else "",
+        "overall": Grade(result.final_grade).label if result.final_grade else "",
         "outcome": Outcome(result.outcome).label if result.outcome else "",
         "passed": passed,
         "decision": (

@@ -12,15 +12,20 @@ grade.
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from django.db.models import TextChoices
 
-from nmo.regulations.types import CommissionRole, Grade, Post, ResultDocument, VoteTally
+from nmo.regulations.types import (
+    AttestationPlace,
+    CommissionRole,
+    Grade,
+    Post,
+    ResultDocument,
+    VoteTally,
+)
 
 __all__ = [
-    "PLACE_LABELS",
     "RETAKE_HELD_OPEN",
     "Attendance",
     "AttestationData",
@@ -65,22 +70,20 @@ class AttestationStatus(TextChoices):
     DECIDED = "decided", "решение комиссии принято"
 
 
-class Place(StrEnum):
-    """Where the attestation is held: the regulation's places (npc-2.6, rgmu-2.4) or
-    remotely by a two-way videoconference (npc-2.4, npc-6.1, rgmu-2.4, rgmu-6.1)."""
+class Place(TextChoices):
+    """Where the attestation is held: one of the regulation's places (`AttestationPlace`,
+    npc-2.6, rgmu-2.4), with its code and label, or remotely by a two-way videoconference
+    (npc-2.4, npc-6.1, rgmu-2.4, rgmu-6.1). Remote is not a place the regulation lists but
+    a way of holding the attestation (`conduct.remote_modes_allowed`), so it is added here
+    rather than to `AttestationPlace`, whose members a regulation may allow."""
 
-    ORGANISATION = "organisation"
-    UNIT = "unit"
-    CUSTOMER_PREMISES = "customer_premises"
-    REMOTE = "remote"
-
-
-PLACE_LABELS: dict[Place, str] = {
-    Place.ORGANISATION: "в организации",
-    Place.UNIT: "в структурном подразделении",
-    Place.CUSTOMER_PREMISES: "на территории заказчика",
-    Place.REMOTE: "дистанционно, по видеоконференции (ДОТ и ЭО)",
-}
+    ORGANISATION = AttestationPlace.ORGANISATION.value, AttestationPlace.ORGANISATION.label
+    UNIT = AttestationPlace.UNIT.value, AttestationPlace.UNIT.label
+    CUSTOMER_PREMISES = (
+        AttestationPlace.CUSTOMER_PREMISES.value,
+        AttestationPlace.CUSTOMER_PREMISES.label,
+    )
+    REMOTE = "remote", "дистанционно, по видеоконференции (ДОТ и ЭО)"
 
 
 class RecordKind(TextChoices):

@@ -11,7 +11,6 @@ from nmo.regulations.types import (
     HandoverMode,
     ProgrammeKind,
     QualificationDocument,
-    label_of,
 )
 
 NUMBER_WIDTH = 6
@@ -62,7 +61,7 @@ def kind_errors(
             return ["Положение организации не предусматривает выдачу справки об обучении."]
         return []
     expected = qualification_document_for(programme_kind)
-    programme_label = label_of(ProgrammeKind(programme_kind))
+    programme_label = ProgrammeKind(programme_kind).label
     if wanted != expected:
         return [
             f"По программе вида «{programme_label}» выдаётся {expected.label}, "
@@ -166,7 +165,7 @@ def handover_errors(
         add("mode", "Выберите способ выдачи: лично, по доверенности или заказным письмом.")
         return errors
     if chosen not in tuple(allowed_modes):
-        add("mode", f"Положение организации не предусматривает выдачу «{label_of(chosen)}».")
+        add("mode", f"Положение организации не предусматривает выдачу «{chosen.label}».")
     if handed_on < issued_on:
         add("handed_on", "Документ не может быть выдан раньше даты его оформления.")
     if handed_on > today:

@@ -7,18 +7,16 @@ from django import forms
 from nmo.accounts.models import Organisation, Unit
 from nmo.catalog.models import Specialty
 from nmo.core.forms import AccessibleForm
-from nmo.programmes.models import (
-    AttestationFormChoices,
-    AttestationPlaceChoices,
-    DefenceWorkChoices,
-    EnrolmentStatus,
-    GradeScaleChoices,
-    Programme,
-    ProgrammeKindChoices,
-    StageKindChoices,
-    StageMode,
-)
+from nmo.programmes.models import EnrolmentStatus, Programme, StageMode
 from nmo.programmes.xlsx import MAX_FILE_BYTES
+from nmo.regulations.types import (
+    AttestationForm,
+    AttestationPlace,
+    DefenceWork,
+    GradeScale,
+    ProgrammeKind,
+    StageKind,
+)
 
 
 def _choice(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
@@ -56,7 +54,7 @@ class ProgrammeForm(AccessibleForm):
             "Кафедра или структурное подразделение, разработавшее программу (npc-2.6, rgmu-2.6)."
         ),
     )
-    kind = forms.ChoiceField(label="Вид программы", choices=ProgrammeKindChoices.choices)
+    kind = forms.ChoiceField(label="Вид программы", choices=ProgrammeKind.choices)
     title = forms.CharField(label="Наименование программы", max_length=500)
     hours = forms.IntegerField(label="Объём, академических часов", min_value=1, max_value=10_000)
     specialties = forms.ModelMultipleChoiceField(
@@ -74,7 +72,7 @@ class ProgrammeForm(AccessibleForm):
         help_text="0 — полностью очно, 100 — полностью дистанционно (npc-2.4, rgmu-2.4).",
     )
     attestation_form = forms.ChoiceField(
-        label="Форма итоговой аттестации", choices=AttestationFormChoices.choices
+        label="Форма итоговой аттестации", choices=AttestationForm.choices
     )
     attestation_hours = forms.IntegerField(
         label="Объём итоговой аттестации, академических часов", min_value=1, max_value=10_000
@@ -107,13 +105,13 @@ class ProgrammeForm(AccessibleForm):
 
 
 class StageForm(AccessibleForm):
-    kind = forms.ChoiceField(label="Вид этапа", choices=StageKindChoices.choices)
+    kind = forms.ChoiceField(label="Вид этапа", choices=StageKind.choices)
     defence_work = forms.ChoiceField(
         label="Защищаемая работа",
-        choices=[("", "— (только для этапа «защита работы»)"), *DefenceWorkChoices.choices],
+        choices=[("", "— (только для этапа «защита работы»)"), *DefenceWork.choices],
         required=False,
     )
-    scale = forms.ChoiceField(label="Шкала оценок", choices=GradeScaleChoices.choices)
+    scale = forms.ChoiceField(label="Шкала оценок", choices=GradeScale.choices)
     duration_minutes = forms.IntegerField(
         label="Продолжительность, минут", min_value=1, max_value=1440
     )
@@ -183,9 +181,7 @@ class CohortForm(AccessibleForm):
     attestation_date = forms.DateField(
         label="Планируемая дата итоговой аттестации", widget=DateInput()
     )
-    place = forms.ChoiceField(
-        label="Место проведения аттестации", choices=AttestationPlaceChoices.choices
-    )
+    place = forms.ChoiceField(label="Место проведения аттестации", choices=AttestationPlace.choices)
     address = forms.CharField(label="Адрес или аудитория", max_length=500, required=False)
     is_remote = forms.BooleanField(label="Аттестация с применением ДОТ и ЭО", required=False)
     uses_videoconference = forms.BooleanField(

@@ -1,8 +1,9 @@
 """Programmes (ДПП), their stages and assessment banks, cohorts with their learners,
 notices to learners and admission to the final attestation.
 
-The choices use the regulation's codes (`nmo.regulations.types`), so a programme's kind,
-form, stage kind and scale are the same strings the organisation's regulation allows.
+The choices are the regulation's own (`nmo.regulations.types`), so a programme's kind,
+form, stage kind, scale and place are the same codes, with the same labels, as the
+organisation's regulation allows.
 """
 
 from django.conf import settings
@@ -11,49 +12,14 @@ from django.db.models import Q
 from django.urls import reverse
 
 from nmo.core.models import BaseModel
-
-# The choices carry the regulation's codes (nmo.regulations.types: ProgrammeKind,
-# AttestationForm, StageKind, DefenceWork, GradeScale, AttestationPlace; a test keeps them
-# equal). The labels are written here so that a change of wording in the regulations app
-# does not need a migration of this one.
-
-
-class ProgrammeKindChoices(models.TextChoices):
-    QUALIFICATION_UPGRADE = "qualification_upgrade", "повышение квалификации"
-    PROFESSIONAL_RETRAINING = "professional_retraining", "профессиональная переподготовка"
-
-
-class AttestationFormChoices(models.TextChoices):
-    EXAM = "exam", "экзамен"
-    CREDIT_TEST = "credit_test", "зачёт (недифференцированный)"
-
-
-class StageKindChoices(models.TextChoices):
-    TESTING = "testing", "тестирование"
-    CASE_TASKS = "case_tasks", "решение ситуационных задач (кейсов)"
-    PRACTICAL_SKILLS = "practical_skills", "оценка практических навыков"
-    INTERVIEW = "interview", "собеседование"
-    DEFENCE = "defence", "защита работы"
-
-
-class DefenceWorkChoices(models.TextChoices):
-    ESSAY = "essay", "реферат"
-    PROJECT = "project", "проектная работа"
-    ATTESTATION_WORK = "attestation_work", "аттестационная работа"
-
-
-class GradeScaleChoices(models.TextChoices):
-    FOUR_POINT = (
-        "four_point",
-        "четырёхбалльная (отлично, хорошо, удовлетворительно, неудовлетворительно)",
-    )
-    TWO_POINT = "two_point", "двухбалльная (зачтено, не зачтено)"
-
-
-class AttestationPlaceChoices(models.TextChoices):
-    ORGANISATION = "organisation", "в организации"
-    UNIT = "unit", "в структурном подразделении"
-    CUSTOMER_PREMISES = "customer_premises", "на территории заказчика"
+from nmo.regulations.types import (
+    AttestationForm,
+    AttestationPlace,
+    DefenceWork,
+    GradeScale,
+    ProgrammeKind,
+    StageKind,
+)
 
 
 class StageMode(models.TextChoices):
@@ -78,7 +44,7 @@ class Programme(BaseModel):
         on_delete=models.PROTECT,
         related_name="programmes",
     )
-    kind = models.CharField("вид программы", max_length=30, choices=ProgrammeKindChoices.choices)
+    kind = models.CharField("вид программы", max_length=30, choices=ProgrammeKind.choices)
     title = models.CharField("наименование", max_length=500)
     hours = models.PositiveIntegerField("объём, академических часов")
     specialties = models.ManyToManyField(
@@ -90,7 +56,7 @@ class Programme(BaseModel):
         help_text="0 — очно, 100 — полностью дистанционно (npc-2.4, rgmu-2.4).",
     )
     attestation_form = models.CharField(
-        "форма итоговой аттестации", max_length=20, choices=AttestationFormChoices.choices
+        "форма итоговой аттестации", max_length=20, choices=AttestationForm.choices
     )
     attestation_hours = models.PositiveSmallIntegerField(
         "объём итоговой аттестации, академических часов"
@@ -140,11 +106,11 @@ class ProgrammeStage(BaseModel):
         Programme, verbose_name="программа", on_delete=models.CASCADE, related_name="stages"
     )
     order = models.PositiveSmallIntegerField("номер этапа")
-    kind = models.CharField("вид этапа", max_length=20, choices=StageKindChoices.choices)
+    kind = models.CharField("вид этапа", max_length=20, choices=StageKind.choices)
     defence_work = models.CharField(
-        "защищаемая работа", max_length=20, choices=DefenceWorkChoices.choices, blank=True
+        "защищаемая работа", max_length=20, choices=DefenceWork.choices, blank=True
     )
-    scale = models.CharField("шкала оценок", max_length=20, choices=GradeScaleChoices.choices)
+    scale = models.CharField("шкала оценок", max_length=20, choices=GradeScale.choices)
     pass_threshold_percent = models.PositiveSmallIntegerField(
         "порог положительного результата тестирования, %", null=True, blank=True
     )
@@ -245,7 +211,7 @@ class Cohort(BaseModel):
     ends_on = models.DateField("окончание обучения")
     attestation_date = models.DateField("планируемая дата итоговой аттестации")
     place = models.CharField(
-        "место проведения аттестации", max_length=30, choices=AttestationPlaceChoices.choices
+        "место проведения аттестации", max_length=30, choices=AttestationPlace.choices
     )
     address = models.CharField("адрес или аудитория", max_length=500, blank=True)
     is_remote = models.BooleanField("аттестация с применением ДОТ и ЭО", default=False)

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from django.db.models import Choices
+
 from nmo.programmes.types import (
     AdmissionFacts,
     NoticePlan,
@@ -25,7 +27,6 @@ from nmo.regulations.types import (
     RemoteTool,
     StageKind,
     WorkingDayCalendar,
-    label_of,
 )
 
 JUSTIFICATION_MIN_LENGTH = 20
@@ -41,17 +42,17 @@ def cite(reg: RegulationInForce, path: str) -> str:
     return f" ({clause})" if clause else ""
 
 
-def _allowed(values: Sequence[object]) -> str:
-    labels = [f"«{label_of(v)}»" for v in values]  # type: ignore[arg-type]
+def _allowed(values: Sequence[Choices]) -> str:
+    labels = [f"«{v.label}»" for v in values]
     if len(labels) == 1:
         return f"только {labels[0]}"
     return ", ".join(labels)
 
 
-def _not_allowed(what: str, value: object, reg: RegulationInForce, path: str) -> str:
-    allowed: Sequence[object] = _allowed_values(reg, path)
+def _not_allowed(what: str, value: Choices, reg: RegulationInForce, path: str) -> str:
+    allowed: Sequence[Choices] = _allowed_values(reg, path)
     return (
-        f"{what} «{label_of(value)}» не предусмотрен{_gender(what)} положением организации"  # type: ignore[arg-type]
+        f"{what} «{value.label}» не предусмотрен{_gender(what)} положением организации"
         f"{cite(reg, path)}: допускается {_allowed(allowed)}."
     )
 
@@ -63,7 +64,7 @@ def _gender(what: str) -> str:
     return "о" if first == "Место" else ""
 
 
-def _allowed_values(reg: RegulationInForce, path: str) -> Sequence[object]:
+def _allowed_values(reg: RegulationInForce, path: str) -> Sequence[Choices]:
     rules = reg.rules
     return {
         "programmes.kinds_allowed": rules.programmes.kinds_allowed,
@@ -233,7 +234,7 @@ def stage_bands(
     good_from_percent: int | None = None,
 ) -> PercentBands:
     """Return how a testing stage grades the share of correct answers, for
-    `nmo.regulations.rules.test_grade` (npc-3.5, rgmu-3.6)."""
+    `nmo.regulations.rules.grade_of_testing` (npc-3.5, rgmu-3.6)."""
     four_point = excellent_from_percent is not None and good_from_percent is not None
     return PercentBands(
         pass_threshold_percent=pass_threshold_percent,

@@ -39,7 +39,6 @@ from nmo.regulations.types import (
     PercentBands,
     ProgrammeKind,
     StageKind,
-    label_of,
 )
 
 # --- the regulation in force ------------------------------------------------------------
@@ -144,12 +143,12 @@ def grade_criteria(programme: Programme) -> list[tuple[Grade, str, str]]:
             (Grade.PASSED, programme.criteria_passed),
             (Grade.FAILED, programme.criteria_failed),
         ]
-    return [(grade, label_of(grade), text) for grade, text in pairs]
+    return [(grade, grade.label, text) for grade, text in pairs]
 
 
 def percent_bands_of(stage: ProgrammeStage) -> PercentBands | None:
     """Return how a testing stage grades the share of correct answers (npc-3.5, rgmu-3.6),
-    for `nmo.regulations.rules.test_grade`; None for a stage that is not testing."""
+    for `nmo.regulations.rules.grade_of_testing`; None for a stage that is not testing."""
     if stage.pass_threshold_percent is None:
         return None
     if stage.scale == GradeScale.FOUR_POINT:

@@ -1,10 +1,11 @@
 """Convert the frozen rule dataclasses to plain JSON-ready dicts and back, checking types.
 
 Pure: no ORM, no I/O. The rule dataclasses use a small set of field types, and this module
-knows exactly those: `int`, `bool`, `str`, a `StrEnum`, `X | None` of those, `tuple[E, ...]`
-of a `StrEnum`, and a nested dataclass. Each field carries its Russian label and bounds in
-`dataclasses.field(metadata=rule(...))`, so one description serves validation,
-the pages and the amendment form.
+knows exactly those: `int`, `bool`, `str`, a choice, `X | None` of those, `tuple[E, ...]`
+of a choice, and a nested dataclass. A choice is an enum that is also a `str` (the
+`TextChoices` of `types`); it is stored as its code. Each field carries its Russian label
+and bounds in `dataclasses.field(metadata=rule(...))`, so one description serves
+validation, the pages and the amendment form.
 
 Errors are collected, never raised one by one: `parse()` returns the built object or a
 mapping "dotted.path" → [Russian messages].
@@ -15,7 +16,7 @@ import types
 import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any
 
 TEXT_MAX = 2000
@@ -63,7 +64,7 @@ class FieldInfo:
     label: str
     kind: str  # "int", "bool", "str", "enum", "enums"
     optional: bool
-    enum: type[StrEnum] | None
+    enum: type[Enum] | None
     unit: Unit | None
     min_value: int | None
     max_value: int | None
@@ -83,19 +84,19 @@ def _split_optional(tp: Any) -> tuple[Any, bool]:
 
 
 def _is_enum(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, StrEnum)
+    return isinstance(tp, type) and issubclass(tp, Enum) and issubclass(tp, str)
 
 
-def _enum_tuple_item(tp: Any) -> type[StrEnum] | None:
+def _enum_tuple_item(tp: Any) -> type[Enum] | None:
     if typing.get_origin(tp) is tuple:
         args = typing.get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis and _is_enum(args[0]):
-            item: type[StrEnum] = args[0]
+            item: type[Enum] = args[0]
             return item
     return None
 
 
-def _kind(tp: Any) -> tuple[str, type[StrEnum] | None]:
+def _kind(tp: Any) -> tuple[str, type[Enum] | None]:
     if tp is bool:
         return "bool", None
     if tp is int:
@@ -103,7 +104,7 @@ def _kind(tp: Any) -> tuple[str, type[StrEnum] | None]:
     if tp is str:
         return "str", None
     if _is_enum(tp):
-        enum_type: type[StrEnum] = tp
+        enum_type: type[Enum] = tp
         return "enum", enum_type
     item = _enum_tuple_item(tp)
     if item is not None:
@@ -156,7 +157,7 @@ def dump(obj: Any) -> dict[str, Any]:
 def _dump_value(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dump(value)
-    if isinstance(value, StrEnum):
+    if isinstance(value, Enum):
         return value.value
     if isinstance(value, tuple):
         return [_dump_value(v) for v in value]
@@ -244,23 +245,23 @@ def _parse_int(raw: Any, meta: Mapping[str, Any], path: str) -> tuple[Any, dict[
     return raw, {}
 
 
-def _allowed(enum_type: type[StrEnum]) -> str:
+def _allowed(enum_type: type[Enum]) -> str:
     return ", ".join(m.value for m in enum_type)
 
 
-def _parse_enum(enum_type: type[StrEnum], raw: Any, path: str) -> tuple[Any, dict[str, list[str]]]:
+def _parse_enum(enum_type: type[Enum], raw: Any, path: str) -> tuple[Any, dict[str, list[str]]]:
     if not isinstance(raw, str) or raw not in enum_type._value2member_map_:
         return None, {path: [f"Недопустимое значение «{raw}». Допустимо: {_allowed(enum_type)}."]}
     return enum_type(raw), {}
 
 
 def _parse_enums(
-    enum_type: type[StrEnum], raw: Any, meta: Mapping[str, Any], path: str
+    enum_type: type[Enum], raw: Any, meta: Mapping[str, Any], path: str
 ) -> tuple[Any, dict[str, list[str]]]:
     if not isinstance(raw, list | tuple):
         return None, {path: ["Ожидается список значений."]}
     messages: list[str] = []
-    items: list[StrEnum] = []
+    items: list[Enum] = []
     for item in raw:
         if not isinstance(item, str) or item not in enum_type._value2member_map_:
             messages.append(f"Недопустимое значение «{item}». Допустимо: {_allowed(enum_type)}.")

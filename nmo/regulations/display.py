@@ -2,12 +2,14 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
+
+from django.db.models import Choices
 
 from nmo.regulations import codec
 from nmo.regulations.codec import FieldInfo, Unit
-from nmo.regulations.types import Anchor, Direction, Notifier, RegulationRules, label_of
+from nmo.regulations.schema import RegulationRules
+from nmo.regulations.types import Anchor, Direction, Notifier
 
 _FORMS: dict[Unit, tuple[str, str, str]] = {
     Unit.WORKING_DAYS: ("рабочий день", "рабочих дня", "рабочих дней"),
@@ -43,9 +45,9 @@ def format_value(info: FieldInfo, value: Any) -> str:
             return f"{value} {plural(int(value), _FORMS[info.unit])}"
         return str(value)
     if info.kind == "enum":
-        return label_of(value) if isinstance(value, StrEnum) else str(value)
+        return value.label if isinstance(value, Choices) else str(value)
     if info.kind == "enums":
-        return "; ".join(label_of(v) for v in value) if value else "—"
+        return "; ".join(v.label for v in value) if value else "—"
     return str(value) or "—"
 
 
@@ -70,7 +72,7 @@ def notice_sentence(
         )
     else:
         when = f"не позднее {days}-го рабочего дня после {_ANCHOR_OF[anchor]}"
-    who = label_of(notified_by) if notified_by is not None else "кто — положение не указывает"
+    who = notified_by.label if notified_by is not None else "кто — положение не указывает"
     return f"{when}; сообщает: {who}"
 
 

@@ -11,7 +11,7 @@ from nmo.core.forms import AccessibleForm
 from nmo.regulations import codec
 from nmo.regulations.codec import FieldInfo
 from nmo.regulations.presets import PRESETS
-from nmo.regulations.types import RegulationRules, label_of
+from nmo.regulations.schema import RegulationRules
 
 
 def field_name(path: str) -> str:
@@ -51,7 +51,7 @@ def _form_field(info: FieldInfo, clause: str) -> forms.Field:
         )
     if info.enum is None:
         raise TypeError(info.path)
-    choices = [(member.value, label_of(member)) for member in info.enum]
+    choices = [(member.value, member.label) for member in info.enum]
     if info.kind == "enum":
         if info.optional:
             choices = [("", "— не установлено —"), *choices]

@@ -1,3 +1,5 @@
+"""Regulations and their numbered, immutable versions (the stored rule tree as JSON)."""
+
 from typing import Any
 
 from django.conf import settings
@@ -6,7 +8,7 @@ from django.db.models import Q
 
 from nmo.accounts.models import Organisation
 from nmo.core.models import BaseModel
-from nmo.regulations.types import PresetCode, label_of
+from nmo.regulations.types import PresetCode
 
 
 class Regulation(BaseModel):
@@ -27,7 +29,7 @@ class Regulation(BaseModel):
     preset_code = models.CharField(
         "пресет",
         max_length=20,
-        choices=[(code.value, label_of(code)) for code in PresetCode],
+        choices=PresetCode.choices,
         blank=True,
         help_text="Пресет, из которого создано положение.",
     )

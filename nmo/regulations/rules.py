@@ -20,13 +20,13 @@ members) raises ValueError; a breach of the regulation is answered with a result
 of Russian messages.
 """
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from nmo.regulations.schema import NoticeTiming, RegulationRules
 from nmo.regulations.types import (
     Anchor,
     AppealCommissionKind,
@@ -40,15 +40,12 @@ from nmo.regulations.types import (
     Grade,
     GradeScale,
     MajorityBasis,
-    NoticeTiming,
     PercentBands,
     PresenceRule,
     QuorumKind,
-    RegulationRules,
     VoteChoice,
     VoteTally,
     WorkingDayCalendar,
-    label_of,
 )
 
 Percent = Decimal | float
@@ -284,10 +281,10 @@ def bands_of(rules: RegulationRules) -> PercentBands:
     )
 
 
-def test_grade(
+def grade_of_testing(
     source: RegulationRules | PercentBands,
     percent: Percent,
-    scale: GradeScale | None = None,  # noqa: PT028 - a rule, not a pytest test
+    scale: GradeScale | None = None,
 ) -> Grade:
     """Grade a test by its share of correct answers.
 
@@ -329,20 +326,6 @@ def test_grade(
     return Grade.UNSATISFACTORY
 
 
-test_grade.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
-
-
-GRADE_POINTS: dict[Grade, int] = {
-    Grade.EXCELLENT: 5,
-    Grade.GOOD: 4,
-    Grade.SATISFACTORY: 3,
-    Grade.UNSATISFACTORY: 2,
-    Grade.PASSED: 1,
-    Grade.FAILED: 0,
-}
-"""The points of each grade on its scale (the four-point grades 5–2, зачтено 1)."""
-
-
 # --- the attestation commission (npc-4.*, rgmu-4.*) --------------------------------------
 
 
@@ -381,7 +364,7 @@ def commission_composition_errors(
                 "занимать в ней другое место."
             )
         else:
-            seats = ", ".join(label_of(r) for r in roles)
+            seats = ", ".join(r.label for r in roles)
             errors.append(f"{person} занимает в комиссии несколько мест: {seats}.")
 
     chairs = by_role[CommissionRole.CHAIR]
@@ -422,8 +405,7 @@ def commission_composition_errors(
         if seat.posts is None or post is None or post in seat.posts:
             continue
         errors.append(
-            f"{label_of(seat.role).capitalize()} ({seat.person}) назначается из числа: "
-            f"{label_of(post)}."
+            f"{seat.role.label.capitalize()} ({seat.person}) назначается из числа: {post.label}."
         )
     return errors
 
@@ -505,7 +487,7 @@ def decision_outcome(
     if (chair_present or deputy_present) and present_members < 1:
         raise ValueError("the person presiding is a member present")
     if not chair_present:
-        replacement = label_of(commission.chair_replaced_by)
+        replacement = commission.chair_replaced_by.label
         if commission.presence_required == PresenceRule.CHAIR:
             return DecisionResult(
                 DecisionOutcome.NOT_COMPETENT,
@@ -526,17 +508,6 @@ def decision_outcome(
         base = listed_members
     casting_allowed = chair_present or commission.casting_vote == CastingVote.PRESIDING
     return _decide(votes, base, casting_allowed=casting_allowed, basis=commission.majority_basis)
-
-
-def tally_of(choices: Sequence[VoteChoice], presiding_vote: VoteChoice | None) -> VoteTally:
-    """Count individual votes into a `VoteTally`."""
-    counted = Counter(choices)
-    return VoteTally(
-        votes_for=counted[VoteChoice.FOR],
-        votes_against=counted[VoteChoice.AGAINST],
-        abstained=counted[VoteChoice.ABSTAIN],
-        presiding_vote=presiding_vote,
-    )
 
 
 # --- accessibility (rgmu-7.4, rgmu-7.6) --------------------------------------------------

@@ -12,7 +12,8 @@ from nmo.regulations import codec
 from nmo.regulations.exceptions import RegulationNotFound
 from nmo.regulations.models import Regulation, RegulationVersion
 from nmo.regulations.presets import PRESETS, get_preset
-from nmo.regulations.types import PresetCode, RegulationRules
+from nmo.regulations.schema import RegulationRules
+from nmo.regulations.types import PresetCode
 
 
 def current_version(organisation: Organisation) -> RegulationVersion:
@@ -105,7 +106,7 @@ class PresetInfo:
 
 def list_presets() -> list[PresetInfo]:
     """Return the presets with their rules in force: the template's latest version when the
-    template is installed, else the rules shipped in `presets.py`."""
+    template is installed, else the rules shipped in `presets`."""
     templates = {
         r.preset_code: r
         for r in Regulation.objects.filter(organisation__isnull=True).prefetch_related("versions")

@@ -19,8 +19,8 @@ from nmo.regulations.access import (
 from nmo.regulations.exceptions import RegulationInactive
 from nmo.regulations.models import Regulation, RegulationVersion
 from nmo.regulations.presets import PRESETS, get_preset
+from nmo.regulations.schema import RegulationRules
 from nmo.regulations.selectors import latest_version, preset_template, rules_diff
-from nmo.regulations.types import RegulationRules
 
 REASON_MAX = 2000
 

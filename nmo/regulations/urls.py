@@ -1,3 +1,5 @@
+"""The URLs of the regulation pages (`/regulations/`)."""
+
 from django.urls import path
 
 from nmo.regulations import views

@@ -1,3 +1,5 @@
+"""The regulation pages: the list, applying a preset, a version's rules, amending by topic."""
+
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +21,7 @@ from nmo.regulations.forms import (
     changes_from,
 )
 from nmo.regulations.presets import get_preset
+from nmo.regulations.schema import RegulationRules
 from nmo.regulations.selectors import (
     clauses_of,
     get_version,
@@ -27,7 +30,6 @@ from nmo.regulations.selectors import (
     rules_of,
     version_history,
 )
-from nmo.regulations.types import RegulationRules
 
 
 def _manageable_organisations(user: User) -> QuerySet[Organisation]:

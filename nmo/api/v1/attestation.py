@@ -18,7 +18,7 @@ from nmo.attestation.access import access_attestation_for_staff
 from nmo.attestation.models import Attestation, LearnerResult
 from nmo.attestation.types import Attendance, Outcome
 from nmo.programmes.access import access_cohort
-from nmo.regulations.types import Grade, label_of
+from nmo.regulations.types import Grade
 
 router = Router(tags=["Итоговая аттестация"])
 
@@ -136,12 +136,12 @@ def _result(result: LearnerResult) -> dict[str, Any]:
                 "kind": r.stage.kind,
                 "percent": float(r.percent) if r.percent is not None else None,
                 "grade": r.grade,
-                "grade_label": label_of(Grade(r.grade)),
+                "grade_label": Grade(r.grade).label,
             }
             for r in result.stage_results.all()
         ],
         "final_grade": result.final_grade or None,
-        "final_grade_label": label_of(Grade(result.final_grade)) if result.final_grade else None,
+        "final_grade_label": Grade(result.final_grade).label if result.final_grade else None,
         "final_mean": float(result.final_mean) if result.final_mean is not None else None,
         "outcome": result.outcome or None,
         "outcome_label": Outcome(result.outcome).label if result.outcome else None,

@@ -27,7 +27,7 @@ from nmo.attestation.types import (
 from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.models import Cohort, Enrolment, ProgrammeStage
 from nmo.regulations import selectors as regulation_selectors
-from nmo.regulations.types import CommissionRole, Grade, RegulationRules, label_of
+from nmo.regulations.types import CommissionRole, Grade, RegulationRules
 
 VOTING_ROLES = (CommissionRole.CHAIR, CommissionRole.DEPUTY_CHAIR, CommissionRole.MEMBER)
 ROLE_ORDER = {
@@ -230,7 +230,7 @@ def outcome_for(enrolment: Enrolment) -> LearnerOutcome | None:
         outcome=Outcome(result.outcome),
         final_grade=Grade(result.final_grade) if result.final_grade else None,
         stage_grades=tuple(
-            (r.stage.get_kind_display(), label_of(Grade(r.grade)))
+            (r.stage.get_kind_display(), Grade(r.grade).label)
             for r in sorted(result.stage_results.all(), key=lambda r: r.stage.order)
         ),
     )

@@ -20,7 +20,7 @@ from nmo.attestation.selectors.attestations import (
 )
 from nmo.attestation.types import RecordKind
 from nmo.programmes.models import Programme
-from nmo.regulations.types import CommissionRole, ProgrammeKind, Signatory, label_of
+from nmo.regulations.types import CommissionRole, ProgrammeKind, Signatory
 
 
 def current_records(attestation: Attestation) -> QuerySet[AttestationDocument]:
@@ -86,7 +86,7 @@ def required_signers(attestation: Attestation) -> list[Signer]:
     if Signatory.CHAIR_OR_REPLACEMENT in signatories and presiding is not None:
         line = "Председатель итоговой аттестационной комиссии"
         if presiding.role != CommissionRole.CHAIR:
-            line += f" (председательствовал: {label_of(CommissionRole(presiding.role))})"
+            line += f" (председательствовал: {CommissionRole(presiding.role).label})"
         found.append(Signer(presiding, line))
     if Signatory.MEMBERS in signatories:
         for seat in seats:

@@ -45,7 +45,6 @@ from nmo.regulations.types import (
     Post,
     RemoteTool,
     StageKind,
-    label_of,
 )
 
 ADDRESS_MAX = 500
@@ -81,7 +80,7 @@ def _place_errors(version: RegulationVersion, data: AttestationData) -> dict[str
             except ValidationError:
                 errors["videoconference_url"] = ["Укажите адрес, начинающийся с https://."]
     elif AttestationPlace(data.place.value) not in conduct.places_allowed:
-        allowed = ", ".join(label_of(p) for p in conduct.places_allowed)
+        allowed = ", ".join(p.label for p in conduct.places_allowed)
         errors["place"] = [
             f"Положение позволяет проводить аттестацию только так: {allowed}"
             f"{cite(version, 'conduct.places_allowed')}."
@@ -331,7 +330,7 @@ def _grade_of(stage: ProgrammeStage, item: StageEntry) -> tuple[Decimal | None, 
     if item.grade is None:
         raise ValueError("Выберите оценку.")
     if item.grade not in rules.grades_of_scale(scale):
-        allowed = ", ".join(label_of(g) for g in rules.grades_of_scale(scale))
+        allowed = ", ".join(g.label for g in rules.grades_of_scale(scale))
         raise ValueError(f"Оценка этапа по его шкале: {allowed}.")
     return None, rules.stage_grade(scale, grade=item.grade)
 

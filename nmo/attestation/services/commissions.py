@@ -18,7 +18,7 @@ from nmo.core.services import record_audit
 from nmo.regulations import selectors as regulation_selectors
 from nmo.regulations.models import RegulationVersion
 from nmo.regulations.rules import commission_composition_errors
-from nmo.regulations.types import CommissionRole, Post, label_of
+from nmo.regulations.types import CommissionRole, Post
 from nmo.regulations.types import CommissionSeat as RuleSeat
 
 TITLE_MAX = 300
@@ -179,7 +179,7 @@ def form_commission(*, actor: Any, organisation: Organisation, data: CommissionD
     rules = regulation_selectors.rules_of(version)
     commission = Commission.objects.create(
         organisation=organisation,
-        approved_by=label_of(rules.commission.approved_by),
+        approved_by=rules.commission.approved_by.label,
         regulation_version=version,
         created_by=actor,
         **_values(data),
@@ -231,7 +231,7 @@ def update_commission(*, actor: Any, commission: Commission, data: CommissionDat
     )
     for field, value in values.items():
         setattr(commission, field, value)
-    commission.approved_by = label_of(rules.commission.approved_by)
+    commission.approved_by = rules.commission.approved_by.label
     commission.regulation_version = version
     commission.save(update_fields=[*values, "approved_by", "regulation_version", "updated_at"])
 

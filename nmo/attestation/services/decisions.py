@@ -41,7 +41,6 @@ from nmo.regulations.types import (
     PresenceRule,
     VoteChoice,
     VoteTally,
-    label_of,
 )
 
 MIN_REASON = 10
@@ -171,7 +170,7 @@ def _tally_errors(tally: VoteTally, present: int, has_presiding: bool) -> list[s
         }
         if needed[tally.presiding_vote] < 1:
             problems.append(
-                f"Председательствующий голосовал «{label_of(tally.presiding_vote)}», но таких "
+                f"Председательствующий голосовал «{tally.presiding_vote.label}», но таких "
                 "голосов нет."
             )
     return problems
@@ -269,9 +268,7 @@ def _notify(result: LearnerResult, attestation: Attestation) -> None:
     if not learner.email:
         return
     outcome = Outcome(result.outcome).label
-    grade = (
-        f"Итоговая оценка: {label_of(Grade(result.final_grade))}.\n" if result.final_grade else ""
-    )
+    grade = f"Итоговая оценка: {Grade(result.final_grade).label}.\n" if result.final_grade else ""
     body = (
         f"Здравствуйте, {learner.first_name} {learner.middle_name}".rstrip()
         + "!\n\n"

@@ -33,7 +33,6 @@ from nmo.core.exceptions import NotFound
 from nmo.core.services import record_audit, send_email_after_commit
 from nmo.programmes import services as programme_services
 from nmo.regulations import rules as regulation_rules
-from nmo.regulations.types import label_of
 from nmo.workcalendar import selectors as calendar
 
 REASON_MIN = 10
@@ -263,7 +262,7 @@ def apply_for_retake(
             status = RetakeStatus.REFERRED_TO_DISPUTE_COMMISSION
             status_reason = (
                 f"{late}: заявление рассматривает в индивидуальном порядке "
-                f"{label_of(reg.valid_reason.late_documents_to)}"
+                f"{reg.valid_reason.late_documents_to.label}"
                 f"{cite(version, 'valid_reason.late_documents_to')}."
             )
     application = RetakeApplication.objects.create(
@@ -385,7 +384,7 @@ def grant_retake(
         and (not number or schedule_order_date is None)
     ):
         errors["schedule_order_number"] = [
-            f"Индивидуальный график устанавливается: {label_of(authority)}"
+            f"Индивидуальный график устанавливается: {authority.label}"
             f"{cite(version, 'valid_reason.individual_schedule_by')} — укажите номер и "
             "дату."
         ]

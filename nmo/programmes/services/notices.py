@@ -44,7 +44,7 @@ from nmo.programmes.selectors import (
     regulation_of_cohort,
 )
 from nmo.programmes.types import NoticeRun, RegulationInForce
-from nmo.regulations.types import AdmissionRequirement, Notifier, label_of
+from nmo.regulations.types import AdmissionRequirement, Notifier
 from nmo.workcalendar import selectors as calendar
 
 CLAIM_TIMEOUT = timedelta(hours=1)
@@ -254,7 +254,7 @@ def notice_context(notice: CohortNotice) -> dict[str, Any]:
     cohort = notice.cohort
     reg: RegulationInForce = regulation_of_cohort(cohort)
     programme = cohort.programme
-    requirements = [label_of(AdmissionRequirement(r)) for r in reg.rules.admission.requirements]
+    requirements = [AdmissionRequirement(r).label for r in reg.rules.admission.requirements]
     return {
         "notice": notice,
         "cohort": cohort,

@@ -380,15 +380,15 @@ def test_appeal_decision_needs_a_majority_of_the_listed_members(
 )
 def test_credit_test_passes_from_70_percent(regulation, percent, grade):
     """A зачёт by testing: не зачтено at 69%, зачтено at 70% and 71%."""
-    assert rules.test_grade(regulation, percent, GradeScale.TWO_POINT) == grade
+    assert rules.grade_of_testing(regulation, percent, GradeScale.TWO_POINT) == grade
 
 
 @pytest.mark.clause("npc-3.1")
 def test_npc_grades_on_the_two_point_scale_only():
     """НПЦ needs no scale argument (one scale) and refuses the four-point scale."""
-    assert rules.test_grade(NPC_DZM, 70) == Grade.PASSED
+    assert rules.grade_of_testing(NPC_DZM, 70) == Grade.PASSED
     with pytest.raises(ValueError, match="not allowed"):
-        rules.test_grade(NPC_DZM, 95, GradeScale.FOUR_POINT)
+        rules.grade_of_testing(NPC_DZM, 95, GradeScale.FOUR_POINT)
 
 
 @pytest.mark.clause("rgmu-3.6")
@@ -411,27 +411,27 @@ def test_npc_grades_on_the_two_point_scale_only():
 )
 def test_rostgmu_four_point_test_bands(percent, grade):
     """РостГМУ App. 1 §4.1: отлично from 90%, хорошо 80–89%, удовлетворительно 70–79%."""
-    assert rules.test_grade(ROSTGMU, percent, GradeScale.FOUR_POINT) == grade
+    assert rules.grade_of_testing(ROSTGMU, percent, GradeScale.FOUR_POINT) == grade
 
 
 @pytest.mark.clause("rgmu-3.1")
 def test_rostgmu_needs_the_scale_named():
     """РостГМУ allows two scales: the programme names the one it grades on."""
     with pytest.raises(ValueError, match="scale"):
-        rules.test_grade(ROSTGMU, 75)
+        rules.grade_of_testing(ROSTGMU, 75)
 
 
 @pytest.mark.clause("npc-3.5", "rgmu-3.6")
 @pytest.mark.parametrize(("percent", "grade"), [(59, Grade.FAILED), (60, Grade.PASSED)])
 def test_a_programme_may_set_its_own_threshold(percent, grade):
     """The programme's authors set their own scale (here 60%)."""
-    assert rules.test_grade(PercentBands(pass_threshold_percent=60), percent) == grade
+    assert rules.grade_of_testing(PercentBands(pass_threshold_percent=60), percent) == grade
 
 
 @pytest.mark.parametrize("percent", [-1, 100.01, 101])
 def test_a_percentage_outside_0_100_is_refused(percent):
     with pytest.raises(ValueError, match=r"0\.\.100"):
-        rules.test_grade(NPC_DZM, percent)
+        rules.grade_of_testing(NPC_DZM, percent)
 
 
 # --- the attestation commission -----------------------------------------------------------
@@ -642,11 +642,6 @@ def test_impossible_tallies_are_refused():
         rules.appeal_quorum_met(NPC_DZM, 3, 4, True)
 
 
-def test_individual_votes_are_counted_into_a_tally():
-    choices = [VoteChoice.FOR, VoteChoice.AGAINST, VoteChoice.FOR, VoteChoice.ABSTAIN]
-    assert rules.tally_of(choices, VoteChoice.FOR) == VoteTally(2, 1, 1, VoteChoice.FOR)
-
-
 # --- accessibility ------------------------------------------------------------------------
 
 
@@ -665,16 +660,25 @@ def test_special_conditions_applied_for_3_months_before():
 PRESETS = st.sampled_from([NPC_DZM, ROSTGMU])
 DAYS = st.dates(min_value=D(2024, 1, 1), max_value=D(2027, 10, 31))
 PERCENT = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False)
+GRADE_ORDER = {
+    Grade.FAILED: 0,
+    Grade.PASSED: 1,
+    Grade.UNSATISFACTORY: 2,
+    Grade.SATISFACTORY: 3,
+    Grade.GOOD: 4,
+    Grade.EXCELLENT: 5,
+}
+"""Grades from worst to best on each scale (the four-point grades 2–5, зачтено above не зачтено)."""
 
 
 @given(regulation=PRESETS, a=PERCENT, b=PERCENT, four=st.booleans())
-def test_test_grade_is_monotonic_in_the_percentage(regulation, a, b, four):
+def test_grade_of_testing_is_monotonic_in_the_percentage(regulation, a, b, four):
     """More correct answers never give a lower grade."""
     scale = GradeScale.FOUR_POINT if four and regulation is ROSTGMU else GradeScale.TWO_POINT
     low, high = sorted((a, b))
-    g_low = rules.test_grade(regulation, low, scale)
-    g_high = rules.test_grade(regulation, high, scale)
-    assert rules.GRADE_POINTS[g_low] <= rules.GRADE_POINTS[g_high]
+    g_low = rules.grade_of_testing(regulation, low, scale)
+    g_high = rules.grade_of_testing(regulation, high, scale)
+    assert GRADE_ORDER[g_low] <= GRADE_ORDER[g_high]
 
 
 @given(
