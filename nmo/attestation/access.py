@@ -10,10 +10,10 @@ Anything else is NotFound (404), as if it did not exist; a visitor who is not si
 gets NotAuthenticated.
 """
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
 
 from nmo.accounts.access import require_login, require_role, require_staff, require_staff_of
-from nmo.accounts.models import Organisation, Role
+from nmo.accounts.models import Organisation, Role, User
 from nmo.accounts.selectors import has_role
 from nmo.attestation.models import (
     Attestation,
@@ -26,7 +26,7 @@ from nmo.attestation.models import (
 from nmo.core.exceptions import NotFound
 
 
-def is_staff_of(actor: Any, organisation: Organisation | int) -> bool:
+def is_staff_of(actor: User | AnonymousUser, organisation: Organisation | int) -> bool:
     """Return whether the actor is organisation staff of the organisation."""
     if not getattr(actor, "is_authenticated", False):
         return False
@@ -35,9 +35,9 @@ def is_staff_of(actor: Any, organisation: Organisation | int) -> bool:
     return has_role(actor, Role.ORGANISATION_STAFF, organisation)
 
 
-def seat_of(actor: Any, commission_id: int) -> CommissionSeat | None:
+def seat_of(actor: User | AnonymousUser, commission_id: int) -> CommissionSeat | None:
     """Return the actor's active seat in the commission, or None."""
-    if not getattr(actor, "is_authenticated", False):
+    if not actor.is_authenticated:
         return None
     return (
         CommissionSeat.objects.filter(commission_id=commission_id, person=actor, is_active=True)
@@ -46,14 +46,14 @@ def seat_of(actor: Any, commission_id: int) -> CommissionSeat | None:
     )
 
 
-def check_commission_staff(actor: Any, organisation: Organisation) -> None:
+def check_commission_staff(actor: User | AnonymousUser, organisation: Organisation) -> None:
     """Refuse anyone but the organisation's staff (NotFound for another organisation)."""
     require_role(actor, Role.ORGANISATION_STAFF)
     if not has_role(actor, Role.ORGANISATION_STAFF, organisation):
         raise NotFound()
 
 
-def check_attestation_actor(actor: Any, attestation: Attestation) -> None:
+def check_attestation_actor(actor: User | AnonymousUser, attestation: Attestation) -> None:
     """Refuse anyone who may not enter the attestation's results: only the staff of the
     organisation and the persons seated on its commission may (NotFound otherwise)."""
     require_login(actor)
@@ -64,7 +64,7 @@ def check_attestation_actor(actor: Any, attestation: Attestation) -> None:
         raise NotFound()
 
 
-def access_commission(actor: Any, commission_id: int) -> Commission:
+def access_commission(actor: User | AnonymousUser, commission_id: int) -> Commission:
     """Return a commission for the staff of its organisation."""
     require_role(actor, Role.ORGANISATION_STAFF)
     commission = (
@@ -77,7 +77,7 @@ def access_commission(actor: Any, commission_id: int) -> Commission:
     return commission
 
 
-def access_attestation(actor: Any, attestation_id: int) -> Attestation:
+def access_attestation(actor: User | AnonymousUser, attestation_id: int) -> Attestation:
     """Return an attestation for the staff of its organisation or a person seated on its
     commission."""
     require_login(actor)
@@ -99,7 +99,9 @@ def access_attestation(actor: Any, attestation_id: int) -> Attestation:
     return attestation
 
 
-def access_learner_result(actor: Any, attestation: Attestation, result_id: int) -> LearnerResult:
+def access_learner_result(
+    actor: User | AnonymousUser, attestation: Attestation, result_id: int
+) -> LearnerResult:
     """Return a learner's row of an attestation the actor already accessed."""
     result = (
         LearnerResult.objects.select_related("enrolment__learner")
@@ -111,7 +113,9 @@ def access_learner_result(actor: Any, attestation: Attestation, result_id: int) 
     return result
 
 
-def access_document(actor: Any, attestation: Attestation, document_id: int) -> AttestationDocument:
+def access_document(
+    actor: User | AnonymousUser, attestation: Attestation, document_id: int
+) -> AttestationDocument:
     """Return a document of an attestation the actor already accessed."""
     document = AttestationDocument.objects.filter(pk=document_id, attestation=attestation).first()
     if document is None:
@@ -119,14 +123,14 @@ def access_document(actor: Any, attestation: Attestation, document_id: int) -> A
     return document
 
 
-def can_manage_commissions(actor: Any) -> bool:
+def can_manage_commissions(actor: User | AnonymousUser) -> bool:
     """Return whether the actor is organisation staff anywhere (the commissions pages)."""
     return bool(getattr(actor, "is_authenticated", False)) and has_role(
         actor, Role.ORGANISATION_STAFF
     )
 
 
-def access_attestation_for_staff(actor: Any, attestation_id: int) -> Attestation:
+def access_attestation_for_staff(actor: User | AnonymousUser, attestation_id: int) -> Attestation:
     """Return an attestation for the staff of its organisation only (the API)."""
     require_role(actor, Role.ORGANISATION_STAFF)
     attestation = (
@@ -139,17 +143,17 @@ def access_attestation_for_staff(actor: Any, attestation_id: int) -> Attestation
     return attestation
 
 
-def access_own_learner_result(actor: Any, result_id: int) -> LearnerResult:
+def access_own_learner_result(actor: User | AnonymousUser, result_id: int) -> LearnerResult:
     """Return one of the learner's own results (the retake application); anyone else's is
     NotFound."""
-    require_login(actor)
+    learner = require_login(actor)
     result = (
         LearnerResult.objects.select_related(
             "attestation__cohort__programme",
             "attestation__regulation_version__regulation",
             "enrolment__learner",
         )
-        .filter(pk=result_id, enrolment__learner=actor)
+        .filter(pk=result_id, enrolment__learner=learner)
         .first()
     )
     if result is None:
@@ -157,7 +161,9 @@ def access_own_learner_result(actor: Any, result_id: int) -> LearnerResult:
     return result
 
 
-def access_retake_application(actor: Any, application_id: int) -> RetakeApplication:
+def access_retake_application(
+    actor: User | AnonymousUser, application_id: int
+) -> RetakeApplication:
     """Return a retake application for the staff of the attestation's organisation."""
     require_role(actor, Role.ORGANISATION_STAFF)
     application = (
@@ -172,7 +178,7 @@ def access_retake_application(actor: Any, application_id: int) -> RetakeApplicat
     return application
 
 
-def access_learner_result_for_staff(actor: Any, result_pk: int) -> LearnerResult:
+def access_learner_result_for_staff(actor: User | AnonymousUser, result_pk: int) -> LearnerResult:
     """A learner's result for the staff of the attestation's organisation: 403 without the
     staff role, 404 for another organisation's result."""
     require_staff(actor)
@@ -192,7 +198,9 @@ def access_learner_result_for_staff(actor: Any, result_pk: int) -> LearnerResult
     return result
 
 
-def access_learner_result_for_applicant(actor: Any, result_id: int) -> LearnerResult:
+def access_learner_result_for_applicant(
+    actor: User | AnonymousUser, result_id: int
+) -> LearnerResult:
     """The learner's own result, or one of the staff's organisations; anything else 404."""
     require_login(actor)
     result = (

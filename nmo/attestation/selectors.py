@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Count,
     Exists,
@@ -106,10 +107,10 @@ def commissions_for_cohort(cohort: Cohort) -> QuerySet[Commission]:
     return commissions.select_related("specialty").order_by("specialty__name", "-valid_from")
 
 
-def is_seated(user: Any) -> bool:
+def is_seated(user: User | AnonymousUser) -> bool:
     """Return whether the user holds a seat on any commission (the menu's "commission"
     role)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     return CommissionSeat.objects.filter(person=user, is_active=True).exists()
 
@@ -705,7 +706,7 @@ def list_retake_applications(
     ).order_by("-filed_on", "-pk")
 
 
-def retake_filing_candidates(actor: Any) -> list[tuple[LearnerResult, RetakeDeadlines]]:
+def retake_filing_candidates(actor: User) -> list[tuple[LearnerResult, RetakeDeadlines]]:
     """The decided, not passed results of the staff's organisations for which an
     application may still be filed: no application pending or decided, no later attempt,
     the one retake not used up. A paper application may have arrived in time and be

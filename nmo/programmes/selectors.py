@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from nmo.accounts.models import Organisation, Role, Unit, User
@@ -241,10 +242,10 @@ def list_enrolments(cohort: Cohort, *, active_only: bool = False) -> QuerySet[En
     )
 
 
-def is_learner(user: Any) -> bool:
+def is_learner(user: User | AnonymousUser) -> bool:
     """Return whether the user is enrolled in any cohort (the menu shows the learner's
     entry)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     return Enrolment.objects.filter(learner=user).exists()
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from nmo.accounts.models import Organisation
+from nmo.accounts.models import Organisation, User
 from nmo.attestation.access import check_attestation_actor, check_commission_staff, seat_of
 from nmo.attestation.docx_forms import form_path
 from nmo.attestation.exceptions import DocumentNotSignable, ResultInvalid
@@ -71,7 +71,7 @@ def _refresh(document: AttestationDocument, header: dict[str, Any] | None = None
 
 
 @transaction.atomic
-def draw_up_documents(*, actor: Any, attestation: Attestation) -> list[AttestationDocument]:
+def draw_up_documents(*, actor: User, attestation: Attestation) -> list[AttestationDocument]:
     """Draw up, for signing, the documents the regulation names for a decided attestation:
     the statement at НПЦ (npc-2.12, npc-app1); a protocol for each learner present of a
     retraining programme (rgmu-app1) and the commission's report (rgmu-app2) at РостГМУ
@@ -163,7 +163,7 @@ def render_document_docx(document: AttestationDocument) -> bytes:
     return render_docx(form_path(DocumentKind(document.kind)), document.content)
 
 
-def _freeze(actor: Any, document: AttestationDocument) -> None:
+def _freeze(actor: User, document: AttestationDocument) -> None:
     previous = document.supersedes
     if previous is not None and previous.number is not None:
         number = previous.number
@@ -216,7 +216,7 @@ def _freeze(actor: Any, document: AttestationDocument) -> None:
 
 
 @transaction.atomic
-def sign_document(*, actor: Any, document: AttestationDocument) -> AttestationDocument:
+def sign_document(*, actor: User, document: AttestationDocument) -> AttestationDocument:
     """Confirm the document in the system as one of its signatories: the chair or whoever
     presided in the chair's absence, each member who sat, and the secretary (npc-2.13,
     rgmu-2.13). When the last one has signed, the document is frozen: it gets its archive
@@ -270,7 +270,7 @@ def sign_document(*, actor: Any, document: AttestationDocument) -> AttestationDo
 
 @transaction.atomic
 def correct_document(
-    *, actor: Any, document: AttestationDocument, reason: str
+    *, actor: User, document: AttestationDocument, reason: str
 ) -> AttestationDocument:
     """Open a correction of a frozen document: a new version with the reason, keeping the
     archive number, drawn up from the current results and signed again. The old version
@@ -316,7 +316,7 @@ def correct_document(
 
 @transaction.atomic
 def record_diploma(
-    *, actor: Any, learner_result: LearnerResult, series: str, number: str, issued_on: date
+    *, actor: User, learner_result: LearnerResult, series: str, number: str, issued_on: date
 ) -> LearnerResult:
     """Record the retraining diploma issued to a learner who passed (series, number,
     date), for item 7 of the protocol (rgmu-app1): the hook through which the documents

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from nmo.accounts.models import User
 from nmo.catalog.models import Activity, ActivityKind, ActivityStatus
 from nmo.codes.access import check_provider_staff
 from nmo.codes.exceptions import ActivityNotAccreditedEvent, CodeCountInvalid, RosterInvalid
@@ -165,7 +166,7 @@ def _create_codes(activity: Activity, participant_ids: Sequence[int | None]) -> 
 
 
 @transaction.atomic
-def issue_codes(*, actor: Any, activity: Activity, count: int) -> IssuedCodes:
+def issue_codes(*, actor: User, activity: Activity, count: int) -> IssuedCodes:
     """Issue `count` new confirmation codes for an accredited event, each unique across
     the system and drawn from the operating system's cryptographic source
     (faq-ikp-format). Only the event's provider issues them (faq-cert-from-provider);
@@ -257,7 +258,7 @@ def _email_certificates_after_commit(code_ids: Sequence[int]) -> None:
 
 @transaction.atomic
 def import_roster(
-    *, actor: Any, activity: Activity, file_name: str, content: bytes
+    *, actor: User, activity: Activity, file_name: str, content: bytes
 ) -> RosterImport:
     """Load an event's participant roster (XLSX or CSV: «ФИО», «E-mail», «СНИЛС») and
     issue one code per participant; those with an e-mail get their CME certificate by

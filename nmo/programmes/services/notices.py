@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from nmo.accounts.access import require_staff_of
-from nmo.accounts.models import Unit, UnitKind
+from nmo.accounts.models import Unit, UnitKind, User
 from nmo.core.services import record_audit
 from nmo.programmes.exceptions import NoticeNotRetryable
 from nmo.programmes.models import (
@@ -268,7 +268,7 @@ def notice_context(notice: CohortNotice) -> dict[str, Any]:
 
 
 @transaction.atomic
-def retry_notice(*, actor: Any, notice: CohortNotice) -> CohortNotice:
+def retry_notice(*, actor: User, notice: CohortNotice) -> CohortNotice:
     """Send a notice that failed again, to the learners who have not got it yet. Audited
     as "programmes.retry_notice"."""
     cohort = Cohort.objects.select_related("programme__organisation").get(pk=notice.cohort_id)
