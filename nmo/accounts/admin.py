@@ -14,6 +14,7 @@ from django.forms import ModelChoiceField, ModelForm
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from nmo.accounts.access import require_login
 from nmo.accounts.models import Organisation, Unit, User
 from nmo.accounts.selectors import is_admin
 from nmo.core.services import record_audit
@@ -36,16 +37,16 @@ class AdministratorsOnly:
     """Only holders of the administrator role see and change these directories."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
 
 class UnitInline(AdministratorsOnly, admin.TabularInline):  # type: ignore[type-arg]
@@ -55,7 +56,7 @@ class UnitInline(AdministratorsOnly, admin.TabularInline):  # type: ignore[type-
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Django refuses to delete a unit that protected records still refer to.
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
@@ -92,7 +93,7 @@ class OrganisationAdmin(AdministratorsOnly, admin.ModelAdmin):  # type: ignore[t
     ) -> None:
         super().save_model(request, obj, form, change)
         record_audit(
-            actor=request.user,
+            actor=require_login(request.user),
             action="organisation.save",
             target=obj,
             changes=_form_changes(form, created=not change),
@@ -108,7 +109,7 @@ class OrganisationAdmin(AdministratorsOnly, admin.ModelAdmin):  # type: ignore[t
         instances = formset.save(commit=False)
         for unit in formset.deleted_objects:
             record_audit(
-                actor=request.user,
+                actor=require_login(request.user),
                 action="unit.delete",
                 target=unit,
                 changes={"organisation": str(unit.organisation), "name": unit.name},
@@ -126,5 +127,7 @@ class OrganisationAdmin(AdministratorsOnly, admin.ModelAdmin):  # type: ignore[t
                 if unit_form is not None
                 else {"created": created}
             )
-            record_audit(actor=request.user, action="unit.save", target=unit, changes=changes)
+            record_audit(
+                actor=require_login(request.user), action="unit.save", target=unit, changes=changes
+            )
         formset.save_m2m()
