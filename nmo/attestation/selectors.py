@@ -372,7 +372,7 @@ def outcome_for(enrolment: Enrolment) -> LearnerOutcome | None:
 # --- what a document says ----------------------------------------------------------------
 
 
-def _date(value: Any) -> str:
+def _date(value: date | None) -> str:
     return f"{value:%d.%m.%Y}" if value else ""
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+
+from django.core.files import File
 
 from nmo.regulations.types import CommissionRole, Grade, Post, ResultDocument, VoteTally
 
@@ -257,7 +258,7 @@ class ValidReasonDocument:
     description: str
     presented_on: date
     reason_ended_on: date
-    file: Any = None
+    file: File[bytes] | None = None
 
     @classmethod
     def given(
@@ -266,7 +267,7 @@ class ValidReasonDocument:
         description: str,
         presented_on: date,
         reason_ended_on: date | None = None,
-        file: Any = None,
+        file: File[bytes] | None = None,
     ) -> "ValidReasonDocument":
         """The document as a form or the API gives it: without a day the reason ended,
         it ended by the day the document was presented."""

@@ -10,7 +10,7 @@ from nmo.core.models import AuditEntry
 from nmo.core.request_context import current_client_ip
 
 
-def _json_safe(value: Any) -> Any:
+def _json_safe(value: object) -> object:
     if isinstance(value, dict):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):

@@ -1,7 +1,7 @@
 """Reads of programmes, cohorts, notices and admission decisions."""
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -350,7 +350,7 @@ def pending_recipients(notice: CohortNotice) -> QuerySet[Enrolment]:
 
 
 def notices_with_pending_recipients(
-    today: Any, *, cohort_id: int | None = None
+    today: date, *, cohort_id: int | None = None
 ) -> QuerySet[CohortNotice]:
     """Return the notices due by `today` that some active learner with an e-mail has not
     received yet, and that nobody is sending right now or has failed to send. Nothing is

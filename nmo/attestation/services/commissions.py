@@ -2,6 +2,7 @@
 (npc-4.1, 4.3, 4.4, 4.6, 4.8, 4.9; rgmu-4.4, 4.6, 4.7, 4.9)."""
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -157,7 +158,7 @@ def _values(data: CommissionData) -> dict[str, Any]:
     }
 
 
-def _seat_summary(seats: Any) -> list[dict[str, Any]]:
+def _seat_summary(seats: Iterable[SeatData]) -> list[dict[str, Any]]:
     return [
         {"person": s.person_id, "role": str(s.role), "post": s.post, "posts": list(s.posts)}
         for s in seats

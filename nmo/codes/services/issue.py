@@ -2,6 +2,7 @@
 a roster (faq-certificate, faq-ikp-format)."""
 
 import csv
+import datetime as dt
 import io
 import random
 import secrets
@@ -9,7 +10,6 @@ import zipfile
 from collections.abc import Sequence
 from functools import partial
 from itertools import islice
-from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -86,7 +86,10 @@ def _column(field: str) -> str:
 
 
 def _insert(
-    activity_id: int, participant_ids: Sequence[int | None], values: Sequence[str], issued_at: Any
+    activity_id: int,
+    participant_ids: Sequence[int | None],
+    values: Sequence[str],
+    issued_at: dt.datetime,
 ) -> list[tuple[int, str]]:
     """Insert the codes and return their (id, value). On PostgreSQL one INSERT … SELECT
     FROM unnest(arrays) per batch: four parameters instead of thousands, and no model
@@ -126,7 +129,7 @@ def _insert(
 def _insert_batch(
     activity_id: int,
     participant_ids: Sequence[int | None],
-    issued_at: Any,
+    issued_at: dt.datetime,
     rng: random.Random,
 ) -> dict[str, int]:
     """Insert one code per participant slot; return {value: id} in slot order. Values

@@ -14,7 +14,7 @@ and nobody gets it twice.
 own, so one failing mail server does not undo the notices already sent.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -141,7 +141,7 @@ def send_soon(*, cohort_id: int) -> None:
     transaction.on_commit(partial(task.enqueue, cohort_id=cohort_id))
 
 
-def _release_stale_claims(now: Any) -> None:
+def _release_stale_claims(now: datetime) -> None:
     CohortNotice.objects.filter(
         status=NoticeStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
     ).update(
