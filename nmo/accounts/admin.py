@@ -6,6 +6,8 @@ audit line inside the admin's transaction. Organisations are not deleted (member
 records of other apps refer to them); they are withdrawn by clearing «действует».
 """
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.contrib import admin
@@ -20,7 +22,7 @@ from nmo.accounts.selectors import is_admin
 from nmo.core.services import record_audit
 
 
-def _form_changes(form: ModelForm, created: bool) -> dict[str, Any]:  # type: ignore[type-arg]
+def _form_changes(form: ModelForm[Any], created: bool) -> dict[str, Any]:
     """Old and new value of each changed field, as shown to people (names, not ids)."""
     changes: dict[str, Any] = {"created": created}
     for field in form.changed_data:
@@ -88,7 +90,7 @@ class OrganisationAdmin(AdministratorsOnly, admin.ModelAdmin):  # type: ignore[t
         self,
         request: HttpRequest,
         obj: Organisation,
-        form: ModelForm,  # type: ignore[type-arg]
+        form: ModelForm[Organisation],
         change: bool,
     ) -> None:
         super().save_model(request, obj, form, change)
@@ -102,8 +104,8 @@ class OrganisationAdmin(AdministratorsOnly, admin.ModelAdmin):  # type: ignore[t
     def save_formset(
         self,
         request: HttpRequest,
-        form: ModelForm,  # type: ignore[type-arg]
-        formset: BaseInlineFormSet,  # type: ignore[type-arg]
+        form: ModelForm[Organisation],
+        formset: BaseInlineFormSet[Unit, Organisation, ModelForm[Unit]],
         change: bool,
     ) -> None:
         instances = formset.save(commit=False)
@@ -115,9 +117,7 @@ class OrganisationAdmin(AdministratorsOnly, admin.ModelAdmin):  # type: ignore[t
                 changes={"organisation": str(unit.organisation), "name": unit.name},
             )
             unit.delete()
-        forms_by_instance: dict[int, ModelForm] = {  # type: ignore[type-arg]
-            id(f.instance): f for f in formset.forms
-        }
+        forms_by_instance: dict[int, ModelForm[Unit]] = {id(f.instance): f for f in formset.forms}
         for unit in instances:
             created = unit.pk is None
             unit.save()
