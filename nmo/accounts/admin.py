@@ -6,6 +6,8 @@ audit line inside the admin's transaction. Organisations are not deleted (member
 records of other apps refer to them); they are withdrawn by clearing «действует».
 """
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.contrib import admin
@@ -14,12 +16,13 @@ from django.forms import ModelChoiceField, ModelForm
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from nmo.accounts.access import require_login
 from nmo.accounts.models import Organisation, Unit, User
 from nmo.accounts.selectors import is_admin
 from nmo.core.services import record_audit
 
 
-def _form_changes(form: ModelForm, created: bool) -> dict[str, Any]:  # type: ignore[type-arg]
+def _form_changes(form: ModelForm[Any], created: bool) -> dict[str, Any]:
     """Old and new value of each changed field, as shown to people (names, not ids)."""
     changes: dict[str, Any] = {"created": created}
     for field in form.changed_data:
@@ -36,16 +39,16 @@ class AdministratorsOnly:
     """Only holders of the administrator role see and change these directories."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
 
 class UnitInline(AdministratorsOnly, admin.TabularInline):  # type: ignore[type-arg]
@@ -55,7 +58,7 @@ class UnitInline(AdministratorsOnly, admin.TabularInline):  # type: ignore[type-
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Django refuses to delete a unit that protected records still refer to.
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
@@ -87,12 +90,12 @@ class OrganisationAdmin(AdministratorsOnly, admin.ModelAdmin):  # type: ignore[t
         self,
         request: HttpRequest,
         obj: Organisation,
-        form: ModelForm,  # type: ignore[type-arg]
+        form: ModelForm[Organisation],
         change: bool,
     ) -> None:
         super().save_model(request, obj, form, change)
         record_audit(
-            actor=request.user,
+            actor=require_login(request.user),
             action="organisation.save",
             target=obj,
             changes=_form_changes(form, created=not change),
@@ -101,22 +104,20 @@ class OrganisationAdmin(AdministratorsOnly, admin.ModelAdmin):  # type: ignore[t
     def save_formset(
         self,
         request: HttpRequest,
-        form: ModelForm,  # type: ignore[type-arg]
-        formset: BaseInlineFormSet,  # type: ignore[type-arg]
+        form: ModelForm[Organisation],
+        formset: BaseInlineFormSet[Unit, Organisation, ModelForm[Unit]],
         change: bool,
     ) -> None:
         instances = formset.save(commit=False)
         for unit in formset.deleted_objects:
             record_audit(
-                actor=request.user,
+                actor=require_login(request.user),
                 action="unit.delete",
                 target=unit,
                 changes={"organisation": str(unit.organisation), "name": unit.name},
             )
             unit.delete()
-        forms_by_instance: dict[int, ModelForm] = {  # type: ignore[type-arg]
-            id(f.instance): f for f in formset.forms
-        }
+        forms_by_instance: dict[int, ModelForm[Unit]] = {id(f.instance): f for f in formset.forms}
         for unit in instances:
             created = unit.pk is None
             unit.save()
@@ -126,5 +127,7 @@ class OrganisationAdmin(AdministratorsOnly, admin.ModelAdmin):  # type: ignore[t
                 if unit_form is not None
                 else {"created": created}
             )
-            record_audit(actor=request.user, action="unit.save", target=unit, changes=changes)
+            record_audit(
+                actor=require_login(request.user), action="unit.save", target=unit, changes=changes
+            )
         formset.save_m2m()

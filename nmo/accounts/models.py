@@ -69,6 +69,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField("дата регистрации", default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()
+    # The role codes held, cached on the instance by `selectors.roles_of` (not a field).
+    _role_cache: set[str]
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -1,5 +1,6 @@
 """Reads about users, roles and organisations."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -7,18 +8,20 @@ from nmo.accounts.models import ApiToken, Membership, Organisation, Role, User, 
 from nmo.accounts.rules import normalise_email
 
 
-def roles_of(user: User) -> set[str]:
+def roles_of(user: User | AnonymousUser) -> set[str]:
     """The role codes a user holds in any organisation."""
     if not user.is_authenticated:
         return set()
     cached: set[str] | None = getattr(user, "_role_cache", None)
     if cached is None:
         cached = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-        user._role_cache = cached  # type: ignore[attr-defined]
+        user._role_cache = cached
     return cached
 
 
-def has_role(user: User, role: str, organisation: Organisation | None = None) -> bool:
+def has_role(
+    user: User | AnonymousUser, role: str, organisation: Organisation | None = None
+) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if organisation is None:
@@ -26,7 +29,7 @@ def has_role(user: User, role: str, organisation: Organisation | None = None) ->
     return Membership.objects.filter(user=user, role=role, organisation=organisation).exists()
 
 
-def is_admin(user: User) -> bool:
+def is_admin(user: User | AnonymousUser) -> bool:
     return has_role(user, Role.ADMIN)
 
 
@@ -59,12 +62,12 @@ def user_for_token(raw: str) -> User | None:
     if not rows:
         return None
     user = rows[0]
-    user._role_cache = {row.held_role for row in rows if row.held_role}  # type: ignore[attr-defined]
+    user._role_cache = {row.held_role for row in rows if row.held_role}
     now = timezone.now()
-    used_at = user.token_used_at  # type: ignore[attr-defined]
+    used_at = user.token_used_at
     # Touch at most once a minute so hot API clients do not write on every request.
     if used_at is None or (now - used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)  # type: ignore[attr-defined]
+        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
     return user
 
 

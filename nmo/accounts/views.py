@@ -8,7 +8,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from nmo.accounts import services
-from nmo.accounts.access import require_admin, require_login
+from nmo.accounts.access import SignedInRequest, require_admin, require_login, signed_in
 from nmo.accounts.forms import (
     GrantRoleForm,
     LoginForm,
@@ -61,7 +61,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+@signed_in
+def profile(request: SignedInRequest) -> HttpResponse:
     require_login(request.user)
     memberships = Membership.objects.filter(user=request.user).select_related("organisation")
     return render(
@@ -69,7 +70,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {
             "memberships": memberships,
-            "tokens": list_tokens(request.user),  # type: ignore[arg-type]
+            "tokens": list_tokens(request.user),
             "token_form": TokenCreateForm(),
             "new_token": request.session.pop("new_token", None),
         },
@@ -77,13 +78,14 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+@signed_in
+def token_create(request: SignedInRequest) -> HttpResponse:
     """Issue a token for the signed-in user; it is shown once on the profile page."""
     require_login(request.user)
     form = TokenCreateForm(request.POST)
     if form.is_valid():
         issued = services.issue_token_for_user(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             name=form.cleaned_data["name"],
         )
         request.session["new_token"] = issued.raw
@@ -92,9 +94,10 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+@signed_in
+def token_revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
     require_login(request.user)
-    services.revoke_token(actor=request.user, token_id=token_id)  # type: ignore[arg-type]
+    services.revoke_token(actor=request.user, token_id=token_id)
     messages.success(request, "Токен отозван.")
     return redirect("accounts:profile")
 
@@ -112,7 +115,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def user_create(request: HttpRequest) -> HttpResponse:
+@signed_in
+def user_create(request: SignedInRequest) -> HttpResponse:
     require_admin(request.user)
     form = StaffUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +124,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         organisation = data["organisation"]
         try:
             user = services.add_user(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 email=data["email"],
                 password=data["password"],
                 role=data["role"],
@@ -139,14 +143,15 @@ def user_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+@signed_in
+def user_detail(request: SignedInRequest, user_id: int) -> HttpResponse:
     require_admin(request.user)
     person = get_object_or_404(User, pk=user_id)
     form = GrantRoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.grant_role(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 user=person,
                 role=form.cleaned_data["role"],
                 organisation=form.cleaned_data["organisation"],
@@ -166,10 +171,11 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @require_POST
-def role_revoke(request: HttpRequest, user_id: int, membership_id: int) -> HttpResponse:
+@signed_in
+def role_revoke(request: SignedInRequest, user_id: int, membership_id: int) -> HttpResponse:
     require_admin(request.user)
     try:
-        services.revoke_role(actor=request.user, membership_id=membership_id)  # type: ignore[arg-type]
+        services.revoke_role(actor=request.user, membership_id=membership_id)
     except Conflict as exc:
         messages.error(request, exc.message)
     else:

@@ -1,15 +1,22 @@
-from typing import Any
-
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from nmo.accounts.models import User
 from nmo.accounts.selectors import user_for_token
+
+
+class AuthenticatedRequest(HttpRequest):
+    """What an endpoint under `bearer` receives: ninja has put the token's user in `auth`
+    (and `BearerAuth` in `user`)."""
+
+    auth: User
+    user: User
 
 
 class BearerAuth(HttpBearer):
     """`Authorization: Bearer <token>`; the token is looked up by its hash."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = user_for_token(token)
         if user is None:
             return None

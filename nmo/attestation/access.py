@@ -11,10 +11,11 @@ gets NotAuthenticated.
 """
 
 from collections.abc import Collection, Iterable
-from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
 
 from nmo.accounts.access import require_login, require_role, require_staff, require_staff_of
-from nmo.accounts.models import Organisation, Role
+from nmo.accounts.models import Organisation, Role, User
 from nmo.accounts.selectors import has_role
 from nmo.attestation import selectors
 from nmo.attestation.models import (
@@ -28,7 +29,7 @@ from nmo.attestation.models import (
 from nmo.core.exceptions import NotFound
 
 
-def is_staff_of(actor: Any, organisation: Organisation | int) -> bool:
+def is_staff_of(actor: User | AnonymousUser, organisation: Organisation | int) -> bool:
     """Return whether the actor is organisation staff of the organisation."""
     if not getattr(actor, "is_authenticated", False):
         return False
@@ -37,9 +38,9 @@ def is_staff_of(actor: Any, organisation: Organisation | int) -> bool:
     return has_role(actor, Role.ORGANISATION_STAFF, organisation)
 
 
-def seat_of(actor: Any, commission_id: int) -> CommissionSeat | None:
+def seat_of(actor: User | AnonymousUser, commission_id: int) -> CommissionSeat | None:
     """Return the actor's active seat in the commission, or None."""
-    if not getattr(actor, "is_authenticated", False):
+    if not actor.is_authenticated:
         return None
     return (
         CommissionSeat.objects.filter(commission_id=commission_id, person=actor, is_active=True)
@@ -48,14 +49,14 @@ def seat_of(actor: Any, commission_id: int) -> CommissionSeat | None:
     )
 
 
-def check_commission_staff(actor: Any, organisation: Organisation) -> None:
+def check_commission_staff(actor: User | AnonymousUser, organisation: Organisation) -> None:
     """Refuse anyone but the organisation's staff (NotFound for another organisation)."""
     require_role(actor, Role.ORGANISATION_STAFF)
     if not has_role(actor, Role.ORGANISATION_STAFF, organisation):
         raise NotFound()
 
 
-def check_attestation_actor(actor: Any, attestation: Attestation) -> None:
+def check_attestation_actor(actor: User | AnonymousUser, attestation: Attestation) -> None:
     """Refuse anyone who may not enter the attestation's results: only the staff of the
     organisation and the persons seated on its commission may (NotFound otherwise)."""
     require_login(actor)
@@ -66,7 +67,7 @@ def check_attestation_actor(actor: Any, attestation: Attestation) -> None:
         raise NotFound()
 
 
-def access_commission(actor: Any, commission_id: int) -> Commission:
+def access_commission(actor: User | AnonymousUser, commission_id: int) -> Commission:
     """Return a commission for the staff of its organisation."""
     require_role(actor, Role.ORGANISATION_STAFF)
     commission = (
@@ -79,7 +80,7 @@ def access_commission(actor: Any, commission_id: int) -> Commission:
     return commission
 
 
-def access_attestation(actor: Any, attestation_id: int) -> Attestation:
+def access_attestation(actor: User | AnonymousUser, attestation_id: int) -> Attestation:
     """Return an attestation for the staff of its organisation or a person seated on its
     commission."""
     require_login(actor)
@@ -101,7 +102,9 @@ def access_attestation(actor: Any, attestation_id: int) -> Attestation:
     return attestation
 
 
-def access_learner_result(actor: Any, attestation: Attestation, result_id: int) -> LearnerResult:
+def access_learner_result(
+    actor: User | AnonymousUser, attestation: Attestation, result_id: int
+) -> LearnerResult:
     """Return a learner's row of an attestation the actor already accessed."""
     result = (
         LearnerResult.objects.select_related("enrolment__learner")
@@ -113,7 +116,9 @@ def access_learner_result(actor: Any, attestation: Attestation, result_id: int) 
     return result
 
 
-def access_record(actor: Any, attestation: Attestation, record_id: int) -> AttestationDocument:
+def access_record(
+    actor: User | AnonymousUser, attestation: Attestation, record_id: int
+) -> AttestationDocument:
     """Return a record of an attestation the actor already accessed."""
     record = AttestationDocument.objects.filter(pk=record_id, attestation=attestation).first()
     if record is None:
@@ -121,14 +126,14 @@ def access_record(actor: Any, attestation: Attestation, record_id: int) -> Attes
     return record
 
 
-def can_manage_commissions(actor: Any) -> bool:
+def can_manage_commissions(actor: User | AnonymousUser) -> bool:
     """Return whether the actor is organisation staff anywhere (the commissions pages)."""
     return bool(getattr(actor, "is_authenticated", False)) and has_role(
         actor, Role.ORGANISATION_STAFF
     )
 
 
-def can_list_attestations(actor: Any) -> bool:
+def can_list_attestations(actor: User | AnonymousUser) -> bool:
     """Return whether the actor may open the list of attestations: organisation staff, or
     a person seated on a commission."""
     return can_manage_commissions(actor) or selectors.is_seated(actor)
@@ -157,7 +162,7 @@ def can_reopen(attestation: Attestation, records: Iterable[AttestationDocument])
     return attestation.is_decided and not any(r.is_frozen for r in records)
 
 
-def access_attestation_for_staff(actor: Any, attestation_id: int) -> Attestation:
+def access_attestation_for_staff(actor: User | AnonymousUser, attestation_id: int) -> Attestation:
     """Return an attestation for the staff of its organisation only (the API)."""
     require_role(actor, Role.ORGANISATION_STAFF)
     attestation = (
@@ -170,17 +175,17 @@ def access_attestation_for_staff(actor: Any, attestation_id: int) -> Attestation
     return attestation
 
 
-def access_own_learner_result(actor: Any, result_id: int) -> LearnerResult:
+def access_own_learner_result(actor: User | AnonymousUser, result_id: int) -> LearnerResult:
     """Return one of the learner's own results (the retake application); anyone else's is
     NotFound."""
-    require_login(actor)
+    learner = require_login(actor)
     result = (
         LearnerResult.objects.select_related(
             "attestation__cohort__programme",
             "attestation__regulation_version__regulation",
             "enrolment__learner",
         )
-        .filter(pk=result_id, enrolment__learner=actor)
+        .filter(pk=result_id, enrolment__learner=learner)
         .first()
     )
     if result is None:
@@ -188,7 +193,9 @@ def access_own_learner_result(actor: Any, result_id: int) -> LearnerResult:
     return result
 
 
-def access_retake_application(actor: Any, application_id: int) -> RetakeApplication:
+def access_retake_application(
+    actor: User | AnonymousUser, application_id: int
+) -> RetakeApplication:
     """Return a retake application for the staff of the attestation's organisation."""
     require_role(actor, Role.ORGANISATION_STAFF)
     application = (
@@ -203,7 +210,7 @@ def access_retake_application(actor: Any, application_id: int) -> RetakeApplicat
     return application
 
 
-def access_learner_result_for_staff(actor: Any, result_pk: int) -> LearnerResult:
+def access_learner_result_for_staff(actor: User | AnonymousUser, result_pk: int) -> LearnerResult:
     """A learner's result for the staff of the attestation's organisation: 403 without the
     staff role, 404 for another organisation's result."""
     require_staff(actor)
@@ -223,7 +230,9 @@ def access_learner_result_for_staff(actor: Any, result_pk: int) -> LearnerResult
     return result
 
 
-def access_learner_result_for_applicant(actor: Any, result_id: int) -> LearnerResult:
+def access_learner_result_for_applicant(
+    actor: User | AnonymousUser, result_id: int
+) -> LearnerResult:
     """The learner's own result, or one of the staff's organisations; anything else 404."""
     require_login(actor)
     result = (

@@ -1,13 +1,21 @@
+from __future__ import annotations
+
 import contextlib
+from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from nmo.accounts.models import User
 
 
 class AttestationConfig(AppConfig):
     name = "nmo.attestation"
     verbose_name = "Итоговая аттестация"
 
-    def navigation_roles(self, user: object) -> set[str]:
+    def navigation_roles(self, user: User | AnonymousUser) -> set[str]:
         """Return {"commission"} for a person seated on any attestation commission, so that
         the menu shows the attestations entry."""
         from nmo.attestation.selectors import is_seated
@@ -16,5 +24,5 @@ class AttestationConfig(AppConfig):
         if cached is None:
             cached = {"commission"} if is_seated(user) else set()
             with contextlib.suppress(AttributeError):  # AnonymousUser and the like
-                user._attestation_roles = cached  # type: ignore[attr-defined]
+                user._attestation_roles = cached  # type: ignore[union-attr]
         return cached

@@ -12,8 +12,8 @@ grade.
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
+from django.core.files import File
 from django.db.models import TextChoices
 
 from nmo.regulations.types import (
@@ -229,7 +229,7 @@ class ValidReasonDocument:
     description: str
     presented_on: date
     reason_ended_on: date
-    file: Any = None
+    file: File[bytes] | None = None
 
     @classmethod
     def given(
@@ -238,7 +238,7 @@ class ValidReasonDocument:
         description: str,
         presented_on: date,
         reason_ended_on: date | None = None,
-        file: Any = None,
+        file: File[bytes] | None = None,
     ) -> "ValidReasonDocument":
         """The document as a form or the API gives it: without a day the reason ended,
         it ended by the day the document was presented."""

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nmo.accounts.access import require_login, require_staff
+from nmo.accounts.access import SignedInRequest, require_login, require_staff, signed_in
 from nmo.accounts.selectors import user_for_email
 from nmo.attestation import selectors, services
 from nmo.attestation.access import (
@@ -78,10 +78,11 @@ def _status(*forms: Any) -> int:
 # --- commissions -------------------------------------------------------------------------
 
 
-def commission_list(request: HttpRequest) -> HttpResponse:
+@signed_in
+def commission_list(request: SignedInRequest) -> HttpResponse:
     """The commissions of the staff's organisations."""
     require_staff(request.user)
-    commissions = selectors.list_commissions(request.user)  # type: ignore[arg-type]
+    commissions = selectors.list_commissions(request.user)
     return render(request, "attestation/commission_list.html", {"commissions": commissions})
 
 
@@ -108,11 +109,11 @@ def _seats(formset: Any) -> list[SeatData] | None:
     return seats if ok else None
 
 
-def _commission_form(request: HttpRequest, pk: int | None) -> HttpResponse:
+def _commission_form(request: SignedInRequest, pk: int | None) -> HttpResponse:
     commission = access_commission(request.user, pk) if pk is not None else None
     if commission is None:
         require_staff(request.user)
-    organisations = programme_selectors.staff_organisations(request.user)  # type: ignore[arg-type]
+    organisations = programme_selectors.staff_organisations(request.user)
     initial: dict[str, Any] = {}
     seats_initial: list[dict[str, Any]] = [{}] * 5
     if commission is not None:
@@ -170,13 +171,15 @@ def _commission_form(request: HttpRequest, pk: int | None) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def commission_create(request: HttpRequest) -> HttpResponse:
+@signed_in
+def commission_create(request: SignedInRequest) -> HttpResponse:
     """Form a commission: the order, the specialty and the seats."""
     return _commission_form(request, None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def commission_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def commission_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """Change a commission's order or composition."""
     return _commission_form(request, pk)
 
@@ -184,16 +187,17 @@ def commission_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- attestations ------------------------------------------------------------------------
 
 
-def attestation_list(request: HttpRequest) -> HttpResponse:
+@signed_in
+def attestation_list(request: SignedInRequest) -> HttpResponse:
     """The attestations of the staff's organisations and of the commissions the person
     sits on; staff choose a cohort to schedule one."""
     require_login(request.user)
     if not can_list_attestations(request.user):
         raise PermissionDenied()
     staff = can_manage_commissions(request.user)
-    cohorts = programme_selectors.list_cohorts(request.user) if staff else None  # type: ignore[arg-type]
+    cohorts = programme_selectors.list_cohorts(request.user) if staff else None
     context = {
-        "attestations": selectors.list_attestations(request.user),  # type: ignore[arg-type]
+        "attestations": selectors.list_attestations(request.user),
         "cohorts": cohorts,
         "staff": staff,
     }
@@ -201,7 +205,8 @@ def attestation_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def attestation_schedule(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+@signed_in
+def attestation_schedule(request: SignedInRequest, cohort_pk: int) -> HttpResponse:
     """Schedule the attestation of a cohort: commission, date, place or videoconference."""
     cohort = access_cohort(request.user, cohort_pk)
     commissions = selectors.commissions_for_cohort(cohort)
@@ -304,7 +309,8 @@ def _refused(request: HttpRequest, attestation: Attestation, exc: DomainError) -
 
 
 @require_POST
-def attestation_members(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def attestation_members(request: SignedInRequest, pk: int) -> HttpResponse:
     """Record who of the commission is present and who presides."""
     attestation = access_attestation(request.user, pk)
     form = MembersForm(request.POST, seats=selectors.active_seats(attestation.commission))
@@ -325,7 +331,8 @@ def attestation_members(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def attestation_results(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def attestation_results(request: SignedInRequest, pk: int) -> HttpResponse:
     """Save the grading table: attendance and stage results of every learner."""
     attestation = access_attestation(request.user, pk)
     results = list(selectors.list_learner_results(attestation))
@@ -357,7 +364,8 @@ def attestation_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def attestation_votes(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def attestation_votes(request: SignedInRequest, pk: int) -> HttpResponse:
     """Record the vote for one learner or, the same, for every learner present."""
     attestation = access_attestation(request.user, pk)
     results = list(selectors.list_learner_results(attestation))
@@ -389,7 +397,8 @@ def attestation_votes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def attestation_remarks(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def attestation_remarks(request: SignedInRequest, pk: int) -> HttpResponse:
     """Record the commission's remarks on a learner."""
     attestation = access_attestation(request.user, pk)
     results = list(selectors.list_learner_results(attestation))
@@ -411,7 +420,8 @@ def attestation_remarks(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def attestation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def attestation_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     """Take the commission's decision."""
     attestation = access_attestation(request.user, pk)
     try:
@@ -427,7 +437,8 @@ def attestation_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def attestation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def attestation_reopen(request: SignedInRequest, pk: int) -> HttpResponse:
     """Return a decided attestation to the entry of results, with a reason."""
     attestation = access_attestation(request.user, pk)
     form = ReasonForm(request.POST, prefix="reopen")
@@ -444,7 +455,8 @@ def attestation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def attestation_issue_documents(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def attestation_issue_documents(request: SignedInRequest, pk: int) -> HttpResponse:
     """Issue the documents on training of a decided attestation (staff of the organisation
     only; the documents app checks it). The checkbox `include_failed` also gives a справка
     to those who failed or were absent without a valid reason and may still retake
@@ -494,7 +506,8 @@ def document_detail(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 
 
 @require_POST
-def document_sign(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+@signed_in
+def document_sign(request: SignedInRequest, pk: int, document_pk: int) -> HttpResponse:
     """Confirm the document as one of its signatories."""
     attestation = access_attestation(request.user, pk)
     document = access_record(request.user, attestation, document_pk)
@@ -510,7 +523,8 @@ def document_sign(request: HttpRequest, pk: int, document_pk: int) -> HttpRespon
 
 
 @require_POST
-def document_correct(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+@signed_in
+def document_correct(request: SignedInRequest, pk: int, document_pk: int) -> HttpResponse:
     """Open a correction of a signed document: a new version with its reason."""
     attestation = access_attestation(request.user, pk)
     document = access_record(request.user, attestation, document_pk)
@@ -561,22 +575,24 @@ def document_docx(request: HttpRequest, pk: int, document_pk: int) -> HttpRespon
 # --- the learner -------------------------------------------------------------------------
 
 
-def learner_home(request: HttpRequest) -> HttpResponse:
+@signed_in
+def learner_home(request: SignedInRequest) -> HttpResponse:
     """The learner's own attestations: stage grades, final grade and the decision, shown
     as soon as the commission has decided (npc-4.11)."""
     require_login(request.user)
-    results = selectors.results_for_learner(request.user)  # type: ignore[arg-type]
+    results = selectors.results_for_learner(request.user)
     return render(request, "attestation/learner_home.html", {"results": results})
 
 
 # --- retakes (npc-2.9, npc-2.10, rgmu-2.9, rgmu-2.10) ------------------------------------
 
 
-def my_retakes(request: HttpRequest) -> HttpResponse:
+@signed_in
+def my_retakes(request: SignedInRequest) -> HttpResponse:
     """The learner's retake deadlines (computed, with the clause) and the application
     forms."""
     require_login(request.user)
-    options = selectors.retake_options_for_learner(request.user)  # type: ignore[arg-type]
+    options = selectors.retake_options_for_learner(request.user)
     apply_forms = {
         o.result.pk: RetakeApplyForm(auto_id=f"r{o.result.pk}_%s", kind=o.deadlines.kind)
         for o in options
@@ -598,7 +614,8 @@ def _valid_reason_document(kind: RetakeKind, values: dict[str, Any]) -> ValidRea
 
 
 @require_http_methods(["GET", "POST"])
-def retake_apply(request: HttpRequest, result_pk: int) -> HttpResponse:
+@signed_in
+def retake_apply(request: SignedInRequest, result_pk: int) -> HttpResponse:
     """File the learner's application for one of their results."""
     result = access_own_learner_result(request.user, result_pk)
     deadlines = selectors.retake_deadlines_for(result)
@@ -626,11 +643,11 @@ def retake_apply(request: HttpRequest, result_pk: int) -> HttpResponse:
 
 
 def _retake_list(
-    request: HttpRequest, decide_forms: dict[int, tuple[Any, Any]] | None = None
+    request: SignedInRequest, decide_forms: dict[int, tuple[Any, Any]] | None = None
 ) -> HttpResponse:
     require_staff(request.user)
     decide_forms = decide_forms or {}
-    applications = selectors.list_retake_applications(request.user)  # type: ignore[arg-type]
+    applications = selectors.list_retake_applications(request.user)
     rows = [
         (
             a,
@@ -649,13 +666,15 @@ def _retake_list(
     return render(request, "attestation/retake_list.html", context, status=status)
 
 
-def retake_list(request: HttpRequest) -> HttpResponse:
+@signed_in
+def retake_list(request: SignedInRequest) -> HttpResponse:
     """Retake applications of the staff's organisations with the decision forms."""
     return _retake_list(request)
 
 
 @require_POST
-def retake_grant(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def retake_grant(request: SignedInRequest, pk: int) -> HttpResponse:
     """Grant a retake application with the day of the attestation."""
     application = access_retake_application(request.user, pk)
     form = RetakeGrantForm(request.POST, auto_id=f"g{pk}_%s")
@@ -681,7 +700,8 @@ def retake_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def retake_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def retake_refuse(request: SignedInRequest, pk: int) -> HttpResponse:
     """Refuse a retake application with a reason."""
     application = access_retake_application(request.user, pk)
     form = RetakeRefuseForm(request.POST, auto_id=f"x{pk}_%s")
@@ -704,7 +724,8 @@ def retake_refuse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def retake_file(request: HttpRequest, result_pk: int) -> HttpResponse:
+@signed_in
+def retake_file(request: SignedInRequest, result_pk: int) -> HttpResponse:
     """Record a learner's paper application on their behalf (the organisation's staff),
     with the day it arrived; the service checks that day against the deadline."""
     result = access_learner_result_for_staff(request.user, result_pk)

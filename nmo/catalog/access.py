@@ -5,10 +5,10 @@ by the commission's experts; to everybody else it does not exist (NotFound, 404)
 as a missing id. A provider's staff see only their own provider's applications.
 """
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
 
 from nmo.accounts.access import require_login, require_role
-from nmo.accounts.models import Organisation, Role
+from nmo.accounts.models import Organisation, Role, User
 from nmo.catalog.exceptions import ProviderRequired
 from nmo.catalog.models import Activity
 from nmo.catalog.selectors import (
@@ -27,7 +27,7 @@ def _activity(activity_id: int) -> Activity:
     return activity
 
 
-def access_catalogue_activity(actor: Any, activity_id: int) -> Activity:
+def access_catalogue_activity(actor: User | AnonymousUser, activity_id: int) -> Activity:
     """An accredited activity for anyone (the public catalogue, faq-only-listed); any other
     only for its provider's staff and the commission's experts."""
     activity = _activity(activity_id)
@@ -36,7 +36,7 @@ def access_catalogue_activity(actor: Any, activity_id: int) -> Activity:
     raise NotFound()
 
 
-def access_application(actor: Any, activity_id: int) -> Activity:
+def access_application(actor: User | AnonymousUser, activity_id: int) -> Activity:
     """The application, whatever its status, for its provider's staff and for experts."""
     require_login(actor)
     activity = _activity(activity_id)
@@ -45,7 +45,7 @@ def access_application(actor: Any, activity_id: int) -> Activity:
     return activity
 
 
-def access_own_activity(actor: Any, activity_id: int) -> Activity:
+def access_own_activity(actor: User | AnonymousUser, activity_id: int) -> Activity:
     """An application of a provider the actor is staff of; someone else's is NotFound."""
     require_login(actor)
     activity = _activity(activity_id)
@@ -54,21 +54,21 @@ def access_own_activity(actor: Any, activity_id: int) -> Activity:
     return activity
 
 
-def access_review(actor: Any, activity_id: int) -> Activity:
+def access_review(actor: User | AnonymousUser, activity_id: int) -> Activity:
     """An application as the commission reviews it: experts only (403 for other roles)."""
     require_role(actor, Role.ACCREDITATION_EXPERT)
     return _activity(activity_id)
 
 
-def access_provider(actor: Any, provider_id: int | None = None) -> Organisation:
+def access_provider(actor: User | AnonymousUser, provider_id: int | None = None) -> Organisation:
     """The provider on whose behalf the actor applies.
 
     A user without the provider role may not apply at all (403). Staff of one provider
     need not say which; staff of several must give `provider_id` (ProviderRequired, 422),
     and an id of a provider they are not staff of is refused the same way.
     """
-    require_role(actor, Role.PROVIDER)
-    providers = list(providers_for(actor))
+    provider_staff = require_role(actor, Role.PROVIDER)
+    providers = list(providers_for(provider_staff))
     if not providers:  # the role without an organisation: nobody to apply for
         raise PermissionDenied()
     if provider_id is None:

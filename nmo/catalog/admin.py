@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from nmo.accounts.access import require_login
 from nmo.accounts.selectors import is_admin
 from nmo.catalog.models import CreditPolicy, Specialty
 from nmo.catalog.rules import name_matches, search_key
@@ -55,16 +56,16 @@ class SpecialtyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     # Only administrators maintain the directory (the services check the same).
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -100,14 +101,14 @@ class SpecialtyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         data = form.cleaned_data
         if change:
             saved = update_specialty(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=require_login(request.user),
                 specialty=obj,
                 name=data["name"],
                 is_active=data["is_active"],
             )
         else:
             saved = add_specialty(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=require_login(request.user),
                 code=data["code"],
                 name=data["name"],
                 level=data["level"],
@@ -125,7 +126,7 @@ class SpecialtyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         for specialty in queryset:
             try:
                 update_specialty(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=require_login(request.user),
                     specialty=specialty,
                     name=specialty.name,
                     is_active=active,
@@ -165,16 +166,16 @@ class CreditPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("__str__", "basis", "updated_at")
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_admin(request.user) and not CreditPolicy.objects.exists()  # type: ignore[arg-type]
+        return is_admin(request.user) and not CreditPolicy.objects.exists()
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_admin(request.user)  # type: ignore[arg-type]
+        return is_admin(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -182,7 +183,7 @@ class CreditPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def save_model(self, request: HttpRequest, obj: CreditPolicy, form: Any, change: bool) -> None:
         try:
             saved = set_credit_policy(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=require_login(request.user),
                 foreign_credits_allowed=form.cleaned_data["foreign_credits_allowed"],
                 basis=form.cleaned_data["basis"],
             )

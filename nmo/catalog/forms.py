@@ -19,7 +19,7 @@ from nmo.catalog.selectors import list_specialties
 from nmo.catalog.types import ActivityData, ActivityFormat, ActivityKind, ActivityStatus, Decision
 from nmo.core.forms import AccessibleForm
 
-DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+DATE_WIDGET: dict[str, Any] = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 def _specialty_choices(*, blank: str | None = None) -> list[tuple[str, str]]:
@@ -41,8 +41,8 @@ class CatalogueFilterForm(AccessibleForm):
     format = forms.ChoiceField(
         label="Формат", required=False, choices=[("", "Любой"), *ActivityFormat.choices]
     )
-    date_from = forms.DateField(label="Проходит с", required=False, **DATE_WIDGET)  # type: ignore[arg-type]
-    date_to = forms.DateField(label="по", required=False, **DATE_WIDGET)  # type: ignore[arg-type]
+    date_from = forms.DateField(label="Проходит с", required=False, **DATE_WIDGET)
+    date_to = forms.DateField(label="по", required=False, **DATE_WIDGET)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,11 +105,11 @@ class ActivityForm(AccessibleForm):
         choices=ActivityFormat.choices,
         help_text="Электронный модуль изучается онлайн.",
     )
-    starts_on = forms.DateField(label="Дата начала", **DATE_WIDGET)  # type: ignore[arg-type]
+    starts_on = forms.DateField(label="Дата начала", **DATE_WIDGET)
     ends_on = forms.DateField(
         label="Дата окончания",
         help_text="Для модуля — последний день, когда он доступен.",
-        **DATE_WIDGET,  # type: ignore[arg-type]
+        **DATE_WIDGET,
     )
     location = forms.CharField(
         label="Место проведения",

@@ -173,12 +173,12 @@ def providers_for(user: User) -> QuerySet[Organisation]:
 
 def is_provider_staff(user: User | AnonymousUser, activity: Activity) -> bool:
     """Whether the user holds the provider role in the activity's provider organisation."""
-    return has_role(user, Role.PROVIDER, activity.provider)  # type: ignore[arg-type]
+    return has_role(user, Role.PROVIDER, activity.provider)
 
 
 def is_expert(user: User | AnonymousUser) -> bool:
     """Whether the user is an expert of the accreditation commission."""
-    return has_role(user, Role.ACCREDITATION_EXPERT)  # type: ignore[arg-type]
+    return has_role(user, Role.ACCREDITATION_EXPERT)
 
 
 def can_see_application(user: User | AnonymousUser, activity: Activity) -> bool:

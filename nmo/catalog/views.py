@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from nmo.accounts.access import require_role
-from nmo.accounts.models import Role, User
+from nmo.accounts.access import SignedInRequest, require_role, signed_in
+from nmo.accounts.models import Role
 from nmo.catalog import services
 from nmo.catalog.access import (
     access_catalogue_activity,
@@ -155,10 +155,11 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
-def provider_activities(request: HttpRequest) -> HttpResponse:
+@signed_in
+def provider_activities(request: SignedInRequest) -> HttpResponse:
     """The applications of the provider(s) the user is staff of, newest first."""
     require_role(request.user, Role.PROVIDER)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     form = ProviderActivitiesFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     activities = activities_for_provider(user=user, status=status)
@@ -176,10 +177,11 @@ def provider_activities(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def activity_submit(request: HttpRequest) -> HttpResponse:
+@signed_in
+def activity_submit(request: SignedInRequest) -> HttpResponse:
     """A provider's application form; the service checks every rule."""
     require_role(request.user, Role.PROVIDER)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     providers = list(providers_for(user))
     form = ActivityForm(request.POST or None, providers=providers)
     if request.method == "POST" and form.is_valid():
@@ -205,7 +207,8 @@ def activity_submit(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def activity_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """Change an own application while the commission has not decided on it."""
     activity = access_own_activity(request.user, pk)
     if not activity.is_editable:
@@ -217,7 +220,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_activity(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 activity=activity,
                 data=form.to_data(),
             )
@@ -258,7 +261,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def review_activity(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def review_activity(request: SignedInRequest, pk: int) -> HttpResponse:
     """An application with its full history and, while submitted, the decision form."""
     activity = access_review(request.user, pk)
     form = DecisionForm(request.POST or None)
@@ -267,7 +271,7 @@ def review_activity(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             decided = services.decide_activity(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 activity=activity,
                 decision=data["decision"],
                 credits=data["credits"],

@@ -2,11 +2,10 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from nmo.accounts.models import Role
+from nmo.accounts.models import Role, User
 from nmo.accounts.selectors import is_admin, organisations_for
 from nmo.catalog.models import Activity, ActivityKind, ActivityStatus
 from nmo.catalog.rules import search_key
@@ -119,7 +118,7 @@ def match_support_activity(
     return SupportRoute.UNMATCHED, None
 
 
-def support_requests_for_decider(actor: Any) -> QuerySet[SupportRequest]:
+def support_requests_for_decider(actor: User) -> QuerySet[SupportRequest]:
     """Requests routed to the actor's provider organisations; for an administrator also
     those that matched no provider."""
     condition = Q(routed_to__in=organisations_for(actor, Role.PROVIDER))
@@ -132,7 +131,7 @@ def support_requests_for_decider(actor: Any) -> QuerySet[SupportRequest]:
     )
 
 
-def support_requests_for_specialist(specialist: Any) -> QuerySet[SupportRequest]:
+def support_requests_for_specialist(specialist: User) -> QuerySet[SupportRequest]:
     """The specialist's own requests, newest first."""
     return (
         SupportRequest.objects.filter(specialist=specialist)

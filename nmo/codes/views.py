@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from nmo.accounts.access import require_login, require_role
+from nmo.accounts.access import SignedInRequest, require_login, require_role, signed_in
 from nmo.accounts.models import Role
 from nmo.accounts.selectors import has_role, is_admin
 from nmo.catalog.models import Activity
@@ -108,7 +108,8 @@ def activity_codes(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 @require_POST
-def issue_codes(request: HttpRequest, activity_id: int) -> HttpResponse:
+@signed_in
+def issue_codes(request: SignedInRequest, activity_id: int) -> HttpResponse:
     activity = access_provider_activity(request.user, activity_id)
     form = IssueCodesForm(request.POST)
     if form.is_valid():
@@ -125,7 +126,8 @@ def issue_codes(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 @require_POST
-def import_roster(request: HttpRequest, activity_id: int) -> HttpResponse:
+@signed_in
+def import_roster(request: SignedInRequest, activity_id: int) -> HttpResponse:
     activity = access_provider_activity(request.user, activity_id)
     form = RosterUploadForm(request.POST, request.FILES)
     if form.is_valid():
@@ -201,7 +203,8 @@ def certificate_pdf(request: HttpRequest, activity_id: int, code_id: int) -> Htt
 # The specialist's activation ---------------------------------------------------------
 
 
-def activate(request: HttpRequest) -> HttpResponse:
+@signed_in
+def activate(request: SignedInRequest) -> HttpResponse:
     """The activation form (faq-ikp-activation): the result is announced with
     role=status, a refusal with role=alert and a link to the support request."""
     require_role(request.user, Role.SPECIALIST)
@@ -244,7 +247,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 # Support requests --------------------------------------------------------------------
 
 
-def support_request_new(request: HttpRequest) -> HttpResponse:
+@signed_in
+def support_request_new(request: SignedInRequest) -> HttpResponse:
     require_role(request.user, Role.SPECIALIST)
     initial = {"typed_code": request.GET.get("code", "")[:100]}
     form = SupportRequestForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -264,7 +268,8 @@ def support_request_new(request: HttpRequest) -> HttpResponse:
     return render(request, "codes/support_form.html", {"form": form}, status=status)
 
 
-def my_support_requests(request: HttpRequest) -> HttpResponse:
+@signed_in
+def my_support_requests(request: SignedInRequest) -> HttpResponse:
     require_role(request.user, Role.SPECIALIST)
     page = Paginator(selectors.support_requests_for_specialist(request.user), 50).get_page(
         request.GET.get("page")
@@ -272,11 +277,12 @@ def my_support_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "codes/my_support_requests.html", {"page": page})
 
 
-def support_requests(request: HttpRequest) -> HttpResponse:
+@signed_in
+def support_requests(request: SignedInRequest) -> HttpResponse:
     """Requests routed to the provider's organisations; administrators also see those that
     matched no provider."""
     require_login(request.user)
-    if not (has_role(request.user, Role.PROVIDER) or is_admin(request.user)):  # type: ignore[arg-type]
+    if not (has_role(request.user, Role.PROVIDER) or is_admin(request.user)):
         raise PermissionDenied()
     requests = selectors.support_requests_for_decider(request.user)
     show = request.GET.get("status", SupportStatus.OPEN)
@@ -296,7 +302,7 @@ def support_requests(request: HttpRequest) -> HttpResponse:
 
 
 def _support_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     support: Any,
     *,
     resolve_form: ResolveForm | None = None,
@@ -318,7 +324,7 @@ def _support_page(
             "can_route": (
                 support.status == SupportStatus.OPEN
                 and support.routed_to_id is None
-                and is_admin(request.user)  # type: ignore[arg-type]
+                and is_admin(request.user)
             ),
             "resolve_form": resolve_form or ResolveForm(participants=participants),
             "refuse_form": refuse_form or RefuseForm(),
@@ -328,13 +334,15 @@ def _support_page(
     )
 
 
-def support_request(request: HttpRequest, request_id: int) -> HttpResponse:
+@signed_in
+def support_request(request: SignedInRequest, request_id: int) -> HttpResponse:
     support = access_support_request(request.user, request_id)
     return _support_page(request, support)
 
 
 @require_POST
-def resolve_support_request(request: HttpRequest, request_id: int) -> HttpResponse:
+@signed_in
+def resolve_support_request(request: SignedInRequest, request_id: int) -> HttpResponse:
     support = access_support_request(request.user, request_id)
     form = ResolveForm(
         request.POST, participants=selectors.suggested_participants(support, limit=10_000)
@@ -355,7 +363,8 @@ def resolve_support_request(request: HttpRequest, request_id: int) -> HttpRespon
 
 
 @require_POST
-def refuse_support_request(request: HttpRequest, request_id: int) -> HttpResponse:
+@signed_in
+def refuse_support_request(request: SignedInRequest, request_id: int) -> HttpResponse:
     support = access_support_request(request.user, request_id)
     form = RefuseForm(request.POST)
     if form.is_valid():
@@ -372,7 +381,8 @@ def refuse_support_request(request: HttpRequest, request_id: int) -> HttpRespons
 
 
 @require_POST
-def route_support_request(request: HttpRequest, request_id: int) -> HttpResponse:
+@signed_in
+def route_support_request(request: SignedInRequest, request_id: int) -> HttpResponse:
     support = access_support_request(request.user, request_id)
     form = RouteForm(request.POST)
     if form.is_valid():

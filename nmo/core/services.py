@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 from django_tasks.base import Task
 
@@ -9,7 +10,7 @@ from nmo.core.models import AuditEntry
 from nmo.core.request_context import current_client_ip
 
 
-def _json_safe(value: Any) -> Any:
+def _json_safe(value: object) -> object:
     if isinstance(value, dict):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
@@ -21,7 +22,7 @@ def _json_safe(value: Any) -> Any:
 
 def audit_values(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | None,
     action: str,
     target: models.Model | None = None,
     changes: dict[str, Any] | None = None,
@@ -48,7 +49,7 @@ def audit_values(
     }
 
 
-def record_audit(*, actor: Any, action: str, **details: Any) -> AuditEntry:
+def record_audit(*, actor: AbstractBaseUser | None, action: str, **details: Any) -> AuditEntry:
     """Append one audit line (`audit_values`' arguments: `target`, `changes`,
     `object_type`, `object_id`, `object_repr`). Call it inside the service's transaction so
     the line and the change it records commit or roll back together."""

@@ -3,22 +3,22 @@ and plan items; a provider only its own activities. What the actor may not see i
 NotFound (404), the same as what does not exist; a role that may not act is
 PermissionDenied (403)."""
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
 
 from nmo.accounts.access import require_login, require_role
-from nmo.accounts.models import Role
+from nmo.accounts.models import Role, User
 from nmo.accounts.selectors import organisations_for
 from nmo.catalog.models import Activity, ActivityStatus
 from nmo.core.exceptions import NotFound
 from nmo.cycles.models import CreditEntry, Cycle, PlanItem
 
 
-def access_cycle(actor: Any, cycle_id: int) -> Cycle:
+def access_cycle(actor: User | AnonymousUser, cycle_id: int) -> Cycle:
     """The actor's own cycle, with specialty, rule and specialist."""
-    require_login(actor)
+    specialist = require_login(actor)
     cycle = (
         Cycle.objects.select_related("specialty", "rule", "specialist")
-        .filter(pk=cycle_id, specialist=actor)
+        .filter(pk=cycle_id, specialist=specialist)
         .first()
     )
     if cycle is None:
@@ -26,14 +26,14 @@ def access_cycle(actor: Any, cycle_id: int) -> Cycle:
     return cycle
 
 
-def access_entry(actor: Any, entry_id: int) -> CreditEntry:
+def access_entry(actor: User | AnonymousUser, entry_id: int) -> CreditEntry:
     """The actor's own ledger entry (its notice PDF is the owner's only, faq-keep-proof)."""
-    require_login(actor)
+    specialist = require_login(actor)
     entry = (
         CreditEntry.objects.select_related(
             "specialist", "activity", "activity__provider", "specialty", "organisation"
         )
-        .filter(pk=entry_id, specialist=actor)
+        .filter(pk=entry_id, specialist=specialist)
         .first()
     )
     if entry is None:
@@ -41,7 +41,7 @@ def access_entry(actor: Any, entry_id: int) -> CreditEntry:
     return entry
 
 
-def access_any_entry(actor: Any, entry_id: int) -> CreditEntry:
+def access_any_entry(actor: User | AnonymousUser, entry_id: int) -> CreditEntry:
     """Any ledger entry, for an administrator's correction."""
     require_role(actor, Role.ADMIN)
     entry = (
@@ -54,11 +54,11 @@ def access_any_entry(actor: Any, entry_id: int) -> CreditEntry:
     return entry
 
 
-def access_plan_item(actor: Any, item_id: int) -> PlanItem:
-    require_login(actor)
+def access_plan_item(actor: User | AnonymousUser, item_id: int) -> PlanItem:
+    specialist = require_login(actor)
     item = (
         PlanItem.objects.select_related("cycle", "activity")
-        .filter(pk=item_id, cycle__specialist=actor)
+        .filter(pk=item_id, cycle__specialist=specialist)
         .first()
     )
     if item is None:
@@ -66,12 +66,12 @@ def access_plan_item(actor: Any, item_id: int) -> PlanItem:
     return item
 
 
-def access_provider_activity(actor: Any, activity_id: int) -> Activity:
+def access_provider_activity(actor: User | AnonymousUser, activity_id: int) -> Activity:
     """An activity of one of the provider organisations the actor works for."""
-    require_role(actor, Role.PROVIDER)
+    provider = require_role(actor, Role.PROVIDER)
     activity = (
         Activity.objects.filter(
-            pk=activity_id, provider__in=organisations_for(actor, Role.PROVIDER)
+            pk=activity_id, provider__in=organisations_for(provider, Role.PROVIDER)
         )
         .select_related("provider")
         .first()

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from nmo.accounts.access import require_login
 from nmo.core.exceptions import DomainError
 from nmo.cycles import services
 from nmo.cycles.models import CreditEntry, Cycle, CycleRule, ModuleCompletion
@@ -123,7 +124,7 @@ class CycleRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if change:
             return
         saved = services.add_cycle_rule(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=require_login(request.user),
             name=obj.name,
             total_hours=obj.total_hours,
             parts=obj.parts,
@@ -142,7 +143,7 @@ class CycleRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             self.message_user(request, "Выберите одно правило.", messages.ERROR)
             return
         try:
-            services.set_default_rule(actor=request.user, rule=rule)  # type: ignore[arg-type]
+            services.set_default_rule(actor=require_login(request.user), rule=rule)
         except DomainError as exc:
             self.message_user(request, exc.message, messages.ERROR)
         else:

@@ -129,7 +129,7 @@ def cycles_with_progress(specialist: User) -> list[CycleProgress]:
     return [CycleProgress(cycle=c, progress=progress[c.pk]) for c in cycles]
 
 
-def _credited(specialist_ref: Any, activity_ref: Any) -> QuerySet[CreditEntry]:
+def _credited(specialist_ref: User | int, activity_ref: int | OuterRef) -> QuerySet[CreditEntry]:
     """Entries that credit an activity and have not been reversed."""
     return CreditEntry.objects.filter(
         specialist=specialist_ref,

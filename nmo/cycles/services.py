@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -156,11 +155,11 @@ def _insert_once(entry: CreditEntry) -> bool:
 
 def post_credit(
     *,
-    specialist: Any,
+    specialist: User,
     activity: Activity,
     source: str,
     occurred_on: date,
-    actor: Any = None,
+    actor: User | None = None,
     reference: str = "",
     audit: bool = True,
 ) -> CreditEntry:

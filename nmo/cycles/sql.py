@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection
 
+from nmo.accounts.models import User
 from nmo.catalog.models import Activity, ActivityStatus, CreditPolicy, Specialty
 from nmo.core.sql import insert_select
 from nmo.cycles import rules
@@ -61,7 +62,7 @@ def chosen_specialty(*, specialist_id: int, activity: str, on: str) -> tuple[str
 
 
 def credit_entry_insert(
-    *, specialist: Any, source: str, reference: str, activity: str, source_rows: str
+    *, specialist: User, source: str, reference: str, activity: str, source_rows: str
 ) -> tuple[str, list[Any]]:
     """`INSERT … SELECT … FROM source_rows RETURNING *` of the entry `post_credit` writes
     for an event (one per row of `source_rows`). `activity` names the source's columns of

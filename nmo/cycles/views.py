@@ -2,8 +2,6 @@
 learning plan, the credit history with its documents, the activity report; the public
 verification page of a credit notice; an administrator's correction of an entry."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nmo.accounts.access import require_role
+from nmo.accounts.access import SignedInRequest, require_role, signed_in
 from nmo.accounts.models import Role
 from nmo.core.exceptions import DomainError, NotFound, ValidationFailed
 from nmo.core.forms import show_refusal
@@ -42,11 +40,11 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 
 def _render_cabinet(
-    request: HttpRequest, *, form: EnterCycleForm | None = None, status: int = 200
+    request: SignedInRequest, *, form: EnterCycleForm | None = None, status: int = 200
 ) -> HttpResponse:
     """The cabinet: its cycles and history sections come from the cache while the
     specialist's data is unchanged (see nmo/cycles/cache.py)."""
-    user: Any = request.user
+    user = request.user
     raw_page = request.GET.get("page", "1")
     number = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
 
@@ -69,21 +67,23 @@ def _render_cabinet(
 
 
 @require_http_methods(["GET", "HEAD"])
-def cabinet(request: HttpRequest) -> HttpResponse:
+@signed_in
+def cabinet(request: SignedInRequest) -> HttpResponse:
     """The specialist's cabinet (faq-join-steps step 3, faq-portal-cycles, faq-keep-proof)."""
     require_role(request.user, Role.SPECIALIST)
     return _render_cabinet(request)
 
 
 @require_POST
-def cycle_enter(request: HttpRequest) -> HttpResponse:
+@signed_in
+def cycle_enter(request: SignedInRequest) -> HttpResponse:
     """Enter a five-year cycle (faq-voluntary)."""
     require_role(request.user, Role.SPECIALIST)
     form = EnterCycleForm(request.POST, specialties=selectors.list_specialty_choices())
     if form.is_valid():
         try:
             cycle = services.enter_cycle(
-                specialist=request.user,  # type: ignore[arg-type]
+                specialist=request.user,
                 specialty_code=form.cleaned_data["specialty"],
                 starts_on=form.cleaned_data["starts_on"],
             )
@@ -102,7 +102,8 @@ def cycle_enter(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
+@signed_in
+def plan(request: SignedInRequest, cycle_id: int) -> HttpResponse:
     """Pick catalogue events and modules for a cycle's learning plan (faq-join-steps,
     step 4)."""
     require_role(request.user, Role.SPECIALIST)
@@ -114,7 +115,7 @@ def plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
         activity = access_catalogue_activity(add_form.cleaned_data["activity"])
         try:
             services.add_plan_item(
-                specialist=request.user,  # type: ignore[arg-type]
+                specialist=request.user,
                 cycle=cycle,
                 activity=activity,
             )
@@ -137,12 +138,13 @@ def plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @require_POST
-def plan_remove(request: HttpRequest, item_id: int) -> HttpResponse:
+@signed_in
+def plan_remove(request: SignedInRequest, item_id: int) -> HttpResponse:
     """Remove a planned item that is not done yet."""
     require_role(request.user, Role.SPECIALIST)
     item = access_plan_item(request.user, item_id)
     try:
-        services.remove_plan_item(specialist=request.user, item=item)  # type: ignore[arg-type]
+        services.remove_plan_item(specialist=request.user, item=item)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -194,14 +196,15 @@ def verify_entry(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def entry_reverse(request: HttpRequest, entry_id: int) -> HttpResponse:
+@signed_in
+def entry_reverse(request: SignedInRequest, entry_id: int) -> HttpResponse:
     """An administrator corrects a ledger entry by a reversing entry with a reason."""
     entry = access_any_entry(request.user, entry_id)
     form = ReversalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             reversal = services.reverse_entry(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 entry=entry,
                 reason=form.cleaned_data["reason"],
             )

@@ -7,16 +7,16 @@ staff role gets PermissionDenied where only staff may act; a visitor who is not 
 NotAuthenticated.
 """
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
 
 from nmo.accounts.access import require_login, require_role
-from nmo.accounts.models import Organisation, Role
+from nmo.accounts.models import Organisation, Role, User
 from nmo.accounts.selectors import has_role
 from nmo.core.exceptions import NotFound
 from nmo.documents.models import QualificationDocument
 
 
-def is_staff_of(actor: Any, organisation: Organisation) -> bool:
+def is_staff_of(actor: User | AnonymousUser, organisation: Organisation) -> bool:
     """Return whether the actor is organisation staff of `organisation`."""
     if not getattr(actor, "is_authenticated", False):
         return False
@@ -34,7 +34,7 @@ def _document(document_id: int) -> QualificationDocument | None:
     )
 
 
-def access_document(actor: Any, document_id: int) -> QualificationDocument:
+def access_document(actor: User | AnonymousUser, document_id: int) -> QualificationDocument:
     """Return a document for the staff of its organisation (its page, handover, revoke);
     NotFound for everybody else."""
     require_role(actor, Role.ORGANISATION_STAFF)
@@ -44,7 +44,7 @@ def access_document(actor: Any, document_id: int) -> QualificationDocument:
     return document
 
 
-def can_download(actor: Any, document: QualificationDocument) -> bool:
+def can_download(actor: User | AnonymousUser, document: QualificationDocument) -> bool:
     """Return whether the actor may download the document's PDF: its holder or the staff
     of its organisation."""
     if not getattr(actor, "is_authenticated", False):
@@ -52,7 +52,7 @@ def can_download(actor: Any, document: QualificationDocument) -> bool:
     return document.enrolment.learner_id == actor.pk or is_staff_of(actor, document.organisation)
 
 
-def access_document_file(actor: Any, document_id: int) -> QualificationDocument:
+def access_document_file(actor: User | AnonymousUser, document_id: int) -> QualificationDocument:
     """Return a document (with its PDF) for its holder or the staff of its organisation;
     NotFound for everybody else."""
     require_login(actor)

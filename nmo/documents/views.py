@@ -13,7 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nmo.accounts.access import access_staff_organisation, require_login, require_staff
+from nmo.accounts.access import (
+    SignedInRequest,
+    access_staff_organisation,
+    require_login,
+    require_staff,
+    signed_in,
+)
 from nmo.accounts.models import Organisation
 from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
 from nmo.core.forms import show_refusal
@@ -28,14 +34,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _register_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     *,
     filters_data: Any,
     frdo_errors: Sequence[str] = (),
     frdo_initial: dict[str, str] | None = None,
     status: int | None = None,
 ) -> HttpResponse:
-    staff_of = selectors.staff_organisations(request.user)  # type: ignore[arg-type]
+    staff_of = selectors.staff_organisations(request.user)
     organisations = list(staff_of)
     form = RegisterFilterForm(filters_data, organisations=staff_of, many=len(organisations) > 1)
     filters: dict[str, Any] = {}
@@ -77,7 +83,8 @@ def _register_page(
 
 
 @require_http_methods(["GET", "HEAD"])
-def register(request: HttpRequest) -> HttpResponse:
+@signed_in
+def register(request: SignedInRequest) -> HttpResponse:
     """The register of issued documents of the staff's organisations: filters by kind,
     status and year, search by holder, 25 per page (one query for the rows), and the form
     of the FRDO export."""
@@ -85,7 +92,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return _register_page(request, filters_data=request.GET or None)
 
 
-def _export_organisation(request: HttpRequest, raw: str) -> Organisation:
+def _export_organisation(request: SignedInRequest, raw: str) -> Organisation:
     """The organisation the export is for: the one asked for (404 unless the user is its
     staff), or the user's only one; ValidationFailed when the user has several and chose
     none."""
@@ -93,7 +100,7 @@ def _export_organisation(request: HttpRequest, raw: str) -> Organisation:
         if not raw.isascii() or not raw.isdigit() or len(raw) > ID_MAX_DIGITS:
             raise NotFound()
         return access_staff_organisation(request.user, int(raw))
-    organisations = list(selectors.staff_organisations(request.user))  # type: ignore[arg-type]
+    organisations = list(selectors.staff_organisations(request.user))
     if len(organisations) == 1:
         return organisations[0]
     raise ValidationFailed(
@@ -103,7 +110,8 @@ def _export_organisation(request: HttpRequest, raw: str) -> Organisation:
 
 
 @require_GET  # not HEAD: every export is audited, and HEAD would build and record one
-def frdo_export(request: HttpRequest) -> HttpResponse:
+@signed_in
+def frdo_export(request: SignedInRequest) -> HttpResponse:
     """The organisation's register for a year as XLSX in the columns of the FRDO template
     (`?year=2026`, and `&organisation=<id>` for staff of several): issued and revoked
     documents in register order. Staff of the organisation only (403 without the role,
@@ -132,7 +140,7 @@ def frdo_export(request: HttpRequest) -> HttpResponse:
             status=422,
         )
     content = frdo.export_frdo(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         organisation=organisation,
         year=year,
     )
@@ -174,7 +182,8 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
 
 
 @require_POST
-def record_handover(request: HttpRequest, document_id: int) -> HttpResponse:
+@signed_in
+def record_handover(request: SignedInRequest, document_id: int) -> HttpResponse:
     """Record how the document reached its holder (npc-2.14, rgmu-2.14)."""
     document = access_document(request.user, document_id)
     form = HandoverForm(request.POST)
@@ -182,7 +191,7 @@ def record_handover(request: HttpRequest, document_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.record_handover(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 document=document,
                 mode=data["mode"],
                 handed_on=data["handed_on"],
@@ -203,14 +212,15 @@ def record_handover(request: HttpRequest, document_id: int) -> HttpResponse:
 
 
 @require_POST
-def revoke(request: HttpRequest, document_id: int) -> HttpResponse:
+@signed_in
+def revoke(request: SignedInRequest, document_id: int) -> HttpResponse:
     """Revoke the document with a reason, shown on its verification page."""
     document = access_document(request.user, document_id)
     form = RevokeForm(request.POST)
     if form.is_valid():
         try:
             services.revoke_document(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 document=document,
                 reason=form.cleaned_data["reason"],
             )
@@ -239,10 +249,11 @@ def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
-def my_documents(request: HttpRequest) -> HttpResponse:
+@signed_in
+def my_documents(request: SignedInRequest) -> HttpResponse:
     """The documents issued to the signed-in person, with their PDFs."""
     require_login(request.user)
-    documents = selectors.documents_of_holder(request.user)  # type: ignore[arg-type]
+    documents = selectors.documents_of_holder(request.user)
     return render(request, "documents/my_documents.html", {"documents": documents})
 
 
@@ -261,11 +272,12 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def register_settings(request: HttpRequest) -> HttpResponse:
+@signed_in
+def register_settings(request: SignedInRequest) -> HttpResponse:
     """The series and registration-number prefix of each register of the staff's
     organisations. The next number is shown, never edited."""
     require_staff(request.user)
-    organisations = selectors.staff_organisations(request.user)  # type: ignore[arg-type]
+    organisations = selectors.staff_organisations(request.user)
     form = RegisterSettingsForm(request.POST or None, organisations=organisations)
     status = 200
     if request.method == "POST":
@@ -274,7 +286,7 @@ def register_settings(request: HttpRequest) -> HttpResponse:
             organisation = access_staff_organisation(request.user, data["organisation"].pk)
             try:
                 services.configure_register(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     organisation=organisation,
                     kind=data["kind"],
                     series=data["series"],

@@ -3,16 +3,16 @@ programme's organisation. Anyone else signed in with the staff role gets NotFoun
 the programme did not exist); a person without the role gets PermissionDenied; a visitor
 who is not signed in, NotAuthenticated."""
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
 
 from nmo.accounts.access import require_role
-from nmo.accounts.models import Role
+from nmo.accounts.models import Role, User
 from nmo.accounts.selectors import has_role
 from nmo.core.exceptions import NotFound
 from nmo.programmes.models import Admission, Cohort, CohortNotice, Enrolment, Programme
 
 
-def access_programme(actor: Any, programme_id: int) -> Programme:
+def access_programme(actor: User | AnonymousUser, programme_id: int) -> Programme:
     """Return the programme for the staff of its organisation."""
     require_role(actor, Role.ORGANISATION_STAFF)
     programme = (
@@ -23,7 +23,7 @@ def access_programme(actor: Any, programme_id: int) -> Programme:
     return programme
 
 
-def access_cohort(actor: Any, cohort_id: int) -> Cohort:
+def access_cohort(actor: User | AnonymousUser, cohort_id: int) -> Cohort:
     """Return the cohort for the staff of its programme's organisation."""
     require_role(actor, Role.ORGANISATION_STAFF)
     cohort = (
@@ -38,7 +38,7 @@ def access_cohort(actor: Any, cohort_id: int) -> Cohort:
     return cohort
 
 
-def access_enrolment(actor: Any, cohort: Cohort, enrolment_id: int) -> Enrolment:
+def access_enrolment(actor: User | AnonymousUser, cohort: Cohort, enrolment_id: int) -> Enrolment:
     """Return a learner's enrolment in a cohort the actor already accessed."""
     enrolment = (
         Enrolment.objects.select_related("learner", "cohort")
@@ -50,7 +50,7 @@ def access_enrolment(actor: Any, cohort: Cohort, enrolment_id: int) -> Enrolment
     return enrolment
 
 
-def access_admission(actor: Any, cohort: Cohort, admission_id: int) -> Admission:
+def access_admission(actor: User | AnonymousUser, cohort: Cohort, admission_id: int) -> Admission:
     """Return an admission decision of a cohort the actor already accessed."""
     admission = (
         Admission.objects.select_related("enrolment", "enrolment__learner")
@@ -62,7 +62,7 @@ def access_admission(actor: Any, cohort: Cohort, admission_id: int) -> Admission
     return admission
 
 
-def access_notice(actor: Any, cohort: Cohort, notice_id: int) -> CohortNotice:
+def access_notice(actor: User | AnonymousUser, cohort: Cohort, notice_id: int) -> CohortNotice:
     """Return a notice of a cohort the actor already accessed."""
     notice = CohortNotice.objects.filter(pk=notice_id, cohort=cohort).first()
     if notice is None:

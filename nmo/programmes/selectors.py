@@ -1,8 +1,9 @@
 """Reads of programmes, cohorts, notices and admission decisions."""
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import date
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from nmo.accounts.models import Organisation, Role, Unit, User
@@ -240,10 +241,10 @@ def list_enrolments(cohort: Cohort, *, active_only: bool = False) -> QuerySet[En
     )
 
 
-def is_learner(user: Any) -> bool:
+def is_learner(user: User | AnonymousUser) -> bool:
     """Return whether the user is enrolled in any cohort (the menu shows the learner's
     entry)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     return Enrolment.objects.filter(learner=user).exists()
 
@@ -348,7 +349,7 @@ def pending_recipients(notice: CohortNotice) -> QuerySet[Enrolment]:
 
 
 def notices_with_pending_recipients(
-    today: Any, *, cohort_id: int | None = None
+    today: date, *, cohort_id: int | None = None
 ) -> QuerySet[CohortNotice]:
     """Return the notices due by `today` that some active learner with an e-mail has not
     received yet, and that nobody is sending right now or has failed to send. Nothing is

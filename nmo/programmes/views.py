@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nmo.accounts.access import access_staff_organisation, require_staff
+from nmo.accounts.access import SignedInRequest, access_staff_organisation, require_staff, signed_in
 from nmo.accounts.models import Unit
 from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
 from nmo.core.forms import show_refusal
@@ -65,10 +65,11 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 # --- programmes --------------------------------------------------------------------------
 
 
-def programme_list(request: HttpRequest) -> HttpResponse:
+@signed_in
+def programme_list(request: SignedInRequest) -> HttpResponse:
     """The programmes of the staff's organisations."""
     require_staff(request.user)
-    programmes = selectors.list_programmes(request.user)  # type: ignore[arg-type]
+    programmes = selectors.list_programmes(request.user)
     return render(request, "programmes/programme_list.html", {"programmes": programmes})
 
 
@@ -92,10 +93,11 @@ def _programme_data(data: dict[str, Any]) -> ProgrammeData:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def programme_create(request: HttpRequest) -> HttpResponse:
+@signed_in
+def programme_create(request: SignedInRequest) -> HttpResponse:
     """Create a programme; the service checks it against the organisation's regulation."""
     require_staff(request.user)
-    organisations = selectors.staff_organisations(request.user)  # type: ignore[arg-type]
+    organisations = selectors.staff_organisations(request.user)
     form = ProgrammeForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         organisation = access_staff_organisation(request.user, form.cleaned_data["organisation"].pk)
@@ -117,10 +119,11 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def programme_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """Change a programme."""
     programme = access_programme(request.user, pk)
-    organisations = selectors.staff_organisations(request.user)  # type: ignore[arg-type]
+    organisations = selectors.staff_organisations(request.user)
     initial = {
         "organisation": programme.organisation,
         "unit": programme.unit,
@@ -163,7 +166,7 @@ def _readiness(programme: Programme) -> list[str]:
 
 
 def _programme_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     programme: Programme,
     *,
     stage_form: StageForm | None = None,
@@ -174,7 +177,7 @@ def _programme_page(
         "stages": selectors.list_stages(programme),
         "bank": selectors.bank_counts(programme),
         "criteria": selectors.grade_criteria(programme),
-        "cohorts": selectors.list_cohorts(request.user, programme=programme),  # type: ignore[arg-type]
+        "cohorts": selectors.list_cohorts(request.user, programme=programme),
         "problems": _readiness(programme),
         "stage_form": stage_form or StageForm(),
         "bank_form": bank_form or BankImportForm(),
@@ -184,7 +187,8 @@ def _programme_page(
     )
 
 
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def programme_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """A programme with its stages, grade criteria, assessment bank and cohorts."""
     programme = access_programme(request.user, pk)
     return _programme_page(request, programme)
@@ -204,7 +208,8 @@ def _stage_data(data: dict[str, Any]) -> StageData:
 
 
 @require_POST
-def stage_add(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def stage_add(request: SignedInRequest, pk: int) -> HttpResponse:
     """Add a stage to the programme's attestation."""
     programme = access_programme(request.user, pk)
     form = StageForm(request.POST)
@@ -231,7 +236,8 @@ def _stage_of(programme: Programme, stage_pk: int) -> ProgrammeStage:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def stage_edit(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+@signed_in
+def stage_edit(request: SignedInRequest, pk: int, stage_pk: int) -> HttpResponse:
     """Change a stage."""
     programme = access_programme(request.user, pk)
     stage = _stage_of(programme, stage_pk)
@@ -254,7 +260,8 @@ def stage_edit(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
 
 
 @require_POST
-def stage_remove(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+@signed_in
+def stage_remove(request: SignedInRequest, pk: int, stage_pk: int) -> HttpResponse:
     """Remove a stage."""
     programme = access_programme(request.user, pk)
     stage = _stage_of(programme, stage_pk)
@@ -264,7 +271,8 @@ def stage_remove(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
 
 
 @require_POST
-def bank_import(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def bank_import(request: SignedInRequest, pk: int) -> HttpResponse:
     """Load the assessment bank from an XLSX file (npc-2.7)."""
     programme = access_programme(request.user, pk)
     form = BankImportForm(request.POST, request.FILES)
@@ -297,10 +305,11 @@ def bank_template(request: HttpRequest) -> HttpResponse:
 # --- cohorts -----------------------------------------------------------------------------
 
 
-def cohort_list(request: HttpRequest) -> HttpResponse:
+@signed_in
+def cohort_list(request: SignedInRequest) -> HttpResponse:
     """The cohorts of the staff's organisations."""
     require_staff(request.user)
-    cohorts = selectors.list_cohorts(request.user)  # type: ignore[arg-type]
+    cohorts = selectors.list_cohorts(request.user)
     return render(request, "programmes/cohort_list.html", {"cohorts": cohorts})
 
 
@@ -319,16 +328,17 @@ def _cohort_data(data: dict[str, Any]) -> CohortData:
     )
 
 
-def _units(request: HttpRequest) -> Any:
-    organisations = selectors.staff_organisations(request.user)  # type: ignore[arg-type]
+def _units(request: SignedInRequest) -> Any:
+    organisations = selectors.staff_organisations(request.user)
     return Unit.objects.filter(organisation__in=organisations).order_by("name")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def cohort_create(request: HttpRequest) -> HttpResponse:
+@signed_in
+def cohort_create(request: SignedInRequest) -> HttpResponse:
     """Open a cohort of a programme."""
     require_staff(request.user)
-    programmes = selectors.list_programmes(request.user)  # type: ignore[arg-type]
+    programmes = selectors.list_programmes(request.user)
     initial = {"programme": request.GET.get("programme")}
     form = CohortForm(
         request.POST or None, programmes=programmes, units=_units(request), initial=initial
@@ -351,7 +361,8 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def cohort_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """Change a cohort's dates, place or remote mode."""
     cohort = access_cohort(request.user, pk)
     programmes = Programme.objects.filter(pk=cohort.programme_id)
@@ -407,7 +418,8 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def enrolment_create(request: SignedInRequest, pk: int) -> HttpResponse:
     """Enrol one learner."""
     cohort = access_cohort(request.user, pk)
     form = LearnerForm(request.POST or None)
@@ -436,7 +448,8 @@ def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def learners_import(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def learners_import(request: SignedInRequest, pk: int) -> HttpResponse:
     """Enrol the learners of an XLSX list, all or none."""
     cohort = access_cohort(request.user, pk)
     form = LearnersImportForm(request.POST or None, request.FILES or None)
@@ -499,7 +512,8 @@ def _enrolment_page(
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def enrolment_detail(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+@signed_in
+def enrolment_detail(request: SignedInRequest, pk: int, enrolment_pk: int) -> HttpResponse:
     """A learner in a cohort: programme and curriculum done, contract, results, debts."""
     cohort = access_cohort(request.user, pk)
     enrolment = access_enrolment(request.user, cohort, enrolment_pk)
@@ -527,7 +541,8 @@ def enrolment_detail(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpRe
 
 
 @require_POST
-def result_add(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+@signed_in
+def result_add(request: SignedInRequest, pk: int, enrolment_pk: int) -> HttpResponse:
     """Record an intermediate assessment result."""
     cohort = access_cohort(request.user, pk)
     enrolment = access_enrolment(request.user, cohort, enrolment_pk)
@@ -550,7 +565,8 @@ def result_add(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse
 
 
 @require_POST
-def debt_add(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+@signed_in
+def debt_add(request: SignedInRequest, pk: int, enrolment_pk: int) -> HttpResponse:
     """Record a learner's debt."""
     cohort = access_cohort(request.user, pk)
     enrolment = access_enrolment(request.user, cohort, enrolment_pk)
@@ -571,7 +587,8 @@ def debt_add(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
 
 
 @require_POST
-def debt_clear(request: HttpRequest, pk: int, enrolment_pk: int, debt_pk: int) -> HttpResponse:
+@signed_in
+def debt_clear(request: SignedInRequest, pk: int, enrolment_pk: int, debt_pk: int) -> HttpResponse:
     """Mark a debt cleared."""
     cohort = access_cohort(request.user, pk)
     enrolment = access_enrolment(request.user, cohort, enrolment_pk)
@@ -593,7 +610,8 @@ def debt_clear(request: HttpRequest, pk: int, enrolment_pk: int, debt_pk: int) -
 
 
 @require_POST
-def admission_decide(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def admission_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     """Decide admission for every learner of the cohort (npc-2.3, rgmu-2.3, rgmu-1.4)."""
     cohort = access_cohort(request.user, pk)
     results = services.decide_admission(actor=request.user, cohort=cohort)
@@ -607,7 +625,8 @@ def admission_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def admission_override(request: HttpRequest, pk: int, admission_pk: int) -> HttpResponse:
+@signed_in
+def admission_override(request: SignedInRequest, pk: int, admission_pk: int) -> HttpResponse:
     """Change an admission decision with a written justification."""
     cohort = access_cohort(request.user, pk)
     admission = access_admission(request.user, cohort, admission_pk)
@@ -634,7 +653,8 @@ def admission_override(request: HttpRequest, pk: int, admission_pk: int) -> Http
 
 
 @require_POST
-def notice_retry(request: HttpRequest, pk: int, notice_pk: int) -> HttpResponse:
+@signed_in
+def notice_retry(request: SignedInRequest, pk: int, notice_pk: int) -> HttpResponse:
     """Send a failed notice again."""
     cohort = access_cohort(request.user, pk)
     notice = access_notice(request.user, cohort, notice_pk)

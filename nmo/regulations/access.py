@@ -5,15 +5,15 @@ An organisation's regulation is visible to, and amended by, that organisation's 
 administrators; for anybody else it does not exist (NotFound).
 """
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
 
-from nmo.accounts.models import Organisation, Role
+from nmo.accounts.models import Organisation, Role, User
 from nmo.accounts.selectors import has_role, is_admin
 from nmo.core.exceptions import NotFound
 from nmo.regulations.models import Regulation
 
 
-def can_view_regulation(actor: Any, regulation: Regulation) -> bool:
+def can_view_regulation(actor: User | AnonymousUser, regulation: Regulation) -> bool:
     """Return whether the actor may see the regulation."""
     if not getattr(actor, "is_authenticated", False):
         return False
@@ -22,7 +22,7 @@ def can_view_regulation(actor: Any, regulation: Regulation) -> bool:
     return is_admin(actor) or has_role(actor, Role.ORGANISATION_STAFF, regulation.organisation)
 
 
-def can_amend_regulation(actor: Any, regulation: Regulation) -> bool:
+def can_amend_regulation(actor: User | AnonymousUser, regulation: Regulation) -> bool:
     """Return whether the actor may amend the regulation: administrators any, the staff of
     an organisation its own (not the preset templates)."""
     if not getattr(actor, "is_authenticated", False):
@@ -34,14 +34,14 @@ def can_amend_regulation(actor: Any, regulation: Regulation) -> bool:
     return has_role(actor, Role.ORGANISATION_STAFF, regulation.organisation)
 
 
-def can_manage_organisation(actor: Any, organisation: Organisation) -> bool:
+def can_manage_organisation(actor: User | AnonymousUser, organisation: Organisation) -> bool:
     """Return whether the actor may choose the organisation's regulation."""
     if not getattr(actor, "is_authenticated", False):
         return False
     return is_admin(actor) or has_role(actor, Role.ORGANISATION_STAFF, organisation)
 
 
-def access_regulation(actor: Any, regulation_id: int) -> Regulation:
+def access_regulation(actor: User | AnonymousUser, regulation_id: int) -> Regulation:
     """Return the regulation if the actor may see it; NotFound otherwise."""
     regulation = Regulation.objects.select_related("organisation").filter(pk=regulation_id).first()
     if regulation is None or not can_view_regulation(actor, regulation):
@@ -49,7 +49,7 @@ def access_regulation(actor: Any, regulation_id: int) -> Regulation:
     return regulation
 
 
-def access_organisation(actor: Any, organisation_id: int) -> Organisation:
+def access_organisation(actor: User | AnonymousUser, organisation_id: int) -> Organisation:
     """Return the organisation if the actor is its staff or an administrator; NotFound
     otherwise (its regulation is not the actor's business)."""
     organisation = Organisation.objects.filter(pk=organisation_id).first()

@@ -406,7 +406,7 @@ class DecisionResult:
         return self.outcome == DecisionOutcome.ADOPTED
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - a module attribute of any kind
     """Load the rule tree from `schema` on first use (see the module docstring)."""
     if name == "RegulationRules":
         from nmo.regulations.schema import RegulationRules

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from nmo.accounts.access import require_login
+from nmo.accounts.access import SignedInRequest, require_login, signed_in
 from nmo.accounts.models import Organisation, OrganisationKind, Role, User
 from nmo.accounts.selectors import is_admin, organisations_for
 from nmo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
@@ -40,10 +40,11 @@ def _manageable_organisations(user: User) -> QuerySet[Organisation]:
     return organisations.filter(pk__in=own).order_by("name")
 
 
-def regulation_list(request: HttpRequest) -> HttpResponse:
+@signed_in
+def regulation_list(request: SignedInRequest) -> HttpResponse:
     """The regulations the user may see, and the choice of a preset for an organisation."""
     require_login(request.user)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     organisations = _manageable_organisations(user)
     form = ApplyPresetForm(organisations=organisations) if organisations.exists() else None
     return render(
@@ -54,10 +55,11 @@ def regulation_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def apply_preset(request: HttpRequest) -> HttpResponse:
+@signed_in
+def apply_preset(request: SignedInRequest) -> HttpResponse:
     """Make an organisation work under a preset (its staff or an administrator)."""
     require_login(request.user)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     organisations = _manageable_organisations(user)
     form = ApplyPresetForm(request.POST, organisations=organisations)
     if form.is_valid():
@@ -145,7 +147,8 @@ def regulation_amend_topics(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def regulation_amend(request: HttpRequest, pk: int, topic: str) -> HttpResponse:
+@signed_in
+def regulation_amend(request: SignedInRequest, pk: int, topic: str) -> HttpResponse:
     """Amend the rules of one topic, giving the reason: the service writes a new version."""
     require_login(request.user)
     regulation = access_regulation(request.user, pk)
@@ -163,7 +166,7 @@ def regulation_amend(request: HttpRequest, pk: int, topic: str) -> HttpResponse:
         else:
             try:
                 version = services.amend_regulation(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     regulation=regulation,
                     changes=changes,
                     reason=form.cleaned_data["reason"],

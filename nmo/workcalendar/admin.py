@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from nmo.accounts.access import require_login
 from nmo.workcalendar import services
 from nmo.workcalendar.models import CalendarDay
 from nmo.workcalendar.rules import mark_errors
@@ -53,7 +54,7 @@ class CalendarDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
         row = services.mark_day(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=require_login(request.user),
             day=obj.date,
             is_working=obj.is_working,
             kind=obj.kind,
@@ -67,8 +68,8 @@ class CalendarDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
         """Return the day to its seeded state (or the plain weekday rule)."""
-        services.reset_day(actor=request.user, day=obj.date)  # type: ignore[arg-type]
+        services.reset_day(actor=require_login(request.user), day=obj.date)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarDay]) -> None:
         for day in list(queryset.values_list("date", flat=True)):
-            services.reset_day(actor=request.user, day=day)  # type: ignore[arg-type]
+            services.reset_day(actor=require_login(request.user), day=day)

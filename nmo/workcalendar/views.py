@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nmo.accounts.access import require_admin, require_login
+from nmo.accounts.access import SignedInRequest, require_admin, require_login, signed_in
 from nmo.accounts.selectors import is_admin
 from nmo.core.exceptions import NotFound, ValidationFailed
 from nmo.core.forms import show_refusal
@@ -54,12 +54,13 @@ def year_current(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def year(request: HttpRequest, year: int) -> HttpResponse:
+@signed_in
+def year(request: SignedInRequest, year: int) -> HttpResponse:
     """Show the year's calendar to anyone signed in; administrators may mark a day."""
     require_login(request.user)
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise NotFound()
-    can_edit = is_admin(request.user)  # type: ignore[arg-type]
+    can_edit = is_admin(request.user)
     form: MarkDayForm | None = None
     if request.method == "POST":
         require_admin(request.user)
@@ -68,7 +69,7 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 row = services.mark_day(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     day=data["date"],
                     is_working=data["is_working"],
                     kind=data["kind"],
@@ -100,7 +101,8 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_POST
-def reset(request: HttpRequest) -> HttpResponse:
+@signed_in
+def reset(request: SignedInRequest) -> HttpResponse:
     """Return a day to its seeded state, as an administrator."""
     require_admin(request.user)
     form = ResetDayForm(request.POST)
@@ -108,7 +110,7 @@ def reset(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Не удалось определить дату.")
         return redirect("workcalendar:year_current")
     day: date = form.cleaned_data["date"]
-    row = services.reset_day(actor=request.user, day=day)  # type: ignore[arg-type]
+    row = services.reset_day(actor=request.user, day=day)
     if row is None:
         messages.success(request, f"{day:%d.%m.%Y} снова обычный день по дню недели.")
     else:

@@ -5,7 +5,7 @@ from ninja import Field, Router, Schema, Status
 
 from nmo.accounts import services
 from nmo.accounts.selectors import roles_of
-from nmo.api.auth import bearer
+from nmo.api.auth import AuthenticatedRequest, bearer
 from nmo.api.v1.schemas import ErrorOut
 from nmo.core.middleware import client_ip
 
@@ -62,14 +62,14 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     auth=bearer,
     summary="Отозвать текущий токен",
 )
-def delete_token(request: HttpRequest) -> Status:
+def delete_token(request: AuthenticatedRequest) -> Status:
     raw = request.headers.get("Authorization", "").partition(" ")[2].strip()
     services.revoke_token_by_raw(actor=request.auth, raw=raw)
     return Status(204, None)
 
 
 @router.get("/auth/me", response={200: MeOut, 401: ErrorOut}, auth=bearer, summary="Кто я")
-def me(request: HttpRequest) -> dict[str, object]:
+def me(request: AuthenticatedRequest) -> dict[str, object]:
     user = request.auth
     return {
         "id": user.pk,

@@ -8,10 +8,9 @@
 from datetime import date, datetime
 from typing import Literal
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from nmo.api.auth import bearer
+from nmo.api.auth import AuthenticatedRequest, bearer
 from nmo.api.v1.schemas import ErrorOut
 from nmo.catalog import services
 from nmo.catalog.access import (
@@ -132,7 +131,7 @@ def _reloaded(activity: Activity) -> Activity:
     auth=bearer,
     summary="Подать заявку на оценку мероприятия или модуля (провайдер)",
 )
-def submit_activity(request: HttpRequest, payload: ActivityIn) -> Status:
+def submit_activity(request: AuthenticatedRequest, payload: ActivityIn) -> Status:
     """Submit an application; it is «submitted» until the commission decides and only then,
     if accredited, appears in the catalogue (faq-catalogue-providers)."""
     provider = access_provider(request.auth, payload.provider_id)
@@ -158,7 +157,7 @@ def submit_activity(request: HttpRequest, payload: ActivityIn) -> Status:
     auth=bearer,
     summary="Заявка (провайдер — свои; эксперт комиссии — любые)",
 )
-def get_activity(request: HttpRequest, activity_id: int) -> dict[str, object]:
+def get_activity(request: AuthenticatedRequest, activity_id: int) -> dict[str, object]:
     return _out(access_application(request.auth, activity_id))
 
 
@@ -169,7 +168,7 @@ def get_activity(request: HttpRequest, activity_id: int) -> dict[str, object]:
     summary="Изменить заявку, пока комиссия не приняла решение (провайдер)",
 )
 def patch_activity(
-    request: HttpRequest, activity_id: int, payload: ActivityPatchIn
+    request: AuthenticatedRequest, activity_id: int, payload: ActivityPatchIn
 ) -> dict[str, object]:
     """Only the fields sent change; 409 `activity_not_editable` once decided."""
     activity = access_own_activity(request.auth, activity_id)
@@ -212,7 +211,7 @@ def patch_activity(
     summary="Решение комиссии по заявке (эксперт)",
 )
 def decide_activity(
-    request: HttpRequest, activity_id: int, payload: DecisionIn
+    request: AuthenticatedRequest, activity_id: int, payload: DecisionIn
 ) -> dict[str, object]:
     """`accredited` needs whole `credits` from 1 to the hours requested; `rejected` needs
     the reason in `comment`. 409 `activity_already_decided` for a decided application,

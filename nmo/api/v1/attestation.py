@@ -5,13 +5,12 @@ cohort is 404, a caller without the role 403)."""
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from nmo.accounts.access import require_role
 from nmo.accounts.models import Role
 from nmo.accounts.selectors import organisations_for
-from nmo.api.auth import bearer
+from nmo.api.auth import AuthenticatedRequest, bearer
 from nmo.api.v1.schemas import ErrorOut
 from nmo.attestation import selectors
 from nmo.attestation.access import access_attestation_for_staff
@@ -165,15 +164,15 @@ def _result(result: LearnerResult) -> dict[str, Any]:
     summary="Итоговые аттестации организации (по группе)",
 )
 def list_attestations(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     cohort: Annotated[int | None, Query(description="Идентификатор группы")] = None,
 ) -> list[dict[str, Any]]:
     """Return the attestations of the caller's organisations, latest first; with
     `cohort`, those of one cohort (404 for a cohort of another organisation)."""
     require_role(request.auth, Role.ORGANISATION_STAFF)
     found = access_cohort(request.auth, cohort) if cohort is not None else None
-    staff_of = organisations_for(request.auth, Role.ORGANISATION_STAFF)  # type: ignore[arg-type]
-    attestations = selectors.list_attestations(request.auth, cohort=found).filter(  # type: ignore[arg-type]
+    staff_of = organisations_for(request.auth, Role.ORGANISATION_STAFF)
+    attestations = selectors.list_attestations(request.auth, cohort=found).filter(
         commission__organisation__in=staff_of
     )
     return [_attestation(a) for a in attestations]
@@ -185,7 +184,7 @@ def list_attestations(
     auth=bearer,
     summary="Результаты итоговой аттестации: оценки этапов, итоговая оценка, решение",
 )
-def get_results(request: HttpRequest, attestation_id: int) -> dict[str, Any]:
+def get_results(request: AuthenticatedRequest, attestation_id: int) -> dict[str, Any]:
     """Return the learners of an attestation with their attendance, stage grades (the
     testing percentage too), final grade, the vote and the commission's decision (null
     until the commission decides)."""

@@ -2,10 +2,9 @@
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from nmo.api.auth import bearer
+from nmo.api.auth import AuthenticatedRequest, bearer
 from nmo.api.v1.schemas import ErrorOut
 from nmo.codes import services
 from nmo.codes.access import access_provider_activity
@@ -52,7 +51,7 @@ class ActivationOut(Schema):
     auth=bearer,
     summary="Выпустить коды подтверждения",
 )
-def issue_codes(request: HttpRequest, activity_id: int, payload: IssueCodesIn) -> Status:
+def issue_codes(request: AuthenticatedRequest, activity_id: int, payload: IssueCodesIn) -> Status:
     """Issue `count` (1–10000) new codes for the provider's accredited event; 409
     `activity_not_accredited_event` for a module or an activity not accredited."""
     activity = access_provider_activity(request.auth, activity_id)
@@ -73,7 +72,7 @@ def issue_codes(request: HttpRequest, activity_id: int, payload: IssueCodesIn) -
     auth=bearer,
     summary="Активировать код подтверждения",
 )
-def activate_code(request: HttpRequest, payload: ActivateIn) -> Status:
+def activate_code(request: AuthenticatedRequest, payload: ActivateIn) -> Status:
     """Activate a code as typed (any case, spaces, symbols; "O" for zero). Every failure
     that reveals nothing about the code is 409 `code_not_activated`; the specialist's own
     code again is 409 `code_already_yours`; too many failures are 429 with Retry-After."""

@@ -4,13 +4,12 @@ provider's platform (api.md: E-module completions)."""
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from nmo.accounts.access import require_role
 from nmo.accounts.models import Role
-from nmo.api.auth import bearer
+from nmo.api.auth import AuthenticatedRequest, bearer
 from nmo.api.v1.schemas import ErrorOut
 from nmo.cycles import selectors, services
 from nmo.cycles.access import access_cycle, access_provider_activity
@@ -78,9 +77,9 @@ def _cycle_out(cycle: Cycle, progress: ProgressFigures) -> dict[str, object]:
     auth=bearer,
     summary="Вступить в пятилетний цикл",
 )
-def enter_cycle(request: HttpRequest, payload: CycleIn) -> Status[Any]:
+def enter_cycle(request: AuthenticatedRequest, payload: CycleIn) -> Status[Any]:
     cycle = services.enter_cycle(
-        specialist=request.auth,  # type: ignore[attr-defined]
+        specialist=request.auth,
         specialty_code=payload.specialty,
         starts_on=payload.starts_on,
     )
@@ -93,9 +92,9 @@ def enter_cycle(request: HttpRequest, payload: CycleIn) -> Status[Any]:
     auth=bearer,
     summary="Мои пятилетние циклы",
 )
-def list_cycles(request: HttpRequest) -> list[dict[str, object]]:
-    require_role(request.auth, Role.SPECIALIST)  # type: ignore[attr-defined]
-    found = selectors.cycles_with_progress(request.auth)  # type: ignore[attr-defined]
+def list_cycles(request: AuthenticatedRequest) -> list[dict[str, object]]:
+    require_role(request.auth, Role.SPECIALIST)
+    found = selectors.cycles_with_progress(request.auth)
     return [_cycle_out(item.cycle, item.progress) for item in found]
 
 
@@ -105,9 +104,9 @@ def list_cycles(request: HttpRequest) -> list[dict[str, object]]:
     auth=bearer,
     summary="Пятилетний цикл и его выполнение",
 )
-def get_cycle(request: HttpRequest, cycle_id: int) -> dict[str, object]:
-    require_role(request.auth, Role.SPECIALIST)  # type: ignore[attr-defined]
-    cycle = access_cycle(request.auth, cycle_id)  # type: ignore[attr-defined]
+def get_cycle(request: AuthenticatedRequest, cycle_id: int) -> dict[str, object]:
+    require_role(request.auth, Role.SPECIALIST)
+    cycle = access_cycle(request.auth, cycle_id)
     return _cycle_out(cycle, selectors.cycle_progress(cycle))
 
 
@@ -125,10 +124,12 @@ def get_cycle(request: HttpRequest, cycle_id: int) -> dict[str, object]:
     auth=bearer,
     summary="Сообщить об освоении электронного модуля",
 )
-def report_completion(request: HttpRequest, activity_id: int, payload: CompletionIn) -> Status[Any]:
-    activity = access_provider_activity(request.auth, activity_id)  # type: ignore[attr-defined]
+def report_completion(
+    request: AuthenticatedRequest, activity_id: int, payload: CompletionIn
+) -> Status[Any]:
+    activity = access_provider_activity(request.auth, activity_id)
     result = services.record_completion(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         activity=activity,
         snils=payload.snils,
         email=payload.email,

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import P, QueryEx, Router, Schema
 
 from nmo.accounts.access import access_staff_organisation
-from nmo.api.auth import bearer
+from nmo.api.auth import AuthenticatedRequest, bearer
 from nmo.api.v1.schemas import ErrorOut
 from nmo.core.exceptions import NotFound
 from nmo.documents import selectors
@@ -143,7 +143,7 @@ def _document(document: QualificationDocument) -> dict[str, Any]:
     summary="Документы, выданные организацией",
 )
 def list_organisation_documents(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     organisation_id: int,
     year: QueryEx[int | None, P(ge=2000, le=2100, description="Год выдачи")] = None,
     kind: QueryEx[
@@ -209,7 +209,7 @@ def verify_document(request: HttpRequest, token: str) -> dict[str, Any]:
     auth=bearer,
     summary="Документ об обучении",
 )
-def get_document(request: HttpRequest, document_id: int) -> dict[str, Any]:
+def get_document(request: AuthenticatedRequest, document_id: int) -> dict[str, Any]:
     """One document of the caller's organisation, as in the list."""
     document = access_document(request.auth, document_id)
     return _document(document)

@@ -6,11 +6,10 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from django.http import HttpRequest
 from ninja import Body, Field, Query, Router, Schema, Status
 
 from nmo.accounts.access import require_staff
-from nmo.api.auth import bearer
+from nmo.api.auth import AuthenticatedRequest, bearer
 from nmo.api.v1.schemas import ErrorOut
 from nmo.programmes import selectors, services
 from nmo.programmes.access import access_cohort
@@ -192,12 +191,10 @@ def _cohort(cohort: Cohort) -> dict[str, Any]:
     auth=bearer,
     summary="Программы организации",
 )
-def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
+def list_programmes(request: AuthenticatedRequest) -> list[dict[str, Any]]:
     """Return the programmes of the caller's organisations with their attestation stages."""
     require_staff(request.auth)
-    programmes = selectors.list_programmes(request.auth).prefetch_related(  # type: ignore[arg-type]
-        "specialties", "stages"
-    )
+    programmes = selectors.list_programmes(request.auth).prefetch_related("specialties", "stages")
     return [_programme(p) for p in programmes]
 
 
@@ -207,7 +204,7 @@ def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
     auth=bearer,
     summary="Группа: слушатели и уведомления",
 )
-def get_cohort(request: HttpRequest, cohort_id: int) -> dict[str, Any]:
+def get_cohort(request: AuthenticatedRequest, cohort_id: int) -> dict[str, Any]:
     """Return a cohort with its learners and the state of its notices."""
     cohort = access_cohort(request.auth, cohort_id)
     return _cohort(cohort)
@@ -220,7 +217,7 @@ def get_cohort(request: HttpRequest, cohort_id: int) -> dict[str, Any]:
     summary="Зачислить слушателей",
 )
 def import_learners(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     cohort_id: int,
     payload: Body[Annotated[list[LearnerIn], Field(min_length=1, max_length=MAX_LEARNERS)]],
 ) -> Status:
@@ -262,7 +259,7 @@ def import_learners(
     summary="Допуск к итоговой аттестации",
 )
 def get_admission(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     cohort_id: int,
     attempt: Annotated[int, Query(ge=1, le=10, description="1 — аттестация, 2 — повторная")] = 1,
 ) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from nmo.api.auth import bearer
+from nmo.api.auth import AuthenticatedRequest, bearer
 from nmo.api.v1.schemas import ErrorOut
 from nmo.regulations.access import access_organisation
 from nmo.regulations.selectors import current_version, list_presets, rules_of
@@ -61,7 +61,7 @@ def presets(request: HttpRequest) -> list[dict[str, Any]]:
     auth=bearer,
     summary="Действующее положение организации",
 )
-def organisation_regulation(request: HttpRequest, organisation_id: int) -> dict[str, Any]:
+def organisation_regulation(request: AuthenticatedRequest, organisation_id: int) -> dict[str, Any]:
     """The latest version of the organisation's regulation in force. For the
     organisation's staff and administrators; anybody else gets 404."""
     organisation = access_organisation(request.auth, organisation_id)

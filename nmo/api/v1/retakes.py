@@ -12,11 +12,10 @@ with the Russian message that names the rule and its clause.
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from nmo.accounts.access import require_staff
-from nmo.api.auth import bearer
+from nmo.api.auth import AuthenticatedRequest, bearer
 from nmo.api.v1.schemas import ErrorOut
 from nmo.attestation import selectors, services
 from nmo.attestation.access import (
@@ -171,12 +170,12 @@ def _reloaded(application: RetakeApplication) -> RetakeApplication:
     auth=bearer,
     summary="Заявления о повторной итоговой аттестации организации",
 )
-def list_retakes(request: HttpRequest) -> list[dict[str, Any]]:
+def list_retakes(request: AuthenticatedRequest) -> list[dict[str, Any]]:
     """Return the retake applications of the caller's organisations (organisation staff),
     latest filed first, with the deadlines computed when each was filed, whether staff
     filed it on the learner's behalf, and the decision."""
     require_staff(request.auth)
-    applications = selectors.list_retake_applications(request.auth)  # type: ignore[arg-type]
+    applications = selectors.list_retake_applications(request.auth)
     return [_out(a) for a in applications]
 
 
@@ -186,7 +185,7 @@ def list_retakes(request: HttpRequest) -> list[dict[str, Any]]:
     auth=bearer,
     summary="Подать заявление о повторной итоговой аттестации",
 )
-def file_retake(request: HttpRequest, result_id: int, payload: RetakeIn) -> Status:
+def file_retake(request: AuthenticatedRequest, result_id: int, payload: RetakeIn) -> Status:
     """File the application for a decided result: the learner for their own result (dated
     today, `filed_on` is not theirs to give), or the organisation's staff on the learner's
     behalf with the day the paper application arrived (`filed_on`, today by default). The
@@ -223,7 +222,7 @@ def file_retake(request: HttpRequest, result_id: int, payload: RetakeIn) -> Stat
     auth=bearer,
     summary="Удовлетворить заявление и назначить дату повторной аттестации",
 )
-def grant_retake(request: HttpRequest, retake_id: int, payload: GrantIn) -> dict[str, Any]:
+def grant_retake(request: AuthenticatedRequest, retake_id: int, payload: GrantIn) -> dict[str, Any]:
     """Grant an open application (organisation staff) with the day of the attestation:
     after the missed one and no later than 3 months after it (npc-2.9, rgmu-2.9), or 12
     months for a valid reason at РостГМУ, where the vice-rector's order number and date of
@@ -248,7 +247,9 @@ def grant_retake(request: HttpRequest, retake_id: int, payload: GrantIn) -> dict
     auth=bearer,
     summary="Отказать в повторной итоговой аттестации",
 )
-def refuse_retake(request: HttpRequest, retake_id: int, payload: RefuseIn) -> dict[str, Any]:
+def refuse_retake(
+    request: AuthenticatedRequest, retake_id: int, payload: RefuseIn
+) -> dict[str, Any]:
     """Refuse an open application (organisation staff) with a written reason of 10 to 2000
     characters; the learner is e-mailed and may apply again while the window is open. A
     decided application: 409 `retake_not_allowed`; a short reason: 422 `retake_invalid`."""

@@ -2,8 +2,8 @@
 attendance; the learner's own results and decided outcome."""
 
 from collections.abc import Sequence
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from nmo.accounts.models import Role, User
@@ -83,10 +83,10 @@ def commissions_for_cohort(cohort: Cohort) -> QuerySet[Commission]:
     return commissions.select_related("specialty").order_by("specialty__name", "-valid_from")
 
 
-def is_seated(user: Any) -> bool:
+def is_seated(user: User | AnonymousUser) -> bool:
     """Return whether the user holds a seat on any commission (the menu's "commission"
     role)."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):
         return False
     return CommissionSeat.objects.filter(person=user, is_active=True).exists()
 

@@ -4,7 +4,6 @@ candidates."""
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -155,7 +154,7 @@ def list_retake_applications(
     ).order_by("-filed_on", "-pk")
 
 
-def retake_filing_candidates(actor: Any) -> list[tuple[LearnerResult, RetakeDeadlines]]:
+def retake_filing_candidates(actor: User) -> list[tuple[LearnerResult, RetakeDeadlines]]:
     """The decided, not passed results of the staff's organisations for which an
     application may still be filed: no application pending or decided, no later attempt,
     the one retake not used up. A paper application may have arrived in time and be

@@ -4,13 +4,13 @@ attendance and their stage results (npc-3.1–3.5, rgmu-3.1–3.6)."""
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from nmo.accounts.models import User
 from nmo.attestation import rules
 from nmo.attestation.access import check_attestation_actor, check_commission_staff
 from nmo.attestation.exceptions import (
@@ -177,7 +177,7 @@ def _attempt_errors(
 
 
 @transaction.atomic
-def schedule_attestation(*, actor: Any, cohort: Cohort, data: AttestationData) -> Attestation:
+def schedule_attestation(*, actor: User, cohort: Cohort, data: AttestationData) -> Attestation:
     """Schedule the attestation (attempt 1) or the retake (attempt 2) of a cohort before a
     commission of its specialty (npc-4.1), on a date and at a place the regulation allows
     — the organisation, its unit or the customer's premises (rgmu-2.4; НПЦ: the
@@ -337,7 +337,7 @@ def _grade_of(stage: ProgrammeStage, item: StageEntry) -> tuple[Decimal | None, 
 
 @transaction.atomic
 def record_stage_results(
-    *, actor: Any, attestation: Attestation, entries: Sequence[StageEntry]
+    *, actor: User, attestation: Attestation, entries: Sequence[StageEntry]
 ) -> list[StageResult]:
     """Enter the learners' stage results, all or none: the percentage of correct answers
     of a testing stage, graded by the programme's threshold (зачтено from 70% by
@@ -428,7 +428,7 @@ def record_stage_results(
 
 def record_stage_result(
     *,
-    actor: Any,
+    actor: User,
     learner_result: LearnerResult,
     stage: ProgrammeStage,
     percent: Decimal | None = None,
@@ -445,7 +445,7 @@ def record_stage_result(
 
 @transaction.atomic
 def record_learner_attendance(
-    *, actor: Any, learner_result: LearnerResult, attendance: Attendance
+    *, actor: User, learner_result: LearnerResult, attendance: Attendance
 ) -> LearnerResult:
     """Record whether a learner came: present, absent without a valid reason (a retake on
     application, npc-2.9, rgmu-2.9) or absent for a valid reason (npc-2.10, rgmu-2.10).
@@ -500,7 +500,7 @@ def record_learner_attendance(
 @transaction.atomic
 def record_results_sheet(
     *,
-    actor: Any,
+    actor: User,
     attestation: Attestation,
     attendance: Mapping[int, Attendance],
     entries: Sequence[StageEntry],
@@ -530,7 +530,7 @@ def record_results_sheet(
 
 
 @transaction.atomic
-def record_remarks(*, actor: Any, learner_result: LearnerResult, remarks: str) -> LearnerResult:
+def record_remarks(*, actor: User, learner_result: LearnerResult, remarks: str) -> LearnerResult:
     """Record the commission's remarks and recommendations on a learner (rgmu-app1 §6).
     Audited as "attestation.remarks" with the text before and after."""
     attestation = _locked_attestation(learner_result.attestation)

@@ -2,6 +2,7 @@
 (npc-4.1, 4.3, 4.4, 4.6, 4.8, 4.9; rgmu-4.4, 4.6, 4.7, 4.9)."""
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -157,7 +158,7 @@ def _values(data: CommissionData) -> dict[str, Any]:
     }
 
 
-def _seat_summary(seats: Any) -> list[dict[str, Any]]:
+def _seat_summary(seats: Iterable[SeatData]) -> list[dict[str, Any]]:
     return [
         {"person": s.person_id, "role": str(s.role), "post": s.post, "posts": list(s.posts)}
         for s in seats
@@ -165,7 +166,7 @@ def _seat_summary(seats: Any) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def form_commission(*, actor: Any, organisation: Organisation, data: CommissionData) -> Commission:
+def form_commission(*, actor: User, organisation: Organisation, data: CommissionData) -> Commission:
     """Form a standing attestation commission for a specialty (npc-4.1), approved by the
     order named in the regulation (director's at НПЦ, npc-4.3; rector's at РостГМУ), with
     its seats. The composition must satisfy the organisation's current regulation
@@ -211,7 +212,7 @@ def _has_sat(seat: CommissionSeat) -> bool:
 
 
 @transaction.atomic
-def update_commission(*, actor: Any, commission: Commission, data: CommissionData) -> Commission:
+def update_commission(*, actor: User, commission: Commission, data: CommissionData) -> Commission:
     """Change a commission's order, validity or composition, checked against the
     organisation's current regulation as `form_commission` does. A person removed from a
     commission that has already sat keeps an inactive seat, so that past attendance and

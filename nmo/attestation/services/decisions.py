@@ -2,12 +2,12 @@
 votes, and the decision on each learner (npc-4.9–4.11, rgmu-4.4, rgmu-4.9, rgmu-4.10)."""
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from nmo.accounts.models import User
 from nmo.attestation import rules
 from nmo.attestation.access import check_attestation_actor
 from nmo.attestation.exceptions import DecisionRefused, GradesLocked, ResultInvalid, VotesInvalid
@@ -62,7 +62,7 @@ def _locked(attestation: Attestation) -> Attestation:
 @transaction.atomic
 def record_member_attendance(
     *,
-    actor: Any,
+    actor: User,
     attestation: Attestation,
     present_seat_ids: Sequence[int],
     presiding_seat_id: int | None = None,
@@ -179,7 +179,7 @@ def _tally_errors(tally: VoteTally, present: int, has_presiding: bool) -> list[s
 @transaction.atomic
 def record_votes(
     *,
-    actor: Any,
+    actor: User,
     attestation: Attestation,
     tally: VoteTally,
     learner_results: Sequence[LearnerResult] | None = None,
@@ -284,7 +284,7 @@ def _notify(result: LearnerResult, attestation: Attestation) -> None:
 
 
 @transaction.atomic
-def decide_attestation(*, actor: Any, attestation: Attestation) -> Attestation:
+def decide_attestation(*, actor: User, attestation: Attestation) -> Attestation:
     """Take the commission's decision on every learner of the attestation.
 
     The commission may decide only with the chair present or the person replacing the
@@ -409,7 +409,7 @@ def decide_attestation(*, actor: Any, attestation: Attestation) -> Attestation:
 
 
 @transaction.atomic
-def reopen_attestation(*, actor: Any, attestation: Attestation, reason: str) -> Attestation:
+def reopen_attestation(*, actor: User, attestation: Attestation, reason: str) -> Attestation:
     """Return a decided attestation to the entry of results, with a written reason, while
     no record of it is signed by everybody: the outcomes and votes are cleared and the
     records being signed go back to drafts (their signatures removed). A signed record

@@ -4,12 +4,12 @@ rgmu-2.8, rgmu-2.11): the qualification document to those who passed, a спра
 numbers, renders and checks them; this app knows who passed and who may still retake."""
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from nmo.accounts.access import require_staff_of
+from nmo.accounts.models import User
 from nmo.attestation.models import Attestation, LearnerResult, RetakeApplication
 from nmo.attestation.selectors import retake_deadlines_for, retake_left
 from nmo.attestation.services.records import record_diploma
@@ -79,7 +79,7 @@ class _TrainingRecordRule:
 @transaction.atomic
 def issue_documents_for(
     *,
-    actor: Any,
+    actor: User,
     attestation: Attestation,
     issued_on: date | None = None,
     include_failed: bool = False,

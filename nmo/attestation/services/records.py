@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from nmo.accounts.models import Organisation
+from nmo.accounts.models import Organisation, User
 from nmo.attestation.access import check_attestation_actor, check_commission_staff, seat_of
 from nmo.attestation.docx_forms import form_path
 from nmo.attestation.exceptions import RecordNotSignable, ResultInvalid
@@ -56,7 +56,7 @@ def _content(record: AttestationDocument, header: dict[str, Any] | None = None) 
 
 
 def _refresh(
-    actor: Any,
+    actor: User,
     record: AttestationDocument,
     *,
     reason: str,
@@ -79,7 +79,7 @@ def _refresh(
 
 
 def _new_version(
-    actor: Any,
+    actor: User,
     record: AttestationDocument,
     *,
     reason: str,
@@ -123,7 +123,7 @@ def _new_version(
     return version
 
 
-def _ask_to_sign_again(person: Any, version: AttestationDocument) -> None:
+def _ask_to_sign_again(person: User, version: AttestationDocument) -> None:
     if not person.email:
         return
     attestation = version.attestation
@@ -143,7 +143,7 @@ def _ask_to_sign_again(person: Any, version: AttestationDocument) -> None:
 
 
 @transaction.atomic
-def draw_up_records(*, actor: Any, attestation: Attestation) -> list[AttestationDocument]:
+def draw_up_records(*, actor: User, attestation: Attestation) -> list[AttestationDocument]:
     """Draw up, for signing, the records the regulation names for a decided attestation:
     the statement at НПЦ (npc-2.12, npc-app1); a protocol for each learner present of a
     retraining programme (rgmu-app1) and the commission's report (rgmu-app2) at РостГМУ
@@ -236,7 +236,7 @@ def render_record_docx(record: AttestationDocument) -> bytes:
     return render_docx(form_path(RecordKind(record.kind)), record.content)
 
 
-def _freeze(actor: Any, record: AttestationDocument) -> None:
+def _freeze(actor: User, record: AttestationDocument) -> None:
     previous = record.supersedes
     if previous is not None and previous.number is not None:
         number = previous.number
@@ -289,7 +289,7 @@ def _freeze(actor: Any, record: AttestationDocument) -> None:
 
 
 @transaction.atomic
-def sign_record(*, actor: Any, record: AttestationDocument) -> AttestationDocument:
+def sign_record(*, actor: User, record: AttestationDocument) -> AttestationDocument:
     """Confirm the record in the system as one of its signatories: the chair or whoever
     presided in the chair's absence, each member who sat, and the secretary (npc-2.13,
     rgmu-2.13). When the last one has signed, the record is frozen: it gets its archive
@@ -346,7 +346,7 @@ def sign_record(*, actor: Any, record: AttestationDocument) -> AttestationDocume
 
 
 @transaction.atomic
-def correct_record(*, actor: Any, record: AttestationDocument, reason: str) -> AttestationDocument:
+def correct_record(*, actor: User, record: AttestationDocument, reason: str) -> AttestationDocument:
     """Open a correction of a frozen record: a new version with the reason, keeping the
     archive number, drawn up from the current results and signed again. The old version
     stays, readable, superseded by the new one. While the correction is not frozen, the
@@ -391,7 +391,7 @@ def correct_record(*, actor: Any, record: AttestationDocument, reason: str) -> A
 
 @transaction.atomic
 def record_diploma(
-    *, actor: Any, learner_result: LearnerResult, series: str, number: str, issued_on: date
+    *, actor: User, learner_result: LearnerResult, series: str, number: str, issued_on: date
 ) -> LearnerResult:
     """Record the retraining diploma issued to a learner who passed (series, number,
     date), for item 7 of the protocol (rgmu-app1): the hook through which the documents

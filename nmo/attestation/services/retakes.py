@@ -10,12 +10,12 @@ dispute commission) and the attestation within 12 months.
 """
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from nmo.accounts.access import require_login
+from nmo.accounts.models import User
 from nmo.attestation.access import check_commission_staff, is_staff_of
 from nmo.attestation.exceptions import RetakeApplicationLate, RetakeInvalid, RetakeNotAllowed
 from nmo.attestation.models import Attestation, LearnerResult, RetakeApplication
@@ -83,7 +83,7 @@ def _locked_result(learner_result: LearnerResult) -> LearnerResult:
     )
 
 
-def _check_applicant(actor: Any, result: LearnerResult) -> bool:
+def _check_applicant(actor: User, result: LearnerResult) -> bool:
     """Return True when staff file on the learner's behalf; NotFound for anyone else."""
     require_login(actor)
     if result.enrolment.learner_id == actor.pk:
@@ -185,7 +185,7 @@ def _document_errors(
 @transaction.atomic
 def apply_for_retake(
     *,
-    actor: Any,
+    actor: User,
     learner_result: LearnerResult,
     kind: RetakeKind,
     filed_on: date | None = None,
@@ -343,7 +343,7 @@ def _limit_message(application: RetakeApplication, latest: date) -> str:
 @transaction.atomic
 def grant_retake(
     *,
-    actor: Any,
+    actor: User,
     application: RetakeApplication,
     date: date,
     individual_schedule: str = "",
@@ -454,7 +454,7 @@ def grant_retake(
 
 
 @transaction.atomic
-def refuse_retake(*, actor: Any, application: RetakeApplication, reason: str) -> RetakeApplication:
+def refuse_retake(*, actor: User, application: RetakeApplication, reason: str) -> RetakeApplication:
     """Refuse the application with a written reason (the organisation's staff; NotFound for
     another organisation). Audited as "retake.refuse"; the learner is e-mailed after
     commit."""

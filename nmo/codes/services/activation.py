@@ -3,7 +3,6 @@ exactly once (faq-ikp-activation, faq-ikp-normalize, faq-ikp-error, faq-email-no
 
 import datetime as dt
 from contextlib import nullcontext
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from nmo.accounts.access import require_role
-from nmo.accounts.models import Role
+from nmo.accounts.models import Role, User
 from nmo.catalog.models import Activity, ActivityKind, ActivityStatus
 from nmo.codes.exceptions import CodeAlreadyYours, CodeNotActivated
 from nmo.codes.models import ConfirmationCode
@@ -35,7 +34,7 @@ from nmo.cycles.services import post_credit
 THROTTLE_SCOPE = "activation"
 
 
-def claim_code(*, code_id: int, specialist: Any, at: dt.datetime) -> bool:
+def claim_code(*, code_id: int, specialist: User, at: dt.datetime) -> bool:
     """Mark the code activated by the specialist if nobody has: one conditional UPDATE
     whose row count says who won; only a code of an accredited event can be claimed.
     Every condition is on the code row's own columns (the activity's status and kind
@@ -58,7 +57,7 @@ def claim_code(*, code_id: int, specialist: Any, at: dt.datetime) -> bool:
     return claimed == 1
 
 
-def _claim_by_value(*, value: str, specialist: Any, at: dt.datetime) -> Activity | None:
+def _claim_by_value(*, value: str, specialist: User, at: dt.datetime) -> Activity | None:
     """Claim the code with this value for the specialist and return its activity (with
     `claimed_code_id` set), or None when nothing was claimed: the same conditional
     UPDATE as `claim_code`, keyed by the value, with `RETURNING`. The path of SQLite
@@ -85,7 +84,7 @@ def _claim_by_value(*, value: str, specialist: Any, at: dt.datetime) -> Activity
     return activity
 
 
-def _idents(specialist: Any, ip: str | None) -> list[str]:
+def _idents(specialist: User, ip: str | None) -> list[str]:
     return [f"user:{specialist.pk}", f"ip:{ip or '-'}"]
 
 
@@ -94,7 +93,7 @@ def _already_yours(activated_at: dt.datetime | None) -> CodeAlreadyYours:
     return CodeAlreadyYours(f"Этот код вы уже активировали {when}; кредиты начислены.")
 
 
-def _not_claimed(*, specialist: Any, value: str) -> CodeAlreadyYours | CodeNotActivated:
+def _not_claimed(*, specialist: User, value: str) -> CodeAlreadyYours | CodeNotActivated:
     """Why nothing was claimed: unknown, not a creditable event, or already activated —
     by this specialist (a friendly answer) or by someone else (the generic one)."""
     current = ConfirmationCode.objects.filter(value=value).values_list(
@@ -106,7 +105,7 @@ def _not_claimed(*, specialist: Any, value: str) -> CodeAlreadyYours | CodeNotAc
     return CodeNotActivated()
 
 
-def _redeem_in_one_statement(*, specialist: Any, value: str) -> Activation:
+def _redeem_in_one_statement(*, specialist: User, value: str) -> Activation:
     """The activation on PostgreSQL, its hot path (ADR 0203): the claim, the ledger entry,
     the audit line, the cabinet's new version and the queued notice as one statement of
     data-modifying CTEs, so one round trip and, in autocommit, no BEGIN or COMMIT of its
@@ -214,7 +213,7 @@ def _redeem_in_one_statement(*, specialist: Any, value: str) -> Activation:
 
 
 @transaction.atomic
-def _redeem(*, specialist: Any, value: str) -> Activation:
+def _redeem(*, specialist: User, value: str) -> Activation:
     now = timezone.now()
     # An IntegrityError here (another code of this event is already theirs) aborts this
     # transaction; activate_code turns it into CodeNotActivated once it has rolled back.
@@ -265,7 +264,7 @@ def _redeem(*, specialist: Any, value: str) -> Activation:
     )
 
 
-def activate_code(*, specialist: Any, typed_code: str, ip: str | None) -> Activation:
+def activate_code(*, specialist: User, typed_code: str, ip: str | None) -> Activation:
     """Redeem a confirmation code for the specialist, exactly once (faq-ikp-activation).
 
     The code is read regardless of case, spaces and symbols, "O" meaning zero

@@ -2,6 +2,7 @@
 a roster (faq-certificate, faq-ikp-format)."""
 
 import csv
+import datetime as dt
 import io
 import random
 import secrets
@@ -9,11 +10,11 @@ import zipfile
 from collections.abc import Sequence
 from functools import partial
 from itertools import islice
-from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from nmo.accounts.models import User
 from nmo.catalog.models import Activity, ActivityKind, ActivityStatus
 from nmo.codes.access import check_provider_staff
 from nmo.codes.exceptions import ActivityNotAccreditedEvent, CodeCountInvalid, RosterInvalid
@@ -85,7 +86,10 @@ def _column(field: str) -> str:
 
 
 def _insert(
-    activity_id: int, participant_ids: Sequence[int | None], values: Sequence[str], issued_at: Any
+    activity_id: int,
+    participant_ids: Sequence[int | None],
+    values: Sequence[str],
+    issued_at: dt.datetime,
 ) -> list[tuple[int, str]]:
     """Insert the codes and return their (id, value). On PostgreSQL one INSERT … SELECT
     FROM unnest(arrays) per batch: four parameters instead of thousands, and no model
@@ -125,7 +129,7 @@ def _insert(
 def _insert_batch(
     activity_id: int,
     participant_ids: Sequence[int | None],
-    issued_at: Any,
+    issued_at: dt.datetime,
     rng: random.Random,
 ) -> dict[str, int]:
     """Insert one code per participant slot; return {value: id} in slot order. Values
@@ -165,7 +169,7 @@ def _create_codes(activity: Activity, participant_ids: Sequence[int | None]) -> 
 
 
 @transaction.atomic
-def issue_codes(*, actor: Any, activity: Activity, count: int) -> IssuedCodes:
+def issue_codes(*, actor: User, activity: Activity, count: int) -> IssuedCodes:
     """Issue `count` new confirmation codes for an accredited event, each unique across
     the system and drawn from the operating system's cryptographic source
     (faq-ikp-format). Only the event's provider issues them (faq-cert-from-provider);
@@ -257,7 +261,7 @@ def _email_certificates_after_commit(code_ids: Sequence[int]) -> None:
 
 @transaction.atomic
 def import_roster(
-    *, actor: Any, activity: Activity, file_name: str, content: bytes
+    *, actor: User, activity: Activity, file_name: str, content: bytes
 ) -> RosterImport:
     """Load an event's participant roster (XLSX or CSV: «ФИО», «E-mail», «СНИЛС») and
     issue one code per participant; those with an e-mail get their CME certificate by

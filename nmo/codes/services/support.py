@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from nmo.accounts.access import require_admin, require_role
-from nmo.accounts.models import Role
+from nmo.accounts.models import Role, User
 from nmo.catalog.models import Activity
 from nmo.codes.access import check_support_request_decider
 from nmo.codes.exceptions import (
@@ -54,7 +54,7 @@ def _required(value: str, label: str, limit: int, errors: dict[str, list[str]], 
 @transaction.atomic
 def file_support_request(
     *,
-    specialist: Any,
+    specialist: User,
     event_title: str,
     event_date: dt.date | None,
     place: str,
@@ -112,7 +112,7 @@ def _notify_specialist(request: SupportRequest, subject: str) -> None:
     )
 
 
-def _close(request: SupportRequest, *, actor: Any, status: str, answer: str, **extra: Any) -> None:
+def _close(request: SupportRequest, *, actor: User, status: str, answer: str, **extra: Any) -> None:
     """Close an open request exactly once (a conditional UPDATE, like the activation)."""
     now = timezone.now()
     closed = SupportRequest.objects.filter(pk=request.pk, status=SupportStatus.OPEN).update(
@@ -125,7 +125,7 @@ def _close(request: SupportRequest, *, actor: Any, status: str, answer: str, **e
 
 @transaction.atomic
 def resolve_support_request(
-    *, actor: Any, request: SupportRequest, participant_id: int | None
+    *, actor: User, request: SupportRequest, participant_id: int | None
 ) -> SupportRequest:
     """Credit the specialist for the request's event (post_credit, source "support"), and
     if the provider points at a roster participant (or the request carries a code of this
@@ -212,7 +212,7 @@ def _code_to_mark(
 
 
 @transaction.atomic
-def refuse_support_request(*, actor: Any, request: SupportRequest, reason: str) -> SupportRequest:
+def refuse_support_request(*, actor: User, request: SupportRequest, reason: str) -> SupportRequest:
     """Refuse the request with a reason the specialist reads in the e-mail and in their
     list of requests (faq-ikp-support)."""
     check_support_request_decider(actor, request)
@@ -233,7 +233,7 @@ def refuse_support_request(*, actor: Any, request: SupportRequest, reason: str) 
 
 @transaction.atomic
 def route_support_request(
-    *, actor: Any, request: SupportRequest, activity: Activity
+    *, actor: User, request: SupportRequest, activity: Activity
 ) -> SupportRequest:
     """An administrator sends a request that matched no provider to the provider of the
     accredited event it is about."""

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nmo.accounts.access import require_staff_of
+from nmo.accounts.models import User
 from nmo.core.exceptions import Conflict
 from nmo.core.services import record_audit
 from nmo.programmes.exceptions import AdmissionOverrideInvalid
@@ -22,7 +23,7 @@ from nmo.programmes.types import AdmissionResult
 
 
 @transaction.atomic
-def decide_admission(*, actor: Any, cohort: Cohort, attempt: int = 1) -> list[AdmissionResult]:
+def decide_admission(*, actor: User, cohort: Cohort, attempt: int = 1) -> list[AdmissionResult]:
     """Decide, for every learner of the cohort who has not withdrawn, whether they may sit
     the attestation (the attempt: 1, or 2 for the retake), and record why not.
 
@@ -97,7 +98,7 @@ def decide_admission(*, actor: Any, cohort: Cohort, attempt: int = 1) -> list[Ad
 
 @transaction.atomic
 def override_admission(
-    *, actor: Any, admission: Admission, admitted: bool, justification: str
+    *, actor: User, admission: Admission, admitted: bool, justification: str
 ) -> Admission:
     """Change an admission decision by hand (either way), with a written justification of
     at least 20 characters (AdmissionOverrideInvalid otherwise). The overridden decision
@@ -155,7 +156,7 @@ RETAKE_ATTEMPT = 2
 
 
 @transaction.atomic
-def admit_to_retake(*, actor: Any, enrolment: Enrolment, justification: str) -> Admission:
+def admit_to_retake(*, actor: User, enrolment: Enrolment, justification: str) -> Admission:
     """Admit the learner of `enrolment` to the retake (attempt 2) once the organisation has
     granted their application (npc-2.9, npc-2.10, rgmu-2.9, rgmu-2.10): the attempt-2
     admission is created, or brought up to date, as admitted with no reasons, and keeps

@@ -1,12 +1,11 @@
 """The programme's assessment bank (ФОС, npc-2.7), loaded from an XLSX file."""
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Max
 from django.db.models.deletion import ProtectedError
 
 from nmo.accounts.access import require_staff_of
+from nmo.accounts.models import User
 from nmo.core.exceptions import Conflict
 from nmo.core.services import record_audit
 from nmo.programmes.exceptions import AssessmentBankFileInvalid
@@ -27,7 +26,7 @@ ITEM_KIND_OF_STAGE: dict[str, str] = {
 
 @transaction.atomic
 def import_assessment_bank(
-    *, actor: Any, programme: Programme, file_name: str, content: bytes, replace: bool = False
+    *, actor: User, programme: Programme, file_name: str, content: bytes, replace: bool = False
 ) -> BankImport:
     """Load assessment-bank items (test questions with options and answers, case tasks,
     skills, interview questions, essay topics — npc-2.7) from an XLSX file, appended after

@@ -96,7 +96,7 @@ def _cohort_values(programme: Programme, data: CohortData) -> dict[str, Any]:
 
 
 @transaction.atomic
-def create_cohort(*, actor: Any, programme: Programme, data: CohortData) -> Cohort:
+def create_cohort(*, actor: User, programme: Programme, data: CohortData) -> Cohort:
     """Open a cohort of the programme under the regulation in force, which the cohort keeps
     (its version is pinned). The programme must suit that regulation and have the stages
     of its attestation (ProgrammeNotReady otherwise); the place and remote mode must be
@@ -127,7 +127,7 @@ def create_cohort(*, actor: Any, programme: Programme, data: CohortData) -> Coho
 
 
 @transaction.atomic
-def update_cohort(*, actor: Any, cohort: Cohort, data: CohortData) -> Cohort:
+def update_cohort(*, actor: User, cohort: Cohort, data: CohortData) -> Cohort:
     """Change a cohort's dates, place or remote mode, under the regulation it was opened
     with; its notices move with the dates (`plan_notices`). Audited as "cohort.update" with
     the values before and after."""
@@ -217,7 +217,7 @@ def _create_account(row: LearnerRow) -> User:
 
 def _enrol_rows(
     *,
-    actor: Any,
+    actor: User,
     cohort: Cohort,
     rows: Sequence[LearnerRow],
     key: Key,
@@ -326,7 +326,7 @@ def _has_due_notice(cohort: Cohort) -> bool:
 
 
 @transaction.atomic
-def enrol_learner(*, actor: Any, cohort: Cohort, learner: LearnerRow) -> Enrolment:
+def enrol_learner(*, actor: User, cohort: Cohort, learner: LearnerRow) -> Enrolment:
     """Enrol one learner typed into the form. The learner's account is found by SNILS, else
     by e-mail, else created with no roles and no usable password; nobody is duplicated.
     LearnersInvalid by field otherwise. A learner already in the cohort is left as is.
@@ -343,7 +343,7 @@ def enrol_learner(*, actor: Any, cohort: Cohort, learner: LearnerRow) -> Enrolme
 
 @transaction.atomic
 def import_learners(
-    *, actor: Any, cohort: Cohort, learners: Sequence[LearnerRow]
+    *, actor: User, cohort: Cohort, learners: Sequence[LearnerRow]
 ) -> EnrolmentImport:
     """Enrol a list of learners (the API), all or none: problems are reported by the
     0-based index of the learner and the field ("3.snils"). See `enrol_learner`."""
@@ -360,7 +360,7 @@ def import_learners(
 
 @transaction.atomic
 def import_learners_file(
-    *, actor: Any, cohort: Cohort, file_name: str, content: bytes
+    *, actor: User, cohort: Cohort, file_name: str, content: bytes
 ) -> EnrolmentImport:
     """Enrol the learners listed in an XLSX file (ФИО, СНИЛС, e-mail, телефон, договор №
     and дата), all or none: every problem is listed by row number under "file"."""
@@ -394,7 +394,7 @@ def import_learners_file(
 # --- what admission depends on (npc-2.3, rgmu-2.3) ---------------------------------------
 
 
-def _check_enrolment(actor: Any, enrolment: Enrolment) -> Enrolment:
+def _check_enrolment(actor: User, enrolment: Enrolment) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     cohort = Cohort.objects.select_related("programme__organisation").get(pk=enrolment.cohort_id)
     require_staff_of(actor, cohort.programme.organisation)
@@ -404,7 +404,7 @@ def _check_enrolment(actor: Any, enrolment: Enrolment) -> Enrolment:
 @transaction.atomic
 def update_enrolment(
     *,
-    actor: Any,
+    actor: User,
     enrolment: Enrolment,
     programme_completed: bool,
     curriculum_completed: bool,
@@ -442,7 +442,7 @@ def update_enrolment(
 
 @transaction.atomic
 def record_intermediate_result(
-    *, actor: Any, enrolment: Enrolment, title: str, passed: bool, assessed_on: date
+    *, actor: User, enrolment: Enrolment, title: str, passed: bool, assessed_on: date
 ) -> IntermediateResult:
     """Record the result of an intermediate assessment (npc-2.3, rgmu-2.3); a later result
     under the same title supersedes an earlier one. Audited as
@@ -466,7 +466,7 @@ def record_intermediate_result(
 
 
 @transaction.atomic
-def record_debt(*, actor: Any, enrolment: Enrolment, description: str) -> Debt:
+def record_debt(*, actor: User, enrolment: Enrolment, description: str) -> Debt:
     """Record an outstanding debt of the learner (rgmu-2.3). Audited as "enrolment.debt"."""
     enrolment = _check_enrolment(actor, enrolment)
     description = normalise_text(description)
@@ -482,7 +482,7 @@ def record_debt(*, actor: Any, enrolment: Enrolment, description: str) -> Debt:
 
 
 @transaction.atomic
-def clear_debt(*, actor: Any, debt: Debt, cleared_on: date) -> Debt:
+def clear_debt(*, actor: User, debt: Debt, cleared_on: date) -> Debt:
     """Mark a debt cleared on a date (rgmu-2.3). Audited as "enrolment.clear_debt"."""
     enrolment = _check_enrolment(actor, debt.enrolment)
     debt = Debt.objects.select_for_update().get(pk=debt.pk, enrolment=enrolment)

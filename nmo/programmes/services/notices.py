@@ -14,7 +14,7 @@ and nobody gets it twice.
 own, so one failing mail server does not undo the notices already sent.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from nmo.accounts.access import require_staff_of
-from nmo.accounts.models import Unit, UnitKind
+from nmo.accounts.models import Unit, UnitKind, User
 from nmo.core.services import record_audit
 from nmo.programmes.exceptions import NoticeNotRetryable
 from nmo.programmes.models import (
@@ -141,7 +141,7 @@ def send_soon(*, cohort_id: int) -> None:
     transaction.on_commit(partial(task.enqueue, cohort_id=cohort_id))
 
 
-def _release_stale_claims(now: Any) -> None:
+def _release_stale_claims(now: datetime) -> None:
     CohortNotice.objects.filter(
         status=NoticeStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
     ).update(
@@ -268,7 +268,7 @@ def notice_context(notice: CohortNotice) -> dict[str, Any]:
 
 
 @transaction.atomic
-def retry_notice(*, actor: Any, notice: CohortNotice) -> CohortNotice:
+def retry_notice(*, actor: User, notice: CohortNotice) -> CohortNotice:
     """Send a notice that failed again, to the learners who have not got it yet. Audited
     as "programmes.retry_notice"."""
     cohort = Cohort.objects.select_related("programme__organisation").get(pk=notice.cohort_id)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from nmo.accounts.access import require_staff_of
-from nmo.accounts.models import Organisation
+from nmo.accounts.models import Organisation, User
 from nmo.catalog.models import Specialty
 from nmo.core.services import record_audit
 from nmo.programmes.exceptions import ProgrammeBreachesRegulation, ProgrammeInvalid, StageInvalid
@@ -135,7 +135,7 @@ def _snapshot(programme: Programme) -> dict[str, Any]:
 
 
 @transaction.atomic
-def create_programme(*, actor: Any, organisation: Organisation, data: ProgrammeData) -> Programme:
+def create_programme(*, actor: User, organisation: Organisation, data: ProgrammeData) -> Programme:
     """Create a programme of the organisation. Its kind, attestation form and share of
     remote learning must be allowed by the organisation's regulation (НПЦ: qualification
     upgrade ending with a зачёт — npc-2.5, npc-2.8; РостГМУ: also retraining and the exam —
@@ -156,7 +156,7 @@ def create_programme(*, actor: Any, organisation: Organisation, data: ProgrammeD
 
 
 @transaction.atomic
-def update_programme(*, actor: Any, programme: Programme, data: ProgrammeData) -> Programme:
+def update_programme(*, actor: User, programme: Programme, data: ProgrammeData) -> Programme:
     """Change a programme, with the same checks as `create_programme`; a new form must
     also suit the stages already set (a зачёт is graded зачтено/не зачтено). Audited as
     "programme.update" with the values before and after."""
@@ -196,7 +196,7 @@ def _stage_values(reg: RegulationInForce, programme: Programme, data: StageData)
 
 
 @transaction.atomic
-def add_stage(*, actor: Any, programme: Programme, data: StageData) -> ProgrammeStage:
+def add_stage(*, actor: User, programme: Programme, data: StageData) -> ProgrammeStage:
     """Add a stage after the last one. Its kind, the work defended and its scale must be
     allowed by the regulation (npc-2.5, rgmu-2.5, npc-3.1, rgmu-3.1); a testing stage
     without a threshold takes the regulation's recommended 70% (npc-3.5, rgmu-3.6).
@@ -221,7 +221,7 @@ def add_stage(*, actor: Any, programme: Programme, data: StageData) -> Programme
 
 
 @transaction.atomic
-def update_stage(*, actor: Any, stage: ProgrammeStage, data: StageData) -> ProgrammeStage:
+def update_stage(*, actor: User, stage: ProgrammeStage, data: StageData) -> ProgrammeStage:
     """Change a stage, with the checks of `add_stage`. Audited as "programme.update_stage"."""
     programme = Programme.objects.select_for_update().get(pk=stage.programme_id)
     require_staff_of(actor, programme.organisation)
@@ -242,7 +242,7 @@ def update_stage(*, actor: Any, stage: ProgrammeStage, data: StageData) -> Progr
 
 
 @transaction.atomic
-def remove_stage(*, actor: Any, stage: ProgrammeStage) -> None:
+def remove_stage(*, actor: User, stage: ProgrammeStage) -> None:
     """Remove a stage and renumber the ones after it; its bank items stay in the bank
     without a stage. Audited as "programme.remove_stage"."""
     programme = Programme.objects.select_for_update().get(pk=stage.programme_id)
