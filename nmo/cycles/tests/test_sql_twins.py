@@ -13,7 +13,7 @@ from nmo.catalog.models import Activity, Specialty
 from nmo.cycles import sql as ledger_sql
 from nmo.cycles.models import Cycle
 from nmo.cycles.selectors import default_rule
-from nmo.cycles.services import _refusal, _specialty_for
+from nmo.cycles.services.ledger import _specialty_for, credit_refusal
 from nmo.cycles.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +143,7 @@ def test_the_sql_credit_condition_is_the_rules(changes, foreign_allowed):  # typ
     event = factories.event()
     Activity.objects.filter(pk=event.pk).update(**changes)
     event.refresh_from_db()
-    assert _sql_creditable(event) == (_refusal(event) is None)
+    assert _sql_creditable(event) == (credit_refusal(event) is None)
 
 
 def test_an_activity_without_specialties_earns_nothing_in_sql():  # type: ignore[no-untyped-def]

@@ -1,0 +1,260 @@
+"""What a provider or an organisation reports: a completed e-module, the hours of a ДПП
+(faq-module-auto, faq-portal-cycles)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from nmo.accounts.models import Organisation, Role, User
+from nmo.accounts.rules import normalise_email, normalise_snils
+from nmo.accounts.selectors import has_role, organisations_for
+from nmo.catalog.models import Activity, ActivityKind, Specialty
+from nmo.core.exceptions import NotFound, PermissionDenied
+from nmo.core.services import record_audit
+from nmo.cycles import rules
+from nmo.cycles.cache import invalidate_cabinet
+from nmo.cycles.exceptions import (
+    AlreadyCredited,
+    ModuleCompletionInvalid,
+    ModuleNotInCatalogue,
+    ProgrammeHoursInvalid,
+    ProgrammeHoursRecorded,
+    SpecialistNotFound,
+)
+from nmo.cycles.models import (
+    CreditEntry,
+    CreditKind,
+    CreditSource,
+    ModuleCompletion,
+)
+from nmo.cycles.services.ledger import (
+    HOURS_MAX,
+    REFERENCE_MAX,
+    credit_refusal,
+    post_credit,
+    send_credit_notice,
+)
+from nmo.cycles.types import CompletionResult
+
+
+def _check_one_identifier(*, snils: str | None, email: str | None) -> None:
+    given = [name for name, value in (("snils", snils), ("email", email)) if value]
+    if len(given) != 1:
+        message = "Укажите либо СНИЛС, либо адрес электронной почты специалиста (одно из двух)."
+        raise ModuleCompletionInvalid(errors={"snils": [message], "email": [message]})
+
+
+def _find_specialist(*, snils: str | None, email: str | None) -> User:
+    if snils:
+        found = User.objects.filter(snils=normalise_snils(snils)).first()
+    else:
+        found = User.objects.filter(email=normalise_email(email or "")).first()
+    if found is None or not found.is_active or not has_role(found, Role.SPECIALIST):
+        raise SpecialistNotFound()
+    return found
+
+
+def _provider_may_see(actor: User, activity: Activity) -> bool:
+    return organisations_for(actor, Role.PROVIDER).filter(pk=activity.provider_id).exists()
+
+
+@transaction.atomic
+def record_completion(
+    *,
+    actor: User,
+    activity: Activity,
+    snils: str | None = None,
+    email: str | None = None,
+    completed_at: datetime,
+) -> CompletionResult:
+    """Record a provider's report that a specialist completed an e-module and credit it
+    automatically, with no code (faq-module-auto); e-mail the specialist after commit
+    (faq-email-notice).
+
+    The actor must be provider staff (403) of the module's provider (404 otherwise). The
+    module must be an accredited catalogue e-module (409 `module_not_in_catalogue`, or
+    `foreign_credits_not_counted`). The specialist is found by SNILS or e-mail, exactly
+    one of them (422), else 404 `specialist_not_found`. `completed_at` is aware, not in
+    the future and within the module's catalogue dates (422). Idempotent: one completion
+    and one credit per specialist and module; a repeat returns the first ones with
+    `created=False`.
+    """
+    if not has_role(actor, Role.PROVIDER):
+        raise PermissionDenied()
+    if not _provider_may_see(actor, activity):
+        raise NotFound()
+    _check_one_identifier(snils=snils, email=email)
+    refusal = credit_refusal(activity)
+    if activity.kind != ActivityKind.MODULE or refusal == rules.NOT_ACCREDITED:
+        raise ModuleNotInCatalogue()
+    if refusal == rules.FOREIGN:
+        raise ModuleNotInCatalogue(
+            "Кредиты за модули зарубежных систем НМО не учитываются.", code=rules.FOREIGN
+        )
+    specialist = _find_specialist(snils=snils, email=email)
+    if timezone.is_naive(completed_at):
+        raise ModuleCompletionInvalid(
+            errors={"completed_at": ["Укажите дату и время со смещением часового пояса."]}
+        )
+    completed_on = timezone.localdate(completed_at)
+    if completed_on > timezone.localdate():
+        raise ModuleCompletionInvalid(
+            errors={"completed_at": ["Дата освоения модуля не может быть в будущем."]}
+        )
+    if not activity.starts_on <= completed_on <= activity.ends_on:
+        raise ModuleCompletionInvalid(
+            errors={
+                "completed_at": [
+                    f"Модуль размещён в каталоге с {activity.starts_on:%d.%m.%Y} "
+                    f"по {activity.ends_on:%d.%m.%Y}; дата освоения вне этого срока."
+                ]
+            }
+        )
+    existing = _completion_of(activity, specialist)
+    if existing is not None:
+        return CompletionResult(completion=existing, entry=existing.credit_entry, created=False)
+    new_credit = True
+    try:
+        entry = post_credit(
+            specialist=specialist,
+            activity=activity,
+            source=CreditSource.MODULE,
+            occurred_on=completed_on,
+            actor=actor,
+            reference=f"модуль освоен {completed_at.isoformat()}",
+        )
+    except AlreadyCredited:
+        existing = _completion_of(activity, specialist)
+        if existing is not None:  # a concurrent identical report won the race
+            return CompletionResult(completion=existing, entry=existing.credit_entry, created=False)
+        # Credited before by another path (a provider's support decision): link to it.
+        new_credit = False
+        entry = CreditEntry.objects.get(
+            specialist=specialist, activity=activity, reverses__isnull=True
+        )
+    try:
+        with transaction.atomic():
+            completion = ModuleCompletion.objects.create(
+                activity=activity,
+                specialist=specialist,
+                completed_at=completed_at,
+                reported_by=actor,
+                credit_entry=entry,
+            )
+    except IntegrityError:
+        existing = _completion_of(activity, specialist)
+        if existing is None:
+            raise
+        return CompletionResult(completion=existing, entry=existing.credit_entry, created=False)
+    record_audit(
+        actor=actor,
+        action="module.complete",
+        target=completion,
+        changes={"activity": activity.pk, "specialist": specialist.pk, "entry": entry.pk},
+    )
+    if new_credit:
+        send_credit_notice(entry=entry)
+    return CompletionResult(completion=completion, entry=entry, created=True)
+
+
+def _completion_of(activity: Activity, specialist: User) -> ModuleCompletion | None:
+    return (
+        ModuleCompletion.objects.select_related("credit_entry")
+        .filter(activity=activity, specialist=specialist)
+        .first()
+    )
+
+
+def _staff_organisation(actor: User, organisation: Organisation | None) -> Organisation:
+    """The educational organisation the actor records for: the given one if the actor is
+    its staff (403 otherwise), else the actor's only one."""
+    mine = list(organisations_for(actor, Role.ORGANISATION_STAFF))
+    if organisation is not None:
+        if organisation.pk not in {o.pk for o in mine}:
+            raise PermissionDenied()
+        return organisation
+    if len(mine) != 1:
+        raise ProgrammeHoursInvalid(
+            errors={"organisation": ["Укажите образовательную организацию."]}
+        )
+    return mine[0]
+
+
+@transaction.atomic
+def record_programme_hours(
+    *,
+    actor: User,
+    specialist: User,
+    specialty: Specialty,
+    hours: int,
+    remote_hours: int,
+    completed_on: date,
+    reference: str,
+    organisation: Organisation | None = None,
+) -> CreditEntry:
+    """Record the hours of a ДПП completed at an educational organisation, with those
+    delivered by distance technologies, in the ledger (faq-cycle-hours: the 108 h part and
+    its ≥50% remote share).
+
+    Organisation staff only (403). `reference` (the qualification document's number or
+    the contract) identifies the programme: the same reference twice is refused (409
+    `programme_already_recorded`). Hours are whole academic hours; 0 ≤ remote ≤ hours.
+    """
+    if not has_role(actor, Role.ORGANISATION_STAFF):
+        raise PermissionDenied()
+    org = _staff_organisation(actor, organisation)
+    reference = (reference or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not isinstance(hours, int) or isinstance(hours, bool) or not 0 < hours <= HOURS_MAX:
+        errors["hours"] = ["Часы программы — целое число больше нуля."]
+    if (
+        not isinstance(remote_hours, int)
+        or isinstance(remote_hours, bool)
+        or remote_hours < 0
+        or (isinstance(hours, int) and remote_hours > hours)
+    ):
+        errors["remote_hours"] = ["Часы с ДОТ — целое число от нуля до часов программы."]
+    if completed_on > timezone.localdate():
+        errors["completed_on"] = ["Дата окончания обучения не может быть в будущем."]
+    if not reference:
+        errors["reference"] = ["Укажите основание: номер документа о квалификации или договора."]
+    elif len(reference) > REFERENCE_MAX:
+        errors["reference"] = [f"Не более {REFERENCE_MAX} символов."]
+    if errors:
+        raise ProgrammeHoursInvalid(errors=errors)
+    try:
+        with transaction.atomic():
+            entry = CreditEntry.objects.create(
+                specialist=specialist,
+                activity=None,
+                specialty=specialty,
+                source=CreditSource.PROGRAMME,
+                kind=CreditKind.PROGRAMME,
+                hours=hours,
+                remote_hours=remote_hours,
+                occurred_on=completed_on,
+                reference=reference,
+                organisation=org,
+                created_by=actor,
+            )
+    except IntegrityError as exc:
+        raise ProgrammeHoursRecorded() from exc
+    invalidate_cabinet(entry.specialist_id)
+    record_audit(
+        actor=actor,
+        action="credit.programme",
+        target=entry,
+        changes={
+            "specialist": specialist.pk,
+            "specialty": specialty.pk,
+            "hours": hours,
+            "remote_hours": remote_hours,
+            "reference": reference,
+            "organisation": org.pk,
+        },
+    )
+    send_credit_notice(entry=entry)
+    return entry
