@@ -115,7 +115,12 @@ def clauses_proven(app: str) -> list[str]:
                     for arg in node.args
                     if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
                 )
-    return sorted(found)
+    return sorted(found, key=_natural)
+
+
+def _natural(clause: str) -> list[object]:
+    """npc-2.3 before npc-2.10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", clause)]
 
 
 def readme_block(app: str) -> str:
