@@ -21,3 +21,10 @@ def test_the_picture_puts_core_at_the_bottom_and_config_on_top():
     picture = structure.floors_picture().splitlines()
     assert picture[1].strip() == "config"
     assert "core" in picture[-2]
+
+
+def test_every_domain_app_is_guarded_by_the_app_api_contract():
+    """Every app on a floor, except the bottom-floor libraries (core, printing: all public),
+    is in the app-api contract, so a new app's internals are private from the start."""
+    libraries = {"core", "printing"}
+    assert set(structure.api_apps()) == set(structure.apps()) - libraries

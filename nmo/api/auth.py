@@ -6,8 +6,8 @@ from nmo.accounts.selectors import user_for_token
 
 
 class AuthenticatedRequest(HttpRequest):
-    """What an endpoint under `bearer` receives: ninja has put the token's user in `auth`
-    (and `BearerAuth` in `user`)."""
+    """What an endpoint under `bearer` receives: the token's user, put in `auth` by ninja
+    and in `user` by `BearerAuth.authenticate`."""
 
     auth: User
     user: User

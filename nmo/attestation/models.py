@@ -505,6 +505,10 @@ class AttestationDocument(BaseModel):
 
     @property
     def status_label(self) -> str:
+        """The status as pages show it; a version replaced while it was being signed says
+        so rather than «на подписании» (nobody can sign it any more)."""
+        if self.status != RecordStatus.FROZEN and hasattr(self, "superseded_by"):
+            return "заменён новой версией, не подписывается"
         return RecordStatus(self.status).label
 
     @property

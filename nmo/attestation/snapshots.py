@@ -4,6 +4,7 @@ statement (npc-app1), the retraining protocol of one learner (rgmu-app1) or the
 commission's report (rgmu-app2). Private to the app: the record services
 (`services/records.py`) draw records up from it."""
 
+from datetime import date
 from typing import Any
 
 from django.db.models import prefetch_related_objects
@@ -14,7 +15,7 @@ from nmo.attestation.types import Outcome, Place, RecordKind
 from nmo.regulations.types import CommissionRole, Grade, StageKind
 
 
-def _date(value: Any) -> str:
+def _date(value: date | None) -> str:
     return f"{value:%d.%m.%Y}" if value else ""
 
 

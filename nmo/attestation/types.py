@@ -9,6 +9,8 @@ the regulation's result documents; "document" is the documents app's word) and t
 grade.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -239,7 +241,7 @@ class ValidReasonDocument:
         presented_on: date,
         reason_ended_on: date | None = None,
         file: File[bytes] | None = None,
-    ) -> "ValidReasonDocument":
+    ) -> ValidReasonDocument:
         """The document as a form or the API gives it: without a day the reason ended,
         it ended by the day the document was presented."""
         return cls(description, presented_on, reason_ended_on or presented_on, file)

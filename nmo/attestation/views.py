@@ -48,7 +48,7 @@ from nmo.attestation.forms import (
     VotesForm,
     seat_initial,
 )
-from nmo.attestation.models import Attestation
+from nmo.attestation.models import Attestation, AttestationDocument
 from nmo.attestation.types import (
     Attendance,
     AttestationData,
@@ -492,14 +492,14 @@ def attestation_issue_documents(request: SignedInRequest, pk: int) -> HttpRespon
 
 
 def document_detail(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    """A document with its versions and signatures."""
+    """A record with its versions and signatures."""
     attestation = access_attestation(request.user, pk)
-    document = access_record(request.user, attestation, document_pk)
+    record = access_record(request.user, attestation, document_pk)
     context = {
         "attestation": attestation,
-        "document": document,
-        "versions": selectors.versions_for_record(document),
-        "signatures": list(document.signatures.select_related("seat__person", "signed_by")),
+        "document": record,
+        "versions": selectors.versions_for_record(record),
+        "signatures": list(record.signatures.select_related("seat__person", "signed_by")),
         "correct_form": ReasonForm(prefix="correct"),
     }
     return render(request, "attestation/document_detail.html", context)
@@ -508,15 +508,15 @@ def document_detail(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 @require_POST
 @signed_in
 def document_sign(request: SignedInRequest, pk: int, document_pk: int) -> HttpResponse:
-    """Confirm the document as one of its signatories."""
+    """Confirm the record as one of its signatories."""
     attestation = access_attestation(request.user, pk)
-    document = access_record(request.user, attestation, document_pk)
+    record = access_record(request.user, attestation, document_pk)
     try:
-        document = services.sign_record(actor=request.user, record=document)
+        record = services.sign_record(actor=request.user, record=record)
     except DomainError as exc:
         return _refused(request, attestation, exc)
-    if document.is_frozen:
-        messages.success(request, f"Подписано всеми: {document} сдан в архив.")
+    if record.is_frozen:
+        messages.success(request, f"Подписано всеми: {record} сдан в архив.")
     else:
         messages.success(request, "Ваша подпись учтена.")
     return redirect(reverse("attestation:attestation_detail", args=[pk]) + "#documents")
@@ -525,16 +525,16 @@ def document_sign(request: SignedInRequest, pk: int, document_pk: int) -> HttpRe
 @require_POST
 @signed_in
 def document_correct(request: SignedInRequest, pk: int, document_pk: int) -> HttpResponse:
-    """Open a correction of a signed document: a new version with its reason."""
+    """Open a correction of a signed record: a new version with its reason."""
     attestation = access_attestation(request.user, pk)
-    document = access_record(request.user, attestation, document_pk)
+    record = access_record(request.user, attestation, document_pk)
     form = ReasonForm(request.POST, prefix="correct")
     if not form.is_valid():
         messages.error(request, "Опишите причину исправления: не менее 10 символов.")
-        return redirect(document)
+        return redirect(record)
     try:
         correction = services.correct_record(
-            actor=request.user, record=document, reason=form.cleaned_data["reason"]
+            actor=request.user, record=record, reason=form.cleaned_data["reason"]
         )
     except DomainError as exc:
         return _refused(request, attestation, exc)
@@ -549,26 +549,24 @@ def _file(content: bytes, content_type: str, name: str, *, inline: bool) -> Http
     return response
 
 
-def _file_name(document: Any, extension: str) -> str:
-    number = document.number or "draft"
-    return f"{document.kind}-{number}-v{document.version}.{extension}"
+def _file_name(record: AttestationDocument, extension: str) -> str:
+    number = record.number or "draft"
+    return f"{record.kind}-{number}-v{record.version}.{extension}"
 
 
 def document_pdf(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    """The document's PDF: the stored file once signed, a marked draft before."""
+    """The record's PDF: the stored file once signed, a marked draft before."""
     attestation = access_attestation(request.user, pk)
-    document = access_record(request.user, attestation, document_pk)
-    return _file(
-        services.render_record_pdf(document), PDF, _file_name(document, "pdf"), inline=True
-    )
+    record = access_record(request.user, attestation, document_pk)
+    return _file(services.render_record_pdf(record), PDF, _file_name(record, "pdf"), inline=True)
 
 
 def document_docx(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    """The document as an editable DOCX of its appendix form."""
+    """The record as an editable DOCX of its appendix form."""
     attestation = access_attestation(request.user, pk)
-    document = access_record(request.user, attestation, document_pk)
+    record = access_record(request.user, attestation, document_pk)
     return _file(
-        services.render_record_docx(document), DOCX, _file_name(document, "docx"), inline=False
+        services.render_record_docx(record), DOCX, _file_name(record, "docx"), inline=False
     )
 
 

@@ -5,22 +5,27 @@ to `services.issue_document` and friends; plain strings with the same values wor
 
 from django.db.models import TextChoices
 
-from nmo.regulations.types import HandoverMode
+from nmo.regulations.types import FailedDocument, HandoverMode, QualificationDocument
 
 __all__ = ["QUALIFICATION_KINDS", "DocumentKind", "DocumentStatus", "HandoverMode"]
 
 
+_CERTIFICATE = QualificationDocument.QUALIFICATION_CERTIFICATE
+_DIPLOMA = QualificationDocument.RETRAINING_DIPLOMA
+
+
 class DocumentKind(TextChoices):
     """What is issued (glossary: qualification certificate, retraining diploma, training
-    record). The first two are qualification documents (npc-2.8, rgmu-2.8); the training
-    record is for those who did not pass (npc-2.11, rgmu-2.11)."""
+    record): the regulation's qualification documents (npc-2.8, rgmu-2.8), with their
+    codes and labels, and the document for those who did not pass (npc-2.11, rgmu-2.11),
+    with the regulation's code and the title printed on the register and its pages."""
 
-    QUALIFICATION_CERTIFICATE = (
-        "qualification_certificate",
-        "удостоверение о повышении квалификации",
+    QUALIFICATION_CERTIFICATE = _CERTIFICATE.value, _CERTIFICATE.label
+    RETRAINING_DIPLOMA = _DIPLOMA.value, _DIPLOMA.label
+    TRAINING_RECORD = (
+        FailedDocument.TRAINING_RECORD.value,
+        "справка об обучении (о периоде обучения)",
     )
-    RETRAINING_DIPLOMA = "retraining_diploma", "диплом о профессиональной переподготовке"
-    TRAINING_RECORD = "training_record", "справка об обучении (о периоде обучения)"
 
 
 class DocumentStatus(TextChoices):

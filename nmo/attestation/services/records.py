@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from nmo.accounts.models import Organisation, User
@@ -28,6 +29,7 @@ from nmo.attestation.services._common import cite
 from nmo.attestation.snapshots import heading, snapshot
 from nmo.attestation.types import AttestationStatus, Outcome, RecordKind, RecordStatus
 from nmo.core.exceptions import Conflict, PermissionDenied
+from nmo.core.links import absolute_url
 from nmo.core.services import record_audit, send_email_after_commit
 from nmo.printing.office import render_docx
 from nmo.printing.pdf import render_print
@@ -87,7 +89,8 @@ def _new_version(
 ) -> AttestationDocument:
     """Supersede a record being signed by a new version with the `reason`, drawn up from
     the current results, and ask those who signed the old one to sign it. Audited as
-    "document.correct" with the seats whose signatures stay on the old version."""
+    "document.new_version" with the seats whose signatures stay on the old version (a
+    person's correction of a frozen record is "document.correct")."""
     signed = list(
         DocumentSignature.objects.filter(document=record)
         .select_related("seat__person")
@@ -104,12 +107,11 @@ def _new_version(
         supersedes=record,
         created_by=actor,
     )
-    version.attestation = record.attestation
     version.content = _content(version, header)
     version.save()
     record_audit(
         actor=actor,
-        action="document.correct",
+        action="document.new_version",
         target=version,
         changes={
             "supersedes": record.pk,
@@ -134,8 +136,9 @@ def _ask_to_sign_again(person: User, version: AttestationDocument) -> None:
         f"программе «{attestation.cohort.programme.title}»: {version.kind_label}. "
         f"Его текст изменился, составлена версия {version.version}.\n"
         f"Причина: {version.correction_reason}\n\n"
-        "Ваша подпись под прежней версией сохранена в её истории. Подпишите новую версию "
-        "в разделе «Документы» на странице аттестации.\n"
+        "Ваша подпись под прежней версией сохранена в её истории. Подпишите новую версию: "
+        + absolute_url(reverse("attestation:document_detail", args=[attestation.pk, version.pk]))
+        + "\n"
     )
     send_email_after_commit(
         to=[person.email], subject="Документ итоговой аттестации: подпишите новую версию", body=body

@@ -24,6 +24,7 @@ from nmo.attestation.tests.factories import (
     vote_all,
 )
 from nmo.core.exceptions import Conflict, NotFound, PermissionDenied
+from nmo.core.models import AuditEntry
 from nmo.documents.models import QualificationDocument
 from nmo.regulations.types import StageKind
 
@@ -171,6 +172,7 @@ def test_issuing_keeps_the_signatures_given_to_a_protocol_being_signed(
     line = f"№ {diploma.number:06d} от 20.10.2026"
     signed.refresh_from_db()
     assert signed.status == "signing"
+    assert signed.status_label == "заменён новой версией, не подписывается"
     assert (
         sorted(
             DocumentSignature.objects.filter(document=signed).values_list("seat_id", "signed_at")
@@ -187,6 +189,10 @@ def test_issuing_keeps_the_signatures_given_to_a_protocol_being_signed(
     assert line in pdf_text(services.render_record_pdf(current))
     assert sorted(m.to[0] for m in mailoutbox) == sorted(s.seat.person.email for s in early)
     assert "подпишите новую версию" in mailoutbox[0].subject
+    link = reverse("attestation:document_detail", args=[setup.attestation.pk, current.pk])
+    assert link in mailoutbox[0].body
+    audit = AuditEntry.objects.get(action="document.new_version", object_id=str(current.pk))
+    assert audit.changes["signatures_kept"] == [s.seat.pk for s in early]
     with pytest.raises(RecordNotSignable) as refused:
         services.sign_record(actor=signers[2].seat.person, record=signed)
     assert refused.value.code == "document_superseded"
