@@ -123,6 +123,26 @@ ORGANISATION_KIND_FOR_ROLE = {
 
 
 @transaction.atomic
+@transaction.atomic
+def add_organisation(*, name: str, kind: str, actor: User | None = None) -> Organisation:
+    """Return the organisation of that name, creating it of `kind` when it does not exist
+    (directories and demo data; administrators otherwise add organisations in the admin).
+    Audited as "organisation.create" when created."""
+    if actor is not None and not is_admin(actor):
+        raise PermissionDenied()
+    organisation, created = Organisation.objects.get_or_create(
+        name=name.strip(), defaults={"kind": kind}
+    )
+    if created:
+        record_audit(
+            actor=actor,
+            action="organisation.create",
+            target=organisation,
+            changes={"name": organisation.name, "kind": kind},
+        )
+    return organisation
+
+
 def add_user(
     *,
     email: str,

@@ -6,7 +6,11 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from nmo.accounts.models import OrganisationKind, Role
-from nmo.accounts.services import add_user
+from nmo.accounts.services import add_organisation, add_user
+from nmo.regulations.exceptions import RegulationNotFound
+from nmo.regulations.selectors import current_version
+from nmo.regulations.services import apply_preset, install_presets
+from nmo.regulations.types import PresetCode
 
 DEMO_PASSWORD = "demo-nmo-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -91,18 +95,13 @@ ORGANISATION_KINDS = {
 
 @transaction.atomic
 def load_demo() -> None:
-    from nmo.accounts.models import Organisation, User
-
-    for name, kind in ORGANISATION_KINDS.items():
-        Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
-    from nmo.regulations.models import Regulation
-    from nmo.regulations.services import apply_preset, install_presets
-    from nmo.regulations.types import PresetCode
-
+    organisations = {
+        name: add_organisation(name=name, kind=kind) for name, kind in ORGANISATION_KINDS.items()
+    }
     install_presets()
     admin = None
     for account in DEMO_ACCOUNTS:
-        add_user(
+        user = add_user(
             email=account.email,
             password=account.password,
             role=account.role,
@@ -113,9 +112,10 @@ def load_demo() -> None:
             snils=account.snils,
         )
         if account.role == Role.ADMIN:
-            admin = User.objects.get(email=account.email)
+            admin = user
     # Each demo organisation works under its own seed regulation.
     for name, code in ((NPC, PresetCode.NPC_DZM), (ROSTGMU, PresetCode.ROSTGMU)):
-        organisation = Organisation.objects.get(name=name)
-        if not Regulation.objects.filter(organisation=organisation, is_active=True).exists():
-            apply_preset(actor=admin, organisation=organisation, preset_code=code)
+        try:
+            current_version(organisations[name])
+        except RegulationNotFound:
+            apply_preset(actor=admin, organisation=organisations[name], preset_code=code)
