@@ -124,7 +124,7 @@ def list_organisations(
     if kind is not None:
         organisations = organisations.filter(kind=kind)
     if within is not None:
-        organisations = organisations.filter(pk__in=within)
+        organisations = organisations.filter(pk__in=within)  # type: ignore[misc]  # a subquery
     return organisations.order_by("name")
 
 
