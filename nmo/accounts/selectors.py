@@ -1,11 +1,22 @@
 """Reads about users, roles and organisations."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from nmo.accounts.models import ApiToken, Membership, Organisation, Role, User, hash_token
-from nmo.accounts.rules import normalise_email
+from nmo.accounts.models import (
+    ApiToken,
+    Membership,
+    Organisation,
+    Role,
+    Unit,
+    UnitKind,
+    User,
+    hash_token,
+)
+from nmo.accounts.rules import normalise_email, normalise_snils
 
 
 def roles_of(user: User | AnonymousUser) -> set[str]:
@@ -97,3 +108,101 @@ def search_users(*, text: str = "") -> QuerySet[User]:
             match |= Q(snils__contains=digits)
         qs = qs.filter(match)
     return qs
+
+
+def get_organisation(organisation_id: int, *, lock: bool = False) -> Organisation:
+    """The organisation with this id, locked for update if asked; raises DoesNotExist."""
+    organisations = Organisation.objects.select_for_update() if lock else Organisation.objects
+    return organisations.get(pk=organisation_id)
+
+
+def list_organisations(
+    *, kind: str | None = None, within: Iterable[int] | QuerySet[Organisation] | None = None
+) -> QuerySet[Organisation]:
+    """Organisations by name, optionally of one kind and only those among `within`."""
+    organisations = Organisation.objects.all()
+    if kind is not None:
+        organisations = organisations.filter(kind=kind)
+    if within is not None:
+        organisations = organisations.filter(pk__in=within)  # type: ignore[misc]  # a subquery
+    return organisations.order_by("name")
+
+
+def get_unit(unit_id: int, organisation_id: int) -> Unit | None:
+    """The organisation's unit with this id, or None."""
+    return Unit.objects.filter(pk=unit_id, organisation_id=organisation_id).first()
+
+
+def is_unit_of(unit_id: int, organisation: Organisation) -> bool:
+    """Whether the unit with this id belongs to the organisation."""
+    return Unit.objects.filter(pk=unit_id, organisation=organisation).exists()
+
+
+def list_units() -> QuerySet[Unit]:
+    """Every unit, by organisation and name."""
+    return Unit.objects.all()
+
+
+def units_for_organisation(organisation: Organisation) -> QuerySet[Unit]:
+    """The organisation's units by name."""
+    return Unit.objects.filter(organisation=organisation).order_by("name")
+
+
+def units_for_organisations(
+    organisations: QuerySet[Organisation], *, with_organisation: bool = False
+) -> QuerySet[Unit]:
+    """The units of these organisations by name, or by organisation and name with the
+    organisation joined in when `with_organisation`."""
+    units = Unit.objects.filter(organisation__in=organisations)
+    if with_organisation:
+        return units.select_related("organisation").order_by("organisation__name", "name")
+    return units.order_by("name")
+
+
+def study_department_for(organisation: Organisation) -> Unit | None:
+    """The organisation's study department (the first by name), or None."""
+    return (
+        Unit.objects.filter(organisation=organisation, kind=UnitKind.STUDY_DEPARTMENT)
+        .order_by("name")
+        .first()
+    )
+
+
+def list_users(
+    *,
+    ids: Iterable[int] | None = None,
+    snils: Iterable[str] | None = None,
+    emails: Iterable[str] | None = None,
+) -> QuerySet[User]:
+    """Users among the given ids, SNILS numbers and e-mails (as stored), each filter if given."""
+    users = User.objects.all()
+    if ids is not None:
+        users = users.filter(pk__in=ids)
+    if snils is not None:
+        users = users.filter(snils__in=snils)
+    if emails is not None:
+        users = users.filter(email__in=emails)
+    return users
+
+
+def user_for_snils(raw: str) -> User | None:
+    """The user whose SNILS is `raw` once normalised as SNILS numbers are stored, or None."""
+    return User.objects.filter(snils=normalise_snils(raw)).first()
+
+
+def lock_user(user_id: int) -> User | None:
+    """Lock the user's row for the rest of the transaction; the user, or None if missing."""
+    return User.objects.select_for_update().filter(pk=user_id).first()
+
+
+def staff_emails_for(organisation: Organisation, role: str) -> list[str]:
+    """The sorted distinct e-mails of the organisation's active holders of the role."""
+    return sorted(
+        set(
+            User.objects.filter(
+                memberships__organisation=organisation,
+                memberships__role=role,
+                is_active=True,
+            ).values_list("email", flat=True)
+        )
+    )

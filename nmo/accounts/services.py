@@ -328,3 +328,9 @@ def revoke_role(*, actor: User, membership_id: int) -> None:
         user.is_staff = False
         user.is_superuser = False
         user.save(update_fields=["is_staff", "is_superuser"])
+
+
+def fill_snils(*, user_id: int, snils: str) -> int:
+    """Give the account this SNILS if it has none yet; the rows changed (0 or 1). It runs in
+    the caller's transaction, and the caller audits it."""
+    return User.objects.filter(pk=user_id, snils__isnull=True).update(snils=snils)

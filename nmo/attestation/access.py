@@ -16,7 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from nmo.accounts.access import require_login, require_role, require_staff, require_staff_of
 from nmo.accounts.models import Organisation, Role, User
-from nmo.accounts.selectors import has_role
+from nmo.accounts.selectors import get_organisation, has_role
 from nmo.attestation import selectors
 from nmo.attestation.models import (
     Attestation,
@@ -34,7 +34,7 @@ def is_staff_of(actor: User | AnonymousUser, organisation: Organisation | int) -
     if not getattr(actor, "is_authenticated", False):
         return False
     if isinstance(organisation, int):
-        organisation = Organisation.objects.get(pk=organisation)
+        organisation = get_organisation(organisation)
     return has_role(actor, Role.ORGANISATION_STAFF, organisation)
 
 

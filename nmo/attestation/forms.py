@@ -7,7 +7,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from nmo.accounts.models import Organisation, Unit
+from nmo.accounts.models import Organisation
+from nmo.accounts.selectors import list_organisations, list_units, units_for_organisations
 from nmo.attestation.models import Commission, CommissionSeat, LearnerResult
 from nmo.attestation.rules import grades_of_scale
 from nmo.attestation.types import Attendance, Place, RetakeKind
@@ -21,7 +22,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class CommissionForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label="Организация", queryset=Organisation.objects.none(), empty_label=None
+        label="Организация", queryset=list_organisations().none(), empty_label=None
     )
     specialty = forms.ModelChoiceField(
         label="Специальность (номенклатура)",
@@ -29,7 +30,7 @@ class CommissionForm(forms.Form):
         help_text="Постоянно действующая комиссия формируется по специальности.",
     )
     unit = forms.ModelChoiceField(
-        label="Подразделение по профилю ДПП", queryset=Unit.objects.none(), required=False
+        label="Подразделение по профилю ДПП", queryset=list_units().none(), required=False
     )
     title = forms.CharField(label="Наименование комиссии", max_length=300)
     order_number = forms.CharField(
@@ -46,9 +47,9 @@ class CommissionForm(forms.Form):
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-        self.fields["unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
-            organisation__in=organisations
-        ).order_by("name")
+        self.fields["unit"].queryset = units_for_organisations(  # type: ignore[attr-defined]
+            organisations
+        )
 
 
 ROLE_CHOICES = [("", "— место не занято —")] + [

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from nmo.accounts.models import Organisation
+from nmo.accounts.selectors import list_organisations
 from nmo.catalog.models import Activity
 from nmo.catalog.rules import (
     DESCRIPTION_MAX_LENGTH,
@@ -89,7 +90,7 @@ class ActivityForm(AccessibleForm):
 
     provider = forms.ModelChoiceField(
         label="Провайдер",
-        queryset=Organisation.objects.none(),
+        queryset=list_organisations().none(),
         help_text="Вы представляете нескольких провайдеров: от чьего имени подаётся заявка.",
     )
     kind = forms.ChoiceField(label="Вид", choices=ActivityKind.choices)
@@ -159,9 +160,9 @@ class ActivityForm(AccessibleForm):
         providers = providers or []
         if len(providers) > 1:
             field = self.fields["provider"]
-            field.queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-                pk__in=[p.pk for p in providers]
-            ).order_by("name")
+            field.queryset = list_organisations(  # type: ignore[attr-defined]
+                within=[p.pk for p in providers]
+            )
         else:
             del self.fields["provider"]
         self._describe_fields()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, QuerySet
 
 from nmo.accounts.models import Organisation, Role, User
-from nmo.accounts.selectors import has_role, organisations_for
+from nmo.accounts.selectors import has_role, organisations_for, staff_emails_for
 from nmo.catalog.models import AccreditationDecision, Activity, CreditPolicy, Specialty
 from nmo.catalog.rules import CATALOGUE_PAGE_SIZE, name_matches, search_key
 from nmo.catalog.types import ActivityStatus, CatalogueFilters, CataloguePage
@@ -232,12 +232,4 @@ def history_of(activity: Activity) -> QuerySet[AccreditationDecision]:
 
 def provider_staff_emails(provider: Organisation) -> list[str]:
     """The addresses of the provider's active staff (holders of the provider role there)."""
-    return sorted(
-        set(
-            User.objects.filter(
-                memberships__organisation=provider,
-                memberships__role=Role.PROVIDER,
-                is_active=True,
-            ).values_list("email", flat=True)
-        )
-    )
+    return staff_emails_for(provider, Role.PROVIDER)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from nmo.accounts.models import Organisation
+from nmo.accounts.selectors import list_organisations
 from nmo.documents.models import HandoverModeChoices
 from nmo.documents.types import DocumentKind, DocumentStatus
 
@@ -21,7 +21,7 @@ class RegisterFilterForm(forms.Form):
 
     organisation = forms.ModelChoiceField(
         label="Организация",
-        queryset=Organisation.objects.none(),
+        queryset=list_organisations().none(),
         required=False,
         empty_label="все мои организации",
     )
@@ -98,7 +98,7 @@ class RevokeForm(forms.Form):
 
 class RegisterSettingsForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label="Организация", queryset=Organisation.objects.none(), empty_label=None
+        label="Организация", queryset=list_organisations().none(), empty_label=None
     )
     kind = forms.ChoiceField(label="Вид документа", choices=DocumentKind.choices)
     series = forms.CharField(

@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from nmo.accounts.models import Organisation, Role, User
+from nmo.accounts.selectors import organisations_for
 from nmo.core.links import absolute_url
 from nmo.documents.models import DocumentRegister, QualificationDocument
 from nmo.documents.rules import fold
@@ -23,13 +24,7 @@ def verification_url(token: str) -> str:
 
 def staff_organisations(actor: User) -> QuerySet[Organisation]:
     """Return the organisations the actor is organisation staff of, by name."""
-    return (
-        Organisation.objects.filter(
-            memberships__user=actor, memberships__role=Role.ORGANISATION_STAFF
-        )
-        .distinct()
-        .order_by("name")
-    )
+    return organisations_for(actor, Role.ORGANISATION_STAFF).order_by("name")
 
 
 def list_documents(

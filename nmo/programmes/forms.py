@@ -4,7 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
-from nmo.accounts.models import Organisation, Unit
+from nmo.accounts.selectors import list_organisations, list_units, units_for_organisations
 from nmo.catalog.models import Specialty
 from nmo.core.forms import AccessibleForm
 from nmo.programmes.models import EnrolmentStatus, Programme, StageMode
@@ -45,11 +45,11 @@ def _criterion(label: str) -> forms.CharField:
 
 class ProgrammeForm(AccessibleForm):
     organisation = forms.ModelChoiceField(
-        label="Организация", queryset=Organisation.objects.none(), empty_label=None
+        label="Организация", queryset=list_organisations().none(), empty_label=None
     )
     unit = forms.ModelChoiceField(
         label="Подразделение, реализующее программу",
-        queryset=Unit.objects.none(),
+        queryset=list_units().none(),
         help_text=(
             "Кафедра или структурное подразделение, разработавшее программу (npc-2.6, rgmu-2.6)."
         ),
@@ -91,10 +91,8 @@ class ProgrammeForm(AccessibleForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         _choice(self, "organisation").queryset = organisations
-        _choice(self, "unit").queryset = (
-            Unit.objects.filter(organisation__in=organisations)
-            .select_related("organisation")
-            .order_by("organisation__name", "name")
+        _choice(self, "unit").queryset = units_for_organisations(
+            organisations, with_organisation=True
         )
         if programme is not None or organisations.count() == 1:
             self.fields["organisation"].widget = forms.HiddenInput()
@@ -172,7 +170,7 @@ class CohortForm(AccessibleForm):
     )
     unit = forms.ModelChoiceField(
         label="Подразделение",
-        queryset=Unit.objects.none(),
+        queryset=list_units().none(),
         required=False,
         help_text="Пусто — подразделение, реализующее программу.",
     )

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from nmo.accounts.models import Organisation, Role, Unit, User
-from nmo.accounts.selectors import organisations_for
+from nmo.accounts.selectors import organisations_for, units_for_organisation
 from nmo.programmes.models import (
     Admission,
     AssessmentItem,
@@ -95,7 +95,7 @@ def list_programmes(actor: User) -> QuerySet[Programme]:
 
 def list_units(organisation: Organisation) -> QuerySet[Unit]:
     """Return the units of an organisation that may run a programme or a cohort."""
-    return Unit.objects.filter(organisation=organisation).order_by("name")
+    return units_for_organisation(organisation)
 
 
 def list_stages(programme: Programme) -> QuerySet[ProgrammeStage]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nmo.accounts.access import SignedInRequest, access_staff_organisation, require_staff, signed_in
-from nmo.accounts.models import Unit
+from nmo.accounts.selectors import units_for_organisations
 from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
 from nmo.core.forms import show_refusal
 from nmo.programmes import selectors, services
@@ -330,7 +330,7 @@ def _cohort_data(data: dict[str, Any]) -> CohortData:
 
 def _units(request: SignedInRequest) -> Any:
     organisations = selectors.staff_organisations(request.user)
-    return Unit.objects.filter(organisation__in=organisations).order_by("name")
+    return units_for_organisations(organisations)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

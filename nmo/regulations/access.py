@@ -8,7 +8,7 @@ administrators; for anybody else it does not exist (NotFound).
 from django.contrib.auth.models import AnonymousUser
 
 from nmo.accounts.models import Organisation, Role, User
-from nmo.accounts.selectors import has_role, is_admin
+from nmo.accounts.selectors import get_organisation, has_role, is_admin
 from nmo.core.exceptions import NotFound
 from nmo.regulations.models import Regulation
 
@@ -52,7 +52,10 @@ def access_regulation(actor: User | AnonymousUser, regulation_id: int) -> Regula
 def access_organisation(actor: User | AnonymousUser, organisation_id: int) -> Organisation:
     """Return the organisation if the actor is its staff or an administrator; NotFound
     otherwise (its regulation is not the actor's business)."""
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None or not can_manage_organisation(actor, organisation):
+    try:
+        organisation = get_organisation(organisation_id)
+    except Organisation.DoesNotExist:
+        raise NotFound() from None
+    if not can_manage_organisation(actor, organisation):
         raise NotFound()
     return organisation

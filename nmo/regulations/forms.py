@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from nmo.accounts.models import Organisation
+from nmo.accounts.selectors import list_organisations
 from nmo.core.forms import AccessibleForm
 from nmo.regulations import codec
 from nmo.regulations.codec import FieldInfo
@@ -149,7 +149,7 @@ def attach_errors(
 class ApplyPresetForm(AccessibleForm):
     organisation = forms.ModelChoiceField(
         label="Организация",
-        queryset=Organisation.objects.none(),
+        queryset=list_organisations().none(),
         empty_label=None,
         error_messages={"invalid_choice": "Выберите организацию из списка."},
     )

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from nmo.accounts.models import Organisation, OrganisationKind, User
+from nmo.accounts.selectors import get_organisation
 from nmo.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from nmo.core.services import record_audit
 from nmo.regulations.access import (
@@ -76,7 +77,7 @@ def apply_preset(*, actor: User, organisation: Organisation, preset_code: str) -
         raise ValidationFailed(
             errors={"preset_code": [f"Неизвестный пресет «{preset_code}». Допустимо: {known}."]}
         )
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = get_organisation(organisation.pk, lock=True)
     if organisation.kind != OrganisationKind.EDUCATIONAL:
         raise ValidationFailed(
             errors={

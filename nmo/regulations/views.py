@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from nmo.accounts.access import SignedInRequest, require_login, signed_in
 from nmo.accounts.models import Organisation, OrganisationKind, Role, User
-from nmo.accounts.selectors import is_admin, organisations_for
+from nmo.accounts.selectors import is_admin, list_organisations, organisations_for
 from nmo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from nmo.core.forms import show_refusal
 from nmo.regulations import codec, services
@@ -33,11 +33,10 @@ from nmo.regulations.selectors import (
 
 
 def _manageable_organisations(user: User) -> QuerySet[Organisation]:
-    organisations = Organisation.objects.filter(kind=OrganisationKind.EDUCATIONAL)
     if is_admin(user):
-        return organisations.order_by("name")
+        return list_organisations(kind=OrganisationKind.EDUCATIONAL)
     own = organisations_for(user, Role.ORGANISATION_STAFF)
-    return organisations.filter(pk__in=own).order_by("name")
+    return list_organisations(kind=OrganisationKind.EDUCATIONAL, within=own)
 
 
 @signed_in

@@ -8,7 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from nmo.accounts.models import Organisation, Unit, User
+from nmo.accounts.models import Organisation, User
+from nmo.accounts.selectors import get_organisation, is_unit_of, list_users
 from nmo.attestation.access import check_commission_staff
 from nmo.attestation.exceptions import CommissionBreachesRegulation, CommissionInvalid
 from nmo.attestation.models import Commission, CommissionSeat, DocumentSignature, MemberAttendance
@@ -58,12 +59,9 @@ def _field_errors(
         add("valid_from", "Комиссия не может действовать раньше даты приказа о её составе.")
     if not Specialty.objects.filter(pk=data.specialty_id, is_active=True).exists():
         add("specialty", "Выберите действующую специальность номенклатуры.")
-    if (
-        data.unit_id is not None
-        and not Unit.objects.filter(pk=data.unit_id, organisation=organisation).exists()
-    ):
+    if data.unit_id is not None and not is_unit_of(data.unit_id, organisation):
         add("unit", "Выберите подразделение своей организации.")
-    people = {u.pk: u for u in User.objects.filter(pk__in=[s.person_id for s in data.seats])}
+    people = {u.pk: u for u in list_users(ids=[s.person_id for s in data.seats])}
     for index, seat in enumerate(data.seats):
         person = people.get(seat.person_id)
         if person is None or not person.is_active:
@@ -219,7 +217,7 @@ def update_commission(*, actor: User, commission: Commission, data: CommissionDa
     signatures still name their signatory. Audited as "commission.update" with the values
     and the seats before and after."""
     commission = Commission.objects.select_for_update().get(pk=commission.pk)
-    organisation = Organisation.objects.get(pk=commission.organisation_id)
+    organisation = get_organisation(commission.organisation_id)
     check_commission_staff(actor, organisation)
     version = regulation_selectors.current_version(organisation)
     _check(organisation, version, data, exclude_id=commission.pk)

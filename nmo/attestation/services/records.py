@@ -13,7 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from nmo.accounts.models import Organisation, User
+from nmo.accounts.models import User
+from nmo.accounts.selectors import get_organisation
 from nmo.attestation.access import check_attestation_actor, check_commission_staff, seat_of
 from nmo.attestation.docx_forms import form_path
 from nmo.attestation.exceptions import RecordNotSignable, ResultInvalid
@@ -404,9 +405,7 @@ def record_diploma(
     "attestation.diploma"."""
     result = LearnerResult.objects.select_for_update().get(pk=learner_result.pk)
     attestation = Attestation.objects.select_related("commission").get(pk=result.attestation_id)
-    check_commission_staff(
-        actor, Organisation.objects.get(pk=attestation.commission.organisation_id)
-    )
+    check_commission_staff(actor, get_organisation(attestation.commission.organisation_id))
     errors: dict[str, list[str]] = {}
     if result.outcome != Outcome.PASSED:
         errors["learner"] = ["Диплом выдаётся слушателю, прошедшему итоговую аттестацию."]

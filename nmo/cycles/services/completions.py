@@ -9,8 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from nmo.accounts.models import Organisation, Role, User
-from nmo.accounts.rules import normalise_email, normalise_snils
-from nmo.accounts.selectors import has_role, organisations_for
+from nmo.accounts.selectors import has_role, organisations_for, user_for_email, user_for_snils
 from nmo.catalog.models import Activity, ActivityKind, Specialty
 from nmo.core.exceptions import NotFound, PermissionDenied
 from nmo.core.services import record_audit
@@ -48,10 +47,7 @@ def _check_one_identifier(*, snils: str | None, email: str | None) -> None:
 
 
 def _find_specialist(*, snils: str | None, email: str | None) -> User:
-    if snils:
-        found = User.objects.filter(snils=normalise_snils(snils)).first()
-    else:
-        found = User.objects.filter(email=normalise_email(email or "")).first()
+    found = user_for_snils(snils) if snils else user_for_email(email or "")
     if found is None or not found.is_active or not has_role(found, Role.SPECIALIST):
         raise SpecialistNotFound()
     return found

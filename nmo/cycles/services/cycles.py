@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from nmo.accounts.models import Role, User
-from nmo.accounts.selectors import has_role, is_admin
+from nmo.accounts.selectors import has_role, is_admin, lock_user
 from nmo.catalog.models import Specialty
 from nmo.core.exceptions import PermissionDenied
 from nmo.core.services import record_audit
@@ -61,7 +61,7 @@ def enter_cycle(*, specialist: User, specialty_code: str, starts_on: date) -> Cy
         )
     # Serialise a specialist's entries so two concurrent requests cannot both pass the
     # overlap check.
-    User.objects.select_for_update().filter(pk=specialist.pk).first()
+    lock_user(specialist.pk)
     overlapping = Cycle.objects.filter(
         specialist=specialist,
         specialty=specialty,

@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 
 from nmo.accounts.models import Unit
+from nmo.accounts.selectors import get_unit
 
 
 def merge(*parts: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
@@ -18,4 +19,4 @@ def unit_of(organisation_id: int, unit_id: int | None) -> Unit | None:
     """Return the organisation's unit with this id, or None."""
     if unit_id is None:
         return None
-    return Unit.objects.filter(pk=unit_id, organisation_id=organisation_id).first()
+    return get_unit(unit_id, organisation_id)

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import User
+from nmo.accounts.selectors import list_users
+from nmo.accounts.services import fill_snils
 from nmo.core.exceptions import Conflict
 from nmo.core.services import record_audit
 from nmo.programmes.exceptions import CohortInvalid, LearnersInvalid, ProgrammeNotReady
@@ -162,8 +164,8 @@ Key = Callable[[LearnerRow, str], str]
 def _find_people(rows: Sequence[LearnerRow]) -> tuple[dict[str, User], dict[str, User]]:
     snils = [r.snils for r in rows if r.snils]
     emails = [r.email for r in rows if r.email]
-    by_snils = {u.snils or "": u for u in User.objects.filter(snils__in=snils)}
-    by_email = {u.email: u for u in User.objects.filter(email__in=emails)}
+    by_snils = {u.snils or "": u for u in list_users(snils=snils)}
+    by_email = {u.email: u for u in list_users(emails=emails)}
     return by_snils, by_email
 
 
@@ -280,7 +282,7 @@ def _enrol_rows(
             existing += 1
             if row.snils and not user.snils:
                 # The account had no SNILS and nobody else holds this one (checked above).
-                User.objects.filter(pk=user.pk, snils__isnull=True).update(snils=row.snils)
+                fill_snils(user_id=user.pk, snils=row.snils)
                 filled_snils.append(user.pk)
         enrolment, made = Enrolment.objects.get_or_create(
             cohort=cohort,

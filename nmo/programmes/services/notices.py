@@ -25,7 +25,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from nmo.accounts.access import require_staff_of
-from nmo.accounts.models import Unit, UnitKind, User
+from nmo.accounts.models import User
+from nmo.accounts.selectors import study_department_for
 from nmo.core.services import record_audit
 from nmo.programmes.exceptions import NoticeNotRetryable
 from nmo.programmes.models import (
@@ -68,11 +69,7 @@ def sender_of(cohort: Cohort, notified_by: Notifier | None) -> str:
     if notified_by == Notifier.DEPARTMENT:
         return cohort.unit.name
     if notified_by == Notifier.STUDY_DEPARTMENT:
-        study = (
-            Unit.objects.filter(organisation=organisation, kind=UnitKind.STUDY_DEPARTMENT)
-            .order_by("name")
-            .first()
-        )
+        study = study_department_for(organisation)
         return study.name if study is not None else f"Учебный отдел — {organisation}"
     return str(organisation)
 
