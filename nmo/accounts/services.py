@@ -334,3 +334,23 @@ def fill_snils(*, user_id: int, snils: str) -> int:
     """Give the account this SNILS if it has none yet; the rows changed (0 or 1). It runs in
     the caller's transaction, and the caller audits it."""
     return User.objects.filter(pk=user_id, snils__isnull=True).update(snils=snils)
+
+
+def create_learner_account(
+    *, email: str, last_name: str, first_name: str, middle_name: str, snils: str, phone: str
+) -> User:
+    """Create a learner's account enrolled by an organisation: no roles and no usable
+    password (the person sets one by "forgot password" with this e-mail). It runs in the
+    caller's transaction, which audits the enrolment; a concurrent registration of the
+    same e-mail or SNILS raises IntegrityError there."""
+    user = User(
+        email=email,
+        last_name=last_name,
+        first_name=first_name,
+        middle_name=middle_name,
+        snils=snils or None,
+        phone=phone,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user

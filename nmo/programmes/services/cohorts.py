@@ -13,7 +13,7 @@ from django.utils import timezone
 from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import User
 from nmo.accounts.selectors import list_users
-from nmo.accounts.services import fill_snils
+from nmo.accounts.services import create_learner_account, fill_snils
 from nmo.core.exceptions import Conflict
 from nmo.core.services import record_audit
 from nmo.programmes.exceptions import CohortInvalid, LearnersInvalid, ProgrammeNotReady
@@ -201,22 +201,6 @@ def _resolve(
     return user, None
 
 
-def _create_account(row: LearnerRow) -> User:
-    """Create a learner's account: no roles and no usable password (the person sets one by
-    "forgot password" with this e-mail)."""
-    user = User(
-        email=row.email,
-        last_name=row.last_name,
-        first_name=row.first_name,
-        middle_name=row.middle_name,
-        snils=row.snils or None,
-        phone=row.phone,
-    )
-    user.set_unusable_password()
-    user.save()
-    return user
-
-
 def _enrol_rows(
     *,
     actor: User,
@@ -270,7 +254,14 @@ def _enrol_rows(
         if user is None:
             try:
                 with transaction.atomic():
-                    user = _create_account(row)
+                    user = create_learner_account(
+                        email=row.email,
+                        last_name=row.last_name,
+                        first_name=row.first_name,
+                        middle_name=row.middle_name,
+                        snils=row.snils,
+                        phone=row.phone,
+                    )
             except IntegrityError as exc:  # a concurrent registration took the e-mail or SNILS
                 raise LearnersInvalid(
                     errors={
