@@ -12,7 +12,7 @@ from nmo.accounts.selectors import list_organisations, list_units, units_for_org
 from nmo.attestation.models import Commission, CommissionSeat, LearnerResult
 from nmo.attestation.rules import grades_of_scale
 from nmo.attestation.types import Attendance, Place, RetakeKind
-from nmo.catalog.models import Specialty
+from nmo.catalog.selectors import list_specialties
 from nmo.core.forms import AccessibleForm
 from nmo.programmes.models import ProgrammeStage
 from nmo.regulations.types import CommissionRole, GradeScale, Post, StageKind, VoteChoice
@@ -26,7 +26,7 @@ class CommissionForm(forms.Form):
     )
     specialty = forms.ModelChoiceField(
         label="Специальность (номенклатура)",
-        queryset=Specialty.objects.filter(is_active=True).order_by("name"),
+        queryset=list_specialties(),
         help_text="Постоянно действующая комиссия формируется по специальности.",
     )
     unit = forms.ModelChoiceField(

@@ -4,6 +4,7 @@ providers' applications and the commission's review queue."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
@@ -12,7 +13,7 @@ from nmo.accounts.models import Organisation, Role, User
 from nmo.accounts.selectors import has_role, organisations_for, staff_emails_for
 from nmo.catalog.models import AccreditationDecision, Activity, CreditPolicy, Specialty
 from nmo.catalog.rules import CATALOGUE_PAGE_SIZE, name_matches, search_key
-from nmo.catalog.types import ActivityStatus, CatalogueFilters, CataloguePage
+from nmo.catalog.types import ActivityKind, ActivityStatus, CatalogueFilters, CataloguePage
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -57,6 +58,27 @@ def active_specialties_by_code(codes: Iterable[str]) -> dict[str, Specialty]:
     """The active specialties of the nomenclature among `codes`, keyed by code; unknown and
     withdrawn codes are simply missing from the answer."""
     return {s.code: s for s in Specialty.objects.filter(code__in=list(codes), is_active=True)}
+
+
+def get_specialty(specialty_id: int) -> Specialty:
+    """Return the specialty (active or not); raise Specialty.DoesNotExist when there is none."""
+    return Specialty.objects.get(pk=specialty_id)
+
+
+def get_active_specialty(code: str) -> Specialty | None:
+    """Return the active specialty of the nomenclature with this code, or None."""
+    return Specialty.objects.filter(code=code, is_active=True).first()
+
+
+def is_specialty_active(specialty_id: int) -> bool:
+    """Whether the id is an active specialty of the nomenclature."""
+    return Specialty.objects.filter(pk=specialty_id, is_active=True).exists()
+
+
+def are_specialties_active(specialty_ids: Iterable[int]) -> bool:
+    """Whether every one of the ids is an active specialty of the nomenclature."""
+    wanted = set(specialty_ids)
+    return Specialty.objects.filter(pk__in=wanted, is_active=True).count() == len(wanted)
 
 
 # --- Credit policy (faq-foreign) --------------------------------------------------------
@@ -163,12 +185,53 @@ def get_catalogue_activity(activity_id: int) -> Activity | None:
     )
 
 
+def get_activity(activity_id: int, *, with_provider: bool = False) -> Activity:
+    """Return the activity (with its provider if asked); raise Activity.DoesNotExist if none."""
+    activities = Activity.objects.select_related("provider") if with_provider else Activity.objects
+    return activities.get(pk=activity_id)
+
+
+def get_accredited_activity(activity_id: int) -> Activity | None:
+    """Return the activity if it is accredited (in the catalogue), else None."""
+    return Activity.objects.filter(pk=activity_id, status=ActivityStatus.ACCREDITED).first()
+
+
+def list_accredited_activities(
+    *, specialty_id: int, starts_on: date, ends_on: date
+) -> QuerySet[Activity]:
+    """Return the accredited activities with credits for the specialty held within the period."""
+    return Activity.objects.filter(
+        status=ActivityStatus.ACCREDITED,
+        credits__gt=0,
+        specialties=specialty_id,
+        starts_on__lte=ends_on,
+        ends_on__gte=starts_on,
+    )
+
+
+def list_accredited_events(*, on: date | None = None) -> QuerySet[Activity]:
+    """Return the accredited events (only those held on the day `on`, when it is given)."""
+    held_on = {} if on is None else {"starts_on__lte": on, "ends_on__gte": on}
+    return Activity.objects.filter(
+        kind=ActivityKind.EVENT, status=ActivityStatus.ACCREDITED, **held_on
+    )
+
+
 # --- Providers' applications and the commission's queue ----------------------------------
 
 
 def providers_for(user: User) -> QuerySet[Organisation]:
     """The providers (organisations) whose staff the user is: holds the provider role in."""
     return organisations_for(user, Role.PROVIDER).order_by("name")
+
+
+def activity_for_provider(*, user: User, activity_id: int) -> Activity | None:
+    """Return the activity, with its provider, if the user is staff of that provider, else None."""
+    return (
+        Activity.objects.filter(pk=activity_id, provider__in=organisations_for(user, Role.PROVIDER))
+        .select_related("provider")
+        .first()
+    )
 
 
 def is_provider_staff(user: User | AnonymousUser, activity: Activity) -> bool:

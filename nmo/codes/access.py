@@ -11,6 +11,7 @@ from nmo.accounts.access import require_login, require_role
 from nmo.accounts.models import Role, User
 from nmo.accounts.selectors import is_admin, organisations_for
 from nmo.catalog.models import Activity
+from nmo.catalog.selectors import activity_for_provider
 from nmo.codes.models import SupportRequest, SupportRoute
 from nmo.core.exceptions import NotFound, PermissionDenied
 
@@ -30,11 +31,7 @@ def check_provider_staff(actor: User | AnonymousUser, activity: Activity) -> Non
 def access_provider_activity(actor: User | AnonymousUser, activity_id: int) -> Activity:
     """The activity, for the staff of its provider."""
     provider_staff = require_role(actor, Role.PROVIDER)
-    activity = (
-        Activity.objects.select_related("provider")
-        .filter(pk=activity_id, provider__in=organisations_for(provider_staff, Role.PROVIDER))
-        .first()
-    )
+    activity = activity_for_provider(user=provider_staff, activity_id=activity_id)
     if activity is None:
         raise NotFound()
     return activity

@@ -7,8 +7,9 @@ from django.db.models import Count, Q, QuerySet
 
 from nmo.accounts.models import Role, User
 from nmo.accounts.selectors import is_admin, organisations_for
-from nmo.catalog.models import Activity, ActivityKind, ActivityStatus
+from nmo.catalog.models import Activity, ActivityStatus
 from nmo.catalog.rules import search_key
+from nmo.catalog.selectors import get_activity, list_accredited_events
 from nmo.codes.models import (
     ConfirmationCode,
     Participant,
@@ -101,12 +102,7 @@ def match_support_activity(
     if not key:
         return SupportRoute.UNMATCHED, None
     candidates = list(
-        Activity.objects.filter(
-            kind=ActivityKind.EVENT,
-            status=ActivityStatus.ACCREDITED,
-            starts_on__lte=event_date,
-            ends_on__gte=event_date,
-        ).only("id", "title_search", "provider_id")[:500]
+        list_accredited_events(on=event_date).only("id", "title_search", "provider_id")[:500]
     )
     exact = [a for a in candidates if a.title_search == key]
     if len(exact) == 1:
@@ -164,4 +160,7 @@ def suggested_participants(request: SupportRequest, *, limit: int = 200) -> list
 
 def find_activity(activity_id: int) -> Activity | None:
     """Any activity by its number (an administrator routing a support request)."""
-    return Activity.objects.select_related("provider").filter(pk=activity_id).first()
+    try:
+        return get_activity(activity_id, with_provider=True)
+    except Activity.DoesNotExist:
+        return None

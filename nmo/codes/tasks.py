@@ -7,7 +7,7 @@ from django_tasks import task
 
 from nmo.codes.documents import certificate_file_name, render_certificate
 from nmo.codes.models import ConfirmationCode
-from nmo.cycles.models import CreditEntry
+from nmo.cycles.selectors import credits_for_activity
 
 
 @task()
@@ -44,14 +44,8 @@ def send_activation_notice(*, specialist_id: int, code: str) -> int:
     if found is None or found.activated_by is None or not found.activated_by.email:
         return 0
     specialist, activity = found.activated_by, found.activity
-    entry = (
-        CreditEntry.objects.filter(
-            specialist_id=specialist_id, activity=activity, reverses__isnull=True
-        )
-        .only("hours")
-        .first()
-    )
-    credits = entry.hours if entry is not None else int(activity.credits or 0)
+    credited = credits_for_activity(specialist_id=specialist_id, activity_id=activity.pk)
+    credits = credited if credited is not None else int(activity.credits or 0)
     body = render_to_string(
         "codes/email/activation_notice.txt",
         {

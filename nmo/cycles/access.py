@@ -7,8 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from nmo.accounts.access import require_login, require_role
 from nmo.accounts.models import Role, User
-from nmo.accounts.selectors import organisations_for
-from nmo.catalog.models import Activity, ActivityStatus
+from nmo.catalog.models import Activity
+from nmo.catalog.selectors import activity_for_provider, get_accredited_activity
 from nmo.core.exceptions import NotFound
 from nmo.cycles.models import CreditEntry, Cycle, PlanItem
 
@@ -69,13 +69,7 @@ def access_plan_item(actor: User | AnonymousUser, item_id: int) -> PlanItem:
 def access_provider_activity(actor: User | AnonymousUser, activity_id: int) -> Activity:
     """An activity of one of the provider organisations the actor works for."""
     provider = require_role(actor, Role.PROVIDER)
-    activity = (
-        Activity.objects.filter(
-            pk=activity_id, provider__in=organisations_for(provider, Role.PROVIDER)
-        )
-        .select_related("provider")
-        .first()
-    )
+    activity = activity_for_provider(user=provider, activity_id=activity_id)
     if activity is None:
         raise NotFound()
     return activity
@@ -84,7 +78,7 @@ def access_provider_activity(actor: User | AnonymousUser, activity_id: int) -> A
 def access_catalogue_activity(activity_id: int) -> Activity:
     """An accredited activity of the catalogue, for planning; an application still under
     review is not found. The plan service checks the rest."""
-    activity = Activity.objects.filter(pk=activity_id, status=ActivityStatus.ACCREDITED).first()
+    activity = get_accredited_activity(activity_id)
     if activity is None:
         raise NotFound()
     return activity

@@ -14,9 +14,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Window
 from django.utils import timezone
 
 from nmo.accounts.models import User
-from nmo.catalog.models import Activity, ActivityStatus, Specialty
+from nmo.catalog.models import Activity, Specialty
 from nmo.catalog.rules import search_key
-from nmo.catalog.selectors import get_credit_policy, list_specialties
+from nmo.catalog.selectors import get_credit_policy, list_accredited_activities, list_specialties
 from nmo.cycles import rules
 from nmo.cycles.models import CreditEntry, Cycle, CycleRule, PlanItem
 from nmo.cycles.types import (
@@ -145,6 +145,18 @@ def is_activity_credited(*, specialist: User, activity_id: int) -> bool:
     return _credited(specialist, activity_id).exists()
 
 
+def credits_for_activity(*, specialist_id: int, activity_id: int) -> int | None:
+    """Return the credits the specialist's (not reversing) entry for the activity holds, or None."""
+    entry = (
+        CreditEntry.objects.filter(
+            specialist_id=specialist_id, activity=activity_id, reverses__isnull=True
+        )
+        .only("hours")
+        .first()
+    )
+    return entry.hours if entry is not None else None
+
+
 def plan_lines(specialist: User, cycles: Sequence[Cycle]) -> dict[int, list[PlanLine]]:
     """The learning plans of the specialist's cycles, planned vs done, in one query: an
     item is done once the ledger holds a (not reversed) entry for its activity."""
@@ -269,12 +281,8 @@ def plan_candidates(cycle: Cycle, *, query: str = "") -> QuerySet[Activity]:
     ones only while the switch is on; filtered by title (case- and «ё»-insensitive) the
     way the catalogue searches, in the database, so a page costs a count and a slice."""
     qs = (
-        Activity.objects.filter(
-            status=ActivityStatus.ACCREDITED,
-            credits__gt=0,
-            specialties=cycle.specialty_id,
-            starts_on__lte=cycle.ends_on,
-            ends_on__gte=cycle.starts_on,
+        list_accredited_activities(
+            specialty_id=cycle.specialty_id, starts_on=cycle.starts_on, ends_on=cycle.ends_on
         )
         .exclude(plan_items__cycle=cycle)
         .select_related("provider")

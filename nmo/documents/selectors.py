@@ -1,6 +1,6 @@
 """Reads of registers and issued documents."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from nmo.accounts.models import Organisation, Role, User
@@ -8,6 +8,7 @@ from nmo.accounts.selectors import organisations_for
 from nmo.core.links import absolute_url
 from nmo.documents.models import DocumentRegister, QualificationDocument
 from nmo.documents.rules import fold
+from nmo.documents.types import DocumentStatus
 
 # The list pages and the API never load the PDF bytes.
 _LIST_FIELDS = ("organisation", "register")
@@ -79,6 +80,13 @@ def documents_of_enrolment(enrolment_id: int) -> QuerySet[QualificationDocument]
     """Return the documents issued for one enrolment, newest first (the attestation app
     shows them next to the decision)."""
     return _documents().filter(enrolment_id=enrolment_id).order_by("-issued_on", "-id")
+
+
+def issued_documents_for_enrolment(enrolment_id: int | OuterRef) -> QuerySet[QualificationDocument]:
+    """Return the enrolment's issued (not revoked) documents; the id may be an OuterRef."""
+    return QualificationDocument.objects.filter(
+        enrolment_id=enrolment_id, status=DocumentStatus.ISSUED
+    )
 
 
 def get_document_by_token(token: str) -> QualificationDocument | None:

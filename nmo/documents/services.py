@@ -48,26 +48,13 @@ from nmo.documents.rules import (
 )
 from nmo.documents.types import QUALIFICATION_KINDS, DocumentKind, DocumentStatus, HandoverMode
 from nmo.programmes.models import Cohort, Enrolment, EnrolmentStatus
+from nmo.programmes.selectors import get_enrolment, lock_enrolment
 from nmo.regulations.selectors import rules_of
 
 TOKEN_BYTES = 32
 """Verification tokens carry 256 random bits: they cannot be guessed or enumerated."""
 
 _SERIES_CHARS = set("0123456789 -АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-def _locked_enrolment(enrolment: Enrolment) -> Enrolment:
-    # Locking the enrolment serialises every issue for one learner, across kinds and
-    # registers (a training record must see a qualification document issued a moment ago).
-    return (
-        Enrolment.objects.select_for_update(of=("self",))
-        .select_related(
-            "learner",
-            "cohort__programme__organisation",
-            "cohort__regulation_version",
-        )
-        .get(pk=enrolment.pk)
-    )
 
 
 def _locked_register(organisation: Organisation, kind: DocumentKind) -> DocumentRegister:
@@ -292,9 +279,11 @@ def issue_document(
     written: any failure rolls the number back, so numbers stay gap-free (ADR 0106).
     Audited as "document.issue".
     """
-    owner = Enrolment.objects.select_related("cohort__programme__organisation").get(pk=enrolment.pk)
+    owner = get_enrolment(enrolment.pk)
     require_staff_of(actor, owner.cohort.programme.organisation)
-    enrolment = _locked_enrolment(enrolment)
+    # Locking the enrolment serialises every issue for one learner, across kinds and
+    # registers (a training record must see a qualification document issued a moment ago).
+    enrolment = lock_enrolment(enrolment.pk)
     cohort = enrolment.cohort
     programme = cohort.programme
     organisation = programme.organisation

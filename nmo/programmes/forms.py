@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from nmo.accounts.selectors import list_organisations, list_units, units_for_organisations
-from nmo.catalog.models import Specialty
+from nmo.catalog.selectors import list_specialties
 from nmo.core.forms import AccessibleForm
 from nmo.programmes.models import EnrolmentStatus, Programme, StageMode
 from nmo.programmes.xlsx import MAX_FILE_BYTES
@@ -59,7 +59,7 @@ class ProgrammeForm(AccessibleForm):
     hours = forms.IntegerField(label="Объём, академических часов", min_value=1, max_value=10_000)
     specialties = forms.ModelMultipleChoiceField(
         label="Специальности",
-        queryset=Specialty.objects.filter(is_active=True).order_by("name"),
+        queryset=list_specialties(),
         required=False,
         help_text="Можно выбрать несколько: удерживайте Ctrl (Cmd на Mac).",
         widget=forms.SelectMultiple(attrs={"size": 8}),

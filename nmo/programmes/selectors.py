@@ -66,10 +66,7 @@ def regulation_version_for(organisation: Organisation) -> RegulationVersion:
 
 def regulation_of_cohort(cohort: Cohort) -> RegulationInForce:
     """Return the rules a cohort is held under: the version pinned when it was created."""
-    version = RegulationVersion.objects.select_related("regulation").get(
-        pk=cohort.regulation_version_id
-    )
-    return _in_force(version)
+    return _in_force(regulation_selectors.get_version_by_id(cohort.regulation_version_id))
 
 
 # --- programmes --------------------------------------------------------------------------
@@ -218,6 +215,33 @@ def list_cohorts(actor: User, *, programme: Programme | None = None) -> QuerySet
             )
         )
         .order_by("-starts_on", "programme__title", "pk")
+    )
+
+
+def lock_cohort(cohort_id: int) -> Cohort:
+    """Lock the cohort (with its programme, organisation and regulation version) and return it."""
+    return (
+        Cohort.objects.select_for_update()
+        .select_related("programme__organisation", "regulation_version")
+        .get(pk=cohort_id)
+    )
+
+
+def get_enrolment(enrolment_id: int) -> Enrolment:
+    """Return the enrolment with its cohort, programme and organisation (or DoesNotExist)."""
+    return Enrolment.objects.select_related("cohort__programme__organisation").get(pk=enrolment_id)
+
+
+def lock_enrolment(enrolment_id: int) -> Enrolment:
+    """Lock the enrolment's row and return it with its learner, cohort, programme and version."""
+    return (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related(
+            "learner",
+            "cohort__programme__organisation",
+            "cohort__regulation_version",
+        )
+        .get(pk=enrolment_id)
     )
 
 

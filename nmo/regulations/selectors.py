@@ -69,6 +69,11 @@ def get_version(regulation: Regulation, number: int) -> RegulationVersion:
     return version
 
 
+def get_version_by_id(version_id: int) -> RegulationVersion:
+    """Return the version with its regulation; raise RegulationVersion.DoesNotExist if none."""
+    return RegulationVersion.objects.select_related("regulation").get(pk=version_id)
+
+
 def list_versions(regulation: Regulation) -> QuerySet[RegulationVersion]:
     """Return the versions of a regulation, newest first, with their authors."""
     return regulation.versions.select_related("created_by").order_by("-number")

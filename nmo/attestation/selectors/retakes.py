@@ -19,8 +19,7 @@ from nmo.attestation.types import (
     RetakeKind,
     RetakeStatus,
 )
-from nmo.documents.models import QualificationDocument
-from nmo.documents.types import DocumentStatus
+from nmo.documents.selectors import issued_documents_for_enrolment
 from nmo.programmes.models import EnrolmentStatus
 from nmo.regulations import rules as regulation_rules
 from nmo.regulations import selectors as regulation_selectors
@@ -159,9 +158,7 @@ def retake_filing_candidates(actor: User) -> list[tuple[LearnerResult, RetakeDea
     application may still be filed: no application pending or decided, no later attempt,
     the one retake not used up. A paper application may have arrived in time and be
     recorded later, so the window itself is left to `apply_for_retake`."""
-    live_documents = QualificationDocument.objects.filter(
-        enrolment_id=OuterRef("enrolment_id"), status=DocumentStatus.ISSUED
-    )
+    live_documents = issued_documents_for_enrolment(OuterRef("enrolment_id"))
     pending = RetakeApplication.objects.filter(
         learner_result=OuterRef("pk"), status__in=RETAKE_HELD_OPEN
     )

@@ -186,11 +186,7 @@ def schedule_attestation(*, actor: User, cohort: Cohort, data: AttestationData) 
     completing the programme must have an admission decision (rgmu-1.4); the admitted ones
     (npc-2.3, rgmu-2.3) become the attestation's learners. Audited as
     "attestation.schedule"."""
-    cohort = (
-        Cohort.objects.select_for_update()
-        .select_related("programme__organisation", "regulation_version")
-        .get(pk=cohort.pk)
-    )
+    cohort = programme_selectors.lock_cohort(cohort.pk)
     organisation = cohort.programme.organisation
     check_commission_staff(actor, organisation)
     version = cohort.regulation_version

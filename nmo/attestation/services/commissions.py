@@ -15,7 +15,7 @@ from nmo.attestation.exceptions import CommissionBreachesRegulation, CommissionI
 from nmo.attestation.models import Commission, CommissionSeat, DocumentSignature, MemberAttendance
 from nmo.attestation.services._common import cite
 from nmo.attestation.types import CommissionData, SeatData
-from nmo.catalog.models import Specialty
+from nmo.catalog import selectors as catalog_selectors
 from nmo.core.services import record_audit
 from nmo.regulations import selectors as regulation_selectors
 from nmo.regulations.models import RegulationVersion
@@ -57,7 +57,7 @@ def _field_errors(
         add("valid_to", "Срок действия не может закончиться раньше, чем начался.")
     if data.valid_from < data.order_date:
         add("valid_from", "Комиссия не может действовать раньше даты приказа о её составе.")
-    if not Specialty.objects.filter(pk=data.specialty_id, is_active=True).exists():
+    if not catalog_selectors.is_specialty_active(data.specialty_id):
         add("specialty", "Выберите действующую специальность номенклатуры.")
     if data.unit_id is not None and not is_unit_of(data.unit_id, organisation):
         add("unit", "Выберите подразделение своей организации.")
@@ -129,7 +129,7 @@ def _check(
     if rules.commission.standing and rules.commission.per_specialty:
         other = _overlapping(organisation, data, exclude_id)
         if other is not None:
-            specialty = Specialty.objects.get(pk=data.specialty_id)
+            specialty = catalog_selectors.get_specialty(data.specialty_id)
             breaches.append(
                 f"По специальности «{specialty.name}» уже действует комиссия «{other.title}» "
                 f"(приказ № {other.order_number} от {other.order_date:%d.%m.%Y}): "

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from nmo.accounts.access import require_role
 from nmo.accounts.models import Role, User
 from nmo.catalog.models import Activity, ActivityKind, ActivityStatus
+from nmo.catalog.selectors import get_activity, list_accredited_events
 from nmo.codes.exceptions import CodeAlreadyYours, CodeNotActivated
 from nmo.codes.models import ConfirmationCode
 from nmo.codes.rules import normalise_code
@@ -50,9 +51,7 @@ def claim_code(*, code_id: int, specialist: User, at: dt.datetime) -> bool:
     claimed = ConfirmationCode.objects.filter(
         pk=code_id,
         activated_at__isnull=True,
-        activity__in=Activity.objects.filter(
-            status=ActivityStatus.ACCREDITED, kind=ActivityKind.EVENT
-        ),
+        activity__in=list_accredited_events(),
     ).update(activated_by=specialist, activated_at=at)
     return claimed == 1
 
@@ -79,7 +78,7 @@ def _claim_by_value(*, value: str, specialist: User, at: dt.datetime) -> Activit
         row = cursor.fetchone()
     if row is None:
         return None
-    activity = Activity.objects.get(pk=row[1])
+    activity = get_activity(row[1])
     activity.claimed_code_id = row[0]  # type: ignore[attr-defined]
     return activity
 

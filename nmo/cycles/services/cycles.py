@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from nmo.accounts.models import Role, User
 from nmo.accounts.selectors import has_role, is_admin, lock_user
-from nmo.catalog.models import Specialty
+from nmo.catalog.selectors import get_active_specialty
 from nmo.core.exceptions import PermissionDenied
 from nmo.core.services import record_audit
 from nmo.cycles import rules
@@ -43,7 +43,7 @@ def enter_cycle(*, specialist: User, specialty_code: str, starts_on: date) -> Cy
     if not has_role(specialist, Role.SPECIALIST):
         raise PermissionDenied()
     code = (specialty_code or "").strip()
-    specialty = Specialty.objects.filter(code=code, is_active=True).first()
+    specialty = get_active_specialty(code)
     if specialty is None:
         raise CycleInvalid(errors={"specialty": ["Выберите специальность из номенклатуры."]})
     rule = default_rule()

@@ -8,7 +8,7 @@ from django.db.models import Max
 
 from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import Organisation, User
-from nmo.catalog.models import Specialty
+from nmo.catalog.selectors import are_specialties_active
 from nmo.core.services import record_audit
 from nmo.programmes.exceptions import ProgrammeBreachesRegulation, ProgrammeInvalid, StageInvalid
 from nmo.programmes.models import Programme, ProgrammeStage
@@ -62,10 +62,8 @@ def _data_errors(
         ]
     if unit_of(organisation.pk, data.unit_id) is None:
         errors["unit_id"] = ["Выберите подразделение своей организации."]
-    if data.specialty_ids:
-        found = Specialty.objects.filter(pk__in=data.specialty_ids, is_active=True).count()
-        if found != len(set(data.specialty_ids)):
-            errors["specialty_ids"] = ["Выберите действующие специальности из номенклатуры."]
+    if data.specialty_ids and not are_specialties_active(data.specialty_ids):
+        errors["specialty_ids"] = ["Выберите действующие специальности из номенклатуры."]
     for field, text in criteria.items():
         if len(text) > CRITERIA_MAX:
             errors[field] = [f"Не более {CRITERIA_MAX} символов."]
