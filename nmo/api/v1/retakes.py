@@ -159,9 +159,7 @@ def _out(application: RetakeApplication) -> dict[str, Any]:
 
 
 def _reloaded(application: RetakeApplication) -> RetakeApplication:
-    return RetakeApplication.objects.select_related(
-        "enrolment__learner", "attestation__cohort__programme"
-    ).get(pk=application.pk)
+    return selectors.get_retake_application(application.pk)
 
 
 @router.get(

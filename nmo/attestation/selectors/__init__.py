@@ -30,6 +30,7 @@ from nmo.attestation.selectors.records import (
 )
 from nmo.attestation.selectors.retakes import (
     RetakeOption,
+    get_retake_application,
     list_retake_applications,
     retake_deadlines_for,
     retake_filing_candidates,
@@ -44,6 +45,7 @@ __all__ = [
     "active_seats",
     "commissions_for_cohort",
     "current_records",
+    "get_retake_application",
     "grade_criteria",
     "is_seated",
     "list_attestations",

@@ -153,6 +153,14 @@ def list_retake_applications(
     ).order_by("-filed_on", "-pk")
 
 
+def get_retake_application(application_id: int) -> RetakeApplication:
+    """Return a retake application with its learner and programme, as the API shows it
+    (the caller has already passed `access_retake_application`)."""
+    return RetakeApplication.objects.select_related(
+        "enrolment__learner", "attestation__cohort__programme"
+    ).get(pk=application_id)
+
+
 def retake_filing_candidates(actor: User) -> list[tuple[LearnerResult, RetakeDeadlines]]:
     """The decided, not passed results of the staff's organisations for which an
     application may still be filed: no application pending or decided, no later attempt,
