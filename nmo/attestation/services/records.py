@@ -81,6 +81,24 @@ def _refresh(
     return _new_version(actor, record, reason=reason, header=header)
 
 
+def _next_version(
+    actor: User, record: AttestationDocument, attestation: Attestation, reason: str
+) -> AttestationDocument:
+    """The unsaved version N+1 of a record: the same archive number, the reason, and
+    `supersedes` the old one (a correction or a redrawn text, ADR 0105)."""
+    return AttestationDocument(
+        attestation=attestation,
+        organisation_id=record.organisation_id,
+        kind=record.kind,
+        learner_result_id=record.learner_result_id,
+        number=record.number,
+        version=record.version + 1,
+        correction_reason=reason,
+        supersedes=record,
+        created_by=actor,
+    )
+
+
 def _new_version(
     actor: User,
     record: AttestationDocument,
@@ -97,17 +115,7 @@ def _new_version(
         .select_related("seat__person")
         .order_by("signed_at", "pk")
     )
-    version = AttestationDocument(
-        attestation=record.attestation,
-        organisation_id=record.organisation_id,
-        kind=record.kind,
-        learner_result_id=record.learner_result_id,
-        number=record.number,
-        version=record.version + 1,
-        correction_reason=reason,
-        supersedes=record,
-        created_by=actor,
-    )
+    version = _next_version(actor, record, record.attestation, reason)
     version.content = _content(version, header)
     version.save()
     record_audit(
@@ -371,17 +379,7 @@ def correct_record(*, actor: User, record: AttestationDocument, reason: str) -> 
         raise ResultInvalid(
             errors={"reason": ["Опишите причину исправления: не менее 10 символов."]}
         )
-    correction = AttestationDocument(
-        attestation=attestation,
-        organisation_id=record.organisation_id,
-        kind=record.kind,
-        learner_result_id=record.learner_result_id,
-        number=record.number,
-        version=record.version + 1,
-        correction_reason=reason,
-        supersedes=record,
-        created_by=actor,
-    )
+    correction = _next_version(actor, record, attestation, reason)
     correction.content = _content(correction)
     correction.save()
     record_audit(
