@@ -133,11 +133,6 @@ def get_unit(unit_id: int, organisation_id: int) -> Unit | None:
     return Unit.objects.filter(pk=unit_id, organisation_id=organisation_id).first()
 
 
-def is_unit_of(unit_id: int, organisation: Organisation) -> bool:
-    """Whether the unit with this id belongs to the organisation."""
-    return Unit.objects.filter(pk=unit_id, organisation=organisation).exists()
-
-
 def list_units() -> QuerySet[Unit]:
     """Every unit, by organisation and name."""
     return Unit.objects.all()

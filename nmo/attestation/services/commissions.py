@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from nmo.accounts.models import Organisation, User
-from nmo.accounts.selectors import get_organisation, is_unit_of, list_users
+from nmo.accounts.selectors import get_organisation, get_unit, list_users
 from nmo.attestation.access import check_commission_staff
 from nmo.attestation.exceptions import CommissionBreachesRegulation, CommissionInvalid
 from nmo.attestation.models import Commission, CommissionSeat, DocumentSignature, MemberAttendance
@@ -59,7 +59,7 @@ def _field_errors(
         add("valid_from", "Комиссия не может действовать раньше даты приказа о её составе.")
     if not catalog_selectors.is_specialty_active(data.specialty_id):
         add("specialty", "Выберите действующую специальность номенклатуры.")
-    if data.unit_id is not None and not is_unit_of(data.unit_id, organisation):
+    if data.unit_id is not None and get_unit(data.unit_id, organisation.pk) is None:
         add("unit", "Выберите подразделение своей организации.")
     people = {u.pk: u for u in list_users(ids=[s.person_id for s in data.seats])}
     for index, seat in enumerate(data.seats):
