@@ -70,11 +70,6 @@ def get_active_specialty(code: str) -> Specialty | None:
     return Specialty.objects.filter(code=code, is_active=True).first()
 
 
-def is_specialty_active(specialty_id: int) -> bool:
-    """Whether the id is an active specialty of the nomenclature."""
-    return Specialty.objects.filter(pk=specialty_id, is_active=True).exists()
-
-
 def are_specialties_active(specialty_ids: Iterable[int]) -> bool:
     """Whether every one of the ids is an active specialty of the nomenclature."""
     wanted = set(specialty_ids)

@@ -57,7 +57,7 @@ def _field_errors(
         add("valid_to", "Срок действия не может закончиться раньше, чем начался.")
     if data.valid_from < data.order_date:
         add("valid_from", "Комиссия не может действовать раньше даты приказа о её составе.")
-    if not catalog_selectors.is_specialty_active(data.specialty_id):
+    if not catalog_selectors.are_specialties_active([data.specialty_id]):
         add("specialty", "Выберите действующую специальность номенклатуры.")
     if data.unit_id is not None and get_unit(data.unit_id, organisation.pk) is None:
         add("unit", "Выберите подразделение своей организации.")
