@@ -89,3 +89,15 @@ def access_staff_organisation(user: User | AnonymousUser, organisation_id: int) 
     if organisation is None or not has_role(user, Role.ORGANISATION_STAFF, organisation):
         raise NotFound()
     return organisation
+
+
+def access_administered_organisation(
+    user: User | AnonymousUser, organisation_id: int
+) -> Organisation:
+    """The organisation the user administers: 403 without the organisation administrator's
+    role at all, 404 for another organisation (or none with that id)."""
+    require_role(user, Role.ORGANISATION_ADMIN)
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None or not has_role(user, Role.ORGANISATION_ADMIN, organisation):
+        raise NotFound()
+    return organisation

@@ -1,6 +1,6 @@
 from nmo.core.exceptions import DomainError, ValidationFailed
 
-__all__ = ["InvalidCredentials", "RegistrationInvalid"]
+__all__ = ["InvalidCredentials", "InvitationInvalid", "RegistrationInvalid"]
 
 
 class InvalidCredentials(DomainError):
@@ -14,3 +14,12 @@ class InvalidCredentials(DomainError):
 class RegistrationInvalid(ValidationFailed):
     code = "registration_invalid"
     default_message = "Регистрация не выполнена: проверьте поля формы."
+
+
+class InvitationInvalid(DomainError):
+    """The invitation's link cannot be used: malformed, expired, superseded by a newer
+    letter, cancelled or already used; the message says which, in Russian."""
+
+    code = "invitation_invalid"
+    status = 410
+    default_message = "Ссылка приглашения недействительна."

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from nmo.accounts.models import Organisation, Role, User
+from nmo.accounts.models import Organisation, OrganisationKind, Role, UnitKind, User
 from nmo.accounts.rules import snils_error
 from nmo.core.exceptions import RateLimited
 from nmo.core.forms import AccessibleForm
@@ -186,3 +186,130 @@ class GrantRoleForm(AccessibleForm):
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
     )
+
+
+# --- an organisation sets itself up (ADR 0015) --------------------------------------------
+
+
+def role_choices(kind: str) -> list[tuple[str, str]]:
+    from nmo.accounts.rules import roles_assignable_in
+
+    return [(code, Role(code).label) for code in roles_assignable_in(kind)]
+
+
+class UnitForm(AccessibleForm):
+    name = forms.CharField(label="Наименование подразделения", max_length=300)
+    kind = forms.ChoiceField(
+        label="Вид подразделения",
+        choices=UnitKind.choices,
+        initial=UnitKind.DEPARTMENT,
+    )
+
+
+class UnitRenameForm(forms.Form):
+    name = forms.CharField(label="Новое наименование", max_length=300)
+
+
+class InvitationForm(AccessibleForm):
+    email = forms.EmailField(
+        label="Электронная почта",
+        max_length=254,
+        help_text="На этот адрес придёт письмо со ссылкой; она действует 7 дней.",
+    )
+    role = forms.ChoiceField(label="Роль в организации")
+    last_name = forms.CharField(label="Фамилия", max_length=150, required=False)
+    first_name = forms.CharField(label="Имя", max_length=150, required=False)
+    middle_name = forms.CharField(label="Отчество", max_length=150, required=False)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = role_choices(kind)
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = choices
+        if choices:
+            role_field.initial = choices[0][0]
+
+
+class AssignRoleForm(forms.Form):
+    role = forms.ChoiceField(label="Роль")
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = role_choices(kind)
+
+
+class AcceptInvitationForm(AccessibleForm):
+    """A new account's name and password; Django's password validators run in the service."""
+
+    last_name = forms.CharField(
+        label="Фамилия",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    first_name = forms.CharField(
+        label="Имя", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    middle_name = forms.CharField(
+        label="Отчество",
+        max_length=150,
+        required=False,
+        help_text="Если есть.",
+        widget=forms.TextInput(attrs={"autocomplete": "additional-name"}),
+    )
+    password = forms.CharField(
+        label="Пароль",
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Не короче 10 символов; не только цифры и не похожий на имя или адрес.",
+    )
+    password_again = forms.CharField(
+        label="Пароль ещё раз",
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("password")
+            and data.get("password_again") is not None
+            and data["password"] != data["password_again"]
+        ):
+            self.add_error("password_again", "Пароли не совпадают.")
+        return data
+
+
+class OrganisationSetUpForm(AccessibleForm):
+    """The platform administrator creates an organisation and invites its administrator."""
+
+    name = forms.CharField(label="Полное наименование организации", max_length=500)
+    short_name = forms.CharField(label="Краткое наименование", max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label="Вид организации",
+        choices=OrganisationKind.choices,
+        initial=OrganisationKind.EDUCATIONAL,
+    )
+    admin_email = forms.EmailField(
+        label="Электронная почта администратора организации",
+        max_length=254,
+        help_text="Ему придёт приглашение: он задаст пароль и настроит организацию сам.",
+    )
+    last_name = forms.CharField(label="Фамилия администратора", max_length=150, required=False)
+    first_name = forms.CharField(label="Имя администратора", max_length=150, required=False)
+    middle_name = forms.CharField(
+        label="Отчество администратора", max_length=150, required=False
+    )
+
+
+class OrganisationAdminInviteForm(AccessibleForm):
+    """The platform administrator invites an administrator for an existing organisation."""
+
+    organisation = forms.ModelChoiceField(
+        label="Организация", queryset=Organisation.objects.filter(is_active=True)
+    )
+    email = forms.EmailField(label="Электронная почта администратора", max_length=254)

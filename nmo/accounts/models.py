@@ -19,6 +19,8 @@ class Role(models.TextChoices):
     PROVIDER = "provider", "Провайдер"
     ACCREDITATION_EXPERT = "accreditation_expert", "Эксперт комиссии по НМО"
     ORGANISATION_STAFF = "organisation_staff", "Сотрудник образовательной организации"
+    ORGANISATION_ADMIN = "organisation_admin", "Администратор организации"
+    COMMISSION_MEMBER = "commission_member", "Член аттестационной комиссии"
     ADMIN = "admin", "Администратор"
 
 
@@ -240,3 +242,62 @@ class ApiToken(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Invitation(BaseModel):
+    """An invitation by e-mail to hold a role in an organisation, sent by the organisation's
+    administrator (or, for the first administrator, by the platform administrator). The
+    link carries a signed token naming this row and its `nonce`; re-sending draws a new
+    nonce, so only the latest letter's link works. Accepted or cancelled, it is closed."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="организация",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField("электронная почта", max_length=254)
+    role = models.CharField("роль", max_length=40, choices=Role.choices)
+    last_name = models.CharField("фамилия", max_length=150, blank=True)
+    first_name = models.CharField("имя", max_length=150, blank=True)
+    middle_name = models.CharField("отчество", max_length=150, blank=True)
+    invited_by = models.ForeignKey(
+        User,
+        verbose_name="кто пригласил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    nonce = models.CharField(max_length=32)
+    sent_at = models.DateTimeField("отправлено")
+    expires_at = models.DateTimeField("действует до")
+    accepted_at = models.DateTimeField("принято", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        verbose_name="кто принял",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="accepted_invitations",
+    )
+    cancelled_at = models.DateTimeField("отменено", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "приглашение"
+        verbose_name_plural = "приглашения"
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email", "role"],
+                condition=Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="invitation_pending_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()} ({self.organisation})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None

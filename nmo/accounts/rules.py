@@ -44,3 +44,27 @@ def format_snils(digits: str) -> str:
 
 def normalise_email(raw: str) -> str:
     return (raw or "").strip().lower()
+
+
+# --- an organisation sets itself up (ADR 0015) --------------------------------------------
+
+INVITATION_VALID_DAYS = 7
+"""How long an invitation's link works after it was (re)sent."""
+
+ORGANISATION_ADMIN = "organisation_admin"
+_ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
+    "educational": ("organisation_staff", "commission_member", ORGANISATION_ADMIN),
+    "provider": ("provider", ORGANISATION_ADMIN),
+    "accreditation_commission": ("accreditation_expert", ORGANISATION_ADMIN),
+}
+
+
+def roles_assignable_in(kind: str) -> tuple[str, ...]:
+    """The role codes an organisation of this kind gives its own people (by invitation or
+    assignment): what its work needs, and its own administrator."""
+    return _ROLES_BY_KIND.get(kind, (ORGANISATION_ADMIN,))
+
+
+def leaves_no_administrator(*, administrators: int, removing_administrator: bool) -> bool:
+    """Whether taking the role away would leave the organisation without an administrator."""
+    return removing_administrator and administrators <= 1

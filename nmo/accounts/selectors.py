@@ -3,11 +3,13 @@
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
+from django.core import signing
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from nmo.accounts.models import (
     ApiToken,
+    Invitation,
     Membership,
     Organisation,
     Role,
@@ -16,6 +18,7 @@ from nmo.accounts.models import (
     User,
     hash_token,
 )
+from nmo.accounts.exceptions import InvitationInvalid
 from nmo.accounts.rules import normalise_email, normalise_snils
 
 
@@ -201,3 +204,89 @@ def staff_emails_for(organisation: Organisation, role: str) -> list[str]:
             ).values_list("email", flat=True)
         )
     )
+
+
+# --- an organisation sets itself up (ADR 0015) --------------------------------------------
+
+
+def administered_organisations(user: User) -> QuerySet[Organisation]:
+    """The organisations the user administers (holds "organisation_admin" in), by name."""
+    return organisations_for(user, Role.ORGANISATION_ADMIN).order_by("name")
+
+
+def memberships_in(organisation: Organisation) -> QuerySet[Membership]:
+    """The roles held in the organisation, by person, with the person joined in."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__middle_name", "user_id", "role")
+    )
+
+
+def person_in(organisation: Organisation, user_id: int) -> User | None:
+    """The user with this id if they hold a role in the organisation, or None."""
+    return User.objects.filter(pk=user_id, memberships__organisation=organisation).first()
+
+
+def administrator_count(organisation: Organisation) -> int:
+    """How many people administer the organisation."""
+    return Membership.objects.filter(
+        organisation=organisation, role=Role.ORGANISATION_ADMIN
+    ).count()
+
+
+def pending_invitations(organisation: Organisation) -> QuerySet[Invitation]:
+    """The organisation's invitations neither accepted nor cancelled, newest first."""
+    return Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, cancelled_at__isnull=True
+    ).select_related("invited_by")
+
+
+def get_invitation(invitation_id: int, organisation: Organisation) -> Invitation | None:
+    """The organisation's invitation with this id, or None."""
+    return Invitation.objects.filter(pk=invitation_id, organisation=organisation).first()
+
+
+INVITATION_SALT = "nmo.accounts.invitation"
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The signed token of the invitation's link: its id and its current nonce."""
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=INVITATION_SALT)
+
+
+def invitation_for_token(token: str, *, lock: bool = False) -> Invitation:
+    """The pending invitation a link's token names (locked if asked); InvitationInvalid
+    with a Russian message saying why a link cannot be used."""
+    try:
+        data = signing.loads(token[:500], salt=INVITATION_SALT)
+        invitation_id, nonce = int(data["i"]), str(data["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise InvitationInvalid(
+            "Ссылка приглашения повреждена или неполна. Скопируйте её из письма целиком "
+            "или попросите администратора организации отправить приглашение ещё раз."
+        ) from exc
+    invitations = Invitation.objects.select_related("organisation")
+    if lock:
+        invitations = invitations.select_for_update(of=("self",))
+    invitation = invitations.filter(pk=invitation_id).first()
+    if invitation is None:
+        raise InvitationInvalid("Приглашение не найдено: возможно, оно было отменено.")
+    if invitation.accepted_at is not None:
+        raise InvitationInvalid(
+            "Приглашение уже принято. Войдите, указав адрес электронной почты и пароль."
+        )
+    if invitation.cancelled_at is not None:
+        raise InvitationInvalid("Приглашение отменено администратором организации.")
+    if invitation.nonce != nonce:
+        raise InvitationInvalid(
+            "Эта ссылка больше не действует: приглашение отправлено повторно. "
+            "Откройте ссылку из последнего письма."
+        )
+    if invitation.expires_at <= timezone.now():
+        expired = timezone.localtime(invitation.expires_at).strftime("%d.%m.%Y %H:%M")
+        raise InvitationInvalid(
+            f"Срок действия приглашения истёк {expired}. Попросите администратора "
+            "организации отправить его ещё раз."
+        )
+    return invitation

@@ -2,6 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -9,23 +10,44 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.urls import reverse
 from django.utils import timezone
 
 from nmo.accounts.exceptions import InvalidCredentials, RegistrationInvalid
 from nmo.accounts.models import (
     ApiToken,
+    Invitation,
     Membership,
     Organisation,
     OrganisationKind,
     Role,
+    Unit,
+    UnitKind,
     User,
     hash_token,
 )
-from nmo.accounts.rules import normalise_email, normalise_snils, snils_error
-from nmo.accounts.selectors import is_admin
+from nmo.accounts.rules import (
+    INVITATION_VALID_DAYS,
+    leaves_no_administrator,
+    normalise_email,
+    normalise_snils,
+    roles_assignable_in,
+    snils_error,
+)
+from nmo.accounts.selectors import (
+    administrator_count,
+    get_invitation,
+    has_role,
+    invitation_for_token,
+    invitation_token,
+    is_admin,
+    person_in,
+)
 from nmo.accounts.types import IssuedToken
 from nmo.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
-from nmo.core.services import record_audit
+from nmo.core.links import absolute_url
+from nmo.core.services import record_audit, send_email_after_commit
 from nmo.core.throttle import check_throttle, register_failure, reset_throttle
 
 NAME_MAX = 150
@@ -119,6 +141,8 @@ ORGANISATION_KIND_FOR_ROLE = {
     Role.PROVIDER: OrganisationKind.PROVIDER,
     Role.ACCREDITATION_EXPERT: OrganisationKind.ACCREDITATION_COMMISSION,
     Role.ORGANISATION_STAFF: OrganisationKind.EDUCATIONAL,
+    Role.ORGANISATION_ADMIN: OrganisationKind.EDUCATIONAL,
+    Role.COMMISSION_MEMBER: OrganisationKind.EDUCATIONAL,
 }
 
 
@@ -354,3 +378,469 @@ def create_learner_account(
     user.set_unusable_password()
     user.save()
     return user
+
+
+# --- an organisation sets itself up (ADR 0015) --------------------------------------------
+
+UNIT_NAME_MAX = 300
+ORGANISATION_NAME_MAX = 500
+
+
+def _require_organisation_admin(actor: User, organisation: Organisation) -> None:
+    """403 without the organisation administrator's role; 404 for another organisation."""
+    if not has_role(actor, Role.ORGANISATION_ADMIN):
+        raise PermissionDenied()
+    if not has_role(actor, Role.ORGANISATION_ADMIN, organisation):
+        raise NotFound()
+
+
+def _unit_name(name: str) -> str:
+    value = " ".join(name.split())
+    if not value:
+        raise ValidationFailed(errors={"name": ["Укажите наименование подразделения."]})
+    if len(value) > UNIT_NAME_MAX:
+        raise ValidationFailed(errors={"name": [f"Не более {UNIT_NAME_MAX} символов."]})
+    return value
+
+
+def _check_unit_name_free(organisation: Organisation, name: str, *, except_id: int = 0) -> None:
+    # Compared in Python: SQLite folds the case of Latin letters only.
+    names = Unit.objects.filter(organisation=organisation).exclude(pk=except_id)
+    if name.casefold() in {n.casefold() for n in names.values_list("name", flat=True)}:
+        raise ValidationFailed(
+            errors={"name": ["Подразделение с таким наименованием в организации уже есть."]}
+        )
+
+
+def _unit_of(organisation: Organisation, unit_id: int) -> Unit:
+    unit = Unit.objects.select_for_update().filter(pk=unit_id, organisation=organisation).first()
+    if unit is None:
+        raise NotFound()
+    return unit
+
+
+@transaction.atomic
+def create_unit(*, actor: User, organisation: Organisation, name: str, kind: str) -> Unit:
+    """Add a department (study department, кафедра or other unit) to the organisation; its
+    administrator only. Audited as "unit.create"."""
+    _require_organisation_admin(actor, organisation)
+    name = _unit_name(name)
+    if kind not in UnitKind.values:
+        raise ValidationFailed(errors={"kind": ["Выберите вид подразделения из списка."]})
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    _check_unit_name_free(organisation, name)
+    unit = Unit.objects.create(organisation=organisation, name=name, kind=kind)
+    record_audit(
+        actor=actor,
+        action="unit.create",
+        target=unit,
+        changes={"name": name, "kind": kind, "organisation": organisation.name},
+    )
+    return unit
+
+
+@transaction.atomic
+def rename_unit(*, actor: User, organisation: Organisation, unit_id: int, name: str) -> Unit:
+    """Rename one of the organisation's departments; its administrator only. Audited as
+    "unit.rename" with the name before and after."""
+    _require_organisation_admin(actor, organisation)
+    name = _unit_name(name)
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    unit = _unit_of(organisation, unit_id)
+    if unit.name == name:
+        return unit
+    _check_unit_name_free(organisation, name, except_id=unit.pk)
+    before = unit.name
+    unit.name = name
+    unit.save(update_fields=["name", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="unit.rename",
+        target=unit,
+        changes={"name": {"before": before, "after": name}},
+    )
+    return unit
+
+
+@transaction.atomic
+def remove_unit(*, actor: User, organisation: Organisation, unit_id: int) -> None:
+    """Remove a department nothing refers to (no programme, cohort or commission); one in
+    use is refused with Conflict. Its administrator only. Audited as "unit.remove"."""
+    _require_organisation_admin(actor, organisation)
+    unit = _unit_of(organisation, unit_id)
+    name = unit.name
+    record_audit(
+        actor=actor,
+        action="unit.remove",
+        target=unit,
+        changes={"name": name, "organisation": organisation.name},
+    )
+    try:
+        with transaction.atomic():
+            unit.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        raise Conflict(
+            f"Подразделение «{name}» нельзя удалить: к нему относятся программы, группы "
+            "или комиссии. Его можно переименовать.",
+            code="unit_in_use",
+        ) from exc
+
+
+def _invitation_email(invitation: Invitation) -> None:
+    link = absolute_url(
+        reverse("accounts:invitation_accept", kwargs={"token": invitation_token(invitation)})
+    )
+    inviter = invitation.invited_by.full_name if invitation.invited_by else "Администратор"
+    until = timezone.localtime(invitation.expires_at).strftime("%d.%m.%Y")
+    organisation = invitation.organisation
+    body = (
+        "Здравствуйте!\n\n"
+        f"{inviter} приглашает вас в организацию «{organisation}» "
+        f"на платформе НМО с ролью «{invitation.get_role_display()}».\n\n"
+        "Чтобы принять приглашение, откройте ссылку (для новой учётной записи там же "
+        f"задаётся пароль):\n{link}\n\n"
+        f"Ссылка действует до {until} включительно и только из этого письма.\n"
+        "Если вы не ждали приглашения, просто удалите письмо.\n"
+    )
+    send_email_after_commit(
+        to=[invitation.email],
+        subject=f"Приглашение в «{organisation}» — НМО",
+        body=body,
+    )
+
+
+def _may_invite(actor: User, organisation: Organisation, role: str) -> None:
+    """The organisation's administrator invites; the platform administrator may invite an
+    organisation's administrator (the first one above all)."""
+    if role == Role.ORGANISATION_ADMIN and is_admin(actor):
+        return
+    _require_organisation_admin(actor, organisation)
+
+
+@transaction.atomic
+def invite_to_organisation(
+    *,
+    actor: User,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    last_name: str = "",
+    first_name: str = "",
+    middle_name: str = "",
+) -> Invitation:
+    """Invite a person by e-mail to hold a role in the organisation: a letter with a signed
+    link valid INVITATION_VALID_DAYS days goes out after commit. Only roles the
+    organisation's kind gives its people; not a role the person already holds there, nor a
+    second pending invitation for it. Audited as "invitation.send"."""
+    _may_invite(actor, organisation, role)
+    errors: dict[str, list[str]] = {}
+    email = normalise_email(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = ["Укажите действующий адрес электронной почты."]
+    if role not in roles_assignable_in(organisation.kind):
+        errors["role"] = ["Эту роль в организации назначить нельзя: выберите роль из списка."]
+    names = {"last_name": last_name, "first_name": first_name, "middle_name": middle_name}
+    for field, value in names.items():
+        names[field] = " ".join(value.split())
+        if len(names[field]) > NAME_MAX:
+            errors[field] = [f"Не более {NAME_MAX} символов."]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    if Membership.objects.filter(
+        user__email=email, role=role, organisation=organisation
+    ).exists():
+        raise ValidationFailed(
+            errors={"email": ["У этого человека уже есть эта роль в организации."]}
+        )
+    pending = Invitation.objects.filter(
+        organisation=organisation,
+        email=email,
+        role=role,
+        accepted_at__isnull=True,
+        cancelled_at__isnull=True,
+    ).exists()
+    if pending:
+        raise ValidationFailed(
+            errors={
+                "email": [
+                    "Приглашение на этот адрес с этой ролью уже отправлено: "
+                    "его можно отправить повторно из списка приглашений."
+                ]
+            }
+        )
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        invited_by=actor,
+        nonce=secrets.token_hex(16),
+        sent_at=now,
+        expires_at=now + timedelta(days=INVITATION_VALID_DAYS),
+        **names,
+    )
+    record_audit(
+        actor=actor,
+        action="invitation.send",
+        target=invitation,
+        changes={"email": email, "role": role, "organisation": organisation.name},
+    )
+    _invitation_email(invitation)
+    return invitation
+
+
+def _pending_invitation(organisation: Organisation, invitation_id: int) -> Invitation:
+    invitation = get_invitation(invitation_id, organisation)
+    if invitation is None:
+        raise NotFound()
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise Conflict("Приглашение уже принято или отменено.", code="invitation_closed")
+    return invitation
+
+
+@transaction.atomic
+def resend_invitation(*, actor: User, organisation: Organisation, invitation_id: int) -> Invitation:
+    """Send a pending invitation again with a new link valid INVITATION_VALID_DAYS days from
+    now; the earlier letter's link stops working. Audited as "invitation.resend"."""
+    _require_organisation_admin(actor, organisation)
+    invitation = _pending_invitation(organisation, invitation_id)
+    now = timezone.now()
+    invitation.nonce = secrets.token_hex(16)
+    invitation.sent_at = now
+    invitation.expires_at = now + timedelta(days=INVITATION_VALID_DAYS)
+    invitation.save(update_fields=["nonce", "sent_at", "expires_at", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="invitation.resend",
+        target=invitation,
+        changes={"email": invitation.email, "role": invitation.role},
+    )
+    _invitation_email(invitation)
+    return invitation
+
+
+@transaction.atomic
+def cancel_invitation(*, actor: User, organisation: Organisation, invitation_id: int) -> Invitation:
+    """Cancel a pending invitation: its link stops working. Audited as "invitation.cancel"."""
+    _require_organisation_admin(actor, organisation)
+    invitation = _pending_invitation(organisation, invitation_id)
+    invitation.cancelled_at = timezone.now()
+    invitation.save(update_fields=["cancelled_at", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="invitation.cancel",
+        target=invitation,
+        changes={"email": invitation.email, "role": invitation.role},
+    )
+    return invitation
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """What the invitee types on the invitation's page; a new account needs a name and a
+    password, an existing one nothing."""
+
+    password: str = ""
+    last_name: str = ""
+    first_name: str = ""
+    middle_name: str = ""
+
+
+def _new_account_errors(email: str, data: Acceptance) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for field, label in (("last_name", "фамилию"), ("first_name", "имя")):
+        value = getattr(data, field).strip()
+        if not value:
+            errors[field] = [f"Укажите {label}."]
+        elif len(value) > NAME_MAX:
+            errors[field] = [f"Не более {NAME_MAX} символов."]
+    if len(data.middle_name.strip()) > NAME_MAX:
+        errors["middle_name"] = [f"Не более {NAME_MAX} символов."]
+    probe = User(
+        email=email,
+        last_name=data.last_name,
+        first_name=data.first_name,
+        middle_name=data.middle_name,
+    )
+    if not data.password:
+        errors["password"] = ["Задайте пароль."]
+    else:
+        try:
+            validate_password(data.password, user=probe)
+        except ValidationError as exc:
+            errors["password"] = list(exc.messages)
+    return errors
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, data: Acceptance) -> User:
+    """Accept an invitation from its link: a new account is created with the password and
+    name given (Django's password validators), an existing account of that e-mail just
+    gets the role; either way the person holds the invited role in the organisation.
+    InvitationInvalid for a link that is malformed, expired, superseded, cancelled or used.
+    Audited as "invitation.accept" and "account.create" or "account.grant_role"."""
+    invitation = invitation_for_token(token, lock=True)
+    organisation = invitation.organisation
+    user = User.objects.select_for_update().filter(email=invitation.email).first()
+    created = user is None
+    if user is None:
+        errors = _new_account_errors(invitation.email, data)
+        if errors:
+            raise RegistrationInvalid(
+                "Учётная запись не создана: проверьте поля формы.", errors=errors
+            )
+        user = User(
+            email=invitation.email,
+            last_name=data.last_name.strip(),
+            first_name=data.first_name.strip(),
+            middle_name=data.middle_name.strip(),
+        )
+        user.set_password(data.password)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:  # the same e-mail registered a moment ago
+            raise InvitationInvalid(
+                "Учётная запись с этим адресом только что создана. Откройте ссылку ещё раз."
+            ) from exc
+    Membership.objects.get_or_create(user=user, role=invitation.role, organisation=organisation)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    record_audit(
+        actor=user,
+        action="account.create" if created else "account.grant_role",
+        target=user,
+        changes={"role": invitation.role, "organisation": organisation.name},
+    )
+    record_audit(
+        actor=user,
+        action="invitation.accept",
+        target=invitation,
+        changes={"email": invitation.email, "role": invitation.role},
+    )
+    return user
+
+
+@transaction.atomic
+def assign_role_in_organisation(
+    *, actor: User, organisation: Organisation, user_id: int, role: str
+) -> Membership:
+    """Give one of the organisation's people another of its roles; its administrator only.
+    A person outside the organisation is not found (invite them instead). Audited as
+    "account.grant_role"."""
+    _require_organisation_admin(actor, organisation)
+    person = person_in(organisation, user_id)
+    if person is None:
+        raise NotFound()
+    if role not in roles_assignable_in(organisation.kind):
+        raise ValidationFailed(errors={"role": ["Выберите роль из списка."]})
+    membership, created = Membership.objects.get_or_create(
+        user=person, role=role, organisation=organisation
+    )
+    if created:
+        record_audit(
+            actor=actor,
+            action="account.grant_role",
+            target=person,
+            changes={"role": role, "organisation": organisation.name},
+        )
+    return membership
+
+
+@transaction.atomic
+def remove_role_in_organisation(
+    *, actor: User, organisation: Organisation, membership_id: int
+) -> None:
+    """Take one of the organisation's roles away from a person; its administrator only.
+    The organisation's last administrator keeps the role (Conflict). Audited as
+    "account.revoke_role"."""
+    _require_organisation_admin(actor, organisation)
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(pk=membership_id, organisation=organisation)
+        .first()
+    )
+    if membership is None:
+        raise NotFound()
+    if leaves_no_administrator(
+        administrators=administrator_count(organisation),
+        removing_administrator=membership.role == Role.ORGANISATION_ADMIN,
+    ):
+        raise Conflict(
+            "Нельзя снять роль с последнего администратора организации: "
+            "сначала назначьте другого.",
+            code="last_organisation_admin",
+        )
+    record_audit(
+        actor=actor,
+        action="account.revoke_role",
+        target=membership.user,
+        changes={"role": membership.role, "organisation": organisation.name},
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def set_up_organisation(
+    *,
+    actor: User,
+    name: str,
+    short_name: str,
+    kind: str,
+    admin_email: str,
+    last_name: str = "",
+    first_name: str = "",
+    middle_name: str = "",
+) -> Invitation:
+    """The platform administrator creates an organisation and invites its first
+    administrator, who then sets the organisation up without Django admin. Audited as
+    "organisation.create" and "invitation.send"."""
+    if not is_admin(actor):
+        raise PermissionDenied()
+    errors: dict[str, list[str]] = {}
+    name = " ".join(name.split())
+    short_name = " ".join(short_name.split())
+    if not name:
+        errors["name"] = ["Укажите полное наименование организации."]
+    elif len(name) > ORGANISATION_NAME_MAX:
+        errors["name"] = [f"Не более {ORGANISATION_NAME_MAX} символов."]
+    elif name.casefold() in {
+        n.casefold() for n in Organisation.objects.values_list("name", flat=True)
+    }:
+        errors["name"] = ["Организация с таким наименованием уже есть."]
+    if len(short_name) > 200:
+        errors["short_name"] = ["Не более 200 символов."]
+    if kind not in OrganisationKind.values:
+        errors["kind"] = ["Выберите вид организации из списка."]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    try:
+        with transaction.atomic():
+            organisation = Organisation.objects.create(
+                name=name, short_name=short_name, kind=kind
+            )
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            errors={"name": ["Организация с таким наименованием уже есть."]}
+        ) from exc
+    record_audit(
+        actor=actor,
+        action="organisation.create",
+        target=organisation,
+        changes={"name": name, "kind": kind},
+    )
+    return invite_to_organisation(
+        actor=actor,
+        organisation=organisation,
+        email=admin_email,
+        role=Role.ORGANISATION_ADMIN,
+        last_name=last_name,
+        first_name=first_name,
+        middle_name=middle_name,
+    )

@@ -1,25 +1,54 @@
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
-from django.views.decorators.http import require_POST
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from nmo.accounts import services
-from nmo.accounts.access import SignedInRequest, require_admin, require_login, signed_in
+from nmo.accounts.access import (
+    SignedInRequest,
+    access_administered_organisation,
+    require_admin,
+    require_login,
+    require_role,
+    signed_in,
+)
+from nmo.accounts.exceptions import InvitationInvalid
 from nmo.accounts.forms import (
+    AcceptInvitationForm,
+    AssignRoleForm,
     GrantRoleForm,
+    InvitationForm,
     LoginForm,
+    OrganisationAdminInviteForm,
+    OrganisationSetUpForm,
     RegistrationForm,
     ResetForm,
     StaffUserForm,
     TokenCreateForm,
+    UnitForm,
+    UnitRenameForm,
     UserSearchForm,
+    role_choices,
 )
-from nmo.accounts.models import Membership, User
-from nmo.accounts.selectors import list_tokens, search_users
+from nmo.accounts.models import Membership, Organisation, Role, User
+from nmo.accounts.selectors import (
+    administered_organisations,
+    invitation_for_token,
+    list_tokens,
+    memberships_in,
+    pending_invitations,
+    search_users,
+    units_for_organisation,
+    user_for_email,
+)
 from nmo.core.exceptions import Conflict, ValidationFailed
 from nmo.core.forms import show_refusal
 
@@ -181,3 +210,338 @@ def role_revoke(request: SignedInRequest, user_id: int, membership_id: int) -> H
     else:
         messages.success(request, "Роль снята.")
     return redirect("accounts:user_detail", user_id=user_id)
+
+
+# --- an organisation sets itself up (ADR 0015) --------------------------------------------
+
+
+@signed_in
+def organisation_admin(request: SignedInRequest) -> HttpResponse:
+    """The organisation administrator's start page: their organisation, or a choice of
+    the organisations they administer."""
+    require_role(request.user, Role.ORGANISATION_ADMIN)
+    organisations = list(administered_organisations(request.user))
+    if len(organisations) == 1:
+        return redirect("accounts:organisation_home", organisation_id=organisations[0].pk)
+    return render(
+        request, "accounts/organisation_choose.html", {"organisations": organisations}
+    )
+
+
+def _people(organisation: Organisation) -> list[dict[str, Any]]:
+    people: dict[int, dict[str, Any]] = {}
+    for membership in memberships_in(organisation):
+        entry = people.setdefault(
+            membership.user_id, {"person": membership.user, "memberships": []}
+        )
+        entry["memberships"].append(membership)
+    return list(people.values())
+
+
+def _organisation_page(
+    request: SignedInRequest,
+    organisation: Organisation,
+    *,
+    unit_form: UnitForm | None = None,
+    invitation_form: InvitationForm | None = None,
+) -> HttpResponse:
+    unit_form = unit_form or UnitForm(prefix="unit")
+    invitation_form = invitation_form or InvitationForm(prefix="invite", kind=organisation.kind)
+    refused = bool(unit_form.errors or invitation_form.errors)
+    context = {
+        "organisation": organisation,
+        "units": units_for_organisation(organisation),
+        "people": _people(organisation),
+        "invitations": pending_invitations(organisation),
+        "unit_form": unit_form,
+        "invitation_form": invitation_form,
+        "role_choices": role_choices(organisation.kind),
+        "now": timezone.now(),
+    }
+    return render(
+        request, "accounts/organisation_home.html", context, status=422 if refused else 200
+    )
+
+
+@signed_in
+def organisation_home(request: SignedInRequest, organisation_id: int) -> HttpResponse:
+    """Departments, people and their roles, invitations of one organisation."""
+    organisation = access_administered_organisation(request.user, organisation_id)
+    return _organisation_page(request, organisation)
+
+
+def _back(organisation: Organisation, anchor: str) -> HttpResponse:
+    return redirect(
+        reverse("accounts:organisation_home", kwargs={"organisation_id": organisation.pk})
+        + anchor
+    )
+
+
+@require_POST
+@signed_in
+def unit_create(request: SignedInRequest, organisation_id: int) -> HttpResponse:
+    organisation = access_administered_organisation(request.user, organisation_id)
+    form = UnitForm(request.POST, prefix="unit")
+    if form.is_valid():
+        try:
+            unit = services.create_unit(
+                actor=request.user,
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ValidationFailed as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, f"Подразделение «{unit.name}» добавлено.")
+            return _back(organisation, "#units")
+    return _organisation_page(request, organisation, unit_form=form)
+
+
+@require_POST
+@signed_in
+def unit_rename(request: SignedInRequest, organisation_id: int, unit_id: int) -> HttpResponse:
+    organisation = access_administered_organisation(request.user, organisation_id)
+    form = UnitRenameForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Укажите новое наименование подразделения (до 300 символов).")
+        return _back(organisation, "#units")
+    try:
+        unit = services.rename_unit(
+            actor=request.user,
+            organisation=organisation,
+            unit_id=unit_id,
+            name=form.cleaned_data["name"],
+        )
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+    else:
+        messages.success(request, f"Подразделение переименовано: «{unit.name}».")
+    return _back(organisation, "#units")
+
+
+@require_POST
+@signed_in
+def unit_remove(request: SignedInRequest, organisation_id: int, unit_id: int) -> HttpResponse:
+    organisation = access_administered_organisation(request.user, organisation_id)
+    try:
+        services.remove_unit(actor=request.user, organisation=organisation, unit_id=unit_id)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Подразделение удалено.")
+    return _back(organisation, "#units")
+
+
+@require_POST
+@signed_in
+def invitation_create(request: SignedInRequest, organisation_id: int) -> HttpResponse:
+    organisation = access_administered_organisation(request.user, organisation_id)
+    form = InvitationForm(request.POST, prefix="invite", kind=organisation.kind)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = services.invite_to_organisation(
+                actor=request.user,
+                organisation=organisation,
+                email=data["email"],
+                role=data["role"],
+                last_name=data["last_name"],
+                first_name=data["first_name"],
+                middle_name=data["middle_name"],
+            )
+        except ValidationFailed as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Приглашение отправлено на {invitation.email} "
+                f"(роль «{invitation.get_role_display()}»).",
+            )
+            return _back(organisation, "#invitations")
+    return _organisation_page(request, organisation, invitation_form=form)
+
+
+@require_POST
+@signed_in
+def invitation_resend(
+    request: SignedInRequest, organisation_id: int, invitation_id: int
+) -> HttpResponse:
+    organisation = access_administered_organisation(request.user, organisation_id)
+    try:
+        invitation = services.resend_invitation(
+            actor=request.user, organisation=organisation, invitation_id=invitation_id
+        )
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Приглашение отправлено повторно на {invitation.email}; прежняя ссылка больше "
+            "не действует.",
+        )
+    return _back(organisation, "#invitations")
+
+
+@require_POST
+@signed_in
+def invitation_cancel(
+    request: SignedInRequest, organisation_id: int, invitation_id: int
+) -> HttpResponse:
+    organisation = access_administered_organisation(request.user, organisation_id)
+    try:
+        invitation = services.cancel_invitation(
+            actor=request.user, organisation=organisation, invitation_id=invitation_id
+        )
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Приглашение для {invitation.email} отменено.")
+    return _back(organisation, "#invitations")
+
+
+@require_POST
+@signed_in
+def member_role_add(request: SignedInRequest, organisation_id: int, user_id: int) -> HttpResponse:
+    organisation = access_administered_organisation(request.user, organisation_id)
+    form = AssignRoleForm(request.POST, kind=organisation.kind)
+    if not form.is_valid():
+        messages.error(request, "Выберите роль из списка.")
+        return _back(organisation, "#people")
+    membership = services.assign_role_in_organisation(
+        actor=request.user,
+        organisation=organisation,
+        user_id=user_id,
+        role=form.cleaned_data["role"],
+    )
+    messages.success(
+        request, f"{membership.user.full_name}: назначена роль «{membership.get_role_display()}»."
+    )
+    return _back(organisation, "#people")
+
+
+@require_POST
+@signed_in
+def member_role_remove(
+    request: SignedInRequest, organisation_id: int, membership_id: int
+) -> HttpResponse:
+    organisation = access_administered_organisation(request.user, organisation_id)
+    try:
+        services.remove_role_in_organisation(
+            actor=request.user, organisation=organisation, membership_id=membership_id
+        )
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Роль снята.")
+    return _back(organisation, "#people")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitee's page: a new account sets its name and password, an existing one just
+    accepts; a link that cannot be used is told why, in Russian."""
+    try:
+        invitation = invitation_for_token(token)
+    except InvitationInvalid as exc:
+        return render(
+            request, "accounts/invitation_invalid.html", {"message": exc.message}, status=410
+        )
+    existing = user_for_email(invitation.email)
+    form = None
+    if existing is None:
+        form = AcceptInvitationForm(
+            request.POST or None,
+            initial={
+                "last_name": invitation.last_name,
+                "first_name": invitation.first_name,
+                "middle_name": invitation.middle_name,
+            },
+        )
+    if request.method == "POST" and (form is None or form.is_valid()):
+        data = services.Acceptance()
+        if form is not None:
+            fields = form.cleaned_data
+            data = services.Acceptance(
+                password=fields["password"],
+                last_name=fields["last_name"],
+                first_name=fields["first_name"],
+                middle_name=fields["middle_name"],
+            )
+        try:
+            user = services.accept_invitation(token=token, data=data)
+        except InvitationInvalid as exc:
+            return render(
+                request, "accounts/invitation_invalid.html", {"message": exc.message}, status=410
+            )
+        except ValidationFailed as exc:
+            assert form is not None
+            show_refusal(form, exc)
+        else:
+            role = Role(invitation.role).label
+            if existing is None:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request,
+                    f"Учётная запись создана: вы — {role.lower()} в «{invitation.organisation}».",
+                )
+                return redirect(settings.LOGIN_REDIRECT_URL)
+            messages.success(
+                request, f"Приглашение принято: роль «{role}» в «{invitation.organisation}»."
+            )
+            if request.user.is_authenticated and request.user.pk == user.pk:
+                return redirect(settings.LOGIN_REDIRECT_URL)
+            return redirect("accounts:login")
+    context = {"invitation": invitation, "existing": existing, "form": form}
+    status = 422 if form is not None and form.errors else 200
+    return render(request, "accounts/invitation_accept.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@signed_in
+def organisation_set_up(request: SignedInRequest) -> HttpResponse:
+    """The platform administrator creates an organisation and invites its first
+    administrator, or invites an administrator for an existing organisation."""
+    require_admin(request.user)
+    action = request.POST.get("action") if request.method == "POST" else None
+    new_form = OrganisationSetUpForm(request.POST if action == "new" else None, prefix="new")
+    invite_form = OrganisationAdminInviteForm(
+        request.POST if action == "existing" else None, prefix="existing"
+    )
+    if action == "new" and new_form.is_valid():
+        data = new_form.cleaned_data
+        try:
+            invitation = services.set_up_organisation(actor=request.user, **data)
+        except ValidationFailed as exc:
+            show_refusal(new_form, exc, {"email": "admin_email"})
+        else:
+            messages.success(
+                request,
+                f"Организация «{invitation.organisation}» создана; приглашение администратору "
+                f"отправлено на {invitation.email}.",
+            )
+            return redirect("accounts:organisation_set_up")
+    if action == "existing" and invite_form.is_valid():
+        try:
+            invitation = services.invite_to_organisation(
+                actor=request.user,
+                organisation=invite_form.cleaned_data["organisation"],
+                email=invite_form.cleaned_data["email"],
+                role=Role.ORGANISATION_ADMIN,
+            )
+        except ValidationFailed as exc:
+            show_refusal(invite_form, exc)
+        else:
+            messages.success(
+                request,
+                f"Приглашение администратору «{invitation.organisation}» отправлено на "
+                f"{invitation.email}.",
+            )
+            return redirect("accounts:organisation_set_up")
+    status = 422 if new_form.errors or invite_form.errors else 200
+    return render(
+        request,
+        "accounts/organisation_set_up.html",
+        {"new_form": new_form, "invite_form": invite_form},
+        status=status,
+    )

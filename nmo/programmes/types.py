@@ -172,3 +172,13 @@ class NoticePlan:
     kind: str
     due_on: date
     notified_by: Notifier | None
+
+
+@dataclass(frozen=True)
+class CompletionOutcome:
+    """What marking learners as having mastered the programme did, by learner's name:
+    marked now, marked before, and refused with the reason (in Russian)."""
+
+    marked: tuple[str, ...] = ()
+    already: tuple[str, ...] = ()
+    refused: tuple[tuple[str, str], ...] = ()

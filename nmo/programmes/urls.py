@@ -22,6 +22,11 @@ urlpatterns = [
     path("cohorts/<int:pk>/learners/new/", views.enrolment_create, name="enrolment_create"),
     path("cohorts/<int:pk>/learners/import/", views.learners_import, name="learners_import"),
     path(
+        "cohorts/<int:pk>/learners/completed/",
+        views.learners_complete,
+        name="learners_complete",
+    ),
+    path(
         "cohorts/<int:pk>/learners/<int:enrolment_pk>/",
         views.enrolment_detail,
         name="enrolment_detail",

@@ -417,6 +417,45 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programmes/cohort_detail.html", context)
 
 
+@require_POST
+@signed_in
+def learners_complete(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Mark the chosen learners (or all of the cohort) as having mastered the programme in
+    one action; the learners refused are named with the reason."""
+    cohort = access_cohort(request.user, pk)
+    everyone = request.POST.get("scope") == "all"
+    ids: list[int] | None = None
+    if not everyone:
+        ids = [int(v) for v in request.POST.getlist("enrolment") if v.isdigit()][:10_000]
+    try:
+        outcome = services.mark_programme_completed(
+            actor=request.user,
+            cohort=cohort,
+            enrolment_ids=ids,
+            curriculum_completed=request.POST.get("curriculum_completed") == "on",
+        )
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        if outcome.marked:
+            messages.success(
+                request,
+                f"Отмечены как освоившие программу ({len(outcome.marked)}): "
+                + ", ".join(outcome.marked)
+                + ".",
+            )
+        if outcome.already:
+            messages.info(request, "Уже были отмечены ранее: " + ", ".join(outcome.already) + ".")
+        if outcome.refused:
+            messages.error(
+                request,
+                f"Не отмечены ({len(outcome.refused)}): "
+                + "; ".join(f"{name} — {reason}" for name, reason in outcome.refused)
+                + ".",
+            )
+    return redirect(reverse("programmes:cohort_detail", args=[pk]) + "#learners")
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
 def enrolment_create(request: SignedInRequest, pk: int) -> HttpResponse:

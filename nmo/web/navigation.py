@@ -35,6 +35,7 @@ MENU: tuple[NavEntry, ...] = (
     NavEntry("Положения", "regulations:regulation_list", ("organisation_staff", "admin")),
     NavEntry("Производственный календарь", "workcalendar:year_current", (SIGNED_IN,)),
     NavEntry("Специальности", "catalog:specialties", (PUBLIC,)),
+    NavEntry("Моя организация", "accounts:organisation_admin", ("organisation_admin",)),
     NavEntry("Пользователи и роли", "accounts:user_list", ("admin",)),
     NavEntry("Журнал аудита", "web:audit_log", ("admin",)),
     NavEntry("Справочники", "admin:index", ("admin",)),

@@ -36,7 +36,13 @@ from nmo.programmes.selectors import (
 )
 from nmo.programmes.services._common import unit_of
 from nmo.programmes.services.notices import plan_notices, send_soon
-from nmo.programmes.types import CohortData, EnrolmentImport, LearnerRow, RegulationInForce
+from nmo.programmes.types import (
+    CohortData,
+    CompletionOutcome,
+    EnrolmentImport,
+    LearnerRow,
+    RegulationInForce,
+)
 from nmo.programmes.xlsx import (
     MAX_LEARNER_ROWS,
     SheetError,
@@ -431,6 +437,60 @@ def update_enrolment(
     if changed:
         record_audit(actor=actor, action="enrolment.update", target=enrolment, changes=changed)
     return enrolment
+
+
+@transaction.atomic
+def mark_programme_completed(
+    *,
+    actor: User,
+    cohort: Cohort,
+    enrolment_ids: Sequence[int] | None,
+    curriculum_completed: bool = False,
+) -> CompletionOutcome:
+    """Mark several learners of the cohort (all of them when `enrolment_ids` is None) as
+    having mastered the programme (npc-2.3, rgmu-2.3), and the curriculum done in full when
+    asked, in one transaction: each through `update_enrolment`, so each change is audited
+    as "enrolment.update". A withdrawn learner is refused, with the reason, and the others
+    are marked; ids of other cohorts are ignored."""
+    cohort = Cohort.objects.select_related("programme__organisation").get(pk=cohort.pk)
+    require_staff_of(actor, cohort.programme.organisation)
+    enrolments = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .filter(cohort=cohort)
+        .select_related("learner")
+        .order_by("learner__last_name", "learner__first_name", "learner__middle_name", "pk")
+    )
+    if enrolment_ids is not None:
+        enrolments = enrolments.filter(pk__in=list(enrolment_ids))
+    chosen = list(enrolments)
+    if not chosen:
+        raise LearnersInvalid(
+            "Выберите хотя бы одного слушателя группы.",
+            errors={"learners": ["Выберите хотя бы одного слушателя группы."]},
+        )
+    marked: list[str] = []
+    already: list[str] = []
+    refused: list[tuple[str, str]] = []
+    for enrolment in chosen:
+        name = enrolment.learner.full_name
+        if enrolment.status == EnrolmentStatus.WITHDRAWN:
+            refused.append((name, "отчислен — освоение программы не отмечается"))
+            continue
+        wanted_curriculum = enrolment.curriculum_completed or curriculum_completed
+        if enrolment.programme_completed and enrolment.curriculum_completed == wanted_curriculum:
+            already.append(name)
+            continue
+        update_enrolment(
+            actor=actor,
+            enrolment=enrolment,
+            programme_completed=True,
+            curriculum_completed=wanted_curriculum,
+            status=enrolment.status,
+            contract_number=enrolment.contract_number,
+            contract_date=enrolment.contract_date,
+        )
+        marked.append(name)
+    return CompletionOutcome(marked=tuple(marked), already=tuple(already), refused=tuple(refused))
 
 
 @transaction.atomic
