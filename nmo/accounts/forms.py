@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -224,8 +224,7 @@ class InvitationForm(AccessibleForm):
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = role_choices(kind)
-        role_field = self.fields["role"]
-        assert isinstance(role_field, forms.ChoiceField)
+        role_field = cast(forms.ChoiceField, self.fields["role"])
         role_field.choices = choices
         if choices:
             role_field.initial = choices[0][0]
@@ -236,8 +235,7 @@ class AssignRoleForm(forms.Form):
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        role_field = self.fields["role"]
-        assert isinstance(role_field, forms.ChoiceField)
+        role_field = cast(forms.ChoiceField, self.fields["role"])
         role_field.choices = role_choices(kind)
 
 
@@ -301,9 +299,7 @@ class OrganisationSetUpForm(AccessibleForm):
     )
     last_name = forms.CharField(label="Фамилия администратора", max_length=150, required=False)
     first_name = forms.CharField(label="Имя администратора", max_length=150, required=False)
-    middle_name = forms.CharField(
-        label="Отчество администратора", max_length=150, required=False
-    )
+    middle_name = forms.CharField(label="Отчество администратора", max_length=150, required=False)
 
 
 class OrganisationAdminInviteForm(AccessibleForm):

@@ -7,6 +7,7 @@ from django.core import signing
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from nmo.accounts.exceptions import InvitationInvalid
 from nmo.accounts.models import (
     ApiToken,
     Invitation,
@@ -18,7 +19,6 @@ from nmo.accounts.models import (
     User,
     hash_token,
 )
-from nmo.accounts.exceptions import InvitationInvalid
 from nmo.accounts.rules import normalise_email, normalise_snils
 
 

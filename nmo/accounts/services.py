@@ -14,7 +14,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.urls import reverse
 from django.utils import timezone
 
-from nmo.accounts.exceptions import InvalidCredentials, RegistrationInvalid
+from nmo.accounts.exceptions import InvalidCredentials, InvitationInvalid, RegistrationInvalid
 from nmo.accounts.models import (
     ApiToken,
     Invitation,
@@ -549,9 +549,7 @@ def invite_to_organisation(
     if errors:
         raise ValidationFailed(errors=errors)
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-    if Membership.objects.filter(
-        user__email=email, role=role, organisation=organisation
-    ).exists():
+    if Membership.objects.filter(user__email=email, role=role, organisation=organisation).exists():
         raise ValidationFailed(
             errors={"email": ["У этого человека уже есть эта роль в организации."]}
         )
@@ -773,8 +771,7 @@ def remove_role_in_organisation(
         removing_administrator=membership.role == Role.ORGANISATION_ADMIN,
     ):
         raise Conflict(
-            "Нельзя снять роль с последнего администратора организации: "
-            "сначала назначьте другого.",
+            "Нельзя снять роль с последнего администратора организации: сначала назначьте другого.",
             code="last_organisation_admin",
         )
     record_audit(
@@ -822,9 +819,7 @@ def set_up_organisation(
         raise ValidationFailed(errors=errors)
     try:
         with transaction.atomic():
-            organisation = Organisation.objects.create(
-                name=name, short_name=short_name, kind=kind
-            )
+            organisation = Organisation.objects.create(name=name, short_name=short_name, kind=kind)
     except IntegrityError as exc:
         raise ValidationFailed(
             errors={"name": ["Организация с таким наименованием уже есть."]}

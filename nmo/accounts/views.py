@@ -223,9 +223,7 @@ def organisation_admin(request: SignedInRequest) -> HttpResponse:
     organisations = list(administered_organisations(request.user))
     if len(organisations) == 1:
         return redirect("accounts:organisation_home", organisation_id=organisations[0].pk)
-    return render(
-        request, "accounts/organisation_choose.html", {"organisations": organisations}
-    )
+    return render(request, "accounts/organisation_choose.html", {"organisations": organisations})
 
 
 def _people(organisation: Organisation) -> list[dict[str, Any]]:
@@ -272,8 +270,7 @@ def organisation_home(request: SignedInRequest, organisation_id: int) -> HttpRes
 
 def _back(organisation: Organisation, anchor: str) -> HttpResponse:
     return redirect(
-        reverse("accounts:organisation_home", kwargs={"organisation_id": organisation.pk})
-        + anchor
+        reverse("accounts:organisation_home", kwargs={"organisation_id": organisation.pk}) + anchor
     )
 
 
@@ -475,7 +472,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 request, "accounts/invitation_invalid.html", {"message": exc.message}, status=410
             )
         except ValidationFailed as exc:
-            assert form is not None
+            if form is None:
+                raise
             show_refusal(form, exc)
         else:
             role = Role(invitation.role).label

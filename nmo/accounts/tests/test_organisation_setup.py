@@ -315,7 +315,8 @@ def test_only_the_organisations_administrator_may_act(
     foreign = Client()
     foreign.force_login(stranger)
     assert foreign.get(base).status_code == 404
-    assert foreign.post(f"{base}units/new/", {"unit-name": "X", "unit-kind": "unit"}).status_code == 404
+    created = foreign.post(f"{base}units/new/", {"unit-name": "X", "unit-kind": "unit"})
+    assert created.status_code == 404
     assert foreign.post(f"{base}units/{unit.pk}/remove/").status_code == 404
     foreign_base = foreign.get("/accounts/organisation/")["Location"]
     # This organisation's unit through the other organisation's address: not found.
