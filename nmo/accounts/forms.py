@@ -168,7 +168,7 @@ class StaffUserForm(AccessibleForm):
         label="Организация",
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
-        help_text="Обязательна для провайдера, эксперта и сотрудника организации.",
+        help_text="Обязательна для всех ролей, кроме специалиста и администратора.",
     )
 
     def clean_password(self) -> str:
