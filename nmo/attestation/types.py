@@ -272,6 +272,9 @@ def _explain_reopening(changes: Mapping[str, Any]) -> Lines:
 
 # The audit log's words for this app's actions (ADR 0018).
 _SEAT = "attestation.commissionseat"
+_COMMISSION_FIELDS: dict[str, str | AuditField] = {
+    "role": AuditField("роль в комиссии", choices=choices_of(CommissionRole.choices)),
+}
 AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "attestation.schedule": "Назначена итоговая аттестация",
     "attestation.grade": AuditAction(
@@ -315,8 +318,10 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
             "issued_on": "дата выдачи диплома",
         },
     ),
-    "commission.form": "Сформирована аттестационная комиссия",
-    "commission.update": "Изменена аттестационная комиссия",
+    "commission.form": AuditAction(
+        "Сформирована аттестационная комиссия", fields=_COMMISSION_FIELDS
+    ),
+    "commission.update": AuditAction("Изменена аттестационная комиссия", fields=_COMMISSION_FIELDS),
     "document.draw_up": "Составлен документ итоговой аттестации",
     "document.new_version": "Выпущена новая версия документа",
     "document.sign": AuditAction(

@@ -254,6 +254,7 @@ def describe_entry(entry: AuditEntry) -> EntryView:
 # --- Values -------------------------------------------------------------------------------
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DECIMAL = re.compile(r"^-?\d+\.\d+$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
@@ -273,7 +274,7 @@ def humanise(value: Any) -> str:
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, float | Decimal):
-        return f"{value:g}".replace(".", ",")
+        return _number(value)
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, list | tuple):
@@ -283,7 +284,16 @@ def humanise(value: Any) -> str:
     return str(value)
 
 
+def _number(value: float | Decimal) -> str:
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
 def _string(value: str) -> str:
+    if _DECIMAL.match(value):  # a Decimal as JSON stores it: "65.00" → 65, "69.50" → 69,5
+        return humanise(Decimal(value).normalize())
     if _ISO_DATE.match(value):
         try:
             return date.fromisoformat(value).strftime("%d.%m.%Y")

@@ -193,7 +193,15 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "admission.retake": "Слушатель допущен к повторной аттестации",
     "cohort.create": "Создана группа",
     "cohort.update": "Изменена группа",
-    "cohort.enrol_learners": "Зачислены слушатели",
+    "cohort.enrol_learners": AuditAction(
+        "Зачислены слушатели",
+        fields={
+            "source": AuditField(
+                "откуда", choices={"form": "форма на странице", "api": "через API"}
+            ),
+            "created": "новых учётных записей",
+        },
+    ),
     "enrolment.update": "Изменены сведения о слушателе",
     "enrolment.intermediate_result": AuditAction(
         "Записан результат промежуточной аттестации", fields_of="programmes.intermediateresult"

@@ -80,8 +80,12 @@ class AuditSearchForm(AccessibleForm):
 
 
 def _entries(form: AuditSearchForm) -> QuerySet[AuditEntry]:
-    if not form.is_valid():
+    """The entries the filters choose: all of them for a blank form, none for a form with
+    errors (which the page shows instead)."""
+    if not form.is_bound:
         return search_audit()
+    if not form.is_valid():
+        return search_audit().none()
     data = form.cleaned_data
     person = data["person"].strip()
     actor_ids: list[int] = []
@@ -110,10 +114,7 @@ def _query(request: HttpRequest) -> str:
 def audit_log(request: HttpRequest) -> HttpResponse:
     require_admin(request.user)
     form = AuditSearchForm(request.GET or None)
-    entries = _entries(form) if form.is_bound else search_audit()
-    if form.is_bound and not form.is_valid():
-        entries = entries.none()
-    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_entries(form), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "web/audit_log.html",
@@ -133,15 +134,19 @@ _CONTENT_TYPES = {
 
 
 def audit_export(request: HttpRequest) -> HttpResponse:
-    """The filtered log as CSV or XLSX; a bad filter shows the page with its errors."""
+    """The filtered log as XLSX or CSV; a bad filter or format shows the page with the
+    error (400) and exports nothing."""
     actor = require_admin(request.user)
-    file_format = request.GET.get("format", "csv")
+    file_format = request.GET.get("format", "")
     form = AuditSearchForm(request.GET)
-    if file_format not in _CONTENT_TYPES or not form.is_valid():
-        if file_format not in _CONTENT_TYPES:
-            form.is_valid()
-            form.add_error(None, "Выгрузка бывает в формате CSV или XLSX.")
-        return audit_log_with(request, form)
+    valid = form.is_valid()
+    if file_format not in _CONTENT_TYPES:
+        form.add_error(None, "Выберите формат выгрузки: XLSX или CSV.")
+        valid = False
+    if not valid:
+        page = Paginator(search_audit().none(), AUDIT_PAGE_SIZE).get_page(1)
+        context = {"form": form, "page": page, "views": [], "query": _query(request)}
+        return render(request, "web/audit_log.html", context, status=400)
     content = export_audit(
         actor=actor,
         entries=_entries(form),
@@ -152,13 +157,3 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{file_format}"'
     return response
-
-
-def audit_log_with(request: HttpRequest, form: AuditSearchForm) -> HttpResponse:
-    page = Paginator(search_audit().none(), AUDIT_PAGE_SIZE).get_page(1)
-    return render(
-        request,
-        "web/audit_log.html",
-        {"form": form, "page": page, "views": [], "query": _query(request)},
-        status=400,
-    )
