@@ -44,7 +44,10 @@ def test_a_changed_grade_reads_as_russian_words_with_before_and_after(client, ad
     html = page_text(client, action="attestation.grade")
     assert "Выставлена оценка за этап" in html
     assert "attestation.grade</" not in html
-    arrow = '</span> <span aria-label="стало">→</span> <span class="change-after">'
+    arrow = (
+        '</span> <span aria-hidden="true">→</span><span class="visually-hidden">, стало</span> '
+        '<span class="change-after">'
+    )
     assert f"хорошо{arrow}отлично" in html
     assert 'вид этапа:</span> <span class="change-after">собеседование' in html
     assert "Результат слушателя: " in html
@@ -90,8 +93,9 @@ def test_changes_written_before_this_page_still_read(client, admin_user):
     html = page_text(client)
     assert "Изменена специальность" in html
     assert "Специальность: Терапия" in html
-    assert 'наименование:</span> <span class="change-before">Терапия</span>' in html
-    assert 'действует:</span> <span class="change-before">да</span>' in html
+    was = '<span class="visually-hidden">было </span><span class="change-before">'
+    assert f"наименование:</span> {was}Терапия</span>" in html
+    assert f"действует:</span> {was}да</span>" in html
     assert "Действие без описания:</span> <code>grade.change</code>" in html
     assert "Старый объект" in html
     assert "хорошо, отлично" in html
