@@ -71,3 +71,26 @@ def test_core_s_own_export_is_labelled_and_unknown_codes_fall_back_to_the_code()
     """The export's own line reads in Russian; a code nobody declared shows as written."""
     assert action_label("audit.export") == CORE_ACTIONS["audit.export"]
     assert action_label("no.such_action") == "no.such_action"
+
+
+def test_no_two_apps_declare_the_same_action_or_field():
+    """The registry merges the apps' declarations: a code or key declared twice would
+    silently take one app's words for the other's lines."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    owners: dict[str, list[str]] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("nmo."):
+            continue
+        try:
+            module = import_module(f"{config.name}.types")
+        except ModuleNotFoundError:
+            continue
+        for kind in ("AUDIT_ACTIONS", "AUDIT_FIELDS"):
+            for key in getattr(module, kind, {}):
+                owners.setdefault(f"{kind}:{key}", []).append(config.name)
+    assert owners, "no app declares audit words"
+    twice = {key: names for key, names in owners.items() if len(names) > 1}
+    assert not twice
