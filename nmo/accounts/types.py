@@ -1,5 +1,7 @@
 from dataclasses import dataclass
 
+from nmo.core.audit import AuditAction, AuditField
+
 
 @dataclass(frozen=True)
 class IssuedToken:
@@ -8,3 +10,21 @@ class IssuedToken:
     id: int
     raw: str
     prefix: str
+
+
+# The audit log's words for this app's actions (ADR 0018).
+AUDIT_ACTIONS: dict[str, str | AuditAction] = {
+    "account.register": "Зарегистрирован специалист",
+    "account.create": AuditAction("Создана учётная запись", fields_of="accounts.membership"),
+    "account.grant_role": AuditAction("Назначена роль", fields_of="accounts.membership"),
+    "account.revoke_role": AuditAction("Снята роль", fields_of="accounts.membership"),
+    "organisation.create": "Добавлена организация",
+    "organisation.save": AuditAction("Изменены сведения об организации", pairs=True),
+    "unit.save": AuditAction("Сохранено подразделение", pairs=True),
+    "unit.delete": "Удалено подразделение",
+    "token.issue": "Выпущен токен API",
+    "token.revoke": "Отозван токен API",
+}
+AUDIT_FIELDS: dict[str, str | AuditField] = {
+    "consent_version": "версия согласия на обработку персональных данных",
+}

@@ -11,19 +11,23 @@ grade.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.files import File
 from django.db.models import TextChoices
 
+from nmo.core.audit import NO_BEFORE, AuditAction, AuditField, Lines, choices_of
 from nmo.regulations.types import (
     AttestationPlace,
     CommissionRole,
     Grade,
     Post,
     ResultDocument,
+    VoteChoice,
     VoteTally,
 )
 
@@ -255,3 +259,98 @@ class RetakeDeadlines:
     application_deadline: date | None
     latest_attestation_date: date | None
     clause: str
+
+
+def _explain_reopening(changes: Mapping[str, Any]) -> Lines:
+    """A reopened decision: the reason and each learner's outcome that was withdrawn."""
+    outcomes = dict(Outcome.choices)
+    lines: Lines = [("основание", NO_BEFORE, changes.get("reason") or "")]
+    for before in changes["before"].values():
+        lines.append(("решение комиссии", outcomes.get(before, before), None))
+    return lines
+
+
+# The audit log's words for this app's actions (ADR 0018).
+_SEAT = "attestation.commissionseat"
+_COMMISSION_FIELDS: dict[str, str | AuditField] = {
+    "role": AuditField("роль в комиссии", choices=choices_of(CommissionRole.choices)),
+}
+AUDIT_ACTIONS: dict[str, str | AuditAction] = {
+    "attestation.schedule": "Назначена итоговая аттестация",
+    "attestation.grade": AuditAction(
+        "Выставлена оценка за этап",
+        fields_of="attestation.stageresult",
+        fields={"stage": "номер этапа"},
+    ),
+    "attestation.attendance": AuditAction("Отмечена явка слушателя", subject="attendance"),
+    "attestation.remarks": AuditAction("Записаны замечания комиссии", subject="remarks"),
+    "attestation.members": AuditAction(
+        "Отмечено присутствие членов комиссии",
+        fields={
+            "present": AuditField("присутствовали", refers_to=_SEAT),
+            "presiding": AuditField("председательствующий", refers_to=_SEAT),
+        },
+    ),
+    "attestation.votes": AuditAction(
+        "Записаны итоги голосования",
+        fields={
+            "for": "за",
+            "against": "против",
+            "abstained": "воздержались",
+            "presiding": AuditField(
+                "голос председательствующего", choices=choices_of(VoteChoice.choices)
+            ),
+        },
+    ),
+    "attestation.decide": AuditAction(
+        "Принято решение комиссии",
+        subject="outcome",
+        fields={"presiding": AuditField("председательствующий", refers_to=_SEAT)},
+    ),
+    "attestation.reopen": AuditAction(
+        "Решение комиссии открыто для исправления", explain=_explain_reopening
+    ),
+    "attestation.diploma": AuditAction(
+        "Внесены сведения о выданном дипломе",
+        fields={
+            "series": "серия диплома",
+            "number": "номер диплома",
+            "issued_on": "дата выдачи диплома",
+        },
+    ),
+    "commission.form": AuditAction(
+        "Сформирована аттестационная комиссия", fields=_COMMISSION_FIELDS
+    ),
+    "commission.update": AuditAction("Изменена аттестационная комиссия", fields=_COMMISSION_FIELDS),
+    "document.draw_up": "Составлен документ итоговой аттестации",
+    "document.new_version": "Выпущена новая версия документа",
+    "document.sign": AuditAction(
+        "Документ подписан",
+        fields={"role": AuditField("роль в комиссии", choices=choices_of(CommissionRole.choices))},
+    ),
+    "document.freeze": "Документ подписан всеми и закреплён",
+    "document.correct": "Выпущено исправление документа",
+    "retake.apply": "Подано заявление о повторной итоговой аттестации",
+    "retake.grant": "Назначена повторная итоговая аттестация",
+    "retake.refuse": AuditAction("В повторной итоговой аттестации отказано", subject="status"),
+}
+AUDIT_FIELDS: dict[str, str | AuditField] = {
+    "learner_result": AuditField("слушатель", refers_to="attestation.learnerresult"),
+    "learners": AuditField("слушатели", refers_to="programmes.enrolment"),
+    "outcome": AuditField("решение комиссии", choices=choices_of(Outcome.choices)),
+    "outcomes": "решения",
+    "final_grade": AuditField("итоговая оценка", choices=choices_of(Grade.choices)),
+    "announced_on_attestation_day": "объявлено в день аттестации",
+    "votes_cleared": "голоса сброшены",
+    "seat": AuditField("место в комиссии", refers_to=_SEAT),
+    "signatures_kept": AuditField("подписи сохранены", refers_to=_SEAT),
+    "seats": "состав комиссии",
+    "person": AuditField("член комиссии", refers_to="accounts.user"),
+    "post": "должность",
+    "posts": AuditField("должности", choices=choices_of(Post.choices)),
+    "sha256": "SHA-256 файла PDF",
+    "commission": AuditField("комиссия", refers_to="attestation.commission"),
+    "stage": "номер этапа",
+    "grade": AuditField("оценка", choices=choices_of(Grade.choices)),
+    "percent": "процент",
+}

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import TextChoices
 
+from nmo.core.audit import AuditAction, AuditField
+
 if TYPE_CHECKING:
     from nmo.catalog.models import Activity
 
@@ -86,3 +88,25 @@ class CataloguePage:
     @property
     def num_pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+
+# The audit log's words for this app's actions (ADR 0018).
+AUDIT_ACTIONS: dict[str, str | AuditAction] = {
+    "specialty.load": "Загружена номенклатура специальностей",
+    "specialty.create": "Добавлена специальность",
+    "specialty.update": AuditAction("Изменена специальность", pairs=True),
+    "activity.submit": "Подана заявка на оценку мероприятия",
+    "activity.update": AuditAction("Изменена заявка на оценку мероприятия", pairs=True),
+    "activity.accredit": AuditAction("Мероприятие аккредитовано", pairs=True),
+    "activity.reject": AuditAction("В аккредитации мероприятия отказано", pairs=True),
+    "credit_policy.update": AuditAction("Изменено правило учёта кредитов за рубежом", pairs=True),
+}
+AUDIT_FIELDS: dict[str, str | AuditField] = {
+    "kept_admin_edits": "сохранены правки администратора",
+    "provider": "провайдер",
+    "specialties": "специальности",
+    "level": "уровень",
+    "code": "код",
+    "activity": AuditField("мероприятие или модуль", refers_to="catalog.activity"),
+    "specialty": AuditField("специальность", refers_to="catalog.specialty"),
+}

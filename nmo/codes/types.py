@@ -3,6 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from nmo.core.audit import AuditAction, AuditField
+
 
 @dataclass(frozen=True)
 class Activation:
@@ -49,3 +51,24 @@ class CodeVerification:
     credits: int
     is_activated: bool
     is_accredited: bool
+
+
+# The audit log's words for this app's actions (ADR 0018).
+AUDIT_ACTIONS: dict[str, str | AuditAction] = {
+    "code.activate": "Активирован код подтверждения",
+    "codes.issue": "Выпущены коды подтверждения",
+    "codes.import_roster": "Загружен список участников мероприятия",
+    "support_request.file": "Подано обращение по коду",
+    "support_request.resolve": "Обращение рассмотрено: кредиты начислены",
+    "support_request.refuse": "Обращение рассмотрено: отказано",
+    "support_request.route": "Обращение направлено провайдеру",
+}
+AUDIT_FIELDS: dict[str, str | AuditField] = {
+    "credits": "кредиты",
+    "code_marked": "код отмечен использованным",
+    "first": "первый код",
+    "last": "последний код",
+    "participants": "участников",
+    "emailed": "отправлено писем",
+    "participant": AuditField("участник", refers_to="codes.participant"),
+}

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import TextChoices
 
+from nmo.core.audit import AuditAction, AuditField
+
 if TYPE_CHECKING:
     from nmo.cycles.models import CreditEntry, Cycle, ModuleCompletion, PlanItem
 
@@ -190,3 +192,29 @@ class CycleCard:
     @property
     def done_count(self) -> int:
         return sum(1 for line in self.plan if line.is_done)
+
+
+# The audit log's words for this app's actions (ADR 0018).
+AUDIT_ACTIONS: dict[str, str | AuditAction] = {
+    "credit.post": "Начислены кредиты",
+    "credit.programme": "Зачтены часы за программу повышения квалификации",
+    "credit.reverse": "Начисление кредитов сторнировано",
+    "cycle.enter": "Начат пятилетний цикл",
+    "cycle_rule.add": "Добавлено правило цикла",
+    "cycle_rule.default": "Правило цикла назначено для новых циклов",
+    "module.complete": "Освоен модуль",
+    "plan.add": "Мероприятие добавлено в план обучения",
+    "plan.remove": "Мероприятие убрано из плана обучения",
+}
+AUDIT_FIELDS: dict[str, str | AuditField] = {
+    "entry": AuditField("запись о кредитах", refers_to="cycles.creditentry"),
+    "credit_entry": AuditField("запись о кредитах", refers_to="cycles.creditentry"),
+    "specialist": AuditField("специалист", refers_to="accounts.user"),
+    "total": "всего часов",
+    "min_remote_share": "минимальная доля ДОТ",
+    "default": "для новых циклов",
+    "occurred_on": "дата образовательной активности",
+    "remote_hours": "из них с ДОТ",
+    "reference": "основание",
+    "cycle": AuditField("пятилетний цикл", refers_to="cycles.cycle"),
+}

@@ -5,6 +5,7 @@ to `services.issue_document` and friends; plain strings with the same values wor
 
 from django.db.models import TextChoices
 
+from nmo.core.audit import AuditAction, AuditField
 from nmo.regulations.types import FailedDocument, HandoverMode, QualificationDocument
 
 __all__ = ["QUALIFICATION_KINDS", "DocumentKind", "DocumentStatus", "HandoverMode"]
@@ -36,3 +37,21 @@ class DocumentStatus(TextChoices):
 QUALIFICATION_KINDS: frozenset[DocumentKind] = frozenset(
     {DocumentKind.QUALIFICATION_CERTIFICATE, DocumentKind.RETRAINING_DIPLOMA}
 )
+
+
+# The audit log's words for this app's actions (ADR 0018).
+AUDIT_ACTIONS: dict[str, str | AuditAction] = {
+    "document.issue": "Выдан документ об обучении",
+    "document.handover": AuditAction(
+        "Документ об обучении вручён", fields_of="documents.documenthandover"
+    ),
+    "document.revoke": AuditAction("Документ об обучении аннулирован", pairs=True),
+    "document_register.configure": "Изменены настройки реестра документов",
+    "documents.frdo_export": "Выгружены сведения для ФИС ФРДО",
+}
+AUDIT_FIELDS: dict[str, str | AuditField] = {
+    "registration_prefix": "префикс регистрационного номера",
+    "documents": "документов",
+    "pdf_sha256": "SHA-256 файла PDF",
+    "issued_on": "дата выдачи",
+}

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from nmo.core.audit import AuditAction, AuditField, choices_of
 from nmo.regulations.types import (
     AttestationForm,
     AttestationPlace,
@@ -182,3 +183,64 @@ class CompletionOutcome:
     marked: tuple[str, ...] = ()
     already: tuple[str, ...] = ()
     refused: tuple[tuple[str, str], ...] = ()
+
+
+# The audit log's words for this app's actions (ADR 0018).
+_STAGE = "programmes.programmestage"
+AUDIT_ACTIONS: dict[str, str | AuditAction] = {
+    "programme.create": "Создана программа",
+    "programme.update": "Изменена программа",
+    "programme.add_stage": AuditAction("Добавлен этап итоговой аттестации", fields_of=_STAGE),
+    "programme.update_stage": AuditAction("Изменён этап итоговой аттестации", fields_of=_STAGE),
+    "programme.remove_stage": AuditAction("Удалён этап итоговой аттестации", fields_of=_STAGE),
+    "programme.import_assessment_bank": "Загружен фонд оценочных средств",
+    "programmes.send_notice": "Разослано уведомление слушателям",
+    "programmes.retry_notice": "Назначена повторная рассылка уведомления",
+    "admission.decide": AuditAction(
+        "Принято решение о допуске к итоговой аттестации", fields_of="programmes.admission"
+    ),
+    "admission.override": "Решение о допуске изменено вручную",
+    "admission.retake": "Слушатель допущен к повторной аттестации",
+    "cohort.create": "Создана группа",
+    "cohort.update": "Изменена группа",
+    "cohort.enrol_learners": AuditAction(
+        "Зачислены слушатели",
+        fields={
+            "source": AuditField(
+                "откуда", choices={"form": "форма на странице", "api": "через API"}
+            ),
+            "created": "новых учётных записей",
+        },
+    ),
+    "enrolment.update": "Изменены сведения о слушателе",
+    "enrolment.intermediate_result": AuditAction(
+        "Записан результат промежуточной аттестации", fields_of="programmes.intermediateresult"
+    ),
+    "enrolment.debt": "Записана задолженность",
+    "enrolment.clear_debt": "Задолженность погашена",
+}
+AUDIT_FIELDS: dict[str, str | AuditField] = {
+    "enrolment": AuditField("слушатель", refers_to="programmes.enrolment"),
+    "cohort": AuditField("группа", refers_to="programmes.cohort"),
+    "programme": AuditField("программа", refers_to="programmes.programme"),
+    "order": "номер этапа",
+    "admitted": "допущен",
+    "refused": "не допущено",
+    "decisions": "решения",
+    "overridden": "решение изменено вручную",
+    "justification": "обоснование",
+    "reasons": "причины недопуска",
+    "attempt": "попытка",
+    "delivered": "доставлено",
+    "failed": "не доставлено",
+    "recipients": "получателей",
+    "existing": "уже были в системе",
+    "enrolled": "зачислено",
+    "already_enrolled": "уже зачислены",
+    "snils_filled_for": "СНИЛС дополнен",
+    "debt": "задолженность",
+    "cleared_on": "дата погашения",
+    "passed": "пройдена",
+    "assessed_on": "дата",
+    "stage_kind": AuditField("вид этапа", choices=choices_of(StageKind.choices)),
+}

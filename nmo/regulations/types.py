@@ -12,11 +12,14 @@ builds its fields from the choices above: importing it here eagerly would make t
 modules import each other.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models
+
+from nmo.core.audit import NO_BEFORE, AuditAction, AuditField, Lines, choices_of
 
 if TYPE_CHECKING:
     from nmo.regulations.schema import RegulationRules
@@ -413,3 +416,34 @@ def __getattr__(name: str) -> Any:  # noqa: ANN401 - a module attribute of any k
 
         return RegulationRules
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _explain_amendment(changes: Mapping[str, Any]) -> Lines:
+    """An amendment as the rules it changed, each by its Russian label and values."""
+    from nmo.regulations.display import format_stored, label_of_path
+
+    lines: Lines = [("версия", NO_BEFORE, changes["version"])]
+    if changes.get("reason"):
+        lines.append(("основание", NO_BEFORE, changes["reason"]))
+    for path, pair in changes["diff"].items():
+        lines.append(
+            (
+                label_of_path(path),
+                format_stored(path, pair["old"]),
+                format_stored(path, pair["new"]),
+            )
+        )
+    return lines
+
+
+# The audit log's words for this app's actions (ADR 0018).
+AUDIT_ACTIONS: dict[str, str | AuditAction] = {
+    "regulation.install_preset": "Установлен типовой шаблон положения",
+    "regulation.apply_preset": "Организация перешла на типовое положение",
+    "regulation.amend": AuditAction("Внесены изменения в положение", explain=_explain_amendment),
+}
+AUDIT_FIELDS: dict[str, str | AuditField] = {
+    "preset_code": AuditField("типовое положение", choices=choices_of(PresetCode.choices)),
+    "template_version": "версия шаблона",
+    "diff": "изменения",
+}

@@ -7,4 +7,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("audit/export/", views.audit_export, name="audit_export"),
 ]

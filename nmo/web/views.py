@@ -1,39 +1,159 @@
-"""The home page and the administrators' audit-log page."""
+"""The home page and the administrators' audit-log page with its export."""
+
+from datetime import date
+from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from nmo.accounts.access import require_admin
+from nmo.accounts.selectors import search_users
+from nmo.core.audit import action_choices, describe_entries, object_type_choices
+from nmo.core.forms import AccessibleForm
+from nmo.core.models import AuditEntry
 from nmo.core.selectors import search_audit
+from nmo.core.services import export_audit
+
+AUDIT_PAGE_SIZE = 50
+_MAX_ACTORS = 500  # more matching accounts than this: search the names as written instead
+DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
 
 
-class AuditSearchForm(forms.Form):
-    text = forms.CharField(label="Пользователь, объект или IP", required=False, max_length=200)
-    action = forms.CharField(label="Действие (начало кода)", required=False, max_length=100)
-    date_from = forms.DateField(
-        label="С даты", required=False, widget=forms.DateInput(attrs={"type": "date"})
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="ДД.ММ.ГГГГ",
+        widget=forms.TextInput(
+            attrs={"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric", "autocomplete": "off"}
+        ),
+        error_messages={"invalid": "Введите правильную дату в виде ДД.ММ.ГГГГ."},
     )
-    date_to = forms.DateField(
-        label="По дату", required=False, widget=forms.DateInput(attrs={"type": "date"})
+
+
+class AuditSearchForm(AccessibleForm):
+    person = forms.CharField(
+        label="Кто", required=False, max_length=200, help_text="Фамилия, e-mail или СНИЛС"
     )
+    object_type = forms.ChoiceField(label="Тип объекта", required=False)
+    object_text = forms.CharField(
+        label="Объект", required=False, max_length=200, help_text="Часть названия или номер"
+    )
+    action = forms.ChoiceField(label="Действие", required=False)
+    date_from = _date_field("С даты")
+    date_to = _date_field("По дату")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [("", "Любой"), *object_type_choices()]
+        self.fields["action"].choices = [("", "Любое"), *action_choices()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "Конец периода раньше его начала.")
+        return data
+
+    def described_filters(self) -> dict[str, str]:
+        """The filters as a person set them, for the export's own audit line."""
+        described: dict[str, str] = {}
+        for name, value in self.cleaned_data.items():
+            if not value:
+                continue
+            bound = self.fields[name]
+            if isinstance(bound, forms.ChoiceField):
+                value = dict(bound.choices).get(value, value)  # type: ignore[arg-type]
+            if isinstance(value, date):
+                value = f"{value:%d.%m.%Y}"
+            described[str(bound.label)] = str(value)
+        return described
+
+
+def _entries(form: AuditSearchForm) -> QuerySet[AuditEntry]:
+    """The entries the filters choose: all of them for a blank form, none for a form with
+    errors (which the page shows instead)."""
+    if not form.is_bound:
+        return search_audit()
+    if not form.is_valid():
+        return search_audit().none()
+    data = form.cleaned_data
+    person = data["person"].strip()
+    actor_ids: list[int] = []
+    if person:
+        actor_ids = list(search_users(text=person).values_list("pk", flat=True)[: _MAX_ACTORS + 1])
+        if len(actor_ids) > _MAX_ACTORS:
+            actor_ids = []
+    return search_audit(
+        actor_ids=actor_ids,
+        actor_text=person,
+        object_type=data["object_type"],
+        object_text=data["object_text"].strip(),
+        action=data["action"],
+        date_from=data["date_from"],
+        date_to=data["date_to"],
+    )
+
+
+def _query(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return query.urlencode()
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:
     require_admin(request.user)
     form = AuditSearchForm(request.GET or None)
-    filters: dict[str, object] = {}
-    if form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v}
-    entries = search_audit(**filters)  # type: ignore[arg-type]
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = Paginator(_entries(form), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "web/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+        request,
+        "web/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "views": describe_entries(page.object_list),
+            "query": _query(request),
+        },
     )
+
+
+_CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """The filtered log as XLSX or CSV; a bad filter or format shows the page with the
+    error (400) and exports nothing."""
+    actor = require_admin(request.user)
+    file_format = request.GET.get("format", "")
+    form = AuditSearchForm(request.GET)
+    valid = form.is_valid()
+    if file_format not in _CONTENT_TYPES:
+        form.add_error(None, "Выберите формат выгрузки: XLSX или CSV.")
+        valid = False
+    if not valid:
+        page = Paginator(search_audit().none(), AUDIT_PAGE_SIZE).get_page(1)
+        context = {"form": form, "page": page, "views": [], "query": _query(request)}
+        return render(request, "web/audit_log.html", context, status=400)
+    content = export_audit(
+        actor=actor,
+        entries=_entries(form),
+        file_format="csv" if file_format == "csv" else "xlsx",
+        filters=form.described_filters(),
+    )
+    response = HttpResponse(content, content_type=_CONTENT_TYPES[file_format])
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{file_format}"'
+    return response

@@ -5,6 +5,8 @@ from datetime import date
 
 from django.db.models import TextChoices
 
+from nmo.core.audit import AuditAction
+
 
 class DayKind(TextChoices):
     """Why a date deviates from the plain rule "Mon–Fri working, Sat–Sun off"."""
@@ -54,3 +56,11 @@ class SeedDay:
     kind: DayKind
     name: str
     decree: str
+
+
+# The audit log's words for this app's actions (ADR 0018).
+AUDIT_ACTIONS: dict[str, str | AuditAction] = {
+    "calendar.seed": "Заполнен производственный календарь",
+    "calendar.mark_day": "Изменён день производственного календаря",
+    "calendar.reset_day": "День производственного календаря возвращён к исходному",
+}

@@ -1,37 +1,250 @@
-import pytest
+"""The administrators' audit-log page (ADR 0004, 0018): read in Russian, filtered, exported."""
 
+import csv
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from openpyxl import load_workbook
+
+from nmo.attestation import services as attestation_services
+from nmo.attestation.selectors import current_records, required_signers
+from nmo.attestation.tests.factories import build, decided, entry
+from nmo.core.models import AuditEntry
 from nmo.core.services import record_audit
+from nmo.regulations.types import CommissionRole, Grade, StageKind
 
 pytestmark = pytest.mark.django_db
 
+MSK = ZoneInfo("Europe/Moscow")
 
-def test_admin_searches_the_audit_log(client, admin_user, specialist):
-    """Administrators find entries by person or object, action and date."""
-    record_audit(actor=admin_user, action="calendar.mark_day", object_repr="01.05.2026")
-    record_audit(actor=specialist, action="code.activate", object_repr="ABCD-EFGH1234")
+
+def page_text(client, **params) -> str:
+    response = client.get("/audit/", params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_changed_grade_reads_as_russian_words_with_before_and_after(client, admin_user):
+    """A grade changed through the attestation's service shows as «Выставлена оценка за
+    этап» on the learner's result, with «оценка: хорошо → отлично», the stage kind by its
+    name — no action code, no raw dictionary."""
+    setup = build("rgmu")
+    result = setup.results()[0]
+    interview = next(s for s in setup.stages() if s.kind == StageKind.INTERVIEW)
+    for grade in (Grade.GOOD, Grade.EXCELLENT):
+        attestation_services.record_stage_results(
+            actor=setup.secretary,
+            attestation=setup.attestation,
+            entries=[entry(result, interview, grade)],
+        )
     client.force_login(admin_user)
-    page = client.get("/audit/", {"action": "code."})
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert "ABCD-EFGH1234" in html
-    assert "01.05.2026" not in html
-    by_person = client.get("/audit/", {"text": "Иванова"}).content.decode()
-    assert "code.activate" in by_person
-    assert "calendar.mark_day" not in by_person
+    html = page_text(client, action="attestation.grade")
+    assert "Выставлена оценка за этап" in html
+    assert "attestation.grade</" not in html
+    arrow = (
+        '</span> <span aria-hidden="true">→</span><span class="visually-hidden">, стало</span> '
+        '<span class="change-after">'
+    )
+    assert f"хорошо{arrow}отлично" in html
+    assert 'вид этапа:</span> <span class="change-after">собеседование' in html
+    assert "Результат слушателя: " in html
+    assert str(result.enrolment.learner) in html
+    assert "{&#x27;" not in html
+    assert "{'" not in html
 
 
-def test_it_checks_access(client, specialist):
-    """Anonymous visitors are sent to log in; other roles get 403."""
+def test_signing_a_record_shows_the_document_and_the_signers_role(client, admin_user):
+    """Signing a protocol through its service shows «Документ подписан», the document by
+    its name and the signer's role in the commission in words."""
+    setup = decided("rgmu")
+    record = current_records(setup.attestation).first()
+    signer = required_signers(setup.attestation)[0]
+    attestation_services.sign_record(actor=signer.seat.person, record=record)
+    client.force_login(admin_user)
+    html = page_text(client, action="document.sign")
+    assert "Документ подписан" in html
+    role = CommissionRole(signer.seat.role).label
+    assert f'роль в комиссии:</span> <span class="change-after">{role}' in html
+    assert str(record).split(" (")[0] in html
+    assert str(signer.seat.person) in html
+
+
+def test_changes_written_before_this_page_still_read(client, admin_user):
+    """Old lines keep their shape: a [было, стало] list of a «pairs» action and an
+    unknown action code (an entry of an action since renamed) both show."""
+    record_audit(
+        actor=admin_user,
+        action="specialty.update",
+        object_type="catalog.specialty",
+        object_id="7",
+        object_repr="Терапия",
+        changes={"name": ["Терапия", "Терапия взрослых"], "is_active": [True, False]},
+    )
+    record_audit(
+        actor=admin_user,
+        action="grade.change",
+        object_repr="Старый объект",
+        changes={"grade": ["хорошо", "отлично"]},
+    )
+    client.force_login(admin_user)
+    html = page_text(client)
+    assert "Изменена специальность" in html
+    assert "Специальность: Терапия" in html
+    was = '<span class="visually-hidden">было </span><span class="change-before">'
+    assert f"наименование:</span> {was}Терапия</span>" in html
+    assert f"действует:</span> {was}да</span>" in html
+    assert "Действие без описания:</span> <code>grade.change</code>" in html
+    assert "Старый объект" in html
+    assert "хорошо, отлично" in html
+
+
+@pytest.fixture
+def journal(admin_user, specialist):
+    """Entries of two people, two kinds of object and two days."""
+    with time_machine.travel(datetime(2026, 3, 2, 10, 0, tzinfo=MSK), tick=False):
+        record_audit(
+            actor=admin_user,
+            action="calendar.mark_day",
+            object_type="workcalendar.calendarday",
+            object_id="1",
+            object_repr="08.03.2026",
+            changes={"date": "2026-03-08", "before": None, "after": {"is_working": False}},
+        )
+    with time_machine.travel(datetime(2026, 3, 5, 23, 30, tzinfo=MSK), tick=False):
+        record_audit(
+            actor=specialist,
+            action="code.activate",
+            object_type="codes.confirmationcode",
+            object_id="41",
+            object_repr="ABCD-EFGH1234",
+            changes={"credits": 6},
+        )
+        record_audit(
+            actor=specialist,
+            action="plan.add",
+            object_type="cycles.planitem",
+            object_id="5",
+            object_repr="Кардиология 2026",
+            changes={},
+        )
+    return admin_user
+
+
+def test_filters_narrow_by_person_object_period_and_action(client, journal):
+    """Each filter keeps only its entries: the person (by surname), the kind of object
+    and its name, the period in ДД.ММ.ГГГГ (whole days, the last one included), the action."""
+    client.force_login(journal)
+    by_person = page_text(client, person="Иванова")
+    assert "ABCD-EFGH1234" in by_person
+    assert "Кардиология 2026" in by_person
+    assert "08.03.2026" not in by_person
+    by_type = page_text(client, object_type="codes.confirmationcode")
+    assert "ABCD-EFGH1234" in by_type
+    assert "Кардиология 2026" not in by_type
+    by_name = page_text(client, object_text="кардиология")
+    assert "Кардиология 2026" in by_name
+    assert "ABCD-EFGH1234" not in by_name
+    by_period = page_text(client, date_from="01.03.2026", date_to="02.03.2026")
+    assert "08.03.2026" in by_period
+    assert "ABCD-EFGH1234" not in by_period
+    last_day = page_text(client, date_from="05.03.2026", date_to="05.03.2026")
+    assert "ABCD-EFGH1234" in last_day
+    assert "08.03.2026" not in last_day
+    by_action = page_text(client, action="code.activate")
+    assert "Активирован код подтверждения" in by_action
+    assert "Кардиология 2026" not in by_action
+    assert "найдено: 1" in by_action
+
+
+def test_the_page_is_paginated(client, admin_user):
+    """Fifty entries a page, the rest on the next with the filters kept."""
+    for n in range(53):
+        record_audit(actor=admin_user, action="token.issue", object_repr=f"токен {n:02d}")
+    client.force_login(admin_user)
+    first = page_text(client, action="token.issue")
+    assert first.count("<td>Выпущен токен API</td>") == 50
+    assert "action=token.issue&amp;page=2" in first
+    second = page_text(client, action="token.issue", page=2)
+    assert second.count("<td>Выпущен токен API</td>") == 3
+
+
+def test_the_csv_export_holds_the_filtered_rows_and_is_audited(client, journal):
+    """The CSV opens in Russian Excel (UTF-8 with BOM, «;»), holds exactly the filtered
+    entries read as on the page, and the export itself is written to the log."""
+    client.force_login(journal)
+    wanted = {"person": "Иванова", "date_from": "05.03.2026", "date_to": "05.03.2026"}
+    response = client.get("/audit/export/", {**wanted, "format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    raw = response.content
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Время", "Кто", "Действие", "Объект", "Что изменилось", "IP-адрес"]
+    body = rows[1:]
+    assert len(body) == 2
+    assert {r[2] for r in body} == {
+        "Активирован код подтверждения",
+        "Мероприятие добавлено в план обучения",
+    }
+    activation = next(r for r in body if r[2] == "Активирован код подтверждения")
+    assert activation[0] == "05.03.2026 23:30:00"
+    assert activation[3] == "Код подтверждения (ИКП): ABCD-EFGH1234"
+    assert activation[4] == "кредиты: 6"
+    export = AuditEntry.objects.get(action="audit.export")
+    assert export.actor == journal
+    assert export.changes["rows"] == 2
+    assert export.changes["filters"] == {
+        "Кто": "Иванова",
+        "С даты": "05.03.2026",
+        "По дату": "05.03.2026",
+    }
+    assert "Выгружен журнал аудита" in page_text(client, action="audit.export")
+
+
+def test_the_xlsx_export_opens_with_the_filtered_rows(client, journal):
+    """The XLSX opens in openpyxl with a header and only the entries of the period."""
+    client.force_login(journal)
+    response = client.get(
+        "/audit/export/", {"date_from": "02.03.2026", "date_to": "02.03.2026", "format": "xlsx"}
+    )
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Время", "Кто", "Действие")
+    assert len(rows) == 2
+    assert rows[1][2] == "Изменён день производственного календаря"
+    assert "рабочий день: — → нет" in rows[1][4]
+    assert "дата: 08.03.2026" in rows[1][4]
+
+
+def test_it_checks_access(client, specialist, provider):
+    """Anonymous visitors are sent to log in; other roles get 403, for the export too."""
     anonymous = client.get("/audit/")
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith("/accounts/login/")
-    client.force_login(specialist)
-    assert client.get("/audit/").status_code == 403
+    for user in (specialist, provider):
+        client.force_login(user)
+        assert client.get("/audit/").status_code == 403
+        assert client.get("/audit/export/", {"format": "csv"}).status_code == 403
+    assert not AuditEntry.objects.filter(action="audit.export").exists()
 
 
 def test_bad_filter_input_is_not_a_500(client, admin_user):
-    """A malformed date in the filter shows the form error, not a crash."""
+    """A malformed date or a reversed period shows the form error, not a crash; nothing
+    is exported."""
     client.force_login(admin_user)
     response = client.get("/audit/", {"date_from": "31.31.2026"})
     assert response.status_code == 200
+    assert "ДД.ММ.ГГГГ" in response.content.decode()
     assert "Введите правильную дату" in response.content.decode()
+    reversed_period = page_text(client, date_from="05.03.2026", date_to="01.03.2026")
+    assert "Конец периода раньше его начала." in reversed_period
+    export = client.get("/audit/export/", {"date_from": "31.31.2026", "format": "csv"})
+    assert export.status_code == 400
+    assert "Введите правильную дату" in export.content.decode()
+    assert client.get("/audit/export/", {"format": "pdf"}).status_code == 400
+    assert not AuditEntry.objects.filter(action="audit.export").exists()
