@@ -22,6 +22,13 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "organisation.save": AuditAction("Изменены сведения об организации", pairs=True),
     "unit.save": AuditAction("Сохранено подразделение", pairs=True),
     "unit.delete": "Удалено подразделение",
+    "unit.create": "Создано подразделение",
+    "unit.rename": "Переименовано подразделение",
+    "unit.remove": "Удалено подразделение",
+    "invitation.send": "Отправлено приглашение",
+    "invitation.resend": "Приглашение отправлено повторно",
+    "invitation.cancel": "Приглашение отменено",
+    "invitation.accept": "Приглашение принято",
     "token.issue": "Выпущен токен API",
     "token.revoke": "Отозван токен API",
 }
