@@ -260,7 +260,8 @@ def test_a_whole_attestation_through_the_api(api_client, token_for, key):
                 f"/cohorts/{cohort['id']}/learners/{learner['id']}",
                 {"programme_completed": True, "curriculum_completed": True},
             )
-            assert updated["programme_completed"] and updated["curriculum_completed"]
+            assert updated["programme_completed"]
+            assert updated["curriculum_completed"]
         admission = staff.post(f"/cohorts/{cohort['id']}/admission")
         assert [a["admitted"] for a in admission["items"]] == [True, True, True]
 
@@ -311,7 +312,8 @@ def test_a_whole_attestation_through_the_api(api_client, token_for, key):
             assert kinds == {"retraining_protocol", "commission_report"}
         for record in records:
             signers = {s["person_id"] for s in record["signers"]}
-            assert people["chair"].pk in signers and people["secretary"].pk in signers
+            assert people["chair"].pk in signers
+            assert people["secretary"].pk in signers
             assert all(s["signed_at"] for s in record["signers"])
         pdf = staff.call("get", f"{path}/records/{records[0]['id']}/pdf")
         assert pdf["Content-Type"] == "application/pdf"

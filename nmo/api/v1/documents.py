@@ -259,7 +259,9 @@ def document_pdf(request: AuthenticatedRequest, document_id: int) -> HttpRespons
 
 class HandoverIn(Schema):
     mode: HandoverMode = Field(
-        ..., description="in_person — лично, proxy — по доверенности, registered_mail — заказным письмом"
+        ...,
+        description="in_person — лично, proxy — по доверенности, "
+        "registered_mail — заказным письмом",
     )
     handed_on: dt.date = Field(..., description="Дата выдачи (отправки)")
     recipient_name: str = Field("", max_length=460, description="Кому выдан (по доверенности)")
