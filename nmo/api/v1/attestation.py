@@ -268,9 +268,9 @@ class AttestationDetailOut(AttestationOut):
 
 def _detail(attestation: Attestation) -> dict[str, Any]:
     attendance = selectors.member_attendance(attestation)
-    attestation.learner_count = selectors.list_learner_results(attestation).count()  # type: ignore[attr-defined]
     return {
         **_attestation(attestation),
+        "learner_count": selectors.list_learner_results(attestation).count(),
         "presiding_seat_id": attestation.presiding_seat_id,
         "seats": [
             {
