@@ -19,6 +19,7 @@ from nmo.attestation.access import access_commission
 from nmo.attestation.exceptions import CommissionInvalid
 from nmo.attestation.models import Commission
 from nmo.attestation.types import CommissionData, SeatData
+from nmo.core.exceptions import ValidationFailed
 from nmo.regulations.types import CommissionRole, Post
 
 router = Router(tags=["Аттестационные комиссии"])
@@ -117,7 +118,11 @@ def _data(payload: CommissionIn) -> CommissionData:
             errors[f"seats.{index}.email"] = ["Нет пользователя с такой электронной почтой."]
             continue
         seats.append(SeatData(person.pk, seat.role, seat.post, tuple(seat.posts)))
-    [specialty_id] = specialty_ids([payload.specialty], field="specialty")
+    specialty_id = 0
+    try:
+        [specialty_id] = specialty_ids([payload.specialty], field="specialty")
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
     if errors:
         raise CommissionInvalid(errors=errors)
     return CommissionData(

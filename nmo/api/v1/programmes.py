@@ -328,6 +328,7 @@ def get_admission(
 # --- programmes and their attestation stages --------------------------------------------
 
 TEXT = 2000
+UPLOAD_READ_MAX = 8 * 1024 * 1024
 
 
 class ProgrammeIn(Schema):
@@ -555,7 +556,9 @@ def import_bank(
         actor=request.auth,
         programme=programme,
         file_name=file.name or "",
-        content=file.read(),
+        # Past the service's own limit it refuses the file by its size; reading no further
+        # keeps an oversized upload out of memory.
+        content=file.read(UPLOAD_READ_MAX),
         replace=replace,
     )
     return Status(201, asdict(result))
@@ -734,7 +737,7 @@ def update_enrolment(
     values."""
     cohort = access_cohort(request.auth, cohort_id)
     enrolment = access_enrolment(request.auth, cohort, enrolment_id)
-    given = payload.dict(exclude_unset=True)
+    given = payload.model_dump(exclude_unset=True)
     values = {
         "programme_completed": enrolment.programme_completed,
         "curriculum_completed": enrolment.curriculum_completed,
