@@ -170,6 +170,17 @@ class CompletionResult:
 
 
 @dataclass(frozen=True)
+class ProgrammeReport:
+    """What an organisation's report of a completed ДПП did: the ledger entry, the
+    specialist's cycle of that specialty covering the day (None when there is none yet),
+    and `created`, False for a repeat of the same document number."""
+
+    entry: CreditEntry
+    cycle_id: int | None
+    created: bool
+
+
+@dataclass(frozen=True)
 class PlanLine:
     """One item of a learning plan and whether the ledger already holds its credits."""
 

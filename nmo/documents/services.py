@@ -34,6 +34,7 @@ from nmo.documents.exceptions import (
     RegisterInvalid,
     RevocationInvalid,
 )
+from nmo.documents.frdo import export_frdo as export_frdo  # a service kept beside its columns
 from nmo.documents.models import DocumentHandover, DocumentRegister, QualificationDocument
 from nmo.documents.printing import render_document_pdf
 from nmo.documents.rules import (

@@ -9,7 +9,15 @@ from nmo.accounts.access import require_role
 from nmo.accounts.models import Role, User
 from nmo.accounts.selectors import has_role
 from nmo.core.exceptions import NotFound
-from nmo.programmes.models import Admission, Cohort, CohortNotice, Enrolment, Programme
+from nmo.programmes.models import (
+    Admission,
+    Cohort,
+    CohortNotice,
+    Debt,
+    Enrolment,
+    Programme,
+    ProgrammeStage,
+)
 
 
 def access_programme(actor: User | AnonymousUser, programme_id: int) -> Programme:
@@ -68,3 +76,21 @@ def access_notice(actor: User | AnonymousUser, cohort: Cohort, notice_id: int) -
     if notice is None:
         raise NotFound()
     return notice
+
+
+def access_stage(
+    actor: User | AnonymousUser, programme: Programme, stage_id: int
+) -> ProgrammeStage:
+    """Return a stage of a programme the actor already accessed (the page and the API)."""
+    stage = ProgrammeStage.objects.filter(pk=stage_id, programme=programme).first()
+    if stage is None:
+        raise NotFound()
+    return stage
+
+
+def access_debt(actor: User | AnonymousUser, enrolment: Enrolment, debt_id: int) -> Debt:
+    """Return a debt of an enrolment the actor already accessed (the page and the API)."""
+    debt = Debt.objects.filter(pk=debt_id, enrolment=enrolment).first()
+    if debt is None:
+        raise NotFound()
+    return debt

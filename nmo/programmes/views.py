@@ -12,15 +12,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nmo.accounts.access import SignedInRequest, access_staff_organisation, require_staff, signed_in
 from nmo.accounts.selectors import units_for_organisations
-from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
+from nmo.core.exceptions import Conflict, ValidationFailed
 from nmo.core.forms import show_refusal
 from nmo.programmes import selectors, services
 from nmo.programmes.access import (
     access_admission,
     access_cohort,
+    access_debt,
     access_enrolment,
     access_notice,
     access_programme,
+    access_stage,
 )
 from nmo.programmes.forms import (
     AdmissionOverrideForm,
@@ -35,7 +37,7 @@ from nmo.programmes.forms import (
     ProgrammeForm,
     StageForm,
 )
-from nmo.programmes.models import Cohort, Debt, Enrolment, Programme, ProgrammeStage
+from nmo.programmes.models import Cohort, Enrolment, Programme
 from nmo.programmes.types import CohortData, LearnerRow, ProgrammeData, StageData
 from nmo.programmes.xlsx import bank_template as make_bank_template
 from nmo.programmes.xlsx import learners_template as make_learners_template
@@ -228,19 +230,12 @@ def stage_add(request: SignedInRequest, pk: int) -> HttpResponse:
     return _programme_page(request, programme, stage_form=form)
 
 
-def _stage_of(programme: Programme, stage_pk: int) -> ProgrammeStage:
-    stage = ProgrammeStage.objects.filter(pk=stage_pk, programme=programme).first()
-    if stage is None:
-        raise NotFound()
-    return stage
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
 def stage_edit(request: SignedInRequest, pk: int, stage_pk: int) -> HttpResponse:
     """Change a stage."""
     programme = access_programme(request.user, pk)
-    stage = _stage_of(programme, stage_pk)
+    stage = access_stage(request.user, programme, stage_pk)
     initial = {f: getattr(stage, f) for f in StageForm.base_fields}
     form = StageForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -264,7 +259,7 @@ def stage_edit(request: SignedInRequest, pk: int, stage_pk: int) -> HttpResponse
 def stage_remove(request: SignedInRequest, pk: int, stage_pk: int) -> HttpResponse:
     """Remove a stage."""
     programme = access_programme(request.user, pk)
-    stage = _stage_of(programme, stage_pk)
+    stage = access_stage(request.user, programme, stage_pk)
     services.remove_stage(actor=request.user, stage=stage)
     messages.success(request, f"Этап {stage.order} удалён, остальные перенумерованы.")
     return redirect(reverse("programmes:programme_detail", args=[pk]) + "#stages")
@@ -631,9 +626,7 @@ def debt_clear(request: SignedInRequest, pk: int, enrolment_pk: int, debt_pk: in
     """Mark a debt cleared."""
     cohort = access_cohort(request.user, pk)
     enrolment = access_enrolment(request.user, cohort, enrolment_pk)
-    debt = Debt.objects.filter(pk=debt_pk, enrolment=enrolment).first()
-    if debt is None:
-        raise NotFound()
+    debt = access_debt(request.user, enrolment, debt_pk)
     form = DebtClearForm(request.POST)
     if form.is_valid():
         try:

@@ -11,6 +11,7 @@ from nmo.api.v1 import (
     calendar,
     catalogue,
     codes,
+    commissions,
     cycles,
     documents,
     programmes,
@@ -45,6 +46,7 @@ api.add_router("", cycles.router)
 api.add_router("/calendar", calendar.router)
 api.add_router("", regulations.router)
 api.add_router("", programmes.router)
+api.add_router("", commissions.router)
 api.add_router("", attestation.router)
 api.add_router("", retakes.router)
 api.add_router("", documents.router)

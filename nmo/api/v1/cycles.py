@@ -1,5 +1,6 @@
-"""API v1: five-year cycles (api.md: Cycles) and e-module completions reported by a
-provider's platform (api.md: E-module completions)."""
+"""API v1: five-year cycles (api.md: Cycles), e-module completions reported by a
+provider's platform (api.md: E-module completions) and the ДПП hours an educational
+organisation's system reports (api.md: Programme completions)."""
 
 from datetime import date, datetime
 from typing import Any
@@ -10,7 +11,8 @@ from ninja import Field, Router, Schema, Status
 from nmo.accounts.access import require_role
 from nmo.accounts.models import Role
 from nmo.api.auth import AuthenticatedRequest, bearer
-from nmo.api.v1.schemas import ErrorOut
+from nmo.api.v1.schemas import ErrorOut, specialty_ids
+from nmo.catalog.selectors import get_specialty
 from nmo.cycles import selectors, services
 from nmo.cycles.access import access_cycle, access_provider_activity
 from nmo.cycles.models import Cycle
@@ -143,3 +145,58 @@ def report_completion(
         "entry_id": result.entry.pk,
     }
     return Status(201 if result.created else 200, body)
+
+
+class ProgrammeCompletionIn(Schema):
+    snils: str = Field(..., max_length=20, description="СНИЛС специалиста")
+    programme_title: str = Field(..., min_length=1, max_length=500)
+    specialty: str = Field(..., max_length=20, description="Код специальности номенклатуры")
+    hours: int = Field(..., ge=1, le=10_000, description="Объём программы, часов")
+    remote_hours: int = Field(..., ge=0, le=10_000, description="Из них с ДОТ и ЭО")
+    completed_on: date
+    document_number: str = Field(
+        ..., min_length=1, max_length=100, description="Номер документа о квалификации"
+    )
+
+
+class ProgrammeCompletionOut(Schema):
+    id: int
+    cycle_id: int | None = Field(
+        ..., description="Цикл специалиста по специальности на дату окончания; null — нет"
+    )
+
+
+@router.post(
+    "/programme-completions",
+    response={
+        200: ProgrammeCompletionOut,
+        201: ProgrammeCompletionOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+    },
+    auth=bearer,
+    summary="Сообщить об освоении программы ДПП (часы цикла)",
+)
+def report_programme_completion(
+    request: AuthenticatedRequest, payload: ProgrammeCompletionIn
+) -> Status:
+    """The hours of a ДПП a specialist completed at the caller's organisation, with those
+    delivered remotely, for the programme part of the specialist's cycle
+    (faq-cycle-hours). 201 on the first report; 200 with the same body on a repeat of the
+    same `document_number` (idempotent). 422 for hours < 1, remote_hours > hours, an
+    unknown specialty or a SNILS with a bad checksum; 404 `specialist_not_found` when no
+    specialist has that SNILS."""
+    [specialty_id] = specialty_ids([payload.specialty], field="specialty")
+    report = services.report_programme_completion(
+        actor=request.auth,
+        snils=payload.snils,
+        specialty=get_specialty(specialty_id),
+        hours=payload.hours,
+        remote_hours=payload.remote_hours,
+        completed_on=payload.completed_on,
+        document_number=payload.document_number,
+    )
+    body = {"id": report.entry.pk, "cycle_id": report.cycle_id}
+    return Status(201 if report.created else 200, body)

@@ -1,25 +1,27 @@
 """API v1: issued documents (удостоверения, дипломы, справки).
 
 For the organisation's own systems and the FRDO export: the organisation's documents by
-year and kind, and one document, for organisation_staff of the issuing organisation (a
-caller without the role 403; another organisation's documents 404). The verification of a
-document by the token of its QR code is public and shows only what the verification page
-shows."""
+year and kind, one document, its PDF, its handover and revocation, the registers' series
+and the FRDO file — what the register pages do (ADR 0019) — for organisation_staff of the
+issuing organisation (a caller without the role 403; another organisation's documents
+404); the holder may also download their own PDF. The verification of a document by the
+token of its QR code is public and shows only what the verification page shows."""
 
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
-from ninja import P, QueryEx, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, P, QueryEx, Router, Schema
 
 from nmo.accounts.access import access_staff_organisation
 from nmo.api.auth import AuthenticatedRequest, bearer
 from nmo.api.v1.schemas import ErrorOut
 from nmo.core.exceptions import NotFound
-from nmo.documents import selectors
-from nmo.documents.access import access_document
-from nmo.documents.models import DocumentHandover, QualificationDocument
+from nmo.documents import selectors, services
+from nmo.documents.access import access_document, access_document_file
+from nmo.documents.models import DocumentHandover, DocumentRegister, QualificationDocument
 from nmo.documents.selectors import verification_url
+from nmo.documents.types import DocumentKind, HandoverMode
 
 router = Router(tags=["Документы об обучении"])
 
@@ -213,3 +215,183 @@ def get_document(request: AuthenticatedRequest, document_id: int) -> dict[str, A
     """One document of the caller's organisation, as in the list."""
     document = access_document(request.auth, document_id)
     return _document(document)
+
+
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+CHANGE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut, 422: ErrorOut}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _binary(description: str, content_type: str) -> dict[str, Any]:
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.get(
+    "/documents/{document_id}/pdf",
+    response={200: None, **ERRORS},
+    auth=bearer,
+    summary="PDF документа об обучении",
+    openapi_extra=_binary("PDF документа, как он выдан (с QR-кодом проверки)", "application/pdf"),
+)
+def document_pdf(request: AuthenticatedRequest, document_id: int) -> HttpResponse:
+    """The document's PDF as issued, for the staff of its organisation and its holder;
+    anyone else 404."""
+    document = access_document_file(request.auth, document_id)
+    return _file(
+        bytes(document.pdf), "application/pdf", f"{document.kind}-{document.number:06d}.pdf"
+    )
+
+
+class HandoverIn(Schema):
+    mode: HandoverMode = Field(
+        ...,
+        description="in_person — лично, proxy — по доверенности, "
+        "registered_mail — заказным письмом",
+    )
+    handed_on: dt.date = Field(..., description="Дата выдачи (отправки)")
+    recipient_name: str = Field("", max_length=460, description="Кому выдан (по доверенности)")
+    power_of_attorney_number: str = Field("", max_length=100)
+    power_of_attorney_date: dt.date | None = None
+    tracking_number: str = Field("", max_length=30, description="Почтовый идентификатор")
+
+
+class RevokeIn(Schema):
+    reason: str = Field(..., max_length=1000, description="Причина, не менее 10 символов")
+
+
+@router.post(
+    "/documents/{document_id}/handover",
+    response={200: DocumentOut, **CHANGE_ERRORS},
+    auth=bearer,
+    summary="Записать выдачу документа",
+)
+def record_handover(
+    request: AuthenticatedRequest, document_id: int, payload: HandoverIn
+) -> dict[str, Any]:
+    """Record how the document reached its holder: in person, to a proxy with the power
+    of attorney, or by registered mail with its tracking number (npc-2.14, rgmu-2.14).
+    Missing details: 422; a handover recorded already or a revoked document: 409."""
+    document = access_document(request.auth, document_id)
+    services.record_handover(
+        actor=request.auth,
+        document=document,
+        mode=payload.mode,
+        handed_on=payload.handed_on,
+        recipient_name=payload.recipient_name,
+        power_of_attorney_number=payload.power_of_attorney_number,
+        power_of_attorney_date=payload.power_of_attorney_date,
+        tracking_number=payload.tracking_number,
+    )
+    return _document(access_document(request.auth, document_id))
+
+
+@router.post(
+    "/documents/{document_id}/revoke",
+    response={200: DocumentOut, **CHANGE_ERRORS},
+    auth=bearer,
+    summary="Аннулировать документ",
+)
+def revoke_document(
+    request: AuthenticatedRequest, document_id: int, payload: RevokeIn
+) -> dict[str, Any]:
+    """Revoke the document with a reason, which its verification page then shows with
+    the date; its number is never reused (ADR 0106). A short reason: 422; a document
+    revoked already: 409 `document_already_revoked`."""
+    document = access_document(request.auth, document_id)
+    services.revoke_document(actor=request.auth, document=document, reason=payload.reason)
+    return _document(access_document(request.auth, document_id))
+
+
+class RegisterOut(Schema):
+    kind: str
+    kind_label: str
+    series: str
+    registration_prefix: str
+    next_number: int = Field(..., description="Следующий номер (не изменяется вручную)")
+
+
+class RegisterIn(Schema):
+    series: str = Field("", max_length=20, description="Серия бланков")
+    registration_prefix: str | None = Field(
+        None, max_length=10, description="Префикс регистрационного номера; null — не менять"
+    )
+
+
+def _register(register: DocumentRegister) -> dict[str, Any]:
+    return {
+        "kind": register.kind,
+        "kind_label": register.get_kind_display(),
+        "series": register.series,
+        "registration_prefix": register.registration_prefix,
+        "next_number": register.next_number,
+    }
+
+
+@router.get(
+    "/organisations/{organisation_id}/registers",
+    response={200: list[RegisterOut], **ERRORS},
+    auth=bearer,
+    summary="Реестры документов организации: серии и нумерация",
+)
+def list_registers(request: AuthenticatedRequest, organisation_id: int) -> list[dict[str, Any]]:
+    """The series, registration prefix and next number of each register of the
+    organisation (ADR 0106)."""
+    organisation = access_staff_organisation(request.auth, organisation_id)
+    return [_register(r) for r in selectors.registers_of(organisation)]
+
+
+@router.put(
+    "/organisations/{organisation_id}/registers/{kind}",
+    response={200: RegisterOut, **CHANGE_ERRORS},
+    auth=bearer,
+    summary="Задать серию и префикс реестра",
+)
+def configure_register(
+    request: AuthenticatedRequest, organisation_id: int, kind: DocumentKind, payload: RegisterIn
+) -> dict[str, Any]:
+    """Set the series printed on the organisation's documents of a kind and, optionally,
+    the prefix of registration numbers; the next number is never edited (ADR 0106)."""
+    organisation = access_staff_organisation(request.auth, organisation_id)
+    register = services.configure_register(
+        actor=request.auth,
+        organisation=organisation,
+        kind=kind,
+        series=payload.series,
+        registration_prefix=payload.registration_prefix,
+    )
+    return _register(register)
+
+
+@router.get(
+    "/organisations/{organisation_id}/frdo",
+    response={200: None, **ERRORS, 422: ErrorOut},
+    auth=bearer,
+    summary="Выгрузка в ФИС ФРДО (XLSX) за год",
+    openapi_extra=_binary("Файл XLSX в столбцах шаблона ФИС ФРДО", XLSX),
+)
+def frdo_export(
+    request: AuthenticatedRequest,
+    organisation_id: int,
+    year: QueryEx[int, P(ge=2000, le=2100, description="Год выдачи")],
+) -> HttpResponse:
+    """The organisation's documents issued in a year, issued and revoked alike, in
+    register order, as XLSX in the FRDO template's columns. Audited: the file carries
+    names and SNILS."""
+    organisation = access_staff_organisation(request.auth, organisation_id)
+    content = services.export_frdo(actor=request.auth, organisation=organisation, year=year)
+    return _file(content, XLSX, f"frdo-{organisation.pk}-{year}.xlsx")

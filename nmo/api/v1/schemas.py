@@ -1,7 +1,33 @@
+"""Shapes and edge helpers shared by the v1 routers."""
+
+from collections.abc import Sequence
+
 from ninja import Schema
+
+from nmo.catalog.selectors import active_specialties_by_code
+from nmo.core.exceptions import ValidationFailed
 
 
 class ErrorOut(Schema):
     detail: str
     code: str
     errors: dict[str, list[str]] | None = None
+
+
+class MessageOut(Schema):
+    """What an action without a record of its own answers: a Russian sentence for a
+    person and, where it helps, counts."""
+
+    detail: str
+
+
+def specialty_ids(codes: Sequence[str], field: str = "specialties") -> tuple[int, ...]:
+    """Map specialty codes of the nomenclature (as `api.md` names specialties everywhere)
+    to their ids; an unknown or inactive code is 422 under `field`."""
+    found = active_specialties_by_code(codes)
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        raise ValidationFailed(
+            errors={field: [f"Нет действующей специальности с кодом {', '.join(unknown)}."]}
+        )
+    return tuple(found[code].pk for code in dict.fromkeys(codes))

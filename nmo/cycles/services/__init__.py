@@ -2,7 +2,11 @@
 and the learning plan, one module per topic. Every function takes its actor, checks it,
 writes, audits and schedules its e-mail after commit."""
 
-from nmo.cycles.services.completions import record_completion, record_programme_hours
+from nmo.cycles.services.completions import (
+    record_completion,
+    record_programme_hours,
+    report_programme_completion,
+)
 from nmo.cycles.services.cycles import add_cycle_rule, enter_cycle, set_default_rule
 from nmo.cycles.services.ledger import post_credit, reverse_entry, send_credit_notice
 from nmo.cycles.services.plan import add_plan_item, remove_plan_item
@@ -15,6 +19,7 @@ __all__ = [
     "record_completion",
     "record_programme_hours",
     "remove_plan_item",
+    "report_programme_completion",
     "reverse_entry",
     "send_credit_notice",
     "set_default_rule",

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from nmo.accounts.models import Organisation, Role, User
+from nmo.accounts.rules import snils_error
 from nmo.accounts.selectors import has_role, organisations_for, user_for_email, user_for_snils
 from nmo.catalog.models import Activity, ActivityKind, Specialty
 from nmo.core.exceptions import NotFound, PermissionDenied
@@ -27,6 +28,7 @@ from nmo.cycles.models import (
     CreditEntry,
     CreditKind,
     CreditSource,
+    Cycle,
     ModuleCompletion,
 )
 from nmo.cycles.services.ledger import (
@@ -36,7 +38,7 @@ from nmo.cycles.services.ledger import (
     post_credit,
     send_credit_notice,
 )
-from nmo.cycles.types import CompletionResult
+from nmo.cycles.types import CompletionResult, ProgrammeReport
 
 
 def _check_one_identifier(*, snils: str | None, email: str | None) -> None:
@@ -254,3 +256,71 @@ def record_programme_hours(
     )
     send_credit_notice(entry=entry)
     return entry
+
+
+@transaction.atomic
+def report_programme_completion(
+    *,
+    actor: User,
+    snils: str,
+    specialty: Specialty,
+    hours: int,
+    remote_hours: int,
+    completed_on: date,
+    document_number: str,
+) -> ProgrammeReport:
+    """Record a ДПП an organisation's own system reports (`POST /programme-completions` of
+    api.md, faq-cycle-hours, faq-portal-cycles): the specialist is found by SNILS (a bad
+    checksum is 422, nobody with it 404 `specialist_not_found`), the hours go into the
+    ledger as `record_programme_hours` writes them, once per document number. A repeat of
+    the same document number for the specialist returns the entry recorded first
+    (`created` False), so a system may safely send a report again. Organisation staff
+    only (403)."""
+    if not has_role(actor, Role.ORGANISATION_STAFF):
+        raise PermissionDenied()
+    problem = snils_error(snils)
+    if problem:
+        raise ProgrammeHoursInvalid(errors={"snils": [problem]})
+    specialist = user_for_snils(snils)
+    if specialist is None or not specialist.is_active:
+        raise SpecialistNotFound()
+    reference = (document_number or "").strip()
+    entry = _programme_entry(specialist, reference) if reference else None
+    created = entry is None
+    if entry is None:
+        try:
+            entry = record_programme_hours(
+                actor=actor,
+                specialist=specialist,
+                specialty=specialty,
+                hours=hours,
+                remote_hours=remote_hours,
+                completed_on=completed_on,
+                reference=reference,
+            )
+        except ProgrammeHoursRecorded:
+            # A concurrent report of the same document won the unique constraint.
+            entry = _programme_entry(specialist, reference)
+            if entry is None:
+                raise
+            created = False
+    cycle = (
+        Cycle.objects.filter(
+            specialist=specialist,
+            specialty_id=entry.specialty_id,
+            starts_on__lte=entry.occurred_on,
+            ends_on__gte=entry.occurred_on,
+        )
+        .order_by("starts_on")
+        .first()
+    )
+    return ProgrammeReport(entry=entry, cycle_id=cycle.pk if cycle else None, created=created)
+
+
+def _programme_entry(specialist: User, reference: str) -> CreditEntry | None:
+    return CreditEntry.objects.filter(
+        specialist=specialist,
+        reference=reference,
+        kind=CreditKind.PROGRAMME,
+        reverses__isnull=True,
+    ).first()
