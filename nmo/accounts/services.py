@@ -18,6 +18,8 @@ from nmo.accounts.models import (
     Organisation,
     OrganisationKind,
     Role,
+    Unit,
+    UnitKind,
     User,
     hash_token,
 )
@@ -29,6 +31,7 @@ from nmo.core.services import record_audit
 from nmo.core.throttle import check_throttle, register_failure, reset_throttle
 
 NAME_MAX = 150
+UNIT_NAME_MAX = 300
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,33 @@ def add_organisation(*, name: str, kind: str, actor: User | None = None) -> Orga
             changes={"name": organisation.name, "kind": kind},
         )
     return organisation
+
+
+@transaction.atomic
+def add_unit(*, organisation: Organisation, name: str, kind: str, actor: User | None = None) -> Unit:
+    """Return the organisation's unit of that name, creating it of `kind` (a study
+    department, a department, another unit) when it does not exist (demo data; otherwise
+    administrators add units in the admin). Audited as "unit.create" when created."""
+    if actor is not None and not is_admin(actor):
+        raise PermissionDenied()
+    if kind not in UnitKind.values:
+        raise ValidationFailed(errors={"kind": ["Выберите вид подразделения из списка."]})
+    name = " ".join(name.split())
+    if not name or len(name) > UNIT_NAME_MAX:
+        raise ValidationFailed(
+            errors={"name": [f"Укажите наименование подразделения (до {UNIT_NAME_MAX} символов)."]}
+        )
+    unit, created = Unit.objects.get_or_create(
+        organisation=organisation, name=name, defaults={"kind": kind}
+    )
+    if created:
+        record_audit(
+            actor=actor,
+            action="unit.create",
+            target=unit,
+            changes={"organisation": organisation.name, "name": name, "kind": kind},
+        )
+    return unit
 
 
 def add_user(
