@@ -147,7 +147,9 @@ def add_organisation(*, name: str, kind: str, actor: User | None = None) -> Orga
 
 
 @transaction.atomic
-def add_unit(*, organisation: Organisation, name: str, kind: str, actor: User | None = None) -> Unit:
+def add_unit(
+    *, organisation: Organisation, name: str, kind: str, actor: User | None = None
+) -> Unit:
     """Return the organisation's unit of that name, creating it of `kind` (a study
     department, a department, another unit) when it does not exist (demo data; otherwise
     administrators add units in the admin). Audited as "unit.create" when created."""

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from nmo.accounts.models import Organisation, User
-from nmo.catalog.models import Activity
-from nmo.catalog.selectors import activities_for_provider, list_specialties
+from nmo.catalog.models import Activity, Specialty
+from nmo.catalog.selectors import activities_for_provider, get_active_specialty, list_specialties
 from nmo.catalog.services import decide_activity, submit_activity
 from nmo.catalog.types import ActivityData, ActivityFormat, ActivityKind, Decision
 
@@ -73,9 +73,7 @@ def _event(
     )
 
 
-def _module(
-    title: str, specialties: tuple[str, ...], starts_on: date, hours: int
-) -> ActivityData:
+def _module(title: str, specialties: tuple[str, ...], starts_on: date, hours: int) -> ActivityData:
     return ActivityData(
         kind=ActivityKind.MODULE,
         title=title,
@@ -224,6 +222,17 @@ def generated_applications(
             else:
                 applications.append(Application(data, credits=max(1, data.hours_requested - 1)))
     return applications
+
+
+def specialty(code: str) -> Specialty:
+    """The active specialty of the nomenclature with this code."""
+    found = get_active_specialty(code)
+    if found is None:
+        raise LookupError(
+            f"В номенклатуре нет действующей специальности {code}: демонстрационные данные "
+            "опираются на неё."
+        )
+    return found
 
 
 def specialties_for_generation() -> tuple[list[str], dict[str, str]]:

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from nmo.accounts.models import Organisation, User
 from nmo.catalog.models import Activity
-from nmo.catalog.selectors import get_active_specialty
 from nmo.codes.services import (
     activate_code,
     file_support_request,
@@ -23,8 +22,12 @@ from nmo.codes.services import (
 )
 from nmo.cycles.models import Cycle
 from nmo.cycles.selectors import list_cycles
-from nmo.cycles.services import add_plan_item, enter_cycle, record_completion
-from nmo.cycles.services import record_programme_hours
+from nmo.cycles.services import (
+    add_plan_item,
+    enter_cycle,
+    record_completion,
+    record_programme_hours,
+)
 from nmo.demo import catalogue
 from nmo.demo.people import person, snils
 
@@ -115,8 +118,7 @@ def load_cme(
         comment="Код из свидетельства не активируется: «код не найден».",
     )
     # The hours of a ДПП completed at РостГМУ (the programme part of the cycle).
-    cardiology = get_active_specialty(catalogue.CARDIOLOGY)
-    assert cardiology is not None
+    cardiology = catalogue.specialty(catalogue.CARDIOLOGY)
     record_programme_hours(
         actor=organisation_staff,
         organisation=organisation,

@@ -42,7 +42,8 @@ from nmo.attestation.types import (
     StageEntry,
     VoteTally,
 )
-from nmo.catalog.selectors import get_active_specialty
+from nmo.demo.catalogue import specialty as catalogue_specialty
+from nmo.demo.people import Person, person, snils
 from nmo.documents.services import issue_document, record_handover, revoke_document
 from nmo.programmes.models import Cohort, Enrolment, Programme, ProgrammeStage
 from nmo.programmes.selectors import list_enrolments, list_programmes, list_stages
@@ -68,8 +69,6 @@ from nmo.regulations.types import (
     StageKind,
     VoteChoice,
 )
-
-from nmo.demo.people import Person, person, snils
 
 
 @dataclass(frozen=True)
@@ -138,7 +137,9 @@ def _learner_email(key: str, n: int) -> str:
     return f"{key}.slushatel{n:02d}@nmo.local"
 
 
-def _learners(key: str, first: int, results: list[dict[StageKind, Decimal | Grade] | None]) -> tuple[Learner, ...]:
+def _learners(
+    key: str, first: int, results: list[dict[StageKind, Decimal | Grade] | None]
+) -> tuple[Learner, ...]:
     found = []
     for index, result in enumerate(results):
         n = first + index
@@ -193,8 +194,7 @@ def plans(learner_accounts: dict[str, tuple[Person, str]]) -> tuple[Organisation
 
     def midway(key: str, first: int, count: int) -> tuple[tuple[Person, str, str], ...]:
         return tuple(
-            (person(first + i), _learner_email(key, 20 + i), snils(first + i))
-            for i in range(count)
+            (person(first + i), _learner_email(key, 20 + i), snils(first + i)) for i in range(count)
         )
 
     npc = OrganisationPlan(
@@ -207,16 +207,36 @@ def plans(learner_accounts: dict[str, tuple[Person, str]]) -> tuple[Organisation
         commission_specialty="31.08.19",
         order="Приказ директора № 214-о",
         seats=(
-            Seat("npc-chair", CommissionRole.CHAIR, "Начальник учебного отдела",
-                 (Post.HEAD_OF_STUDY_DEPARTMENT,)),
-            Seat("npc-deputy", CommissionRole.DEPUTY_CHAIR, "Заведующий кафедрой педиатрии",
-                 (Post.HEAD_OF_PROGRAMME_UNIT,)),
-            Seat("npc-member", CommissionRole.MEMBER, "Доцент кафедры педиатрии",
-                 (Post.TEACHING_STAFF,)),
-            Seat("npc-member2", CommissionRole.MEMBER, "Профессор кафедры педиатрии",
-                 (Post.TEACHING_STAFF,)),
-            Seat("npc-secretary", CommissionRole.SECRETARY, "Методист учебного отдела",
-                 (Post.STUDY_DEPARTMENT_STAFF,)),
+            Seat(
+                "npc-chair",
+                CommissionRole.CHAIR,
+                "Начальник учебного отдела",
+                (Post.HEAD_OF_STUDY_DEPARTMENT,),
+            ),
+            Seat(
+                "npc-deputy",
+                CommissionRole.DEPUTY_CHAIR,
+                "Заведующий кафедрой педиатрии",
+                (Post.HEAD_OF_PROGRAMME_UNIT,),
+            ),
+            Seat(
+                "npc-member",
+                CommissionRole.MEMBER,
+                "Доцент кафедры педиатрии",
+                (Post.TEACHING_STAFF,),
+            ),
+            Seat(
+                "npc-member2",
+                CommissionRole.MEMBER,
+                "Профессор кафедры педиатрии",
+                (Post.TEACHING_STAFF,),
+            ),
+            Seat(
+                "npc-secretary",
+                CommissionRole.SECRETARY,
+                "Методист учебного отдела",
+                (Post.STUDY_DEPARTMENT_STAFF,),
+            ),
         ),
         programmes=(
             ProgrammePlan(
@@ -227,7 +247,10 @@ def plans(learner_accounts: dict[str, tuple[Person, str]]) -> tuple[Organisation
                 2,
                 "31.08.19",
                 0,
-                ((StageKind.TESTING, GradeScale.TWO_POINT), (StageKind.INTERVIEW, GradeScale.TWO_POINT)),
+                (
+                    (StageKind.TESTING, GradeScale.TWO_POINT),
+                    (StageKind.INTERVIEW, GradeScale.TWO_POINT),
+                ),
                 remote_share_percent=50,
             ),
             ProgrammePlan(
@@ -243,7 +266,9 @@ def plans(learner_accounts: dict[str, tuple[Person, str]]) -> tuple[Organisation
         ),
         decided_weeks=2,
         midway_weeks=(1, 2),
-        learners=decided("npc", 10, [NPC_PASSED, NPC_FAILED, NPC_PASSED, NPC_PASSED, NPC_PASSED, None]),
+        learners=decided(
+            "npc", 10, [NPC_PASSED, NPC_FAILED, NPC_PASSED, NPC_PASSED, NPC_PASSED, None]
+        ),
         midway_learners=midway("npc", 30, 8),
         revoked_reason="Ошибка в написании фамилии слушателя; выдан новый документ.",
     )
@@ -252,20 +277,38 @@ def plans(learner_accounts: dict[str, tuple[Person, str]]) -> tuple[Organisation
         name=ROSTGMU,
         address="Ростов-на-Дону, пер. Нахичеванский, 29, корпус 2, ауд. 305",
         study_department="Отдел дополнительного профессионального образования",
-        departments=("Кафедра кардиологии, ревматологии и функциональной диагностики",
-                     "Кафедра терапии"),
+        departments=(
+            "Кафедра кардиологии, ревматологии и функциональной диагностики",
+            "Кафедра терапии",
+        ),
         commission_title="Аттестационная комиссия по специальности «Кардиология»",
         commission_specialty="31.08.36",
         order="Приказ ректора № 1187",
         seats=(
-            Seat("rostgmu-chair", CommissionRole.CHAIR, "Заведующий кафедрой кардиологии",
-                 (Post.HEAD_OF_PROGRAMME_UNIT,)),
-            Seat("rostgmu-member", CommissionRole.MEMBER, "Профессор кафедры кардиологии",
-                 (Post.TEACHING_STAFF,)),
-            Seat("rostgmu-member2", CommissionRole.MEMBER, "Доцент кафедры кардиологии",
-                 (Post.TEACHING_STAFF,)),
-            Seat("rostgmu-secretary", CommissionRole.SECRETARY, "Ассистент кафедры кардиологии",
-                 (Post.PROGRAMME_UNIT_STAFF,)),
+            Seat(
+                "rostgmu-chair",
+                CommissionRole.CHAIR,
+                "Заведующий кафедрой кардиологии",
+                (Post.HEAD_OF_PROGRAMME_UNIT,),
+            ),
+            Seat(
+                "rostgmu-member",
+                CommissionRole.MEMBER,
+                "Профессор кафедры кардиологии",
+                (Post.TEACHING_STAFF,),
+            ),
+            Seat(
+                "rostgmu-member2",
+                CommissionRole.MEMBER,
+                "Доцент кафедры кардиологии",
+                (Post.TEACHING_STAFF,),
+            ),
+            Seat(
+                "rostgmu-secretary",
+                CommissionRole.SECRETARY,
+                "Ассистент кафедры кардиологии",
+                (Post.PROGRAMME_UNIT_STAFF,),
+            ),
         ),
         programmes=(
             ProgrammePlan(
@@ -324,8 +367,7 @@ def _units(plan: OrganisationPlan, organisation: Organisation) -> list[Unit]:
 def _programme(
     plan: ProgrammePlan, *, staff: User, organisation: Organisation, units: list[Unit]
 ) -> Programme:
-    specialty = get_active_specialty(plan.specialty)
-    assert specialty is not None
+    specialty = catalogue_specialty(plan.specialty)
     programme = create_programme(
         actor=staff,
         organisation=organisation,
@@ -362,8 +404,7 @@ def _commission(
     accounts: dict[str, User],
     today: date,
 ) -> Commission:
-    specialty = get_active_specialty(plan.commission_specialty)
-    assert specialty is not None
+    specialty = catalogue_specialty(plan.commission_specialty)
     order_date = date(today.year, 1, 9) if today.month > 1 else date(today.year - 1, 12, 26)
     return form_commission(
         actor=staff,
@@ -469,7 +510,9 @@ def _attestation_today(
         actor=staff,
         cohort=cohort,
         data=AttestationData(
-            commission_id=commission.pk, held_on=today, place=Place.ORGANISATION,
+            commission_id=commission.pk,
+            held_on=today,
+            place=Place.ORGANISATION,
             address=plan.address,
         ),
     )
@@ -480,7 +523,9 @@ def _attestation_today(
     )
     results = list(list_learner_results(attestation))
     attendance, entries = _entries(
-        results, list(list_stages(cohort.programme)), {l.email: l for l in plan.learners}
+        results,
+        list(list_stages(cohort.programme)),
+        {learner.email: learner for learner in plan.learners},
     )
     record_results_sheet(
         actor=secretary, attestation=attestation, attendance=attendance, entries=entries
@@ -510,8 +555,7 @@ def load_organisation(
         plan, staff=staff, organisation=organisation, accounts=accounts, today=today
     )
     programmes = [
-        _programme(p, staff=staff, organisation=organisation, units=units)
-        for p in plan.programmes
+        _programme(p, staff=staff, organisation=organisation, units=units) for p in plan.programmes
     ]
     main = programmes[0]
 
@@ -525,7 +569,9 @@ def load_organisation(
         ends_on=today + timedelta(weeks=weeks_left),
         address=plan.address,
     )
-    imported = import_learners(actor=staff, cohort=midway, learners=_rows(list(plan.midway_learners)))
+    imported = import_learners(
+        actor=staff, cohort=midway, learners=_rows(list(plan.midway_learners))
+    )
     enrolments = list(list_enrolments(midway))
     for index, enrolment in enumerate(enrolments):
         record_intermediate_result(
@@ -553,7 +599,7 @@ def load_organisation(
         ends_on=today,
         address=plan.address,
     )
-    rows = [(l.person, l.email, l.snils) for l in plan.learners]
+    rows = [(learner.person, learner.email, learner.snils) for learner in plan.learners]
     imported = import_learners(actor=staff, cohort=decided, learners=_rows(rows))
     _complete(staff, list(list_enrolments(decided)))
     decide_admission(actor=staff, cohort=decided, attempt=1)
@@ -583,7 +629,7 @@ def load_organisation(
 
     # A learner absent without a valid reason: the staff file the retake application
     # brought in on paper; the learner who failed may still file one in the cabinet.
-    absent = [l for l in plan.learners if l.absent]
+    absent = [learner for learner in plan.learners if learner.absent]
     if absent:
         result = next(
             r
@@ -592,4 +638,3 @@ def load_organisation(
         )
         apply_for_retake(actor=staff, learner_result=result, kind=RetakeKind.NO_VALID_REASON)
     return counts
-

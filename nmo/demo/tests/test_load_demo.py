@@ -125,14 +125,13 @@ def test_the_expert_has_a_queue_of_applications(demo):
 def test_staff_see_a_cohort_mid_way_and_one_attested_today(demo, staff):
     page = _text(signed_in(staff).get("/programmes/cohorts/"))
     assert page.count("группа ") >= 2
-    assert "/1" in page and "/2" in page
+    assert "/1" in page
+    assert "/2" in page
     attestations = _text(signed_in(staff).get("/attestation/"))
     assert "Решение комиссии принято" in attestations
 
 
-@pytest.mark.parametrize(
-    "learner", ["npc-retake@nmo.local", "rostgmu-retake@nmo.local"]
-)
+@pytest.mark.parametrize("learner", ["npc-retake@nmo.local", "rostgmu-retake@nmo.local"])
 def test_a_learner_sees_the_decision_taken_today_and_may_apply_for_a_retake(demo, learner):
     page = _text(signed_in(learner).get("/attestation/my/"))
     assert "Решение комиссии: итоговая аттестация не пройдена" in page
@@ -156,10 +155,15 @@ def test_the_revoked_document_shows_as_revoked_on_its_verification_page(demo, or
     assert "Документ аннулирован" in page
 
 
-def test_e_mails_sent_while_loading_are_neither_printed_nor_queued(capsys, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend"):
-        with quiet_delivery(), django_capture_on_commit_callbacks(execute=True):
-            send_email_after_commit(to=["someone@nmo.local"], subject="Тема", body="Текст письма")
+def test_e_mails_sent_while_loading_are_neither_printed_nor_queued(
+    capsys, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend"),
+        quiet_delivery(),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        send_email_after_commit(to=["someone@nmo.local"], subject="Тема", body="Текст письма")
     assert "Текст письма" not in capsys.readouterr().out
     assert mail.outbox == []
 
