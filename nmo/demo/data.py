@@ -17,7 +17,8 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.db import transaction
@@ -63,7 +64,12 @@ class DemoAccount:
 
     @property
     def person(self) -> Person:
-        return Person(self.last_name, self.first_name, self.middle_name, female=False)
+        return Person(
+            self.last_name,
+            self.first_name,
+            self.middle_name,
+            female=self.middle_name.endswith("вна"),
+        )
 
 
 DEMO_ACCOUNTS = [
@@ -310,7 +316,6 @@ class DemoSummary:
     learners: int = 0
     documents: int = 0
     seconds: float = 0.0
-    made: list[str] = field(default_factory=list)
 
 
 def _demo_hashers() -> list[str]:
@@ -371,9 +376,7 @@ def _account(account: DemoAccount, summary: DemoSummary) -> User:
     )
 
 
-def _catalogue(
-    today: timezone.datetime, users: dict[str, User], summary: DemoSummary
-) -> dict[str, Activity]:
+def _catalogue(today: date, users: dict[str, User], summary: DemoSummary) -> dict[str, Activity]:
     """The providers' applications and the commission's decisions; returns the cardiology
     provider's activities by title (empty when the catalogue was loaded before)."""
     expert = users["expert@nmo.local"]
