@@ -69,6 +69,7 @@ from nmo.regulations.types import (
     StageKind,
     VoteChoice,
 )
+from nmo.workcalendar.selectors import first_working_day_on_or_after
 
 
 @dataclass(frozen=True)
@@ -566,7 +567,8 @@ def load_organisation(
         programme=main,
         title=f"{main.title}: группа {today:%m}-{today.year % 100}/2",
         starts_on=today - timedelta(weeks=weeks_in),
-        ends_on=today + timedelta(weeks=weeks_left),
+        # its attestation closes the training: on a working day of the work calendar
+        ends_on=first_working_day_on_or_after(today + timedelta(weeks=weeks_left)),
         address=plan.address,
     )
     imported = import_learners(
