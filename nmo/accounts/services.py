@@ -51,6 +51,7 @@ from nmo.core.services import record_audit, send_email_after_commit
 from nmo.core.throttle import check_throttle, register_failure, reset_throttle
 
 NAME_MAX = 150
+UNIT_NAME_MAX = 300
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,36 @@ def add_organisation(*, name: str, kind: str, actor: User | None = None) -> Orga
             changes={"name": organisation.name, "kind": kind},
         )
     return organisation
+
+
+@transaction.atomic
+def add_unit(
+    *, organisation: Organisation, name: str, kind: str, actor: User | None = None
+) -> Unit:
+    """Return the organisation's unit of that name, creating it of `kind` (a study
+    department, a department, another unit) when it does not exist: the platform's own
+    idempotent path (demo data, directories); an organisation's administrator adds units
+    with `create_unit`. Audited as "unit.create" when created."""
+    if actor is not None and not is_admin(actor):
+        raise PermissionDenied()
+    if kind not in UnitKind.values:
+        raise ValidationFailed(errors={"kind": ["Выберите вид подразделения из списка."]})
+    name = " ".join(name.split())
+    if not name or len(name) > UNIT_NAME_MAX:
+        raise ValidationFailed(
+            errors={"name": [f"Укажите наименование подразделения (до {UNIT_NAME_MAX} символов)."]}
+        )
+    unit, created = Unit.objects.get_or_create(
+        organisation=organisation, name=name, defaults={"kind": kind}
+    )
+    if created:
+        record_audit(
+            actor=actor,
+            action="unit.create",
+            target=unit,
+            changes={"organisation": organisation.name, "name": name, "kind": kind},
+        )
+    return unit
 
 
 def add_user(
