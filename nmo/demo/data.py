@@ -128,6 +128,26 @@ DEMO_ACCOUNTS = [
 # commissions of НПЦ and РостГМУ, and two learners of each organisation with an account.
 MORE_ACCOUNTS = [
     DemoAccount(
+        "npc-admin@nmo.local",
+        Role.ORGANISATION_ADMIN,
+        NPC,
+        "Федорова",
+        "Ольга",
+        "Алексеевна",
+        "администратор организации НПЦ",
+        key="npc-admin",
+    ),
+    DemoAccount(
+        "rostgmu-admin@nmo.local",
+        Role.ORGANISATION_ADMIN,
+        ROSTGMU,
+        "Волков",
+        "Сергей",
+        "Павлович",
+        "администратор организации РостГМУ",
+        key="rostgmu-admin",
+    ),
+    DemoAccount(
         "academy@nmo.local",
         Role.PROVIDER,
         ACADEMY,
