@@ -198,9 +198,7 @@ def test_after_the_limit_even_a_valid_code_is_throttled_per_specialist(specialis
 
 
 @override_settings(THROTTLE_ADDRESS_FAILURES=3)
-def test_others_failures_at_a_busy_address_never_stop_a_correct_code(
-    specialist, colleague, code
-):
+def test_others_failures_at_a_busy_address_never_stop_a_correct_code(specialist, colleague, code):
     """An address over its ceiling (ADR 0014) still lets a specialist who has not failed
     there activate a correct code; the failures were somebody else's."""
     for n in range(3):
