@@ -15,15 +15,6 @@ ARGON2_FIRST = [
 ]
 
 
-def test_production_settings_hash_with_argon2_and_still_read_pbkdf2():
-    """The production settings (not the tests' fast hasher) put Argon2id first and keep
-    Django's former default so existing passwords keep working."""
-    from config import settings as production
-
-    assert production.PASSWORD_HASHERS[0] == "nmo.accounts.hashers.NmoArgon2PasswordHasher"
-    assert "django.contrib.auth.hashers.PBKDF2PasswordHasher" in production.PASSWORD_HASHERS
-
-
 @override_settings(PASSWORD_HASHERS=ARGON2_FIRST)
 def test_a_hash_carries_the_adr_parameters():
     encoded = make_password("correct-horse-battery-staple")
