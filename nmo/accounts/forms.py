@@ -97,7 +97,8 @@ class LoginForm(AuthenticationForm):
         except forms.ValidationError:
             attempt.failed()
             raise
-        attempt.succeeded()
+        if self.user_cache is not None:  # an empty field checks no password: no success
+            attempt.succeeded()
         return cleaned
 
 

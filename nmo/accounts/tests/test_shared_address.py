@@ -120,3 +120,16 @@ def test_password_spraying_from_one_address_is_stopped_not_the_known_accounts():
     )
     assert "с вашего адреса сети. Повторите попытку через" in page.content.decode()
     assert token(client, regular.email, RIGHT).status_code == 200
+
+
+def test_an_empty_password_does_not_clear_the_count():
+    """Sending the form without a password checks nothing, so it must not count as the
+    success that clears the account's failures at the address."""
+    (victim,) = crowd(1, "victim")
+    attacker = Client(REMOTE_ADDR="203.0.113.66")
+    for _ in range(9):
+        attacker.post(LOGIN, {"username": victim.email, "password": "guess"})
+    attacker.post(LOGIN, {"username": victim.email, "password": ""})
+    attacker.post(LOGIN, {"username": victim.email, "password": "guess"})
+    page = attacker.post(LOGIN, {"username": victim.email, "password": RIGHT})
+    assert "Повторите попытку через 15 минут." in page.content.decode()

@@ -165,3 +165,26 @@ def test_many_accounts_guessing_from_one_address_are_slowed_not_the_honest_ones(
     for later in answers[3:]:
         assert later == [409] * 3 + [429] * 7
     assert send(honest, code.value) == 200
+
+
+def test_the_issues_black_box_run_24_racing_for_one_code_then_a_valid_code(provider):
+    """Issue 10's run: 24 specialists at one address all type the same code (one wins,
+    23 are refused, none with 429); a later specialist there with a valid code gets it."""
+    event = accredited_event(submitted_by=provider)
+    racers = crowd(24, "racer")
+    (later,) = crowd(1, "later")
+    shared, valid = issued_codes(provider, event, 2)
+    tokens = bearer([*racers, later])
+    client = Client(REMOTE_ADDR=HOSPITAL)
+
+    def send(user: User, typed: str) -> int:
+        return client.post(
+            "/api/v1/codes/activate",
+            {"code": typed},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=tokens[user.pk],
+        ).status_code
+
+    answers = [send(racer, shared.value) for racer in racers]
+    assert sorted(answers) == [200] + [409] * 23
+    assert send(later, valid.value) == 200
