@@ -7,7 +7,7 @@ checked:
 - the account at this address: THROTTLE_LOGIN_FAILURES per THROTTLE_WINDOW_SECONDS, then
   this account waits at this address, even with the right password;
 - the account from all addresses: THROTTLE_LOGIN_ACCOUNT_FAILURES per
-  THROTTLE_CEILING_WINDOW_SECONDS (OWASP ASVS 2.2.1: at most 100 a hour), then the
+  THROTTLE_CEILING_WINDOW_SECONDS (OWASP ASVS 2.2.1: at most 100 an hour), then the
   account waits everywhere;
 - the address: THROTTLE_ADDRESS_FAILURES per THROTTLE_CEILING_WINDOW_SECONDS, then only
   accounts known at the address (signed in from it within THROTTLE_KNOWN_ADDRESS_DAYS)
