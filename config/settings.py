@@ -103,6 +103,15 @@ AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
+# Argon2id first (ADR 0014); the others only verify older hashes, which are re-hashed
+# with Argon2 at the account's next successful login.
+PASSWORD_HASHERS = [
+    "nmo.accounts.hashers.NmoArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -165,10 +174,23 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "НМО <noreply@nmo.local>")
 
-# Brute-force throttling: failures allowed per window, per account and per address.
-THROTTLE_LOGIN_FAILURES = env_int("THROTTLE_LOGIN_FAILURES", 10)
+# Brute-force throttling (ADR 0014, OWASP ASVS 2.2.1). A window starts at the first failure.
+# An account's window: wrong passwords of one account at one address, failed activations
+# of one specialist (from any address).
 THROTTLE_WINDOW_SECONDS = env_int("THROTTLE_WINDOW_SECONDS", 15 * 60)
+THROTTLE_LOGIN_FAILURES = env_int("THROTTLE_LOGIN_FAILURES", 10)
 THROTTLE_ACTIVATION_FAILURES = env_int("THROTTLE_ACTIVATION_FAILURES", 10)
+# The ceilings' window: wrong passwords of one account from all addresses, and failures
+# from one address (logins and activations counted apart). A hospital behind one NAT
+# never reaches the address ceiling by honest mistakes; past it a correct password still
+# opens an account known at the address, and a specialist's correct code still counts
+# unless they have failed THROTTLE_ADDRESS_ALLOWANCE times themselves.
+THROTTLE_CEILING_WINDOW_SECONDS = env_int("THROTTLE_CEILING_WINDOW_SECONDS", 60 * 60)
+THROTTLE_LOGIN_ACCOUNT_FAILURES = env_int("THROTTLE_LOGIN_ACCOUNT_FAILURES", 100)
+THROTTLE_ADDRESS_FAILURES = env_int("THROTTLE_ADDRESS_FAILURES", 1000)
+THROTTLE_ADDRESS_ALLOWANCE = env_int("THROTTLE_ADDRESS_ALLOWANCE", 3)
+# How long an address an account signed in from stays "known" to it.
+THROTTLE_KNOWN_ADDRESS_DAYS = env_int("THROTTLE_KNOWN_ADDRESS_DAYS", 30)
 # How many requests behind a proxy to trust X-Forwarded-For from (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 

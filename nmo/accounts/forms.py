@@ -1,16 +1,15 @@
 from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from nmo.accounts.login_throttle import admit_login
 from nmo.accounts.models import Organisation, OrganisationKind, Role, UnitKind, User
-from nmo.accounts.rules import snils_error
+from nmo.accounts.rules import normalise_email, snils_error
 from nmo.core.exceptions import RateLimited
 from nmo.core.forms import AccessibleForm
 from nmo.core.request_context import current_client_ip
 from nmo.core.services import send_email_after_commit
-from nmo.core.throttle import check_throttle, register_failure, reset_throttle
 
 
 class RegistrationForm(AccessibleForm):
@@ -68,7 +67,8 @@ class RegistrationForm(AccessibleForm):
 
 
 class LoginForm(AuthenticationForm):
-    """The login form, throttled per e-mail and per address against password guessing."""
+    """The login form, throttled against password guessing per account at an address,
+    per account and per address (`login_throttle`, ADR 0014)."""
 
     username = forms.EmailField(
         label="Электронная почта",
@@ -87,25 +87,18 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
-        email = (self.data.get("username") or "").strip().lower()
-        idents = [f"email:{email}", f"ip:{current_client_ip() or '-'}"]
-        window = settings.THROTTLE_WINDOW_SECONDS
+        email = normalise_email(self.data.get("username") or "")
         try:
-            check_throttle(
-                scope="login", idents=idents, limit=settings.THROTTLE_LOGIN_FAILURES, window=window
-            )
+            attempt = admit_login(email=email, ip=current_client_ip())
         except RateLimited as exc:
-            minutes = max(1, round(exc.retry_after / 60))
-            raise forms.ValidationError(
-                f"Слишком много неудачных попыток входа. Повторите через {minutes} мин.",
-                code="throttled",
-            ) from exc
+            raise forms.ValidationError(exc.message, code="throttled") from exc
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            register_failure(scope="login", idents=idents, window=window)
+            attempt.failed()
             raise
-        reset_throttle(scope="login", idents=[f"email:{email}"])
+        if self.user_cache is not None:  # an empty field checks no password: no success
+            attempt.succeeded()
         return cleaned
 
 

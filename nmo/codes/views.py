@@ -218,10 +218,7 @@ def activate(request: SignedInRequest) -> HttpResponse:
                 specialist=request.user, typed_code=typed, ip=client_ip(request)
             )
         except RateLimited as exc:
-            minutes = max(1, round(exc.retry_after / 60))
-            context["error"] = (
-                f"Слишком много неудачных попыток активации. Повторите через {minutes} мин."
-            )
+            context["error"] = exc.message  # says when to retry (ADR 0014)
             status = 429
         except CodeAlreadyYours as exc:
             context["notice"] = exc.message

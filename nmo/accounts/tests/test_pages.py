@@ -57,6 +57,7 @@ def test_login_page_is_throttled(client, specialist, password):
     blocked = client.post("/accounts/login/", {"username": specialist.email, "password": password})
     assert blocked.status_code == 200
     assert "Слишком много неудачных попыток входа" in blocked.content.decode()
+    assert "Повторите попытку через 15 минут." in blocked.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -51,26 +51,44 @@ def test_wrong_password_is_refused(specialist):
 
 
 @override_settings(THROTTLE_LOGIN_FAILURES=3, THROTTLE_WINDOW_SECONDS=600)
-def test_password_guessing_is_throttled_per_account(specialist, password):
-    """After the allowed failures the account is locked for the window, even with the
-    right password and from another address."""
+def test_password_guessing_is_throttled_per_account_at_an_address(specialist, password):
+    """After the allowed failures the account is locked at that address for the window,
+    even with the right password; at another address it still opens."""
+    for _ in range(3):
+        with pytest.raises(InvalidCredentials):
+            issue_token(email=specialist.email, password="guess", ip="10.0.0.1")
+    with pytest.raises(RateLimited) as exc:
+        issue_token(email=specialist.email, password=password, ip="10.0.0.1")
+    assert 0 < exc.value.retry_after <= 600
+    assert "Повторите попытку через 10 минут." in exc.value.message
+    assert issue_token(email=specialist.email, password=password, ip="10.0.0.2").raw
+
+
+@override_settings(THROTTLE_LOGIN_ACCOUNT_FAILURES=3, THROTTLE_CEILING_WINDOW_SECONDS=3600)
+def test_password_guessing_is_throttled_per_account_from_many_addresses(specialist, password):
+    """Guesses spread over many addresses lock the account everywhere once they reach
+    the account's ceiling, even with the right password."""
     for i in range(3):
         with pytest.raises(InvalidCredentials):
             issue_token(email=specialist.email, password="guess", ip=f"10.0.0.{i}")
     with pytest.raises(RateLimited) as exc:
         issue_token(email=specialist.email, password=password, ip="10.9.9.9")
-    assert 0 < exc.value.retry_after <= 600
+    assert 3500 < exc.value.retry_after <= 3600
 
 
-@override_settings(THROTTLE_LOGIN_FAILURES=3, THROTTLE_WINDOW_SECONDS=600)
+@override_settings(THROTTLE_ADDRESS_FAILURES=3)
 def test_password_guessing_is_throttled_per_address(specialist, admin_user, password):
-    """One address that tries many accounts is blocked too."""
+    """One address that tries many accounts is stopped for accounts not known there;
+    an account that signed in from it before still opens with its password."""
+    issue_token(email=specialist.email, password=password, ip="10.0.0.7")
     for i in range(3):
         with pytest.raises(InvalidCredentials):
             issue_token(email=f"user{i}@example.ru", password="guess", ip="10.0.0.7")
-    with pytest.raises(RateLimited):
+    with pytest.raises(RateLimited) as exc:
         issue_token(email=admin_user.email, password=password, ip="10.0.0.7")
+    assert "с вашего адреса сети" in exc.value.message
     assert issue_token(email=admin_user.email, password=password, ip="10.0.0.8").raw
+    assert issue_token(email=specialist.email, password=password, ip="10.0.0.7").raw
 
 
 def test_the_token_lookup_brings_the_roles(specialist, password, django_assert_num_queries):

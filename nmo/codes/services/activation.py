@@ -18,6 +18,7 @@ from nmo.codes.models import ConfirmationCode
 from nmo.codes.rules import normalise_code
 from nmo.codes.tasks import send_activation_notice
 from nmo.codes.types import Activation
+from nmo.core.exceptions import RateLimited
 from nmo.core.models import AuditEntry
 from nmo.core.services import (
     audit_values,
@@ -26,7 +27,8 @@ from nmo.core.services import (
     record_audit,
 )
 from nmo.core.sql import insert_select, prepared_cursor
-from nmo.core.throttle import check_throttle, register_failure, reset_throttle
+from nmo.core.text import in_time
+from nmo.core.throttle import Counter, Standing, read_standing, register_failure, reset_throttle
 from nmo.cycles import sql as ledger_sql
 from nmo.cycles.exceptions import ActivityNotInCatalogue, AlreadyCredited
 from nmo.cycles.models import CreditSource
@@ -83,8 +85,40 @@ def _claim_by_value(*, value: str, specialist: User, at: dt.datetime) -> Activit
     return activity
 
 
-def _idents(specialist: User, ip: str | None) -> list[str]:
-    return [f"user:{specialist.pk}", f"ip:{ip or '-'}"]
+def _counters(specialist: User, ip: str | None) -> tuple[Counter, Counter]:
+    """The specialist's failures (from any address) and the address's (ADR 0014)."""
+    return (
+        Counter(
+            f"user:{specialist.pk}",
+            int(settings.THROTTLE_ACTIVATION_FAILURES),
+            int(settings.THROTTLE_WINDOW_SECONDS),
+        ),
+        Counter(
+            f"ip:{ip or '-'}",
+            int(settings.THROTTLE_ADDRESS_FAILURES),
+            int(settings.THROTTLE_CEILING_WINDOW_SECONDS),
+        ),
+    )
+
+
+def _admit(own: Counter, address: Counter) -> Standing:
+    """Refuse the attempt before anything else if the specialist has used up their
+    failures, or if the address is over its ceiling and the specialist has failed there
+    THROTTLE_ADDRESS_ALLOWANCE times themselves: others' failures alone never stop a
+    specialist's correct code (ADR 0014)."""
+    standing = read_standing(scope=THROTTLE_SCOPE, counters=[own, address])
+    wait = standing.retry_after(own)
+    if wait is None:
+        busy = standing.retry_after(address)
+        if busy is not None and standing.count(own) >= int(settings.THROTTLE_ADDRESS_ALLOWANCE):
+            # Either window's end lets the specialist try again.
+            wait = min(busy, standing.left.get(own.ident, own.window))
+    if wait is not None:
+        raise RateLimited(
+            wait,
+            f"Слишком много неудачных попыток активации. Повторите попытку через {in_time(wait)}.",
+        )
+    return standing
 
 
 def _already_yours(activated_at: dt.datetime | None) -> CodeAlreadyYours:
@@ -268,18 +302,17 @@ def activate_code(*, specialist: User, typed_code: str, ip: str | None) -> Activ
 
     The code is read regardless of case, spaces and symbols, "O" meaning zero
     (faq-ikp-normalize). Failures are throttled per specialist and per address before
-    anything else is done. The code is claimed with one conditional UPDATE; the credit
-    goes to the ledger in the same transaction and the e-mail notice leaves after commit
-    (faq-email-notice). A code this specialist activated before gets CodeAlreadyYours;
-    every other failure — unknown, malformed, activated by someone else, of an activity
-    that is not accredited, or of an event already credited to the specialist — gets the
-    one CodeNotActivated (faq-ikp-error), counts as a failure, and credits nothing.
+    anything else is done (`_admit`, ADR 0014). The code is claimed with one conditional
+    UPDATE; the credit goes to the ledger in the same transaction and the e-mail notice
+    leaves after commit (faq-email-notice). A code this specialist activated before gets
+    CodeAlreadyYours; every other failure — unknown, malformed, activated by someone
+    else, of an activity that is not accredited, or of an event already credited to the
+    specialist — gets the one CodeNotActivated (faq-ikp-error), counts as a failure,
+    and credits nothing.
     """
     require_role(specialist, Role.SPECIALIST)
-    idents = _idents(specialist, ip)
-    window = int(settings.THROTTLE_WINDOW_SECONDS)
-    limit = int(getattr(settings, "THROTTLE_ACTIVATION_FAILURES", 10))
-    failures = check_throttle(scope=THROTTLE_SCOPE, idents=idents, limit=limit, window=window)
+    own, address = _counters(specialist, ip)
+    standing = _admit(own, address)
     value = normalise_code(typed_code)
     try:
         if value is None:
@@ -290,10 +323,10 @@ def activate_code(*, specialist: User, typed_code: str, ip: str | None) -> Activ
         except IntegrityError as exc:  # the specialist holds another code of the event
             raise CodeNotActivated() from exc
     except CodeNotActivated:
-        register_failure(scope=THROTTLE_SCOPE, idents=idents, window=window)
+        register_failure(scope=THROTTLE_SCOPE, counters=[own, address])
         raise
-    # Like the login (ADR 0006): success clears the account's count, never the address's
-    # (and only when there is one: a round trip saved on the usual path).
-    if failures.get(idents[0]):
-        reset_throttle(scope=THROTTLE_SCOPE, idents=idents[:1])
+    # Success clears the specialist's count, never the address's (ADR 0014), and only
+    # when there is one: a round trip saved on the usual path.
+    if standing.count(own):
+        reset_throttle(scope=THROTTLE_SCOPE, idents=[own.ident])
     return activation

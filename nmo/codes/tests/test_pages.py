@@ -69,7 +69,9 @@ def test_activation_page_throttled_says_when_to_retry(specialist):
     client.post(reverse("codes:activate"), {"code": "ZZZZ-ZZZZ9999"})
     response = client.post(reverse("codes:activate"), {"code": "ZZZZ-ZZZZ9998"})
     assert response.status_code == 429
-    assert "Повторите через" in response.content.decode()
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "Повторите попытку через 15 минут." in html
 
 
 def test_provider_page_issues_codes_and_loads_a_roster(provider, event):
