@@ -7,4 +7,6 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("jobs/<int:pk>/file/", views.job_file, name="job_file"),
 ]
