@@ -3,14 +3,12 @@ the jobs a provider waits for on the status page (ADR 0017): a bundle of certifi
 roster, a batch of codes."""
 
 from functools import partial
-from typing import cast
 
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
-from nmo.accounts.models import User
 from nmo.codes.access import access_provider_activity
 from nmo.codes.documents import (
     certificate_file_name,
@@ -78,14 +76,10 @@ def send_activation_notice(*, specialist_id: int, code: str) -> int:
     return message.send()
 
 
-def _owner(job: BackgroundJob) -> User:
-    return cast(User, job.owner)
-
-
 def _certificates(
     job: BackgroundJob, progress: Progress, *, activity_id: int, part: int, archive: bool
 ) -> JobResult:
-    activity = access_provider_activity(_owner(job), activity_id)
+    activity = access_provider_activity(job.owner, activity_id)
     codes = codes_of_part(activity, part)
     progress(0, len(codes))
     if archive:
@@ -113,9 +107,9 @@ def build_certificates(*, job_id: int, activity_id: int, part: int, archive: boo
 def _roster(job: BackgroundJob, progress: Progress, *, activity_id: int) -> JobResult:
     from nmo.codes.services import import_roster
 
-    activity = access_provider_activity(_owner(job), activity_id)
+    activity = access_provider_activity(job.owner, activity_id)
     result = import_roster(
-        actor=_owner(job),
+        actor=job.owner,
         activity=activity,
         file_name=job.source_name,
         content=read_source(job),
@@ -137,8 +131,8 @@ def import_roster_job(*, job_id: int, activity_id: int) -> str:
 def _issue(job: BackgroundJob, progress: Progress, *, activity_id: int, count: int) -> JobResult:
     from nmo.codes.services import issue_codes
 
-    activity = access_provider_activity(_owner(job), activity_id)
-    issued = issue_codes(actor=_owner(job), activity=activity, count=count)
+    activity = access_provider_activity(job.owner, activity_id)
+    issued = issue_codes(actor=job.owner, activity=activity, count=count)
     progress(len(issued.codes), count)
     return JobResult(message=f"Выпущено кодов: {len(issued.codes)}.")
 

@@ -63,7 +63,7 @@ def start_job(
     this transaction commits (with the database queue the task row commits with the job).
     `source` (an uploaded file) is kept beside the job until the work has read it."""
     job = BackgroundJob.objects.create(
-        owner=owner,
+        owner_id=owner.pk,
         kind=kind,
         title=title[:300],
         total=total,

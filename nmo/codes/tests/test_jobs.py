@@ -118,7 +118,8 @@ def test_a_bundle_of_certificates_is_a_job_with_progress_and_its_file_is_the_own
     pk = job_id(client.post(reverse("codes:certificates_zip", args=[event.pk]) + "?part=1"))
     waiting = client.get(reverse("web:job", args=[pk])).content.decode()
     assert "В очереди" in waiting
-    assert 'http-equiv="refresh"' in waiting
+    assert "data-job-poll" in waiting  # the page polls its status block
+    assert f'href="/jobs/{pk}/">Обновить состояние' in waiting  # and without scripts, a link
     assert 'aria-live="polite"' in waiting
 
     seen = []
@@ -136,7 +137,7 @@ def test_a_bundle_of_certificates_is_a_job_with_progress_and_its_file_is_the_own
     done = client.get(reverse("web:job", args=[pk])).content.decode()
     assert "Готово." in done
     assert "Свидетельств в файле: 4." in done
-    assert 'http-equiv="refresh"' not in done
+    assert "data-job-poll" not in done
     download = client.get(reverse("web:job_file", args=[pk]))
     assert download.status_code == 200
     assert download["Content-Type"] == "application/zip"
@@ -166,9 +167,7 @@ def test_a_pdf_bundle_job_gives_one_page_per_certificate(
 
 
 @override_settings(TASKS=DATABASE_QUEUE)
-def test_a_long_roster_with_a_bad_row_is_refused_in_russian_and_nothing_is_written(
-    provider, event
-):
+def test_a_long_roster_with_a_bad_row_is_refused_in_russian_and_nothing_is_written(provider, event):
     """A roster longer than a few rows is a job; a bad row fails it: the status page lists
     the row in Russian and no participant or code is written."""
     rows = people(12)
