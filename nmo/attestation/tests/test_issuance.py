@@ -236,7 +236,8 @@ def test_many_learners_documents_are_issued_by_a_job(npc, outsider, client, monk
     setup = decided("npc", org=npc)
     client.login(email=npc.staff.email, password=PASSWORD)
     response = client.post(reverse("attestation:issue_documents", args=[setup.attestation.pk]))
-    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/jobs/")
     assert not QualificationDocument.objects.exists()
     call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
     page = client.get(response["Location"]).content.decode()
