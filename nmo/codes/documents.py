@@ -121,6 +121,12 @@ def certificate_parts(total: int) -> list[tuple[int, int, int]]:
     ]
 
 
+def count_of_part(activity: Activity, part: int) -> int:
+    """How many certificates one part of the download holds: one COUNT query."""
+    start = (max(part, 1) - 1) * CERTIFICATES_PER_FILE
+    return max(0, min(list_codes(activity).count() - start, CERTIFICATES_PER_FILE))
+
+
 def codes_of_part(activity: Activity, part: int) -> list[ConfirmationCode]:
     """The codes of one part of the download, with what their certificates show."""
     start = (max(part, 1) - 1) * CERTIFICATES_PER_FILE

@@ -186,18 +186,18 @@ def _certificates(request: HttpRequest, activity_id: int, *, archive: bool) -> H
     (ADR 0017). A GET of a large part shows the button that starts it."""
     activity = access_provider_activity(request.user, activity_id)
     part = _part(request)
-    codes = codes_of_part(activity, part)
-    if not codes:
-        raise NotFound()
     if request.method == "POST" and is_signed_in(request):
         job = services.start_certificates_bundle(
             actor=request.user, activity=activity, part=part, archive=archive
         )
         return redirect("web:job", job.pk)
-    name = certificates_file_name(activity, part, archive=archive)
-    if len(codes) > INSTANT_CERTIFICATES:
-        context = {"activity": activity, "part": part, "count": len(codes), "archive": archive}
+    if services.certificates_need_job(activity, part):
+        context = {"activity": activity, "part": part, "archive": archive}
         return render(request, "codes/certificates_prepare.html", context)
+    codes = codes_of_part(activity, part)
+    if not codes:
+        raise NotFound()
+    name = certificates_file_name(activity, part, archive=archive)
     if archive:
         return _download(certificates_zip(codes), "application/zip", name)
     return _download(render_certificates(codes), "application/pdf", name)

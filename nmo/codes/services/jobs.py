@@ -7,7 +7,7 @@ from django.urls import reverse
 from nmo.accounts.models import User
 from nmo.catalog.models import Activity
 from nmo.codes.access import check_provider_staff
-from nmo.codes.documents import INSTANT_CERTIFICATES, codes_of_part
+from nmo.codes.documents import INSTANT_CERTIFICATES, count_of_part
 from nmo.codes.exceptions import CodeCountInvalid, RosterInvalid
 from nmo.codes.rules import MAX_CODES_PER_ISSUE
 from nmo.codes.services.issue import ensure_accredited_event, read_roster_file
@@ -30,7 +30,7 @@ def _back(activity: Activity) -> str:
 def certificates_need_job(activity: Activity, part: int) -> bool:
     """Whether this part of the event's certificates is too large to render while the
     person waits."""
-    return len(codes_of_part(activity, part)) > INSTANT_CERTIFICATES
+    return count_of_part(activity, part) > INSTANT_CERTIFICATES
 
 
 def start_certificates_bundle(
@@ -42,7 +42,7 @@ def start_certificates_bundle(
     from nmo.codes.tasks import build_certificates
 
     check_provider_staff(actor, activity)
-    count = len(codes_of_part(activity, part))
+    count = count_of_part(activity, part)
     if not count:
         raise NotFound()
     form = "архивом ZIP" if archive else "одним файлом PDF"
