@@ -61,7 +61,6 @@ from nmo.attestation.types import (
 )
 from nmo.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from nmo.core.forms import show_refusal
-from nmo.documents.types import DocumentKind
 from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.access import access_cohort
 from nmo.regulations.exceptions import RegulationNotFound
@@ -460,10 +459,16 @@ def attestation_issue_documents(request: SignedInRequest, pk: int) -> HttpRespon
     """Issue the documents on training of a decided attestation (staff of the organisation
     only; the documents app checks it). The checkbox `include_failed` also gives a справка
     to those who failed or were absent without a valid reason and may still retake
-    (ADR 0109); the message counts qualification documents and справки."""
+    (ADR 0109); the message counts qualification documents and справки. With more than a
+    few learners the PDFs are rendered by a background job (ADR 0017)."""
     attestation = access_attestation(request.user, pk)
     include_failed = BooleanField(required=False).clean(request.POST.get("include_failed"))
     try:
+        if services.documents_need_job(attestation):
+            job = services.start_document_issue(
+                actor=request.user, attestation=attestation, include_failed=include_failed
+            )
+            return redirect("web:job", job.pk)
         issued = services.issue_documents_for(
             actor=request.user, attestation=attestation, include_failed=include_failed
         )
@@ -471,20 +476,10 @@ def attestation_issue_documents(request: SignedInRequest, pk: int) -> HttpRespon
         if isinstance(exc, NotFound | PermissionDenied):
             raise
         return _refused(request, attestation, exc)
-    training_records = sum(1 for d in issued if d.kind == DocumentKind.TRAINING_RECORD)
     if issued:
-        messages.success(
-            request,
-            f"Выдано документов об обучении: {len(issued)}. Документов о квалификации: "
-            f"{len(issued) - training_records}, справок об обучении: {training_records}.",
-        )
+        messages.success(request, services.issued_message(issued))
     else:
-        messages.info(
-            request,
-            "Новых документов об обучении не выдано: документы уже выданы, а справки тем, "
-            "кто ещё может пересдать, выдаются после срока подачи заявления о пересдаче "
-            "или по отметке «Выдать справки и тем, кто ещё может пересдать».",
-        )
+        messages.info(request, services.issued_message(issued))
     return redirect(attestation)
 
 

@@ -1,12 +1,26 @@
-"""Background work of the codes app: certificates and activation notices by e-mail."""
+"""Background work of the codes app: certificates and activation notices by e-mail, and
+the jobs a provider waits for on the status page (ADR 0017): a bundle of certificates, a
+roster, a batch of codes."""
+
+from functools import partial
 
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
-from nmo.codes.documents import certificate_file_name, render_certificate
+from nmo.codes.access import access_provider_activity
+from nmo.codes.documents import (
+    certificate_file_name,
+    certificates_file_name,
+    certificates_zip,
+    codes_of_part,
+    render_certificate,
+    render_certificates,
+)
 from nmo.codes.models import ConfirmationCode
+from nmo.core.jobs import JobResult, Progress, read_source, run_job
+from nmo.core.models import BackgroundJob
 from nmo.cycles.selectors import credits_for_activity
 
 
@@ -60,3 +74,70 @@ def send_activation_notice(*, specialist_id: int, code: str) -> int:
         subject=f"Начислены кредиты НМО: {credits}", body=body, to=[specialist.email]
     )
     return message.send()
+
+
+def _certificates(
+    job: BackgroundJob, progress: Progress, *, activity_id: int, part: int, archive: bool
+) -> JobResult:
+    activity = access_provider_activity(job.owner, activity_id)
+    codes = codes_of_part(activity, part)
+    progress(0, len(codes))
+    if archive:
+        content = certificates_zip(codes, progress=progress)
+        content_type = "application/zip"
+    else:
+        content = render_certificates(codes, progress=progress)
+        content_type = "application/pdf"
+    return JobResult(
+        message=f"Свидетельств в файле: {len(codes)}.",
+        content=content,
+        file_name=certificates_file_name(activity, part, archive=archive),
+        content_type=content_type,
+    )
+
+
+@task()
+def build_certificates(*, job_id: int, activity_id: int, part: int, archive: bool) -> str:
+    """Render one part of an event's certificates into one PDF or a ZIP, certificate by
+    certificate, as the job's result file."""
+    work = partial(_certificates, activity_id=activity_id, part=part, archive=archive)
+    return run_job(job_id, work)
+
+
+def _roster(job: BackgroundJob, progress: Progress, *, activity_id: int) -> JobResult:
+    from nmo.codes.services import import_roster
+
+    activity = access_provider_activity(job.owner, activity_id)
+    result = import_roster(
+        actor=job.owner,
+        activity=activity,
+        file_name=job.source_name,
+        content=read_source(job),
+    )
+    count = len(result.participant_ids)
+    progress(count, count)
+    return JobResult(
+        message=f"Список загружен: участников {count}, выпущено кодов {len(result.codes)}; "
+        f"свидетельства отправляются по почте: {result.emailed}."
+    )
+
+
+@task()
+def import_roster_job(*, job_id: int, activity_id: int) -> str:
+    """Load the roster the job was started with, all or nothing."""
+    return run_job(job_id, partial(_roster, activity_id=activity_id))
+
+
+def _issue(job: BackgroundJob, progress: Progress, *, activity_id: int, count: int) -> JobResult:
+    from nmo.codes.services import issue_codes
+
+    activity = access_provider_activity(job.owner, activity_id)
+    issued = issue_codes(actor=job.owner, activity=activity, count=count)
+    progress(len(issued.codes), count)
+    return JobResult(message=f"Выпущено кодов: {len(issued.codes)}.")
+
+
+@task()
+def issue_codes_job(*, job_id: int, activity_id: int, count: int) -> str:
+    """Issue a batch of codes in one transaction."""
+    return run_job(job_id, partial(_issue, activity_id=activity_id, count=count))

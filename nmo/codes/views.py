@@ -7,9 +7,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from nmo.accounts.access import SignedInRequest, require_login, require_role, signed_in
+from nmo.accounts.access import (
+    SignedInRequest,
+    is_signed_in,
+    require_login,
+    require_role,
+    signed_in,
+)
 from nmo.accounts.models import Role
 from nmo.accounts.selectors import has_role, is_admin
 from nmo.catalog.models import Activity
@@ -20,8 +26,10 @@ from nmo.codes.access import (
     can_decide_support_request,
 )
 from nmo.codes.documents import (
+    INSTANT_CERTIFICATES,
     certificate_file_name,
     certificate_parts,
+    certificates_file_name,
     certificates_zip,
     codes_of_part,
     codes_workbook,
@@ -94,7 +102,10 @@ def _activity_page(
             "accepts_codes": accepts_codes,
             "counts": counts,
             "page": page,
-            "parts": certificate_parts(counts.issued),
+            "parts": [
+                (part, first, last, last - first + 1 > INSTANT_CERTIFICATES)
+                for part, first, last in certificate_parts(counts.issued)
+            ],
             "issue_form": issue_form or IssueCodesForm(),
             "roster_form": roster_form or RosterUploadForm(),
         },
@@ -113,10 +124,12 @@ def issue_codes(request: SignedInRequest, activity_id: int) -> HttpResponse:
     activity = access_provider_activity(request.user, activity_id)
     form = IssueCodesForm(request.POST)
     if form.is_valid():
+        count = form.cleaned_data["count"]
         try:
-            issued = services.issue_codes(
-                actor=request.user, activity=activity, count=form.cleaned_data["count"]
-            )
+            if count > services.INSTANT_CODES:
+                job = services.start_code_issue(actor=request.user, activity=activity, count=count)
+                return redirect("web:job", job.pk)
+            issued = services.issue_codes(actor=request.user, activity=activity, count=count)
         except REFUSALS as exc:
             show_refusal(form, exc)
         else:
@@ -132,12 +145,18 @@ def import_roster(request: SignedInRequest, activity_id: int) -> HttpResponse:
     form = RosterUploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
+        content = upload.read()
         try:
+            if not services.roster_is_small(upload.name, content):
+                job = services.start_roster_import(
+                    actor=request.user, activity=activity, file_name=upload.name, content=content
+                )
+                return redirect("web:job", job.pk)
             result = services.import_roster(
                 actor=request.user,
                 activity=activity,
                 file_name=upload.name,
-                content=upload.read(),
+                content=content,
             )
         except RosterInvalid as exc:
             for text in exc.errors.get("file", [exc.message]):
@@ -161,30 +180,39 @@ def _part(request: HttpRequest) -> int:
         return 1
 
 
+def _certificates(request: HttpRequest, activity_id: int, *, archive: bool) -> HttpResponse:
+    """A part of the event's certificates: a few are rendered at once; more are prepared
+    by a background job (POST), whose status page shows the progress and gives the file
+    (ADR 0017). A GET of a large part shows the button that starts it."""
+    activity = access_provider_activity(request.user, activity_id)
+    part = _part(request)
+    if request.method == "POST" and is_signed_in(request):
+        job = services.start_certificates_bundle(
+            actor=request.user, activity=activity, part=part, archive=archive
+        )
+        return redirect("web:job", job.pk)
+    if services.certificates_need_job(activity, part):
+        context = {"activity": activity, "part": part, "archive": archive}
+        return render(request, "codes/certificates_prepare.html", context)
+    codes = codes_of_part(activity, part)
+    if not codes:
+        raise NotFound()
+    name = certificates_file_name(activity, part, archive=archive)
+    if archive:
+        return _download(certificates_zip(codes), "application/zip", name)
+    return _download(render_certificates(codes), "application/pdf", name)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def certificates_pdf(request: HttpRequest, activity_id: int) -> HttpResponse:
     """All certificates of the event (or one part of them) in one multi-page PDF."""
-    activity = access_provider_activity(request.user, activity_id)
-    part = _part(request)
-    codes = codes_of_part(activity, part)
-    if not codes:
-        raise NotFound()
-    return _download(
-        render_certificates(codes),
-        "application/pdf",
-        f"svidetelstva-nmo-{activity.pk}-{part}.pdf",
-    )
+    return _certificates(request, activity_id, archive=False)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def certificates_archive(request: HttpRequest, activity_id: int) -> HttpResponse:
     """The same certificates as a ZIP of one PDF per participant."""
-    activity = access_provider_activity(request.user, activity_id)
-    part = _part(request)
-    codes = codes_of_part(activity, part)
-    if not codes:
-        raise NotFound()
-    return _download(
-        certificates_zip(codes), "application/zip", f"svidetelstva-nmo-{activity.pk}-{part}.zip"
-    )
+    return _certificates(request, activity_id, archive=True)
 
 
 def codes_xlsx(request: HttpRequest, activity_id: int) -> HttpResponse:

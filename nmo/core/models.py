@@ -60,3 +60,62 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Журнал аудита только дополняется: запись нельзя удалить.")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "В очереди"
+    RUNNING = "running", "Выполняется"
+    DONE = "done", "Готово"
+    FAILED = "failed", "Не выполнено"
+
+
+class BackgroundJob(BaseModel):
+    """A long piece of work a person started from a page and waits for (a roster, a batch
+    of codes, a bundle of PDFs): it runs as a task, reports how many of its items are done,
+    and leaves a result file that only its owner may download, or the reasons it failed,
+    in Russian (ADR 0017)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто запустил",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField("вид работы", max_length=50)
+    title = models.CharField("что делается", max_length=300)
+    status = models.CharField(
+        "состояние", max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    total = models.PositiveIntegerField("всего", default=0)
+    done = models.PositiveIntegerField("готово", default=0)
+    message = models.TextField("итог", blank=True)
+    errors = models.JSONField("причины отказа", default=list, blank=True)
+    back_url = models.CharField("вернуться к", max_length=500, blank=True)
+    source = models.FileField("исходный файл", upload_to="jobs/source/", blank=True)
+    source_name = models.CharField("имя исходного файла", max_length=200, blank=True)
+    result = models.FileField("результат", upload_to="jobs/result/", blank=True)
+    result_name = models.CharField("имя файла результата", max_length=200, blank=True)
+    result_type = models.CharField("тип файла результата", max_length=100, blank=True)
+    finished_at = models.DateTimeField("завершено", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "фоновая работа"
+        verbose_name_plural = "фоновые работы"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {JobStatus.DONE, JobStatus.FAILED}
+
+    @property
+    def percent(self) -> int:
+        """Done as a whole percentage; any non-zero progress shows at least 1 %."""
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.total or not self.done:
+            return 0
+        return max(1, min(100, self.done * 100 // self.total))

@@ -11,6 +11,7 @@ Two kinds of template:
 
 import functools
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,10 +53,25 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     return pdf
 
 
-def render_pdf_pages(template_name: str, contexts: list[dict[str, Any]]) -> bytes:
-    """Render one template per context and join them into one PDF (a page group each)."""
+def render_pdf_pages(
+    template_name: str,
+    contexts: list[dict[str, Any]],
+    *,
+    stylesheet: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """Render one template per context and join them into one PDF (a page group each).
+    With `stylesheet` the template is a standalone print page (as for `render_print`).
+    `progress(n)` is called after the n-th context is laid out."""
     font_config = thread_font_config()
-    documents = [_html(template_name, ctx).render(font_config=font_config) for ctx in contexts]
+    sheets = [print_stylesheet(str(stylesheet))] if stylesheet is not None else None
+    documents = []
+    for number, ctx in enumerate(contexts, start=1):
+        documents.append(
+            _html(template_name, ctx).render(stylesheets=sheets, font_config=font_config)
+        )
+        if progress is not None:
+            progress(number)
     if not documents:
         return b""
     pages = [page for doc in documents for page in doc.pages]

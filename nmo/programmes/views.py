@@ -484,14 +484,21 @@ def enrolment_create(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
 def learners_import(request: SignedInRequest, pk: int) -> HttpResponse:
-    """Enrol the learners of an XLSX list, all or none."""
+    """Enrol the learners of an XLSX list, all or none; a long list is a background job
+    with a status page (ADR 0017)."""
     cohort = access_cohort(request.user, pk)
     form = LearnersImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        content = upload.read()
+        if not services.learners_file_is_small(content):
+            job = services.start_learners_import(
+                actor=request.user, cohort=cohort, file_name=upload.name, content=content
+            )
+            return redirect("web:job", job.pk)
         try:
             result = services.import_learners_file(
-                actor=request.user, cohort=cohort, file_name=upload.name, content=upload.read()
+                actor=request.user, cohort=cohort, file_name=upload.name, content=content
             )
         except ValidationFailed as exc:
             show_refusal(form, exc)

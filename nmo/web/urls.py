@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/export/", views.audit_export, name="audit_export"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("jobs/<int:pk>/file/", views.job_file, name="job_file"),
 ]

@@ -1,4 +1,5 @@
-"""The home page and the administrators' audit-log page with its export."""
+"""The home page, the administrators' audit-log page with its export and the status
+page of a person's background job."""
 
 from datetime import date
 from typing import Any
@@ -10,10 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from nmo.accounts.access import require_admin
+from nmo.accounts.access import SignedInRequest, require_admin, signed_in
 from nmo.accounts.selectors import search_users
 from nmo.core.audit import action_choices, describe_entries, object_type_choices
 from nmo.core.forms import AccessibleForm
+from nmo.core.jobs import job_of, read_result
 from nmo.core.models import AuditEntry
 from nmo.core.selectors import search_audit
 from nmo.core.services import export_audit
@@ -156,4 +158,24 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content, content_type=_CONTENT_TYPES[file_format])
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{file_format}"'
+    return response
+
+
+@signed_in
+def job(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A background job's status page (ADR 0017), refreshing itself while it runs; with
+    `?partial=1` only the status block, for the page's poll. Only its owner sees it."""
+    found = job_of(request.user, pk)
+    template = "web/job_status.html" if request.GET.get("partial") else "web/job.html"
+    return render(request, template, {"job": found})
+
+
+@signed_in
+def job_file(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The result file of the owner's finished job; 404 for anyone else."""
+    found = job_of(request.user, pk)
+    response = HttpResponse(
+        read_result(found), content_type=found.result_type or "application/octet-stream"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{found.result_name}"'
     return response

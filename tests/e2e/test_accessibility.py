@@ -237,3 +237,28 @@ def test_staff_retake_and_register_pages_have_no_wcag_a_or_aa_violations(
     violations = _violations(page, axe_source)
 
     assert violations == [], _describe(violations)
+
+
+def test_a_background_jobs_page_has_no_wcag_a_or_aa_violations(
+    page: Page, axe_source: str, cme_world: CmeWorld
+) -> None:
+    """A job's status page while it runs (the progress bar, the polling status block)
+    and after it failed (the alert with the reasons) stays A/AA (ADR 0017)."""
+    from nmo.accounts.models import User
+    from nmo.core.models import BackgroundJob, JobStatus
+
+    owner = User.objects.get(email=cme_world.provider_email)
+    running = BackgroundJob.objects.create(
+        owner=owner, kind="codes.certificates", title="Свидетельства НМО (10)",
+        status=JobStatus.RUNNING, total=10, done=4,
+    )  # fmt: skip
+    failed = BackgroundJob.objects.create(
+        owner=owner, kind="codes.roster", title="Список участников",
+        status=JobStatus.FAILED, errors=["Строка 3: неверный адрес электронной почты «x»."],
+    )  # fmt: skip
+    sign_in(page, cme_world.provider_email, PASSWORD)
+    for job, text in ((running, "готово 4 из 10"), (failed, "Строка 3")):
+        page.goto(reverse("web:job", args=[job.pk]))
+        expect(page.get_by_text(text)).to_be_visible()
+        violations = _violations(page, axe_source)
+        assert violations == [], _describe(violations)

@@ -18,7 +18,12 @@ from nmo.attestation.services.decisions import (
     record_votes,
     reopen_attestation,
 )
-from nmo.attestation.services.issuance import issue_documents_for
+from nmo.attestation.services.issuance import (
+    documents_need_job,
+    issue_documents_for,
+    issued_message,
+    start_document_issue,
+)
 from nmo.attestation.services.records import (
     correct_record,
     draw_up_records,
@@ -33,10 +38,12 @@ __all__ = [
     "apply_for_retake",
     "correct_record",
     "decide_attestation",
+    "documents_need_job",
     "draw_up_records",
     "form_commission",
     "grant_retake",
     "issue_documents_for",
+    "issued_message",
     "record_diploma",
     "record_learner_attendance",
     "record_member_attendance",
@@ -51,5 +58,6 @@ __all__ = [
     "reopen_attestation",
     "schedule_attestation",
     "sign_record",
+    "start_document_issue",
     "update_commission",
 ]

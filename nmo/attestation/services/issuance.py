@@ -15,6 +15,8 @@ from nmo.attestation.selectors import retake_deadlines_for, retake_left
 from nmo.attestation.services.records import record_diploma
 from nmo.attestation.types import RETAKE_HELD_OPEN, AttestationStatus, Outcome
 from nmo.core.exceptions import Conflict
+from nmo.core.jobs import start_job
+from nmo.core.models import BackgroundJob
 from nmo.documents import services as document_services
 from nmo.documents.exceptions import DocumentAlreadyIssued
 from nmo.documents.models import QualificationDocument
@@ -147,3 +149,53 @@ def issue_documents_for(
             continue
         issued.append(document)
     return issued
+
+
+#: Learners whose documents are issued while the person waits; for more, each document's
+#: PDF is rendered by a background job with a status page (ADR 0017).
+INSTANT_DOCUMENTS = 3
+
+
+def documents_need_job(attestation: Attestation) -> bool:
+    """Whether issuing the attestation's documents is too long to do while the person
+    waits (more learners than INSTANT_DOCUMENTS)."""
+    return LearnerResult.objects.filter(attestation=attestation).count() > INSTANT_DOCUMENTS
+
+
+def start_document_issue(
+    *, actor: User, attestation: Attestation, include_failed: bool = False
+) -> BackgroundJob:
+    """Issue the attestation's documents (`issue_documents_for`, one transaction) in the
+    background; the status page gives the outcome or the refusal in Russian."""
+    from nmo.attestation.tasks import issue_documents_job
+
+    attestation = Attestation.objects.select_related("cohort__programme__organisation").get(
+        pk=attestation.pk
+    )
+    require_staff_of(actor, attestation.cohort.programme.organisation)
+    total = LearnerResult.objects.filter(attestation=attestation).count()
+    return start_job(
+        owner=actor,
+        kind="attestation.documents",
+        title=f"Документы об обучении: {attestation.cohort}",
+        task=issue_documents_job,
+        total=total,
+        back_url=attestation.get_absolute_url(),
+        attestation_id=attestation.pk,
+        include_failed=include_failed,
+    )
+
+
+def issued_message(issued: list[QualificationDocument]) -> str:
+    """What the staff are told after issuing: how many documents of each kind."""
+    if not issued:
+        return (
+            "Новых документов об обучении не выдано: документы уже выданы, а справки тем, "
+            "кто ещё может пересдать, выдаются после срока подачи заявления о пересдаче "
+            "или по отметке «Выдать справки и тем, кто ещё может пересдать»."
+        )
+    records = sum(1 for d in issued if d.kind == DocumentKind.TRAINING_RECORD)
+    return (
+        f"Выдано документов об обучении: {len(issued)}. Документов о квалификации: "
+        f"{len(issued) - records}, справок об обучении: {records}."
+    )

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -220,3 +221,27 @@ def test_a_protocol_nobody_signed_takes_the_diploma_in_place(rgmu):
     assert current.pk == draft.pk
     assert current.version == 1
     assert "от 20.10.2026" in pdf_text(services.render_record_pdf(current))
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_many_learners_documents_are_issued_by_a_job(npc, outsider, client, monkeypatch):
+    """With more than a few learners the button starts a background job (ADR 0017): the
+    request renders no PDF; the job's page gives the outcome to the staff member who
+    started it and is hidden from anyone else."""
+    from django.core.management import call_command
+
+    from nmo.attestation.services import issuance
+
+    monkeypatch.setattr(issuance, "INSTANT_DOCUMENTS", 2)
+    setup = decided("npc", org=npc)
+    client.login(email=npc.staff.email, password=PASSWORD)
+    response = client.post(reverse("attestation:issue_documents", args=[setup.attestation.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/jobs/")
+    assert not QualificationDocument.objects.exists()
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    page = client.get(response["Location"]).content.decode()
+    assert "Выдано документов об обучении: 3." in page
+    assert QualificationDocument.objects.filter(enrolment__cohort=setup.cohort).count() == 3
+    client.login(email=outsider.email, password=PASSWORD)
+    assert client.get(response["Location"]).status_code == 404

@@ -2,6 +2,14 @@
 
 from nmo.codes.services.activation import activate_code, claim_code
 from nmo.codes.services.issue import ensure_accredited_event, import_roster, issue_codes
+from nmo.codes.services.jobs import (
+    INSTANT_CODES,
+    certificates_need_job,
+    roster_is_small,
+    start_certificates_bundle,
+    start_code_issue,
+    start_roster_import,
+)
 from nmo.codes.services.support import (
     file_support_request,
     refuse_support_request,
@@ -10,7 +18,9 @@ from nmo.codes.services.support import (
 )
 
 __all__ = [
+    "INSTANT_CODES",
     "activate_code",
+    "certificates_need_job",
     "claim_code",
     "ensure_accredited_event",
     "file_support_request",
@@ -18,5 +28,9 @@ __all__ = [
     "issue_codes",
     "refuse_support_request",
     "resolve_support_request",
+    "roster_is_small",
     "route_support_request",
+    "start_certificates_bundle",
+    "start_code_issue",
+    "start_roster_import",
 ]

@@ -11,11 +11,11 @@ from django.urls import resolve, reverse
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
-from nmo.codes.documents import certificate_context, render_certificate
+from nmo.codes.documents import QR_MASK, certificate_context, render_certificate
 from nmo.codes.models import ConfirmationCode
 from nmo.codes.services import activate_code, import_roster
 from nmo.codes.tests.factories import issued_codes
-from nmo.printing.qr import qr_data_uri
+from nmo.printing.qr import qr_png_data_uri
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_qr_code_opens_the_verification_page_saying_genuine(event, listed):
     code = listed[0]
     context = certificate_context(code)
     url = context["verification_url"]
-    assert context["qr"] == qr_data_uri(url, scale=3)
+    assert context["qr"] == qr_png_data_uri(url, mask=QR_MASK)
     path = urlsplit(url).path
     assert resolve(path).view_name == "codes:verify"
     response = Client().get(path)

@@ -19,6 +19,7 @@ from nmo.programmes.services.cohorts import (
     update_cohort,
     update_enrolment,
 )
+from nmo.programmes.services.jobs import learners_file_is_small, start_learners_import
 from nmo.programmes.services.notices import plan_notices, retry_notice, send_due_notices
 from nmo.programmes.services.programmes import (
     add_stage,
@@ -39,6 +40,7 @@ __all__ = [
     "import_assessment_bank",
     "import_learners",
     "import_learners_file",
+    "learners_file_is_small",
     "mark_programme_completed",
     "override_admission",
     "plan_notices",
@@ -47,6 +49,7 @@ __all__ = [
     "remove_stage",
     "retry_notice",
     "send_due_notices",
+    "start_learners_import",
     "update_cohort",
     "update_enrolment",
     "update_programme",

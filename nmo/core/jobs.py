@@ -1,0 +1,160 @@
+"""Background jobs a person waits for (ADR 0017): start one from a page, run its work in a
+task with progress, keep its result file for its owner, report a failure in Russian.
+
+An app starts a job with `start_job` (its own task receives `job_id`) and its task calls
+`run_job(job_id, work)`; `work(job, progress)` does the work and returns a `JobResult`.
+Progress is written in autocommit, outside the work's own transaction, so the status page
+sees it at once; an all-or-nothing step reports its items when it has committed."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django_tasks.base import Task
+
+from nmo.core.exceptions import DomainError, NotFound, ValidationFailed
+from nmo.core.models import BackgroundJob, JobStatus
+
+logger = logging.getLogger(__name__)
+
+#: What the status page says when the work broke for a reason the person cannot fix.
+INTERNAL_FAILURE = (
+    "Работа прервалась из-за внутренней ошибки, ничего не записано. Попробуйте ещё раз; "
+    "если ошибка повторится, обратитесь в службу поддержки."
+)
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a finished job leaves: a message for the person and, optionally, a file."""
+
+    message: str
+    content: bytes | None = None
+    file_name: str = ""
+    content_type: str = ""
+
+
+class Progress(Protocol):
+    def __call__(self, done: int, total: int | None = None) -> None: ...
+
+
+Work = Callable[[BackgroundJob, Progress], JobResult]
+
+
+@transaction.atomic
+def start_job(
+    *,
+    owner: AbstractBaseUser,
+    kind: str,
+    title: str,
+    task: Task[Any, Any],
+    total: int = 0,
+    back_url: str = "",
+    source: bytes | None = None,
+    source_name: str = "",
+    **task_kwargs: Any,
+) -> BackgroundJob:
+    """Record a job of `owner` and queue `task(job_id=…, **task_kwargs)` to run it once
+    this transaction commits (with the database queue the task row commits with the job).
+    `source` (an uploaded file) is kept beside the job until the work has read it."""
+    job = BackgroundJob.objects.create(
+        owner_id=owner.pk,
+        kind=kind,
+        title=title[:300],
+        total=total,
+        back_url=back_url[:500],
+        source_name=source_name[:200],
+    )
+    if source is not None:
+        job.source.save(f"{job.pk}.upload", ContentFile(source), save=True)
+    from nmo.core.services import enqueue_after_commit
+
+    enqueue_after_commit(task, job_id=job.pk, **task_kwargs)
+    return job
+
+
+def _save(job: BackgroundJob, **values: Any) -> None:
+    values["updated_at"] = timezone.now()
+    BackgroundJob.objects.filter(pk=job.pk).update(**values)
+    for field, value in values.items():
+        setattr(job, field, value)
+
+
+def _reasons(exc: DomainError) -> list[str]:
+    if isinstance(exc, ValidationFailed) and exc.errors:
+        return [message for messages in exc.errors.values() for message in messages]
+    return [exc.message]
+
+
+def run_job(job_id: int, work: Work) -> str:
+    """Run a queued job: mark it running, call `work(job, progress)`, then store its result
+    or its reasons for failing; return the final status. A refusal by the rules
+    (`DomainError`) is shown with its Russian messages; anything else is logged and shown
+    as an internal failure. A job already finished (a task run twice) is left as it is."""
+    job = BackgroundJob.objects.select_related("owner").filter(pk=job_id).first()
+    if job is None or job.finished:
+        return "missing" if job is None else job.status
+    _save(job, status=JobStatus.RUNNING)
+
+    def progress(done: int, total: int | None = None) -> None:
+        values: dict[str, Any] = {"done": max(0, done)}
+        if total is not None:
+            values["total"] = max(0, total)
+        _save(job, **values)
+
+    try:
+        outcome = work(job, progress)
+    except DomainError as exc:
+        _save(job, status=JobStatus.FAILED, errors=_reasons(exc), finished_at=timezone.now())
+    except Exception:
+        logger.exception("background job %s (%s) failed", job.pk, job.kind)
+        _save(job, status=JobStatus.FAILED, errors=[INTERNAL_FAILURE], finished_at=timezone.now())
+    else:
+        if outcome.content is not None:
+            job.result.save(
+                f"{job.pk}-{outcome.file_name}", ContentFile(outcome.content), save=False
+            )
+        _save(
+            job,
+            status=JobStatus.DONE,
+            done=max(job.done, job.total),
+            message=outcome.message,
+            result=job.result.name or "",
+            result_name=outcome.file_name[:200],
+            result_type=outcome.content_type[:100],
+            finished_at=timezone.now(),
+        )
+    finally:
+        if job.source:
+            job.source.delete(save=False)
+            _save(job, source="")
+    return job.status
+
+
+def read_source(job: BackgroundJob) -> bytes:
+    """The uploaded file the job was started with."""
+    with job.source.open("rb") as handle:
+        content: bytes = handle.read()
+    return content
+
+
+def job_of(user: AbstractBaseUser, job_id: int) -> BackgroundJob:
+    """The job if `user` started it; NotFound otherwise, as if it did not exist."""
+    job = BackgroundJob.objects.filter(pk=job_id, owner_id=user.pk).first()
+    if job is None:
+        raise NotFound()
+    return job
+
+
+def read_result(job: BackgroundJob) -> bytes:
+    """The result file of a finished job; NotFound when it has none."""
+    if job.status != JobStatus.DONE or not job.result:
+        raise NotFound()
+    with job.result.open("rb") as handle:
+        content: bytes = handle.read()
+    return content
