@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Choices
 
+from nmo.core.russian import plural
 from nmo.regulations import codec
 from nmo.regulations.codec import FieldInfo, Unit
 from nmo.regulations.schema import RegulationRules
@@ -21,15 +22,6 @@ _FORMS: dict[Unit, tuple[str, str, str]] = {
 }
 
 NOT_SET = "не установлено"
-
-
-def plural(n: int, forms: tuple[str, str, str]) -> str:
-    """Pick the Russian form for the number: 1 день, 2 дня, 5 дней, 11 дней, 21 день."""
-    if n % 10 == 1 and n % 100 != 11:
-        return forms[0]
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return forms[1]
-    return forms[2]
 
 
 def format_value(info: FieldInfo, value: Any) -> str:
