@@ -12,7 +12,6 @@ STAMP := $(VENV)/.installed
 # e-mails as .eml files.
 VAR := var
 SECRET := $(VAR)/secret_key
-STATIC_MANIFEST := staticfiles/staticfiles.json
 
 .PHONY: run dev setup test test-pg lint format docs clauses bench lock clean demo worker
 
@@ -23,18 +22,13 @@ $(STAMP): requirements-dev.txt
 	$(PYTHON) config/install.py $(VENV) requirements-dev.txt
 	touch $(STAMP)
 
+# Migrations, directories, demo data: one process (manage.py prepare).
 setup: $(STAMP)
-	@$(BIN)/python manage.py migrate --noinput --verbosity 0 && echo "База данных: миграции применены."
-	@$(BIN)/python manage.py load_directories
-	@$(BIN)/python manage.py load_demo
+	@$(BIN)/python manage.py prepare
 
 $(SECRET):
 	@mkdir -p $(VAR)
 	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
-
-# Hashed, compressed copies for WhiteNoise; redone when a static file or a package changes.
-$(STATIC_MANIFEST): $(STAMP) $(shell find static nmo -path '*/static/*' -type f 2>/dev/null)
-	@$(BIN)/python manage.py collectstatic --noinput --clear --verbosity 0
 
 # The product as it runs in production (ADR 0013): gunicorn, DEBUG off, static files by
 # WhiteNoise, the task worker beside it; Ctrl-C stops both. The environment still wins
@@ -50,12 +44,14 @@ RUN_ENV := \
 	  CSRF_COOKIE_SECURE=$${CSRF_COOKIE_SECURE:-false}
 ACCESS_LOG_FORMAT := %(t)s %(s)s %(m)s %(U)s%(q)s %(b)sB %(M)sms
 
-run: setup $(SECRET) $(STATIC_MANIFEST)
+# `prepare --static` adds the hashed, compressed copies of the static files for WhiteNoise.
+run: $(STAMP) $(SECRET)
+	@$(BIN)/python manage.py prepare --static
 	@$(RUN_ENV); \
 	$(BIN)/python manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	echo "НМО: $(RUN_URL)/ — gunicorn и обработчик задач; письма — в $(VAR)/mail/. Остановить: Ctrl-C."; \
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --preload \
 	  --log-level warning --access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)'
 
 # Django's development server: DEBUG on, reloads on changes, tasks run at once.
