@@ -42,7 +42,7 @@ RUN_ENV := \
 	  SITE_URL_FALLBACK=$${SITE_URL_FALLBACK:-$(RUN_URL)} \
 	  SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-false} \
 	  CSRF_COOKIE_SECURE=$${CSRF_COOKIE_SECURE:-false}
-ACCESS_LOG_FORMAT := %(t)s %(s)s %(m)s %(U)s%(q)s %(b)sB %(M)sms
+ACCESS_LOG_FORMAT := %(t)s "%(r)s" %(s)s %(M)sms
 
 # `prepare --static` adds the hashed, compressed copies of the static files for WhiteNoise.
 run: $(STAMP) $(SECRET)

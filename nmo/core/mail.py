@@ -32,7 +32,7 @@ class EmlFileBackend(BaseEmailBackend):
             for message in email_messages:
                 if not message.recipients():
                     continue
-                stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+                stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
                 path = self.directory / f"{stamp}-{get_random_string(6).lower()}.eml"
                 try:
                     path.write_bytes(message.message().as_bytes(linesep="\n"))
