@@ -18,9 +18,9 @@ SECRET := $(VAR)/secret_key
 # uv installs the pinned lock in seconds, from the sources pip is configured with; pip is
 # the fall-back (config/install.py, ADR 0013).
 $(STAMP): requirements-dev.txt
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(PYTHON) config/install.py $(VENV) requirements-dev.txt
-	touch $(STAMP)
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@$(PYTHON) config/install.py $(VENV) requirements-dev.txt
+	@touch $(STAMP)
 
 # Migrations, directories, demo data: one process (manage.py prepare).
 setup: $(STAMP)
@@ -46,7 +46,7 @@ ACCESS_LOG_FORMAT := %(t)s "%(r)s" %(s)s %(M)sms
 
 # `prepare --static` adds the hashed, compressed copies of the static files for WhiteNoise.
 run: $(STAMP) $(SECRET)
-	@$(BIN)/python manage.py prepare --static
+	@SITE_URL_FALLBACK=$${SITE_URL_FALLBACK:-$(RUN_URL)} $(BIN)/python manage.py prepare --static
 	@$(RUN_ENV); \
 	$(BIN)/python manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \

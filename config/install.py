@@ -14,6 +14,7 @@ import re
 import shlex
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 # pip's option -> (uv's variable, how several values are joined)
@@ -77,17 +78,22 @@ def run(command: list[str], env: dict[str, str] | None = None) -> bool:
 def main(venv: Path, requirements: Path) -> int:
     bin_dir = venv / "bin"
     pip, python, uv = bin_dir / "pip", bin_dir / "python", bin_dir / "uv"
+    started = time.monotonic()
     quiet_pip = [str(pip), "install", "--quiet", "--disable-pip-version-check"]
     uv_pin = pinned_uv(requirements)
     if uv_pin and not uv.exists():
-        run([*quiet_pip, uv_pin])
+        run([*quiet_pip, "--quiet", uv_pin])  # -qq: not pip's notes on the local mirrors
     if uv.exists():
         env = uv_environment(pip_options(pip))
         command = [str(uv), "pip", "install", "--quiet", "--python", str(python)]
         if run([*command, "-r", str(requirements)], env=env):
+            print(f"Зависимости установлены ({uv_pin}, {time.monotonic() - started:.0f} с).")
             return 0
         print("uv failed; installing with pip:", shlex.join(command), file=sys.stderr)
-    return 0 if run([*quiet_pip, "-r", str(requirements)]) else 1
+    if not run([*quiet_pip, "-r", str(requirements)]):
+        return 1
+    print(f"Зависимости установлены (pip, {time.monotonic() - started:.0f} с).")
+    return 0
 
 
 if __name__ == "__main__":
