@@ -5,24 +5,58 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 2
 PYTEST_ARGS ?=
 STAMP := $(VENV)/.installed
+# What `make run` keeps on this machine (git-ignored): the generated secret key, the
+# e-mails as .eml files.
+VAR := var
+SECRET := $(VAR)/secret_key
 
-.PHONY: run setup test test-pg lint format docs clauses bench lock clean demo worker
+.PHONY: run dev setup test test-pg lint format docs clauses bench lock clean demo worker
 
+# uv installs the pinned lock in seconds, from the sources pip is configured with; pip is
+# the fall-back (config/install.py, ADR 0013).
 $(STAMP): requirements-dev.txt
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $(STAMP)
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@$(PYTHON) config/install.py $(VENV) requirements-dev.txt
+	@touch $(STAMP)
 
+# Migrations, directories, demo data: one process (manage.py prepare).
 setup: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_directories
-	$(BIN)/python manage.py load_demo
+	@$(BIN)/python manage.py prepare
 
-run: setup
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@echo "НМО: http://$(HOST):$(PORT)/"
+$(SECRET):
+	@mkdir -p $(VAR)
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+# The product as it runs in production (ADR 0013): gunicorn, DEBUG off, static files by
+# WhiteNoise, the task worker beside it; Ctrl-C stops both. The environment still wins
+# (DATABASE_URL, SITE_URL, EMAIL_BACKEND, DJANGO_ALLOWED_HOSTS, ...).
+RUN_HOSTS := $(if $(filter 0.0.0.0 :: [::],$(HOST)),*,127.0.0.1,localhost,[::1],$(HOST))
+RUN_URL := http://$(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+RUN_ENV := \
+	export DJANGO_DEBUG=false DJANGO_SECRET_KEY_FILE=$${DJANGO_SECRET_KEY_FILE:-$(SECRET)} \
+	  TASKS_BACKEND=$${TASKS_BACKEND:-database} \
+	  DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-$(RUN_HOSTS)}" \
+	  SITE_URL_FALLBACK=$${SITE_URL_FALLBACK:-$(RUN_URL)} \
+	  SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-false} \
+	  CSRF_COOKIE_SECURE=$${CSRF_COOKIE_SECURE:-false}
+ACCESS_LOG_FORMAT := %(t)s "%(r)s" %(s)s %(M)sms
+
+# `prepare --static` adds the hashed, compressed copies of the static files for WhiteNoise.
+run: $(STAMP) $(SECRET)
+	@SITE_URL_FALLBACK=$${SITE_URL_FALLBACK:-$(RUN_URL)} $(BIN)/python manage.py prepare --static
+	@$(RUN_ENV); \
+	$(BIN)/python manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	echo "НМО: $(RUN_URL)/ — gunicorn и обработчик задач; письма — в $(VAR)/mail/. Остановить: Ctrl-C."; \
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --preload \
+	  --log-level warning --access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)'
+
+# Django's development server: DEBUG on, reloads on changes, tasks run at once.
+dev: setup
+	@echo "НМО (разработка): http://$(HOST):$(PORT)/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
@@ -66,4 +100,4 @@ lock:
 	  && /tmp/nmo-lock/bin/pip freeze > requirements-dev.txt
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .test-media reports/*.json
+	rm -rf $(VENV) db.sqlite3 staticfiles .test-media reports/*.json $(VAR)

@@ -10,14 +10,24 @@ from config.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
+_secret_key_file = env_str("DJANGO_SECRET_KEY_FILE", "")
+if not SECRET_KEY and _secret_key_file:
+    # `make run` keeps a generated key in var/secret_key (git-ignored, ADR 0013).
+    SECRET_KEY = Path(_secret_key_file).read_text(encoding="utf-8").strip()
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = "dev-only-insecure-key-change-me"  # noqa: S105 (DEBUG only)
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The public address, base of every absolute link (QR codes, e-mails, exports). Empty: a
+# link takes the address of the request it is made for; work with no request (a task not
+# started by one, a command) takes SITE_URL_FALLBACK (nmo.core.links, ADR 0013).
+SITE_URL = env_str("SITE_URL", "")
+SITE_URL_FALLBACK = env_str("SITE_URL_FALLBACK", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -28,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its templates and static files: the API docs work offline (ADR 0013)
     "nmo.core",
     "nmo.accounts",
     "nmo.workcalendar",
@@ -85,9 +96,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the dev server and the task runner share the file.
+    # WAL and a busy timeout let the web server and the task worker share the file;
+    # in WAL mode synchronous=NORMAL is safe from corruption and spares an fsync a commit.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A statement run this many times on a connection is prepared, if its cursor binds on
@@ -133,6 +145,13 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names and gzip copies, served by WhiteNoise after `collectstatic`.
+    "staticfiles": {"BACKEND": "config.static_storage.StaticStorage"},
+}
+# Only the hashed copies are kept (config/static_storage.py).
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
@@ -164,7 +183,10 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# By default each letter is written to EMAIL_FILE_PATH as an .eml file, with one log line
+# (nmo.core.mail); production sets the SMTP backend.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "nmo.core.mail.EmlFileBackend")
+EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail")))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -203,10 +225,30 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# One line a request (gunicorn's access log) and one a letter; what a library says on its
+# way (WeasyPrint's steps, fontTools' subsetting, the task worker's bookkeeping) only from
+# a warning up.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"quiet_libraries": {"()": "nmo.core.logs.QuietLibraries"}},
+    "formatters": {
+        "plain": {
+            "format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["quiet_libraries"],
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

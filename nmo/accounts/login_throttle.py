@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from nmo.core.exceptions import RateLimited
-from nmo.core.text import in_time
+from nmo.core.russian import in_time
 from nmo.core.throttle import (
     Counter,
     Standing,

@@ -20,14 +20,16 @@ from nmo.codes.documents import (
 )
 from nmo.codes.models import ConfirmationCode
 from nmo.core.jobs import JobResult, Progress, read_source, run_job
+from nmo.core.links import links_from
 from nmo.core.models import BackgroundJob
 from nmo.cycles.selectors import credits_for_activity
 
 
 @task()
-def send_certificate(*, code_id: int) -> int:
+def send_certificate(*, code_id: int, site_url: str = "") -> int:
     """E-mail a roster participant their CME certificate as a PDF attachment
-    (faq-certificate). Enqueued after the roster's transaction commits."""
+    (faq-certificate). Enqueued after the roster's transaction commits, with the address
+    the roster was uploaded at: the certificate's QR code leads there (nmo.core.links)."""
     code = (
         ConfirmationCode.objects.select_related("activity", "activity__provider", "participant")
         .filter(pk=code_id)
@@ -41,7 +43,9 @@ def send_certificate(*, code_id: int) -> int:
         body=render_to_string("codes/email/certificate.txt", context),
         to=[code.participant.email],
     )
-    message.attach(certificate_file_name(code), render_certificate(code), "application/pdf")
+    with links_from(site_url):
+        pdf = render_certificate(code)
+    message.attach(certificate_file_name(code), pdf, "application/pdf")
     return message.send()
 
 

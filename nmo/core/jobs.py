@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_tasks.base import Task
 
 from nmo.core.exceptions import DomainError, NotFound, ValidationFailed
+from nmo.core.links import current_site_url, links_from
 from nmo.core.models import BackgroundJob, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def start_job(
 ) -> BackgroundJob:
     """Record a job of `owner` and queue `task(job_id=…, **task_kwargs)` to run it once
     this transaction commits (with the database queue the task row commits with the job).
+    The job keeps the address it was started at: the links in its files lead there.
     `source` (an uploaded file) is kept beside the job until the work has read it."""
     job = BackgroundJob.objects.create(
         owner_id=owner.pk,
@@ -68,6 +70,7 @@ def start_job(
         title=title[:300],
         total=total,
         back_url=back_url[:500],
+        site_url=current_site_url()[:300],
         source_name=source_name[:200],
     )
     if source is not None:
@@ -108,7 +111,8 @@ def run_job(job_id: int, work: Work) -> str:
         _save(job, **values)
 
     try:
-        outcome = work(job, progress)
+        with links_from(job.site_url):
+            outcome = work(job, progress)
     except DomainError as exc:
         _save(job, status=JobStatus.FAILED, errors=_reasons(exc), finished_at=timezone.now())
     except Exception:

@@ -2,9 +2,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
 from nmo.core.exceptions import NotAuthenticated, NotFound, PermissionDenied
+from nmo.core.links import reset_request_site_url, set_request_site_url
 from nmo.core.request_context import reset_client_ip, set_client_ip
 
 
@@ -19,18 +21,30 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "") or "0.0.0.0")  # noqa: S104
 
 
+def request_site_url(request: HttpRequest) -> str | None:
+    """The scheme and host the request came to (`http://127.0.0.1:8100`); None for a host
+    not in ALLOWED_HOSTS."""
+    try:
+        return f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        return None
+
+
 class RequestContextMiddleware:
-    """Keeps the client's address for the audit log and turns access refusals raised on
-    pages into the login redirect, a 403 or a 404 page."""
+    """Keeps the client's address for the audit log and the request's own address for
+    absolute links (nmo.core.links), and turns access refusals raised on pages into the
+    login redirect, a 403 or a 404 page."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = set_client_ip(client_ip(request))
+        site_token = set_request_site_url(request_site_url(request))
         try:
             return self.get_response(request)
         finally:
+            reset_request_site_url(site_token)
             reset_client_ip(token)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -91,6 +91,8 @@ class BackgroundJob(BaseModel):
     message = models.TextField("итог", blank=True)
     errors = models.JSONField("причины отказа", default=list, blank=True)
     back_url = models.CharField("вернуться к", max_length=500, blank=True)
+    # The address the job was started at: the links its files carry lead there (ADR 0013).
+    site_url = models.CharField("адрес сайта", max_length=300, blank=True)
     source = models.FileField("исходный файл", upload_to="jobs/source/", blank=True)
     source_name = models.CharField("имя исходного файла", max_length=200, blank=True)
     result = models.FileField("результат", upload_to="jobs/result/", blank=True)

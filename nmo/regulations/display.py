@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Choices
 
-from nmo.core.text import plural
+from nmo.core.russian import plural
 from nmo.regulations import codec
 from nmo.regulations.codec import FieldInfo, Unit
 from nmo.regulations.schema import RegulationRules

@@ -1,6 +1,6 @@
 """The public API v1 (contract: shared/spec/api.md). Routers per area, one NinjaAPI."""
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
 from nmo.api.errors import install_error_handlers
@@ -35,6 +35,9 @@ api = NinjaAPI(
         "для неверных данных — также errors (HTTP 422)."
     ),
     urls_namespace="api-v1",
+    # Swagger UI from the app's own static files ("ninja" in INSTALLED_APPS), and no
+    # validator badge fetched from swagger.io: the docs work offline (ADR 0013).
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 install_error_handlers(api)
 

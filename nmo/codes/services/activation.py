@@ -20,6 +20,7 @@ from nmo.codes.tasks import send_activation_notice
 from nmo.codes.types import Activation
 from nmo.core.exceptions import RateLimited
 from nmo.core.models import AuditEntry
+from nmo.core.russian import in_time
 from nmo.core.services import (
     audit_values,
     enqueue_after_commit,
@@ -27,7 +28,6 @@ from nmo.core.services import (
     record_audit,
 )
 from nmo.core.sql import insert_select, prepared_cursor
-from nmo.core.text import in_time
 from nmo.core.throttle import Counter, Standing, read_standing, register_failure, reset_throttle
 from nmo.cycles import sql as ledger_sql
 from nmo.cycles.exceptions import ActivityNotInCatalogue, AlreadyCredited

@@ -27,6 +27,7 @@ from nmo.codes.rules import (
     parse_roster,
 )
 from nmo.codes.types import IssuedCodes, RosterImport
+from nmo.core.links import current_site_url
 from nmo.core.services import record_audit
 
 #: Codes generated, checked and inserted together: one SELECT and one INSERT per batch.
@@ -255,8 +256,9 @@ def read_roster_file(file_name: str, content: bytes) -> list[Sequence[object]]:
 def _email_certificates_after_commit(code_ids: Sequence[int]) -> None:
     from nmo.codes.tasks import send_certificate
 
+    site_url = current_site_url()  # the worker has no request: the QR codes' address
     for code_id in code_ids:
-        transaction.on_commit(partial(send_certificate.enqueue, code_id=code_id))
+        transaction.on_commit(partial(send_certificate.enqueue, code_id=code_id, site_url=site_url))
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ class Migration(migrations.Migration):
                 ('message', models.TextField(blank=True, verbose_name='итог')),
                 ('errors', models.JSONField(blank=True, default=list, verbose_name='причины отказа')),
                 ('back_url', models.CharField(blank=True, max_length=500, verbose_name='вернуться к')),
+                ('site_url', models.CharField(blank=True, max_length=300, verbose_name='адрес сайта')),
                 ('source', models.FileField(blank=True, upload_to='jobs/source/', verbose_name='исходный файл')),
                 ('source_name', models.CharField(blank=True, max_length=200, verbose_name='имя исходного файла')),
                 ('result', models.FileField(blank=True, upload_to='jobs/result/', verbose_name='результат')),

@@ -14,3 +14,18 @@ def test_a_request_for_an_unknown_host_gets_the_400_page_not_a_500():
     response = client.get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert "Некорректный запрос" in response.content.decode()
+
+
+@override_settings(DEBUG=False)
+def test_an_unknown_address_gets_the_russian_404_page_not_the_url_list():
+    """With DEBUG off (as `make run` serves) a mistyped address shows the site's own page
+    in Russian, never Django's debug page with every URL pattern."""
+    client = Client(raise_request_exception=False)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert '<html lang="ru"' in page
+    assert "Страница не найдена" in page
+    assert "URLconf" not in page
+    assert "URL patterns" not in page
+    assert "DEBUG = True" not in page

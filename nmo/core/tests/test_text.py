@@ -2,7 +2,7 @@
 
 import pytest
 
-from nmo.core.text import in_time, plural
+from nmo.core.russian import in_time, plural
 
 
 @pytest.mark.parametrize(

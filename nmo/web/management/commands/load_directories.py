@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from nmo.catalog.services import load_specialties
+from nmo.core.russian import count
 from nmo.regulations.services import install_presets
 from nmo.workcalendar.services import seed_calendar
 
@@ -15,10 +16,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         specialties = load_specialties()
-        self.stdout.write(
-            f"Специальности: {specialties.created} добавлено, {specialties.updated} обновлено"
-        )
         days = seed_calendar()
-        self.stdout.write(f"Календарь: {days} дней загружено")
         presets = install_presets()
-        self.stdout.write(f"Положения об итоговой аттестации: {presets} пресетов добавлено")
+        specialty = ("специальность", "специальности", "специальностей")
+        self.stdout.write(
+            f"Справочники: добавлено {count(specialties.created, specialty)}, "
+            f"обновлено {count(specialties.updated, specialty)}; изменено "
+            f"{count(days, ('день', 'дня', 'дней'))} производственного календаря; добавлено "
+            f"{count(presets, ('положение', 'положения', 'положений'))} об итоговой аттестации."
+        )

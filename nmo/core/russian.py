@@ -1,4 +1,4 @@
-"""Russian words for numbers: the one plural rule every page and message uses."""
+"""Russian words with numbers: 1 день, 2 дня, 5 дней."""
 
 
 def plural(n: int, forms: tuple[str, str, str]) -> str:
@@ -8,6 +8,11 @@ def plural(n: int, forms: tuple[str, str, str]) -> str:
     if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
         return forms[1]
     return forms[2]
+
+
+def count(n: int, forms: tuple[str, str, str]) -> str:
+    """The number with its word: count(2, ("день", "дня", "дней")) == "2 дня"."""
+    return f"{n} {plural(n, forms)}"
 
 
 def in_time(seconds: int) -> str:
