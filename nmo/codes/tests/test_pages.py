@@ -207,4 +207,5 @@ def test_refused_resolution_shows_the_refusal_and_the_request_stays_open(
     assert "Начислить кредиты</button>" in html
     assert CreditEntry.objects.filter(specialist=specialist, activity=event).count() == 1
     support.refresh_from_db()
-    assert support.status == "open" and support.answer == ""
+    assert support.status == "open"
+    assert support.answer == ""

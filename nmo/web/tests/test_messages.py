@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import constants
-from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
