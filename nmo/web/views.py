@@ -1,16 +1,30 @@
 """The home page and the administrators' audit-log page."""
 
 from django import forms
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from nmo.accounts.access import require_admin
+from nmo.accounts.selectors import roles_of
 from nmo.core.selectors import search_audit
+from nmo.web.context_processors import extra_roles
+from nmo.web.navigation import start_page_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """Where login sends a person without a `next`: the start page of their role — the
+    specialist's cabinet, the provider's activities, the expert's queue, the attestations
+    of staff and commission members, the learner's page, the administrator's users."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    roles = roles_of(request.user) | extra_roles(request.user)
+    return redirect(start_page_for(roles))
 
 
 class AuditSearchForm(forms.Form):
