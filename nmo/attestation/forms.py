@@ -13,11 +13,11 @@ from nmo.attestation.models import Commission, CommissionSeat, LearnerResult
 from nmo.attestation.rules import grades_of_scale
 from nmo.attestation.types import Attendance, Place, RetakeKind
 from nmo.catalog.selectors import list_specialties
-from nmo.core.forms import AccessibleForm
+from nmo.core.forms import AccessibleForm, DateField, DateInput
 from nmo.programmes.models import ProgrammeStage
 from nmo.regulations.types import CommissionRole, GradeScale, Post, StageKind, VoteChoice
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class CommissionForm(forms.Form):
@@ -38,9 +38,9 @@ class CommissionForm(forms.Form):
         max_length=50,
         help_text="Приказ директора (НПЦ) или ректора (РостГМУ) — как установлено положением.",
     )
-    order_date = forms.DateField(label="Дата приказа", widget=DATE)
-    valid_from = forms.DateField(label="Действует с", widget=DATE)
-    valid_to = forms.DateField(
+    order_date = DateField(label="Дата приказа", widget=DATE)
+    valid_from = DateField(label="Действует с", widget=DATE)
+    valid_to = DateField(
         label="Действует по", widget=DATE, required=False, help_text="Пусто — бессрочно."
     )
 
@@ -94,7 +94,7 @@ class AttestationForm(forms.Form):
     commission = forms.ModelChoiceField(
         label="Аттестационная комиссия", queryset=Commission.objects.none(), empty_label=None
     )
-    held_on = forms.DateField(label="Дата проведения", widget=DATE)
+    held_on = DateField(label="Дата проведения", widget=DATE)
     place = forms.ChoiceField(label="Место проведения", choices=Place.choices)
     address = forms.CharField(label="Адрес или аудитория", max_length=500, required=False)
     videoconference_url = forms.URLField(
@@ -250,10 +250,10 @@ class RetakeApplyForm(AccessibleForm):
         max_length=500,
         help_text="Например: листок нетрудоспособности № …, медицинское заключение.",
     )
-    document_presented_on = forms.DateField(
+    document_presented_on = DateField(
         label="Дата предъявления документа", required=False, widget=DATE
     )
-    reason_ended_on = forms.DateField(
+    reason_ended_on = DateField(
         label="Дата окончания уважительной причины", required=False, widget=DATE
     )
     document_file = forms.FileField(label="Скан документа (необязательно)", required=False)
@@ -274,11 +274,11 @@ class RetakeApplyForm(AccessibleForm):
 
 
 class RetakeGrantForm(AccessibleForm):
-    date = forms.DateField(label="Дата аттестации", widget=DATE)
+    date = DateField(label="Дата аттестации", widget=DATE)
     schedule_order_number = forms.CharField(
         label="Номер распоряжения об индивидуальном графике", required=False, max_length=50
     )
-    schedule_order_date = forms.DateField(label="Дата распоряжения", required=False, widget=DATE)
+    schedule_order_date = DateField(label="Дата распоряжения", required=False, widget=DATE)
     individual_schedule = forms.CharField(
         label="Индивидуальный график",
         required=False,
@@ -300,7 +300,7 @@ class RetakeFileForm(RetakeApplyForm):
     """A learner's paper application recorded by staff on their behalf: the learner's form
     plus the day the application arrived (only staff may give a past day)."""
 
-    filed_on = forms.DateField(
+    filed_on = DateField(
         label="Дата поступления заявления",
         initial=timezone.localdate,
         widget=DATE,

@@ -54,3 +54,47 @@ def show_refusal(
             form.add_error(name if name in form.fields else None, message)
     if not errors:
         form.add_error(None, exc.message)
+
+
+DATE_PLACEHOLDER = "ДД.ММ.ГГГГ"
+# What the browser lets through before the server parses it: ДД.ММ.ГГГГ (also Д.М.ГГ) or ISO.
+DATE_PATTERN = r"\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})|\d{4}-\d{1,2}-\d{1,2}"
+
+
+class DateInput(forms.DateInput):
+    """A date typed as ДД.ММ.ГГГГ whatever the browser's locale: a text input with a numeric
+    keyboard, a pattern and a visible format hint tied to it (aria-describedby), not
+    <input type=date>, whose display follows the browser's locale (mm/dd/yyyy in English).
+    The field parses ДД.ММ.ГГГГ and ISO (config/formats/ru/formats.py)."""
+
+    input_type = "text"
+    template_name = "core/widgets/date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {
+            "inputmode": "numeric",
+            "pattern": DATE_PATTERN,
+            "placeholder": DATE_PLACEHOLDER,
+            "autocomplete": "off",
+            "maxlength": "10",
+            "class": "date-input",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d.%m.%Y")
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        hint_id = f"{widget_attrs.get('id') or name}_format"
+        described = [hint_id, *str(widget_attrs.get("aria-describedby", "")).split()]
+        widget_attrs["aria-describedby"] = " ".join(dict.fromkeys(described))
+        context["widget"]["hint_id"] = hint_id
+        return context
+
+
+class DateField(forms.DateField):
+    """A date field with the ДД.ММ.ГГГГ widget and a Russian answer that names the format."""
+
+    widget = DateInput
+    default_error_messages = {
+        "invalid": "Введите дату в формате ДД.ММ.ГГГГ, например 05.10.2026.",
+    }

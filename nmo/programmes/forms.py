@@ -6,7 +6,7 @@ from django import forms
 
 from nmo.accounts.selectors import list_organisations, list_units, units_for_organisations
 from nmo.catalog.selectors import list_specialties
-from nmo.core.forms import AccessibleForm
+from nmo.core.forms import AccessibleForm, DateField, DateInput
 from nmo.programmes.models import EnrolmentStatus, Programme, StageMode
 from nmo.programmes.xlsx import MAX_FILE_BYTES
 from nmo.regulations.types import (
@@ -21,13 +21,6 @@ from nmo.regulations.types import (
 
 def _choice(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
     return cast("forms.ModelChoiceField[Any]", form.fields[name])
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 CRITERIA_HINT = "Если оставить пустым, подставляется формулировка положения организации."
@@ -174,11 +167,9 @@ class CohortForm(AccessibleForm):
         required=False,
         help_text="Пусто — подразделение, реализующее программу.",
     )
-    starts_on = forms.DateField(label="Начало обучения", widget=DateInput())
-    ends_on = forms.DateField(label="Окончание обучения", widget=DateInput())
-    attestation_date = forms.DateField(
-        label="Планируемая дата итоговой аттестации", widget=DateInput()
-    )
+    starts_on = DateField(label="Начало обучения", widget=DateInput())
+    ends_on = DateField(label="Окончание обучения", widget=DateInput())
+    attestation_date = DateField(label="Планируемая дата итоговой аттестации", widget=DateInput())
     place = forms.ChoiceField(label="Место проведения аттестации", choices=AttestationPlace.choices)
     address = forms.CharField(label="Адрес или аудитория", max_length=500, required=False)
     is_remote = forms.BooleanField(label="Аттестация с применением ДОТ и ЭО", required=False)
@@ -229,7 +220,7 @@ class LearnerForm(AccessibleForm):
     )
     phone = forms.CharField(label="Телефон", max_length=30, required=False)
     contract_number = forms.CharField(label="Номер договора", max_length=100, required=False)
-    contract_date = forms.DateField(label="Дата договора", required=False, widget=DateInput())
+    contract_date = DateField(label="Дата договора", required=False, widget=DateInput())
 
 
 class LearnersImportForm(AccessibleForm):
@@ -256,7 +247,7 @@ class EnrolmentForm(AccessibleForm):
     )
     status = forms.ChoiceField(label="Состояние", choices=EnrolmentStatus.choices)
     contract_number = forms.CharField(label="Номер договора", max_length=100, required=False)
-    contract_date = forms.DateField(label="Дата договора", required=False, widget=DateInput())
+    contract_date = DateField(label="Дата договора", required=False, widget=DateInput())
 
 
 class IntermediateResultForm(AccessibleForm):
@@ -266,7 +257,7 @@ class IntermediateResultForm(AccessibleForm):
         choices=[("1", "пройдена"), ("0", "не пройдена")],
         coerce=lambda value: value == "1",
     )
-    assessed_on = forms.DateField(label="Дата", widget=DateInput())
+    assessed_on = DateField(label="Дата", widget=DateInput())
 
 
 class DebtForm(AccessibleForm):
@@ -274,7 +265,7 @@ class DebtForm(AccessibleForm):
 
 
 class DebtClearForm(AccessibleForm):
-    cleared_on = forms.DateField(label="Дата погашения", widget=DateInput())
+    cleared_on = DateField(label="Дата погашения", widget=DateInput())
 
 
 class AdmissionOverrideForm(AccessibleForm):

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from nmo.accounts.access import require_admin
 from nmo.accounts.selectors import roles_of
+from nmo.core.forms import DateField, DateInput
 from nmo.core.selectors import search_audit
 from nmo.web.context_processors import extra_roles
 from nmo.web.navigation import start_page_for
@@ -30,12 +31,8 @@ def start(request: HttpRequest) -> HttpResponse:
 class AuditSearchForm(forms.Form):
     text = forms.CharField(label="Пользователь, объект или IP", required=False, max_length=200)
     action = forms.CharField(label="Действие (начало кода)", required=False, max_length=100)
-    date_from = forms.DateField(
-        label="С даты", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="По дату", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = DateField(label="С даты", required=False, widget=DateInput())
+    date_to = DateField(label="По дату", required=False, widget=DateInput())
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:

@@ -53,7 +53,7 @@ def test_staff_file_a_paper_application_with_the_day_it_arrived(key):
         assert learner_of(failed).full_name in text
         assert f"{DEADLINE[key]:%d.%m.%Y}" in text
         assert f"{key}-2.9" in text
-        assert 'value="2026-05-20"' in text  # the arrival day defaults to today
+        assert 'value="20.05.2026"' in text  # the arrival day defaults to today
         response = client.post(
             file_url(failed),
             {"kind": RetakeKind.NO_VALID_REASON.value, "filed_on": "2026-05-06"},
@@ -148,7 +148,7 @@ def test_arrival_day_in_the_future_is_shown_on_its_field():
     assert response.status_code == 422
     text = response.content.decode()
     assert "Дата подачи не может быть в будущем." in text
-    assert 'aria-describedby="id_filed_on_helptext id_filed_on_error"' in text
+    assert 'aria-describedby="id_filed_on_format id_filed_on_helptext id_filed_on_error"' in text
     assert 'aria-invalid="true"' in text
     assert '<label for="id_filed_on">Дата поступления заявления' in text
     assert not RetakeApplication.objects.exists()

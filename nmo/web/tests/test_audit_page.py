@@ -34,4 +34,4 @@ def test_bad_filter_input_is_not_a_500(client, admin_user):
     client.force_login(admin_user)
     response = client.get("/audit/", {"date_from": "31.31.2026"})
     assert response.status_code == 200
-    assert "Введите правильную дату" in response.content.decode()
+    assert "Введите дату в формате ДД.ММ.ГГГГ" in response.content.decode()
