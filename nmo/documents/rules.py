@@ -64,8 +64,7 @@ def kind_errors(
     programme_label = ProgrammeKind(programme_kind).label
     if wanted != expected:
         return [
-            f"По программе вида «{programme_label}» выдаётся {expected.label}, "
-            f"а не {wanted.label} (npc-2.8, rgmu-2.8)."
+            f"По программе вида «{programme_label}» выдаётся {expected.label}, а не {wanted.label}."
         ]
     if QualificationDocument(wanted.value) not in tuple(qualification_documents):
         return [
