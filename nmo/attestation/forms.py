@@ -13,9 +13,17 @@ from nmo.attestation.models import Commission, CommissionSeat, LearnerResult
 from nmo.attestation.rules import grades_of_scale
 from nmo.attestation.types import Attendance, Place, RetakeKind
 from nmo.catalog.selectors import list_specialties
-from nmo.core.forms import AccessibleForm, DateField, DateInput
+from nmo.core.forms import AccessibleForm, DateField, DateInput, limit_choices
 from nmo.programmes.models import ProgrammeStage
-from nmo.regulations.types import CommissionRole, GradeScale, Post, StageKind, VoteChoice
+from nmo.regulations.types import (
+    CommissionRole,
+    GradeScale,
+    Post,
+    RegulationRules,
+    RemoteTool,
+    StageKind,
+    VoteChoice,
+)
 
 DATE = DateInput()
 
@@ -36,7 +44,7 @@ class CommissionForm(forms.Form):
     order_number = forms.CharField(
         label="Номер приказа об утверждении состава",
         max_length=50,
-        help_text="Приказ директора (НПЦ) или ректора (РостГМУ) — как установлено положением.",
+        help_text="Документ об утверждении состава — как установлено положением организации.",
     )
     order_date = DateField(label="Дата приказа", widget=DATE)
     valid_from = DateField(label="Действует с", widget=DATE)
@@ -44,8 +52,21 @@ class CommissionForm(forms.Form):
         label="Действует по", widget=DATE, required=False, help_text="Пусто — бессрочно."
     )
 
-    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisations: QuerySet[Organisation],
+        rules: RegulationRules | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if rules is not None:
+            approved_by = rules.commission.approved_by.label
+            self.fields[
+                "order_number"
+            ].help_text = (
+                f"Состав комиссии утверждается: {approved_by} — как установлено положением."
+            )
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units_for_organisations(  # type: ignore[attr-defined]
             organisations
@@ -71,6 +92,21 @@ class SeatForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Необязательно: по этим отметкам проверяется назначение по положению.",
     )
+
+    def __init__(self, *args: Any, rules: RegulationRules | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if rules is not None:  # no deputy chair where the regulation provides none
+            commissions = rules.commission
+            roles = [
+                role
+                for role in CommissionRole
+                if role != CommissionRole.DEPUTY_CHAIR
+                or commissions.deputy_chair_required
+                or commissions.deputy_chair_appointee is not None
+            ]
+            limit_choices(
+                self, "role", roles, blank="— место не занято —", keep=self.initial.get("role")
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -109,9 +145,22 @@ class AttestationForm(forms.Form):
         choices=[(1, "итоговая аттестация"), (2, "повторная итоговая аттестация")],
     )
 
-    def __init__(self, *args: Any, commissions: QuerySet[Commission], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        commissions: QuerySet[Commission],
+        rules: RegulationRules | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["commission"].queryset = commissions  # type: ignore[attr-defined]
+        if rules is not None:  # the regulation's places, and remote only where it allows
+            places: list[Any] = list(rules.conduct.places_allowed)
+            if rules.conduct.remote_modes_allowed and (
+                RemoteTool.VIDEOCONFERENCE in rules.conduct.remote_tools
+            ):
+                places.append(Place.REMOTE)
+            limit_choices(self, "place", places, keep=self.initial.get("place"))
 
 
 class MembersForm(forms.Form):

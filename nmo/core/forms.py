@@ -1,7 +1,7 @@
 """The base of every page form: each input is tied to its hint and its errors for screen
 readers (WCAG 2.1 AA: aria-describedby, aria-invalid)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -98,3 +98,33 @@ class DateField(forms.DateField):
     default_error_messages = {
         "invalid": "Введите дату в формате ДД.ММ.ГГГГ, например 05.10.2026.",
     }
+
+
+def limit_choices(
+    form: forms.BaseForm,
+    name: str,
+    allowed: Sequence[Any],
+    *,
+    blank: str | None = None,
+    keep: Any = None,
+) -> None:
+    """Offer in the choice field `name` only the `allowed` values (TextChoices members, in
+    the order the field lists them) — what the organisation's regulation permits — instead
+    of refusing the others after submit. `blank` adds an empty first choice; `keep` is a
+    value already stored (an older record), still offered so that it shows, marked."""
+    field = form.fields.get(name)
+    if field is None:
+        return
+    wanted = {str(getattr(value, "value", value)) for value in allowed}
+    stored = str(getattr(keep, "value", keep)) if keep not in (None, "") else None
+    choices: list[tuple[Any, Any]] = []
+    for value, label in field.choices:  # type: ignore[attr-defined]
+        if value == "":
+            continue
+        if str(value) in wanted:
+            choices.append((value, label))
+        elif str(value) == stored:
+            choices.append((value, f"{label} (положение больше не предусматривает)"))
+    if blank is not None:
+        choices.insert(0, ("", blank))
+    field.choices = choices  # type: ignore[attr-defined]
