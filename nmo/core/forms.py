@@ -75,6 +75,7 @@ class DateInput(forms.DateInput):
             "inputmode": "numeric",
             "pattern": DATE_PATTERN,
             "placeholder": DATE_PLACEHOLDER,
+            "title": "Дата в формате ДД.ММ.ГГГГ, например 05.10.2026",
             "autocomplete": "off",
             "maxlength": "10",
             "class": "date-input",
