@@ -129,3 +129,6 @@ def limit_choices(
     if blank is not None:
         choices.insert(0, ("", blank))
     field.choices = choices  # type: ignore[attr-defined]
+    field.error_messages["invalid_choice"] = (
+        "Положение организации не предусматривает этот вариант: выберите из списка."
+    )

@@ -9,6 +9,7 @@ from nmo.programmes.exceptions import AdmissionOverrideInvalid
 from nmo.programmes.models import Admission
 from nmo.programmes.selectors import list_admitted_enrolments, list_undecided_enrolments
 from nmo.regulations.presets import PRESETS
+from nmo.regulations.rules import clause_text
 from nmo.regulations.types import PresetCode
 
 from .conftest import PASSWORD
@@ -17,8 +18,8 @@ from .factories import enrol, make_cohort
 pytestmark = pytest.mark.django_db
 
 CLAUSE = {
-    "npc_dzm": PRESETS[PresetCode.NPC_DZM].clauses["admission.requirements"],
-    "rostgmu": PRESETS[PresetCode.ROSTGMU].clauses["admission.requirements"],
+    "npc_dzm": clause_text(PRESETS[PresetCode.NPC_DZM].clauses["admission.requirements"]),
+    "rostgmu": clause_text(PRESETS[PresetCode.ROSTGMU].clauses["admission.requirements"]),
 }
 JUSTIFICATION = "Задолженность погашена, справка бухгалтерии от 12.05.2026."
 
