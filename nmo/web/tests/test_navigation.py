@@ -178,3 +178,39 @@ def test_known_pages_are_in_their_roles_menus():
 def test_each_menu_entry_names_an_existing_page_or_one_being_added():
     for entry in MENU:
         assert re.fullmatch(r"[a-z_]+:[a-z_]+", entry.url_name)
+
+
+INTERNAL = re.compile(r"(?<![\w.@-])(?:npc|rgmu)-(?:app)?\d|\b[\w-]+\.txt\b")
+
+
+def test_no_page_shows_internal_clause_ids_or_file_names(people):
+    """Issue 10: clause ids (rgmu-3.2, npc-2.9) and a file name (regulation-npc-dzm.txt)
+    appeared on pages. Every page of every role's menu, and the pages of a programme, a
+    cohort, an attestation, its retakes and the regulation, are in words."""
+    staff = people["organisation_staff"]
+    setup_pages = []
+    client = _client(staff)
+    for name in (
+        "programmes:programme_list",
+        "programmes:cohort_list",
+        "regulations:regulation_list",
+        "attestation:attestation_list",
+    ):
+        listing = client.get(reverse(name)).content.decode()
+        setup_pages += [
+            link
+            for link in re.findall(r'href="(/[a-z]+/(?:[a-z]+/)?\d+/)"', listing)
+            if link not in setup_pages
+        ]
+    assert any(page.startswith("/regulations/") for page in setup_pages), setup_pages
+    assert any(page.startswith("/attestation/") for page in setup_pages), setup_pages
+    for role, user in people.items():
+        client = _client(user)
+        links = _menu_links(client.get(reverse("web:home")).content.decode())
+        pages = ["/", *links, *(setup_pages if role == "organisation_staff" else [])]
+        for url in pages:
+            if url.startswith("/admin/"):
+                continue
+            html = client.get(url).content.decode()
+            found = INTERNAL.findall(html)
+            assert not found, f"{role} sees {found} on {url}"
