@@ -29,7 +29,11 @@ class NavEntry:
 
 MENU: tuple[NavEntry, ...] = (
     NavEntry("Главная", "web:home", (ANONYMOUS,)),
-    NavEntry("Каталог НМО", "catalog:catalogue", (ANONYMOUS, "specialist", "provider")),
+    NavEntry(
+        "Каталог НМО",
+        "catalog:catalogue",
+        (ANONYMOUS, "specialist", "provider", "accreditation_expert"),
+    ),
     # specialist
     NavEntry("Мой кабинет", "cycles:cabinet", ("specialist",)),
     NavEntry("Активировать код", "codes:activate", ("specialist",)),
