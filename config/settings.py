@@ -113,7 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "web:home"
+# After login: the role's start page (nmo.web.navigation.START_PAGES), unless a safe `next`.
+LOGIN_REDIRECT_URL = "web:start"
 LOGOUT_REDIRECT_URL = "web:home"
 # Argon2id first (ADR 0014); the others only verify older hashes, which are re-hashed
 # with Argon2 at the account's next successful login.
@@ -141,6 +142,8 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as ДД.ММ.ГГГГ on every page and in every form (config/formats/ru/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -13,11 +13,19 @@ from nmo.attestation.models import Commission, CommissionSeat, LearnerResult
 from nmo.attestation.rules import grades_of_scale
 from nmo.attestation.types import Attendance, Place, RetakeKind
 from nmo.catalog.selectors import list_specialties
-from nmo.core.forms import AccessibleForm
+from nmo.core.forms import AccessibleForm, DateField, DateInput, limit_choices
 from nmo.programmes.models import ProgrammeStage
-from nmo.regulations.types import CommissionRole, GradeScale, Post, StageKind, VoteChoice
+from nmo.regulations.types import (
+    CommissionRole,
+    GradeScale,
+    Post,
+    RegulationRules,
+    RemoteTool,
+    StageKind,
+    VoteChoice,
+)
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class CommissionForm(forms.Form):
@@ -36,16 +44,29 @@ class CommissionForm(forms.Form):
     order_number = forms.CharField(
         label="Номер приказа об утверждении состава",
         max_length=50,
-        help_text="Приказ директора (НПЦ) или ректора (РостГМУ) — как установлено положением.",
+        help_text="Документ об утверждении состава — как установлено положением организации.",
     )
-    order_date = forms.DateField(label="Дата приказа", widget=DATE)
-    valid_from = forms.DateField(label="Действует с", widget=DATE)
-    valid_to = forms.DateField(
+    order_date = DateField(label="Дата приказа", widget=DATE)
+    valid_from = DateField(label="Действует с", widget=DATE)
+    valid_to = DateField(
         label="Действует по", widget=DATE, required=False, help_text="Пусто — бессрочно."
     )
 
-    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisations: QuerySet[Organisation],
+        rules: RegulationRules | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if rules is not None:
+            approved_by = rules.commission.approved_by.label
+            self.fields[
+                "order_number"
+            ].help_text = (
+                f"Состав комиссии утверждается: {approved_by} — как установлено положением."
+            )
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units_for_organisations(  # type: ignore[attr-defined]
             organisations
@@ -72,6 +93,21 @@ class SeatForm(forms.Form):
         help_text="Необязательно: по этим отметкам проверяется назначение по положению.",
     )
 
+    def __init__(self, *args: Any, rules: RegulationRules | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if rules is not None:  # no deputy chair where the regulation provides none
+            commissions = rules.commission
+            roles = [
+                role
+                for role in CommissionRole
+                if role != CommissionRole.DEPUTY_CHAIR
+                or commissions.deputy_chair_required
+                or commissions.deputy_chair_appointee is not None
+            ]
+            limit_choices(
+                self, "role", roles, blank="— место не занято —", keep=self.initial.get("role")
+            )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("email") and not data.get("role"):
@@ -94,7 +130,7 @@ class AttestationForm(forms.Form):
     commission = forms.ModelChoiceField(
         label="Аттестационная комиссия", queryset=Commission.objects.none(), empty_label=None
     )
-    held_on = forms.DateField(label="Дата проведения", widget=DATE)
+    held_on = DateField(label="Дата проведения", widget=DATE)
     place = forms.ChoiceField(label="Место проведения", choices=Place.choices)
     address = forms.CharField(label="Адрес или аудитория", max_length=500, required=False)
     videoconference_url = forms.URLField(
@@ -109,9 +145,22 @@ class AttestationForm(forms.Form):
         choices=[(1, "итоговая аттестация"), (2, "повторная итоговая аттестация")],
     )
 
-    def __init__(self, *args: Any, commissions: QuerySet[Commission], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        commissions: QuerySet[Commission],
+        rules: RegulationRules | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["commission"].queryset = commissions  # type: ignore[attr-defined]
+        if rules is not None:  # the regulation's places, and remote only where it allows
+            places: list[Any] = list(rules.conduct.places_allowed)
+            if rules.conduct.remote_modes_allowed and (
+                RemoteTool.VIDEOCONFERENCE in rules.conduct.remote_tools
+            ):
+                places.append(Place.REMOTE)
+            limit_choices(self, "place", places, keep=self.initial.get("place"))
 
 
 class MembersForm(forms.Form):
@@ -250,10 +299,10 @@ class RetakeApplyForm(AccessibleForm):
         max_length=500,
         help_text="Например: листок нетрудоспособности № …, медицинское заключение.",
     )
-    document_presented_on = forms.DateField(
+    document_presented_on = DateField(
         label="Дата предъявления документа", required=False, widget=DATE
     )
-    reason_ended_on = forms.DateField(
+    reason_ended_on = DateField(
         label="Дата окончания уважительной причины", required=False, widget=DATE
     )
     document_file = forms.FileField(label="Скан документа (необязательно)", required=False)
@@ -274,11 +323,11 @@ class RetakeApplyForm(AccessibleForm):
 
 
 class RetakeGrantForm(AccessibleForm):
-    date = forms.DateField(label="Дата аттестации", widget=DATE)
+    date = DateField(label="Дата аттестации", widget=DATE)
     schedule_order_number = forms.CharField(
         label="Номер распоряжения об индивидуальном графике", required=False, max_length=50
     )
-    schedule_order_date = forms.DateField(label="Дата распоряжения", required=False, widget=DATE)
+    schedule_order_date = DateField(label="Дата распоряжения", required=False, widget=DATE)
     individual_schedule = forms.CharField(
         label="Индивидуальный график",
         required=False,
@@ -300,7 +349,7 @@ class RetakeFileForm(RetakeApplyForm):
     """A learner's paper application recorded by staff on their behalf: the learner's form
     plus the day the application arrived (only staff may give a past day)."""
 
-    filed_on = forms.DateField(
+    filed_on = DateField(
         label="Дата поступления заявления",
         initial=timezone.localdate,
         widget=DATE,

@@ -64,7 +64,15 @@ from nmo.core.forms import show_refusal
 from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.access import access_cohort
 from nmo.regulations.exceptions import RegulationNotFound
-from nmo.regulations.types import CommissionRole, Grade, Post, StageKind, VoteChoice, VoteTally
+from nmo.regulations.types import (
+    CommissionRole,
+    Grade,
+    Post,
+    RegulationRules,
+    StageKind,
+    VoteChoice,
+    VoteTally,
+)
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -108,6 +116,16 @@ def _seats(formset: Any) -> list[SeatData] | None:
     return seats if ok else None
 
 
+def _rules_of(organisation: Any) -> RegulationRules | None:
+    """The organisation's regulation in force, for forms to offer only what it allows."""
+    if organisation is None:
+        return None
+    try:
+        return programme_selectors.regulation_for(organisation).rules
+    except RegulationNotFound:
+        return None
+
+
 def _commission_form(request: SignedInRequest, pk: int | None) -> HttpResponse:
     commission = access_commission(request.user, pk) if pk is not None else None
     if commission is None:
@@ -128,8 +146,16 @@ def _commission_form(request: SignedInRequest, pk: int | None) -> HttpResponse:
         }
         seats_initial = seat_initial(selectors.active_seats(commission)) + [{}] * 2
     data = request.POST if request.method == "POST" else None
-    form = CommissionForm(data, organisations=organisations, initial=initial)
-    formset = SeatFormSet(data, prefix="seats", initial=seats_initial)
+    organisation = (
+        commission.organisation
+        if commission is not None
+        else organisations.first()
+        if organisations.count() == 1
+        else None
+    )
+    rules = _rules_of(organisation)
+    form = CommissionForm(data, organisations=organisations, initial=initial, rules=rules)
+    formset = SeatFormSet(data, prefix="seats", initial=seats_initial, form_kwargs={"rules": rules})
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         seats = _seats(formset)
         if seats is not None:
@@ -215,7 +241,12 @@ def attestation_schedule(request: SignedInRequest, cohort_pk: int) -> HttpRespon
         "address": cohort.address,
         "attempt": 1,
     }
-    form = AttestationForm(request.POST or None, commissions=commissions, initial=initial)
+    form = AttestationForm(
+        request.POST or None,
+        commissions=commissions,
+        initial=initial,
+        rules=_rules_of(cohort.programme.organisation),
+    )
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         try:

@@ -18,9 +18,9 @@ from nmo.catalog.rules import (
 )
 from nmo.catalog.selectors import list_specialties
 from nmo.catalog.types import ActivityData, ActivityFormat, ActivityKind, ActivityStatus, Decision
-from nmo.core.forms import AccessibleForm
+from nmo.core.forms import AccessibleForm, DateField, DateInput
 
-DATE_WIDGET: dict[str, Any] = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+DATE_WIDGET: dict[str, Any] = {"widget": DateInput()}
 
 
 def _specialty_choices(*, blank: str | None = None) -> list[tuple[str, str]]:
@@ -42,8 +42,8 @@ class CatalogueFilterForm(AccessibleForm):
     format = forms.ChoiceField(
         label="Формат", required=False, choices=[("", "Любой"), *ActivityFormat.choices]
     )
-    date_from = forms.DateField(label="Проходит с", required=False, **DATE_WIDGET)
-    date_to = forms.DateField(label="по", required=False, **DATE_WIDGET)
+    date_from = DateField(label="Проходит с", required=False, **DATE_WIDGET)
+    date_to = DateField(label="по", required=False, **DATE_WIDGET)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,8 +106,8 @@ class ActivityForm(AccessibleForm):
         choices=ActivityFormat.choices,
         help_text="Электронный модуль изучается онлайн.",
     )
-    starts_on = forms.DateField(label="Дата начала", **DATE_WIDGET)
-    ends_on = forms.DateField(
+    starts_on = DateField(label="Дата начала", **DATE_WIDGET)
+    ends_on = DateField(
         label="Дата окончания",
         help_text="Для модуля — последний день, когда он доступен.",
         **DATE_WIDGET,

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from nmo.codes.rules import MAX_CODES_PER_ISSUE
 from nmo.codes.services.issue import MAX_ROSTER_BYTES
-from nmo.core.forms import AccessibleForm
+from nmo.core.forms import AccessibleForm, DateField, DateInput
 
 
 class IssueCodesForm(AccessibleForm):
@@ -64,9 +64,9 @@ class ActivationForm(AccessibleForm):
 
 class SupportRequestForm(AccessibleForm):
     event_title = forms.CharField(label="Название мероприятия", max_length=500)
-    event_date = forms.DateField(
+    event_date = DateField(
         label="Дата проведения",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text="Если мероприятие шло несколько дней — любой из них.",
     )
     place = forms.CharField(

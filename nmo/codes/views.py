@@ -381,6 +381,9 @@ def resolve_support_request(request: SignedInRequest, request_id: int) -> HttpRe
             )
         except REFUSALS as exc:
             show_refusal(form, exc)
+            # The refused service may have changed the request in memory before it was
+            # rolled back: the page shows the request as it is stored, still open.
+            support = access_support_request(request.user, request_id)
         else:
             messages.success(request, "Кредиты начислены, специалисту отправлено письмо.")
             return redirect("codes:support_request", support.pk)
@@ -399,6 +402,7 @@ def refuse_support_request(request: SignedInRequest, request_id: int) -> HttpRes
             )
         except REFUSALS as exc:
             show_refusal(form, exc)
+            support = access_support_request(request.user, request_id)
         else:
             messages.success(request, "Отказ отправлен специалисту.")
             return redirect("codes:support_request", support.pk)
@@ -421,6 +425,7 @@ def route_support_request(request: SignedInRequest, request_id: int) -> HttpResp
                 )
             except REFUSALS as exc:
                 show_refusal(form, exc)
+                support = access_support_request(request.user, request_id)
             else:
                 messages.success(request, "Обращение направлено провайдеру.")
                 return redirect("codes:support_request", support.pk)

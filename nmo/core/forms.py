@@ -1,7 +1,7 @@
 """The base of every page form: each input is tied to its hint and its errors for screen
 readers (WCAG 2.1 AA: aria-describedby, aria-invalid)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -54,3 +54,81 @@ def show_refusal(
             form.add_error(name if name in form.fields else None, message)
     if not errors:
         form.add_error(None, exc.message)
+
+
+DATE_PLACEHOLDER = "ДД.ММ.ГГГГ"
+# What the browser lets through before the server parses it: ДД.ММ.ГГГГ (also Д.М.ГГ) or ISO.
+DATE_PATTERN = r"\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})|\d{4}-\d{1,2}-\d{1,2}"
+
+
+class DateInput(forms.DateInput):
+    """A date typed as ДД.ММ.ГГГГ whatever the browser's locale: a text input with a numeric
+    keyboard, a pattern and a visible format hint tied to it (aria-describedby), not
+    <input type=date>, whose display follows the browser's locale (mm/dd/yyyy in English).
+    The field parses ДД.ММ.ГГГГ and ISO (config/formats/ru/formats.py)."""
+
+    input_type = "text"
+    template_name = "core/widgets/date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {
+            "inputmode": "numeric",
+            "pattern": DATE_PATTERN,
+            "placeholder": DATE_PLACEHOLDER,
+            "title": "Дата в формате ДД.ММ.ГГГГ, например 05.10.2026",
+            "autocomplete": "off",
+            "maxlength": "10",
+            "class": "date-input",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d.%m.%Y")
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        hint_id = f"{widget_attrs.get('id') or name}_format"
+        described = [hint_id, *str(widget_attrs.get("aria-describedby", "")).split()]
+        widget_attrs["aria-describedby"] = " ".join(dict.fromkeys(described))
+        context["widget"]["hint_id"] = hint_id
+        return context
+
+
+class DateField(forms.DateField):
+    """A date field with the ДД.ММ.ГГГГ widget and a Russian answer that names the format."""
+
+    widget = DateInput
+    default_error_messages = {
+        "invalid": "Введите дату в формате ДД.ММ.ГГГГ, например 05.10.2026.",
+    }
+
+
+def limit_choices(
+    form: forms.BaseForm,
+    name: str,
+    allowed: Sequence[Any],
+    *,
+    blank: str | None = None,
+    keep: Any = None,
+) -> None:
+    """Offer in the choice field `name` only the `allowed` values (TextChoices members, in
+    the order the field lists them) — what the organisation's regulation permits — instead
+    of refusing the others after submit. `blank` adds an empty first choice; `keep` is a
+    value already stored (an older record), still offered so that it shows, marked."""
+    field = form.fields.get(name)
+    if field is None:
+        return
+    wanted = {str(getattr(value, "value", value)) for value in allowed}
+    stored = str(getattr(keep, "value", keep)) if keep not in (None, "") else None
+    choices: list[tuple[Any, Any]] = []
+    for value, label in field.choices:  # type: ignore[attr-defined]
+        if value == "":
+            continue
+        if str(value) in wanted:
+            choices.append((value, label))
+        elif str(value) == stored:
+            choices.append((value, f"{label} (положение больше не предусматривает)"))
+    if blank is not None:
+        choices.insert(0, ("", blank))
+    field.choices = choices  # type: ignore[attr-defined]
+    field.error_messages["invalid_choice"] = (
+        "Положение организации не предусматривает этот вариант: выберите из списка."
+    )

@@ -5,7 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
-from nmo.core.exceptions import NotAuthenticated, NotFound, PermissionDenied
+from nmo.core.exceptions import DomainError, NotAuthenticated, NotFound, PermissionDenied
 from nmo.core.links import reset_request_site_url, set_request_site_url
 from nmo.core.request_context import reset_client_ip, set_client_ip
 
@@ -56,4 +56,8 @@ class RequestContextMiddleware:
             return views.permission_denied(request, exception)
         if isinstance(exception, NotFound):
             return views.page_not_found(request, exception)
+        if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
+            # A refusal no view caught is still shown as a refusal, never as a success
+            # or a server error.
+            return views.refused(request, exception)
         return None

@@ -2,6 +2,9 @@
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from nmo.core.exceptions import DomainError
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -27,6 +30,25 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     if _wants_json(request):
         return JsonResponse({"detail": "Не найдено.", "code": "not_found"}, status=404)
     return render(request, "404.html", status=404)
+
+
+def refused(request: HttpRequest, exception: DomainError) -> HttpResponse:
+    """A page action the rules refused and its view did not put on a form: the refusal
+    as an alert, with the rule's status (409, 422, 429)."""
+    messages = [exception.message]
+    for problems in (getattr(exception, "errors", None) or {}).values():
+        messages.extend(problems)
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    context = {"refusal_messages": messages, "back": back}
+    response = render(request, "refused.html", context, status=exception.status)
+    retry_after = getattr(exception, "retry_after", None)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

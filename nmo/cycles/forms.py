@@ -7,6 +7,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from nmo.core.forms import DateField, DateInput
+
 
 class QuickSelect(forms.Select):
     """A <select> rendered in Python rather than one sub-template per option: the
@@ -41,11 +43,11 @@ class EnterCycleForm(forms.Form):
         widget=QuickSelect,
         help_text="Из номенклатуры специальностей (приказ Минздрава России № 700н).",
     )
-    starts_on = forms.DateField(
+    starts_on = DateField(
         label="Дата начала цикла",
         help_text="Обычно — дата сертификата специалиста или свидетельства об аккредитации. "
         "Цикл длится пять лет.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(self, *args: Any, specialties: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -87,8 +87,15 @@ class PartProgress:
 
     @property
     def bar_step(self) -> int:
-        """The percent in steps of 5, for the bar's width class (no inline styles)."""
-        return self.percent // 5 * 5
+        """The percent in steps of 5, for the bar's width class (no inline styles); any
+        progress at all shows at least one step, so 6 of 144 is not an empty bar."""
+        return visible_step(self.percent, started=self.counted > 0)
+
+
+def visible_step(percent: int, *, started: bool) -> int:
+    """A bar's width in steps of 5%: rounded down, but never 0 once there is progress."""
+    step = percent // 5 * 5
+    return 5 if started and step == 0 else step
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,7 @@ class ProgressFigures:
 
     @property
     def total_bar_step(self) -> int:
-        return self.total_percent // 5 * 5
+        return visible_step(self.total_percent, started=self.total_earned > 0)
 
     @property
     def total_capped(self) -> int:

@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class DocumentsConfig(AppConfig):
     name = "nmo.documents"
+    verbose_name = "Документы об обучении"

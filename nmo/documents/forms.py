@@ -5,15 +5,9 @@ from typing import Any
 from django import forms
 
 from nmo.accounts.selectors import list_organisations
+from nmo.core.forms import DateField, DateInput
 from nmo.documents.models import HandoverModeChoices
 from nmo.documents.types import DocumentKind, DocumentStatus
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class RegisterFilterForm(forms.Form):
@@ -62,7 +56,7 @@ class HandoverForm(forms.Form):
         help_text="По доверенности — заполните ФИО, номер и дату доверенности; заказным "
         "письмом — почтовый идентификатор.",
     )
-    handed_on = forms.DateField(label="Дата выдачи (отправки)", widget=DateInput())
+    handed_on = DateField(label="Дата выдачи (отправки)", widget=DateInput())
     recipient_name = forms.CharField(
         label="ФИО доверенного лица",
         required=False,
@@ -75,7 +69,7 @@ class HandoverForm(forms.Form):
         max_length=100,
         help_text="Доверенность, заверенная в установленном порядке.",
     )
-    power_of_attorney_date = forms.DateField(
+    power_of_attorney_date = DateField(
         label="Дата доверенности", required=False, widget=DateInput()
     )
     tracking_number = forms.CharField(

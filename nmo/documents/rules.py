@@ -64,13 +64,12 @@ def kind_errors(
     programme_label = ProgrammeKind(programme_kind).label
     if wanted != expected:
         return [
-            f"По программе вида «{programme_label}» выдаётся {expected.label}, "
-            f"а не {wanted.label} (npc-2.8, rgmu-2.8)."
+            f"По программе вида «{programme_label}» выдаётся {expected.label}, а не {wanted.label}."
         ]
     if QualificationDocument(wanted.value) not in tuple(qualification_documents):
         return [
             f"Положение организации не предусматривает документ «{wanted.label}» "
-            "(npc-2.8: только удостоверение о повышении квалификации)."
+            "(оно предусматривает только удостоверение о повышении квалификации)."
         ]
     return []
 
@@ -176,7 +175,7 @@ def handover_errors(
         if not power_of_attorney_number.strip():
             add(
                 "power_of_attorney_number",
-                "Укажите номер заверенной доверенности (npc-2.14, rgmu-2.14).",
+                "Укажите номер заверенной доверенности.",
             )
         if power_of_attorney_date is None:
             add("power_of_attorney_date", "Укажите дату доверенности.")
@@ -190,8 +189,7 @@ def handover_errors(
         if not tracking:
             add(
                 "tracking_number",
-                "Укажите почтовый идентификатор заказного письма с уведомлением о вручении "
-                "(npc-2.14, rgmu-2.14).",
+                "Укажите почтовый идентификатор заказного письма с уведомлением о вручении.",
             )
         elif not _TRACKING.match(tracking):
             add(

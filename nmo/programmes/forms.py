@@ -6,7 +6,7 @@ from django import forms
 
 from nmo.accounts.selectors import list_organisations, list_units, units_for_organisations
 from nmo.catalog.selectors import list_specialties
-from nmo.core.forms import AccessibleForm
+from nmo.core.forms import AccessibleForm, DateField, DateInput, limit_choices
 from nmo.programmes.models import EnrolmentStatus, Programme, StageMode
 from nmo.programmes.xlsx import MAX_FILE_BYTES
 from nmo.regulations.types import (
@@ -15,19 +15,14 @@ from nmo.regulations.types import (
     DefenceWork,
     GradeScale,
     ProgrammeKind,
+    RegulationRules,
+    RemoteTool,
     StageKind,
 )
 
 
 def _choice(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
     return cast("forms.ModelChoiceField[Any]", form.fields[name])
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 CRITERIA_HINT = "Если оставить пустым, подставляется формулировка положения организации."
@@ -50,9 +45,7 @@ class ProgrammeForm(AccessibleForm):
     unit = forms.ModelChoiceField(
         label="Подразделение, реализующее программу",
         queryset=list_units().none(),
-        help_text=(
-            "Кафедра или структурное подразделение, разработавшее программу (npc-2.6, rgmu-2.6)."
-        ),
+        help_text=("Кафедра или структурное подразделение, разработавшее программу."),
     )
     kind = forms.ChoiceField(label="Вид программы", choices=ProgrammeKind.choices)
     title = forms.CharField(label="Наименование программы", max_length=500)
@@ -69,7 +62,7 @@ class ProgrammeForm(AccessibleForm):
         min_value=0,
         max_value=100,
         initial=0,
-        help_text="0 — полностью очно, 100 — полностью дистанционно (npc-2.4, rgmu-2.4).",
+        help_text="0 — полностью очно, 100 — полностью дистанционно.",
     )
     attestation_form = forms.ChoiceField(
         label="Форма итоговой аттестации", choices=AttestationForm.choices
@@ -87,9 +80,24 @@ class ProgrammeForm(AccessibleForm):
     FIELD_OF = {"unit_id": "unit", "specialty_ids": "specialties"}
 
     def __init__(
-        self, *args: Any, organisations: Any, programme: Programme | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        organisations: Any,
+        programme: Programme | None = None,
+        rules: RegulationRules | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if rules is not None:  # only what the organisation's regulation allows
+            limit_choices(
+                self, "kind", rules.programmes.kinds_allowed, keep=programme and programme.kind
+            )
+            limit_choices(
+                self,
+                "attestation_form",
+                rules.conduct.forms_allowed,
+                keep=programme and programme.attestation_form,
+            )
         _choice(self, "organisation").queryset = organisations
         _choice(self, "unit").queryset = units_for_organisations(
             organisations, with_organisation=True
@@ -103,6 +111,9 @@ class ProgrammeForm(AccessibleForm):
 
 
 class StageForm(AccessibleForm):
+    """A stage of the final attestation; with `rules`, only the stage kinds, defended works
+    and grade scales of the organisation's regulation are offered."""
+
     kind = forms.ChoiceField(label="Вид этапа", choices=StageKind.choices)
     defence_work = forms.ChoiceField(
         label="Защищаемая работа",
@@ -119,10 +130,7 @@ class StageForm(AccessibleForm):
         required=False,
         min_value=0,
         max_value=100,
-        help_text=(
-            "Только для тестирования. Пусто — рекомендуемый положением порог "
-            "(70%, npc-3.5, rgmu-3.6)."
-        ),
+        help_text=("Только для тестирования. Пусто — рекомендуемый положением порог (70%)."),
     )
     excellent_from_percent = forms.IntegerField(
         label="«Отлично» от, %",
@@ -138,6 +146,23 @@ class StageForm(AccessibleForm):
         max_value=100,
         help_text="Только для тестирования по четырёхбалльной шкале; пусто — по положению.",
     )
+
+    def __init__(self, *args: Any, rules: RegulationRules | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if rules is None:
+            return
+        initial = self.initial
+        limit_choices(self, "kind", rules.conduct.stage_kinds_allowed, keep=initial.get("kind"))
+        limit_choices(
+            self,
+            "defence_work",
+            rules.conduct.defence_works_allowed,
+            blank="— (только для этапа «защита работы»)",
+            keep=initial.get("defence_work"),
+        )
+        if not rules.conduct.defence_works_allowed:
+            self.fields["defence_work"].widget = forms.HiddenInput()
+        limit_choices(self, "scale", rules.grading.scales_allowed, keep=initial.get("scale"))
 
 
 class BankImportForm(AccessibleForm):
@@ -174,16 +199,14 @@ class CohortForm(AccessibleForm):
         required=False,
         help_text="Пусто — подразделение, реализующее программу.",
     )
-    starts_on = forms.DateField(label="Начало обучения", widget=DateInput())
-    ends_on = forms.DateField(label="Окончание обучения", widget=DateInput())
-    attestation_date = forms.DateField(
-        label="Планируемая дата итоговой аттестации", widget=DateInput()
-    )
+    starts_on = DateField(label="Начало обучения", widget=DateInput())
+    ends_on = DateField(label="Окончание обучения", widget=DateInput())
+    attestation_date = DateField(label="Планируемая дата итоговой аттестации", widget=DateInput())
     place = forms.ChoiceField(label="Место проведения аттестации", choices=AttestationPlace.choices)
     address = forms.CharField(label="Адрес или аудитория", max_length=500, required=False)
     is_remote = forms.BooleanField(label="Аттестация с применением ДОТ и ЭО", required=False)
     uses_videoconference = forms.BooleanField(
-        label="Аттестация в режиме двусторонней видеоконференции (npc-6.1, rgmu-6.1)",
+        label="Аттестация в режиме двусторонней видеоконференции",
         required=False,
     )
     videoconference_requirements = forms.CharField(
@@ -193,20 +216,44 @@ class CohortForm(AccessibleForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=(
             "Обязательно для видеоконференции: отправляется слушателям в срок, "
-            "установленный положением (npc-6.2, rgmu-6.3)."
+            "установленный положением."
         ),
     )
 
     FIELD_OF = {"unit_id": "unit"}
 
     def __init__(
-        self, *args: Any, programmes: Any, units: Any, editing: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        programmes: Any,
+        units: Any,
+        editing: bool = False,
+        rules: RegulationRules | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if rules is not None:  # only the places and remote modes the regulation allows
+            limit_choices(
+                self, "place", rules.conduct.places_allowed, keep=self.initial.get("place")
+            )
+            if not rules.conduct.remote_modes_allowed and not self.initial.get("is_remote"):
+                self._not_offered("is_remote")
+            if RemoteTool.VIDEOCONFERENCE not in rules.conduct.remote_tools and not (
+                self.initial.get("uses_videoconference")
+            ):
+                self._not_offered("uses_videoconference", "videoconference_requirements")
         _choice(self, "programme").queryset = programmes
         _choice(self, "unit").queryset = units
         if editing:
             self.fields["programme"].disabled = True
+
+    def _not_offered(self, *names: str) -> None:
+        """A choice the regulation does not offer: not shown, and always empty."""
+        for name in names:
+            field = self.fields[name]
+            field.widget = forms.HiddenInput()
+            field.disabled = True
+            field.initial = field.to_python(None)
             self.fields["programme"].required = False
 
 
@@ -229,7 +276,7 @@ class LearnerForm(AccessibleForm):
     )
     phone = forms.CharField(label="Телефон", max_length=30, required=False)
     contract_number = forms.CharField(label="Номер договора", max_length=100, required=False)
-    contract_date = forms.DateField(label="Дата договора", required=False, widget=DateInput())
+    contract_date = DateField(label="Дата договора", required=False, widget=DateInput())
 
 
 class LearnersImportForm(AccessibleForm):
@@ -256,7 +303,7 @@ class EnrolmentForm(AccessibleForm):
     )
     status = forms.ChoiceField(label="Состояние", choices=EnrolmentStatus.choices)
     contract_number = forms.CharField(label="Номер договора", max_length=100, required=False)
-    contract_date = forms.DateField(label="Дата договора", required=False, widget=DateInput())
+    contract_date = DateField(label="Дата договора", required=False, widget=DateInput())
 
 
 class IntermediateResultForm(AccessibleForm):
@@ -266,7 +313,7 @@ class IntermediateResultForm(AccessibleForm):
         choices=[("1", "пройдена"), ("0", "не пройдена")],
         coerce=lambda value: value == "1",
     )
-    assessed_on = forms.DateField(label="Дата", widget=DateInput())
+    assessed_on = DateField(label="Дата", widget=DateInput())
 
 
 class DebtForm(AccessibleForm):
@@ -274,7 +321,7 @@ class DebtForm(AccessibleForm):
 
 
 class DebtClearForm(AccessibleForm):
-    cleared_on = forms.DateField(label="Дата погашения", widget=DateInput())
+    cleared_on = DateField(label="Дата погашения", widget=DateInput())
 
 
 class AdmissionOverrideForm(AccessibleForm):

@@ -48,6 +48,7 @@ from nmo.regulations.types import (
     DefenceWork,
     GradeScale,
     ProgrammeKind,
+    RegulationRules,
     StageKind,
 )
 
@@ -100,7 +101,11 @@ def programme_create(request: SignedInRequest) -> HttpResponse:
     """Create a programme; the service checks it against the organisation's regulation."""
     require_staff(request.user)
     organisations = selectors.staff_organisations(request.user)
-    form = ProgrammeForm(request.POST or None, organisations=organisations)
+    form = ProgrammeForm(
+        request.POST or None,
+        organisations=organisations,
+        rules=_rules_of(_only_organisation(organisations)),
+    )
     if request.method == "POST" and form.is_valid():
         organisation = access_staff_organisation(request.user, form.cleaned_data["organisation"].pk)
         try:
@@ -141,7 +146,11 @@ def programme_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         },
     }
     form = ProgrammeForm(
-        request.POST or None, organisations=organisations, programme=programme, initial=initial
+        request.POST or None,
+        organisations=organisations,
+        programme=programme,
+        initial=initial,
+        rules=_rules_of(programme.organisation),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,6 +166,20 @@ def programme_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             return redirect(programme)
     context = {"form": form, "programme": programme}
     return render(request, "programmes/programme_form.html", context, status=_status(form))
+
+
+def _rules_of(organisation: Any) -> RegulationRules | None:
+    """The organisation's regulation in force, for forms to offer only what it allows."""
+    if organisation is None:
+        return None
+    try:
+        return selectors.regulation_for(organisation).rules
+    except RegulationNotFound:
+        return None
+
+
+def _only_organisation(organisations: Any) -> Any:
+    return organisations.first() if organisations.count() == 1 else None
 
 
 def _readiness(programme: Programme) -> list[str]:
@@ -181,7 +204,7 @@ def _programme_page(
         "criteria": selectors.grade_criteria(programme),
         "cohorts": selectors.list_cohorts(request.user, programme=programme),
         "problems": _readiness(programme),
-        "stage_form": stage_form or StageForm(),
+        "stage_form": stage_form or StageForm(rules=_rules_of(programme.organisation)),
         "bank_form": bank_form or BankImportForm(),
     }
     return render(
@@ -214,7 +237,7 @@ def _stage_data(data: dict[str, Any]) -> StageData:
 def stage_add(request: SignedInRequest, pk: int) -> HttpResponse:
     """Add a stage to the programme's attestation."""
     programme = access_programme(request.user, pk)
-    form = StageForm(request.POST)
+    form = StageForm(request.POST, rules=_rules_of(programme.organisation))
     if form.is_valid():
         try:
             stage = services.add_stage(
@@ -237,7 +260,7 @@ def stage_edit(request: SignedInRequest, pk: int, stage_pk: int) -> HttpResponse
     programme = access_programme(request.user, pk)
     stage = access_stage(request.user, programme, stage_pk)
     initial = {f: getattr(stage, f) for f in StageForm.base_fields}
-    form = StageForm(request.POST or None, initial=initial)
+    form = StageForm(request.POST or None, initial=initial, rules=_rules_of(programme.organisation))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_stage(
@@ -336,7 +359,11 @@ def cohort_create(request: SignedInRequest) -> HttpResponse:
     programmes = selectors.list_programmes(request.user)
     initial = {"programme": request.GET.get("programme")}
     form = CohortForm(
-        request.POST or None, programmes=programmes, units=_units(request), initial=initial
+        request.POST or None,
+        programmes=programmes,
+        units=_units(request),
+        initial=initial,
+        rules=_rules_of(_only_organisation(selectors.staff_organisations(request.user))),
     )
     if request.method == "POST" and form.is_valid():
         programme = access_programme(request.user, form.cleaned_data["programme"].pk)
@@ -380,6 +407,7 @@ def cohort_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         units=_units(request),
         editing=True,
         initial=initial,
+        rules=_rules_of(cohort.programme.organisation),
     )
     if request.method == "POST" and form.is_valid():
         try:

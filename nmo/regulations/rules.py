@@ -20,6 +20,7 @@ members) raises ValueError; a breach of the regulation is answered with a result
 of Russian messages.
 """
 
+import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -522,3 +523,33 @@ def special_conditions_application_deadline(
     if not rules.accessibility.special_conditions_regulated or months is None:
         return None
     return add_months(attestation_date, -months)
+
+
+# --- clause references in words -------------------------------------------------------------
+
+CLAUSE_OWNERS: dict[str, tuple[str, str]] = {
+    # prefix: (genitive "Положения …", dative "Положению …")
+    "npc": ("Положения НПЦ ДЗМ", "Положению НПЦ ДЗМ"),
+    "rgmu": ("Положения РостГМУ", "Положению РостГМУ"),
+}
+_CLAUSE_ID = re.compile(
+    r"\b(?P<owner>npc|rgmu)-(?P<app>app)?(?P<first>\d+(?:\.\d+)*)"
+    r"(?:[–-](?P<last>\d+(?:\.\d+)*))?\b"
+)
+
+
+def clause_text(text: str) -> str:
+    """Say the clause ids in `text` as people do: "npc-2.9" → "п. 2.9 Положения НПЦ ДЗМ",
+    "rgmu-3.1–3.6" → "пп. 3.1–3.6 Положения РостГМУ", "npc-app1" → "приложение 1 к
+    Положению НПЦ ДЗМ". Other text is left as it is. The ids stay internal: they mark the
+    clauses in tests and in the clause table, never on a page."""
+
+    def say(match: re.Match[str]) -> str:
+        genitive, dative = CLAUSE_OWNERS[match["owner"]]
+        if match["app"]:
+            return f"приложение {match['first']} к {dative}"
+        if match["last"]:
+            return f"пп. {match['first']}–{match['last']} {genitive}"
+        return f"п. {match['first']} {genitive}"
+
+    return _CLAUSE_ID.sub(say, text)

@@ -12,6 +12,7 @@ from nmo.regulations import codec
 from nmo.regulations.exceptions import RegulationNotFound
 from nmo.regulations.models import Regulation, RegulationVersion
 from nmo.regulations.presets import PRESETS, get_preset
+from nmo.regulations.rules import clause_text
 from nmo.regulations.schema import RegulationRules
 from nmo.regulations.types import PresetCode
 
@@ -46,11 +47,14 @@ def rules_of(version: RegulationVersion) -> RegulationRules:
 
 
 def clauses_of(version: RegulationVersion) -> dict[str, str]:
-    """Return the clause each rule of the version reproduces, by dotted path ("retake.
-    application_working_days" → "npc-2.9"): the clauses of the preset its regulation was
-    made from; empty for a regulation made from no preset."""
+    """Return the clause each rule of the version reproduces, by dotted path, in words
+    ("retake.application_working_days" → "п. 2.9 Положения НПЦ ДЗМ", `rules.clause_text`):
+    the clauses of the preset its regulation was made from; empty for a regulation made
+    from no preset. Pages and refusals cite these words, never the internal ids."""
     preset = get_preset(version.regulation.preset_code)
-    return dict(preset.clauses) if preset is not None else {}
+    if preset is None:
+        return {}
+    return {path: clause_text(clause) for path, clause in preset.clauses.items()}
 
 
 def latest_version(regulation: Regulation) -> RegulationVersion:

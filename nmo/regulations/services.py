@@ -46,7 +46,7 @@ def install_presets() -> int:
             regulation=template,
             number=1,
             rules=preset.rules.to_dict(),
-            reason=f"Пресет по {preset.source}",
+            reason="Образец из комплекта поставки, по тексту положения организации",
         )
         record_audit(
             actor=None,

@@ -6,6 +6,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/export/", views.audit_export, name="audit_export"),
     path("jobs/<int:pk>/", views.job, name="job"),

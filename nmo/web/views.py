@@ -5,41 +5,40 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from nmo.accounts.access import SignedInRequest, require_admin, signed_in
-from nmo.accounts.selectors import search_users
+from nmo.accounts.selectors import roles_of, search_users
 from nmo.core.audit import action_choices, describe_entries, object_type_choices
-from nmo.core.forms import AccessibleForm
+from nmo.core.forms import AccessibleForm, DateField
 from nmo.core.jobs import job_of, read_result
 from nmo.core.models import AuditEntry
 from nmo.core.selectors import search_audit
 from nmo.core.services import export_audit
+from nmo.web.context_processors import extra_roles
+from nmo.web.navigation import start_page_for
 
 AUDIT_PAGE_SIZE = 50
 _MAX_ACTORS = 500  # more matching accounts than this: search the names as written instead
-DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
 
 
-def _date_field(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=DATE_FORMATS,
-        help_text="ДД.ММ.ГГГГ",
-        widget=forms.TextInput(
-            attrs={"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric", "autocomplete": "off"}
-        ),
-        error_messages={"invalid": "Введите правильную дату в виде ДД.ММ.ГГГГ."},
-    )
+def start(request: HttpRequest) -> HttpResponse:
+    """Where login sends a person without a `next`: the start page of their role — the
+    specialist's cabinet, the provider's activities, the expert's queue, the attestations
+    of staff and commission members, the learner's page, the administrator's users."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    roles = roles_of(request.user) | extra_roles(request.user)
+    return redirect(start_page_for(roles))
 
 
 class AuditSearchForm(AccessibleForm):
@@ -51,8 +50,8 @@ class AuditSearchForm(AccessibleForm):
         label="Объект", required=False, max_length=200, help_text="Часть названия или номер"
     )
     action = forms.ChoiceField(label="Действие", required=False)
-    date_from = _date_field("С даты")
-    date_to = _date_field("По дату")
+    date_from = DateField(label="С даты", required=False)
+    date_to = DateField(label="По дату", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

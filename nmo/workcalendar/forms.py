@@ -1,14 +1,14 @@
 from django import forms
 
-from nmo.core.forms import AccessibleForm
+from nmo.core.forms import AccessibleForm, DateField, DateInput
 from nmo.workcalendar.rules import DECREE_MAX, NAME_MAX
 from nmo.workcalendar.types import DayKind
 
 
 class MarkDayForm(AccessibleForm):
-    date = forms.DateField(
+    date = DateField(
         label="Дата",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text="Например, 2025-11-01.",
     )
     is_working = forms.TypedChoiceField(
@@ -41,4 +41,4 @@ class MarkDayForm(AccessibleForm):
 
 
 class ResetDayForm(forms.Form):
-    date = forms.DateField(widget=forms.HiddenInput)
+    date = DateField(widget=forms.HiddenInput)

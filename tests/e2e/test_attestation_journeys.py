@@ -163,7 +163,7 @@ def _staff_schedule(page: Page, cast: Cast) -> None:
         f"Итоговая аттестация группы {cast.cohort}"
     )
     expect(page.get_by_label("Аттестационная комиссия")).to_contain_text("Педиатрия")
-    expect(page.get_by_label("Дата проведения")).to_have_value(HELD_ON.isoformat())
+    expect(page.get_by_label("Дата проведения")).to_have_value(HELD)
     page.get_by_label("Адрес или аудитория").fill(ADDRESS)
     page.get_by_role("button", name="Назначить").click()
 

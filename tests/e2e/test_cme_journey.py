@@ -160,7 +160,7 @@ def _provider_issues_codes_and_certificates(page: Page) -> str:
     for batch in range(1, MAX_BATCHES + 1):
         issue.get_by_label("Сколько кодов выпустить").fill(str(ISSUE_BATCH))
         issue.get_by_role("button", name="Выпустить коды").click()
-        expect(page.get_by_role("status")).to_have_text(f"Выпущено кодов: {ISSUE_BATCH}.")
+        expect(page.get_by_role("status")).to_have_text(f"Готово: Выпущено кодов: {ISSUE_BATCH}.")
         issued = batch * ISSUE_BATCH
         expect(codes_table).to_have_accessible_name(f"Коды мероприятия (всего: {issued})")
         # Each code shows twice in its row: in the code cell and in its PDF link's name.

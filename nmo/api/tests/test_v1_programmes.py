@@ -127,7 +127,7 @@ def test_admission_lists_decisions_with_reasons(api_client, token_for, rgmu):
     [item] = body["items"]
     assert item["enrolment_id"] == decided.pk
     assert item["admitted"] is False
-    assert "Программа (ДПП) не освоена (rgmu-2.3)." in item["reasons"]
+    assert "Программа (ДПП) не освоена (п. 2.3 Положения РостГМУ)." in item["reasons"]
     assert body["undecided"] == [
         {"enrolment_id": later.pk, "learner_name": later.learner.full_name}
     ]

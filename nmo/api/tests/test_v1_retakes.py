@@ -17,6 +17,7 @@ from nmo.attestation.tests.factories import organisation_under
 from nmo.attestation.tests.test_retakes import apply, learner_of, on, retake_setup
 from nmo.attestation.types import RetakeKind
 from nmo.core.models import AuditEntry
+from nmo.regulations.rules import clause_text
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +142,7 @@ def test_staff_grant_and_refuse(api_client, key):
         assert late.json()["code"] == "retake_invalid"
         assert late.json()["errors"]["date"] == [
             "Аттестация проводится не позднее 30.07.2026: 3 месяца с даты итоговой "
-            f"аттестации ({key}-2.9)."
+            f"аттестации ({clause_text(key + '-2.9')})."
         ]
         granted = api_client.post(
             f"/api/v1/retakes/{first.pk}/grant", {"date": "2026-07-30"}, content_type=JSON, **staff
@@ -185,7 +186,7 @@ def test_late_application_is_refused_naming_the_rule(api_client, key, filed_on):
     days = "10 рабочих дней" if key == "npc" else "5 рабочих дней"
     message = (
         f"Заявление подано после срока: {days} с даты итоговой аттестации истекли "
-        f"{DEADLINE[key]:%d.%m.%Y} ({key}-2.9)."
+        f"{DEADLINE[key]:%d.%m.%Y} ({clause_text(key + '-2.9')})."
     )
     with on(date(2026, 5, 25)):
         by_staff = api_client.post(

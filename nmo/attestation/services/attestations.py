@@ -218,7 +218,7 @@ def schedule_attestation(*, actor: User, cohort: Cohort, data: AttestationData) 
         names = ", ".join(e.learner.full_name for e in undecided[:5])
         raise AttestationNotReady(
             "Не по всем слушателям группы принято решение о допуске к итоговой аттестации "
-            f"(итоговая аттестация обязательна для каждого, rgmu-1.4): {names}."
+            f"(итоговая аттестация обязательна для каждого): {names}."
         )
     taken = LearnerResult.objects.filter(
         attestation__cohort=cohort, attestation__attempt=data.attempt

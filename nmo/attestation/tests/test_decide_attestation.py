@@ -61,7 +61,9 @@ def test_the_commission_decides_by_majority_with_the_chair_present(key):
 
 
 @pytest.mark.clause("npc-4.10", "rgmu-4.10")
-@pytest.mark.parametrize(("key", "clause"), [("npc", "npc-4.10"), ("rgmu", "rgmu-4.10")])
+@pytest.mark.parametrize(
+    ("key", "clause"), [("npc", "п. 4.10 Положения НПЦ ДЗМ"), ("rgmu", "п. 4.10 Положения РостГМУ")]
+)
 def test_without_the_chair_or_a_replacement_the_commission_may_not_decide(key, clause):
     """Without the chair and without the person replacing the chair (НПЦ: the deputy
     chair; РостГМУ: a designated member) no decision is taken, and the refusal names the
@@ -97,7 +99,7 @@ def test_only_a_present_member_may_be_designated_to_preside(rgmu):
     with pytest.raises(VotesInvalid) as excinfo:
         all_present(setup, absent=[setup.chair.pk], presiding=setup.seat(setup.secretary).pk)
     assert (
-        "только присутствующий член комиссии (rgmu-4.4)"
+        "только присутствующий член комиссии (п. 4.4 Положения РостГМУ)"
         in (excinfo.value.errors["present_seat_ids"][0])
     )
 

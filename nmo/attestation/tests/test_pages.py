@@ -162,7 +162,7 @@ def test_a_refusal_is_shown_on_the_page(npc):
     page = client_for(setup.secretary).post(
         reverse("attestation:attestation_decide", args=[setup.attestation.pk]), follow=True
     )
-    assert "npc-4.10" in page.content.decode()
+    assert "п. 4.10 Положения НПЦ ДЗМ" in page.content.decode()
 
 
 @pytest.mark.clause("npc-2.13")

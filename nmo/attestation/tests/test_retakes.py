@@ -51,6 +51,7 @@ from nmo.core.exceptions import NotFound
 from nmo.core.models import AuditEntry
 from nmo.programmes import services as programme_services
 from nmo.programmes.models import Admission
+from nmo.regulations.rules import clause_text
 from nmo.regulations.types import Grade, GradeScale, StageKind
 from nmo.workcalendar.services import seed_calendar
 
@@ -174,7 +175,7 @@ def test_application_without_valid_reason_is_filed_within_the_working_days(key, 
         days = "10 рабочих дней" if key == "npc" else "5 рабочих дней"
         assert refused.value.message == (
             f"Заявление подано после срока: {days} с даты итоговой аттестации истекли "
-            f"{deadline:%d.%m.%Y} ({key}-2.9)."
+            f"{deadline:%d.%m.%Y} ({clause_text(key + '-2.9')})."
         )
         assert not RetakeApplication.objects.exists()
 
@@ -192,7 +193,7 @@ def test_absent_without_valid_reason_may_apply_and_sees_the_deadlines(key):
         date(2026, 5, 18) if key == "npc" else date(2026, 5, 8)
     )
     assert deadlines.latest_attestation_date == date(2026, 7, 30)
-    assert deadlines.clause == f"{key}-2.9"
+    assert deadlines.clause == clause_text(f"{key}-2.9")
     application = apply(absent, RetakeKind.NO_VALID_REASON, date(2026, 5, 4))
     assert application.kind == RetakeKind.NO_VALID_REASON
 
@@ -242,7 +243,9 @@ def test_valid_reason_application_is_counted_from_presenting_the_document(key, f
     else:
         with pytest.raises(RetakeApplicationLate) as refused:
             apply(valid, RetakeKind.VALID_REASON, filed_on, document=doc)
-        assert f"истекли {deadline:%d.%m.%Y} ({key}-2.10)" in refused.value.message
+        assert (
+            f"истекли {deadline:%d.%m.%Y} ({clause_text(key + '-2.10')})" in refused.value.message
+        )
         assert "с даты предъявления оправдательного документа (06.05.2026)" in (
             refused.value.message
         )
@@ -275,7 +278,10 @@ def test_rostgmu_late_document_goes_to_the_dispute_commission(
     assert application.document_deadline == date(2026, 5, 13)
     if status == RetakeStatus.REFERRED_TO_DISPUTE_COMMISSION:
         assert "срок истёк 13.05.2026" in application.status_reason
-        assert "комиссия по урегулированию споров (rgmu-2.10)" in application.status_reason
+        assert (
+            "комиссия по урегулированию споров (п. 2.10 Положения РостГМУ)"
+            in application.status_reason
+        )
         assert [m.to for m in mail.outbox] == [[learner_of(valid).email]]
     else:
         assert application.status_reason == ""
@@ -355,8 +361,11 @@ def test_failing_the_retake_gives_no_second_retake(key):
     assert retaken.outcome == Outcome.FAILED
     with pytest.raises(RetakeNotAllowed) as refused:
         apply(retaken, RetakeKind.NO_VALID_REASON, date(2026, 6, 2))
-    assert f"однократно ({key}-2.9)" in refused.value.message
-    assert f"справка об обучении или о периоде обучения ({key}-2.11)" in refused.value.message
+    assert f"однократно ({clause_text(key + '-2.9')})" in refused.value.message
+    assert (
+        f"справка об обучении или о периоде обучения ({clause_text(key + '-2.11')})"
+        in refused.value.message
+    )
     with pytest.raises(RetakeNotAllowed):
         apply(failed, RetakeKind.NO_VALID_REASON, date(2026, 5, 5))
 
@@ -397,7 +406,7 @@ def test_retake_is_no_later_than_three_months(
                 )
             assert refused.value.errors["date"] == [
                 "Аттестация проводится не позднее 30.07.2026: 3 месяца с даты итоговой "
-                f"аттестации ({key}-2.9)."
+                f"аттестации ({clause_text(key + '-2.9')})."
             ]
 
 
@@ -420,7 +429,7 @@ def test_rostgmu_valid_reason_attestation_within_twelve_months(retake_on, allowe
                 actor=setup.org.staff, application=application, date=date(2026, 9, 1)
             )
         assert (
-            "распоряжение проректора (rgmu-2.10)"
+            "распоряжение проректора (п. 2.10 Положения РостГМУ)"
             in (refused.value.errors["schedule_order_number"][0])
         )
         grant = {
@@ -439,7 +448,7 @@ def test_rostgmu_valid_reason_attestation_within_twelve_months(retake_on, allowe
                 services.grant_retake(**grant)
             assert refused.value.errors["date"] == [
                 "Аттестация проводится не позднее 30.04.2027: 12 месяцев с даты итоговой "
-                "аттестации (rgmu-2.10)."
+                "аттестации (п. 2.10 Положения РостГМУ)."
             ]
 
 
@@ -562,7 +571,7 @@ def test_learner_page_shows_deadlines_and_applies():
         page = client.get(reverse("attestation:my_retakes")).content.decode()
         assert "18.05.2026" in page
         assert "30.07.2026" in page
-        assert "npc-2.9" in page
+        assert "п. 2.9 Положения НПЦ ДЗМ" in page
         home = client.get(reverse("attestation:learner_home")).content.decode()
         assert reverse("attestation:my_retakes") in home
         url = reverse("attestation:retake_apply", kwargs={"result_pk": failed.pk})
@@ -581,7 +590,7 @@ def test_learner_page_shows_deadlines_and_applies():
             },
         )
         assert response.status_code == 422
-        assert "истекли 21.05.2026 (npc-2.10)" in response.content.decode()
+        assert "истекли 21.05.2026 (п. 2.10 Положения НПЦ ДЗМ)" in response.content.decode()
 
 
 @pytest.mark.clause("rgmu-2.9", "rgmu-2.10")

@@ -175,3 +175,39 @@ def test_it_checks_access(specialist, provider, event, other_provider):
     )
     assert response.status_code == 404
     assert not ConfirmationCode.objects.exists()
+
+
+def test_refused_resolution_shows_the_refusal_and_the_request_stays_open(
+    specialist, provider, event
+):
+    """Regression (issue 10): resolving «Начислить кредиты» for a specialist already
+    credited for the event answered 422 but the page said «Кредиты начислены … Ответ:
+    Кредиты начислены: 6». Now the page shows the refusal as an alert, the request as still
+    open with its form, and no second credit."""
+    code = issued_codes(provider, event, 1)[0]
+    doctor = client_for(specialist)
+    assert doctor.post(reverse("codes:activate"), {"code": code.value}).status_code == 200
+    doctor.post(
+        reverse("codes:support_request_new"),
+        {
+            "event_title": event.title,
+            "event_date": "2025-03-12",
+            "place": "Москва",
+            "typed_code": "ABCD-EFGH1234",
+        },
+    )
+    support = SupportRequest.objects.get()
+    response = client_for(provider).post(
+        reverse("codes:resolve_support_request", args=[support.pk]), {"participant": ""}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "уже начислены кредиты за это мероприятие" in html
+    assert "Кредиты начислены: 6" not in html
+    assert "На рассмотрении" in html
+    assert "Начислить кредиты</button>" in html
+    assert CreditEntry.objects.filter(specialist=specialist, activity=event).count() == 1
+    support.refresh_from_db()
+    assert support.status == "open"
+    assert support.answer == ""

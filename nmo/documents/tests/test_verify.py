@@ -124,3 +124,15 @@ def test_it_checks_access(org, document, client, outsider):
     client.force_login(outsider)
     assert client.get(qr_path(document)).status_code == 200
     assert len(document.verification_token) >= 43
+
+
+def test_validity_and_revocation_are_unmistakable(org, document, client):
+    """Issue 10: the verdict is a large block with its own icon, colour and words — the
+    valid one announced politely, the revoked one as an alert — not a plain paragraph."""
+    page = client.get(qr_path(document)).content.decode()
+    assert 'class="status-block status-valid" role="status"' in page
+    assert "status-revoked" not in page
+    revoke_document(actor=org.staff, document=document, reason="Выдан дубликат взамен утраченного")
+    page = client.get(qr_path(document)).content.decode()
+    assert 'class="status-block status-revoked" role="alert"' in page
+    assert "status-valid" not in page

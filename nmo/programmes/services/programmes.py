@@ -57,8 +57,7 @@ def _data_errors(
         errors["hours"] = [f"Объём программы — от 1 до {HOURS_MAX} академических часов."]
     if not 1 <= data.attestation_hours <= max(data.hours, 1):
         errors["attestation_hours"] = [
-            "Объём итоговой аттестации — от 1 часа и не больше объёма программы (npc-2.6, "
-            "rgmu-2.6)."
+            "Объём итоговой аттестации — от 1 часа и не больше объёма программы."
         ]
     if unit_of(organisation.pk, data.unit_id) is None:
         errors["unit_id"] = ["Выберите подразделение своей организации."]
@@ -73,7 +72,7 @@ def _data_errors(
     for field in needed:
         if not criteria[field]:
             errors.setdefault(field, []).append(
-                "Укажите критерий: критерии оценки показываются комиссии при оценивании (rgmu-3.2)."
+                "Укажите критерий: критерии оценки показываются комиссии при оценивании."
             )
     return errors
 

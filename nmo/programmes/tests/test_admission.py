@@ -9,6 +9,7 @@ from nmo.programmes.exceptions import AdmissionOverrideInvalid
 from nmo.programmes.models import Admission
 from nmo.programmes.selectors import list_admitted_enrolments, list_undecided_enrolments
 from nmo.regulations.presets import PRESETS
+from nmo.regulations.rules import clause_text
 from nmo.regulations.types import PresetCode
 
 from .conftest import PASSWORD
@@ -17,8 +18,8 @@ from .factories import enrol, make_cohort
 pytestmark = pytest.mark.django_db
 
 CLAUSE = {
-    "npc_dzm": PRESETS[PresetCode.NPC_DZM].clauses["admission.requirements"],
-    "rostgmu": PRESETS[PresetCode.ROSTGMU].clauses["admission.requirements"],
+    "npc_dzm": clause_text(PRESETS[PresetCode.NPC_DZM].clauses["admission.requirements"]),
+    "rostgmu": clause_text(PRESETS[PresetCode.ROSTGMU].clauses["admission.requirements"]),
 }
 JUSTIFICATION = "Задолженность погашена, справка бухгалтерии от 12.05.2026."
 
@@ -119,7 +120,9 @@ def test_debts_stop_admission_at_rostgmu_only(npc, rgmu):
     assert results["npc_dzm"][4].admitted
     refused = results["rostgmu"][4]
     assert not refused.admitted
-    assert refused.reasons == ("Есть непогашенные задолженности: «Оплата обучения» (rgmu-2.3).",)
+    assert refused.reasons == (
+        "Есть непогашенные задолженности: «Оплата обучения» (п. 2.3 Положения РостГМУ).",
+    )
     org, cohort, enrolment, debt, _ = results["rostgmu"]
     services.clear_debt(actor=org.staff, debt=debt, cleared_on=date(2026, 5, 12))
     assert decide(org, cohort)[enrolment.pk].admitted
@@ -140,7 +143,7 @@ def test_an_unfinished_curriculum_stops_admission_at_rostgmu_only(npc, rgmu):
         outcome[org.preset] = decide(org, cohort)[enrolment.pk]
     assert outcome["npc_dzm"].admitted
     assert outcome["rostgmu"].reasons == (
-        "Учебный (индивидуальный) план не выполнен в полном объёме (rgmu-2.3).",
+        "Учебный (индивидуальный) план не выполнен в полном объёме (п. 2.3 Положения РостГМУ).",
     )
 
 
@@ -160,7 +163,7 @@ def test_every_missing_condition_is_listed(rgmu):
     services.record_debt(actor=rgmu.staff, enrolment=enrolment, description="Не сдан отчёт")
     reasons = decide(rgmu, cohort)[enrolment.pk].reasons
     assert [r.split()[0] for r in reasons] == ["Программа", "Не", "Есть", "Учебный"]
-    assert all(r.endswith("(rgmu-2.3).") for r in reasons)
+    assert all(r.endswith("(п. 2.3 Положения РостГМУ).") for r in reasons)
 
 
 @pytest.mark.clause("rgmu-1.4")
@@ -221,7 +224,9 @@ def test_an_override_needs_a_written_justification_and_is_audited(rgmu):
     assert first.changes["before"]["admitted"] is False
     again = decide(rgmu, cohort)[enrolment.pk]
     assert (again.admitted, again.overridden) == (True, True)
-    assert again.reasons == ("Есть непогашенные задолженности: «Оплата обучения» (rgmu-2.3).",)
+    assert again.reasons == (
+        "Есть непогашенные задолженности: «Оплата обучения» (п. 2.3 Положения РостГМУ).",
+    )
 
 
 def test_a_withdrawn_learner_cannot_be_admitted_by_hand(npc):
@@ -254,7 +259,7 @@ def test_the_cohort_page_shows_reasons_and_takes_an_override(client, rgmu):
     assert client.post(f"{url}admission/").status_code == 302
     page = client.get(url).content.decode()
     assert "не допущен" in page
-    assert "Программа (ДПП) не освоена (rgmu-2.3)." in page
+    assert "Программа (ДПП) не освоена (п. 2.3 Положения РостГМУ)." in page
     admission = Admission.objects.get(enrolment=enrolment)
     override = f"{url}admission/{admission.pk}/override/"
     refused = client.post(override, {"admitted": "1", "justification": "так надо"})

@@ -55,9 +55,9 @@ def test_detail_shows_the_rules_in_russian_with_their_clauses(client, npc_staff,
     html = response.content.decode()
     assert "Повторная аттестация" in html
     assert "10 рабочих дней" in html
-    assert "<code>npc-2.9</code>" in html
+    assert "<td>п. 2.9 Положения НПЦ ДЗМ</td>" in html
     assert "не позднее чем за 10 рабочих дней до окончания обучения" in html
-    assert "<code>npc-6.2</code>" in html
+    assert "<td>п. 6.2 Положения НПЦ ДЗМ</td>" in html
     assert "История версий" in html
     assert "Применён пресет" in html
 

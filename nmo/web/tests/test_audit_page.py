@@ -240,11 +240,11 @@ def test_bad_filter_input_is_not_a_500(client, admin_user):
     response = client.get("/audit/", {"date_from": "31.31.2026"})
     assert response.status_code == 200
     assert "ДД.ММ.ГГГГ" in response.content.decode()
-    assert "Введите правильную дату" in response.content.decode()
+    assert "Введите дату в формате ДД.ММ.ГГГГ" in response.content.decode()
     reversed_period = page_text(client, date_from="05.03.2026", date_to="01.03.2026")
     assert "Конец периода раньше его начала." in reversed_period
     export = client.get("/audit/export/", {"date_from": "31.31.2026", "format": "csv"})
     assert export.status_code == 400
-    assert "Введите правильную дату" in export.content.decode()
+    assert "Введите дату в формате ДД.ММ.ГГГГ" in export.content.decode()
     assert client.get("/audit/export/", {"format": "pdf"}).status_code == 400
     assert not AuditEntry.objects.filter(action="audit.export").exists()
