@@ -71,7 +71,7 @@ def test_the_regulation_decides_which_programmes_may_be_created(api_client, toke
     )
     assert refused.status_code == 422
     assert refused.json()["code"] == "programme_breaches_regulation"
-    assert "npc-2.5" in str(refused.json())
+    assert "п. 2.5 Положения НПЦ ДЗМ" in str(refused.json())
     created = api_client.post(
         "/api/v1/programmes",
         programme_body(rgmu, **retraining),
