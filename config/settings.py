@@ -99,7 +99,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the task worker share the file;
     # in WAL mode synchronous=NORMAL is safe from corruption and spares an fsync a commit.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # A transaction takes the write lock at BEGIN and waits for it up to the
+            # timeout; a deferred one that reads, then writes, fails at once when another
+            # process (a gunicorn worker, the task worker) is writing.
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A statement run this many times on a connection is prepared, if its cursor binds on
@@ -169,6 +176,15 @@ if _redis_url:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": _redis_url,
             "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+        }
+    }
+elif env_str("CACHE_DIR", ""):
+    # Several processes on one machine without Redis (`make run`: gunicorn's workers) share
+    # the throttle counters through files; one process's memory would count apart.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("CACHE_DIR", ""),
         }
     }
 else:

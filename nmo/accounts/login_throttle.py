@@ -9,9 +9,12 @@ checked:
 - the account from all addresses: THROTTLE_LOGIN_ACCOUNT_FAILURES per
   THROTTLE_CEILING_WINDOW_SECONDS (OWASP ASVS 2.2.1: at most 100 an hour), then the
   account waits everywhere;
-- the address: THROTTLE_ADDRESS_FAILURES per THROTTLE_CEILING_WINDOW_SECONDS, then only
-  accounts known at the address (signed in from it within THROTTLE_KNOWN_ADDRESS_DAYS)
-  still have their password checked; others wait.
+- the address: THROTTLE_ADDRESS_FAILURES per THROTTLE_CEILING_WINDOW_SECONDS; past it,
+  an account not known at the address (signed in from it within
+  THROTTLE_KNOWN_ADDRESS_DAYS) gets THROTTLE_ADDRESS_ALLOWANCE tries of its own there,
+  then waits. Others' failures never refuse an account's first tries, so a right password
+  typed by a newcomer at a busy hospital still gets in (issue 10, point 5); a sprayer gets
+  a few guesses per account, not ten.
 
 A success clears the account's count at the address (never the other two) and marks
 the address known to the account.
@@ -93,8 +96,9 @@ def admit_login(*, email: str, ip: str | None) -> LoginAttempt:
         if wait is not None:
             raise _refusal(wait)
     wait = standing.retry_after(address_counter)
-    if wait is not None and not standing.known:
-        raise _refusal(wait, address=True)
+    over_allowance = standing.count(pair) >= int(settings.THROTTLE_ADDRESS_ALLOWANCE)
+    if wait is not None and not standing.known and over_allowance:
+        raise _refusal(min(wait, standing.left.get(pair.ident, pair.window)), address=True)
     return LoginAttempt(
         pair=pair,
         account=account,

@@ -51,6 +51,7 @@ from nmo.accounts.selectors import (
 )
 from nmo.core.exceptions import Conflict, ValidationFailed
 from nmo.core.forms import show_refusal
+from nmo.core.links import current_site_url
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -83,6 +84,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: ResetForm) -> HttpResponse:
+        # The link's address as every other link's: SITE_URL when set, never a Host
+        # header alone (a forged one must not lead a victim elsewhere).
+        self.extra_email_context = {"site_url": current_site_url()}
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

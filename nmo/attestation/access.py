@@ -134,9 +134,17 @@ def can_manage_commissions(actor: User | AnonymousUser) -> bool:
 
 
 def can_list_attestations(actor: User | AnonymousUser) -> bool:
-    """Return whether the actor may open the list of attestations: organisation staff, or
-    a person seated on a commission."""
-    return can_manage_commissions(actor) or selectors.is_seated(actor)
+    """Return whether the actor may open the list of attestations: organisation staff, a
+    person seated on a commission, or one invited as a commission member and not seated
+    yet (the list tells them so)."""
+    return (
+        can_manage_commissions(actor)
+        or selectors.is_seated(actor)
+        or (
+            bool(getattr(actor, "is_authenticated", False))
+            and has_role(actor, Role.COMMISSION_MEMBER)
+        )
+    )
 
 
 def can_sign(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from nmo.catalog.models import Activity
 from nmo.codes.models import ConfirmationCode
 from nmo.codes.selectors import list_codes
+from nmo.core.cells import as_text
 from nmo.core.links import absolute_url
 from nmo.printing.pdf import render_pdf_pages, render_print
 from nmo.printing.qr import qr_png_data_uri
@@ -137,13 +138,6 @@ def codes_of_part(activity: Activity, part: int) -> list[ConfirmationCode]:
     )
 
 
-def _text(value: object) -> object:
-    # A name starting with "=" must not become a spreadsheet formula.
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return "'" + value
-    return value
-
-
 def codes_workbook(activity: Activity) -> bytes:
     """The event's codes as an XLSX list: code, participant, e-mail, whether activated."""
     from openpyxl import Workbook
@@ -157,8 +151,8 @@ def codes_workbook(activity: Activity) -> bytes:
             [
                 number,
                 code.value,
-                _text(participant.full_name) if participant else "",
-                _text(participant.email) if participant else "",
+                as_text(participant.full_name) if participant else "",
+                as_text(participant.email) if participant else "",
                 timezone.localtime(code.activated_at).strftime("%d.%m.%Y")
                 if code.activated_at
                 else "нет",

@@ -147,6 +147,12 @@ def read_source(job: BackgroundJob) -> bytes:
     return content
 
 
+def jobs_of(user: AbstractBaseUser, *, limit: int = 50) -> list[BackgroundJob]:
+    """The person's latest jobs, newest first (the «Мои задания» page), by the owner's
+    index."""
+    return list(BackgroundJob.objects.filter(owner_id=user.pk).order_by("-created_at")[:limit])
+
+
 def job_of(user: AbstractBaseUser, job_id: int) -> BackgroundJob:
     """The job if `user` started it; NotFound otherwise, as if it did not exist."""
     job = BackgroundJob.objects.filter(pk=job_id, owner_id=user.pk).first()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tasks.base import Task
 
 from nmo.core.audit import EntryView, describe_entries
+from nmo.core.cells import as_text
 from nmo.core.models import AuditEntry
 from nmo.core.request_context import current_client_ip
 
@@ -97,7 +98,7 @@ def _csv(rows: Iterator[tuple[str, ...]]) -> tuple[bytes, int]:
     writer.writerow(AUDIT_EXPORT_COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([as_text(value) for value in row])
         count += 1
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), count
 
@@ -123,7 +124,7 @@ def _xlsx(rows: Iterator[tuple[str, ...]]) -> tuple[bytes, int]:
     for row in rows:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = WriteOnlyCell(sheet, value=as_text(value))
             cell.alignment = wrap
             cells.append(cell)
         sheet.append(cells)

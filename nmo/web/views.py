@@ -16,7 +16,7 @@ from nmo.accounts.access import SignedInRequest, require_admin, signed_in
 from nmo.accounts.selectors import roles_of, search_users
 from nmo.core.audit import action_choices, describe_entries, object_type_choices
 from nmo.core.forms import AccessibleForm, DateField
-from nmo.core.jobs import job_of, read_result
+from nmo.core.jobs import job_of, jobs_of, read_result
 from nmo.core.models import AuditEntry
 from nmo.core.selectors import search_audit
 from nmo.core.services import export_audit
@@ -158,6 +158,13 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{file_format}"'
     return response
+
+
+@signed_in
+def jobs(request: SignedInRequest) -> HttpResponse:
+    """The person's own background jobs, newest first: a closed status page is found
+    again here, with its file."""
+    return render(request, "web/jobs.html", {"jobs": jobs_of(request.user)})
 
 
 @signed_in

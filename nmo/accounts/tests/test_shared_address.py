@@ -106,19 +106,22 @@ def test_the_account_lock_holds_from_many_addresses():
 
 
 @override_settings(THROTTLE_ADDRESS_FAILURES=30)
-def test_password_spraying_from_one_address_is_stopped_not_the_known_accounts():
-    """One address trying a password on many accounts: past the address's ceiling,
-    accounts never signed in from it are refused with the time to wait; a person who has
-    signed in from that address before still gets in with the right password."""
-    regular, *targets = crowd(41, "staff")
+def test_password_spraying_from_one_address_is_slowed_and_a_right_password_still_gets_in():
+    """One address trying passwords on many accounts: past the address's ceiling, an
+    account never signed in from it gets three tries of its own there, then is refused
+    with the time to wait; others' failures never refuse a right password typed first —
+    neither a newcomer's nor that of a person who signed in from the address before."""
+    regular, newcomer, *targets = crowd(42, "staff")
     client = Client(REMOTE_ADDR=HOSPITAL)
     assert token(client, regular.email, RIGHT).status_code == 200  # known here from now on
     answers = [token(client, target.email, "Spring2026!").status_code for target in targets]
-    assert answers == [401] * 30 + [429] * 10
-    page = Client(REMOTE_ADDR=HOSPITAL).post(
-        LOGIN, {"username": targets[-1].email, "password": RIGHT}
-    )
+    assert answers == [401] * 40  # the 31st to 40th fail past the ceiling of 30
+    victim = targets[-1]
+    more = [token(client, victim.email, guess).status_code for guess in ("a1", "b2", "c3")]
+    assert more == [401, 401, 429]  # three of its own past the ceiling, then it waits
+    page = Client(REMOTE_ADDR=HOSPITAL).post(LOGIN, {"username": victim.email, "password": RIGHT})
     assert "с вашего адреса сети. Повторите попытку через" in page.content.decode()
+    assert token(client, newcomer.email, RIGHT).status_code == 200
     assert token(client, regular.email, RIGHT).status_code == 200
 
 

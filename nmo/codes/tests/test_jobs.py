@@ -145,7 +145,12 @@ def test_a_bundle_of_certificates_is_a_job_with_progress_and_its_file_is_the_own
 
     names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
     assert len(names) == 4
+    # The status page closed, the job is found again on «Мои задания», with its file.
+    mine = client.get(reverse("web:jobs")).content.decode()
+    assert f'href="/jobs/{pk}/file/"' in mine
+    assert "Готово" in mine
     for stranger in (other_provider, specialist):
+        assert f"/jobs/{pk}/" not in client_for(stranger).get(reverse("web:jobs")).content.decode()
         assert client_for(stranger).get(reverse("web:job", args=[pk])).status_code == 404
         assert client_for(stranger).get(reverse("web:job_file", args=[pk])).status_code == 404
     assert Client().get(reverse("web:job_file", args=[pk])).status_code == 302  # to login

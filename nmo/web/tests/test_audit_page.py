@@ -248,3 +248,19 @@ def test_bad_filter_input_is_not_a_500(client, admin_user):
     assert "Введите дату в формате ДД.ММ.ГГГГ" in export.content.decode()
     assert client.get("/audit/export/", {"format": "pdf"}).status_code == 400
     assert not AuditEntry.objects.filter(action="audit.export").exists()
+
+
+def test_a_name_typed_as_a_formula_is_exported_as_text(client, admin_user):
+    """A person who registers as «=HYPERLINK(…)» shows in the administrator's export as
+    typed: never a formula that Excel would run, in XLSX or in CSV."""
+    formula = '=HYPERLINK("http://evil.example/","Открыть")'
+    record_audit(actor=admin_user, action="token.issue", object_repr=formula)
+    client.force_login(admin_user)
+    xlsx = client.get("/audit/export/", {"action": "token.issue", "format": "xlsx"})
+    book = load_workbook(io.BytesIO(xlsx.content))
+    cell = book.active.cell(row=2, column=4)
+    assert cell.data_type != "f"
+    assert cell.value == "'" + formula
+    raw = client.get("/audit/export/", {"action": "token.issue", "format": "csv"}).content
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][3] == "'" + formula
