@@ -161,6 +161,16 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _worker_keeps_the_tests_connection(monkeypatch):  # type: ignore[no-untyped-def]
+    """`manage.py db_worker` closes stale connections between tasks, as it must in
+    production. Inside a test's transaction "stale" is the test's own PostgreSQL
+    connection (not in autocommit), so a test that runs the real worker keeps it open."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
 def _is_transactional(request: pytest.FixtureRequest) -> bool:
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and marker.kwargs.get("transaction"):
