@@ -37,7 +37,7 @@ RUN_HOSTS := $(if $(filter 0.0.0.0 :: [::],$(HOST)),*,127.0.0.1,localhost,[::1],
 RUN_URL := http://$(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 RUN_ENV := \
 	export DJANGO_DEBUG=false DJANGO_SECRET_KEY_FILE=$${DJANGO_SECRET_KEY_FILE:-$(SECRET)} \
-	  TASKS_BACKEND=$${TASKS_BACKEND:-database} CACHE_DIR=$${CACHE_DIR:-$(VAR)/cache} \
+	  TASKS_BACKEND=$${TASKS_BACKEND:-database} CACHE_DIR=$${CACHE_DIR:-$(CURDIR)/$(VAR)/cache} \
 	  DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-$(RUN_HOSTS)}" \
 	  SITE_URL_FALLBACK=$${SITE_URL_FALLBACK:-$(RUN_URL)} \
 	  SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-false} \
