@@ -95,6 +95,7 @@ def test_the_staff_operations_of_an_organisation_are_documented(schema):
     assert "application/pdf" in pdf["content"]
 
 
+@pytest.mark.skipif(not SPEC.exists(), reason="shared/spec is not beside the project")
 def test_the_fixed_part_of_api_md_is_all_there(schema):
     """Every endpoint `api.md` fixes is served at its path and method (parameter names
     aside), except those whose apps are not built yet (listed above, and checked to be
