@@ -22,7 +22,7 @@ from nmo.accounts.access import require_role
 from nmo.accounts.models import Role
 from nmo.accounts.selectors import organisations_for
 from nmo.api.auth import AuthenticatedRequest, bearer
-from nmo.api.v1.schemas import ErrorOut
+from nmo.api.v1.schemas import ErrorOut, binary_response, file_response
 from nmo.attestation import selectors, services
 from nmo.attestation.access import (
     access_attestation,
@@ -727,14 +727,6 @@ def correct_record(
     return Status(201, _record(correction, _signers(attestation)))
 
 
-def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _file_name(record: AttestationDocument, extension: str) -> str:
     return f"{record.kind}-{record.number or 'draft'}-v{record.version}.{extension}"
 
@@ -747,19 +739,14 @@ FILE_ERRORS: dict[int, Any] = {200: None, **ERRORS}
     response=FILE_ERRORS,
     auth=bearer,
     summary="PDF документа аттестации",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "PDF: сохранённый файл подписанного документа, иначе черновик",
-                "content": {PDF: {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=binary_response(
+        "PDF: сохранённый файл подписанного документа, иначе черновик", PDF
+    ),
 )
 def record_pdf(request: AuthenticatedRequest, attestation_id: int, record_id: int) -> HttpResponse:
     """The record's PDF: the stored file once signed by all, a marked draft before."""
     _, record = _record_of(request, attestation_id, record_id)
-    return _file(services.render_record_pdf(record), PDF, _file_name(record, "pdf"))
+    return file_response(services.render_record_pdf(record), PDF, _file_name(record, "pdf"))
 
 
 @router.get(
@@ -767,16 +754,9 @@ def record_pdf(request: AuthenticatedRequest, attestation_id: int, record_id: in
     response=FILE_ERRORS,
     auth=bearer,
     summary="DOCX документа аттестации (форма приложения)",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "Редактируемая форма приложения положения",
-                "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=binary_response("Редактируемая форма приложения положения", DOCX),
 )
 def record_docx(request: AuthenticatedRequest, attestation_id: int, record_id: int) -> HttpResponse:
     """The record as an editable DOCX of its appendix form (npc-app1, rgmu-app1, rgmu-app2)."""
     _, record = _record_of(request, attestation_id, record_id)
-    return _file(services.render_record_docx(record), DOCX, _file_name(record, "docx"))
+    return file_response(services.render_record_docx(record), DOCX, _file_name(record, "docx"))

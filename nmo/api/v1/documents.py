@@ -15,7 +15,7 @@ from ninja import Field, P, QueryEx, Router, Schema
 
 from nmo.accounts.access import access_staff_organisation
 from nmo.api.auth import AuthenticatedRequest, bearer
-from nmo.api.v1.schemas import ErrorOut
+from nmo.api.v1.schemas import ErrorOut, binary_response, file_response
 from nmo.core.exceptions import NotFound
 from nmo.documents import selectors, services
 from nmo.documents.access import access_document, access_document_file
@@ -222,37 +222,20 @@ CHANGE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut, 422: ErrorOut}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _binary(description: str, content_type: str) -> dict[str, Any]:
-    return {
-        "responses": {
-            200: {
-                "description": description,
-                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    }
-
-
-def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @router.get(
     "/documents/{document_id}/pdf",
     response={200: None, **ERRORS},
     auth=bearer,
     summary="PDF документа об обучении",
-    openapi_extra=_binary("PDF документа, как он выдан (с QR-кодом проверки)", "application/pdf"),
+    openapi_extra=binary_response(
+        "PDF документа, как он выдан (с QR-кодом проверки)", "application/pdf"
+    ),
 )
 def document_pdf(request: AuthenticatedRequest, document_id: int) -> HttpResponse:
     """The document's PDF as issued, for the staff of its organisation and its holder;
     anyone else 404."""
     document = access_document_file(request.auth, document_id)
-    return _file(
+    return file_response(
         bytes(document.pdf), "application/pdf", f"{document.kind}-{document.number:06d}.pdf"
     )
 
@@ -382,7 +365,7 @@ def configure_register(
     response={200: None, **ERRORS, 422: ErrorOut},
     auth=bearer,
     summary="Выгрузка в ФИС ФРДО (XLSX) за год",
-    openapi_extra=_binary("Файл XLSX в столбцах шаблона ФИС ФРДО", XLSX),
+    openapi_extra=binary_response("Файл XLSX в столбцах шаблона ФИС ФРДО", XLSX),
 )
 def frdo_export(
     request: AuthenticatedRequest,
@@ -394,4 +377,4 @@ def frdo_export(
     names and SNILS."""
     organisation = access_staff_organisation(request.auth, organisation_id)
     content = services.export_frdo(actor=request.auth, organisation=organisation, year=year)
-    return _file(content, XLSX, f"frdo-{organisation.pk}-{year}.xlsx")
+    return file_response(content, XLSX, f"frdo-{organisation.pk}-{year}.xlsx")

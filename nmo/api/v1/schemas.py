@@ -1,7 +1,9 @@
 """Shapes and edge helpers shared by the v1 routers."""
 
 from collections.abc import Sequence
+from typing import Any
 
+from django.http import HttpResponse
 from ninja import Schema
 
 from nmo.catalog.selectors import active_specialties_by_code
@@ -31,3 +33,24 @@ def specialty_ids(codes: Sequence[str], field: str = "specialties") -> tuple[int
             errors={field: [f"Нет действующей специальности с кодом {', '.join(unknown)}."]}
         )
     return tuple(found[code].pk for code in dict.fromkeys(codes))
+
+
+def binary_response(description: str, content_type: str) -> dict[str, Any]:
+    """The `openapi_extra` of an endpoint that answers a file: its 200 is binary."""
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+def file_response(content: bytes, content_type: str, name: str) -> HttpResponse:
+    """A file to download, never cached by a shared proxy, never sniffed as another type."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
