@@ -12,7 +12,9 @@ from nmo.core.request_context import current_client_ip
 from nmo.core.services import send_email_after_commit
 
 
-class RegistrationForm(AccessibleForm):
+class PersonNameForm(AccessibleForm):
+    """A person's surname, name and patronymic, as every form that makes an account asks."""
+
     last_name = forms.CharField(
         label="Фамилия",
         max_length=150,
@@ -28,6 +30,9 @@ class RegistrationForm(AccessibleForm):
         help_text="Если есть.",
         widget=forms.TextInput(attrs={"autocomplete": "additional-name"}),
     )
+
+
+class RegistrationForm(PersonNameForm):
     email = forms.EmailField(
         label="Электронная почта",
         max_length=254,
@@ -232,24 +237,9 @@ class AssignRoleForm(forms.Form):
         role_field.choices = role_choices(kind)
 
 
-class AcceptInvitationForm(AccessibleForm):
+class AcceptInvitationForm(PersonNameForm):
     """A new account's name and password; Django's password validators run in the service."""
 
-    last_name = forms.CharField(
-        label="Фамилия",
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
-    first_name = forms.CharField(
-        label="Имя", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
-    )
-    middle_name = forms.CharField(
-        label="Отчество",
-        max_length=150,
-        required=False,
-        help_text="Если есть.",
-        widget=forms.TextInput(attrs={"autocomplete": "additional-name"}),
-    )
     password = forms.CharField(
         label="Пароль",
         max_length=256,
