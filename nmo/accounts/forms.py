@@ -4,10 +4,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from nmo.accounts.login_throttle import admit_login
-from nmo.accounts.models import Organisation, OrganisationKind, Role, UnitKind, User
+from nmo.accounts.models import Organisation, OrganisationKind, Role, Sex, UnitKind, User
 from nmo.accounts.rules import normalise_email, snils_error
 from nmo.core.exceptions import RateLimited
-from nmo.core.forms import AccessibleForm
+from nmo.core.forms import AccessibleForm, DateField
 from nmo.core.request_context import current_client_ip
 from nmo.core.services import send_email_after_commit
 
@@ -32,6 +32,25 @@ class PersonNameForm(AccessibleForm):
     )
 
 
+SEX_CHOICES = [("", "не указан"), *Sex.choices]
+
+
+def sex_field(help_text: str = "Нужен, чтобы документы склоняли имя и глаголы верно.") -> Any:
+    return forms.ChoiceField(label="Пол", choices=SEX_CHOICES, required=False, help_text=help_text)
+
+
+def birth_date_field() -> Any:
+    return DateField(label="Дата рождения", required=False, help_text="ДД.ММ.ГГГГ.")
+
+
+class PersonDetailsForm(AccessibleForm):
+    """Sex and date of birth, editable on the profile page; an inferred sex is shown as
+    the default to confirm or change (ADR 0028)."""
+
+    sex = sex_field()
+    birth_date = birth_date_field()
+
+
 class RegistrationForm(PersonNameForm):
     email = forms.EmailField(
         label="Электронная почта",
@@ -45,6 +64,8 @@ class RegistrationForm(PersonNameForm):
         help_text="11 цифр, например 112-233-445 95.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    sex = sex_field("Если не указать, определим по отчеству; изменить можно в личных сведениях.")
+    birth_date = birth_date_field()
     password = forms.CharField(
         label="Пароль",
         max_length=256,

@@ -24,6 +24,13 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Администратор"
 
 
+class Sex(models.TextChoices):
+    """A person's sex, as documents and the FRDO need it (words agree with it)."""
+
+    MALE = "male", "мужской"
+    FEMALE = "female", "женский"
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -60,6 +67,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="11 цифр без разделителей",
     )
     phone = models.CharField("телефон", max_length=30, blank=True)
+    sex = models.CharField("пол", max_length=6, choices=Sex.choices, blank=True)
+    sex_inferred = models.BooleanField(
+        "пол определён по имени",
+        default=False,
+        help_text="Пол не указан человеком, а определён по отчеству или имени; его можно "
+        "исправить в личных сведениях.",
+    )
+    birth_date = models.DateField("дата рождения", null=True, blank=True)
     personal_data_consent_at = models.DateTimeField(
         "согласие на обработку персональных данных", null=True, blank=True
     )

@@ -1,6 +1,9 @@
 """Pure rules of accounts: SNILS normalisation and checksum, e-mail normalisation."""
 
 import re
+from datetime import date
+
+from nmo.core.russian import infer_sex
 
 SNILS_LENGTH = 11
 # Numbers up to 001-001-998 were issued before the check number existed.
@@ -68,3 +71,35 @@ def roles_assignable_in(kind: str) -> tuple[str, ...]:
 def leaves_no_administrator(*, administrators: int, removing_administrator: bool) -> bool:
     """Whether taking the role away would leave the organisation without an administrator."""
     return removing_administrator and administrators <= 1
+
+
+SEXES = ("male", "female")
+BIRTH_YEAR_MIN = 1900
+
+
+def person_sex(sex: str, last_name: str, first_name: str, middle_name: str) -> tuple[str, bool]:
+    """The sex to store and whether it was inferred: the one the person gave, else the one
+    the patronymic (or the name) suggests, kept as a default the person can change
+    (ADR 0028); ("", False) when neither says."""
+    if sex in SEXES:
+        return sex, False
+    inferred = infer_sex(last_name, first_name, middle_name)
+    return inferred, bool(inferred)
+
+
+def sex_error(sex: str) -> str | None:
+    """Why a sex value is not accepted, in Russian, or None (empty means «not given»)."""
+    if sex in ("", *SEXES):
+        return None
+    return "Пол: «мужской» (male) или «женский» (female)."
+
+
+def birth_date_error(value: date | None, today: date) -> str | None:
+    """Why a date of birth cannot be right, in Russian, or None (None means «not given»)."""
+    if value is None:
+        return None
+    if value > today:
+        return "Дата рождения не может быть в будущем."
+    if value.year < BIRTH_YEAR_MIN:
+        return f"Дата рождения не ранее {BIRTH_YEAR_MIN} года."
+    return None

@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -10,7 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from nmo.accounts.models import (
     Organisation,
     OrganisationKind,
     Role,
+    Sex,
     Unit,
     UnitKind,
     User,
@@ -30,10 +31,13 @@ from nmo.accounts.models import (
 )
 from nmo.accounts.rules import (
     INVITATION_VALID_DAYS,
+    birth_date_error,
     leaves_no_administrator,
     normalise_email,
     normalise_snils,
+    person_sex,
     roles_assignable_in,
+    sex_error,
     snils_error,
 )
 from nmo.accounts.selectors import (
@@ -63,6 +67,8 @@ class Registration:
     middle_name: str
     snils: str
     personal_data_consent: bool
+    sex: str = ""
+    birth_date: date | None = None
 
 
 def _registration_errors(data: Registration) -> dict[str, list[str]]:
@@ -88,6 +94,12 @@ def _registration_errors(data: Registration) -> dict[str, list[str]]:
         errors["snils"] = [problem]
     elif User.objects.filter(snils=normalise_snils(data.snils)).exists():
         errors["snils"] = ["Пользователь с таким СНИЛС уже зарегистрирован."]
+    problem = sex_error(data.sex)
+    if problem:
+        errors["sex"] = [problem]
+    problem = birth_date_error(data.birth_date, timezone.localdate())
+    if problem:
+        errors["birth_date"] = [problem]
     if not data.personal_data_consent:
         errors["personal_data_consent"] = [
             "Без согласия на обработку персональных данных регистрация невозможна (152-ФЗ)."
@@ -111,11 +123,17 @@ def register_specialist(*, data: Registration) -> User:
     errors = _registration_errors(data)
     if errors:
         raise RegistrationInvalid(errors=errors)
+    sex, sex_inferred = person_sex(
+        data.sex, data.last_name.strip(), data.first_name.strip(), data.middle_name.strip()
+    )
     user = User(
         email=normalise_email(data.email),
         last_name=data.last_name.strip(),
         first_name=data.first_name.strip(),
         middle_name=data.middle_name.strip(),
+        sex=sex,
+        sex_inferred=sex_inferred,
+        birth_date=data.birth_date,
         snils=normalise_snils(data.snils),
         personal_data_consent_at=timezone.now(),
         personal_data_consent_version=settings.PERSONAL_DATA_CONSENT_VERSION,
@@ -135,6 +153,37 @@ def register_specialist(*, data: Registration) -> User:
         target=user,
         changes={"consent_version": user.personal_data_consent_version},
     )
+    return user
+
+
+@transaction.atomic
+def update_personal_details(*, actor: User, sex: str, birth_date: date | None) -> User:
+    """The person's own sex and date of birth, from the profile page. A sex given here is
+    the person's word, no longer an inference (ADR 0028)."""
+    errors: dict[str, list[str]] = {}
+    problem = sex_error(sex)
+    if problem:
+        errors["sex"] = [problem]
+    problem = birth_date_error(birth_date, timezone.localdate())
+    if problem:
+        errors["birth_date"] = [problem]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    changes: dict[str, list[str]] = {}
+    if sex != user.sex or (sex and user.sex_inferred):
+        changes["sex"] = [user.get_sex_display(), dict(Sex.choices).get(sex, "")]
+    if birth_date != user.birth_date:
+        changes["birth_date"] = [
+            f"{user.birth_date:%d.%m.%Y}" if user.birth_date else "",
+            f"{birth_date:%d.%m.%Y}" if birth_date else "",
+        ]
+    user.sex = sex
+    user.sex_inferred = False
+    user.birth_date = birth_date
+    user.save(update_fields=["sex", "sex_inferred", "birth_date"])
+    if changes:
+        record_audit(actor=user, action="account.personal_details", target=user, changes=changes)
     return user
 
 
@@ -383,13 +432,41 @@ def fill_snils(*, user_id: int, snils: str) -> int:
     return User.objects.filter(pk=user_id, snils__isnull=True).update(snils=snils)
 
 
+def fill_person_details(*, user_id: int, sex: str = "", birth_date: date | None = None) -> int:
+    """Give the account the sex and date of birth a roster states where it has none (an
+    inferred sex counts as none: the roster is a person's word); the rows changed. Never
+    overwrites what the person gave. Runs in the caller's transaction; the caller audits."""
+    changed = 0
+    if sex in ("male", "female"):
+        changed += (
+            User.objects.filter(pk=user_id)
+            .filter(Q(sex="") | Q(sex_inferred=True))
+            .update(sex=sex, sex_inferred=False)
+        )
+    if birth_date is not None:
+        changed += User.objects.filter(pk=user_id, birth_date__isnull=True).update(
+            birth_date=birth_date
+        )
+    return changed
+
+
 def create_learner_account(
-    *, email: str, last_name: str, first_name: str, middle_name: str, snils: str, phone: str
+    *,
+    email: str,
+    last_name: str,
+    first_name: str,
+    middle_name: str,
+    snils: str,
+    phone: str,
+    sex: str = "",
+    birth_date: date | None = None,
 ) -> User:
     """Create a learner's account enrolled by an organisation: no roles and no usable
     password (the person sets one by "forgot password" with this e-mail). It runs in the
     caller's transaction, which audits the enrolment; a concurrent registration of the
-    same e-mail or SNILS raises IntegrityError there."""
+    same e-mail or SNILS raises IntegrityError there. A sex not given is inferred from
+    the patronymic, as a default the person can change (ADR 0028)."""
+    sex, sex_inferred = person_sex(sex, last_name, first_name, middle_name)
     user = User(
         email=email,
         last_name=last_name,
@@ -397,6 +474,9 @@ def create_learner_account(
         middle_name=middle_name,
         snils=snils or None,
         phone=phone,
+        sex=sex,
+        sex_inferred=sex_inferred,
+        birth_date=birth_date,
     )
     user.set_unusable_password()
     user.save()

@@ -31,7 +31,10 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "invitation.accept": "Приглашение принято",
     "token.issue": "Выпущен токен API",
     "token.revoke": "Отозван токен API",
+    "account.personal_details": AuditAction("Изменены личные сведения", pairs=True),
 }
 AUDIT_FIELDS: dict[str, str | AuditField] = {
     "consent_version": "версия согласия на обработку персональных данных",
+    "sex": "пол",
+    "birth_date": "дата рождения",
 }

@@ -29,6 +29,7 @@ from nmo.accounts.forms import (
     LoginForm,
     OrganisationAdminInviteForm,
     OrganisationSetUpForm,
+    PersonDetailsForm,
     RegistrationForm,
     ResetForm,
     StaffUserForm,
@@ -100,6 +101,23 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @signed_in
 def profile(request: SignedInRequest) -> HttpResponse:
     require_login(request.user)
+    user = request.user
+    details_form = PersonDetailsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"sex": user.sex, "birth_date": user.birth_date},
+    )
+    if request.method == "POST" and details_form.is_valid():
+        try:
+            services.update_personal_details(
+                actor=user,
+                sex=details_form.cleaned_data["sex"],
+                birth_date=details_form.cleaned_data["birth_date"],
+            )
+        except ValidationFailed as exc:
+            show_refusal(details_form, exc)
+        else:
+            messages.success(request, "Личные сведения сохранены.")
+            return redirect("accounts:profile")
     memberships = Membership.objects.filter(user=request.user).select_related("organisation")
     return render(
         request,
@@ -109,7 +127,9 @@ def profile(request: SignedInRequest) -> HttpResponse:
             "tokens": list_tokens(request.user),
             "token_form": TokenCreateForm(),
             "new_token": request.session.pop("new_token", None),
+            "details_form": details_form,
         },
+        status=422 if details_form.errors else 200,
     )
 
 

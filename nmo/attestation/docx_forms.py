@@ -90,7 +90,7 @@ def build_statement() -> DocumentType:
     _centre(document, "«{{ programme }}»")
     _centre(document, "(наименование дополнительной профессиональной программы)")
     document.add_paragraph("с {{ starts_on }} по {{ ends_on }}")
-    document.add_paragraph("по специальности/ям {{ specialties or specialty }}")
+    document.add_paragraph("{{ specialties_text }}")
     document.add_paragraph("Дата проведения итоговой аттестации {{ held_on }}")
     _number(document)
     _composition(document, deputy=True)
@@ -112,8 +112,7 @@ def build_protocol() -> DocumentType:
     _centre(
         document,
         "итоговой аттестации обучающегося на цикле профессиональной переподготовки по "
-        "специальности «{{ specialty }}» с {{ starts_on }} по {{ ends_on }} на кафедре "
-        "{{ department }}",
+        "специальности «{{ specialty }}» с {{ starts_on }} по {{ ends_on }} {{ department_at }}",
     )
     document.add_paragraph("Дата проведения {{ held_on }}")
     _number(document)
@@ -128,13 +127,12 @@ def build_protocol() -> DocumentType:
     document.add_paragraph("4.4. Общая оценка: {{ overall }}")
     document.add_paragraph("5. Решение комиссии: {{ decision }}")
     document.add_paragraph(
-        "5.3. Результаты голосования членов комиссии по принятию решения: за {{ votes_for }} "
-        "человек, против {{ votes_against }} человек."
+        "5.3. Результаты голосования членов комиссии по принятию решения: {{ votes_text or '—' }}."
     )
     document.add_paragraph("6. Замечания, рекомендации экзаменационной комиссии: {{ remarks }}")
     document.add_paragraph(
-        "7. Специалисту {{ learner }} выдан диплом о профессиональной переподготовке по "
-        "специальности {{ specialty }} серия {{ diploma_series or '______' }} "
+        "7. Специалисту {{ learner_datv }} выдан диплом о профессиональной переподготовке по "
+        "специальности «{{ specialty }}» серия {{ diploma_series or '______' }} "
         "№ {{ diploma_number or '______' }} от {{ diploma_date or '«___» ______ 20__ г.' }}"
     )
     _signatures(document)
@@ -151,19 +149,18 @@ def build_report() -> DocumentType:
         "Комиссии по проведению итоговой аттестации слушателей, освоивших ДПП «{{ programme }}»",
     )
     document.add_paragraph(
-        "По специальности «{{ specialty }}» с {{ starts_on }} по {{ ends_on }} на кафедре "
-        "{{ department }}"
+        "По специальности «{{ specialty }}» с {{ starts_on }} по {{ ends_on }} {{ department_at }}"
     )
     document.add_paragraph("Дата проведения {{ held_on }}")
     _number(document)
     _composition(document, deputy=False)
     document.add_paragraph(
         "2.1. Итоговая аттестационная комиссия утверждает положительную аттестацию "
-        "{{ passed_count }} слушателей."
+        "{{ passed_text }}."
     )
     document.add_paragraph(
         "2.2. Итоговая аттестационная комиссия отказывает в аттестации по программе ДПО "
-        "{{ refused_count }} слушателям."
+        "{{ refused_text }}."
     )
     _rows_table(
         document,

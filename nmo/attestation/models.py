@@ -26,6 +26,7 @@ from nmo.attestation.types import (
     RetakeStatus,
 )
 from nmo.core.models import BaseModel
+from nmo.core.russian import by_gender
 from nmo.regulations.types import CommissionRole, Grade, VoteChoice
 
 ROLE_CHOICES = CommissionRole.choices
@@ -507,8 +508,14 @@ class AttestationDocument(BaseModel):
     def status_label(self) -> str:
         """The status as pages show it; a version replaced while it was being signed says
         so rather than «на подписании» (nobody can sign it any more)."""
+        kind = self.kind_label
         if self.status != RecordStatus.FROZEN and hasattr(self, "superseded_by"):
-            return "заменён новой версией, не подписывается"
+            replaced = by_gender(kind, "заменён", "заменена", "заменено")
+            return f"{replaced} новой версией, не подписывается"
+        if self.status == RecordStatus.FROZEN:
+            signed = by_gender(kind, "подписан", "подписана", "подписано")
+            filed = by_gender(kind, "сдан", "сдана", "сдано")
+            return f"{signed} всеми, {filed} в архив"
         return RecordStatus(self.status).label
 
     @property

@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from nmo.attestation.types import Attendance, FinalGrade, Outcome
+from nmo.core.russian import number_with, plural
 from nmo.regulations.rules import grade_of_testing
 from nmo.regulations.types import AttestationForm, Grade, GradeScale, PercentBands
 
@@ -130,7 +131,8 @@ def final_grade(form: AttestationForm, grades: Sequence[Grade]) -> FinalGrade:
             return FinalGrade(
                 Grade.FAILED,
                 None,
-                f"Не зачтено: {len(failed)} из {len(grades)} этапов не зачтены "
+                f"Не зачтено: {len(failed)} из {number_with(len(grades), 'этап', 'gent')} "
+                f"{plural(len(failed), ('не зачтён', 'не зачтены', 'не зачтены'))} "
                 "(зачёт требует всех этапов без ошибок).",
             )
         return FinalGrade(Grade.PASSED, None, "Зачтено: все этапы зачтены.")
@@ -166,3 +168,13 @@ def outcome_of(attendance: Attendance, grade: Grade | None) -> Outcome:
     if grade is None:
         raise ValueError("a learner present needs a final grade")
     return Outcome.PASSED if is_positive(grade) else Outcome.FAILED
+
+
+def order_number_only(raw: str) -> str:
+    """The number of an order as it goes after «№»: «Приказ ректора № 1187» typed into
+    the number field becomes «1187» (the printed line adds «приказ ректора № » itself, and
+    «№ Приказ № 312/5» must not be printed)."""
+    value = " ".join((raw or "").split())
+    if "№" in value:
+        value = value.rsplit("№", 1)[1].strip()
+    return value

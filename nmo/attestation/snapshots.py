@@ -10,8 +10,16 @@ from typing import Any
 from django.db.models import prefetch_related_objects
 
 from nmo.attestation.models import Attestation, LearnerResult, StageResult
+from nmo.attestation.rules import order_number_only
 from nmo.attestation.selectors import active_seats, list_learner_results, required_signers
 from nmo.attestation.types import Outcome, Place, RecordKind
+from nmo.core.russian import (
+    at_unit,
+    by_sex,
+    full_name_in,
+    number_with,
+    person_from_full_name,
+)
 from nmo.regulations.types import CommissionRole, Grade, StageKind
 
 
@@ -54,6 +62,7 @@ def heading(attestation: Attestation) -> dict[str, Any]:
         "programme_kind": programme.get_kind_display(),
         "hours": programme.hours,
         "specialties": ", ".join(s.name for s in programme.specialties.order_by("name")),
+        "specialty_list": [s.name for s in programme.specialties.order_by("name")],
         "specialty": commission.specialty.name,
         "starts_on": _date(cohort.starts_on),
         "ends_on": _date(cohort.ends_on),
@@ -65,7 +74,7 @@ def heading(attestation: Attestation) -> dict[str, Any]:
         "videoconference_url": attestation.videoconference_url,
         "commission": commission.title,
         "order": (
-            f"{commission.approved_by} № {commission.order_number} "
+            f"{commission.approved_by} № {order_number_only(commission.order_number)} "
             f"от {_date(commission.order_date)}"
         ),
         "chair": ", ".join(names(CommissionRole.CHAIR)),
@@ -75,7 +84,8 @@ def heading(attestation: Attestation) -> dict[str, Any]:
         "members_text": ", ".join(names(CommissionRole.MEMBER)),
         "presiding": presiding.person.full_name if presiding else "",
         "presiding_note": (
-            f"В отсутствие председателя заседание вёл(а) {presiding.person.full_name} "
+            f"В отсутствие председателя заседание "
+            f"{by_sex(presiding.person, 'вёл', 'вела')} {presiding.person.full_name} "
             f"({CommissionRole(presiding.role).label})."
             if presiding is not None and presiding.role != CommissionRole.CHAIR
             else ""
@@ -180,8 +190,15 @@ def _protocol_content(result: LearnerResult, attestation: Attestation) -> dict[s
         if testing is not None and testing.percent is not None
         else ""
     )
+    learner = result.enrolment.learner
     return {
-        "learner": result.enrolment.learner.full_name,
+        "learner": learner.full_name,
+        "learner_person": {
+            "last_name": learner.last_name,
+            "first_name": learner.first_name,
+            "middle_name": learner.middle_name,
+            "sex": learner.sex,
+        },
         "attendance": result.attendance_label,
         "testing": (
             {"percent": percent, "grade": Grade(testing.grade).label}
@@ -217,6 +234,49 @@ def _protocol_content(result: LearnerResult, attestation: Attestation) -> dict[s
         "diploma_number": result.diploma_number,
         "diploma_date": _date(result.diploma_issued_on),
     }
+
+
+def phrases(content: dict[str, Any]) -> dict[str, str]:
+    """The sentences of a record that put a person, a unit or a number into Russian
+    grammar (ADR 0028), derived from its snapshot — old snapshots included — for the
+    print and the DOCX forms alike: «на кафедре кардиологии», «Специалисту Егорову
+    Евгению Жоресовичу», «за 3 человека», «1 слушателю»."""
+    out: dict[str, str] = {}
+    names = content.get("specialty_list")
+    if names is None:
+        joined = str(content.get("specialties") or content.get("specialty") or "")
+        names = [n.strip() for n in joined.split(", ") if n.strip()]
+    if names:
+        quoted = ", ".join(f"«{name}»" for name in names)
+        out["specialties_text"] = (
+            f"по специальности {quoted}" if len(names) == 1 else f"по специальностям {quoted}"
+        )
+    if content.get("department"):
+        out["department_at"] = at_unit(str(content["department"]))
+    if content.get("learner"):
+        person = content.get("learner_person") or person_from_full_name(str(content["learner"]))
+        out["learner_datv"] = full_name_in("datv", person)
+    if "votes_for" in content and content.get("votes_for") is not None:
+        text = (
+            f"за {number_with(int(content['votes_for']), 'человек')}, "
+            f"против {number_with(int(content.get('votes_against') or 0), 'человек')}"
+        )
+        if content.get("abstained"):
+            text += f", воздержались {number_with(int(content['abstained']), 'человек')}"
+        out["votes_text"] = text
+    for key, case in (("passed_count", "gent"), ("refused_count", "datv")):
+        if key in content:
+            out[key.replace("_count", "_text")] = number_with(
+                int(content[key] or 0), "слушатель", case
+            )
+    if content.get("absent_count"):
+        out["absent_text"] = number_with(int(content["absent_count"]), "слушатель")
+    return out
+
+
+def printable(content: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot with its `phrases`, as the print and DOCX forms read it."""
+    return {**content, **phrases(content)}
 
 
 def signer_lines(attestation: Attestation) -> list[dict[str, str]]:

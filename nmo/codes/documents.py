@@ -15,6 +15,7 @@ from nmo.codes.models import ConfirmationCode
 from nmo.codes.selectors import list_codes
 from nmo.core.cells import as_text
 from nmo.core.links import absolute_url
+from nmo.core.russian import agree, by_sex, person_from_full_name
 from nmo.printing.pdf import render_pdf_pages, render_print
 from nmo.printing.qr import qr_png_data_uri
 
@@ -49,9 +50,22 @@ def certificate_context(
     activity = code.activity
     participant = code.participant
     url = verification_url(code.value)
+    full_name = participant.full_name if participant is not None else ""
+    credits = activity.credits or 0
     return {
         "code": code.value,
-        "full_name": participant.full_name if participant is not None else "",
+        "full_name": full_name,
+        # «приняла участие» for a named participant (the sex told by the patronymic or the
+        # name); a blank certificate, filled in by hand, says «является участником».
+        "took_part": (
+            by_sex(person_from_full_name(full_name), "принял участие", "приняла участие")
+            if full_name
+            else "является участником"
+        ),
+        # «12 зачётных единиц (академических часов)», agreeing with the number.
+        "credits_words": (
+            f"{agree('зачётная единица', credits)} ({agree('академический час', credits)})"
+        ),
         "activity": activity,
         "provider": activity.provider,
         "specialties": specialties if specialties is not None else _specialty_names(activity),

@@ -206,7 +206,7 @@ def plans(learner_accounts: dict[str, tuple[Person, str]]) -> tuple[Organisation
         departments=("Кафедра педиатрии", "Кафедра неонатологии и детской хирургии"),
         commission_title="Аттестационная комиссия по специальности «Педиатрия»",
         commission_specialty="31.08.19",
-        order="Приказ директора № 214-о",
+        order="214-о",
         seats=(
             Seat(
                 "npc-chair",
@@ -284,7 +284,7 @@ def plans(learner_accounts: dict[str, tuple[Person, str]]) -> tuple[Organisation
         ),
         commission_title="Аттестационная комиссия по специальности «Кардиология»",
         commission_specialty="31.08.36",
-        order="Приказ ректора № 1187",
+        order="1187",
         seats=(
             Seat(
                 "rostgmu-chair",

@@ -8,6 +8,7 @@ the document's own fields and the row it replaces.
 from pathlib import Path
 from typing import Any
 
+from nmo.core.russian import agree, by_sex, full_name_in, person_from_full_name
 from nmo.documents.models import QualificationDocument
 from nmo.documents.selectors import verification_url
 from nmo.documents.types import DocumentKind
@@ -32,11 +33,29 @@ PROGRAMME_KIND_PHRASE = {
 }
 
 
+def _holder(document: QualificationDocument) -> dict[str, str]:
+    """The holder's name as printed on the document, with the sex stored for the learner
+    (the name on the document is the snapshot; the sex decides its declension)."""
+    sex = ""
+    if document.enrolment_id:
+        sex = document.enrolment.learner.sex
+    return person_from_full_name(document.holder_name, sex)
+
+
 def document_context(document: QualificationDocument) -> dict[str, Any]:
-    """Return what the print template of the document needs."""
+    """Return what the print template of the document needs: the holder's name in the
+    dative («выдан Егорову Евгению Жоресовичу») and the verbs by the holder's sex."""
     url = verification_url(document.verification_token)
     kind = DocumentKind(document.kind)
+    holder = _holder(document)
     return {
+        "holder_datv": full_name_in("datv", holder),
+        "he_she": by_sex(holder, "он", "она"),
+        "passed": by_sex(holder, "прошёл", "прошла"),
+        "studied": by_sex(holder, "обучался", "обучалась"),
+        # «Объём программы: 72 академических часа»; «в объёме 72 академических часов».
+        "hours_words": agree("академический час", document.hours),
+        "hours_words_gent": agree("академический час", document.hours, "gent"),
         "document": document,
         "kind": kind.value,
         "is_certificate": kind == DocumentKind.QUALIFICATION_CERTIFICATE,

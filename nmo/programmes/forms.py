@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
+from nmo.accounts.models import Sex
 from nmo.accounts.selectors import list_organisations, list_units, units_for_organisations
 from nmo.catalog.selectors import list_specialties
 from nmo.core.forms import AccessibleForm, DateField, DateInput, limit_choices
@@ -275,6 +276,13 @@ class LearnerForm(AccessibleForm):
         help_text="Нужна, если слушателя ещё нет в системе: на неё придут уведомления.",
     )
     phone = forms.CharField(label="Телефон", max_length=30, required=False)
+    sex = forms.ChoiceField(
+        label="Пол",
+        choices=[("", "не указан"), *Sex.choices],
+        required=False,
+        help_text="Если не указать, определится по отчеству; слушатель может исправить.",
+    )
+    birth_date = DateField(label="Дата рождения", required=False, widget=DateInput())
     contract_number = forms.CharField(label="Номер договора", max_length=100, required=False)
     contract_date = DateField(label="Дата договора", required=False, widget=DateInput())
 
@@ -284,7 +292,8 @@ class LearnersImportForm(AccessibleForm):
         label="Список слушателей (XLSX)",
         help_text=(
             "Столбцы «Фамилия», «Имя», «Отчество» (или «ФИО»), «СНИЛС», «E-mail», «Телефон», "
-            "«Номер договора», «Дата договора». Скачайте образец ниже."
+            "«Номер договора», «Дата договора»; по желанию «Пол» (м/ж) и «Дата рождения». "
+            "Скачайте образец ниже."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db.models import Choices
 
+from nmo.core.russian import number_with
 from nmo.programmes.types import (
     AdmissionFacts,
     NoticePlan,
@@ -250,7 +251,7 @@ def readiness_errors(reg: RegulationInForce, stage_count: int) -> list[str]:
     minimum = reg.rules.conduct.min_stages
     if stage_count < minimum:
         return [
-            f"У итоговой аттестации должно быть не менее {minimum} этап(а/ов)"
+            f"У итоговой аттестации должно быть не менее {number_with(minimum, 'этап', 'gent')}"
             f"{cite(reg, 'conduct.min_stages')}: добавьте этапы в программу."
         ]
     return []

@@ -117,6 +117,8 @@ class LearnerRow:
     phone: str = ""
     contract_number: str = ""
     contract_date: date | None = None
+    sex: str = ""  # "male" | "female" | "" (not given: inferred for a new account)
+    birth_date: date | None = None
 
 
 @dataclass(frozen=True)

@@ -497,6 +497,8 @@ def enrolment_create(request: SignedInRequest, pk: int) -> HttpResponse:
             phone=data["phone"],
             contract_number=data["contract_number"],
             contract_date=data["contract_date"],
+            sex=data["sex"],
+            birth_date=data["birth_date"],
         )
         try:
             enrolment = services.enrol_learner(actor=request.user, cohort=cohort, learner=row)

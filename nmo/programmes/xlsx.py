@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
 
-from nmo.accounts.rules import normalise_email, normalise_snils, snils_error
+from nmo.accounts.rules import (
+    birth_date_error,
+    normalise_email,
+    normalise_snils,
+    sex_error,
+    snils_error,
+)
 from nmo.programmes.models import AssessmentItemKind
 from nmo.programmes.rules import normalise_text, split_full_name
 from nmo.programmes.types import BankRow, LearnerRow
@@ -271,7 +277,7 @@ def bank_template() -> bytes:
 # --- learners ---------------------------------------------------------------------------
 
 LEARNER_HEADER = ("Фамилия", "Имя", "Отчество", "СНИЛС", "E-mail", "Телефон", "Номер договора",
-                  "Дата договора")  # fmt: skip
+                  "Дата договора", "Пол", "Дата рождения")  # fmt: skip
 _LEARNER_ALIASES = {
     "full_name": ("фио", "ф.и.о.", "фамилия имя отчество"),
     "last_name": ("фамилия",),
@@ -282,7 +288,25 @@ _LEARNER_ALIASES = {
     "phone": ("телефон", "тел.", "контактный телефон"),
     "contract_number": ("номер договора", "договор номер", "договор", "договор номер/дата"),
     "contract_date": ("дата договора",),
+    "sex": ("пол",),
+    "birth_date": ("дата рождения", "д.р.", "дата рожд."),
 }
+_SEX_WORDS = {
+    "м": "male", "м.": "male", "муж": "male", "муж.": "male", "мужской": "male", "male": "male",
+    "m": "male", "ж": "female", "ж.": "female", "жен": "female", "жен.": "female",
+    "женский": "female", "female": "female", "f": "female",
+}  # fmt: skip
+
+
+def sex_of(value: Cell) -> str | None:
+    """Read a sex from a cell («м», «муж.», «мужской», «ж», «женский»…): "male",
+    "female", "" for an empty cell, None for anything else."""
+    text = _text(value).casefold()
+    if not text:
+        return ""
+    return _SEX_WORDS.get(text)
+
+
 _DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y")
 
 NAME_MAX = 150
@@ -344,6 +368,12 @@ def learner_row_problems(row: LearnerRow) -> list[tuple[str, str]]:
         problems.append(("phone", f"Телефон длиннее {PHONE_MAX} символов."))
     if len(row.contract_number) > CONTRACT_MAX:
         problems.append(("contract_number", f"Номер договора длиннее {CONTRACT_MAX} символов."))
+    problem = sex_error(row.sex)
+    if problem:
+        problems.append(("sex", problem))
+    problem = birth_date_error(row.birth_date, date.today())  # noqa: DTZ011 - a calendar date
+    if problem:
+        problems.append(("birth_date", problem))
     return problems
 
 
@@ -359,6 +389,8 @@ def clean_learner(row: LearnerRow) -> LearnerRow:
         phone=normalise_text(row.phone),
         contract_number=normalise_text(row.contract_number),
         contract_date=row.contract_date,
+        sex=row.sex,
+        birth_date=row.birth_date,
     )
 
 
@@ -392,6 +424,21 @@ def parse_learners(rows: Sequence[Sequence[Cell]]) -> tuple[list[LearnerRow], li
                 errors.append(
                     f"{where}: дата договора «{_text(raw_date)[:40]}» — укажите ДД.ММ.ГГГГ."
                 )
+        sex = sex_of(columns.get(row, "sex"))
+        if sex is None:
+            errors.append(
+                f"{where}: пол «{_text(columns.get(row, 'sex'))[:40]}» — укажите «м» или «ж»."
+            )
+            sex = ""
+        birth_date: date | None = None
+        raw_birth = columns.get(row, "birth_date")
+        if _text(raw_birth):
+            try:
+                birth_date = parse_date(raw_birth)
+            except ValueError:
+                errors.append(
+                    f"{where}: дата рождения «{_text(raw_birth)[:40]}» — укажите ДД.ММ.ГГГГ."
+                )
         learner = clean_learner(
             LearnerRow(
                 row=number,
@@ -403,6 +450,8 @@ def parse_learners(rows: Sequence[Sequence[Cell]]) -> tuple[list[LearnerRow], li
                 phone=_text(columns.get(row, "phone")),
                 contract_number=_text(columns.get(row, "contract_number")),
                 contract_date=contract_date,
+                sex=sex,
+                birth_date=birth_date,
             )
         )
         errors.extend(f"{where}: {message}" for _, message in learner_row_problems(learner))
@@ -421,7 +470,7 @@ def learners_workbook(
 
 LEARNERS_EXAMPLE: tuple[tuple[object, ...], ...] = (
     ("Петров", "Пётр", "Петрович", "112-233-445 95", "petrov@example.ru", "+7 900 000-00-01",
-     "ПК-17/2026", "12.01.2026"),
+     "ПК-17/2026", "12.01.2026", "м", "14.03.1985"),
 )  # fmt: skip
 
 

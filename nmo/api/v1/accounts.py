@@ -1,5 +1,7 @@
 """Tokens and public registration (api.md: Authentication)."""
 
+from datetime import date
+
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
@@ -29,6 +31,9 @@ class AccountIn(Schema):
     middle_name: str = Field("", max_length=150)
     snils: str = Field(..., max_length=20)
     personal_data_consent: bool = False
+    # Optional (issue 12): "male" | "female"; when absent, inferred from the patronymic.
+    sex: str = Field("", max_length=6)
+    birth_date: date | None = None
 
 
 class AccountOut(Schema):

@@ -142,6 +142,8 @@ class LearnerIn(Schema):
     phone: str = Field("", max_length=30)
     contract_number: str = Field("", max_length=100)
     contract_date: dt.date | None = None
+    sex: str = Field("", max_length=6, description='"male" | "female"; пусто — по отчеству')
+    birth_date: dt.date | None = None
 
 
 class LearnersImportOut(Schema):
@@ -283,6 +285,8 @@ def import_learners(
             phone=item.phone,
             contract_number=item.contract_number,
             contract_date=item.contract_date,
+            sex=item.sex,
+            birth_date=item.birth_date,
         )
         for index, item in enumerate(payload)
     ]

@@ -13,6 +13,7 @@ from nmo.accounts.selectors import get_organisation, get_unit, list_users
 from nmo.attestation.access import check_commission_staff
 from nmo.attestation.exceptions import CommissionBreachesRegulation, CommissionInvalid
 from nmo.attestation.models import Commission, CommissionSeat, DocumentSignature, MemberAttendance
+from nmo.attestation.rules import order_number_only
 from nmo.attestation.services._common import cite
 from nmo.attestation.types import CommissionData, SeatData
 from nmo.catalog import selectors as catalog_selectors
@@ -49,7 +50,7 @@ def _field_errors(
         add("title", "Укажите наименование комиссии.")
     elif len(data.title.strip()) > TITLE_MAX:
         add("title", f"Не более {TITLE_MAX} символов.")
-    if not data.order_number.strip():
+    if not order_number_only(data.order_number):
         add("order_number", "Укажите номер приказа, которым утверждён состав комиссии.")
     elif len(data.order_number.strip()) > ORDER_NUMBER_MAX:
         add("order_number", f"Не более {ORDER_NUMBER_MAX} символов.")
@@ -149,7 +150,7 @@ def _values(data: CommissionData) -> dict[str, Any]:
         "specialty_id": data.specialty_id,
         "unit_id": data.unit_id,
         "title": " ".join(data.title.split()),
-        "order_number": data.order_number.strip(),
+        "order_number": order_number_only(data.order_number),
         "order_date": data.order_date,
         "valid_from": data.valid_from,
         "valid_to": data.valid_to,

@@ -31,6 +31,7 @@ from nmo.attestation.services.attestations import check_editable, mark_held
 from nmo.attestation.services.records import draw_up_records
 from nmo.attestation.types import AttestationStatus, Outcome, RecordStatus
 from nmo.core.links import absolute_url
+from nmo.core.russian import number_with
 from nmo.core.services import record_audit, send_email_after_commit
 from nmo.regulations.rules import decision_outcome
 from nmo.regulations.types import (
@@ -342,7 +343,10 @@ def decide_attestation(*, actor: User, attestation: Attestation) -> Attestation:
             continue
         if not result.final_grade:
             graded = result.stage_results.count()
-            missing.append(f"{name}: внесены результаты {graded} из {len(stages)} этапов.")
+            missing.append(
+                f"{name}: внесены результаты {graded} из "
+                f"{number_with(len(stages), 'этап', 'gent')}."
+            )
         elif not result.has_votes:
             missing.append(f"{name}: нет результатов голосования.")
     if missing:

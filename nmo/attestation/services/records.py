@@ -27,7 +27,7 @@ from nmo.attestation.models import (
 )
 from nmo.attestation.selectors import required_record_kinds, required_signers, signatures_of
 from nmo.attestation.services._common import cite
-from nmo.attestation.snapshots import heading, snapshot
+from nmo.attestation.snapshots import heading, printable, snapshot
 from nmo.attestation.types import AttestationStatus, Outcome, RecordKind, RecordStatus
 from nmo.core.exceptions import Conflict, PermissionDenied
 from nmo.core.links import absolute_url
@@ -230,7 +230,9 @@ def _next_number(organisation_id: int, kind: str) -> int:
 
 def _render(kind: str, content: dict[str, Any], *, draft: bool) -> bytes:
     return render_print(
-        f"attestation/print/{kind}.html", {"doc": content, "draft": draft}, stylesheet=STYLESHEET
+        f"attestation/print/{kind}.html",
+        {"doc": printable(content), "draft": draft},
+        stylesheet=STYLESHEET,
     )
 
 
@@ -245,7 +247,7 @@ def render_record_pdf(record: AttestationDocument) -> bytes:
 def render_record_docx(record: AttestationDocument) -> bytes:
     """Return the record as an editable DOCX in the appendix's form (docxtpl), filled
     from its snapshot."""
-    return render_docx(form_path(RecordKind(record.kind)), record.content)
+    return render_docx(form_path(RecordKind(record.kind)), printable(record.content))
 
 
 def _freeze(actor: User, record: AttestationDocument) -> None:

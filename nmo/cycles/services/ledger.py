@@ -204,7 +204,7 @@ def send_credit_notice(*, entry: CreditEntry) -> None:
     what = (
         f"«{entry.activity.title}»"
         if entry.activity_id and entry.activity
-        else f"программа ДПП ({entry.reference})"
+        else f"программу ДПП ({entry.reference})"
     )
     cabinet = absolute_url(reverse("cycles:cabinet"))
     notice = absolute_url(reverse("cycles:entry_notice", kwargs={"entry_id": entry.pk}))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import User
 from nmo.accounts.selectors import list_users
-from nmo.accounts.services import create_learner_account, fill_snils
+from nmo.accounts.services import create_learner_account, fill_person_details, fill_snils
 from nmo.core.exceptions import Conflict
 from nmo.core.services import record_audit
 from nmo.programmes.exceptions import CohortInvalid, LearnersInvalid, ProgrammeNotReady
@@ -267,6 +267,8 @@ def _enrol_rows(
                         middle_name=row.middle_name,
                         snils=row.snils,
                         phone=row.phone,
+                        sex=row.sex,
+                        birth_date=row.birth_date,
                     )
             except IntegrityError as exc:  # a concurrent registration took the e-mail or SNILS
                 raise LearnersInvalid(
@@ -281,6 +283,8 @@ def _enrol_rows(
                 # The account had no SNILS and nobody else holds this one (checked above).
                 fill_snils(user_id=user.pk, snils=row.snils)
                 filled_snils.append(user.pk)
+            if row.sex or row.birth_date:
+                fill_person_details(user_id=user.pk, sex=row.sex, birth_date=row.birth_date)
         enrolment, made = Enrolment.objects.get_or_create(
             cohort=cohort,
             learner=user,
