@@ -289,12 +289,15 @@ def add_user(
     if user is None:
         if not password:
             raise ValidationFailed(errors={"password": ["Для нового пользователя нужен пароль."]})
+        sex, sex_inferred = person_sex("", last_name, first_name, middle_name)
         user = User(
             email=email,
             last_name=last_name or email.split("@")[0],
             first_name=first_name or "—",
             middle_name=middle_name,
             snils=normalise_snils(snils) or None,
+            sex=sex,
+            sex_inferred=sex_inferred,
         )
         user.set_password(password)
         user.save()
@@ -794,11 +797,16 @@ def accept_invitation(*, token: str, data: Acceptance) -> User:
             raise RegistrationInvalid(
                 "Учётная запись не создана: проверьте поля формы.", errors=errors
             )
+        sex, sex_inferred = person_sex(
+            "", data.last_name.strip(), data.first_name.strip(), data.middle_name.strip()
+        )
         user = User(
             email=invitation.email,
             last_name=data.last_name.strip(),
             first_name=data.first_name.strip(),
             middle_name=data.middle_name.strip(),
+            sex=sex,
+            sex_inferred=sex_inferred,
         )
         user.set_password(data.password)
         try:

@@ -26,7 +26,7 @@ from nmo.attestation.types import (
     RetakeStatus,
 )
 from nmo.core.models import BaseModel
-from nmo.core.russian import by_gender
+from nmo.core.russian import by_gender, by_sex
 from nmo.regulations.types import CommissionRole, Grade, VoteChoice
 
 ROLE_CHOICES = CommissionRole.choices
@@ -329,7 +329,17 @@ class LearnerResult(BaseModel):
 
     @property
     def attendance_label(self) -> str:
-        return Attendance(self.attendance).label
+        """«не явился» / «не явилась» by the learner's sex (issue 12)."""
+        label = Attendance(self.attendance).label
+        return by_sex(self.enrolment.learner, label, label.replace("явился", "явилась"))
+
+    @property
+    def outcome_label(self) -> str:
+        """The commission's decision in words, «не явилась» for a woman; "" undecided."""
+        if not self.outcome:
+            return ""
+        label = Outcome(self.outcome).label
+        return by_sex(self.enrolment.learner, label, label.replace("явился", "явилась"))
 
     @property
     def attendance_choice(self) -> Attendance:

@@ -135,7 +135,7 @@ def snapshot(
                     "n": index,
                     "name": result.enrolment.learner.full_name,
                     "grade": _grade_text(result),
-                    "outcome": Outcome(result.outcome).label if result.outcome else "",
+                    "outcome": result.outcome_label,
                     "votes": _tally_text(result),
                 }
             )
@@ -217,7 +217,7 @@ def _protocol_content(result: LearnerResult, attestation: Attestation) -> dict[s
         ),
         "other_stages": others,
         "overall": Grade(result.final_grade).label if result.final_grade else "",
-        "outcome": Outcome(result.outcome).label if result.outcome else "",
+        "outcome": result.outcome_label,
         "passed": passed,
         "decision": (
             f"Итоговая аттестационная комиссия удостоверяет право на ведение профессиональной "

@@ -265,19 +265,11 @@ def unit_in(case: str, name: str) -> str:
 
 
 def _parts(person: Any) -> tuple[str, str, str, str]:
-    if isinstance(person, dict):
-        get = person.get
-    else:
+    def get(key: str) -> str:
+        value = person.get(key, "") if isinstance(person, dict) else getattr(person, key, "")
+        return str(value or "")
 
-        def get(key: str, default: str = "") -> Any:
-            return getattr(person, key, default)
-
-    return (
-        str(get("last_name", "") or ""),
-        str(get("first_name", "") or ""),
-        str(get("middle_name", "") or ""),
-        str(get("sex", "") or ""),
-    )
+    return get("last_name"), get("first_name"), get("middle_name"), get("sex")
 
 
 def infer_sex(last_name: str = "", first_name: str = "", middle_name: str = "") -> str:

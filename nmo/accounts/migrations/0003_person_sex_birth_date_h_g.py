@@ -3,6 +3,25 @@
 from django.db import migrations, models
 
 
+def infer_existing(apps, schema_editor):
+    """Existing accounts get the sex their patronymic (or name) suggests, marked as
+    inferred so the person can change it (ADR 0028)."""
+    from nmo.core.russian import infer_sex
+
+    User = apps.get_model("accounts", "User")
+    batch = []
+    for user in User.objects.filter(sex="").only("pk", "last_name", "first_name", "middle_name").iterator():
+        sex = infer_sex(user.last_name, user.first_name, user.middle_name)
+        if sex:
+            user.sex, user.sex_inferred = sex, True
+            batch.append(user)
+        if len(batch) >= 500:
+            User.objects.bulk_update(batch, ["sex", "sex_inferred"])
+            batch = []
+    if batch:
+        User.objects.bulk_update(batch, ["sex", "sex_inferred"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -25,4 +44,5 @@ class Migration(migrations.Migration):
             name='sex_inferred',
             field=models.BooleanField(default=False, help_text='Пол не указан человеком, а определён по отчеству или имени; его можно исправить в личных сведениях.', verbose_name='пол определён по имени'),
         ),
+        migrations.RunPython(infer_existing, migrations.RunPython.noop),
     ]

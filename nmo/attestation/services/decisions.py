@@ -31,7 +31,7 @@ from nmo.attestation.services.attestations import check_editable, mark_held
 from nmo.attestation.services.records import draw_up_records
 from nmo.attestation.types import AttestationStatus, Outcome, RecordStatus
 from nmo.core.links import absolute_url
-from nmo.core.russian import number_with
+from nmo.core.russian import by_sex, number_with
 from nmo.core.services import record_audit, send_email_after_commit
 from nmo.regulations.rules import decision_outcome
 from nmo.regulations.types import (
@@ -207,14 +207,15 @@ def record_votes(
         targets = [r for r in results if r.pk in wanted]
         if len(targets) != len(wanted):
             raise VotesInvalid(errors={"learners": ["Слушатель не относится к этой аттестации."]})
-        absent = [r.enrolment.learner.full_name for r in targets if not r.is_present]
+        absent = [
+            f"{r.enrolment.learner.full_name}: "
+            f"{by_sex(r.enrolment.learner, 'не явился', 'не явилась')}"
+            for r in targets
+            if not r.is_present
+        ]
         if absent:
             raise VotesInvalid(
-                errors={
-                    "learners": [
-                        f"{', '.join(absent)}: не явился — решение принимается без голосования."
-                    ]
-                }
+                errors={"learners": [f"{'; '.join(absent)} — решение принимается без голосования."]}
             )
     else:
         targets = [r for r in results if r.is_present]
@@ -268,7 +269,7 @@ def _notify(result: LearnerResult, attestation: Attestation) -> None:
     learner = result.enrolment.learner
     if not learner.email:
         return
-    outcome = Outcome(result.outcome).label
+    outcome = result.outcome_label
     grade = f"Итоговая оценка: {Grade(result.final_grade).label}.\n" if result.final_grade else ""
     body = (
         f"Здравствуйте, {learner.first_name} {learner.middle_name}".rstrip()

@@ -166,7 +166,7 @@ def test_the_pdf_carries_holder_programme_hours_and_number(org):
 
     text = pdf_text(document)
     assert "УДОСТОВЕРЕНИЕ" in text
-    assert "Кузнецова Ольга Игоревна" in text
+    assert "выдано Кузнецовой Ольге Игоревне" in text
     assert "Педиатрия: актуальные вопросы" in text
     assert "72" in text
     assert "серия 7724 № 000001" in text
