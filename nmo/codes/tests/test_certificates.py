@@ -210,3 +210,18 @@ def test_a_certificate_with_long_details_fits_one_page(provider):
     )
     code = issued_codes(provider, event, 1)[0]
     assert len(PdfReader(io.BytesIO(render_certificate(code))).pages) == 1
+
+
+def test_certificate_agrees_with_the_participant_and_the_credits(event, listed, provider):
+    """«приняла участие» for Иванова Мария Петровна, «принял участие» for Петров Пётр, the
+    credits as «6 зачётных единиц (академических часов)»; a blank certificate says «является
+    участником» (issue 12: no «(а)», no «(зачётных единиц, академических часов)»)."""
+    woman = flat(pdf_text(render_certificate(listed[0]))[0])
+    man = flat(pdf_text(render_certificate(listed[1]))[0])
+    blank = flat(pdf_text(render_certificate(issued_codes(provider, event, 1)[0]))[0])
+    assert "приняла участие в учебном мероприятии" in woman
+    assert "принял участие в учебном мероприятии" in man
+    assert "является участником учебного мероприятия" in blank
+    for text in (woman, man, blank):
+        assert "(а)" not in text
+        assert "Количество кредитов 6 зачётных единиц (академических часов)" in text
