@@ -145,7 +145,10 @@ def test_a_learner_absent_gets_no_grades(org):
     assert not StageResult.objects.filter(learner_result=result).exists()
     with pytest.raises(ResultInvalid) as excinfo:
         enter(setup, result, StageKind.TESTING, Decimal(85))
-    assert "не явился по уважительной причине" in next(iter(excinfo.value.errors.values()))[0]
+    assert (
+        "Антонова Алла Борисовна: не явилась по уважительной причине"
+        in next(iter(excinfo.value.errors.values()))[0]
+    )
     audit = AuditEntry.objects.filter(action="attestation.attendance").get()
     assert audit.changes == {"before": "present", "after": "absent_valid_reason"}
 
