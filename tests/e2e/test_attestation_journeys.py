@@ -431,7 +431,7 @@ def test_rgmu_exam_from_admission_to_signed_protocols_and_report(page: Page) -> 
     assert "4.3. Оценка результатов собеседования: хорошо" in protocol_text
     assert "4.4. Общая оценка: хорошо" in protocol_text
     assert "удостоверяет право на ведение профессиональной деятельности" in protocol_text
-    assert "за 2 человека, против 1 человека" in protocol_text
+    assert "за 2 человека, против 1 человек" in protocol_text
     assert f"Председатель итоговой аттестационной комиссии: {chair}" in protocol_text
     assert protocol_text.count("подписано в системе") == len(sitting)
     assert "ПРОЕКТ" not in protocol_text
