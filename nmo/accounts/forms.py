@@ -1,15 +1,14 @@
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
 from nmo.accounts.login_throttle import admit_login
-from nmo.accounts.models import Organisation, OrganisationKind, Role, UnitKind, User
+from nmo.accounts.models import Organisation, OrganisationKind, Role, UnitKind
 from nmo.accounts.rules import normalise_email, snils_error
 from nmo.core.exceptions import RateLimited
 from nmo.core.forms import AccessibleForm
 from nmo.core.request_context import current_client_ip
-from nmo.core.services import send_email_after_commit
 
 
 class PersonNameForm(AccessibleForm):
@@ -107,8 +106,9 @@ class LoginForm(AuthenticationForm):
         return cleaned
 
 
-class ResetForm(PasswordResetForm):
-    """Password reset whose letter is sent after commit through the tasks framework."""
+class ResetForm(AccessibleForm):
+    """The address to send a password-reset link to. The view only counts the request and
+    queues the letter's task; the account is looked up by the task (ADR 0022)."""
 
     email = forms.EmailField(
         label="Электронная почта",
@@ -116,23 +116,15 @@ class ResetForm(PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        from django.template import loader
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        send_email_after_commit(to=[to_email], subject=subject, body=body)
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """The new password from the reset link: set by the service, which revokes the
+    account's API tokens and audits the reset (ADR 0022)."""
 
-    def get_users(self, email: str) -> Any:
-        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+    def save(self, commit: bool = True) -> Any:
+        from nmo.accounts.services import complete_password_reset
+
+        return complete_password_reset(user=self.user, password=self.cleaned_data["new_password1"])
 
 
 class TokenCreateForm(AccessibleForm):
