@@ -11,6 +11,14 @@ from nmo.core.forms import AccessibleForm
 from nmo.core.request_context import current_client_ip
 
 
+class EmailAddressField(forms.EmailField):
+    """An e-mail address normalised (NFKC, case folded) before it is validated, so an
+    address typed in full-width letters or with a long s is the same address (ADR 0022)."""
+
+    def to_python(self, value: Any) -> str:
+        return normalise_email(super().to_python(value))
+
+
 class PersonNameForm(AccessibleForm):
     """A person's surname, name and patronymic, as every form that makes an account asks."""
 
@@ -32,7 +40,7 @@ class PersonNameForm(AccessibleForm):
 
 
 class RegistrationForm(PersonNameForm):
-    email = forms.EmailField(
+    email = EmailAddressField(
         label="Электронная почта",
         max_length=254,
         help_text="На этот адрес придут уведомления о начислении баллов.",
@@ -74,7 +82,7 @@ class LoginForm(AuthenticationForm):
     """The login form, throttled against password guessing per account at an address,
     per account and per address (`login_throttle`, ADR 0014)."""
 
-    username = forms.EmailField(
+    username = EmailAddressField(
         label="Электронная почта",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
@@ -110,7 +118,7 @@ class ResetForm(AccessibleForm):
     """The address to send a password-reset link to. The view only counts the request and
     queues the letter's task; the account is looked up by the task (ADR 0022)."""
 
-    email = forms.EmailField(
+    email = EmailAddressField(
         label="Электронная почта",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -146,7 +154,7 @@ class StaffUserForm(AccessibleForm):
     last_name = forms.CharField(label="Фамилия", max_length=150)
     first_name = forms.CharField(label="Имя", max_length=150)
     middle_name = forms.CharField(label="Отчество", max_length=150, required=False)
-    email = forms.EmailField(label="Электронная почта", max_length=254)
+    email = EmailAddressField(label="Электронная почта", max_length=254)
     password = forms.CharField(
         label="Временный пароль",
         max_length=256,
@@ -201,7 +209,7 @@ class UnitRenameForm(forms.Form):
 
 
 class InvitationForm(AccessibleForm):
-    email = forms.EmailField(
+    email = EmailAddressField(
         label="Электронная почта",
         max_length=254,
         help_text="На этот адрес придёт письмо со ссылкой; она действует 7 дней.",
@@ -267,7 +275,7 @@ class OrganisationSetUpForm(AccessibleForm):
         choices=OrganisationKind.choices,
         initial=OrganisationKind.EDUCATIONAL,
     )
-    admin_email = forms.EmailField(
+    admin_email = EmailAddressField(
         label="Электронная почта администратора организации",
         max_length=254,
         help_text="Ему придёт приглашение: он задаст пароль и настроит организацию сам.",
@@ -283,4 +291,4 @@ class OrganisationAdminInviteForm(AccessibleForm):
     organisation = forms.ModelChoiceField(
         label="Организация", queryset=Organisation.objects.filter(is_active=True)
     )
-    email = forms.EmailField(label="Электронная почта администратора", max_length=254)
+    email = EmailAddressField(label="Электронная почта администратора", max_length=254)
