@@ -217,10 +217,14 @@ def request_password_reset(*, email: str, ip: str | None, site_url: str) -> None
     enqueue_after_commit(send_password_reset, email=email, site_url=site_url, ip=ip)
 
 
-def _password_set(user: User, *, actor: User | None, action: str) -> None:
-    """Audit a new password and the API tokens its save revoked (`User.save`)."""
+def _password_set(user: User, *, actor: User | None, reset: bool) -> None:
+    """Audit a new password (from a reset link or set by an administrator) and the API
+    tokens its save revoked (`User.save`)."""
     record_audit(
-        actor=actor, action=action, target=user, changes={"tokens_revoked": user.tokens_revoked}
+        actor=actor,
+        action="account.password_reset" if reset else "account.password_change",
+        target=user,
+        changes={"tokens_revoked": user.tokens_revoked},
     )
     if user.tokens_revoked:
         record_audit(
@@ -238,7 +242,7 @@ def complete_password_reset(*, user: User, password: str) -> User:
     "token.revoke_all" when there were tokens)."""
     user.set_password(password)
     user.save()
-    _password_set(user, actor=user, action="account.password_reset")
+    _password_set(user, actor=user, reset=True)
     return user
 
 
@@ -356,7 +360,7 @@ def add_user(
     elif password:
         user.set_password(password)
         user.save(update_fields=["password"])
-        _password_set(user, actor=actor, action="account.password_change")
+        _password_set(user, actor=actor, reset=False)
     Membership.objects.get_or_create(user=user, role=role, organisation=organisation)
     if role == Role.ADMIN and not (user.is_staff and user.is_superuser):
         # Administrators maintain directories and the calendar in Django admin.
