@@ -106,7 +106,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         revoked is left in `tokens_revoked` for the caller's audit line. Django's re-hash
         of a password at login is not a change (it clears `_password` first)."""
         self.email = normalise_email(self.email)
-        password_changed = self._password is not None and not self._state.adding
+        new_password = getattr(self, "_password", None)  # set by set_password until saved
+        password_changed = new_password is not None and not self._state.adding
         super().save(*args, **kwargs)
         self.tokens_revoked = 0
         if password_changed:
