@@ -235,6 +235,18 @@ THROTTLE_KNOWN_ADDRESS_DAYS = env_int("THROTTLE_KNOWN_ADDRESS_DAYS", 30)
 # How many requests behind a proxy to trust X-Forwarded-For from (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
+# Registration and password reset against enumeration (ADR 0022). A registration refused
+# because its e-mail or SNILS is taken counts against the address: at the limit the address
+# waits for the window's end. Reset requests count per e-mail (letters to one mailbox) and
+# per address.
+THROTTLE_REGISTRATION_FAILURES = env_int("THROTTLE_REGISTRATION_FAILURES", 5)
+THROTTLE_REGISTRATION_WINDOW_SECONDS = env_int("THROTTLE_REGISTRATION_WINDOW_SECONDS", 60 * 60)
+THROTTLE_RESET_ACCOUNT_REQUESTS = env_int("THROTTLE_RESET_ACCOUNT_REQUESTS", 3)
+THROTTLE_RESET_ADDRESS_REQUESTS = env_int("THROTTLE_RESET_ADDRESS_REQUESTS", 30)
+THROTTLE_RESET_WINDOW_SECONDS = env_int("THROTTLE_RESET_WINDOW_SECONDS", 60 * 60)
+# An API token unused this many days stops working (ADR 0022).
+API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30)
+
 # The version of the personal-data consent text a user agrees to (152-ФЗ, npc-1.2).
 PERSONAL_DATA_CONSENT_VERSION = env_str("PERSONAL_DATA_CONSENT_VERSION", "2026-01")
 

@@ -1,15 +1,22 @@
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
 from nmo.accounts.login_throttle import admit_login
-from nmo.accounts.models import Organisation, OrganisationKind, Role, Sex, UnitKind, User
+from nmo.accounts.models import Organisation, OrganisationKind, Role, Sex, UnitKind
 from nmo.accounts.rules import normalise_email, snils_error
 from nmo.core.exceptions import RateLimited
 from nmo.core.forms import AccessibleForm, DateField
 from nmo.core.request_context import current_client_ip
-from nmo.core.services import send_email_after_commit
+
+
+class EmailAddressField(forms.EmailField):
+    """An e-mail address normalised (NFKC, case folded) before it is validated, so an
+    address typed in full-width letters or with a long s is the same address (ADR 0022)."""
+
+    def to_python(self, value: Any) -> str:
+        return normalise_email(super().to_python(value))
 
 
 class PersonNameForm(AccessibleForm):
@@ -52,7 +59,7 @@ class PersonDetailsForm(AccessibleForm):
 
 
 class RegistrationForm(PersonNameForm):
-    email = forms.EmailField(
+    email = EmailAddressField(
         label="Электронная почта",
         max_length=254,
         help_text="На этот адрес придут уведомления о начислении баллов.",
@@ -96,7 +103,7 @@ class LoginForm(AuthenticationForm):
     """The login form, throttled against password guessing per account at an address,
     per account and per address (`login_throttle`, ADR 0014)."""
 
-    username = forms.EmailField(
+    username = EmailAddressField(
         label="Электронная почта",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
@@ -128,32 +135,25 @@ class LoginForm(AuthenticationForm):
         return cleaned
 
 
-class ResetForm(PasswordResetForm):
-    """Password reset whose letter is sent after commit through the tasks framework."""
+class ResetForm(AccessibleForm):
+    """The address to send a password-reset link to. The view only counts the request and
+    queues the letter's task; the account is looked up by the task (ADR 0022)."""
 
-    email = forms.EmailField(
+    email = EmailAddressField(
         label="Электронная почта",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        from django.template import loader
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        send_email_after_commit(to=[to_email], subject=subject, body=body)
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """The new password from the reset link: set by the service, which revokes the
+    account's API tokens and audits the reset (ADR 0022)."""
 
-    def get_users(self, email: str) -> Any:
-        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+    def save(self, commit: bool = True) -> Any:
+        from nmo.accounts.services import complete_password_reset
+
+        return complete_password_reset(user=self.user, password=self.cleaned_data["new_password1"])
 
 
 class TokenCreateForm(AccessibleForm):
@@ -175,7 +175,7 @@ class StaffUserForm(AccessibleForm):
     last_name = forms.CharField(label="Фамилия", max_length=150)
     first_name = forms.CharField(label="Имя", max_length=150)
     middle_name = forms.CharField(label="Отчество", max_length=150, required=False)
-    email = forms.EmailField(label="Электронная почта", max_length=254)
+    email = EmailAddressField(label="Электронная почта", max_length=254)
     password = forms.CharField(
         label="Временный пароль",
         max_length=256,
@@ -230,7 +230,7 @@ class UnitRenameForm(forms.Form):
 
 
 class InvitationForm(AccessibleForm):
-    email = forms.EmailField(
+    email = EmailAddressField(
         label="Электронная почта",
         max_length=254,
         help_text="На этот адрес придёт письмо со ссылкой; она действует 7 дней.",
@@ -296,7 +296,7 @@ class OrganisationSetUpForm(AccessibleForm):
         choices=OrganisationKind.choices,
         initial=OrganisationKind.EDUCATIONAL,
     )
-    admin_email = forms.EmailField(
+    admin_email = EmailAddressField(
         label="Электронная почта администратора организации",
         max_length=254,
         help_text="Ему придёт приглашение: он задаст пароль и настроит организацию сам.",
@@ -312,4 +312,4 @@ class OrganisationAdminInviteForm(AccessibleForm):
     organisation = forms.ModelChoiceField(
         label="Организация", queryset=Organisation.objects.filter(is_active=True)
     )
-    email = forms.EmailField(label="Электронная почта администратора", max_length=254)
+    email = EmailAddressField(label="Электронная почта администратора", max_length=254)

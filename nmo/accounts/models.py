@@ -1,10 +1,13 @@
 import hashlib
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from nmo.accounts.rules import format_snils, normalise_email
@@ -86,6 +89,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField("дата регистрации", default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()
+    # How many API tokens the last `save` revoked because the password changed (not a field).
+    tokens_revoked: int = 0
     # The role codes held, cached on the instance by `selectors.roles_of` (not a field).
     _role_cache: set[str]
 
@@ -102,10 +107,28 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=Q(snils__isnull=True) | Q(snils__regex=r"^[0-9]{11}$"),
                 name="user_snils_11_digits",
             ),
+            # The address is stored normalised (`save`); this keeps two rows that differ in
+            # case only out even when written around the model (ADR 0022).
+            models.UniqueConstraint(Lower("email"), name="user_email_lower_unique"),
         ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Store the e-mail normalised (NFKC, case folded) whatever path wrote it; a new
+        password of an existing account revokes all its API tokens (ADR 0022): the count
+        revoked is left in `tokens_revoked` for the caller's audit line. Django's re-hash
+        of a password at login is not a change (it clears `_password` first)."""
+        self.email = normalise_email(self.email)
+        new_password = getattr(self, "_password", None)  # set by set_password until saved
+        password_changed = new_password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        self.tokens_revoked = 0
+        if password_changed:
+            self.tokens_revoked = ApiToken.objects.filter(
+                user=self, revoked_at__isnull=True
+            ).update(revoked_at=timezone.now())
 
     @property
     def full_name(self) -> str:
@@ -255,8 +278,19 @@ class ApiToken(BaseModel):
         return f"{self.prefix}… ({self.user})"
 
     @property
+    def expires_at(self) -> datetime:
+        """When the token stops working unless used before: API_TOKEN_IDLE_DAYS after its
+        last use (or its issue), ADR 0022."""
+        since = self.last_used_at or self.created_at
+        return since + timedelta(days=int(settings.API_TOKEN_IDLE_DAYS))
+
+    @property
+    def is_expired(self) -> bool:
+        return self.revoked_at is None and self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
 
 
 class Invitation(BaseModel):
@@ -312,6 +346,10 @@ class Invitation(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.email} — {self.get_role_display()} ({self.organisation})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
     @property
     def is_pending(self) -> bool:

@@ -1,6 +1,7 @@
 """Pure rules of accounts: SNILS normalisation and checksum, e-mail normalisation."""
 
 import re
+import unicodedata
 from datetime import date
 
 from nmo.core.russian import infer_sex
@@ -46,7 +47,11 @@ def format_snils(digits: str) -> str:
 
 
 def normalise_email(raw: str) -> str:
-    return (raw or "").strip().lower()
+    """An e-mail address as it is stored and looked up (ADR 0022): Unicode NFKC, case
+    folded, spaces around removed — «ſpecialist@NMO.local » and «specialist@nmo.local»
+    are one address, so one account."""
+    folded = unicodedata.normalize("NFKC", (raw or "").strip()).casefold()
+    return unicodedata.normalize("NFKC", folded).strip()
 
 
 # --- an organisation sets itself up (ADR 0015) --------------------------------------------

@@ -1,7 +1,9 @@
 """Reads about users, roles and organisations."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.db.models import F, QuerySet
@@ -52,11 +54,17 @@ def organisations_for(user: User, role: str) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user, memberships__role=role).distinct()
 
 
-def user_for_token(raw: str) -> User | None:
-    """The active user a bearer token belongs to, or None for an unknown or revoked one.
+TOKEN_TOUCH_SECONDS = 60 * 60
+"""A token's last use is written at most this often (not on every request); its idle
+time is measured from that, so it is exact to this much (ADR 0022)."""
 
-    One query reads the user, the token's last use and the user's roles (one row per
-    role): every API request needs the roles for its access check, and a second
+
+def user_for_token(raw: str) -> User | None:
+    """The active user a bearer token belongs to, or None for an unknown, revoked or
+    expired one (unused API_TOKEN_IDLE_DAYS days, ADR 0022).
+
+    One query reads the user, the token's issue and last use and the user's roles (one
+    row per role): every API request needs the roles for its access check, and a second
     round trip per request is what the hot endpoints cannot afford (ADR 0203)."""
     if not raw or len(raw) > 200:
         return None
@@ -69,6 +77,7 @@ def user_for_token(raw: str) -> User | None:
         .annotate(
             token_id=F("api_tokens__id"),
             token_used_at=F("api_tokens__last_used_at"),
+            token_issued_at=F("api_tokens__created_at"),
             held_role=F("memberships__role"),
         )
         .order_by()
@@ -76,11 +85,14 @@ def user_for_token(raw: str) -> User | None:
     if not rows:
         return None
     user = rows[0]
-    user._role_cache = {row.held_role for row in rows if row.held_role}
     now = timezone.now()
     used_at = user.token_used_at
-    # Touch at most once a minute so hot API clients do not write on every request.
-    if used_at is None or (now - used_at).total_seconds() > 60:
+    idle = timedelta(days=int(settings.API_TOKEN_IDLE_DAYS))
+    if (used_at or user.token_issued_at) + idle <= now:
+        return None
+    user._role_cache = {row.held_role for row in rows if row.held_role}
+    # Touch at most once an hour so hot API clients do not write on every request.
+    if used_at is None or (now - used_at).total_seconds() > TOKEN_TOUCH_SECONDS:
         ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
     return user
 

@@ -14,6 +14,13 @@ from django.db.models import ProtectedError, Q, RestrictedError
 from django.urls import reverse
 from django.utils import timezone
 
+from nmo.accounts.enumeration_throttle import (
+    REGISTRATION_REFUSED,
+    admit_registration,
+    admit_reset_request,
+    owner_notice_due,
+    registration_refused,
+)
 from nmo.accounts.exceptions import InvalidCredentials, InvitationInvalid, RegistrationInvalid
 from nmo.accounts.login_throttle import admit_login
 from nmo.accounts.models import (
@@ -52,7 +59,7 @@ from nmo.accounts.selectors import (
 from nmo.accounts.types import IssuedToken
 from nmo.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from nmo.core.links import absolute_url
-from nmo.core.services import record_audit, send_email_after_commit
+from nmo.core.services import enqueue_after_commit, record_audit, send_email_after_commit
 
 NAME_MAX = 150
 UNIT_NAME_MAX = 300
@@ -72,15 +79,15 @@ class Registration:
 
 
 def _registration_errors(data: Registration) -> dict[str, list[str]]:
+    """What is wrong with the form itself; whether its e-mail or SNILS is taken is asked
+    only of a registration with nothing else wrong (`_taken_by`), so that a probe with a
+    deliberate mistake learns nothing about anyone (ADR 0022)."""
     errors: dict[str, list[str]] = {}
     email = normalise_email(data.email)
     try:
         validate_email(email)
     except ValidationError:
         errors["email"] = ["Укажите действующий адрес электронной почты."]
-    else:
-        if User.objects.filter(email=email).exists():
-            errors["email"] = ["Пользователь с таким адресом уже зарегистрирован."]
     for field, label in (("last_name", "фамилию"), ("first_name", "имя")):
         value = getattr(data, field).strip()
         if not value:
@@ -92,8 +99,6 @@ def _registration_errors(data: Registration) -> dict[str, list[str]]:
     problem = snils_error(data.snils)
     if problem:
         errors["snils"] = [problem]
-    elif User.objects.filter(snils=normalise_snils(data.snils)).exists():
-        errors["snils"] = ["Пользователь с таким СНИЛС уже зарегистрирован."]
     problem = sex_error(data.sex)
     if problem:
         errors["sex"] = [problem]
@@ -117,24 +122,40 @@ def _registration_errors(data: Registration) -> dict[str, list[str]]:
     return errors
 
 
+def _taken_by(email: str, snils: str) -> list[int]:
+    """The accounts that already hold this e-mail or this SNILS (none, one or two)."""
+    return list(
+        User.objects.filter(Q(email=email) | Q(snils=snils))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+class _DataTaken(Exception):
+    def __init__(self, owner_ids: list[int]) -> None:
+        super().__init__()
+        self.owner_ids = owner_ids
+
+
 @transaction.atomic
-def register_specialist(*, data: Registration) -> User:
-    """Create a specialist's account with the personal-data consent (npc-1.2)."""
-    errors = _registration_errors(data)
-    if errors:
-        raise RegistrationInvalid(errors=errors)
+def _create_specialist(data: Registration) -> User:
+    email = normalise_email(data.email)
+    snils = normalise_snils(data.snils)
+    owners = _taken_by(email, snils)
+    if owners:
+        raise _DataTaken(owners)
     sex, sex_inferred = person_sex(
         data.sex, data.last_name.strip(), data.first_name.strip(), data.middle_name.strip()
     )
     user = User(
-        email=normalise_email(data.email),
+        email=email,
         last_name=data.last_name.strip(),
         first_name=data.first_name.strip(),
         middle_name=data.middle_name.strip(),
         sex=sex,
         sex_inferred=sex_inferred,
         birth_date=data.birth_date,
-        snils=normalise_snils(data.snils),
+        snils=snils,
         personal_data_consent_at=timezone.now(),
         personal_data_consent_version=settings.PERSONAL_DATA_CONSENT_VERSION,
     )
@@ -143,9 +164,7 @@ def register_specialist(*, data: Registration) -> User:
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:  # a concurrent registration took the e-mail or SNILS
-        raise RegistrationInvalid(
-            errors={"email": ["Пользователь с таким адресом или СНИЛС уже зарегистрирован."]}
-        ) from exc
+        raise _DataTaken(_taken_by(email, snils)) from exc
     Membership.objects.create(user=user, role=Role.SPECIALIST)
     record_audit(
         actor=user,
@@ -184,6 +203,95 @@ def update_personal_details(*, actor: User, sex: str, birth_date: date | None) -
     user.save(update_fields=["sex", "sex_inferred", "birth_date"])
     if changes:
         record_audit(actor=user, action="account.personal_details", target=user, changes=changes)
+    return user
+
+
+def _registration_attempt_email(owner: User) -> None:
+    link = absolute_url(reverse("accounts:password_reset"))
+    body = (
+        f"Здравствуйте, {owner.first_name}!\n\n"
+        "Кто-то (возможно, вы) пытался зарегистрироваться на платформе НМО с вашим адресом "
+        "электронной почты или вашим СНИЛС. Вторая учётная запись с этими данными не "
+        "создана.\n\n"
+        "Если это были вы и вы не помните пароль, восстановите его:\n"
+        f"{link}\n\n"
+        "Если нет — ничего делать не нужно: ваша учётная запись в безопасности.\n"
+    )
+    send_email_after_commit(
+        to=[owner.email], subject="Попытка регистрации с вашими данными — НМО", body=body
+    )
+
+
+@transaction.atomic
+def _tell_owners(owner_ids: list[int]) -> None:
+    """Audit the attempt against each account whose data were used, and tell its owner by
+    e-mail (at most once per registration window, `owner_notice_due`)."""
+    for owner in User.objects.filter(pk__in=owner_ids):
+        record_audit(actor=None, action="account.register_attempt", target=owner)
+        if owner.is_active and owner_notice_due(user_id=owner.pk):
+            _registration_attempt_email(owner)
+
+
+def register_specialist(*, data: Registration, ip: str | None = None) -> User:
+    """Create a specialist's account with the personal-data consent (npc-1.2).
+
+    Against enumeration (ADR 0022): an address that has had
+    THROTTLE_REGISTRATION_FAILURES registrations refused for taken data in the window
+    waits (RateLimited); a taken e-mail or SNILS is refused with one message that names
+    neither, counts against the address, is audited against the existing account, and its
+    owner is told by e-mail."""
+    admit_registration(ip=ip)
+    errors = _registration_errors(data)
+    if errors:
+        raise RegistrationInvalid(errors=errors)
+    try:
+        return _create_specialist(data)
+    except _DataTaken as taken:
+        registration_refused(ip=ip)
+        _tell_owners(taken.owner_ids)
+        raise RegistrationInvalid(
+            REGISTRATION_REFUSED, errors={"__all__": [REGISTRATION_REFUSED]}
+        ) from None
+
+
+def request_password_reset(*, email: str, ip: str | None, site_url: str) -> None:
+    """Count a reset request (per e-mail and per address; RateLimited at a limit) and queue
+    the letter's task. Nothing here asks whether an account has the address: a known and
+    an unknown one take the same steps and the same time; the task looks the account up
+    and builds the letter in the worker (ADR 0022)."""
+    from nmo.accounts.tasks import send_password_reset
+
+    email = normalise_email(email)
+    admit_reset_request(email=email, ip=ip)
+    enqueue_after_commit(send_password_reset, email=email, site_url=site_url, ip=ip)
+
+
+def _password_set(user: User, *, actor: User | None, reset: bool) -> None:
+    """Audit a new password (from a reset link or set by an administrator) and the API
+    tokens its save revoked (`User.save`)."""
+    record_audit(
+        actor=actor,
+        action="account.password_reset" if reset else "account.password_change",
+        target=user,
+        changes={"tokens_revoked": user.tokens_revoked},
+    )
+    if user.tokens_revoked:
+        record_audit(
+            actor=actor,
+            action="token.revoke_all",
+            target=user,
+            changes={"tokens_revoked": user.tokens_revoked},
+        )
+
+
+@transaction.atomic
+def complete_password_reset(*, user: User, password: str) -> User:
+    """Set the new password from a reset link (the form has validated it): every API
+    token of the account is revoked; audited as "account.password_reset" (and
+    "token.revoke_all" when there were tokens)."""
+    user.set_password(password)
+    user.save()
+    _password_set(user, actor=user, reset=True)
     return user
 
 
@@ -304,6 +412,7 @@ def add_user(
     elif password:
         user.set_password(password)
         user.save(update_fields=["password"])
+        _password_set(user, actor=actor, reset=False)
     Membership.objects.get_or_create(user=user, role=role, organisation=organisation)
     if role == Role.ADMIN and not (user.is_staff and user.is_superuser):
         # Administrators maintain directories and the calendar in Django admin.

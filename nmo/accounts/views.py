@@ -27,6 +27,7 @@ from nmo.accounts.forms import (
     GrantRoleForm,
     InvitationForm,
     LoginForm,
+    NewPasswordForm,
     OrganisationAdminInviteForm,
     OrganisationSetUpForm,
     PersonDetailsForm,
@@ -50,27 +51,46 @@ from nmo.accounts.selectors import (
     units_for_organisation,
     user_for_email,
 )
-from nmo.core.exceptions import Conflict, ValidationFailed
+from nmo.core.exceptions import Conflict, RateLimited, ValidationFailed
 from nmo.core.forms import show_refusal
 from nmo.core.links import current_site_url
+from nmo.core.middleware import client_ip
+from nmo.core.russian import count
 
 
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("web:home")
     form = RegistrationForm(request.POST or None)
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.register_specialist(data=services.Registration(**form.cleaned_data))
+            user = services.register_specialist(
+                data=services.Registration(**form.cleaned_data), ip=client_ip(request)
+            )
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            retry_after = exc.retry_after
         except ValidationFailed as exc:
             show_refusal(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Регистрация завершена. Добро пожаловать!")
             return redirect("accounts:profile")
-    return render(
-        request, "accounts/register.html", {"form": form}, status=422 if form.errors else 200
-    )
+    return _form_page(request, "accounts/register.html", {"form": form}, retry_after)
+
+
+def _form_page(
+    request: HttpRequest, template: str, context: dict[str, Any], retry_after: int | None
+) -> HttpResponse:
+    """A form page: 200, 422 with the form's errors, or 429 with Retry-After when a
+    throttle refused it (ADR 0022)."""
+    form = context["form"]
+    status = 429 if retry_after is not None else 422 if form.errors else 200
+    response = render(request, template, context, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 class LoginView(auth_views.LoginView):
@@ -87,15 +107,28 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form: ResetForm) -> HttpResponse:
-        # The link's address as every other link's: SITE_URL when set, never a Host
-        # header alone (a forged one must not lead a victim elsewhere).
-        self.extra_email_context = {"site_url": current_site_url()}
-        return super().form_valid(form)
+        """The same steps for a known and an unknown address (ADR 0022): count the request
+        (per e-mail and per address) and queue the letter's task, which looks the account
+        up and builds the letter in the worker. The link's address is SITE_URL when set,
+        never a Host header alone (a forged one must not lead a victim elsewhere)."""
+        try:
+            services.request_password_reset(
+                email=form.cleaned_data["email"],
+                ip=client_ip(self.request),
+                site_url=current_site_url(),
+            )
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        return redirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+    form_class = NewPasswordForm
 
 
 @signed_in
@@ -128,6 +161,7 @@ def profile(request: SignedInRequest) -> HttpResponse:
             "token_form": TokenCreateForm(),
             "new_token": request.session.pop("new_token", None),
             "details_form": details_form,
+            "idle_days": count(int(settings.API_TOKEN_IDLE_DAYS), ("день", "дня", "дней")),
         },
         status=422 if details_form.errors else 200,
     )

@@ -100,13 +100,13 @@ def test_it_checks_access(client, specialist, admin_user):
     assert token.revoked_at is None
 
 
-def test_errors_from_the_service_are_tied_to_their_field(client, specialist):
-    """An e-mail already registered is refused by the service after the form validated;
-    its message is still tied to the field for screen readers."""
-    response = client.post("/accounts/register/", {**FORM, "email": specialist.email})
+def test_errors_from_the_service_are_tied_to_their_field(client):
+    """A weak password is refused by the service after the form validated; its message is
+    still tied to the field for screen readers."""
+    response = client.post("/accounts/register/", {**FORM, "password": "12345"})
     assert response.status_code == 422
     html = response.content.decode()
-    assert "Пользователь с таким адресом уже зарегистрирован." in html
-    email_input = html.split('name="email"')[1].split(">")[0]
-    assert 'aria-invalid="true"' in email_input
-    assert "id_email_error" in email_input
+    assert "Введённый пароль слишком короткий" in html
+    password_input = html.split('name="password"')[1].split(">")[0]
+    assert 'aria-invalid="true"' in password_input
+    assert "id_password_error" in password_input

@@ -4,6 +4,11 @@ from django.test import override_settings
 
 from nmo.accounts.models import User
 
+REFUSED = (
+    "Регистрация с этими данными невозможна. Если у вас уже есть учётная запись, "
+    "восстановите пароль."
+)
+
 pytestmark = pytest.mark.django_db
 
 ACCOUNT = {
@@ -112,4 +117,35 @@ def test_registration_with_taken_email_is_422(api_client):
     assert post(api_client, "/api/v1/accounts", ACCOUNT).status_code == 201
     again = post(api_client, "/api/v1/accounts", {**ACCOUNT, "snils": "123-456-789 64"})
     assert again.status_code == 422
-    assert again.json()["errors"]["email"] == ["Пользователь с таким адресом уже зарегистрирован."]
+    assert again.json() == {
+        "detail": REFUSED,
+        "code": "registration_invalid",
+        "errors": {"__all__": [REFUSED]},
+    }
+
+
+def test_registration_with_taken_snils_is_422_naming_nothing(api_client):
+    """A taken SNILS gets the same answer as a taken e-mail: it names neither (ADR 0022)."""
+    assert post(api_client, "/api/v1/accounts", ACCOUNT).status_code == 201
+    again = post(api_client, "/api/v1/accounts", {**ACCOUNT, "email": "other@example.ru"})
+    assert again.status_code == 422
+    assert again.json()["detail"] == REFUSED
+    assert "СНИЛС" not in again.content.decode()
+
+
+@override_settings(THROTTLE_REGISTRATION_FAILURES=2)
+def test_registration_refused_for_taken_data_is_throttled_with_429(api_client):
+    """After two refusals for taken data from one address, even a free registration from
+    it waits: 429 with Retry-After and the Russian message."""
+    assert post(api_client, "/api/v1/accounts", ACCOUNT).status_code == 201
+    for n in range(2):
+        taken = {**ACCOUNT, "email": f"probe{n}@example.ru"}
+        assert post(api_client, "/api/v1/accounts", taken).status_code == 422
+    free = {**ACCOUNT, "email": "new@example.ru", "snils": "123-456-789 64"}
+    refused = post(api_client, "/api/v1/accounts", free)
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
+    assert "Слишком много неудачных попыток регистрации" in refused.json()["detail"]
+    assert 3500 < int(refused["Retry-After"]) <= 3600
+    elsewhere = post(api_client, "/api/v1/accounts", free, REMOTE_ADDR="10.1.1.1")
+    assert elsewhere.status_code == 201

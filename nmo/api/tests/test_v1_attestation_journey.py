@@ -22,6 +22,14 @@ from nmo.workcalendar.services import seed_calendar
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _tokens_outlive_the_journey(settings):
+    """The journey travels months back and returns to today with the same tokens; a
+    token idle that long would have expired (ADR 0022)."""
+    settings.API_TOKEN_IDLE_DAYS = 3650
+
+
 JSON = "application/json"
 MSK = ZoneInfo("Europe/Moscow")
 HELD_ON = date(2026, 4, 30)  # a Thursday

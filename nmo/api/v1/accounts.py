@@ -86,10 +86,12 @@ def me(request: AuthenticatedRequest) -> dict[str, object]:
 
 @router.post(
     "/accounts",
-    response={201: AccountOut, 422: ErrorOut},
+    response={201: AccountOut, 422: ErrorOut, 429: ErrorOut},
     auth=None,
     summary="Регистрация специалиста",
 )
 def register(request: HttpRequest, payload: AccountIn) -> Status:
-    user = services.register_specialist(data=services.Registration(**payload.dict()))
+    user = services.register_specialist(
+        data=services.Registration(**payload.dict()), ip=client_ip(request)
+    )
     return Status(201, {"id": user.pk, "email": user.email})
