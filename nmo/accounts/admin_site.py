@@ -62,6 +62,8 @@ class NmoAdminSite(admin.AdminSite):
 
         return gated
 
-    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         self._gate(request)
         return super().login(request, extra_context)

@@ -51,8 +51,8 @@ from nmo.accounts.selectors import (
 )
 from nmo.core.exceptions import Conflict, RateLimited, ValidationFailed
 from nmo.core.forms import show_refusal
-from nmo.core.middleware import client_ip
 from nmo.core.links import current_site_url
+from nmo.core.middleware import client_ip
 
 
 def register(request: HttpRequest) -> HttpResponse:

@@ -25,7 +25,7 @@ import logging
 import math
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -42,6 +42,7 @@ __all__ = [
     "Counter",
     "Reservation",
     "Standing",
+    "audit_unavailable",
     "hashed",
     "is_known",
     "read_standing",
@@ -49,7 +50,6 @@ __all__ = [
     "remember",
     "reserve",
     "reset_throttle",
-    "audit_unavailable",
     "store_unavailable",
 ]
 
@@ -235,10 +235,8 @@ class Reservation:
         nothing). A counter cleared or expired meanwhile is left alone."""
         with _store(self.scope):
             for counter in self.counters if counters is None else counters:
-                try:
+                with suppress(ValueError):
                     cache.decr(_keys(self.scope, counter.ident)[0])
-                except ValueError:
-                    pass
 
     def clear(self, counters: Sequence[Counter]) -> None:
         """Empty the counters (a success that ends someone's run of failures)."""
@@ -271,7 +269,9 @@ def is_known(*, scope: str, ident: str) -> float | None:
     return float(since) if since is not None else None
 
 
-def audit_unavailable(*, exc: ServiceUnavailable, actor: AbstractBaseUser | None, path: str) -> None:
+def audit_unavailable(
+    *, exc: ServiceUnavailable, actor: AbstractBaseUser | None, path: str
+) -> None:
     """Record a refusal for want of the counters' store (ADR 0021). Written where the
     refusal becomes a response, after the view's transactions have ended; if the
     database fails too, the refusal still goes out and the failure is logged."""

@@ -305,13 +305,14 @@ def activate_code(*, specialist: User, typed_code: str, ip: str | None) -> Activ
 
     The code is read regardless of case, spaces and symbols, "O" meaning zero
     (faq-ikp-normalize). Failures are throttled per specialist and per address before
-    anything else is done (`_admit`, ADR 0014); when the counters' store does not answer,
-    nothing is done and ServiceUnavailable is raised (503, ADR 0021). The code is claimed with one conditional
-    UPDATE; the credit goes to the ledger in the same transaction and the e-mail notice
-    leaves after commit (faq-email-notice). A code this specialist activated before gets
-    CodeAlreadyYours; every other failure — unknown, malformed, activated by someone
-    else, of an activity that is not accredited, or of an event already credited to the
-    specialist — gets the one CodeNotActivated (faq-ikp-error), counts as a failure,
+    anything else is done (`_admit`, ADR 0014); when the counters' store does not
+    answer, nothing is done and ServiceUnavailable is raised (503, ADR 0021). The code
+    is claimed with one conditional UPDATE; the credit goes to the ledger in the same
+    transaction and the e-mail notice leaves after commit (faq-email-notice). A code
+    this specialist activated before gets CodeAlreadyYours; every other failure —
+    unknown, malformed, activated by someone else, of an activity that is not
+    accredited, or of an event already credited to the specialist — gets the one
+    CodeNotActivated (faq-ikp-error), counts as a failure,
     and credits nothing.
     """
     require_role(specialist, Role.SPECIALIST)
