@@ -84,6 +84,9 @@ def test_admin_login_is_throttled_and_a_lock_from_the_app_holds_there(admin_user
 
 def test_an_administrator_signs_in_to_the_admin_and_it_is_audited(admin_user, password):
     client = Client(REMOTE_ADDR=ADDRESS)
+    page = client.get(ADMIN_LOGIN)
+    assert page.status_code == 200
+    assert "Электронная почта" in page.content.decode()
     response = admin_login(client, admin_user.email, password)
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
