@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,7 +30,8 @@ SITE_URL = env_str("SITE_URL", "")
 SITE_URL_FALLBACK = env_str("SITE_URL_FALLBACK", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django admin with the app's throttled login, for administrators only (ADR 0021).
+    "nmo.accounts.admin_config.NmoAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -175,7 +176,13 @@ if _redis_url:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": _redis_url,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # A Redis that does not answer is a refusal within a second or two (the
+                # throttled doors answer 503, ADR 0021), never a worker stuck on a socket.
+                "SOCKET_CONNECT_TIMEOUT": env_int("REDIS_CONNECT_TIMEOUT", 1),
+                "SOCKET_TIMEOUT": env_int("REDIS_SOCKET_TIMEOUT", 2),
+            },
         }
     }
 elif env_str("CACHE_DIR", ""):
@@ -232,6 +239,12 @@ THROTTLE_ADDRESS_FAILURES = env_int("THROTTLE_ADDRESS_FAILURES", 1000)
 THROTTLE_ADDRESS_ALLOWANCE = env_int("THROTTLE_ADDRESS_ALLOWANCE", 3)
 # How long an address an account signed in from stays "known" to it.
 THROTTLE_KNOWN_ADDRESS_DAYS = env_int("THROTTLE_KNOWN_ADDRESS_DAYS", 30)
+# Seconds a client is told to wait (Retry-After) when the counters' store does not answer
+# and a throttled door refuses with 503 (ADR 0021).
+THROTTLE_UNAVAILABLE_RETRY_SECONDS = env_int("THROTTLE_UNAVAILABLE_RETRY_SECONDS", 60)
+# Django admin (/admin/) answers only from these networks (CIDR, comma-separated; empty:
+# from anywhere) and only to administrators; everyone else gets 404 (ADR 0021).
+ADMIN_ALLOWED_NETWORKS = env_networks("ADMIN_ALLOWED_NETWORKS")
 # How many requests behind a proxy to trust X-Forwarded-For from (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 

@@ -3,9 +3,11 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
-from nmo.accounts.login_throttle import admit_login
+from nmo.accounts.exceptions import InvalidCredentials
 from nmo.accounts.models import Organisation, OrganisationKind, Role, Sex, UnitKind
 from nmo.accounts.rules import normalise_email, snils_error
+from nmo.accounts.services import sign_in
+from nmo.accounts.types import LoginDoor
 from nmo.core.exceptions import RateLimited
 from nmo.core.forms import AccessibleForm, DateField
 from nmo.core.request_context import current_client_ip
@@ -101,7 +103,9 @@ class RegistrationForm(PersonNameForm):
 
 class LoginForm(AuthenticationForm):
     """The login form, throttled against password guessing per account at an address,
-    per account and per address (`login_throttle`, ADR 0014)."""
+    per account and per address, and audited (`services.sign_in`, ADR 0014, ADR 0021)."""
+
+    door = LoginDoor.FORM
 
     username = EmailAddressField(
         label="Электронная почта",
@@ -120,19 +124,38 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
-        email = normalise_email(self.data.get("username") or "")
+        email = self.data.get("username") or ""
+        password = self.cleaned_data.get("password")
+        if not email or not password:  # an empty field checks no password: nothing counts
+            return self.cleaned_data
         try:
-            attempt = admit_login(email=email, ip=current_client_ip())
+            self.user_cache = sign_in(
+                email=str(email),
+                password=password,
+                ip=current_client_ip(),
+                door=self.door,
+                request=self.request,
+            )
         except RateLimited as exc:
             raise forms.ValidationError(exc.message, code="throttled") from exc
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            attempt.failed()
-            raise
-        if self.user_cache is not None:  # an empty field checks no password: no success
-            attempt.succeeded()
-        return cleaned
+        except InvalidCredentials as exc:
+            raise self.get_invalid_login_error() from exc
+        self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class AdminLoginForm(LoginForm):
+    """Django admin's login: the app's throttled and audited check, for administrators
+    only (ADR 0021)."""
+
+    door = LoginDoor.ADMIN
+
+    error_messages = {
+        "invalid_login": (
+            "Неверный адрес электронной почты или пароль, или учётная запись не администратора."
+        ),
+        "inactive": "Учётная запись отключена.",
+    }
 
 
 class ResetForm(AccessibleForm):

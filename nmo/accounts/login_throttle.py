@@ -1,8 +1,9 @@
-"""How wrong passwords are throttled, for the login form and the token endpoint alike
-(ADR 0014).
+"""How wrong passwords are throttled, at every door that checks one — the login form, the
+token endpoint, Django admin's login (ADR 0014, ADR 0021).
 
-Three counters of wrong passwords, read in one cache round trip before the password is
-checked:
+Three counters of wrong passwords; the attempt is counted on all three atomically
+*before* the password is checked (`nmo.core.throttle.reserve`), so that however many
+attempts arrive at once, at most the limit of them reach the password check:
 
 - the account at this address: THROTTLE_LOGIN_FAILURES per THROTTLE_WINDOW_SECONDS, then
   this account waits at this address, even with the right password;
@@ -16,8 +17,9 @@ checked:
   typed by a newcomer at a busy hospital still gets in (issue 10, point 5); a sprayer gets
   a few guesses per account, not ten.
 
-A success clears the account's count at the address (never the other two) and marks
-the address known to the account.
+A wrong password keeps its count on all three. A success gives its count back, clears
+the account's count at the address (never the other two) and marks the address known to
+the account. A refused attempt, or one that checked nothing, gives its count back.
 """
 
 import time
@@ -29,80 +31,117 @@ from nmo.core.exceptions import RateLimited
 from nmo.core.russian import in_time
 from nmo.core.throttle import (
     Counter,
-    Standing,
+    Reservation,
     hashed,
-    read_standing,
-    register_failure,
+    is_known,
     remember,
+    reserve,
     reset_throttle,
 )
 
 SCOPE = "login"
+RESET_SCOPE = "reset"
 _DAY = 24 * 60 * 60
+_WHAT = {
+    SCOPE: "неудачных попыток входа",
+    RESET_SCOPE: "попыток открыть недействительную ссылку для смены пароля",
+}
 
 
-def _refusal(seconds: int, *, address: bool = False) -> RateLimited:
+def _refusal(seconds: int, *, scope: str, address: bool = False) -> RateLimited:
     where = " с вашего адреса сети" if address else ""
     return RateLimited(
         seconds,
-        f"Слишком много неудачных попыток входа{where}. Повторите попытку через "
-        f"{in_time(seconds)}.",
+        f"Слишком много {_WHAT[scope]}{where}. Повторите попытку через {in_time(seconds)}.",
     )
 
 
 @dataclass(frozen=True)
 class LoginAttempt:
-    """One admitted attempt: report its outcome with `failed()` or `succeeded()`."""
+    """One admitted attempt, already counted: report its outcome with `failed()`,
+    `succeeded()` or `checked_nothing()`."""
 
     pair: Counter
     account: Counter
     address: Counter
     known_ident: str
-    standing: Standing
+    reservation: Reservation
 
     def failed(self) -> None:
-        register_failure(scope=SCOPE, counters=[self.pair, self.account, self.address])
+        """A wrong password: the count taken on admission stays as its failure."""
+
+    def checked_nothing(self) -> None:
+        self.reservation.refund()
 
     def succeeded(self) -> None:
-        if self.standing.count(self.pair):
-            reset_throttle(scope=SCOPE, idents=[self.pair.ident])
-        since = self.standing.known_since
+        self.reservation.refund([self.account, self.address])
+        if self.reservation.before(self.pair):
+            self.reservation.clear([self.pair])
+        else:
+            self.reservation.refund([self.pair])
+        since = is_known(scope=self.reservation.scope, ident=self.known_ident)
         if since is None or since < time.time() - _DAY:  # refreshed at most once a day
             ttl = int(settings.THROTTLE_KNOWN_ADDRESS_DAYS) * _DAY
             remember(scope=SCOPE, ident=self.known_ident, ttl=ttl)
 
 
-def admit_login(*, email: str, ip: str | None) -> LoginAttempt:
-    """Read the counters for this e-mail (normalised) at this address; raise RateLimited
-    with a Russian message that says when to retry if the password may not be checked
-    now."""
+def login_counters(*, email: str, ip: str | None) -> tuple[Counter, Counter, Counter]:
+    """The counters of this e-mail (normalised) at this address: the pair, the account,
+    the address."""
     account_key = hashed(email)
     address = ip or "-"
     window = int(settings.THROTTLE_WINDOW_SECONDS)
     ceiling_window = int(settings.THROTTLE_CEILING_WINDOW_SECONDS)
-    pair = Counter(f"pair:{account_key}@{address}", int(settings.THROTTLE_LOGIN_FAILURES), window)
-    account = Counter(
-        f"email:{account_key}", int(settings.THROTTLE_LOGIN_ACCOUNT_FAILURES), ceiling_window
+    return (
+        Counter(f"pair:{account_key}@{address}", int(settings.THROTTLE_LOGIN_FAILURES), window),
+        Counter(
+            f"email:{account_key}", int(settings.THROTTLE_LOGIN_ACCOUNT_FAILURES), ceiling_window
+        ),
+        Counter(f"ip:{address}", int(settings.THROTTLE_ADDRESS_FAILURES), ceiling_window),
     )
-    address_counter = Counter(
-        f"ip:{address}", int(settings.THROTTLE_ADDRESS_FAILURES), ceiling_window
-    )
-    known_ident = f"{account_key}@{address}"
-    standing = read_standing(
-        scope=SCOPE, counters=[pair, account, address_counter], known=known_ident
-    )
+
+
+def admit_login(*, email: str, ip: str | None, scope: str = SCOPE) -> LoginAttempt:
+    """Count the attempt of this e-mail (normalised) at this address and admit it, or give
+    the count back and raise RateLimited with a Russian message that says when to retry
+    if the password may not be checked now. Raises ServiceUnavailable when the counters'
+    store does not answer (nothing is checked then).
+
+    `scope` RESET_SCOPE counts the password-reset links opened for an account, with the
+    same counters and limits kept apart from the logins' (ADR 0021): a link that does not
+    check is a failure; a locked login never bars the owner's valid link."""
+    pair, account, address = login_counters(email=email, ip=ip)
+    known_ident = f"{hashed(email)}@{ip or '-'}"
+    reservation = reserve(scope=scope, counters=[pair, account, address])
+    refusal: RateLimited | None = None
     for counter in (pair, account):
-        wait = standing.retry_after(counter)
+        wait = reservation.retry_after(counter)
         if wait is not None:
-            raise _refusal(wait)
-    wait = standing.retry_after(address_counter)
-    over_allowance = standing.count(pair) >= int(settings.THROTTLE_ADDRESS_ALLOWANCE)
-    if wait is not None and not standing.known and over_allowance:
-        raise _refusal(min(wait, standing.left.get(pair.ident, pair.window)), address=True)
+            refusal = _refusal(wait, scope=scope)
+            break
+    else:
+        over_allowance = reservation.before(pair) >= int(settings.THROTTLE_ADDRESS_ALLOWANCE)
+        if (
+            reservation.reached(address)
+            and over_allowance
+            and is_known(scope=scope, ident=known_ident) is None
+        ):
+            wait = min(reservation.left(address), reservation.left(pair))
+            refusal = _refusal(wait, scope=scope, address=True)
+    if refusal is not None:
+        reservation.refund()
+        raise refusal
     return LoginAttempt(
         pair=pair,
         account=account,
-        address=address_counter,
+        address=address,
         known_ident=known_ident,
-        standing=standing,
+        reservation=reservation,
     )
+
+
+def clear_account_at_address(*, email: str, ip: str | None) -> None:
+    """Forget the account's wrong passwords at this address (its owner has just proved
+    the mailbox by setting a new password from the reset link)."""
+    pair, _account, _address = login_counters(email=email, ip=ip)
+    reset_throttle(scope=SCOPE, idents=[pair.ident])

@@ -3,6 +3,7 @@
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -11,8 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from nmo.accounts.enumeration_throttle import (
     REGISTRATION_REFUSED,
@@ -22,7 +25,12 @@ from nmo.accounts.enumeration_throttle import (
     registration_refused,
 )
 from nmo.accounts.exceptions import InvalidCredentials, InvitationInvalid, RegistrationInvalid
-from nmo.accounts.login_throttle import admit_login
+from nmo.accounts.login_throttle import (
+    RESET_SCOPE,
+    LoginAttempt,
+    admit_login,
+    clear_account_at_address,
+)
 from nmo.accounts.models import (
     ApiToken,
     Invitation,
@@ -55,9 +63,16 @@ from nmo.accounts.selectors import (
     invitation_token,
     is_admin,
     person_in,
+    user_for_email,
 )
-from nmo.accounts.types import IssuedToken
-from nmo.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from nmo.accounts.types import IssuedToken, LoginDoor
+from nmo.core.exceptions import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ValidationFailed,
+)
 from nmo.core.links import absolute_url
 from nmo.core.services import enqueue_after_commit, record_audit, send_email_after_commit
 
@@ -428,17 +443,102 @@ def add_user(
     return user
 
 
-@transaction.atomic
-def issue_token(*, email: str, password: str, ip: str | None, name: str = "") -> IssuedToken:
-    """Exchange e-mail and password for a bearer token; wrong passwords are throttled as
-    at the login form (`login_throttle`, ADR 0014)."""
+def _login_subject(email: str) -> dict[str, Any]:
+    """What a line about an attempt to sign in is about: the account when the e-mail
+    names one, else the e-mail as a keyed hash (never in clear; equal e-mails give
+    equal hashes, so repeated tries at one unknown address can be told apart)."""
+    account = user_for_email(email) if email else None
+    if account is not None:
+        return {"target": account}
+    digest = salted_hmac("nmo.accounts.login", email).hexdigest()[:16]
+    return {
+        "object_type": "accounts.user",
+        "object_repr": f"неизвестная учётная запись (ключ {digest})",
+    }
+
+
+def sign_in(
+    *, email: str, password: str, ip: str | None, door: str, request: HttpRequest | None = None
+) -> User:
+    """Check an e-mail and a password at one of the doors (`LoginDoor`): the login form,
+    the token endpoint, Django admin's login. The same throttle for all (ADR 0014, ADR
+    0021): the attempt is counted before the password is checked, so an account at its
+    limit is refused everywhere, the right password included. Every outcome is in the
+    audit log: a success (an administrator's at the admin door as an admin login), a
+    wrong password (never the password itself) and a refusal by the throttle.
+
+    Raises RateLimited (refused, with the seconds to wait), InvalidCredentials (wrong
+    e-mail or password, or an account that is not an administrator at the admin door),
+    ServiceUnavailable (the counters' store does not answer: nothing was checked).
+    """
     email = normalise_email(email)
-    attempt = admit_login(email=email, ip=ip)
-    user = authenticate(username=email, password=password)
+    try:
+        attempt = admit_login(email=email, ip=ip)
+    except RateLimited as exc:
+        record_audit(
+            actor=None,
+            action="account.login_throttled",
+            changes={"door": door, "retry_after": exc.retry_after},
+            **_login_subject(email),
+        )
+        raise
+    user = authenticate(request, username=email, password=password)
+    reason = "password"
+    if user is not None and door == LoginDoor.ADMIN and not is_admin(user):
+        user, reason = None, "not_admin"
     if user is None:
         attempt.failed()
+        record_audit(
+            actor=None,
+            action="account.login_failed",
+            changes={"door": door, "reason": reason},
+            **_login_subject(email),
+        )
         raise InvalidCredentials()
     attempt.succeeded()
+    if door == LoginDoor.ADMIN:
+        record_audit(actor=user, action="account.admin_login", target=user, changes={"door": door})
+    else:
+        record_audit(actor=user, action="account.login", target=user, changes={"door": door})
+    return user
+
+
+def admit_reset_link(*, user: User | None, uidb64: str, ip: str | None) -> LoginAttempt:
+    """Count the opening of a password-reset link (or the sending of its form) before the
+    link is checked, per account at this address, per account and per address, as
+    passwords are (ADR 0021); report the outcome on the attempt: `failed()` for a link
+    that does not check, `succeeded()` for one that does. A refusal is audited and
+    raised as RateLimited."""
+    subject = user.email if user is not None else f"uid:{uidb64[:64]}"
+    try:
+        return admit_login(email=subject, ip=ip, scope=RESET_SCOPE)
+    except RateLimited as exc:
+        record_audit(
+            actor=None,
+            action="account.reset_link_throttled",
+            changes={"door": LoginDoor.RESET, "retry_after": exc.retry_after},
+            **_login_subject(user.email if user is not None else ""),
+        )
+        raise
+
+
+def forget_failed_logins_here(*, user: User, ip: str | None) -> None:
+    """The owner has set a new password from the reset link: their own wrong passwords
+    at this address no longer keep them out (the account's and the address's counts
+    stay)."""
+    clear_account_at_address(email=user.email, ip=ip)
+
+
+def issue_token(*, email: str, password: str, ip: str | None, name: str = "") -> IssuedToken:
+    """Exchange e-mail and password for a bearer token; throttled and audited as at the
+    login form (`sign_in`). The check and its audit line stand apart from the token's
+    transaction, so a refusal is recorded even though no token is made."""
+    user = sign_in(email=email, password=password, ip=ip, door=LoginDoor.API)
+    return _issue_token(user=user, name=name)
+
+
+@transaction.atomic
+def _issue_token(*, user: User, name: str) -> IssuedToken:
     raw = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name[:100], prefix=raw[:8], key_hash=hash_token(raw)

@@ -1,6 +1,8 @@
 from dataclasses import dataclass
 
-from nmo.core.audit import AuditAction, AuditField
+from django.db import models
+
+from nmo.core.audit import AuditAction, AuditField, choices_of
 
 
 @dataclass(frozen=True)
@@ -11,6 +13,27 @@ class IssuedToken:
     raw: str
     prefix: str
 
+
+class LoginDoor(models.TextChoices):
+    """Where a password is checked; every door is throttled and audited alike (ADR 0021)."""
+
+    FORM = "form", "форма входа"
+    API = "api", "API (выпуск токена)"
+    ADMIN = "admin", "вход в администрирование"
+    RESET = "reset", "ссылка для смены пароля"
+
+
+_LOGIN_FIELDS: dict[str, str | AuditField] = {
+    "door": AuditField("где", choices=choices_of(LoginDoor.choices)),
+    "reason": AuditField(
+        "причина",
+        choices={
+            "password": "неверный адрес электронной почты или пароль",
+            "not_admin": "учётная запись не администратора",
+        },
+    ),
+    "retry_after": "повторить через, секунд",
+}
 
 # The audit log's words for this app's actions (ADR 0018).
 AUDIT_ACTIONS: dict[str, str | AuditAction] = {
@@ -40,6 +63,16 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "token.revoke": "Отозван токен API",
     "account.personal_details": AuditAction("Изменены личные сведения", pairs=True),
     "token.revoke_all": "Отозваны все токены API после смены пароля",
+    "account.login": AuditAction("Вход в систему", fields=_LOGIN_FIELDS),
+    "account.admin_login": AuditAction("Вход в администрирование", fields=_LOGIN_FIELDS),
+    "account.login_failed": AuditAction("Неудачная попытка входа", fields=_LOGIN_FIELDS),
+    "account.login_throttled": AuditAction(
+        "Попытка входа отклонена: слишком много неудачных попыток", fields=_LOGIN_FIELDS
+    ),
+    "account.reset_link_throttled": AuditAction(
+        "Ссылка смены пароля отклонена: слишком много неудачных попыток",
+        fields=_LOGIN_FIELDS,
+    ),
 }
 AUDIT_FIELDS: dict[str, str | AuditField] = {
     "consent_version": "версия согласия на обработку персональных данных",

@@ -126,9 +126,36 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password from the reset link: the link is throttled as passwords
+    are (`services.admit_reset_link`, ADR 0021), before it is checked."""
+
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
     form_class = NewPasswordForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        uidb64 = str(kwargs.get("uidb64", ""))
+        try:
+            attempt = services.admit_reset_link(
+                user=self.get_user(uidb64), uidb64=uidb64, ip=client_ip(request)
+            )
+        except RateLimited as exc:
+            context = {"validlink": False, "refusal": exc.message}
+            response = render(request, self.template_name, context, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        response = super().dispatch(request, *args, **kwargs)
+        # A valid link redirects to the form (or shows it); an invalid one is refused.
+        if self.validlink or response.status_code == 302:
+            attempt.succeeded()
+        else:
+            attempt.failed()
+        return response
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.forget_failed_logins_here(user=self.user, ip=client_ip(self.request))
+        return response
 
 
 @signed_in

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from nmo.core.exceptions import DomainError, RateLimited, ValidationFailed
+from nmo.core.exceptions import DomainError, RateLimited, ServiceUnavailable, ValidationFailed
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +92,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(RateLimited)
     def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
         response = error_response(429, exc.message, exc.code)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @api.exception_handler(ServiceUnavailable)
+    def on_unavailable(request: HttpRequest, exc: ServiceUnavailable) -> HttpResponse:
+        # Fail closed, and say so: 503 with Retry-After, audited (ADR 0021).
+        from nmo.core.throttle import audit_unavailable
+
+        user = getattr(request, "auth", None)
+        audit_unavailable(exc=exc, actor=user, path=request.path)
+        response = error_response(503, exc.message, exc.code)
         response["Retry-After"] = str(exc.retry_after)
         return response
 

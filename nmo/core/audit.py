@@ -92,6 +92,20 @@ def choices_of(choices: Iterable[tuple[Any, Any]]) -> dict[str, str]:
 # The actions core itself writes.
 CORE_ACTIONS: Mapping[str, str | AuditAction] = {
     "audit.export": "Выгружен журнал аудита",
+    "throttle.unavailable": AuditAction(
+        "Отказ: служба учёта попыток не отвечает",
+        fields={
+            "scope": AuditField(
+                "что отклонено",
+                choices={
+                    "login": "вход",
+                    "activation": "активация кода",
+                    "reset": "смена пароля по ссылке",
+                },
+            ),
+            "path": "адрес страницы",
+        },
+    ),
 }
 
 # Keys many actions write that are not a field of the object's model.

@@ -8,6 +8,7 @@ __all__ = [
     "NotFound",
     "PermissionDenied",
     "RateLimited",
+    "ServiceUnavailable",
     "ValidationFailed",
 ]
 
@@ -77,3 +78,19 @@ class RateLimited(DomainError):
     def __init__(self, retry_after: int, message: str | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class ServiceUnavailable(DomainError):
+    """A store the answer depends on does not respond (the throttle's counters in Redis):
+    the action is refused, never let through unchecked, and the client is told when to
+    come back (`Retry-After`; ADR 0021). `scope` names what was refused ("login",
+    "activation", …) for the audit log."""
+
+    code = "service_unavailable"
+    status = 503
+    default_message = "Сервис временно недоступен. Повторите попытку позже."
+
+    def __init__(self, retry_after: int, message: str | None = None, *, scope: str = "") -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.scope = scope

@@ -5,7 +5,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
-from nmo.core.exceptions import DomainError, NotAuthenticated, NotFound, PermissionDenied
+from nmo.core.exceptions import (
+    DomainError,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ServiceUnavailable,
+)
 from nmo.core.links import reset_request_site_url, set_request_site_url
 from nmo.core.request_context import reset_client_ip, set_client_ip
 
@@ -50,6 +56,13 @@ class RequestContextMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from nmo.core import views
 
+        if isinstance(exception, ServiceUnavailable) and not request.path.startswith("/api/"):
+            # Fail closed, and say so: 503 with Retry-After, audited (ADR 0021).
+            from nmo.core.throttle import audit_unavailable
+
+            user = request.user if request.user.is_authenticated else None
+            audit_unavailable(exc=exception, actor=user, path=request.path)
+            return views.refused(request, exception)
         if isinstance(exception, NotAuthenticated):
             return redirect_to_login(request.get_full_path())
         if isinstance(exception, PermissionDenied):

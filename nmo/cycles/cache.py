@@ -11,12 +11,14 @@ timeout only bounds how long a change made elsewhere (an activity's title, a
 specialty's name) can take to show.
 """
 
+import contextlib
 import secrets
 from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import connection
 
+from nmo.core.throttle import STORE_ERRORS
 from nmo.cycles.models import CabinetStamp
 
 CABINET_TIMEOUT = 10 * 60
@@ -58,7 +60,10 @@ def cached_sections(specialist_id: int, builders: dict[str, Callable[[], str]]) 
     built (and stored) where not."""
     version = cabinet_version(specialist_id)
     keys = {name: section_key(specialist_id, version, name) for name in builders}
-    found = cache.get_many(list(keys.values()))
+    try:
+        found = cache.get_many(list(keys.values()))
+    except STORE_ERRORS:  # the cache is down: build every section (ADR 0021)
+        return {name: build() for name, build in builders.items()}
     sections: dict[str, str] = {}
     missing: dict[str, str] = {}
     for name, key in keys.items():
@@ -68,7 +73,8 @@ def cached_sections(specialist_id: int, builders: dict[str, Callable[[], str]]) 
             sections[name] = builders[name]()
             missing[key] = sections[name]
     if missing:
-        cache.set_many(missing, timeout=CABINET_TIMEOUT)
+        with contextlib.suppress(*STORE_ERRORS):
+            cache.set_many(missing, timeout=CABINET_TIMEOUT)
     return sections
 
 

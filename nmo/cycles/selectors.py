@@ -17,6 +17,7 @@ from nmo.accounts.models import User
 from nmo.catalog.models import Activity, Specialty
 from nmo.catalog.rules import search_key
 from nmo.catalog.selectors import get_credit_policy, list_accredited_activities, list_specialties
+from nmo.core.throttle import STORE_ERRORS
 from nmo.cycles import rules
 from nmo.cycles.models import CreditEntry, Cycle, CycleRule, PlanItem
 from nmo.cycles.types import (
@@ -225,10 +226,11 @@ def list_specialty_choices() -> list[tuple[str, str]]:
     def load() -> list[tuple[str, str]]:
         return list(list_specialties().values_list("code", "name"))
 
-    return cast(
-        list[tuple[str, str]],
-        cache.get_or_set(SPECIALTY_CHOICES_KEY, load, SPECIALTY_CHOICES_SECONDS),
-    )
+    try:
+        choices = cache.get_or_set(SPECIALTY_CHOICES_KEY, load, SPECIALTY_CHOICES_SECONDS)
+    except STORE_ERRORS:  # the cache is down: the database answers (ADR 0021)
+        choices = load()
+    return cast(list[tuple[str, str]], choices)
 
 
 @dataclass(frozen=True)

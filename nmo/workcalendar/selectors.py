@@ -7,12 +7,14 @@ days (npc-2.9, npc-2.10, npc-5.10, npc-5.18, npc-6.2, rgmu-2.9, rgmu-2.10, rgmu-
 rgmu-5.10, rgmu-5.18).
 """
 
+import contextlib
 from datetime import date
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 
+from nmo.core.throttle import STORE_ERRORS
 from nmo.workcalendar import rules
 from nmo.workcalendar.cache import CALENDAR_TIMEOUT, calendar_key, current_version
 from nmo.workcalendar.models import CalendarDay
@@ -23,15 +25,21 @@ def get_work_calendar() -> WorkCalendar:
     """Return the work calendar: the stored deviations from "Mon–Fri working".
 
     A calendar loaded inside a transaction is not stored in the cache: it may hold that
-    transaction's uncommitted edits, which a rollback would leave behind.
+    transaction's uncommitted edits, which a rollback would leave behind. With the cache
+    unreachable the calendar is read from the database each time: deadlines never need
+    Redis.
     """
-    key = calendar_key(current_version())
-    calendar = cache.get(key)
+    try:
+        key = calendar_key(current_version())
+        calendar = cache.get(key)
+    except STORE_ERRORS:  # the cache is down: the database still knows (ADR 0021)
+        return load_work_calendar()
     if isinstance(calendar, WorkCalendar):
         return calendar
     calendar = load_work_calendar()
     if not connection.in_atomic_block:
-        cache.set(key, calendar, timeout=CALENDAR_TIMEOUT)
+        with contextlib.suppress(*STORE_ERRORS):
+            cache.set(key, calendar, timeout=CALENDAR_TIMEOUT)
     return calendar
 
 

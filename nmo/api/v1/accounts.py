@@ -50,7 +50,7 @@ class MeOut(Schema):
 
 @router.post(
     "/auth/token",
-    response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut},
     auth=None,
     summary="Получить токен",
 )

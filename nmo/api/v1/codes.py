@@ -68,6 +68,7 @@ def issue_codes(request: AuthenticatedRequest, activity_id: int, payload: IssueC
         409: ErrorOut,
         422: ErrorOut,
         429: ErrorOut,
+        503: ErrorOut,
     },
     auth=bearer,
     summary="Активировать код подтверждения",
@@ -75,7 +76,8 @@ def issue_codes(request: AuthenticatedRequest, activity_id: int, payload: IssueC
 def activate_code(request: AuthenticatedRequest, payload: ActivateIn) -> Status:
     """Activate a code as typed (any case, spaces, symbols; "O" for zero). Every failure
     that reveals nothing about the code is 409 `code_not_activated`; the specialist's own
-    code again is 409 `code_already_yours`; too many failures are 429 with Retry-After."""
+    code again is 409 `code_already_yours`; too many failures are 429 with Retry-After;
+    503 `service_unavailable` with Retry-After while the throttle's store is down."""
     activation = services.activate_code(
         specialist=request.auth, typed_code=payload.code, ip=client_ip(request)
     )

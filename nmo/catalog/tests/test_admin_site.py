@@ -120,13 +120,13 @@ def test_specialties_are_withdrawn_not_deleted(admin_client, administrator, card
 
 
 def test_it_checks_access(client, specialist_account, cardiology):
-    """A specialist cannot reach the directories in admin."""
+    """A specialist cannot reach the directories in admin: for them it does not exist
+    (404, ADR 0021)."""
     client.force_login(specialist_account)
 
     response = client.get(change_url(cardiology))
 
-    assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert response.status_code == 404
 
 
 def inline_data(units: list[dict[str, str]], initial: int = 0) -> dict[str, str]:

@@ -2,6 +2,7 @@
 exactly once (faq-ikp-activation, faq-ikp-normalize, faq-ikp-error, faq-email-notice)."""
 
 import datetime as dt
+import logging
 from contextlib import nullcontext
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from nmo.codes.models import ConfirmationCode
 from nmo.codes.rules import normalise_code
 from nmo.codes.tasks import send_activation_notice
 from nmo.codes.types import Activation
-from nmo.core.exceptions import RateLimited
+from nmo.core.exceptions import RateLimited, ServiceUnavailable
 from nmo.core.models import AuditEntry
 from nmo.core.russian import in_time
 from nmo.core.services import (
@@ -35,6 +36,8 @@ from nmo.cycles.models import CreditSource
 from nmo.cycles.services import post_credit
 
 THROTTLE_SCOPE = "activation"
+
+logger = logging.getLogger(__name__)
 
 
 def claim_code(*, code_id: int, specialist: User, at: dt.datetime) -> bool:
@@ -302,12 +305,14 @@ def activate_code(*, specialist: User, typed_code: str, ip: str | None) -> Activ
 
     The code is read regardless of case, spaces and symbols, "O" meaning zero
     (faq-ikp-normalize). Failures are throttled per specialist and per address before
-    anything else is done (`_admit`, ADR 0014). The code is claimed with one conditional
-    UPDATE; the credit goes to the ledger in the same transaction and the e-mail notice
-    leaves after commit (faq-email-notice). A code this specialist activated before gets
-    CodeAlreadyYours; every other failure — unknown, malformed, activated by someone
-    else, of an activity that is not accredited, or of an event already credited to the
-    specialist — gets the one CodeNotActivated (faq-ikp-error), counts as a failure,
+    anything else is done (`_admit`, ADR 0014); when the counters' store does not
+    answer, nothing is done and ServiceUnavailable is raised (503, ADR 0021). The code
+    is claimed with one conditional UPDATE; the credit goes to the ledger in the same
+    transaction and the e-mail notice leaves after commit (faq-email-notice). A code
+    this specialist activated before gets CodeAlreadyYours; every other failure —
+    unknown, malformed, activated by someone else, of an activity that is not
+    accredited, or of an event already credited to the specialist — gets the one
+    CodeNotActivated (faq-ikp-error), counts as a failure,
     and credits nothing.
     """
     require_role(specialist, Role.SPECIALIST)
@@ -327,6 +332,11 @@ def activate_code(*, specialist: User, typed_code: str, ip: str | None) -> Activ
         raise
     # Success clears the specialist's count, never the address's (ADR 0014), and only
     # when there is one: a round trip saved on the usual path.
+    # The credit is committed by now: a store that stops answering at this point must not
+    # turn it into a 503 (the count then simply expires with its window).
     if standing.count(own):
-        reset_throttle(scope=THROTTLE_SCOPE, idents=[own.ident])
+        try:
+            reset_throttle(scope=THROTTLE_SCOPE, idents=[own.ident])
+        except ServiceUnavailable:
+            logger.warning("activation credited; its failure count could not be cleared")
     return activation

@@ -21,9 +21,11 @@ def test_admin_holds_directories_and_the_calendar_only():
 
 
 def test_admin_index_opens_for_administrators_only(client, admin_user, specialist):
-    """Administrators open the admin; a specialist is sent to the admin login."""
-    client.force_login(specialist)
+    """Administrators open the admin; a visitor is sent to its login; a signed-in
+    specialist is answered as if there were no admin at all (404, ADR 0021)."""
     assert client.get("/admin/").status_code == 302
+    client.force_login(specialist)
+    assert client.get("/admin/").status_code == 404
     client.force_login(admin_user)
     page = client.get("/admin/")
     assert page.status_code == 200

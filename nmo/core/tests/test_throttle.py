@@ -15,6 +15,7 @@ from nmo.core.throttle import (
     read_standing,
     register_failure,
     remember,
+    reserve,
     reset_throttle,
 )
 
@@ -64,6 +65,16 @@ def exercise() -> None:
     assert after.known
     assert after.known_since is not None
     assert after.known_since <= time.time()
+    # A reservation counts the attempt before the check; a refund gives it back.
+    guess = Counter("user:2", limit=2, window=60)
+    first = reserve(scope=scope, counters=[guess])
+    second = reserve(scope=scope, counters=[guess])
+    third = reserve(scope=scope, counters=[guess])
+    assert [r.reached(guess) for r in (first, second, third)] == [False, False, True]
+    assert 55 <= (third.retry_after(guess) or 0) <= 60
+    third.refund()
+    first.refund()  # a success: its count given back, the other one stays a failure
+    assert read_standing(scope=scope, counters=[guess]).count(guess) == 1
 
 
 def test_counters_in_local_memory():
