@@ -122,8 +122,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DATABASE_OWNER: dict[str, Any] | None = None
 if env_str("DATABASE_OWNER_URL", ""):
     _owner = dj_database_url.parse(env_str("DATABASE_OWNER_URL", ""))
-    if _owner["ENGINE"] != DATABASES["default"]["ENGINE"] or _owner["NAME"] != (
-        DATABASES["default"]["NAME"]
+    if (
+        _owner["ENGINE"] != DATABASES["default"]["ENGINE"]
+        or _owner["NAME"] != DATABASES["default"]["NAME"]
     ):
         raise ImproperlyConfigured(
             "DATABASE_OWNER_URL must name the database of DATABASE_URL, with the owner's role"

@@ -33,9 +33,12 @@ def _as_the_application() -> None:
 
 def _refused(sql: str, message: str) -> None:
     """The statement fails for lack of privilege, and the test's transaction goes on."""
-    with pytest.raises(DatabaseError, match=message), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(DatabaseError, match=message),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
 
 
 @pytest.fixture
@@ -68,7 +71,8 @@ def test_the_application_cannot_rewrite_an_append_only_table(entry, table):
     _refused(f"UPDATE {table} SET id = id", "permission denied")  # noqa: S608
     _refused(f"DELETE FROM {table}", "permission denied")  # noqa: S608
     _refused(f"TRUNCATE {table}", "permission denied")
-    assert AuditEntry.objects.exists() and CreditEntry.objects.filter(pk=entry.pk).exists()
+    assert AuditEntry.objects.exists()
+    assert CreditEntry.objects.filter(pk=entry.pk).exists()
 
 
 @pytest.mark.django_db
@@ -110,7 +114,8 @@ def test_the_application_appends_and_corrects_by_reversal(entry, admin_user):
     (which reads the original without locking it)."""
     before = AuditEntry.objects.count()
     reversal = reverse_entry(actor=admin_user, entry=entry, reason="Ошибка в коде")
-    assert reversal.hours == -6 and reversal.reverses_id == entry.pk
+    assert reversal.hours == -6
+    assert reversal.reverses_id == entry.pk
     assert AuditEntry.objects.count() == before + 1
 
 

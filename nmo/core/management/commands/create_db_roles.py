@@ -6,6 +6,7 @@ The roles and the database come from `DATABASE_URL` (the application's role) and
 `DATABASE_OWNER_URL` (the owner); a password in a URL becomes the role's password. The
 owner may create databases, so the test suite can create its own."""
 
+import contextlib
 from typing import Any
 
 import psycopg
@@ -40,21 +41,22 @@ class Command(BaseCommand):
                 "SELECT 1 FROM pg_database WHERE datname = %s", [app["NAME"]]
             ).fetchone()
             if exists is None:
-                try:
+                # DuplicateDatabase: created meanwhile by another run.
+                with contextlib.suppress(errors.DuplicateDatabase):
                     admin.execute(
                         sql.SQL("CREATE DATABASE {} OWNER {}").format(
                             sql.Identifier(app["NAME"]), sql.Identifier(owner["USER"])
                         )
                     )
-                except errors.DuplicateDatabase:  # created meanwhile by another run
-                    pass
         self.stdout.write(
             f"Роли {owner['USER']} (владелец) и {app['USER']} (приложение), "
             f"база {app['NAME']}: готовы."
         )
 
     @staticmethod
-    def _role(admin: psycopg.Connection, name: str, password: str | None, *, createdb: bool) -> None:
+    def _role(
+        admin: psycopg.Connection, name: str, password: str | None, *, createdb: bool
+    ) -> None:
         options = sql.SQL("LOGIN CREATEDB" if createdb else "LOGIN NOCREATEDB")
         if password:
             options = sql.SQL("{} PASSWORD {}").format(options, sql.Literal(password))
