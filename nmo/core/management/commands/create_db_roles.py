@@ -57,12 +57,22 @@ class Command(BaseCommand):
     def _role(
         admin: psycopg.Connection, name: str, password: str | None, *, createdb: bool
     ) -> None:
-        options = sql.SQL("LOGIN CREATEDB" if createdb else "LOGIN NOCREATEDB")
+        """Create the role if it is missing; an existing one only gets the owner's CREATEDB
+        and the URL's password. A superuser is refused: it would bypass every privilege."""
+        row = admin.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [name]).fetchone()
+        if row is not None and row[0]:
+            raise CommandError(
+                f"Роль {name} — суперпользователь: для раздельных ролей нужны обычные роли "
+                "(для одной роли оставьте DATABASE_OWNER_URL пустым)."
+            )
+        options = sql.SQL("LOGIN CREATEDB" if createdb else "LOGIN")
         if password:
             options = sql.SQL("{} PASSWORD {}").format(options, sql.Literal(password))
-        exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone()
-        statement = "ALTER ROLE {} {}" if exists else "CREATE ROLE {} {}"
-        try:
-            admin.execute(sql.SQL(statement).format(sql.Identifier(name), options))
-        except errors.DuplicateObject:  # created meanwhile by another run
+        if row is None:
+            try:
+                admin.execute(sql.SQL("CREATE ROLE {} {}").format(sql.Identifier(name), options))
+                return
+            except errors.DuplicateObject:  # created meanwhile by another run
+                pass
+        if createdb or password:
             admin.execute(sql.SQL("ALTER ROLE {} {}").format(sql.Identifier(name), options))
