@@ -65,9 +65,19 @@ test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # A fresh test database each time: a reused one keeps whatever the last transactional test
-# left behind.
+# left behind. Two roles (ADR 0023): the owner creates and migrates the test database, the
+# tests run as the application's role; a superuser (PG_ADMIN_URL) creates both roles and
+# the database first, idempotently. The owner is nmo_owner unless PG_OWNER_URL says;
+# PG_OWNER_URL= (empty): one role, as PG_DATABASE_URL says.
+PG_DATABASE_URL ?= postgres://nmo_app@127.0.0.1:5432/nmo
+PG_OWNER_URL ?= $(shell printf '%s' '$(PG_DATABASE_URL)' | sed -E 's#^([a-z]+://)[^@/]*@#\1nmo_owner@#')
+PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 test-pg: $(STAMP)
-	DATABASE_URL=$${PG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/nmo} \
+	export DATABASE_URL='$(PG_DATABASE_URL)' DATABASE_OWNER_URL='$(PG_OWNER_URL)'; \
+	  if [ -n "$$DATABASE_OWNER_URL" ]; then \
+	    $(BIN)/python manage.py create_db_roles --admin-url '$(PG_ADMIN_URL)' \
+	      --settings=config.settings_test || exit 1; \
+	  fi; \
 	  $(MAKE) test PYTEST_ARGS="$(PYTEST_ARGS) --create-db"
 
 lint: $(STAMP)

@@ -178,14 +178,24 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
     return bool({"transactional_db", "live_server"} & set(request.fixturenames))
 
 
-@pytest.fixture(autouse=True)
-def _flushable_audit_log(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    """Let pytest-django flush the append-only audit log after a transactional test.
+# The append-only tables (their triggers' migrations): a transactional test's flush on
+# SQLite deletes their rows, which the triggers refuse.
+APPEND_ONLY_TRIGGERS = (
+    ("core_auditentry", "nmo.core.migrations.0002_audit_append_only"),
+    ("cycles_creditentry", "nmo.cycles.migrations.0006_ledger_append_only_h_b"),
+)
 
-    SQLite flushes with DELETE, which the audit log's trigger refuses (core migration
-    0002); PostgreSQL flushes with TRUNCATE, which row triggers let through. This fixture
-    requests pytest-django's database fixture, so its teardown runs first: it lifts the
-    trigger, empties the log and restores the trigger before the flush.
+
+@pytest.fixture(autouse=True)
+def _flushable_append_only_tables(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Let pytest-django flush the append-only audit log and credit ledger after a
+    transactional test.
+
+    SQLite flushes with DELETE, which their triggers refuse (core 0002, cycles 0006);
+    PostgreSQL flushes with TRUNCATE, as the owner role (nmo.core's `flush`, ADR 0023),
+    which row triggers let through. This fixture requests pytest-django's database
+    fixture, so its teardown runs first: it lifts the triggers, empties the tables and
+    restores the triggers before the flush.
     """
     transactional = _is_transactional(request)
     if transactional:
@@ -199,10 +209,34 @@ def _flushable_audit_log(request: pytest.FixtureRequest):  # type: ignore[no-unt
 
     if connection.vendor != "sqlite":
         return
-    triggers = importlib.import_module("nmo.core.migrations.0002_audit_append_only")
     with connection.cursor() as cursor:
-        for sql in triggers.SQLITE_DOWN:
-            cursor.execute(sql)
-        cursor.execute("DELETE FROM core_auditentry")
-        for sql in triggers.SQLITE:
-            cursor.execute(sql)
+        for table, module in APPEND_ONLY_TRIGGERS:
+            triggers = importlib.import_module(module)
+            for sql in triggers.SQLITE_DOWN:
+                cursor.execute(sql)
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - names from this file
+            for sql in triggers.SQLITE:
+                cursor.execute(sql)
+
+
+# Two database roles (ADR 0023): with DATABASE_OWNER_URL set, the test database is
+# created, migrated and dropped by the owner role, and the tests run as the application's
+# role, with only its privileges. Without it both fixtures change nothing.
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):  # type: ignore[no-untyped-def]
+    from nmo.core import db_roles
+
+    db_roles.use_owner()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    from nmo.core import db_roles
+
+    with django_db_blocker.unblock():
+        db_roles.use_app()
+    yield
+    with django_db_blocker.unblock():
+        db_roles.use_owner()

@@ -2,8 +2,10 @@
 the defaults let a fresh clone run on SQLite with no other server."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_networks, env_str
 
@@ -18,8 +20,6 @@ if not SECRET_KEY and _secret_key_file:
 if not SECRET_KEY and DEBUG:
     SECRET_KEY = "dev-only-insecure-key-change-me"  # noqa: S105 (DEBUG only)
 if not SECRET_KEY:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -116,6 +116,21 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # transaction mode cannot keep prepared statements).
     threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = threshold or None
+# The role that owns the schema (ADR 0023): `DATABASE_URL` is the application's role, with
+# only the DML it needs; the commands that change the schema (migrate, flush,
+# grant_app_role, and prepare through migrate) switch the connection to these credentials
+# for their run. Empty: one role does everything (SQLite, or a single-role installation).
+DATABASE_OWNER: dict[str, Any] | None = None
+if env_str("DATABASE_OWNER_URL", ""):
+    _owner = dj_database_url.parse(env_str("DATABASE_OWNER_URL", ""))
+    if (
+        _owner["ENGINE"] != DATABASES["default"]["ENGINE"]
+        or _owner["NAME"] != DATABASES["default"]["NAME"]
+    ):
+        raise ImproperlyConfigured(
+            "DATABASE_OWNER_URL must name the database of DATABASE_URL, with the owner's role"
+        )
+    DATABASE_OWNER = {k: _owner[k] for k in ("USER", "PASSWORD", "HOST", "PORT")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

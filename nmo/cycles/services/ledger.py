@@ -252,7 +252,10 @@ def reverse_entry(*, actor: User, entry: CreditEntry, reason: str) -> CreditEntr
         raise ReversalInvalid(errors={"reason": ["Укажите причину исправления."]})
     if len(reason) > REASON_MAX:
         raise ReversalInvalid(errors={"reason": [f"Не более {REASON_MAX} символов."]})
-    original = CreditEntry.objects.select_for_update().filter(pk=entry.pk).first()
+    # No row lock: the ledger is append-only, and the application's role may not lock
+    # its rows (SELECT … FOR UPDATE needs UPDATE, ADR 0023). Two concurrent reversals
+    # meet at the unique `reverses` column: the second one fails below.
+    original = CreditEntry.objects.filter(pk=entry.pk).first()
     if original is None:
         raise NotFound()
     if original.reverses_id is not None:

@@ -98,6 +98,20 @@ def test_an_entry_cannot_be_edited_or_deleted(specialist):
         entry.delete()
 
 
+def test_the_database_refuses_to_edit_or_delete_an_entry(specialist):
+    """Past the model, a bulk UPDATE or DELETE is refused by the database: a trigger on
+    SQLite and PostgreSQL, and on PostgreSQL the application's role has no such privilege
+    (ADR 0023)."""
+    from django.db import DatabaseError, transaction
+
+    entry = _post(specialist, factories.event(credits=6))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CreditEntry.objects.filter(pk=entry.pk).update(hours=100)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CreditEntry.objects.filter(pk=entry.pk).delete()
+    assert CreditEntry.objects.get(pk=entry.pk).hours == 6
+
+
 def test_a_second_credit_leaves_the_callers_transaction_usable(specialist):
     """AlreadyCredited is raised with nothing written and no aborted statement, so a caller
     that catches it (record_completion) goes on in the same transaction."""
