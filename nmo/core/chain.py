@@ -1,0 +1,246 @@
+"""The audit log's hash chain (ADR 0024): how an entry is hashed, how an append takes its
+place, and the verification that walks the whole log in batches and points at the first
+broken link.
+
+An entry's hash is the HMAC-SHA256 (`nmo.core.integrity`, purpose "audit-chain") of the
+canonical JSON of its content — place, time, actor, action, object, changes, IP — and the
+hash of the entry before it. Appends are serialised by the chain's head row
+(`core.AuditChain`): `advance_head` moves it one place on with an UPDATE, which holds the
+row until the transaction commits, and returns the place and the previous hash.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from nmo.core.integrity import AUDIT_CHAIN, GENESIS, seal
+
+if TYPE_CHECKING:
+    from nmo.core.models import AuditEntry
+
+HEAD_ID = 1
+BATCH = 2000
+
+#: The columns an entry's hash covers, besides `prev_hash`, in the order verification reads.
+CONTENT = (
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_repr",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "ip",
+)
+
+
+def normal_ip(ip: str | None) -> str | None:
+    """The address as the database writes it back (PostgreSQL `inet`: compressed)."""
+    if not ip:
+        return None
+    try:
+        return str(ipaddress.ip_address(ip))
+    except ValueError:
+        return ip
+
+
+def content_digest(values: dict[str, Any], prev_hash: str) -> str:
+    data = {name: values[name] for name in CONTENT}
+    data["ip"] = normal_ip(data["ip"])
+    data["prev_hash"] = prev_hash
+    return seal(AUDIT_CHAIN, data)
+
+
+def entry_digest(entry: AuditEntry) -> str:
+    entry.ip = normal_ip(entry.ip)
+    return content_digest({name: getattr(entry, name) for name in CONTENT}, entry.prev_hash)
+
+
+def _table(name: str, connection: BaseDatabaseWrapper) -> str:
+    return connection.ops.quote_name(name)
+
+
+def advance_head(connection: BaseDatabaseWrapper) -> tuple[int, str]:
+    """Move the chain's head one place on (locking its row until commit) and return the
+    new place and the hash of the entry before it. Creates the head of an empty log."""
+    table = _table("core_auditchain", connection)
+    sql = f"UPDATE {table} SET seq = seq + 1 WHERE id = %s RETURNING seq, head_hash"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [HEAD_ID])
+        row = cursor.fetchone()
+        if row is None:
+            _create_head(connection)
+            cursor.execute(sql, [HEAD_ID])
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1] or GENESIS)
+
+
+def _create_head(connection: BaseDatabaseWrapper) -> None:
+    """The head of a log that has none (a fresh or flushed database): it continues from
+    the last chained entry, if any."""
+    from django.db import IntegrityError, transaction
+
+    from nmo.core.models import AuditChain, AuditEntry
+
+    last = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq").first()
+    try:
+        with transaction.atomic():
+            AuditChain.objects.create(
+                pk=HEAD_ID,
+                seq=last.seq if last else 0,
+                head_hash=last.entry_hash if last else GENESIS,
+            )
+    except IntegrityError:  # another transaction created it first
+        pass
+
+
+def set_head(connection: BaseDatabaseWrapper, entry_hash: str) -> None:
+    table = _table("core_auditchain", connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET head_hash = %s WHERE id = %s",  # noqa: S608
+            [entry_hash, HEAD_ID],
+        )
+
+
+# --- Verification -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first broken link: which entry, and what differs."""
+
+    kind: str  # "hash", "link", "gap", "unchained", "head"
+    entry_id: int | None
+    seq: int | None
+    created_at: datetime | None
+    detail: str
+
+    @property
+    def kind_label(self) -> str:
+        return BREAK_LABELS[self.kind]
+
+
+BREAK_LABELS = {
+    "hash": "содержание записи изменено (хеш не совпадает)",
+    "link": "нарушена связь с предыдущей записью",
+    "gap": "пропущены записи (удалены)",
+    "unchained": "запись вне цепочки",
+    "head": "конец журнала не совпадает с вершиной цепочки",
+}
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    last_seq: int
+    last_hash: str
+    broken: Break | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def _rows(batch: int) -> Iterator[tuple[Any, ...]]:
+    """Every chained entry by place, read in batches by keyset: constant memory."""
+    from nmo.core.models import AuditEntry
+
+    after = 0
+    fields = ("id", *CONTENT, "prev_hash", "entry_hash")
+    while True:
+        rows = list(
+            AuditEntry.objects.filter(seq__gt=after)
+            .order_by("seq")
+            .values_list(*fields)[:batch]
+        )
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1][1]
+
+
+def verify_chain(*, batch: int = BATCH) -> ChainReport:
+    """Walk the log by place and return how many entries were checked and the first
+    broken link: an entry whose content no longer gives its hash, whose `prev_hash` is
+    not the hash of the entry before it, a place missing (an entry deleted), an entry
+    outside the chain, or a log whose end is not the head's."""
+    from nmo.core.models import AuditChain, AuditEntry
+
+    # The head is read first: entries appended while the walk goes on are past it.
+    head = AuditChain.objects.filter(pk=HEAD_ID).values_list("seq", "head_hash").first()
+    expected_seq = 1
+    prev = GENESIS
+    checked = 0
+    for row in _rows(batch):
+        entry_id, seq, created_at = row[0], row[1], row[2]
+        values = dict(zip(CONTENT, row[1 : 1 + len(CONTENT)], strict=True))
+        prev_hash, entry_hash = row[-2], row[-1]
+
+        def broken(kind: str, detail: str, *, at: tuple[Any, ...] = row) -> ChainReport:
+            return ChainReport(checked, expected_seq - 1, prev, Break(kind, *at[:3], detail))
+
+        if seq != expected_seq:
+            missing = (
+                f"№ {expected_seq}"
+                if seq == expected_seq + 1
+                else f"№ {expected_seq}–{seq - 1}"
+            )
+            return broken("gap", f"Нет записей {missing}; следующая запись — № {seq}.")
+        if content_digest(values, prev_hash) != entry_hash:
+            return broken(
+                "hash",
+                f"Запись № {seq} (id {entry_id}) изменена после записи: её содержание "
+                "не даёт хранимого хеша.",
+            )
+        if prev_hash != prev:
+            return broken(
+                "link",
+                f"Запись № {seq} (id {entry_id}) ссылается не на хеш записи № {seq - 1}.",
+            )
+        if head is not None and seq == head[0] and entry_hash != head[1]:
+            return broken(
+                "head",
+                f"Вершина цепочки хранит другой хеш записи № {seq}: запись заменена.",
+            )
+        prev = entry_hash
+        expected_seq += 1
+        checked += 1
+    last_seq = expected_seq - 1
+    unchained = AuditEntry.objects.filter(seq__isnull=True).order_by("id").first()
+    if unchained is not None:
+        return ChainReport(
+            checked,
+            last_seq,
+            prev,
+            Break(
+                "unchained",
+                unchained.pk,
+                None,
+                unchained.created_at,
+                f"Запись id {unchained.pk} записана в обход цепочки.",
+            ),
+        )
+    if head is not None and head[0] > last_seq:
+        return ChainReport(
+            checked,
+            last_seq,
+            prev,
+            Break(
+                "head",
+                None,
+                head[0],
+                None,
+                f"Вершина цепочки — № {head[0]}, а последняя запись журнала — № {last_seq}: "
+                "записи в конце журнала удалены.",
+            ),
+        )
+    return ChainReport(checked, last_seq, prev, None)
