@@ -4,9 +4,11 @@ broken link.
 
 An entry's hash is the HMAC-SHA256 (`nmo.core.integrity`, purpose "audit-chain") of the
 canonical JSON of its content — place, time, actor, action, object, changes, IP — and the
-hash of the entry before it. Appends are serialised by the chain's head row
-(`core.AuditChain`): `advance_head` moves it one place on with an UPDATE, which holds the
-row until the transaction commits, and returns the place and the previous hash.
+hash of the entry before it. Appends are serialised by a lock held until the
+appending transaction ends (`next_place`); a second entry at one place is refused by a
+unique constraint besides. The end of the log is not anchored inside the database: the
+command prints the last place and hash, and `verify_chain(anchor=…)` checks that the log
+still reaches an anchor noted earlier.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from nmo.core.integrity import AUDIT_CHAIN, GENESIS, seal
 if TYPE_CHECKING:
     from nmo.core.models import AuditEntry
 
-HEAD_ID = 1
 BATCH = 2000
 
 #: The columns an entry's hash covers, besides `prev_hash`, in the order verification reads.
@@ -68,47 +69,28 @@ def _table(name: str, connection: BaseDatabaseWrapper) -> str:
     return connection.ops.quote_name(name)
 
 
-def advance_head(connection: BaseDatabaseWrapper) -> tuple[int, str]:
-    """Move the chain's head one place on (locking its row until commit) and return the
-    new place and the hash of the entry before it. Creates the head of an empty log."""
-    table = _table("core_auditchain", connection)
-    sql = f"UPDATE {table} SET seq = seq + 1 WHERE id = %s RETURNING seq, head_hash"  # noqa: S608
+#: The PostgreSQL advisory lock that serialises appends: "NMOAUDIT" as a number.
+APPEND_LOCK = 0x4E4D4F4155444954
+
+
+def next_place(connection: BaseDatabaseWrapper) -> tuple[int, str]:
+    """Take the chain's append lock (held until the transaction ends) and return the
+    place of the next entry and the hash of the last one. On PostgreSQL the lock is a
+    transaction-level advisory lock and the last entry is read in the next statement,
+    whose snapshot sees every append committed before the lock was granted; SQLite
+    serialises writing transactions itself (they begin IMMEDIATE)."""
+    table = _table("core_auditentry", connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [HEAD_ID])
-        row = cursor.fetchone()
-        if row is None:
-            _create_head(connection)
-            cursor.execute(sql, [HEAD_ID])
-            row = cursor.fetchone()
-    return int(row[0]), str(row[1] or GENESIS)
-
-
-def _create_head(connection: BaseDatabaseWrapper) -> None:
-    """The head of a log that has none (a fresh or flushed database): it continues from
-    the last chained entry, if any."""
-    from django.db import IntegrityError, transaction
-
-    from nmo.core.models import AuditChain, AuditEntry
-
-    last = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq").first()
-    try:
-        with transaction.atomic():
-            AuditChain.objects.create(
-                pk=HEAD_ID,
-                seq=last.seq if last else 0,
-                head_hash=last.entry_hash if last else GENESIS,
-            )
-    except IntegrityError:  # another transaction created it first
-        pass
-
-
-def set_head(connection: BaseDatabaseWrapper, entry_hash: str) -> None:
-    table = _table("core_auditchain", connection)
-    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
         cursor.execute(
-            f"UPDATE {table} SET head_hash = %s WHERE id = %s",  # noqa: S608
-            [entry_hash, HEAD_ID],
+            f"SELECT seq, entry_hash FROM {table} WHERE seq IS NOT NULL "  # noqa: S608
+            "ORDER BY seq DESC LIMIT 1"
         )
+        row = cursor.fetchone()
+    if row is None:
+        return 1, GENESIS
+    return int(row[0]) + 1, str(row[1])
 
 
 # --- Verification -------------------------------------------------------------------------
@@ -118,7 +100,7 @@ def set_head(connection: BaseDatabaseWrapper, entry_hash: str) -> None:
 class Break:
     """The first broken link: which entry, and what differs."""
 
-    kind: str  # "hash", "link", "gap", "unchained", "head"
+    kind: str  # "hash", "link", "gap", "unchained", "anchor"
     entry_id: int | None
     seq: int | None
     created_at: datetime | None
@@ -134,7 +116,7 @@ BREAK_LABELS = {
     "link": "нарушена связь с предыдущей записью",
     "gap": "пропущены записи (удалены)",
     "unchained": "запись вне цепочки",
-    "head": "конец журнала не совпадает с вершиной цепочки",
+    "anchor": "журнал не доходит до отмеченной ранее записи",
 }
 
 
@@ -168,15 +150,14 @@ def _rows(batch: int) -> Iterator[tuple[Any, ...]]:
         after = rows[-1][1]
 
 
-def verify_chain(*, batch: int = BATCH) -> ChainReport:
+def verify_chain(*, batch: int = BATCH, anchor: tuple[int, str] | None = None) -> ChainReport:
     """Walk the log by place and return how many entries were checked and the first
     broken link: an entry whose content no longer gives its hash, whose `prev_hash` is
     not the hash of the entry before it, a place missing (an entry deleted), an entry
-    outside the chain, or a log whose end is not the head's."""
-    from nmo.core.models import AuditChain, AuditEntry
+    outside the chain, or — given an `anchor` (place, hash) noted earlier — a log that
+    no longer reaches it with the same hash (entries cut from its end)."""
+    from nmo.core.models import AuditEntry
 
-    # The head is read first: entries appended while the walk goes on are past it.
-    head = AuditChain.objects.filter(pk=HEAD_ID).values_list("seq", "head_hash").first()
     expected_seq = 1
     prev = GENESIS
     checked = 0
@@ -206,11 +187,8 @@ def verify_chain(*, batch: int = BATCH) -> ChainReport:
                 "link",
                 f"Запись № {seq} (id {entry_id}) ссылается не на хеш записи № {seq - 1}.",
             )
-        if head is not None and seq == head[0] and entry_hash != head[1]:
-            return broken(
-                "head",
-                f"Вершина цепочки хранит другой хеш записи № {seq}: запись заменена.",
-            )
+        if anchor is not None and seq == anchor[0] and entry_hash != anchor[1]:
+            return broken("anchor", f"Хеш записи № {seq} не совпадает с отмеченным ранее.")
         prev = entry_hash
         expected_seq += 1
         checked += 1
@@ -229,17 +207,17 @@ def verify_chain(*, batch: int = BATCH) -> ChainReport:
                 f"Запись id {unchained.pk} записана в обход цепочки.",
             ),
         )
-    if head is not None and head[0] > last_seq:
+    if anchor is not None and anchor[0] > last_seq:
         return ChainReport(
             checked,
             last_seq,
             prev,
             Break(
-                "head",
+                "anchor",
                 None,
-                head[0],
+                anchor[0],
                 None,
-                f"Вершина цепочки — № {head[0]}, а последняя запись журнала — № {last_seq}: "
+                f"Отмечена запись № {anchor[0]}, а последняя запись журнала — № {last_seq}: "
                 "записи в конце журнала удалены.",
             ),
         )

@@ -23,7 +23,7 @@ class AuditEntry(models.Model):
 
     Each entry is a link of a hash chain (ADR 0024): `seq` is its place, `prev_hash` the
     hash of the entry before it and `entry_hash` the HMAC of its own content and
-    `prev_hash` (`nmo.core.chain`). Appends are serialised on the chain's head row.
+    `prev_hash` (`nmo.core.chain`). Appends are serialised by a lock held until commit.
     """
 
     # Set before the hash is computed (not auto_now_add, which would set it after).
@@ -69,34 +69,17 @@ class AuditEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise RuntimeError("Журнал аудита только дополняется: запись нельзя изменить.")
-        from nmo.core.chain import advance_head, entry_digest, set_head
+        from nmo.core.chain import entry_digest, next_place
 
-        # One transaction for the head's advance, the insert and the head's new hash: the
-        # head row stays locked until the caller's transaction commits (ADR 0024).
-        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
-            self.seq, self.prev_hash = advance_head(connection)
+        # The append lock and the insert in one transaction: the lock is held until the
+        # caller's transaction ends, so no other append takes the same place (ADR 0024).
+        with transaction.atomic(savepoint=False):
+            self.seq, self.prev_hash = next_place(connection)
             self.entry_hash = entry_digest(self)
             super().save(*args, **kwargs)
-            set_head(connection, self.entry_hash)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Журнал аудита только дополняется: запись нельзя удалить.")
-
-
-class AuditChain(models.Model):
-    """The head of the audit log's hash chain: one row, the last place and hash. Every
-    append locks it (an UPDATE) until its transaction commits, so two transactions never
-    take the same place; and a log cut short at its end no longer matches it."""
-
-    seq = models.PositiveBigIntegerField("последний номер", default=0)
-    head_hash = models.CharField("хеш последней записи", max_length=64, blank=True)
-
-    class Meta:
-        verbose_name = "вершина цепочки журнала аудита"
-        verbose_name_plural = "вершина цепочки журнала аудита"
-
-    def __str__(self) -> str:
-        return f"№ {self.seq}"
 
 
 class JobStatus(models.TextChoices):

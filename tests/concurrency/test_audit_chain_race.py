@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 
 from nmo.core.chain import verify_chain
-from nmo.core.models import AuditChain, AuditEntry
+from nmo.core.models import AuditEntry
 from nmo.core.services import record_audit
 from tests.concurrency.harness import race
 
@@ -41,7 +41,7 @@ def writer(index: int) -> int:
                 record_audit(actor=None, action="race.first", changes={"t": index})
                 record_audit(actor=None, action="race.second", changes={"r": round_})
             written += 2
-        else:  # written, then rolled back: its place goes back to the head
+        else:  # written, then rolled back: its place is taken by the next append
             try:
                 with transaction.atomic():
                     record_audit(actor=None, action="race.doomed", changes={"t": index})
@@ -59,7 +59,6 @@ def test_parallel_writers_keep_one_unbroken_chain():
     assert len(seqs) == written
     assert seqs == list(range(1, written + 1))  # no fork (a place twice), no hole
     assert not AuditEntry.objects.filter(action="race.doomed").exists()
-    assert AuditChain.objects.get().seq == written
     report = verify_chain(batch=50)
     assert report.ok, report.broken
     assert report.checked == written

@@ -288,11 +288,11 @@ def test_one_activation_takes_few_queries(specialist, event, code, django_assert
     """On PostgreSQL (production) a successful activation through the service is one
     statement — the claim, the ledger entry, the cabinet's new version (and the notice's
     task row with the database queue) as data-modifying CTEs — and the audit line on the
-    hash chain (ADR 0024): the head's advance, the insert, the head's new hash; here,
+    hash chain (ADR 0024): the append lock, the last entry's hash, the insert; here,
     inside the test's transaction, wrapped in one savepoint. Elsewhere (SQLite) it takes
-    10: the savepoint, the claim and its activity (two statements), the specialties with
+    9: the savepoint, the claim and its activity (two statements), the specialties with
     the specialist's cycles, the ledger insert, the cabinet's new version, the audit line
-    with the chain's two head updates, the release. The roles came with the user (the
+    after reading the last one, the release. The roles came with the user (the
     API's token look-up) and are not read again, nor is the credit policy for a domestic
     event. It was 15 statements at first, besides two cache writes (ADR 0203)."""
     from django.db import connection
@@ -301,7 +301,7 @@ def test_one_activation_takes_few_queries(specialist, event, code, django_assert
 
     roles_of(specialist)  # read with the user, as the API's token look-up does
     one_statement = connection.vendor == "postgresql"
-    with django_assert_max_num_queries(6 if one_statement else 10) as queries:
+    with django_assert_max_num_queries(6 if one_statement else 9) as queries:
         activation = activate(specialist, code.value)
     assert activation.credits == 6
     sql = [q["sql"] for q in queries.captured_queries]
@@ -310,9 +310,9 @@ def test_one_activation_takes_few_queries(specialist, event, code, django_assert
         assert [s.split()[0] for s in sql] == [
             "SAVEPOINT",
             "WITH",
-            "UPDATE",
+            "SELECT",  # the chain's append lock
+            "SELECT",  # the last entry's place and hash
             "INSERT",
-            "UPDATE",
             "RELEASE",
         ]
     else:

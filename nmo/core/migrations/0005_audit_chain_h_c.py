@@ -29,7 +29,6 @@ def chain_existing_entries(apps, schema_editor):
     elif vendor == "sqlite":
         schema_editor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_update")
     AuditEntry = apps.get_model("core", "AuditEntry")
-    AuditChain = apps.get_model("core", "AuditChain")
     seq, prev, after = 0, GENESIS, 0
     fields = ("id", *CONTENT[1:])
     while True:
@@ -47,7 +46,6 @@ def chain_existing_entries(apps, schema_editor):
             )
             prev = entry_hash
         after = rows[-1][0]
-    AuditChain.objects.update_or_create(pk=1, defaults={"seq": seq, "head_hash": prev})
     if vendor == "postgresql":
         schema_editor.execute(
             "ALTER TABLE core_auditentry ENABLE TRIGGER core_auditentry_no_change"
@@ -71,18 +69,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='AuditChain',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(default=0, verbose_name='последний номер')),
-                ('head_hash', models.CharField(blank=True, max_length=64, verbose_name='хеш последней записи')),
-            ],
-            options={
-                'verbose_name': 'вершина цепочки журнала аудита',
-                'verbose_name_plural': 'вершина цепочки журнала аудита',
-            },
-        ),
         migrations.AddField(
             model_name='auditentry',
             name='entry_hash',

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from nmo.core.chain import verify_chain
-from nmo.core.models import AuditChain, AuditEntry
+from nmo.core.models import AuditEntry
 from nmo.core.request_context import reset_client_ip, set_client_ip
 from nmo.core.services import record_audit
 from nmo.core.tests.tamper import audit_trigger_off, raw
@@ -41,7 +41,7 @@ def test_each_entry_links_to_the_one_before_and_the_chain_verifies(entries):
     for before, after in zip(chained, chained[1:], strict=False):
         assert after.prev_hash == before.entry_hash
         assert len(after.entry_hash) == 64
-    assert AuditChain.objects.get().seq == total == entries[-1].seq
+    assert total == entries[-1].seq
     report = verify_chain(batch=3)  # across batches
     assert report.ok, report.broken
     assert report.checked == total
@@ -82,13 +82,23 @@ def test_a_deleted_entry_is_a_gap(entries):
     assert f"Нет записей № {entries[2].seq};" in report.broken.detail
 
 
-def test_entries_cut_from_the_end_no_longer_reach_the_head(entries):
+def test_entries_cut_from_the_end_no_longer_reach_the_anchor(entries, capsys):
+    """The end of the log is anchored outside the database: the command prints the last
+    place and hash, and the next run given that anchor finds entries cut from the end."""
+    call_command("verify_audit_chain")
+    out = capsys.readouterr().out
+    anchor = out.rsplit("--anchor ", 1)[1].strip()
+    assert anchor == f"{entries[6].seq}:{entries[6].entry_hash}"
     with audit_trigger_off():
         raw("DELETE FROM core_auditentry WHERE id IN (%s, %s)", [entries[5].pk, entries[6].pk])
-    report = verify_chain()
+    assert verify_chain().ok  # without the anchor a shorter log is a whole log
+    report = verify_chain(anchor=(entries[6].seq, entries[6].entry_hash))
     assert report.broken is not None
-    assert report.broken.kind == "head"
+    assert report.broken.kind == "anchor"
     assert f"№ {entries[6].seq}" in report.broken.detail
+    with pytest.raises(CommandError):
+        call_command("verify_audit_chain", "--anchor", anchor)
+    assert "записи в конце журнала удалены" in capsys.readouterr().err
 
 
 def test_an_entry_written_around_the_chain_is_found(entries, admin_user):
