@@ -234,6 +234,9 @@ THROTTLE_ADDRESS_ALLOWANCE = env_int("THROTTLE_ADDRESS_ALLOWANCE", 3)
 THROTTLE_KNOWN_ADDRESS_DAYS = env_int("THROTTLE_KNOWN_ADDRESS_DAYS", 30)
 # How many requests behind a proxy to trust X-Forwarded-For from (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The key of the audit log's hash chain and of the seals of frozen documents (ADR 0024);
+# derived from SECRET_KEY when unset. Set it in production and never change it.
+INTEGRITY_KEY = env_str("NMO_INTEGRITY_KEY", "")
 
 # The version of the personal-data consent text a user agrees to (152-ФЗ, npc-1.2).
 PERSONAL_DATA_CONSENT_VERSION = env_str("PERSONAL_DATA_CONSENT_VERSION", "2026-01")
