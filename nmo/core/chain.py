@@ -140,14 +140,36 @@ def _rows(batch: int) -> Iterator[tuple[Any, ...]]:
     fields = ("id", *CONTENT, "prev_hash", "entry_hash")
     while True:
         rows = list(
-            AuditEntry.objects.filter(seq__gt=after)
-            .order_by("seq")
-            .values_list(*fields)[:batch]
+            AuditEntry.objects.filter(seq__gt=after).order_by("seq").values_list(*fields)[:batch]
         )
         if not rows:
             return
         yield from rows
         after = rows[-1][1]
+
+
+def _problem(
+    seq: int,
+    entry_id: int,
+    values: dict[str, Any],
+    prev_hash: str,
+    entry_hash: str,
+    expected_seq: int,
+    prev: str,
+) -> tuple[str, str] | None:
+    """What is wrong with one entry read in order, if anything: (kind, detail)."""
+    if seq != expected_seq:
+        missing = f"№ {expected_seq}" if seq == expected_seq + 1 else f"№ {expected_seq}–{seq - 1}"
+        return "gap", f"Нет записей {missing}; следующая запись — № {seq}."
+    if content_digest(values, prev_hash) != entry_hash:
+        return (
+            "hash",
+            f"Запись № {seq} (id {entry_id}) изменена после записи: её содержание "
+            "не даёт хранимого хеша.",
+        )
+    if prev_hash != prev:
+        return "link", f"Запись № {seq} (id {entry_id}) ссылается не на хеш записи № {seq - 1}."
+    return None
 
 
 def verify_chain(*, batch: int = BATCH, anchor: tuple[int, str] | None = None) -> ChainReport:
@@ -165,30 +187,14 @@ def verify_chain(*, batch: int = BATCH, anchor: tuple[int, str] | None = None) -
         entry_id, seq, created_at = row[0], row[1], row[2]
         values = dict(zip(CONTENT, row[1 : 1 + len(CONTENT)], strict=True))
         prev_hash, entry_hash = row[-2], row[-1]
-
-        def broken(kind: str, detail: str, *, at: tuple[Any, ...] = row) -> ChainReport:
-            return ChainReport(checked, expected_seq - 1, prev, Break(kind, *at[:3], detail))
-
-        if seq != expected_seq:
-            missing = (
-                f"№ {expected_seq}"
-                if seq == expected_seq + 1
-                else f"№ {expected_seq}–{seq - 1}"
+        problem = _problem(seq, entry_id, values, prev_hash, entry_hash, expected_seq, prev)
+        if problem is None and anchor is not None and seq == anchor[0] and entry_hash != anchor[1]:
+            problem = ("anchor", f"Хеш записи № {seq} не совпадает с отмеченным ранее.")
+        if problem is not None:
+            kind, detail = problem
+            return ChainReport(
+                checked, expected_seq - 1, prev, Break(kind, entry_id, seq, created_at, detail)
             )
-            return broken("gap", f"Нет записей {missing}; следующая запись — № {seq}.")
-        if content_digest(values, prev_hash) != entry_hash:
-            return broken(
-                "hash",
-                f"Запись № {seq} (id {entry_id}) изменена после записи: её содержание "
-                "не даёт хранимого хеша.",
-            )
-        if prev_hash != prev:
-            return broken(
-                "link",
-                f"Запись № {seq} (id {entry_id}) ссылается не на хеш записи № {seq - 1}.",
-            )
-        if anchor is not None and seq == anchor[0] and entry_hash != anchor[1]:
-            return broken("anchor", f"Хеш записи № {seq} не совпадает с отмеченным ранее.")
         prev = entry_hash
         expected_seq += 1
         checked += 1

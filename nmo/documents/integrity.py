@@ -69,9 +69,7 @@ def changed_fields(document: QualificationDocument) -> list[str]:
     now = snapshot_of(document)
     frozen = document.snapshot
     return [
-        name
-        for name in SNAPSHOT_FIELDS
-        if canonical(now.get(name)) != canonical(frozen.get(name))
+        name for name in SNAPSHOT_FIELDS if canonical(now.get(name)) != canonical(frozen.get(name))
     ]
 
 
@@ -90,9 +88,7 @@ def frozen_view(document: QualificationDocument) -> FrozenView:
     against it; a mismatch is recorded in the audit log for the administrators."""
     changed = changed_fields(document)
     if changed:
-        report_tampering(
-            target=document, bytes_changed=False, changes={"changed_fields": changed}
-        )
+        report_tampering(target=document, bytes_changed=False, changes={"changed_fields": changed})
         return FrozenView(intact=False, data={})
     data = dict(document.snapshot)
     for name in _DATES:
@@ -110,9 +106,7 @@ def checked_pdf(document: QualificationDocument) -> bytes:
     actual = sha256_hex(content)
     changed = changed_fields(document)
     if changed and changed != ["pdf_sha256"]:
-        report_tampering(
-            target=document, bytes_changed=False, changes={"changed_fields": changed}
-        )
+        report_tampering(target=document, bytes_changed=False, changes={"changed_fields": changed})
         raise DocumentTampered()
     if changed or actual != document.pdf_sha256:
         report_tampering(

@@ -44,9 +44,10 @@ def test_altered_pdf_bytes_are_refused(frozen, client, admin_user):
     logged = AuditEntry.objects.get(action="integrity.file_changed")
     assert logged.object_id == str(statement.pk)
     client.force_login(admin_user)
-    assert "Файл документа изменён после подписания" in client.get(
-        "/audit/integrity/"
-    ).content.decode()
+    assert (
+        "Файл документа изменён после подписания"
+        in client.get("/audit/integrity/").content.decode()
+    )
 
 
 def test_altered_content_breaks_the_seal(frozen):

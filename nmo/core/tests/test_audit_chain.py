@@ -3,6 +3,8 @@ it and its own; a change made in the database behind the application's back — 
 content edited, an entry deleted in the middle or at the end — is found by the command
 and the administrators' page, which point at the first broken link."""
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -38,7 +40,7 @@ def test_each_entry_links_to_the_one_before_and_the_chain_verifies(entries):
     total = len(chained)  # the fixtures' own lines come first
     assert [e.seq for e in chained] == list(range(1, total + 1))
     assert chained[0].prev_hash == ""
-    for before, after in zip(chained, chained[1:], strict=False):
+    for before, after in itertools.pairwise(chained):
         assert after.prev_hash == before.entry_hash
         assert len(after.entry_hash) == 64
     assert total == entries[-1].seq

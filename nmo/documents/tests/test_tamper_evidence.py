@@ -100,8 +100,7 @@ def test_a_rewritten_snapshot_breaks_the_seal(client, document):
     """Whoever rewrites the row and its snapshot alike still lacks the server's key."""
     snapshot = dict(document.snapshot, holder_name="Подставной Пётр Петрович")
     raw(
-        "UPDATE documents_qualificationdocument SET holder_name = %s, snapshot = %s "
-        "WHERE id = %s",
+        "UPDATE documents_qualificationdocument SET holder_name = %s, snapshot = %s WHERE id = %s",
         [snapshot["holder_name"], json.dumps(snapshot), document.pk],
     )
     page = verify_page(client, document)

@@ -33,7 +33,9 @@ class Command(BaseCommand):
         if options["anchor"]:
             place, _, digest = options["anchor"].partition(":")
             if not place.isdigit() or len(digest) != 64:
-                raise CommandError("Укажите --anchor в виде НОМЕР:ХЕШ (64 шестнадцатеричных знака).")
+                raise CommandError(
+                    "Укажите --anchor в виде НОМЕР:ХЕШ (64 шестнадцатеричных знака)."
+                )
             anchor = (int(place), digest.lower())
         report = verify_chain(batch=max(1, options["batch"]), anchor=anchor)
         if report.broken is None:
