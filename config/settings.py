@@ -262,6 +262,9 @@ THROTTLE_UNAVAILABLE_RETRY_SECONDS = env_int("THROTTLE_UNAVAILABLE_RETRY_SECONDS
 ADMIN_ALLOWED_NETWORKS = env_networks("ADMIN_ALLOWED_NETWORKS")
 # How many requests behind a proxy to trust X-Forwarded-For from (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The key of the audit log's hash chain and of the seals of frozen documents (ADR 0024);
+# derived from SECRET_KEY when unset. Set it in production and never change it.
+INTEGRITY_KEY = env_str("NMO_INTEGRITY_KEY", "")
 
 # Registration and password reset against enumeration (ADR 0022). A registration refused
 # because its e-mail or SNILS is taken counts against the address: at the limit the address

@@ -10,6 +10,7 @@ __all__ = [
     "DecisionRefused",
     "GradesLocked",
     "RecordNotSignable",
+    "RecordTampered",
     "ResultInvalid",
     "RetakeApplicationLate",
     "RetakeInvalid",
@@ -91,3 +92,14 @@ class RetakeApplicationLate(Conflict):
     names the rule, the clause and the date (npc-2.9, npc-2.10, rgmu-2.9, rgmu-2.10)."""
 
     code = "retake_application_late"
+
+
+class RecordTampered(Conflict):
+    """A frozen record's stored file or content no longer match its SHA-256 and seal
+    (ADR 0024): it is not served, and the administrators see it on the integrity page."""
+
+    code = "document_tampered"
+    default_message = (
+        "Документ не может быть выдан: его файл или содержание изменены после подписания и "
+        "не совпадают с сохранённой контрольной суммой. Администраторы уведомлены."
+    )

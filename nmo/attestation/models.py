@@ -460,6 +460,8 @@ class AttestationDocument(BaseModel):
     pdf = models.BinaryField("PDF", null=True, blank=True)
     pdf_sha256 = models.CharField("SHA-256 файла PDF", max_length=64, blank=True)
     frozen_at = models.DateTimeField("подписан всеми", null=True, blank=True)
+    # The HMAC (server key, ADR 0024) of what the frozen record says and its file's hash.
+    seal = models.CharField("печать", max_length=64, blank=True, editable=False)
     correction_reason = models.TextField("причина исправления", blank=True)
     supersedes = models.OneToOneField(
         "self",

@@ -106,6 +106,9 @@ CORE_ACTIONS: Mapping[str, str | AuditAction] = {
             "path": "адрес страницы",
         },
     ),
+    "audit.verify": "Проверена цепочка журнала аудита",
+    "integrity.file_changed": "Файл документа изменён после подписания (не совпадает SHA-256)",
+    "integrity.record_changed": "Данные документа изменены после выдачи (не совпадает слепок)",
 }
 
 # Keys many actions write that are not a field of the object's model.
@@ -142,6 +145,12 @@ CORE_FIELDS: Mapping[str, str] = {
     "action": "действие",
     "period_from": "с даты",
     "period_to": "по дату",
+    "stored_sha256": "хранимый SHA-256",
+    "actual_sha256": "SHA-256 файла",
+    "changed_fields": "изменённые поля",
+    "seal": "печать слепка",
+    "checked": "проверено записей",
+    "broken": "первое нарушение",
 }
 
 

@@ -1,7 +1,8 @@
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 
 class BaseModel(models.Model):
@@ -19,9 +20,14 @@ class AuditEntry(models.Model):
 
     Rows are never updated or deleted: the model refuses it and a database trigger
     (see migration 0002) refuses it for anyone who bypasses the ORM.
+
+    Each entry is a link of a hash chain (ADR 0024): `seq` is its place, `prev_hash` the
+    hash of the entry before it and `entry_hash` the HMAC of its own content and
+    `prev_hash` (`nmo.core.chain`). Appends are serialised by a lock held until commit.
     """
 
-    created_at = models.DateTimeField("время", auto_now_add=True, db_index=True)
+    # Set before the hash is computed (not auto_now_add, which would set it after).
+    created_at = models.DateTimeField("время", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="кто",
@@ -40,6 +46,9 @@ class AuditEntry(models.Model):
     object_repr = models.CharField("объект", max_length=300, blank=True)
     changes = models.JSONField("что изменилось", default=dict, blank=True)
     ip = models.GenericIPAddressField("IP-адрес", null=True, blank=True)
+    seq = models.PositiveBigIntegerField("номер в цепочке", null=True, editable=False)
+    prev_hash = models.CharField("хеш предыдущей записи", max_length=64, blank=True)
+    entry_hash = models.CharField("хеш записи", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "запись журнала аудита"
@@ -49,6 +58,10 @@ class AuditEntry(models.Model):
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["actor", "-created_at"], name="audit_actor_idx"),
         ]
+        constraints = [
+            # A second entry at one place of the chain (a fork) cannot be written.
+            models.UniqueConstraint(fields=["seq"], name="audit_seq_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action}"
@@ -56,7 +69,14 @@ class AuditEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise RuntimeError("Журнал аудита только дополняется: запись нельзя изменить.")
-        super().save(*args, **kwargs)
+        from nmo.core.chain import entry_digest, next_place
+
+        # The append lock and the insert in one transaction: the lock is held until the
+        # caller's transaction ends, so no other append takes the same place (ADR 0024).
+        with transaction.atomic(savepoint=False):
+            self.seq, self.prev_hash = next_place(connection)
+            self.entry_hash = entry_digest(self)
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Журнал аудита только дополняется: запись нельзя удалить.")

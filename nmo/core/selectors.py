@@ -77,3 +77,11 @@ def _looks_like_ip(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+INTEGRITY_ACTIONS = ("integrity.file_changed", "integrity.record_changed")
+
+
+def integrity_failures() -> QuerySet[AuditEntry]:
+    """The frozen records found changed after they were frozen (ADR 0024), newest first."""
+    return AuditEntry.objects.filter(action__in=INTEGRITY_ACTIONS).order_by("-created_at", "-id")

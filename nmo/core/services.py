@@ -12,6 +12,7 @@ from django_tasks.base import Task
 
 from nmo.core.audit import EntryView, describe_entries
 from nmo.core.cells import as_text
+from nmo.core.chain import ChainReport, verify_chain
 from nmo.core.models import AuditEntry
 from nmo.core.request_context import current_client_ip
 
@@ -62,6 +63,51 @@ def record_audit(*, actor: AbstractBaseUser | None, action: str, **details: Any)
     entry = AuditEntry(**audit_values(actor=actor, action=action, **details))
     entry.save(force_insert=True)
     return entry
+
+
+def report_tampering(
+    *,
+    target: models.Model,
+    bytes_changed: bool,
+    changes: dict[str, Any],
+) -> None:
+    """Record in the audit log that a frozen record no longer matches its hash or seal
+    (ADR 0024): `bytes_changed` — its stored file differs from its SHA-256; otherwise its
+    data differ from its sealed snapshot. Written in a transaction of its own, once per
+    object and kind (a public page hit again and again does not flood the log); the
+    administrators' integrity page lists these lines."""
+    with transaction.atomic():
+        action = "integrity.file_changed" if bytes_changed else "integrity.record_changed"
+        already = AuditEntry.objects.filter(
+            action=action,
+            object_type=target._meta.label_lower,
+            object_id=str(target.pk),
+        ).exists()
+        if not already:
+            record_audit(
+                actor=None,
+                action="integrity.file_changed" if bytes_changed else "integrity.record_changed",
+                target=target,
+                changes=changes,
+            )
+
+
+def verify_audit_chain(*, actor: AbstractBaseUser) -> ChainReport:
+    """Verify the audit log's hash chain for an administrator's page and record that it
+    was verified, with what was found ("audit.verify"). The caller decides who may."""
+    report = verify_chain()
+    with transaction.atomic():
+        record_audit(
+            actor=actor,
+            action="audit.verify",
+            object_type=AuditEntry._meta.label_lower,
+            object_repr="журнал аудита",
+            changes={
+                "checked": report.checked,
+                "broken": report.broken.detail if report.broken else "",
+            },
+        )
+    return report
 
 
 AUDIT_EXPORT_COLUMNS = ("Время", "Кто", "Действие", "Объект", "Что изменилось", "IP-адрес")

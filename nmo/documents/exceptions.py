@@ -8,6 +8,7 @@ __all__ = [
     "DocumentInvalid",
     "DocumentKindNotAllowed",
     "DocumentRevoked",
+    "DocumentTampered",
     "HandoverAlreadyRecorded",
     "HandoverInvalid",
     "RegisterInvalid",
@@ -66,3 +67,16 @@ class RevocationInvalid(ValidationFailed):
 class RegisterInvalid(ValidationFailed):
     code = "register_invalid"
     default_message = "Настройки реестра заполнены с ошибками."
+
+
+class DocumentTampered(Conflict):
+    """The stored file or data of an issued document no longer match what was sealed when
+    it was issued (ADR 0024): the document is not served, and the administrators see it
+    on the integrity page."""
+
+    code = "document_tampered"
+    default_message = (
+        "Документ не может быть выдан: его файл или данные изменены после выдачи и не "
+        "совпадают с сохранённой контрольной суммой. Администраторы уведомлены; "
+        "обратитесь в организацию, выдавшую документ."
+    )

@@ -154,6 +154,11 @@ class QualificationDocument(BaseModel):
     verification_token = models.CharField("ключ страницы проверки", max_length=64, unique=True)
     pdf = models.BinaryField("PDF")
     pdf_sha256 = models.CharField("SHA-256 файла PDF", max_length=64)
+    # What the document said when it was issued, and its seal: an HMAC with the server's
+    # key (ADR 0024). The verification page shows the snapshot, and only while the row
+    # still says the same and the seal still matches.
+    snapshot = models.JSONField("слепок на дату выдачи", default=dict, editable=False)
+    seal = models.CharField("печать слепка", max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "документ об обучении"

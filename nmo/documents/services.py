@@ -35,6 +35,10 @@ from nmo.documents.exceptions import (
     RevocationInvalid,
 )
 from nmo.documents.frdo import export_frdo as export_frdo  # a service kept beside its columns
+from nmo.documents.integrity import FrozenView as FrozenView
+from nmo.documents.integrity import checked_pdf as checked_pdf
+from nmo.documents.integrity import frozen_view as frozen_view
+from nmo.documents.integrity import seal_document
 from nmo.documents.models import DocumentHandover, DocumentRegister, QualificationDocument
 from nmo.documents.printing import render_document_pdf
 from nmo.documents.rules import (
@@ -206,6 +210,7 @@ def _new_document(
     pdf = render_document_pdf(document)
     document.pdf = pdf
     document.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    seal_document(document)
     return document
 
 

@@ -240,7 +240,8 @@ def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse:
     """The document's PDF as issued; for its holder and the staff of its organisation
     (anyone else gets 404)."""
     document = access_document_file(request.user, document_id)
-    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+    # A file that no longer matches its hash is refused (DocumentTampered, 409 page).
+    response = HttpResponse(services.checked_pdf(document), content_type="application/pdf")
     name = f"{document.kind}-{document.number:06d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -260,12 +261,19 @@ def my_documents(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     """The public page a document's QR code leads to: holder's name, programme, hours,
-    issue date, series and number, organisation and status (revoked: date and reason).
-    Nothing else personal. An unknown token is a 404 page."""
+    issue date, series and number, organisation — as sealed when it was issued — and
+    status (revoked: date and reason). Nothing else personal. An unknown token is a 404
+    page; a record changed after issue shows no data, only that (409, ADR 0024)."""
     document = selectors.get_document_by_token(token)
     if document is None:
         raise NotFound()
-    response = render(request, "documents/verify.html", {"document": document})
+    frozen = services.frozen_view(document)
+    response = render(
+        request,
+        "documents/verify.html",
+        {"document": document, "frozen": frozen.data, "intact": frozen.intact},
+        status=200 if frozen.intact else 409,
+    )
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

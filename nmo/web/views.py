@@ -1,5 +1,5 @@
-"""The home page, the administrators' audit-log page with its export and the status
-page of a person's background job."""
+"""The home page, the administrators' audit-log page with its export and its integrity
+page, and the status page of a person's background job."""
 
 from datetime import date
 from typing import Any
@@ -18,8 +18,8 @@ from nmo.core.audit import action_choices, describe_entries, object_type_choices
 from nmo.core.forms import AccessibleForm, DateField
 from nmo.core.jobs import job_of, jobs_of, read_result
 from nmo.core.models import AuditEntry
-from nmo.core.selectors import search_audit
-from nmo.core.services import export_audit
+from nmo.core.selectors import integrity_failures, search_audit
+from nmo.core.services import export_audit, verify_audit_chain
 from nmo.web.context_processors import extra_roles
 from nmo.web.navigation import start_page_for
 
@@ -158,6 +158,20 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{file_format}"'
     return response
+
+
+def audit_integrity(request: HttpRequest) -> HttpResponse:
+    """Tamper evidence for administrators (ADR 0024): POST verifies the audit log's hash
+    chain and shows where it breaks first; the page lists the frozen documents found
+    changed after they were frozen (their file or their data), newest first."""
+    actor = require_admin(request.user)
+    report = verify_audit_chain(actor=actor) if request.method == "POST" else None
+    page = Paginator(integrity_failures(), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/audit_integrity.html",
+        {"report": report, "page": page, "views": describe_entries(page.object_list)},
+    )
 
 
 @signed_in

@@ -736,7 +736,7 @@ FILE_ERRORS: dict[int, Any] = {200: None, **ERRORS}
 
 @router.get(
     "/attestations/{attestation_id}/records/{record_id}/pdf",
-    response=FILE_ERRORS,
+    response={**FILE_ERRORS, 409: ErrorOut},
     auth=bearer,
     summary="PDF документа аттестации",
     openapi_extra=binary_response(
@@ -744,7 +744,8 @@ FILE_ERRORS: dict[int, Any] = {200: None, **ERRORS}
     ),
 )
 def record_pdf(request: AuthenticatedRequest, attestation_id: int, record_id: int) -> HttpResponse:
-    """The record's PDF: the stored file once signed by all, a marked draft before."""
+    """The record's PDF: the stored file once signed by all, a marked draft before; a
+    stored file or record changed after signing is 409 `document_tampered` (ADR 0024)."""
     _, record = _record_of(request, attestation_id, record_id)
     return file_response(services.render_record_pdf(record), PDF, _file_name(record, "pdf"))
 

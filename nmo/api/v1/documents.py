@@ -19,6 +19,7 @@ from nmo.api.v1.schemas import ErrorOut, binary_response, file_response
 from nmo.core.exceptions import NotFound
 from nmo.documents import selectors, services
 from nmo.documents.access import access_document, access_document_file
+from nmo.documents.exceptions import DocumentTampered
 from nmo.documents.models import DocumentHandover, DocumentRegister, QualificationDocument
 from nmo.documents.selectors import verification_url
 from nmo.documents.types import DocumentKind, HandoverMode
@@ -176,28 +177,37 @@ def list_organisation_documents(
 
 @router.get(
     "/documents/verify/{token}",
-    response={200: VerificationOut, 404: ErrorOut},
+    response={200: VerificationOut, 404: ErrorOut, 409: ErrorOut},
     auth=None,
     summary="Проверка документа по QR-коду",
 )
 def verify_document(request: HttpRequest, token: str) -> dict[str, Any]:
     """What the public verification page shows: kind, series and number, the holder's
-    full name, programme, hours, issue date, organisation and status (revoked: when and
-    why). Nothing else personal. An unknown token is 404."""
+    full name, programme, hours, issue date and organisation as sealed when the document
+    was issued, and its status now (revoked: when and why). Nothing else personal. An
+    unknown token is 404; a record changed after issue is 409 `document_tampered`, with
+    none of its data (ADR 0024)."""
     document = selectors.get_document_by_token(token)
     if document is None:
         raise NotFound()
+    frozen = services.frozen_view(document)
+    if not frozen.intact:
+        raise DocumentTampered(
+            "Запись изменена после выдачи документа: сведения о нём не совпадают с "
+            "заверенными при выдаче. Обратитесь в организацию, выдавшую документ."
+        )
+    data = frozen.data
     return {
-        "kind": document.kind,
-        "kind_label": document.get_kind_display(),
-        "series": document.series,
-        "number": document.number,
-        "registration_number": document.registration_number,
-        "holder_name": document.holder_name,
-        "programme_title": document.programme_title,
-        "hours": document.hours,
-        "issued_on": document.issued_on,
-        "organisation": document.organisation_name,
+        "kind": data["kind"],
+        "kind_label": data["kind_label"],
+        "series": data["series"],
+        "number": data["number"],
+        "registration_number": data["registration_number"],
+        "holder_name": data["holder_name"],
+        "programme_title": data["programme_title"],
+        "hours": data["hours"],
+        "issued_on": data["issued_on"],
+        "organisation": data["organisation_name"],
         "status": document.status,
         "status_label": document.get_status_display(),
         "revoked_at": document.revoked_at,
@@ -224,7 +234,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @router.get(
     "/documents/{document_id}/pdf",
-    response={200: None, **ERRORS},
+    response={200: None, **ERRORS, 409: ErrorOut},
     auth=bearer,
     summary="PDF документа об обучении",
     openapi_extra=binary_response(
@@ -233,10 +243,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 def document_pdf(request: AuthenticatedRequest, document_id: int) -> HttpResponse:
     """The document's PDF as issued, for the staff of its organisation and its holder;
-    anyone else 404."""
+    anyone else 404; a file changed after issue 409."""
     document = access_document_file(request.auth, document_id)
+    # A file that no longer matches its hash: 409 document_tampered (ADR 0024).
     return file_response(
-        bytes(document.pdf), "application/pdf", f"{document.kind}-{document.number:06d}.pdf"
+        services.checked_pdf(document),
+        "application/pdf",
+        f"{document.kind}-{document.number:06d}.pdf",
     )
 
 

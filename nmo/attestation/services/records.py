@@ -17,7 +17,7 @@ from nmo.accounts.models import User
 from nmo.accounts.selectors import get_organisation
 from nmo.attestation.access import check_attestation_actor, check_commission_staff, seat_of
 from nmo.attestation.docx_forms import form_path
-from nmo.attestation.exceptions import RecordNotSignable, ResultInvalid
+from nmo.attestation.exceptions import RecordNotSignable, RecordTampered, ResultInvalid
 from nmo.attestation.models import (
     Attestation,
     AttestationDocument,
@@ -30,8 +30,9 @@ from nmo.attestation.services._common import cite
 from nmo.attestation.snapshots import heading, printable, snapshot
 from nmo.attestation.types import AttestationStatus, Outcome, RecordKind, RecordStatus
 from nmo.core.exceptions import Conflict, PermissionDenied
+from nmo.core.integrity import DOCUMENT_SEAL, seal, seal_matches, sha256_hex
 from nmo.core.links import absolute_url
-from nmo.core.services import record_audit, send_email_after_commit
+from nmo.core.services import record_audit, report_tampering, send_email_after_commit
 from nmo.printing.office import render_docx
 from nmo.printing.pdf import render_print
 
@@ -236,12 +237,52 @@ def _render(kind: str, content: dict[str, Any], *, draft: bool) -> bytes:
     )
 
 
+#: What a frozen record's seal covers (ADR 0024): which record it is, what it says and
+#: the hash of its file.
+SEALED_FIELDS = (
+    "id",
+    "attestation_id",
+    "organisation_id",
+    "kind",
+    "learner_result_id",
+    "number",
+    "version",
+    "content",
+    "pdf_sha256",
+    "frozen_at",
+    "supersedes_id",
+)
+
+
+def record_seal(record: AttestationDocument) -> str:
+    """The HMAC (server key) of what the frozen record says and its file's SHA-256."""
+    return seal(DOCUMENT_SEAL, _sealed(record))
+
+
 def render_record_pdf(record: AttestationDocument) -> bytes:
-    """Return the record's PDF: the stored file once frozen, else a draft rendered from
-    the current snapshot and marked as a draft."""
+    """Return the record's PDF: the stored file once frozen — after checking its bytes
+    against its SHA-256 and the record against its seal (RecordTampered, 409, recorded
+    for the administrators, when either differs) — else a draft rendered from the
+    current snapshot and marked as a draft."""
     if record.is_frozen and record.pdf is not None:
-        return bytes(record.pdf)
+        content = bytes(record.pdf)
+        actual = sha256_hex(content)
+        if not seal_matches(DOCUMENT_SEAL, _sealed(record), record.seal):
+            report_tampering(target=record, bytes_changed=False, changes={"seal": "не совпадает"})
+            raise RecordTampered()
+        if actual != record.pdf_sha256:
+            report_tampering(
+                target=record,
+                bytes_changed=True,
+                changes={"stored_sha256": record.pdf_sha256, "actual_sha256": actual},
+            )
+            raise RecordTampered()
+        return content
     return _render(record.kind, record.content, draft=True)
+
+
+def _sealed(record: AttestationDocument) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in SEALED_FIELDS}
 
 
 def render_record_docx(record: AttestationDocument) -> bytes:
@@ -278,6 +319,7 @@ def _freeze(actor: User, record: AttestationDocument) -> None:
     record.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     record.status = RecordStatus.FROZEN
     record.frozen_at = timezone.now()
+    record.seal = record_seal(record)
     record.save(
         update_fields=[
             "number",
@@ -286,6 +328,7 @@ def _freeze(actor: User, record: AttestationDocument) -> None:
             "pdf_sha256",
             "status",
             "frozen_at",
+            "seal",
             "updated_at",
         ]
     )

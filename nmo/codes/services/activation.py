@@ -3,7 +3,6 @@ exactly once (faq-ikp-activation, faq-ikp-normalize, faq-ikp-error, faq-email-no
 
 import datetime as dt
 import logging
-from contextlib import nullcontext
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -20,10 +19,8 @@ from nmo.codes.rules import normalise_code
 from nmo.codes.tasks import send_activation_notice
 from nmo.codes.types import Activation
 from nmo.core.exceptions import RateLimited, ServiceUnavailable
-from nmo.core.models import AuditEntry
 from nmo.core.russian import in_time
 from nmo.core.services import (
-    audit_values,
     enqueue_after_commit,
     queued_task_values,
     record_audit,
@@ -143,9 +140,9 @@ def _not_claimed(*, specialist: User, value: str) -> CodeAlreadyYours | CodeNotA
 
 def _redeem_in_one_statement(*, specialist: User, value: str) -> Activation:
     """The activation on PostgreSQL, its hot path (ADR 0203): the claim, the ledger entry,
-    the audit line, the cabinet's new version and the queued notice as one statement of
-    data-modifying CTEs, so one round trip and, in autocommit, no BEGIN or COMMIT of its
-    own; its text is the same every time, so the connection prepares it
+    the cabinet's new version and the queued notice as one statement of data-modifying
+    CTEs, then the audit line on the hash chain (ADR 0024: three small statements) in the
+    same transaction; its text is the same every time, so the connection prepares it
     (`prepared_cursor`) and PostgreSQL does not plan it again.
 
     The claim is `_claim_by_value`'s conditional UPDATE, its WHERE on the code row's own
@@ -170,26 +167,6 @@ def _redeem_in_one_statement(*, specialist: User, value: str) -> Activation:
         activity="act",
         source_rows="act",
     )
-    audit_sql, audit_params = insert_select(
-        AuditEntry,
-        audit_values(
-            actor=specialist,
-            action="code.activate",
-            object_type=ConfirmationCode._meta.label_lower,
-            object_repr=value,
-        ),
-        # One audit line for the claim and the credit it posted (as `_redeem` writes it).
-        computed={
-            "object_id": "act.code_id::text",
-            "changes": (
-                "jsonb_build_object('activity', act.id, 'credits', act.credits, "
-                "'credit_entry', credited.id, 'hours', credited.hours, "
-                "'source', credited.source, 'specialty', credited.specialty_id, "
-                "'occurred_on', credited.occurred_on)"
-            ),
-        },
-        source="act, credited",
-    )
     notice = queued_task_values(send_activation_notice, specialist_id=specialist.pk, code=value)
     queued_sql, queued_params = (
         insert_select(DBTaskResult, notice, computed={}, source="credited")
@@ -209,10 +186,11 @@ def _redeem_in_one_statement(*, specialist: User, value: str) -> Activation:
         f"{specialty} AS specialty_id "
         f"FROM claimed JOIN {activities} a ON a.id = claimed.activity_id), "
         f"credited AS ({entry_sql}), "
-        f"audited AS ({audit_sql}), "
         f"stamped AS ({stamp_sql})"
         + (f", queued AS ({queued_sql})" if notice is not None else "")
-        + " SELECT act.id, act.title, act.kind, act.credits, credited.id FROM act, credited"
+        + " SELECT act.id, act.title, act.kind, act.credits, credited.id, act.code_id, "
+        "credited.hours, credited.source, credited.specialty_id, credited.occurred_on "
+        "FROM act, credited"
     )
     params = [
         specialist.pk,
@@ -222,19 +200,39 @@ def _redeem_in_one_statement(*, specialist: User, value: str) -> Activation:
         *creditable_params,
         *specialty_params,
         *entry_params,
-        *audit_params,
         *stamp_params,
         *queued_params,
     ]
-    # In autocommit the statement is its own transaction; inside one (a caller's atomic
-    # block) a savepoint keeps a failed statement from aborting the caller's work.
-    scope = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    with scope, prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    # The statement and the audit line are one transaction; inside a caller's atomic
+    # block a savepoint keeps a failed statement from aborting the caller's work. The
+    # audit line is written by `record_audit`, after the statement, because its hash
+    # chain (ADR 0024) needs the line's content in Python.
+    with transaction.atomic():
+        with prepared_cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is not None:
+            activity_id, title, kind, credits, entry_id, code_id = row[:6]
+            hours, source, specialty_id, occurred_on = row[6:]
+            # One audit line for the claim and the credit it posted (as `_redeem` writes it).
+            record_audit(
+                actor=specialist,
+                action="code.activate",
+                object_type=ConfirmationCode._meta.label_lower,
+                object_id=str(code_id),
+                object_repr=value,
+                changes={
+                    "activity": activity_id,
+                    "credits": int(credits),
+                    "credit_entry": entry_id,
+                    "hours": hours,
+                    "source": source,
+                    "specialty": specialty_id,
+                    "occurred_on": occurred_on,
+                },
+            )
     if row is None:
         raise _not_claimed(specialist=specialist, value=value)
-    activity_id, title, kind, credits, entry_id = row
     if notice is None:  # not the database queue: hand it the task after commit
         enqueue_after_commit(send_activation_notice, specialist_id=specialist.pk, code=value)
     return Activation(

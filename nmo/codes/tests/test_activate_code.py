@@ -286,27 +286,35 @@ def test_the_claim_filters_the_code_row_itself(specialist, code):
 
 def test_one_activation_takes_few_queries(specialist, event, code, django_assert_max_num_queries):
     """On PostgreSQL (production) a successful activation through the service is one
-    statement: the claim, the ledger entry, the audit line, the cabinet's new version (and
-    the notice's task row with the database queue) as data-modifying CTEs; here, inside
-    the test's transaction, wrapped in one savepoint. Elsewhere (SQLite) it takes 8: the
-    savepoint, the claim and its activity (two statements), the specialties with the
-    specialist's cycles, the ledger insert, the cabinet's new version, one audit line, the
-    release. The roles came with the user (the API's token look-up) and are not read
-    again, nor is the credit policy for a domestic event. It was 15 statements at first,
-    besides two cache writes (ADR 0203)."""
+    statement — the claim, the ledger entry, the cabinet's new version (and the notice's
+    task row with the database queue) as data-modifying CTEs — and the audit line on the
+    hash chain (ADR 0024): the append lock, the last entry's hash, the insert; here,
+    inside the test's transaction, wrapped in one savepoint. Elsewhere (SQLite) it takes
+    9: the savepoint, the claim and its activity (two statements), the specialties with
+    the specialist's cycles, the ledger insert, the cabinet's new version, the audit line
+    after reading the last one, the release. The roles came with the user (the
+    API's token look-up) and are not read again, nor is the credit policy for a domestic
+    event. It was 15 statements at first, besides two cache writes (ADR 0203)."""
     from django.db import connection
 
     from nmo.accounts.selectors import roles_of
 
     roles_of(specialist)  # read with the user, as the API's token look-up does
     one_statement = connection.vendor == "postgresql"
-    with django_assert_max_num_queries(3 if one_statement else 8) as queries:
+    with django_assert_max_num_queries(6 if one_statement else 9) as queries:
         activation = activate(specialist, code.value)
     assert activation.credits == 6
     sql = [q["sql"] for q in queries.captured_queries]
     assert sum(s.startswith("SAVEPOINT") for s in sql) <= 1
     if one_statement:
-        assert [s.split()[0] for s in sql] == ["SAVEPOINT", "WITH", "RELEASE"]
+        assert [s.split()[0] for s in sql] == [
+            "SAVEPOINT",
+            "WITH",
+            "SELECT",  # the chain's append lock
+            "SELECT",  # the last entry's place and hash
+            "INSERT",
+            "RELEASE",
+        ]
     else:
         assert not any("catalog_creditpolicy" in s for s in sql)
     audit = AuditEntry.objects.get(action="code.activate")

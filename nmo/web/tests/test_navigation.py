@@ -20,6 +20,7 @@ NOT_MENU_PAGES = {
     "web:start",  # login's redirect
     "accounts:profile",  # the header's account link
     "web:jobs",  # the header's link to a person's background jobs
+    "web:audit_integrity",  # linked from the audit log
     "accounts:register",
     "accounts:login",
     "accounts:logout",
