@@ -48,7 +48,7 @@ MAX_COLUMNS = 100
 #: How much of each XML part is looked at for a DTD and the dimension.
 HEAD_BYTES = 64 * 1024
 
-NOT_XLSX = "Файл не является книгой Excel (XLSX). Файлы XLS сохраните как XLSX."
+NOT_XLSX = "Файл повреждён или не является книгой Excel (XLSX). Файлы XLS сохраните как XLSX."
 DAMAGED_XLSX = "Файл повреждён или не является книгой Excel (XLSX)."
 NOT_CSV = "Файл не похож на таблицу CSV: в нём двоичные данные. Сохраните таблицу как CSV или XLSX."
 WITH_DTD = (
@@ -272,9 +272,7 @@ def read_xlsx_rows(
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as exc:
         # openpyxl wraps the parser's error (a DTD refused by defusedxml) in a ValueError
         cause = exc.__cause__ or exc.__context__
-        raise UploadRefused(
-            XML_BROKEN if isinstance(cause, xml_errors) else DAMAGED_XLSX
-        ) from exc
+        raise UploadRefused(XML_BROKEN if isinstance(cause, xml_errors) else DAMAGED_XLSX) from exc
     try:
         if not workbook.worksheets:
             return []

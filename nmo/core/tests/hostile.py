@@ -89,7 +89,9 @@ def wide_sheet_without_dimension(rows: int = 300) -> bytes:
         f'<c r="XFD{r}" t="inlineStr"><is><t>y</t></is></c></row>'
         for r in range(1, rows + 1)
     )
-    sheet = f'<?xml version="1.0"?><worksheet xmlns="{SST}"><sheetData>{cells}</sheetData></worksheet>'
+    sheet = (
+        f'<?xml version="1.0"?><worksheet xmlns="{SST}"><sheetData>{cells}</sheetData></worksheet>'
+    )
     return replace_parts(plain_xlsx(), {"xl/worksheets/sheet1.xml": sheet.encode()})
 
 
