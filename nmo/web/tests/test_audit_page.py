@@ -180,7 +180,8 @@ def test_the_csv_export_holds_the_filtered_rows_and_is_audited(client, journal):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    raw = response.content
+    assert response.streaming  # ADR 0025: no request timeout limits the log's size
+    raw = b"".join(response.streaming_content)
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Время", "Кто", "Действие", "Объект", "Что изменилось", "IP-адрес"]
@@ -261,6 +262,48 @@ def test_a_name_typed_as_a_formula_is_exported_as_text(client, admin_user):
     cell = book.active.cell(row=2, column=4)
     assert cell.data_type != "f"
     assert cell.value == "'" + formula
-    raw = client.get("/audit/export/", {"action": "token.issue", "format": "csv"}).content
+    csv_file = client.get("/audit/export/", {"action": "token.issue", "format": "csv"})
+    raw = b"".join(csv_file.streaming_content)
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][3] == "'" + formula
+
+
+def test_a_large_xlsx_export_is_a_job_and_csv_streams_any_size(
+    client, admin_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    """ADR 0025: past INSTANT_AUDIT_ROWS the XLSX link shows a button; its POST starts a
+    job whose file holds every chosen entry as it was when the export began; the CSV of
+    the same entries streams at once, in chunks."""
+    from nmo.core import services as core_services
+    from nmo.core.models import BackgroundJob, JobStatus
+    from nmo.web import views
+
+    monkeypatch.setattr(views, "INSTANT_AUDIT_ROWS", 3)
+    monkeypatch.setattr(core_services, "_STREAM_ROWS", 2)
+    for n in range(7):
+        record_audit(actor=admin_user, action="token.issue", object_repr=f"токен {n}")
+    client.force_login(admin_user)
+    query = {"action": "token.issue", "format": "xlsx"}
+    prepare = client.get("/audit/export/", query)
+    assert prepare.status_code == 200
+    assert "Отобрано записей: 7." in prepare.content.decode()
+    assert not BackgroundJob.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post("/audit/export/?action=token.issue&format=xlsx")
+    job = BackgroundJob.objects.get(kind="audit.export")
+    assert started["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == JobStatus.DONE, job.errors
+    assert job.message == "В выгрузке 7 записей."
+    assert "7 записей" in job.title
+    file = client.get(f"/jobs/{job.pk}/file/")
+    sheet = load_workbook(io.BytesIO(b"".join(file.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 8
+    assert {row[3] for row in rows[1:]} == {f"токен {n}" for n in range(7)}
+    exports = AuditEntry.objects.filter(action="audit.export")
+    assert [e.changes["rows"] for e in exports] == [7]
+    streamed = client.get("/audit/export/", {"action": "token.issue", "format": "csv"})
+    chunks = list(streamed.streaming_content)
+    assert len(chunks) == 4  # 2 + 2 + 2 rows, then the last row
+    rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 8
