@@ -61,9 +61,13 @@ def _report(what: str, seconds: float, content: bytes) -> None:
     )
 
 
-def test_a_zip_bundle_completes_with_one_pdf_per_certificate(provider, event, django_capture_on_commit_callbacks):
+def test_a_zip_bundle_completes_with_one_pdf_per_certificate(
+    provider, event, django_capture_on_commit_callbacks
+):
     codes = issued_codes(provider, event, COUNT)
-    job, content, seconds = _bundle(provider, event, django_capture_on_commit_callbacks, archive=True)
+    _job, content, seconds = _bundle(
+        provider, event, django_capture_on_commit_callbacks, archive=True
+    )
     _report("ZIP", seconds, content)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         names = archive.namelist()
@@ -76,9 +80,13 @@ def test_a_zip_bundle_completes_with_one_pdf_per_certificate(provider, event, dj
         assert codes[-1].value in last.pages[0].extract_text()
 
 
-def test_a_pdf_bundle_completes_with_one_page_per_certificate(provider, event, django_capture_on_commit_callbacks):
+def test_a_pdf_bundle_completes_with_one_page_per_certificate(
+    provider, event, django_capture_on_commit_callbacks
+):
     codes = issued_codes(provider, event, COUNT)
-    job, content, seconds = _bundle(provider, event, django_capture_on_commit_callbacks, archive=False)
+    _job, content, seconds = _bundle(
+        provider, event, django_capture_on_commit_callbacks, archive=False
+    )
     _report("PDF", seconds, content)
     reader = PdfReader(io.BytesIO(content))
     assert len(reader.pages) == COUNT
