@@ -21,6 +21,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from itertools import islice
+from typing import Protocol
 from xml.etree.ElementTree import ParseError
 
 from nmo.core.exceptions import ValidationFailed
@@ -89,11 +90,14 @@ def megabytes(size: int) -> str:
     return f"{size // (1024 * 1024)} МБ"
 
 
-def read_limited(upload: io.RawIOBase | io.BufferedIOBase | object, max_bytes: int) -> bytes:
+class _Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+def read_limited(upload: _Readable, max_bytes: int) -> bytes:
     """At most `max_bytes + 1` bytes of an uploaded file: enough to tell it is too large
     without holding a 50 MB upload in memory."""
-    data: bytes = upload.read(max_bytes + 1)  # type: ignore[attr-defined]
-    return data
+    return upload.read(max_bytes + 1)
 
 
 def _kind_of(file_name: str) -> str:
