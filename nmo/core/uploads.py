@@ -21,7 +21,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from itertools import islice
-from typing import Protocol
+from typing import Any, Protocol
 from xml.etree.ElementTree import ParseError
 
 from nmo.core.exceptions import ValidationFailed
@@ -31,6 +31,7 @@ __all__ = [
     "MAX_COLUMNS",
     "MAX_UNCOMPRESSED_BYTES",
     "UploadRefused",
+    "check_scan_upload",
     "check_table_upload",
     "megabytes",
     "read_limited",
@@ -98,6 +99,24 @@ def read_limited(upload: _Readable, max_bytes: int) -> bytes:
     """At most `max_bytes + 1` bytes of an uploaded file: enough to tell it is too large
     without holding a 50 MB upload in memory."""
     return upload.read(max_bytes + 1)
+
+
+#: A scanned document (a retake application's certificate of a valid reason).
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+_SCAN_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff")
+
+
+def check_scan_upload(upload: Any) -> None:
+    """Refuse (UploadRefused) a scanned document that is larger than MAX_SCAN_BYTES or
+    not a PDF, JPEG or PNG by its first bytes (whatever its name says)."""
+    if upload.size > MAX_SCAN_BYTES:
+        raise UploadRefused(f"Файл больше {megabytes(MAX_SCAN_BYTES)}.")
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(position)
+    if not head.startswith(_SCAN_SIGNATURES):
+        raise UploadRefused("Загрузите скан документа в формате PDF, JPEG или PNG.")
 
 
 def _kind_of(file_name: str) -> str:
