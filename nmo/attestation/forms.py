@@ -14,6 +14,7 @@ from nmo.attestation.rules import grades_of_scale
 from nmo.attestation.types import Attendance, Place, RetakeKind
 from nmo.catalog.selectors import list_specialties
 from nmo.core.forms import AccessibleForm, DateField, DateInput, limit_choices
+from nmo.core.uploads import UploadRefused, check_scan_upload
 from nmo.programmes.models import ProgrammeStage
 from nmo.regulations.types import (
     CommissionRole,
@@ -313,6 +314,15 @@ class RetakeApplyForm(AccessibleForm):
         "reason_ended_on",
         "document_file",
     )
+
+    def clean_document_file(self) -> Any:
+        upload = self.cleaned_data.get("document_file")
+        if upload:
+            try:
+                check_scan_upload(upload)
+            except UploadRefused as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return upload
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})["kind"] = kind

@@ -26,7 +26,7 @@ STYLESHEET = Path(__file__).resolve().parent / "templates" / "codes" / "print" /
 QR_MASK = 4
 #: Certificates per downloaded file: WeasyPrint lays out a page in tens of milliseconds, so
 #: a large event is downloaded in parts rather than in one request that runs for minutes.
-CERTIFICATES_PER_FILE = 200
+CERTIFICATES_PER_FILE = 1000
 #: Certificates a download renders while the person waits; a larger file is prepared by a
 #: background job with a progress bar (ADR 0017). Three render in well under a second.
 INSTANT_CERTIFICATES = 3

@@ -52,6 +52,7 @@ from nmo.codes.forms import (
     SupportRequestForm,
 )
 from nmo.codes.models import SupportStatus
+from nmo.codes.services.issue import MAX_ROSTER_BYTES
 from nmo.core.exceptions import (
     Conflict,
     NotFound,
@@ -61,6 +62,7 @@ from nmo.core.exceptions import (
 )
 from nmo.core.forms import show_refusal
 from nmo.core.middleware import client_ip
+from nmo.core.uploads import read_limited
 
 CODES_PER_PAGE = 100
 # Refusals shown on the form; access errors propagate to the 403/404 pages.
@@ -145,7 +147,7 @@ def import_roster(request: SignedInRequest, activity_id: int) -> HttpResponse:
     form = RosterUploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read()
+        content = read_limited(upload, MAX_ROSTER_BYTES)
         try:
             if not services.roster_is_small(upload.name, content):
                 job = services.start_roster_import(

@@ -14,6 +14,7 @@ from nmo.accounts.access import SignedInRequest, access_staff_organisation, requ
 from nmo.accounts.selectors import units_for_organisations
 from nmo.core.exceptions import Conflict, ValidationFailed
 from nmo.core.forms import show_refusal
+from nmo.core.uploads import read_limited
 from nmo.programmes import selectors, services
 from nmo.programmes.access import (
     access_admission,
@@ -39,6 +40,7 @@ from nmo.programmes.forms import (
 )
 from nmo.programmes.models import Cohort, Enrolment, Programme
 from nmo.programmes.types import CohortData, LearnerRow, ProgrammeData, StageData
+from nmo.programmes.xlsx import MAX_FILE_BYTES
 from nmo.programmes.xlsx import bank_template as make_bank_template
 from nmo.programmes.xlsx import learners_template as make_learners_template
 from nmo.regulations.exceptions import RegulationNotFound
@@ -301,7 +303,7 @@ def bank_import(request: SignedInRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 programme=programme,
                 file_name=upload.name,
-                content=upload.read(),
+                content=read_limited(upload, MAX_FILE_BYTES),
                 replace=form.cleaned_data["replace"],
             )
         except ValidationFailed as exc:
@@ -520,13 +522,13 @@ def learners_import(request: SignedInRequest, pk: int) -> HttpResponse:
     form = LearnersImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read()
-        if not services.learners_file_is_small(content):
-            job = services.start_learners_import(
-                actor=request.user, cohort=cohort, file_name=upload.name, content=content
-            )
-            return redirect("web:job", job.pk)
+        content = read_limited(upload, MAX_FILE_BYTES)
         try:
+            if not services.learners_file_is_small(content):
+                job = services.start_learners_import(
+                    actor=request.user, cohort=cohort, file_name=upload.name, content=content
+                )
+                return redirect("web:job", job.pk)
             result = services.import_learners_file(
                 actor=request.user, cohort=cohort, file_name=upload.name, content=content
             )

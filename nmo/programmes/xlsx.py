@@ -8,11 +8,9 @@ The columns are those of the downloadable templates this module writes.
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import islice
 
 from nmo.accounts.rules import (
     birth_date_error,
@@ -21,6 +19,7 @@ from nmo.accounts.rules import (
     sex_error,
     snils_error,
 )
+from nmo.core.uploads import UploadRefused, check_table_upload, read_xlsx_rows
 from nmo.programmes.models import AssessmentItemKind
 from nmo.programmes.rules import normalise_text, split_full_name
 from nmo.programmes.types import BankRow, LearnerRow
@@ -39,27 +38,28 @@ class SheetError(ValueError):
     """The file cannot be read as a workbook; the message is for a person."""
 
 
-def read_sheet(content: bytes, *, max_rows: int) -> list[tuple[Cell, ...]]:
-    """Return the rows of the first sheet of an XLSX file (header first)."""
-    from openpyxl import load_workbook
+def read_sheet(
+    content: bytes, *, max_rows: int, file_name: str = "file.xlsx"
+) -> list[tuple[Cell, ...]]:
+    """Return the rows of the first sheet of an XLSX file (header first), after the
+    checks every upload passes (core.uploads, ADR 0025): size, type, zip bomb, DTD and
+    the sheet's declared dimension."""
+    try:
+        check_sheet(content, max_rows=max_rows, file_name=file_name)
+        return read_xlsx_rows(content, max_rows=max_rows + _SLACK + 1)
+    except UploadRefused as exc:
+        raise SheetError(exc.message) from exc
 
-    if not content:
-        raise SheetError("Файл пуст.")
-    if len(content) > MAX_FILE_BYTES:
-        raise SheetError(f"Файл больше {MAX_FILE_BYTES // (1024 * 1024)} МБ.")
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise SheetError(
-            "Файл повреждён или не является книгой Excel (XLSX). Файлы XLS сохраните как XLSX."
-        ) from exc
-    try:
-        if not workbook.worksheets:
-            return []
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        return [tuple(row) for row in islice(rows, max_rows + _SLACK + 1)]
-    finally:
-        workbook.close()
+
+def check_sheet(content: bytes, *, max_rows: int, file_name: str = "file.xlsx") -> None:
+    """Refuse (UploadRefused) an XLSX upload that must not be parsed at all."""
+    check_table_upload(
+        file_name,
+        content,
+        max_bytes=MAX_FILE_BYTES,
+        max_rows=max_rows + _SLACK + 1,
+        kinds=("xlsx",),
+    )
 
 
 def _text(value: Cell) -> str:

@@ -8,19 +8,21 @@ from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from nmo.accounts.access import SignedInRequest, require_admin, signed_in
 from nmo.accounts.selectors import roles_of, search_users
 from nmo.core.audit import action_choices, describe_entries, object_type_choices
 from nmo.core.forms import AccessibleForm, DateField
-from nmo.core.jobs import job_of, jobs_of, read_result
+from nmo.core.jobs import job_of, jobs_of, open_result
 from nmo.core.models import AuditEntry
 from nmo.core.selectors import integrity_failures, search_audit
-from nmo.core.services import export_audit, verify_audit_chain
+from nmo.core.services import export_audit, stream_audit_csv, verify_audit_chain
 from nmo.web.context_processors import extra_roles
+from nmo.web.jobs import start_audit_export
 from nmo.web.navigation import start_page_for
 
 AUDIT_PAGE_SIZE = 50
@@ -80,13 +82,9 @@ class AuditSearchForm(AccessibleForm):
         return described
 
 
-def _entries(form: AuditSearchForm) -> QuerySet[AuditEntry]:
-    """The entries the filters choose: all of them for a blank form, none for a form with
-    errors (which the page shows instead)."""
-    if not form.is_bound:
-        return search_audit()
-    if not form.is_valid():
-        return search_audit().none()
+def _search(form: AuditSearchForm) -> dict[str, Any]:
+    """The arguments of `search_audit` the valid filters choose, as JSON (dates in ISO
+    form) so that a background export can search again."""
     data = form.cleaned_data
     person = data["person"].strip()
     actor_ids: list[int] = []
@@ -94,15 +92,33 @@ def _entries(form: AuditSearchForm) -> QuerySet[AuditEntry]:
         actor_ids = list(search_users(text=person).values_list("pk", flat=True)[: _MAX_ACTORS + 1])
         if len(actor_ids) > _MAX_ACTORS:
             actor_ids = []
-    return search_audit(
-        actor_ids=actor_ids,
-        actor_text=person,
-        object_type=data["object_type"],
-        object_text=data["object_text"].strip(),
-        action=data["action"],
-        date_from=data["date_from"],
-        date_to=data["date_to"],
-    )
+    return {
+        "actor_ids": actor_ids,
+        "actor_text": person,
+        "object_type": data["object_type"],
+        "object_text": data["object_text"].strip(),
+        "action": data["action"],
+        "date_from": data["date_from"].isoformat() if data["date_from"] else None,
+        "date_to": data["date_to"].isoformat() if data["date_to"] else None,
+    }
+
+
+def searched_entries(search: dict[str, Any]) -> QuerySet[AuditEntry]:
+    """`search_audit` with the arguments `_search` gave."""
+    values = dict(search)
+    for name in ("date_from", "date_to"):
+        values[name] = date.fromisoformat(values[name]) if values.get(name) else None
+    return search_audit(**values)
+
+
+def _entries(form: AuditSearchForm) -> QuerySet[AuditEntry]:
+    """The entries the filters choose: all of them for a blank form, none for a form with
+    errors (which the page shows instead)."""
+    if not form.is_bound:
+        return search_audit()
+    if not form.is_valid():
+        return search_audit().none()
+    return searched_entries(_search(form))
 
 
 def _query(request: HttpRequest) -> str:
@@ -134,9 +150,17 @@ _CONTENT_TYPES = {
 }
 
 
+#: Rows exported while the administrator waits (a few seconds, CSV streamed as it is
+#: read); a larger export of either format is a background job (ADR 0025).
+INSTANT_AUDIT_ROWS = 5000
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def audit_export(request: HttpRequest) -> HttpResponse:
     """The filtered log as XLSX or CSV; a bad filter or format shows the page with the
-    error (400) and exports nothing."""
+    error (400) and exports nothing. Up to INSTANT_AUDIT_ROWS rows the file is the answer
+    (CSV streamed as it is read); more are exported by a background job (ADR 0025): the
+    GET shows a button, its POST starts the job and opens its status page."""
     actor = require_admin(request.user)
     file_format = request.GET.get("format", "")
     form = AuditSearchForm(request.GET)
@@ -148,15 +172,35 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         page = Paginator(search_audit().none(), AUDIT_PAGE_SIZE).get_page(1)
         context = {"form": form, "page": page, "views": [], "query": _query(request)}
         return render(request, "web/audit_log.html", context, status=400)
-    content = export_audit(
-        actor=actor,
-        entries=_entries(form),
-        file_format="csv" if file_format == "csv" else "xlsx",
-        filters=form.described_filters(),
-    )
-    response = HttpResponse(content, content_type=_CONTENT_TYPES[file_format])
+    search = _search(form)
+    entries = searched_entries(search)
+    count = entries.count()
+    if count > INSTANT_AUDIT_ROWS:
+        if request.method != "POST":
+            context = {"count": count, "query": _query(request), "format": file_format}
+            return render(request, "web/audit_export_prepare.html", context)
+        job = start_audit_export(
+            actor=actor,
+            search=search,
+            filters=form.described_filters(),
+            count=count,
+            file_format="csv" if file_format == "csv" else "xlsx",
+        )
+        return redirect("web:job", job.pk)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{file_format}"'
+    disposition = f'attachment; filename="audit-{stamp}.{file_format}"'
+    response: HttpResponse | StreamingHttpResponse
+    if file_format == "csv":
+        response = StreamingHttpResponse(
+            stream_audit_csv(actor=actor, entries=entries, filters=form.described_filters()),
+            content_type=_CONTENT_TYPES["csv"],
+        )
+    else:
+        content = export_audit(
+            actor=actor, entries=entries, file_format="xlsx", filters=form.described_filters()
+        )
+        response = HttpResponse(content, content_type=_CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = disposition
     return response
 
 
@@ -194,8 +238,8 @@ def job(request: SignedInRequest, pk: int) -> HttpResponse:
 def job_file(request: SignedInRequest, pk: int) -> HttpResponse:
     """The result file of the owner's finished job; 404 for anyone else."""
     found = job_of(request.user, pk)
-    response = HttpResponse(
-        read_result(found), content_type=found.result_type or "application/octet-stream"
+    response = FileResponse(
+        open_result(found), content_type=found.result_type or "application/octet-stream"
     )
     response["Content-Disposition"] = f'attachment; filename="{found.result_name}"'
     return response

@@ -14,6 +14,7 @@ from nmo.api.v1 import (
     commissions,
     cycles,
     documents,
+    jobs,
     programmes,
     regulations,
     retakes,
@@ -53,3 +54,4 @@ api.add_router("", commissions.router)
 api.add_router("", attestation.router)
 api.add_router("", retakes.router)
 api.add_router("", documents.router)
+api.add_router("", jobs.router)

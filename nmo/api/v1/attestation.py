@@ -22,7 +22,7 @@ from nmo.accounts.access import require_role
 from nmo.accounts.models import Role
 from nmo.accounts.selectors import organisations_for
 from nmo.api.auth import AuthenticatedRequest, bearer
-from nmo.api.v1.schemas import ErrorOut, binary_response, file_response
+from nmo.api.v1.schemas import ErrorOut, JobOut, binary_response, file_response, job_out
 from nmo.attestation import selectors, services
 from nmo.attestation.access import (
     access_attestation,
@@ -555,20 +555,27 @@ class IssueOut(Schema):
 
 @router.post(
     "/attestations/{attestation_id}/documents",
-    response={200: IssueOut, **CHANGE_ERRORS},
+    response={200: IssueOut, 202: JobOut, **CHANGE_ERRORS},
     auth=bearer,
     summary="Выдать документы об обучении по итогам аттестации",
 )
 def issue_documents(
     request: AuthenticatedRequest, attestation_id: int, payload: IssueIn
-) -> dict[str, Any]:
+) -> dict[str, Any] | Status:
     """Issue the documents of a decided attestation (staff): the qualification document
     of the programme's kind to those who passed (npc-2.8, rgmu-2.8), a справка об обучении
     to those who can no longer retake (npc-2.11, rgmu-2.11; ADR 0109). Idempotent: a
     learner who holds a live document is skipped, so a repeat issues nothing more and
     answers an empty `issued`. Before the decision: 409 `attestation_not_decided`. The
-    PDF of each: GET /documents/{id}/pdf."""
+    PDF of each: GET /documents/{id}/pdf. For more learners than a few (the PDFs take
+    seconds each) the issue runs as a background job: 202 with the job to poll at
+    GET /jobs/{id} (ADR 0025); its `message` says what was issued."""
     attestation = access_attestation(request.auth, attestation_id)
+    if services.documents_need_job(attestation):
+        job = services.start_document_issue(
+            actor=request.auth, attestation=attestation, include_failed=payload.include_failed
+        )
+        return Status(202, job_out(job))
     issued = services.issue_documents_for(
         actor=request.auth, attestation=attestation, include_failed=payload.include_failed
     )

@@ -23,6 +23,40 @@ class MessageOut(Schema):
     detail: str
 
 
+class JobOut(Schema):
+    """A background job (ADR 0017, 0025): what a 202 answers and GET /jobs/{id} shows.
+    Poll `url` until `status` is "done" (then download `file_url`, if any) or "failed"
+    (`errors` say why, in Russian)."""
+
+    id: int
+    kind: str
+    title: str
+    status: str
+    done: int
+    total: int
+    message: str
+    errors: list[str]
+    url: str
+    file_url: str | None
+
+
+def job_out(job: Any) -> dict[str, Any]:
+    """The JobOut of a BackgroundJob."""
+    url = f"/api/v1/jobs/{job.pk}"
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "title": job.title,
+        "status": job.status,
+        "done": job.done,
+        "total": job.total,
+        "message": job.message,
+        "errors": list(job.errors or []),
+        "url": url,
+        "file_url": f"{url}/file" if job.status == "done" and job.result else None,
+    }
+
+
 def specialty_ids(codes: Sequence[str], field: str = "specialties") -> tuple[int, ...]:
     """Map specialty codes of the nomenclature (as `api.md` names specialties everywhere)
     to their ids; an unknown or inactive code is 422 under `field`."""

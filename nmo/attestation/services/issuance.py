@@ -166,13 +166,19 @@ def start_document_issue(
     *, actor: User, attestation: Attestation, include_failed: bool = False
 ) -> BackgroundJob:
     """Issue the attestation's documents (`issue_documents_for`, one transaction) in the
-    background; the status page gives the outcome or the refusal in Russian."""
+    background; the status page gives the outcome or the refusal in Russian. Before the
+    commission's decision it is refused at once (Conflict), nothing queued."""
     from nmo.attestation.tasks import issue_documents_job
 
     attestation = Attestation.objects.select_related("cohort__programme__organisation").get(
         pk=attestation.pk
     )
     require_staff_of(actor, attestation.cohort.programme.organisation)
+    if attestation.status != AttestationStatus.DECIDED:  # refused at once, not in the job
+        raise Conflict(
+            "Документы об обучении выдаются после решения аттестационной комиссии.",
+            code="attestation_not_decided",
+        )
     total = LearnerResult.objects.filter(attestation=attestation).count()
     return start_job(
         owner=actor,

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import random
 import secrets
-import zipfile
 from collections.abc import Sequence
 from functools import partial
 from itertools import islice
@@ -29,6 +28,7 @@ from nmo.codes.rules import (
 from nmo.codes.types import IssuedCodes, RosterImport
 from nmo.core.links import current_site_url
 from nmo.core.services import record_audit
+from nmo.core.uploads import UploadRefused, check_table_upload, read_xlsx_rows
 
 #: Codes generated, checked and inserted together: one SELECT and one INSERT per batch.
 CODE_BATCH = 1000
@@ -196,22 +196,10 @@ def issue_codes(*, actor: User, activity: Activity, count: int) -> IssuedCodes:
 
 
 def _xlsx_rows(content: bytes) -> list[tuple[object, ...]]:
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise RosterInvalid(
-            errors={"file": ["Файл XLSX повреждён или не является книгой Excel."]}
-        ) from exc
-    try:
-        if not workbook.worksheets:
-            return []
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        return list(islice(rows, MAX_ROSTER_ROWS + _ROW_SLACK))
-    finally:
-        workbook.close()
+        return read_xlsx_rows(content, max_rows=MAX_ROSTER_ROWS + _ROW_SLACK)
+    except UploadRefused as exc:
+        raise RosterInvalid(errors={"file": [exc.message]}) from exc
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:
@@ -235,19 +223,25 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         raise RosterInvalid(errors={"file": [f"Файл CSV повреждён: {exc}."]}) from exc
 
 
-def read_roster_file(file_name: str, content: bytes) -> list[Sequence[object]]:
-    """The rows of a roster file: XLSX (first sheet) or CSV (UTF-8 or Windows-1251,
-    separated by «;», «,» or tabs)."""
+def check_roster_file(file_name: str, content: bytes) -> None:
+    """Refuse (RosterInvalid) a roster upload that must not be parsed at all: not XLSX or
+    CSV, empty, too large or hostile (core.uploads, ADR 0025). Cheap: nothing is parsed."""
     if not is_roster_file_name(file_name):
         raise RosterInvalid(
             errors={"file": ["Загрузите файл XLSX или CSV (файлы XLS сохраните как XLSX)."]}
         )
-    if not content:
-        raise RosterInvalid(errors={"file": ["Файл пуст."]})
-    if len(content) > MAX_ROSTER_BYTES:
-        raise RosterInvalid(
-            errors={"file": [f"Файл больше {MAX_ROSTER_BYTES // (1024 * 1024)} МБ."]}
+    try:
+        check_table_upload(
+            file_name, content, max_bytes=MAX_ROSTER_BYTES, max_rows=MAX_ROSTER_ROWS + _ROW_SLACK
         )
+    except UploadRefused as exc:
+        raise RosterInvalid(errors={"file": [exc.message]}) from exc
+
+
+def read_roster_file(file_name: str, content: bytes) -> list[Sequence[object]]:
+    """The rows of a roster file: XLSX (first sheet) or CSV (UTF-8 or Windows-1251,
+    separated by «;», «,» or tabs)."""
+    check_roster_file(file_name, content)
     if file_name.lower().endswith(".xlsx"):
         return list(_xlsx_rows(content))
     return list(_csv_rows(content))

@@ -10,7 +10,11 @@ from nmo.codes.access import check_provider_staff
 from nmo.codes.documents import INSTANT_CERTIFICATES, count_of_part
 from nmo.codes.exceptions import CodeCountInvalid, RosterInvalid
 from nmo.codes.rules import MAX_CODES_PER_ISSUE
-from nmo.codes.services.issue import ensure_accredited_event, read_roster_file
+from nmo.codes.services.issue import (
+    check_roster_file,
+    ensure_accredited_event,
+    read_roster_file,
+)
 from nmo.core.exceptions import NotFound
 from nmo.core.jobs import start_job
 from nmo.core.models import BackgroundJob
@@ -62,7 +66,12 @@ def start_certificates_bundle(
 def roster_is_small(file_name: str, content: bytes) -> bool:
     """Whether a roster is small enough to load while the person waits: a file of at most
     INSTANT_ROSTER_BYTES with at most INSTANT_ROSTER_ROWS rows under the header. A file
-    that cannot be read counts as small, so its refusal is shown at once."""
+    that cannot be read counts as small, so its refusal is shown at once: a hostile or
+    oversized file is refused in the request, never queued (ADR 0025)."""
+    try:
+        check_roster_file(file_name, content)
+    except RosterInvalid:
+        return True
     if len(content) > INSTANT_ROSTER_BYTES:
         return False
     try:
@@ -82,6 +91,7 @@ def start_roster_import(
 
     check_provider_staff(actor, activity)
     ensure_accredited_event(activity)
+    check_roster_file(file_name, content)
     return start_job(
         owner=actor,
         kind="codes.roster",

@@ -143,7 +143,7 @@ def test_a_bundle_of_certificates_is_a_job_with_progress_and_its_file_is_the_own
     assert download["Content-Type"] == "application/zip"
     import zipfile
 
-    names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
+    names = zipfile.ZipFile(io.BytesIO(download.getvalue())).namelist()
     assert len(names) == 4
     # The status page closed, the job is found again on «Мои задания», with its file.
     mine = client.get(reverse("web:jobs")).content.decode()
@@ -166,7 +166,7 @@ def test_a_pdf_bundle_job_gives_one_page_per_certificate(
     with django_capture_on_commit_callbacks(execute=True):
         pk = job_id(client.post(reverse("codes:certificates_pdf", args=[event.pk])))
     download = client.get(reverse("web:job_file", args=[pk]))
-    pages = PdfReader(io.BytesIO(download.content)).pages
+    pages = PdfReader(io.BytesIO(download.getvalue())).pages
     assert len(pages) == 5
     assert codes[0].value in pages[0].extract_text()
 

@@ -128,6 +128,6 @@ def test_a_bundle_built_by_the_worker_carries_the_address_it_was_asked_at(provid
     call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
     download = client.get(started["Location"] + "file/")
     assert download.status_code == 200
-    links = qr_links(download.content)
+    links = qr_links(download.getvalue())
     assert len(links) == 4
     assert all(link.startswith("http://localhost:8555/") for link in links), links

@@ -7,8 +7,10 @@ from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import User
 from nmo.core.jobs import start_job
 from nmo.core.models import BackgroundJob
+from nmo.core.uploads import UploadRefused
+from nmo.programmes.exceptions import LearnersInvalid
 from nmo.programmes.models import Cohort
-from nmo.programmes.xlsx import SheetError, read_sheet
+from nmo.programmes.xlsx import MAX_LEARNER_ROWS, SheetError, check_sheet, read_sheet
 
 #: Learners enrolled while the person waits; a longer file is a job.
 INSTANT_LEARNER_ROWS = 10
@@ -18,11 +20,16 @@ INSTANT_LEARNER_BYTES = 64 * 1024
 
 def learners_file_is_small(content: bytes) -> bool:
     """Whether a learners file is small enough to enrol while the person waits. A file
-    that cannot be read counts as small, so its refusal is shown at once."""
+    that cannot be read counts as small, so its refusal is shown at once: a hostile or
+    oversized file is refused in the request, never queued (ADR 0025)."""
+    try:
+        check_sheet(content, max_rows=MAX_LEARNER_ROWS)
+    except UploadRefused:
+        return True
     if len(content) > INSTANT_LEARNER_BYTES:
         return False
     try:
-        rows = read_sheet(content, max_rows=INSTANT_LEARNER_ROWS + 1)
+        rows = read_sheet(content, max_rows=MAX_LEARNER_ROWS)
     except SheetError:
         return True
     filled = [row for row in rows if any(str(cell or "").strip() for cell in row)]
@@ -37,6 +44,10 @@ def start_learners_import(
     from nmo.programmes.tasks import import_learners_job
 
     require_staff_of(actor, cohort.programme.organisation)
+    try:
+        check_sheet(content, max_rows=MAX_LEARNER_ROWS, file_name=file_name)
+    except UploadRefused as exc:
+        raise LearnersInvalid(errors={"file": [exc.message]}) from exc
     return start_job(
         owner=actor,
         kind="programmes.learners",

@@ -180,7 +180,8 @@ def test_the_csv_export_holds_the_filtered_rows_and_is_audited(client, journal):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    raw = response.content
+    assert response.streaming  # ADR 0025: no request timeout limits the log's size
+    raw = b"".join(response.streaming_content)
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Время", "Кто", "Действие", "Объект", "Что изменилось", "IP-адрес"]
@@ -261,6 +262,58 @@ def test_a_name_typed_as_a_formula_is_exported_as_text(client, admin_user):
     cell = book.active.cell(row=2, column=4)
     assert cell.data_type != "f"
     assert cell.value == "'" + formula
-    raw = client.get("/audit/export/", {"action": "token.issue", "format": "csv"}).content
+    csv_file = client.get("/audit/export/", {"action": "token.issue", "format": "csv"})
+    raw = b"".join(csv_file.streaming_content)
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][3] == "'" + formula
+
+
+def test_a_large_export_is_a_job_and_a_small_csv_streams(
+    client, admin_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    """ADR 0025: past INSTANT_AUDIT_ROWS the export link shows a button; its POST starts a
+    job whose file holds every chosen entry as it was when the export began (XLSX or CSV);
+    below it the CSV streams at once, in chunks."""
+    from nmo.core import services as core_services
+    from nmo.core.models import BackgroundJob, JobStatus
+    from nmo.web import views
+
+    monkeypatch.setattr(views, "INSTANT_AUDIT_ROWS", 3)
+    monkeypatch.setattr(core_services, "_STREAM_ROWS", 2)
+    for n in range(7):
+        record_audit(actor=admin_user, action="token.issue", object_repr=f"токен {n}")
+    client.force_login(admin_user)
+    prepare = client.get("/audit/export/", {"action": "token.issue", "format": "xlsx"})
+    assert prepare.status_code == 200
+    assert "Отобрано записей: 7." in prepare.content.decode()
+    assert not BackgroundJob.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post("/audit/export/?action=token.issue&format=xlsx")
+    job = BackgroundJob.objects.get(kind="audit.export")
+    assert started["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == JobStatus.DONE, job.errors
+    assert job.message == "В выгрузке 7 записей."
+    assert job.title == "Выгрузка журнала аудита в Excel (7 записей)"
+    file = client.get(f"/jobs/{job.pk}/file/")
+    sheet = load_workbook(io.BytesIO(file.getvalue())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 8
+    assert {row[3] for row in rows[1:]} == {f"токен {n}" for n in range(7)}
+    exports = AuditEntry.objects.filter(action="audit.export")
+    assert [e.changes["rows"] for e in exports] == [7]
+
+    assert "в CSV" in client.get("/audit/export/", {"format": "csv"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/audit/export/?action=token.issue&format=csv")
+    csv_job = BackgroundJob.objects.filter(kind="audit.export").latest("pk")
+    assert csv_job.status == JobStatus.DONE, csv_job.errors
+    raw = client.get(f"/jobs/{csv_job.pk}/file/").getvalue()
+    assert len(list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))) == 8
+
+    monkeypatch.setattr(views, "INSTANT_AUDIT_ROWS", 100)
+    streamed = client.get("/audit/export/", {"action": "token.issue", "format": "csv"})
+    assert streamed.streaming
+    chunks = list(streamed.streaming_content)
+    assert len(chunks) == 4  # 2 + 2 + 2 rows, then the last row
+    rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 8
