@@ -29,6 +29,7 @@ from nmo.codes.rules import (
 from nmo.codes.types import IssuedCodes, RosterImport
 from nmo.core.links import current_site_url
 from nmo.core.services import record_audit
+from nmo.core.unstorable import has_unstorable
 
 #: Codes generated, checked and inserted together: one SELECT and one INSERT per batch.
 CODE_BATCH = 1000
@@ -224,6 +225,10 @@ def _csv_rows(content: bytes) -> list[list[str]]:
     else:
         raise RosterInvalid(
             errors={"file": ["Не удалось прочитать CSV: сохраните его в кодировке UTF-8."]}
+        )
+    if has_unstorable(text):
+        raise RosterInvalid(
+            errors={"file": ["В файле CSV есть нулевой байт: это не текст таблицы."]}
         )
     first_line = text.lstrip().split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
