@@ -8,8 +8,9 @@ response_schema_conformance. Destructive operations are fine: the database is dr
 the start of the next run.
 
 Environment: API_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/nmo_api),
-API_MAX_EXAMPLES (per operation and phase, default 10), API_SEED, API_ROLES (a comma-separated
-subset of the names below, default all).
+API_MAX_EXAMPLES (per operation in the fuzzing phase, default 10), API_SEED, API_PHASES
+(default coverage,fuzzing), API_ROLES (a comma-separated subset of the names below, default
+all).
 """
 
 import json
@@ -30,6 +31,9 @@ BIN = ROOT / ".venv" / "bin"
 DATABASE_URL = os.environ.get("API_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/nmo_api")
 MAX_EXAMPLES = os.environ.get("API_MAX_EXAMPLES", "10")
 SEED = os.environ.get("API_SEED", "20261204")
+# The stateful phase finds no links in this schema (it only repeats the others), and the
+# examples phase has no examples to send.
+PHASES = os.environ.get("API_PHASES", "coverage,fuzzing")
 DEMO_PASSWORD = "demo-nmo-2026"  # noqa: S105 - the published demo password (nmo/demo/data.py)
 # One demo account per role; "anonymous" runs without a token.
 ROLES = {
@@ -89,7 +93,8 @@ def main() -> int:
     env.pop("DJANGO_DEBUG", None)
     started = time.monotonic()
     recreate_database()
-    subprocess.run([BIN / "python", "manage.py", "prepare", "--static"], cwd=ROOT, env=env, check=True)
+    prepare = [BIN / "python", "manage.py", "prepare", "--static"]
+    subprocess.run(prepare, cwd=ROOT, env=env, check=True)  # noqa: S603
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server_env = {
@@ -106,8 +111,10 @@ def main() -> int:
     log_path.parent.mkdir(exist_ok=True)
     log = log_path.open("wb")
     server = subprocess.Popen(  # noqa: S603
-        [BIN / "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-        + ["--timeout", "120", "--log-level", "warning", "--preload"],
+        [
+            *(BIN / "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"),
+            *("--timeout", "120", "--log-level", "warning", "--preload"),
+        ],
         cwd=ROOT,
         env=server_env,
         stdout=log,
@@ -136,6 +143,8 @@ def main() -> int:
                 MAX_EXAMPLES,
                 "--seed",
                 SEED,
+                "--phases",
+                PHASES,
                 "--workers",
                 "2",
                 "--request-timeout",
