@@ -71,7 +71,7 @@ class AttestationOut(Schema):
     learner_count: int
 
 
-class StageOut(Schema):
+class AttestationStageOut(Schema):
     id: int
     order: int
     kind: str
@@ -114,7 +114,7 @@ class ResultsOut(Schema):
     attestation_id: int
     status: str
     decided_at: dt.datetime | None
-    stages: list[StageOut]
+    stages: list[AttestationStageOut]
     learners: list[LearnerResultOut]
 
 

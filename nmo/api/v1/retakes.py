@@ -36,7 +36,7 @@ router = Router(tags=["Повторная итоговая аттестация"
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-class LearnerRef(Schema):
+class RetakeLearnerRef(Schema):
     id: int
     full_name: str
 
@@ -51,7 +51,7 @@ class DeadlinesOut(Schema):
     )
 
 
-class DocumentOut(Schema):
+class RetakeDocumentOut(Schema):
     description: str
     presented_on: IsoDate
     reason_ended_on: IsoDate | None
@@ -59,7 +59,7 @@ class DocumentOut(Schema):
 
 class RetakeOut(Schema):
     id: int
-    learner: LearnerRef
+    learner: RetakeLearnerRef
     enrolment_id: int
     learner_result_id: int
     attestation_id: int
@@ -74,7 +74,7 @@ class RetakeOut(Schema):
     status_reason: str
     filed_on: IsoDate
     on_behalf: bool = Field(..., description="Подано сотрудником от имени слушателя")
-    document: DocumentOut | None
+    document: RetakeDocumentOut | None
     deadlines: DeadlinesOut
     retake_on: IsoDate | None = Field(None, description="Назначенная дата аттестации")
     retake_attestation_id: int | None
