@@ -8,7 +8,8 @@ response_schema_conformance. Destructive operations are fine: the database is dr
 the start of the next run.
 
 Environment: API_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/nmo_api),
-API_MAX_EXAMPLES (per operation in the fuzzing phase, default 10), API_SEED,
+API_PORT (default a free one), API_MAX_EXAMPLES (per operation in the fuzzing phase,
+default 10), API_SEED,
 API_COVERAGE_ROLES (the roles that also run the coverage phase, default
 anonymous,organisation_staff), API_ROLES (a comma-separated subset of the names below,
 default all).
@@ -79,7 +80,7 @@ def request_json(url: str, body: dict[str, str]) -> dict[str, str]:
 
 
 def wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if server.poll() is not None:
             sys.exit("the server stopped before answering")
@@ -88,7 +89,7 @@ def wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
                 return
         except (urllib.error.URLError, OSError):
             time.sleep(0.5)
-    sys.exit("the server did not answer within 2 minutes")
+    sys.exit("the server did not answer within 5 minutes")
 
 
 def main() -> int:
@@ -98,7 +99,7 @@ def main() -> int:
     recreate_database()
     prepare = [BIN / "python", "manage.py", "prepare", "--static"]
     subprocess.run(prepare, cwd=ROOT, env=env, check=True)  # noqa: S603
-    port = free_port()
+    port = int(os.environ.get("API_PORT", "0")) or free_port()
     base = f"http://127.0.0.1:{port}"
     server_env = {
         **env,
