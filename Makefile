@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 VAR := var
 SECRET := $(VAR)/secret_key
 
-.PHONY: run dev setup test test-pg lint format docs clauses bench lock clean demo worker
+.PHONY: run dev setup test test-pg test-api lint format docs clauses bench lock clean demo worker
 
 # uv installs the pinned lock in seconds, from the sources pip is configured with; pip is
 # the fall-back (config/install.py, ADR 0013).
@@ -79,6 +79,13 @@ test-pg: $(STAMP)
 	      --settings=config.settings_test || exit 1; \
 	  fi; \
 	  $(MAKE) test PYTEST_ARGS="$(PYTEST_ARGS) --create-db"
+
+# Schemathesis against a live server on a throwaway PostgreSQL database with the demo
+# data, every operation, anonymously and as each role (ADR 0026). API_DATABASE_URL names
+# the database it drops and creates; API_MAX_EXAMPLES (default 10) the examples per
+# operation and phase.
+test-api: $(STAMP)
+	$(BIN)/python .ci/api_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

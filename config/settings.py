@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "nmo.core.middleware.RequestContextMiddleware",
+    "nmo.core.unstorable.UnstorableInputMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -138,3 +138,42 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled API error", exc_info=exc)
         return error_response(500, "Внутренняя ошибка сервера. Мы уже разбираемся.", "server_error")
+
+
+# The answers any operation may give besides its own (ADR 0026): which of them applies
+# follows from the operation's shape, so that the schema lists every status it can answer.
+COMMON_ERRORS = {
+    400: "Некорректный запрос: тело не разбирается (не JSON, неверный multipart)",
+    401: "Требуется вход: нет действующего токена",
+    403: "Недостаточно прав для этого действия",
+    404: "Не найдено или недоступно",
+    413: "Слишком большой запрос",
+    422: "Неверные данные: errors — сообщения по полям",
+}
+_ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+
+
+def declare_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add to each operation of an OpenAPI schema the error answers it can give whatever
+    its view does: 422 for every operation (the input checks of nmo.core.unstorable and
+    ninja's validation), 400 for one that takes a body, 413 for one that reads it, 401 and
+    403 for one that needs a token, 404 for one with a path parameter. Answers an
+    operation declares itself (409, 429, ...) stay as they are."""
+    for methods in schema.get("paths", {}).values():
+        for method, operation in methods.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            codes = {422}
+            if method.lower() in {"post", "put", "patch", "delete"}:
+                codes.add(400)
+            if "requestBody" in operation:
+                codes |= {400, 413}
+            if operation.get("security"):
+                codes |= {401, 403}
+            if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+                codes.add(404)
+            responses = operation["responses"]
+            declared = {int(code) for code in responses}
+            for code in sorted(codes - declared):
+                responses[code] = {"description": COMMON_ERRORS[code], "content": _ERROR_REF}
+    return schema

@@ -33,6 +33,13 @@ class StageInvalid(ValidationFailed):
     default_message = "Этап итоговой аттестации заполнен с ошибками."
 
 
+class StageInUse(Conflict):
+    """A stage that already has results of an attestation cannot be removed."""
+
+    code = "stage_in_use"
+    default_message = "Этап нельзя удалить: по нему уже есть результаты аттестации."
+
+
 class ProgrammeNotReady(Conflict):
     """A cohort cannot start on a programme that breaches the regulation in force or lacks
     the stages of its attestation."""

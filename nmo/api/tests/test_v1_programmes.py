@@ -1,7 +1,7 @@
 import pytest
 
 from nmo.programmes import services
-from nmo.programmes.models import Enrolment
+from nmo.programmes.models import Enrolment, ProgrammeStage
 from nmo.programmes.tests.conftest import NPC, RGMU, organisation_under
 from nmo.programmes.tests.factories import enrol, make_cohort, make_programme, snils_number
 
@@ -54,6 +54,10 @@ def test_staff_list_their_programmes_with_stages(api_client, token_for, npc, rgm
     assert programme["attestation_form"] == "credit_test"
     assert [s["kind"] for s in programme["stages"]] == ["testing", "interview"]
     assert programme["stages"][0]["pass_threshold_percent"] == 70
+    # Each stage carries its id, as the schema says (the path of PUT/DELETE .../stages/{id}).
+    assert [s["id"] for s in programme["stages"]] == sorted(
+        stage.pk for stage in ProgrammeStage.objects.filter(programme_id=programme["id"])
+    )
 
 
 @pytest.mark.clause("npc-2.2")

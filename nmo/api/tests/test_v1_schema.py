@@ -110,3 +110,43 @@ def test_the_fixed_part_of_api_md_is_all_there(schema):
     served = {(method, _shape(path)) for method, path, _ in _operations(schema)}
     assert fixed - served == NOT_BUILT_YET
     assert not NOT_BUILT_YET & served
+
+
+def test_no_two_shapes_share_a_name():
+    """The schema names each shape once: two routers' classes of one name would become one
+    component, and an answer would be checked against the other shape (GET /programmes
+    was, its stages against the attestation's stage without the programme's fields)."""
+    import inspect
+
+    from ninja import Schema
+
+    from nmo.api import v1
+
+    seen: dict[str, str] = {}
+    for module in v1.__dict__.values():
+        if not inspect.ismodule(module) or not module.__name__.startswith("nmo.api.v1."):
+            continue
+        for name, cls in vars(module).items():
+            if (
+                inspect.isclass(cls)
+                and issubclass(cls, Schema)
+                and cls.__module__ == module.__name__
+            ):
+                assert name not in seen, (name, seen.get(name), module.__name__)
+                seen[name] = module.__name__
+    assert len(seen) > 20
+
+
+def test_every_operation_declares_the_common_errors(schema):
+    """Whatever an operation's view does, 422 (bad input, ADR 0026) is in its schema; an
+    operation with a token also declares 401 and 403, one with a path parameter 404, one
+    that takes a body 400 and 413 (`declare_common_errors`)."""
+    for method, path, operation in _operations(schema):
+        codes = {int(code) for code in operation["responses"]}
+        assert 422 in codes, (method, path)
+        if operation.get("security"):
+            assert {401, 403} <= codes, (method, path, codes)
+        if "{" in path:
+            assert 404 in codes, (method, path, codes)
+        if "requestBody" in operation:
+            assert {400, 413} <= codes, (method, path, codes)

@@ -1,9 +1,11 @@
 """The public API v1 (contract: shared/spec/api.md). Routers per area, one NinjaAPI."""
 
+from typing import Any
+
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
-from nmo.api.errors import install_error_handlers
+from nmo.api.errors import declare_common_errors, install_error_handlers
 from nmo.api.v1 import (
     accounts,
     activities,
@@ -27,7 +29,15 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class Api(NinjaAPI):
+    """The one API object; its schema declares the common error answers of every
+    operation (`declare_common_errors`, ADR 0026)."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return declare_common_errors(super().get_openapi_schema(**kwargs))
+
+
+api = Api(
     renderer=UnicodeJSONRenderer(),
     title="НМО API",
     version="1",

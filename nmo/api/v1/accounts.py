@@ -1,14 +1,12 @@
 """Tokens and public registration (api.md: Authentication)."""
 
-from datetime import date
-
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from nmo.accounts import services
 from nmo.accounts.selectors import roles_of
 from nmo.api.auth import AuthenticatedRequest, bearer
-from nmo.api.v1.schemas import ErrorOut
+from nmo.api.v1.schemas import ErrorOut, IsoDate
 from nmo.core.middleware import client_ip
 
 router = Router(tags=["Учётные записи"])
@@ -33,7 +31,7 @@ class AccountIn(Schema):
     personal_data_consent: bool = False
     # Optional (issue 12): "male" | "female"; when absent, inferred from the patronymic.
     sex: str = Field("", max_length=6)
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
 
 
 class AccountOut(Schema):

@@ -5,13 +5,13 @@
 `POST /activities/{id}/decision` is the accreditation commission's decision (expert).
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Router, Schema, Status
 
 from nmo.api.auth import AuthenticatedRequest, bearer
-from nmo.api.v1.schemas import ErrorOut
+from nmo.api.v1.schemas import ErrorOut, IsoDate
 from nmo.catalog import services
 from nmo.catalog.access import (
     access_application,
@@ -38,8 +38,8 @@ class ActivityIn(Schema):
     title: str = Field(..., max_length=TITLE_MAX_LENGTH)
     specialties: list[str] = Field(..., max_length=SPECIALTIES_MAX)
     format: Literal["in_person", "online"]
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     location: str = Field("", max_length=LOCATION_MAX_LENGTH)
     country: str = Field("RU", max_length=10, description="ISO 3166-1 alpha-2, например RU")
     hours_requested: int
@@ -55,8 +55,8 @@ class ActivityPatchIn(Schema):
     title: str | None = Field(None, max_length=TITLE_MAX_LENGTH)
     specialties: list[str] | None = Field(None, max_length=SPECIALTIES_MAX)
     format: Literal["in_person", "online"] | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     location: str | None = Field(None, max_length=LOCATION_MAX_LENGTH)
     country: str | None = Field(None, max_length=10)
     hours_requested: int | None = None
@@ -76,8 +76,8 @@ class ActivityOut(Schema):
     provider: ProviderOut
     specialties: list[str]
     format: str
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     location: str
     country: str
     hours_requested: int

@@ -22,7 +22,14 @@ from nmo.accounts.access import require_role
 from nmo.accounts.models import Role
 from nmo.accounts.selectors import organisations_for
 from nmo.api.auth import AuthenticatedRequest, bearer
-from nmo.api.v1.schemas import ErrorOut, JobOut, binary_response, file_response, job_out
+from nmo.api.v1.schemas import (
+    ErrorOut,
+    IsoDate,
+    JobOut,
+    binary_response,
+    file_response,
+    job_out,
+)
 from nmo.attestation import selectors, services
 from nmo.attestation.access import (
     access_attestation,
@@ -62,7 +69,7 @@ class AttestationOut(Schema):
     programme: Ref
     commission: CommissionRef
     attempt: int
-    held_on: dt.date
+    held_on: IsoDate
     place: str
     address: str
     videoconference_url: str
@@ -71,7 +78,7 @@ class AttestationOut(Schema):
     learner_count: int
 
 
-class StageOut(Schema):
+class AttestationStageOut(Schema):
     id: int
     order: int
     kind: str
@@ -114,7 +121,7 @@ class ResultsOut(Schema):
     attestation_id: int
     status: str
     decided_at: dt.datetime | None
-    stages: list[StageOut]
+    stages: list[AttestationStageOut]
     learners: list[LearnerResultOut]
 
 
@@ -240,7 +247,7 @@ MAX_ROWS = 2000
 
 class ScheduleIn(Schema):
     commission_id: int = Field(..., description="Комиссия организации по специальности программы")
-    held_on: dt.date
+    held_on: IsoDate
     place: Place = Field(
         ...,
         description="organisation, unit, customer_premises — место по положению; remote — "
@@ -545,7 +552,7 @@ class IssuedOut(Schema):
     registration_number: str
     enrolment_id: int
     holder_name: str
-    issued_on: dt.date
+    issued_on: IsoDate
 
 
 class IssueOut(Schema):

@@ -12,7 +12,7 @@ from typing import Annotated
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
 
-from nmo.api.v1.schemas import ErrorOut
+from nmo.api.v1.schemas import ErrorOut, IsoDate
 from nmo.core.exceptions import ValidationFailed
 from nmo.workcalendar import selectors
 from nmo.workcalendar.rules import FIRST_YEAR, LAST_YEAR
@@ -29,7 +29,7 @@ class CalendarYearOut(Schema):
 
 
 class WorkingDayOut(Schema):
-    date: dt.date
+    date: IsoDate
 
 
 # Declared before "/{year}" so that the literal path is never read as a year.
@@ -41,7 +41,7 @@ class WorkingDayOut(Schema):
 )
 def add_working_days(
     request: HttpRequest,
-    date: Annotated[dt.date, Query(description="Дата отсчёта, ГГГГ-ММ-ДД")],
+    date: Annotated[IsoDate, Query(description="Дата отсчёта, ГГГГ-ММ-ДД")],
     days: Annotated[int, Query(ge=1, le=MAX_DAYS, description="Сколько рабочих дней прибавить")],
 ) -> dict[str, dt.date]:
     """Return the N-th working day after `date` (N >= 1): the last day of a deadline

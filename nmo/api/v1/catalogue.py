@@ -1,12 +1,11 @@
 """Directories and the catalogue (api.md: Activities)."""
 
-from datetime import date
 from typing import Literal
 
 from django.http import HttpRequest
 from ninja import P, QueryEx, Router, Schema
 
-from nmo.api.v1.schemas import ErrorOut
+from nmo.api.v1.schemas import ErrorOut, IsoDate
 from nmo.catalog.models import Activity
 from nmo.catalog.selectors import catalogue_page, list_matching_specialties
 from nmo.catalog.types import CatalogueFilters
@@ -56,8 +55,8 @@ class CatalogueItemOut(Schema):
     provider: str
     specialties: list[str]
     format: str
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     credits: int
 
 
@@ -106,10 +105,10 @@ def catalogue(
         Literal["", "in_person", "online"], P(description="in_person — очно, online — онлайн")
     ] = "",
     date_from: QueryEx[
-        date | None, P(description="Мероприятия, идущие в этот день или позже (ГГГГ-ММ-ДД)")
+        IsoDate | None, P(description="Мероприятия, идущие в этот день или позже (ГГГГ-ММ-ДД)")
     ] = None,
     date_to: QueryEx[
-        date | None, P(description="Мероприятия, начинающиеся в этот день или раньше")
+        IsoDate | None, P(description="Мероприятия, начинающиеся в этот день или раньше")
     ] = None,
     page: QueryEx[int, P(ge=1, le=1_000_000, description="Номер страницы, с 1; по 20")] = 1,
 ) -> dict[str, object]:

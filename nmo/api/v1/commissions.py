@@ -5,7 +5,6 @@ composition is checked against the organisation's regulation by the service (npc
 npc-4.4, npc-4.8, npc-4.9, rgmu-4.4, rgmu-4.7, rgmu-4.9). Another organisation's
 commission is 404, a caller without the staff role 403."""
 
-import datetime as dt
 from typing import Any
 
 from ninja import Field, Router, Schema, Status
@@ -13,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from nmo.accounts.access import access_staff_organisation, require_staff
 from nmo.accounts.selectors import user_for_email
 from nmo.api.auth import AuthenticatedRequest, bearer
-from nmo.api.v1.schemas import ErrorOut, specialty_ids
+from nmo.api.v1.schemas import ErrorOut, IsoDate, specialty_ids
 from nmo.attestation import selectors, services
 from nmo.attestation.access import access_commission
 from nmo.attestation.exceptions import CommissionInvalid
@@ -48,9 +47,9 @@ class CommissionIn(Schema):
     unit_id: int | None = None
     title: str = Field(..., max_length=300)
     order_number: str = Field(..., max_length=50, description="Номер приказа об утверждении")
-    order_date: dt.date
-    valid_from: dt.date
-    valid_to: dt.date | None = None
+    order_date: IsoDate
+    valid_from: IsoDate
+    valid_to: IsoDate | None = None
     seats: list[SeatIn] = Field(..., min_length=1, max_length=MAX_SEATS)
 
 
@@ -73,9 +72,9 @@ class CommissionOut(Schema):
     unit_id: int | None
     title: str
     order_number: str
-    order_date: dt.date
-    valid_from: dt.date
-    valid_to: dt.date | None
+    order_date: IsoDate
+    valid_from: IsoDate
+    valid_to: IsoDate | None
     seats: list[SeatOut]
 
 

@@ -2,7 +2,7 @@
 provider's platform (api.md: E-module completions) and the ДПП hours an educational
 organisation's system reports (api.md: Programme completions)."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from nmo.accounts.access import require_role
 from nmo.accounts.models import Role
 from nmo.api.auth import AuthenticatedRequest, bearer
-from nmo.api.v1.schemas import ErrorOut, specialty_ids
+from nmo.api.v1.schemas import ErrorOut, IsoDate, specialty_ids
 from nmo.catalog.selectors import get_specialty
 from nmo.cycles import selectors, services
 from nmo.cycles.access import access_cycle, access_provider_activity
@@ -23,7 +23,7 @@ router = Router(tags=["Пятилетние циклы и освоение мо�
 
 class CycleIn(Schema):
     specialty: str = Field(..., max_length=20, description="Код специальности номенклатуры")
-    starts_on: date
+    starts_on: IsoDate
 
 
 class RuleOut(Schema):
@@ -34,8 +34,8 @@ class RuleOut(Schema):
 class CycleOut(Schema):
     id: int
     specialty: str = Field(..., description="Код специальности")
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate
+    ends_on: IsoDate
     rule: RuleOut
     earned: dict[str, int] = Field(..., description="Начислено часов по частям цикла")
     total_earned: int = Field(..., description="Засчитано в общий объём по правилу цикла")
@@ -153,7 +153,7 @@ class ProgrammeCompletionIn(Schema):
     specialty: str = Field(..., max_length=20, description="Код специальности номенклатуры")
     hours: int = Field(..., ge=1, le=10_000, description="Объём программы, часов")
     remote_hours: int = Field(..., ge=0, le=10_000, description="Из них с ДОТ и ЭО")
-    completed_on: date
+    completed_on: IsoDate
     document_number: str = Field(
         ..., min_length=1, max_length=100, description="Номер документа о квалификации"
     )

@@ -15,7 +15,7 @@ from ninja import Field, P, QueryEx, Router, Schema
 
 from nmo.accounts.access import access_staff_organisation
 from nmo.api.auth import AuthenticatedRequest, bearer
-from nmo.api.v1.schemas import ErrorOut, binary_response, file_response
+from nmo.api.v1.schemas import ErrorOut, IsoDate, binary_response, file_response
 from nmo.core.exceptions import NotFound
 from nmo.documents import selectors, services
 from nmo.documents.access import access_document, access_document_file
@@ -44,10 +44,10 @@ class LearnerRef(Schema):
 
 class HandoverOut(Schema):
     mode: str
-    handed_on: dt.date
+    handed_on: IsoDate
     recipient_name: str
     power_of_attorney_number: str
-    power_of_attorney_date: dt.date | None
+    power_of_attorney_date: IsoDate | None
     tracking_number: str
 
 
@@ -65,11 +65,11 @@ class DocumentOut(Schema):
     programme_kind: str
     hours: int
     specialty: str
-    period_from: dt.date
-    period_to: dt.date
-    studied_from: dt.date | None
-    studied_to: dt.date | None
-    issued_on: dt.date
+    period_from: IsoDate
+    period_to: IsoDate
+    studied_from: IsoDate | None
+    studied_to: IsoDate | None
+    issued_on: IsoDate
     status: str
     revoked_at: dt.datetime | None
     revocation_reason: str
@@ -93,7 +93,7 @@ class VerificationOut(Schema):
     holder_name: str
     programme_title: str
     hours: int
-    issued_on: dt.date
+    issued_on: IsoDate
     organisation: str
     status: str
     status_label: str
@@ -259,10 +259,10 @@ class HandoverIn(Schema):
         description="in_person — лично, proxy — по доверенности, "
         "registered_mail — заказным письмом",
     )
-    handed_on: dt.date = Field(..., description="Дата выдачи (отправки)")
+    handed_on: IsoDate = Field(..., description="Дата выдачи (отправки)")
     recipient_name: str = Field("", max_length=460, description="Кому выдан (по доверенности)")
     power_of_attorney_number: str = Field("", max_length=100)
-    power_of_attorney_date: dt.date | None = None
+    power_of_attorney_date: IsoDate | None = None
     tracking_number: str = Field("", max_length=30, description="Почтовый идентификатор")
 
 

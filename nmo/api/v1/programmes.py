@@ -15,7 +15,7 @@ from ninja.files import UploadedFile
 from nmo.accounts.access import access_staff_organisation, require_staff
 from nmo.accounts.selectors import units_for_organisations
 from nmo.api.auth import AuthenticatedRequest, bearer
-from nmo.api.v1.schemas import ErrorOut, specialty_ids
+from nmo.api.v1.schemas import ErrorOut, IsoDate, specialty_ids
 from nmo.programmes import selectors, services
 from nmo.programmes.access import (
     access_admission,
@@ -97,7 +97,7 @@ class EnrolmentOut(Schema):
     id: int
     learner: LearnerOut
     contract_number: str
-    contract_date: dt.date | None
+    contract_date: IsoDate | None
     status: str
     programme_completed: bool
     curriculum_completed: bool
@@ -105,7 +105,7 @@ class EnrolmentOut(Schema):
 
 class NoticeOut(Schema):
     kind: str
-    due_on: dt.date
+    due_on: IsoDate
     sender: str
     status: str
     sent_at: dt.datetime | None
@@ -122,9 +122,9 @@ class CohortOut(Schema):
     programme: ProgrammeRef
     title: str
     unit_id: int | None
-    starts_on: dt.date
-    ends_on: dt.date
-    attestation_date: dt.date
+    starts_on: IsoDate
+    ends_on: IsoDate
+    attestation_date: IsoDate
     place: str
     address: str
     is_remote: bool
@@ -141,9 +141,9 @@ class LearnerIn(Schema):
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=30)
     contract_number: str = Field("", max_length=100)
-    contract_date: dt.date | None = None
+    contract_date: IsoDate | None = None
     sex: str = Field("", max_length=6, description='"male" | "female"; пусто — по отчеству')
-    birth_date: dt.date | None = None
+    birth_date: IsoDate | None = None
 
 
 class LearnersImportOut(Schema):
@@ -575,9 +575,9 @@ class CohortIn(Schema):
     programme_id: int
     title: str = Field("", max_length=200)
     unit_id: int | None = Field(None, description="Подразделение; пусто — подразделение программы")
-    starts_on: dt.date
-    ends_on: dt.date
-    attestation_date: dt.date
+    starts_on: IsoDate
+    ends_on: IsoDate
+    attestation_date: IsoDate
     place: AttestationPlace = Field(
         ...,
         description="organisation — в организации, unit — в подразделении, "
@@ -593,9 +593,9 @@ class CohortRef(Schema):
     id: int
     programme: ProgrammeRef
     title: str
-    starts_on: dt.date
-    ends_on: dt.date
-    attestation_date: dt.date
+    starts_on: IsoDate
+    ends_on: IsoDate
+    attestation_date: IsoDate
 
 
 def _cohort_data(payload: CohortIn) -> CohortData:
@@ -688,13 +688,13 @@ class EnrolmentIn(Schema):
         None, description="enrolled — обучается, withdrawn — отчислен"
     )
     contract_number: str | None = Field(None, max_length=100)
-    contract_date: dt.date | None = None
+    contract_date: IsoDate | None = None
 
 
 class IntermediateResultIn(Schema):
     title: str = Field(..., max_length=300, description="Промежуточная аттестация")
     passed: bool
-    assessed_on: dt.date
+    assessed_on: IsoDate
 
 
 class IntermediateResultOut(Schema):
@@ -702,7 +702,7 @@ class IntermediateResultOut(Schema):
     enrolment_id: int
     title: str
     passed: bool
-    assessed_on: dt.date
+    assessed_on: IsoDate
 
 
 class DebtIn(Schema):
@@ -710,14 +710,14 @@ class DebtIn(Schema):
 
 
 class DebtClearIn(Schema):
-    cleared_on: dt.date
+    cleared_on: IsoDate
 
 
 class DebtOut(Schema):
     id: int
     enrolment_id: int
     description: str
-    cleared_on: dt.date | None
+    cleared_on: IsoDate | None
 
 
 class OverrideIn(Schema):

@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 
 from nmo.accounts.access import require_staff
 from nmo.api.auth import AuthenticatedRequest, bearer
-from nmo.api.v1.schemas import ErrorOut
+from nmo.api.v1.schemas import ErrorOut, IsoDate
 from nmo.attestation import selectors, services
 from nmo.attestation.access import (
     access_learner_result_for_applicant,
@@ -36,35 +36,35 @@ router = Router(tags=["Повторная итоговая аттестация"
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-class LearnerRef(Schema):
+class RetakeLearnerRef(Schema):
     id: int
     full_name: str
 
 
 class DeadlinesOut(Schema):
-    application_deadline: dt.date = Field(..., description="Последний день подачи заявления")
-    document_deadline: dt.date | None = Field(
+    application_deadline: IsoDate = Field(..., description="Последний день подачи заявления")
+    document_deadline: IsoDate | None = Field(
         None, description="Последний день представления оправдательного документа"
     )
-    latest_attestation_date: dt.date | None = Field(
+    latest_attestation_date: IsoDate | None = Field(
         None, description="Аттестация не позднее; null — положение срока не устанавливает"
     )
 
 
-class DocumentOut(Schema):
+class RetakeDocumentOut(Schema):
     description: str
-    presented_on: dt.date
-    reason_ended_on: dt.date | None
+    presented_on: IsoDate
+    reason_ended_on: IsoDate | None
 
 
 class RetakeOut(Schema):
     id: int
-    learner: LearnerRef
+    learner: RetakeLearnerRef
     enrolment_id: int
     learner_result_id: int
     attestation_id: int
     programme: str
-    attestation_held_on: dt.date
+    attestation_held_on: IsoDate
     kind: str = Field(..., description="no_valid_reason | valid_reason")
     kind_label: str
     status: str = Field(
@@ -72,20 +72,20 @@ class RetakeOut(Schema):
     )
     status_label: str
     status_reason: str
-    filed_on: dt.date
+    filed_on: IsoDate
     on_behalf: bool = Field(..., description="Подано сотрудником от имени слушателя")
-    document: DocumentOut | None
+    document: RetakeDocumentOut | None
     deadlines: DeadlinesOut
-    retake_on: dt.date | None = Field(None, description="Назначенная дата аттестации")
+    retake_on: IsoDate | None = Field(None, description="Назначенная дата аттестации")
     retake_attestation_id: int | None
     individual_schedule: str
     schedule_order_number: str
-    schedule_order_date: dt.date | None
+    schedule_order_date: IsoDate | None
     decided_at: dt.datetime | None
 
 
 class RetakeIn(Schema):
-    filed_on: dt.date | None = Field(
+    filed_on: IsoDate | None = Field(
         None,
         description=(
             "Дата поступления бумажного заявления (только сотрудник организации); "
@@ -97,22 +97,22 @@ class RetakeIn(Schema):
         max_length=DESCRIPTION_MAX,
         description="Оправдательный документ (для неявки по уважительной причине)",
     )
-    document_presented_on: dt.date | None = Field(
+    document_presented_on: IsoDate | None = Field(
         None, description="Дата предъявления оправдательного документа"
     )
-    reason_ended_on: dt.date | None = Field(
+    reason_ended_on: IsoDate | None = Field(
         None,
         description="Дата окончания уважительной причины; по умолчанию — дата предъявления",
     )
 
 
 class GrantIn(Schema):
-    date: dt.date = Field(..., description="Дата повторной аттестации")
+    date: IsoDate = Field(..., description="Дата повторной аттестации")
     individual_schedule: str = Field("", max_length=SCHEDULE_MAX)
     schedule_order_number: str = Field(
         "", max_length=ORDER_NUMBER_MAX, description="Номер распоряжения об индивидуальном графике"
     )
-    schedule_order_date: dt.date | None = None
+    schedule_order_date: IsoDate | None = None
 
 
 class RefuseIn(Schema):

@@ -1,10 +1,14 @@
 """Shapes and edge helpers shared by the v1 routers."""
 
+import datetime as dt
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpResponse
 from ninja import Schema
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from nmo.catalog.selectors import active_specialties_by_code
 from nmo.core.exceptions import ValidationFailed
@@ -88,3 +92,20 @@ def file_response(content: bytes, content_type: str, name: str) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """A date only as `api.md` writes it, ГГГГ-ММ-ДД: pydantic would also read a number
+    (`0`, `"0"`) as seconds since 1970."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    raise PydanticCustomError("date_parsing", "Input should be a date as YYYY-MM-DD")
+
+
+# Every date the API reads (query parameters and JSON fields).
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]

@@ -216,3 +216,19 @@ def test_rostgmu_holds_an_exam_or_a_zachet_of_one_or_more_stages(rgmu):
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.final_grade, second.final_grade) == ("passed", "failed")
+
+
+def test_a_stage_with_results_cannot_be_removed():
+    """Removing a programme's stage that already has a learner's result is a refusal (409),
+    not a server error; the stage and the result stay."""
+    from nmo.programmes.exceptions import StageInUse
+    from nmo.programmes.services import remove_stage
+
+    setup = build("npc")
+    first = setup.results()[0]
+    enter(setup, first, StageKind.TESTING, Decimal(85))
+    stage = StageResult.objects.filter(learner_result=first).first().stage
+    with pytest.raises(StageInUse) as refused:
+        remove_stage(actor=setup.org.staff, stage=stage)
+    assert refused.value.status == 409
+    assert StageResult.objects.filter(stage=stage).exists()

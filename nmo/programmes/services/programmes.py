@@ -4,13 +4,18 @@ organisation's regulation (npc-2.4–2.6, rgmu-2.4–2.6, npc-3.1, rgmu-3.1, rgm
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 
 from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import Organisation, User
 from nmo.catalog.selectors import are_specialties_active
 from nmo.core.services import record_audit
-from nmo.programmes.exceptions import ProgrammeBreachesRegulation, ProgrammeInvalid, StageInvalid
+from nmo.programmes.exceptions import (
+    ProgrammeBreachesRegulation,
+    ProgrammeInvalid,
+    StageInUse,
+    StageInvalid,
+)
 from nmo.programmes.models import Programme, ProgrammeStage
 from nmo.programmes.rules import programme_errors, stage_defaults, stage_errors
 from nmo.programmes.selectors import regulation_for, stored_stage_errors
@@ -241,11 +246,15 @@ def update_stage(*, actor: User, stage: ProgrammeStage, data: StageData) -> Prog
 @transaction.atomic
 def remove_stage(*, actor: User, stage: ProgrammeStage) -> None:
     """Remove a stage and renumber the ones after it; its bank items stay in the bank
-    without a stage. Audited as "programme.remove_stage"."""
+    without a stage. A stage with results of an attestation stays (`StageInUse`, 409).
+    Audited as "programme.remove_stage"."""
     programme = Programme.objects.select_for_update().get(pk=stage.programme_id)
     require_staff_of(actor, programme.organisation)
     order, kind = stage.order, stage.kind
-    ProgrammeStage.objects.filter(pk=stage.pk).delete()
+    try:
+        ProgrammeStage.objects.filter(pk=stage.pk).delete()
+    except ProtectedError as exc:  # the results of an attestation keep their stage
+        raise StageInUse() from exc
     # Ascending, so each stage moves into a number that is already free.
     for number, later in enumerate(programme.stages.order_by("order"), start=1):
         if later.order != number:
