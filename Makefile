@@ -48,7 +48,7 @@ ACCESS_LOG_FORMAT := %(t)s "%(r)s" %(s)s %(M)sms
 run: $(STAMP) $(SECRET)
 	@SITE_URL_FALLBACK=$${SITE_URL_FALLBACK:-$(RUN_URL)} $(BIN)/python manage.py prepare --static
 	@$(RUN_ENV); \
-	$(BIN)/python manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	$(BIN)/python manage.py run_worker --no-reload --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	echo "НМО: $(RUN_URL)/ — gunicorn и обработчик задач; письма — в $(VAR)/mail/. Остановить: Ctrl-C."; \
 	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --preload \
@@ -93,7 +93,7 @@ bench: $(STAMP)
 	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 worker: $(STAMP)
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python manage.py run_worker --queue-name '*'
 
 lock:
 	$(PYTHON) -m venv /tmp/nmo-lock && /tmp/nmo-lock/bin/pip install -q -r requirements-dev.in \

@@ -191,7 +191,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background work: the immediate backend runs a task at enqueue time (after commit);
-# production sets TASKS_BACKEND=database and runs `manage.py db_worker`.
+# production sets TASKS_BACKEND=database and runs `manage.py run_worker` (db_worker that
+# reconnects, ADR 0027).
 _tasks_backend = env_str("TASKS_BACKEND", "immediate")
 TASKS = {
     "default": {
