@@ -46,7 +46,8 @@ ACCESS_LOG_FORMAT := %(t)s "%(r)s" %(s)s %(M)sms
 
 # `prepare --static` adds the hashed, compressed copies of the static files for WhiteNoise.
 run: $(STAMP) $(SECRET)
-	@SITE_URL_FALLBACK=$${SITE_URL_FALLBACK:-$(RUN_URL)} $(BIN)/python manage.py prepare --static
+	@SITE_URL_FALLBACK=$${SITE_URL_FALLBACK:-$(RUN_URL)} ALLOW_DEMO_DATA=$${ALLOW_DEMO_DATA:-true} \
+	  $(BIN)/python manage.py prepare --static
 	@$(RUN_ENV); \
 	$(BIN)/python manage.py run_worker --no-reload --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "nmo.api.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -239,11 +240,54 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # The version of the personal-data consent text a user agrees to (152-ФЗ, npc-1.2).
 PERSONAL_DATA_CONSENT_VERSION = env_str("PERSONAL_DATA_CONSENT_VERSION", "2026-01")
 
+# HTTPS (ADR 0027). The defaults keep a plain-HTTP server working (`make run`, the
+# benches); docs/deploy.md sets the production values, with which `check --deploy` is clean
+# (tests/test_deploy_check.py).
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# The header a TLS-terminating proxy sets to "https"; trust it only behind such a proxy
+# (empty: none). By default trusted when DEBUG is off, as before.
+_proxy_ssl_header = env_str(
+    "SECURE_PROXY_SSL_HEADER", "" if DEBUG else "HTTP_X_FORWARDED_PROTO"
+).strip()
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp, ADR 0027): scripts, styles, fonts and images only
+# from the site itself, no inline script or style (the pages keep theirs in static files);
+# `data:` images for the QR codes and Swagger UI's icons. CSP_MODE: enforce (default),
+# report-only, off. CSP_REPORT_URI: where browsers send violations (empty: nowhere).
+_csp_directives: dict[str, list[str] | str] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env_str("CSP_REPORT_URI", ""):
+    _csp_directives["report-uri"] = env_str("CSP_REPORT_URI", "")
+CSP_MODE = env_str("CSP_MODE", "enforce").strip().lower()
+if CSP_MODE not in {"enforce", "report-only", "off"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"CSP_MODE must be enforce, report-only or off, got {CSP_MODE!r}")
+if CSP_MODE == "enforce":
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
+elif CSP_MODE == "report-only":
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}
+else:
+    CONTENT_SECURITY_POLICY = None
 
 # One line a request (gunicorn's access log) and one a letter; what a library says on its
 # way (WeasyPrint's steps, fontTools' subsetting, the task worker's bookkeeping) only from
