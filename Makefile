@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 VAR := var
 SECRET := $(VAR)/secret_key
 
-.PHONY: run dev setup test test-pg lint format docs clauses bench lock clean demo worker
+.PHONY: run dev setup test test-pg lint format docs clauses bench chaos lock clean demo worker
 
 # uv installs the pinned lock in seconds, from the sources pip is configured with; pip is
 # the fall-back (config/install.py, ADR 0013).
@@ -92,6 +92,12 @@ clauses: $(STAMP)
 
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+# Faults on purpose (not part of test, bench or CI): activations on gunicorn + PostgreSQL +
+# its own Redis (port 6391) + run_worker while workers are killed, connections terminated
+# and Redis restarted; lost acknowledgements and double credits must be 0 (bench/README.md).
+chaos: $(STAMP)
+	$(BIN)/python bench/chaos.py
 
 worker: $(STAMP)
 	$(BIN)/python manage.py run_worker --queue-name '*'

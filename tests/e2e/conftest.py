@@ -77,7 +77,17 @@ def page(
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    # The Content-Security-Policy is enforced in the test settings (ADR 0027): whatever it
+    # blocks on a page (a script, a style, an image) fails the test that opened the page.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
+    assert blocked == [], "the Content-Security-Policy blocked something on a page"
     reports = request.node.stash.get(_reports, {})
     if any(report.failed for report in reports.values()):
         target = request.config.rootpath / "test-results"
