@@ -87,7 +87,6 @@ def page(
         ),
     )
     yield page
-    assert blocked == [], "the Content-Security-Policy blocked something on a page"
     reports = request.node.stash.get(_reports, {})
     if any(report.failed for report in reports.values()):
         target = request.config.rootpath / "test-results"
@@ -95,6 +94,7 @@ def page(
         name = re.sub(r"[^\w.\-\[\]]+", "_", request.node.name)
         page.screenshot(path=str(target / f"{name}.png"), full_page=True)
     context.close()
+    assert blocked == [], "the Content-Security-Policy blocked something on a page"
 
 
 @pytest.fixture(scope="session")
