@@ -147,6 +147,7 @@ def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
         ],
         cwd=ROOT,
         env={**os.environ, **ENV},
+        stderr=(ROOT / "var" / "chaos-gunicorn.log").open("wb"),  # the 500s' tracebacks
         start_new_session=True,
     )
     deadline = now() + 90
@@ -306,10 +307,12 @@ def terminate_connections() -> str:
 def heal_time(
     fault: Fault, port: int, gunicorn: subprocess.Popen[bytes], probe_token: str
 ) -> float | None:
-    """Seconds from the fault until everything answers normally again."""
+    """Seconds from the fault until everything answers normally again: the start of a
+    streak of 2 x workers normal probe answers, gunicorn back to its workers and (after
+    terminated connections) a task finished by the task worker, whichever comes last."""
     streak_needed = 2 * WORKERS
-    streak = 0
-    streak_started = None
+    streak, streak_started = 0, None
+    workers_back = task_done = None
     deadline = fault.at + RECOVERY_LIMIT
     while now() < deadline:
         started = now()
@@ -318,20 +321,19 @@ def heal_time(
             streak_started = streak_started or started
         else:
             streak, streak_started = 0, None
-        workers_back = len(children(gunicorn.pid)) == WORKERS
-        task_done = fault.kind != "pg_terminate_backend" or bool(
-            sql(
+        if workers_back is None and len(children(gunicorn.pid)) == WORKERS:
+            workers_back = now()
+        if task_done is None and (
+            fault.kind != "pg_terminate_backend"
+            or sql(
                 "SELECT 1 FROM django_tasks_database_dbtaskresult WHERE status = 'SUCCESSFUL' "
                 "AND finished_at > now() - make_interval(secs => %s) LIMIT 1",
                 now() - fault.at,
             )
-        )
-        if streak >= streak_needed and workers_back and task_done and streak_started:
-            return (
-                now() - fault.at
-                if fault.kind == "pg_terminate_backend"
-                else (streak_started - fault.at)
-            )
+        ):
+            task_done = now()
+        if streak >= streak_needed and streak_started and workers_back and task_done:
+            return max(streak_started, workers_back, task_done) - fault.at
         time.sleep(0.05)
     return None
 
