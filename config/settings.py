@@ -2,6 +2,7 @@
 the defaults let a fresh clone run on SQLite with no other server."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -284,13 +285,11 @@ if CSP_MODE not in {"enforce", "report-only", "off"}:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"CSP_MODE must be enforce, report-only or off, got {CSP_MODE!r}")
-if CSP_MODE == "enforce":
-    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
-elif CSP_MODE == "report-only":
-    CONTENT_SECURITY_POLICY = None
-    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}
-else:
-    CONTENT_SECURITY_POLICY = None
+_csp: dict[str, Any] = {"DIRECTIVES": _csp_directives}
+CONTENT_SECURITY_POLICY: dict[str, Any] | None = _csp if CSP_MODE == "enforce" else None
+CONTENT_SECURITY_POLICY_REPORT_ONLY: dict[str, Any] | None = (
+    _csp if CSP_MODE == "report-only" else None
+)
 
 # One line a request (gunicorn's access log) and one a letter; what a library says on its
 # way (WeasyPrint's steps, fontTools' subsetting, the task worker's bookkeeping) only from
