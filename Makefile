@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 VAR := var
 SECRET := $(VAR)/secret_key
 
-.PHONY: run dev setup test test-pg test-api lint format docs clauses bench lock clean demo worker
+.PHONY: run dev setup test test-pg test-api lint format docs clauses bench chaos lock clean demo worker
 
 # uv installs the pinned lock in seconds, from the sources pip is configured with; pip is
 # the fall-back (config/install.py, ADR 0013).
@@ -46,9 +46,10 @@ ACCESS_LOG_FORMAT := %(t)s "%(r)s" %(s)s %(M)sms
 
 # `prepare --static` adds the hashed, compressed copies of the static files for WhiteNoise.
 run: $(STAMP) $(SECRET)
-	@SITE_URL_FALLBACK=$${SITE_URL_FALLBACK:-$(RUN_URL)} $(BIN)/python manage.py prepare --static
+	@SITE_URL_FALLBACK=$${SITE_URL_FALLBACK:-$(RUN_URL)} ALLOW_DEMO_DATA=$${ALLOW_DEMO_DATA:-true} \
+	  $(BIN)/python manage.py prepare --static
 	@$(RUN_ENV); \
-	$(BIN)/python manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	$(BIN)/python manage.py run_worker --no-reload --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	echo "НМО: $(RUN_URL)/ — gunicorn и обработчик задач; письма — в $(VAR)/mail/. Остановить: Ctrl-C."; \
 	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --preload \
@@ -109,8 +110,14 @@ clauses: $(STAMP)
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
+# Faults on purpose (not part of test, bench or CI): activations on gunicorn + PostgreSQL +
+# its own Redis (port 6391) + run_worker while workers are killed, connections terminated
+# and Redis restarted; lost acknowledgements and double credits must be 0 (bench/README.md).
+chaos: $(STAMP)
+	$(BIN)/python bench/chaos.py
+
 worker: $(STAMP)
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python manage.py run_worker --queue-name '*'
 
 lock:
 	$(PYTHON) -m venv /tmp/nmo-lock && /tmp/nmo-lock/bin/pip install -q -r requirements-dev.in \

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "nmo.api.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +96,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # A kept connection is checked before a request (or a worker's loop) reuses it: one
+        # the server dropped (a restart, `pg_terminate_backend`) is replaced, not a 500.
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -214,7 +218,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background work: the immediate backend runs a task at enqueue time (after commit);
-# production sets TASKS_BACKEND=database and runs `manage.py db_worker`.
+# production sets TASKS_BACKEND=database and runs `manage.py run_worker` (db_worker that
+# reconnects, ADR 0027).
 _tasks_backend = env_str("TASKS_BACKEND", "immediate")
 TASKS = {
     "default": {
@@ -282,11 +287,52 @@ API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30)
 # The version of the personal-data consent text a user agrees to (152-ФЗ, npc-1.2).
 PERSONAL_DATA_CONSENT_VERSION = env_str("PERSONAL_DATA_CONSENT_VERSION", "2026-01")
 
+# HTTPS (ADR 0027). The defaults keep a plain-HTTP server working (`make run`, the
+# benches); docs/deploy.md sets the production values, with which `check --deploy` is clean
+# (tests/test_deploy_check.py).
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# The header a TLS-terminating proxy sets to "https"; trust it only behind such a proxy
+# (empty: none). By default trusted when DEBUG is off, as before.
+_proxy_ssl_header = env_str(
+    "SECURE_PROXY_SSL_HEADER", "" if DEBUG else "HTTP_X_FORWARDED_PROTO"
+).strip()
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp, ADR 0027): scripts, styles, fonts and images only
+# from the site itself, no inline script or style (the pages keep theirs in static files);
+# `data:` images for the QR codes and Swagger UI's icons. CSP_MODE: enforce (default),
+# report-only, off. CSP_REPORT_URI: where browsers send violations (empty: nowhere).
+_csp_directives: dict[str, list[str] | str] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env_str("CSP_REPORT_URI", ""):
+    _csp_directives["report-uri"] = env_str("CSP_REPORT_URI", "")
+CSP_MODE = env_str("CSP_MODE", "enforce").strip().lower()
+if CSP_MODE not in {"enforce", "report-only", "off"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"CSP_MODE must be enforce, report-only or off, got {CSP_MODE!r}")
+_csp: dict[str, Any] = {"DIRECTIVES": _csp_directives}
+CONTENT_SECURITY_POLICY: dict[str, Any] | None = _csp if CSP_MODE == "enforce" else None
+CONTENT_SECURITY_POLICY_REPORT_ONLY: dict[str, Any] | None = (
+    _csp if CSP_MODE == "report-only" else None
+)
 
 # One line a request (gunicorn's access log) and one a letter; what a library says on its
 # way (WeasyPrint's steps, fontTools' subsetting, the task worker's bookkeeping) only from

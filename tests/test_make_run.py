@@ -51,7 +51,7 @@ def test_make_run_starts_gunicorn_and_the_worker_with_debug_off():
     assert "manage.py prepare --static" in planned
     assert "DJANGO_DEBUG=false" in planned
     assert "TASKS_BACKEND=${TASKS_BACKEND:-database}" in planned
-    assert "manage.py db_worker" in planned
+    assert "manage.py run_worker" in planned
     assert "gunicorn config.wsgi --bind 127.0.0.1:8417" in planned
     assert "runserver" not in planned
     dev = subprocess.run(

@@ -77,6 +77,15 @@ def page(
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    # The Content-Security-Policy is enforced in the test settings (ADR 0027): whatever it
+    # blocks on a page (a script, a style, an image) fails the test that opened the page.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     reports = request.node.stash.get(_reports, {})
     if any(report.failed for report in reports.values()):
@@ -85,6 +94,7 @@ def page(
         name = re.sub(r"[^\w.\-\[\]]+", "_", request.node.name)
         page.screenshot(path=str(target / f"{name}.png"), full_page=True)
     context.close()
+    assert blocked == [], "the Content-Security-Policy blocked something on a page"
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
@@ -18,11 +18,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--static", action="store_true", help="Собрать и статические файлы (collectstatic)."
         )
+        parser.add_argument(
+            "--force-demo",
+            action="store_true",
+            help="Загрузить демонстрационные данные и при выключенном DEBUG.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("База данных: миграции применены.")
         call_command("load_directories")
-        call_command("load_demo")
+        # With DEBUG off the demo step runs only when forced (ADR 0027); `make run` forces it.
+        try:
+            call_command("load_demo", force=options["force_demo"])
+        except CommandError as refused:
+            self.stdout.write(str(refused))
         if options["static"]:
             call_command("collectstatic", interactive=False, clear=True, verbosity=0)
