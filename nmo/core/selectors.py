@@ -85,3 +85,9 @@ INTEGRITY_ACTIONS = ("integrity.file_changed", "integrity.record_changed")
 def integrity_failures() -> QuerySet[AuditEntry]:
     """The frozen records found changed after they were frozen (ADR 0024), newest first."""
     return AuditEntry.objects.filter(action__in=INTEGRITY_ACTIONS).order_by("-created_at", "-id")
+
+
+def newest_audit_id() -> int:
+    """The id of the newest audit entry (0 when the log is empty): an export started now
+    covers the entries up to it, whatever is written while it runs."""
+    return AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

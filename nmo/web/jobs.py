@@ -13,6 +13,7 @@ from nmo.accounts.models import User
 from nmo.core.jobs import JobResult, Progress, run_job, start_job
 from nmo.core.models import BackgroundJob
 from nmo.core.russian import count as counted
+from nmo.core.selectors import newest_audit_id
 from nmo.core.services import export_audit
 
 CONTENT_TYPES = {
@@ -33,9 +34,7 @@ def start_audit_export(
 ) -> BackgroundJob:
     """Queue the export of the entries `search` chooses, as they are now (bounded by
     the newest id), for the administrator `actor`."""
-    from nmo.core.models import AuditEntry
-
-    newest = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    newest = newest_audit_id()
     return start_job(
         owner=actor,
         kind="audit.export",
