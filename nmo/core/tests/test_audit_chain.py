@@ -15,7 +15,9 @@ from nmo.core.request_context import reset_client_ip, set_client_ip
 from nmo.core.services import record_audit
 from nmo.core.tests.tamper import audit_trigger_off, raw
 
-pytestmark = pytest.mark.django_db
+# Transactional: under the application's role the tampering runs as the owner on a
+# connection of its own, which must see the entries (tamper.py).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
