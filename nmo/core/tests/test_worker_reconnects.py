@@ -68,6 +68,7 @@ def test_the_worker_reconnects_after_its_connection_is_terminated(tmp_path, heal
         "EMAIL_BACKEND": "nmo.core.mail.EmlFileBackend",
         "EMAIL_FILE_PATH": str(mail),
         "REDIS_URL": "",
+        "DATABASE_OWNER_URL": "",  # the worker needs no DDL (ADR 0023)
     }
     worker = subprocess.Popen(
         [
