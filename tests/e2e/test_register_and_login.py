@@ -79,10 +79,17 @@ def test_specialist_registers_signs_out_and_signs_in_again(page: Page) -> None:
         ("Отчество", MIDDLE),
         ("Электронная почта", EMAIL),
         ("СНИЛС", WRONG_SNILS),
-        ("Пароль", PASSWORD),
     ):
         tab_to(page, page.get_by_role("textbox", name=label, exact=True))
         page.keyboard.type(value)
+    # Sex and date of birth are optional (ADR 0028): chosen by keyboard, then left empty.
+    sex = page.get_by_role("combobox", name="Пол")
+    tab_to(page, sex)
+    page.keyboard.press("ArrowDown")
+    expect(sex).not_to_have_value("")
+    tab_to(page, page.get_by_role("textbox", name="Дата рождения", exact=True))
+    tab_to(page, page.get_by_role("textbox", name="Пароль", exact=True))
+    page.keyboard.type(PASSWORD)
     consent = page.get_by_label(CONSENT)
     tab_to(page, consent)
     expect(consent).not_to_be_checked()
