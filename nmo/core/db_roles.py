@@ -53,9 +53,12 @@ def use_owner(using: str = DEFAULT_DB_ALIAS) -> None:
     if not split(using) or owner is None:
         return
     settings_dict = connections[using].settings_dict
-    if settings_dict.get("USER") != owner["USER"]:
-        _app_credentials[using] = {key: settings_dict.get(key) for key in CREDENTIALS}
+    app = {key: settings_dict.get(key) for key in CREDENTIALS}
     _switch(using, owner)
+    # Remembered only once the switch is made: a refused switch (inside a transaction)
+    # must not leave `as_owner` believing it is already nested in an owner's block.
+    if app.get("USER") != owner["USER"]:
+        _app_credentials[using] = app
 
 
 def use_app(using: str = DEFAULT_DB_ALIAS) -> None:
