@@ -18,7 +18,7 @@ from django.conf import settings
 
 from nmo.core.exceptions import RateLimited
 from nmo.core.russian import in_time
-from nmo.core.throttle import Counter, hashed, read_standing, register_failure
+from nmo.core.throttle import Counter, hashed, read_standing, register_failure, reserve
 
 REGISTRATION_SCOPE = "registration"
 RESET_SCOPE = "password_reset"
@@ -65,9 +65,10 @@ def owner_notice_due(*, user_id: int) -> bool:
     """Whether the owner of taken data is to be told of this attempt: once per
     registration window, so a stream of attempts is one letter, not a flood."""
     counter = Counter(f"user:{user_id}", 1, int(settings.THROTTLE_REGISTRATION_WINDOW_SECONDS))
-    if read_standing(scope=NOTICE_SCOPE, counters=[counter]).retry_after(counter) is not None:
+    reservation = reserve(scope=NOTICE_SCOPE, counters=[counter])
+    if reservation.reached(counter):
+        reservation.refund()
         return False
-    register_failure(scope=NOTICE_SCOPE, counters=[counter])
     return True
 
 
@@ -80,16 +81,18 @@ def admit_reset_request(*, email: str, ip: str | None) -> None:
         f"email:{hashed(email)}", int(settings.THROTTLE_RESET_ACCOUNT_REQUESTS), window
     )
     address = Counter(f"ip:{_address(ip)}", int(settings.THROTTLE_RESET_ADDRESS_REQUESTS), window)
-    standing = read_standing(scope=RESET_SCOPE, counters=[account, address])
+    # Counted atomically before the decision (`reserve`, ADR 0021): simultaneous requests
+    # see each other, and a refused one gives its count back.
+    reservation = reserve(scope=RESET_SCOPE, counters=[account, address])
     for counter, where in (
         (account, "для этого адреса электронной почты"),
         (address, "с вашего адреса сети"),
     ):
-        wait = standing.retry_after(counter)
+        wait = reservation.retry_after(counter)
         if wait is not None:
+            reservation.refund()
             raise RateLimited(
                 wait,
                 f"Слишком много запросов на восстановление пароля {where}. Повторите "
                 f"попытку через {in_time(wait)}.",
             )
-    register_failure(scope=RESET_SCOPE, counters=[account, address])
