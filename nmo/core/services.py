@@ -15,6 +15,7 @@ from nmo.core.cells import as_text
 from nmo.core.chain import ChainReport, verify_chain
 from nmo.core.models import AuditEntry
 from nmo.core.request_context import current_client_ip
+from nmo.core.selectors import newest_audit_id
 
 
 def _json_safe(value: object) -> object:
@@ -86,7 +87,7 @@ def report_tampering(
         if not already:
             record_audit(
                 actor=None,
-                action="integrity.file_changed" if bytes_changed else "integrity.record_changed",
+                action=action,
                 target=target,
                 changes=changes,
             )
@@ -219,8 +220,7 @@ def stream_audit_csv(
     limits the size of the log. The entries are those present when the export began
     (bounded by the newest id); the export's own audit line, with that count, is written
     before the first byte."""
-    newest = entries.order_by().aggregate(newest=models.Max("pk"))["newest"] or 0
-    entries = entries.filter(pk__lte=newest)
+    entries = entries.filter(pk__lte=newest_audit_id())
     with transaction.atomic():
         count = entries.count()
         record_audit(
