@@ -20,6 +20,12 @@ from nmo.attestation.selectors.attestations import (
     rules_of_attestation,
     voting_seats,
 )
+from nmo.attestation.selectors.conditions import (
+    SheetConditions,
+    StageTime,
+    special_conditions_on_sheet,
+    videoconference_log,
+)
 from nmo.attestation.selectors.records import (
     Signer,
     current_records,
@@ -41,7 +47,9 @@ from nmo.attestation.selectors.retakes import (
 
 __all__ = [
     "RetakeOption",
+    "SheetConditions",
     "Signer",
+    "StageTime",
     "active_seats",
     "commissions_for_cohort",
     "current_records",
@@ -65,6 +73,8 @@ __all__ = [
     "retake_kind_for",
     "retake_left",
     "retake_options_for_learner",
+    "special_conditions_on_sheet",
+    "videoconference_log",
     "rules_of_attestation",
     "signatures_of",
     "versions_for_record",
