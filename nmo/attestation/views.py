@@ -321,9 +321,7 @@ def _detail(request: HttpRequest, attestation: Attestation, **forms: Any) -> Htt
         "reopen_form": forms.get("reopen_form") or ReasonForm(prefix="reopen"),
         "is_staff": is_staff_of(request.user, attestation.commission.organisation_id),
         "can_reopen": can_reopen(attestation, records),
-        **sheet_extras(
-            request, attestation, results, stages, forms.get("videoconference_form")
-        ),
+        **sheet_extras(request, attestation, results, stages, forms.get("videoconference_form")),
     }
     return render(
         request, "attestation/attestation_detail.html", context, status=_status(*forms.values())

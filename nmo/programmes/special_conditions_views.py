@@ -97,7 +97,9 @@ def special_conditions_apply(request: SignedInRequest, enrolment_pk: int) -> Htt
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            note = " Срок подачи пропущен: решение примет организация." if application.is_late else ""
+            note = (
+                " Срок подачи пропущен: решение примет организация." if application.is_late else ""
+            )
             messages.success(request, f"Заявление подано.{note}")
             return redirect("programmes:my_special_conditions")
     context = {"enrolment": enrolment, "form": form, **_terms(enrolment)}
@@ -123,7 +125,9 @@ def _grant_initial(application: SpecialConditionsApplication, limits: Any) -> di
     }
 
 
-def _list(request: SignedInRequest, bound: dict[int, tuple[Any, Any]] | None = None) -> HttpResponse:
+def _list(
+    request: SignedInRequest, bound: dict[int, tuple[Any, Any]] | None = None
+) -> HttpResponse:
     require_staff(request.user)
     bound = bound or {}
     rows = []
@@ -179,7 +183,9 @@ def special_conditions_grant(request: SignedInRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Специальные условия предоставлены: слушатель получит письмо.")
+            messages.success(
+                request, "Специальные условия предоставлены: слушатель получит письмо."
+            )
             return redirect("programmes:special_conditions_list")
     return _list(request, {pk: (form, SpecialConditionsRefuseForm(auto_id=f"x{pk}_%s"))})
 
@@ -240,9 +246,7 @@ def special_conditions_file(request: SignedInRequest, pk: int, enrolment_pk: int
             )
             return redirect("programmes:special_conditions_list")
     context = {"enrolment": enrolment, "cohort": cohort, "form": form, **_terms(enrolment)}
-    return render(
-        request, "programmes/special_conditions_file.html", context, status=_status(form)
-    )
+    return render(request, "programmes/special_conditions_file.html", context, status=_status(form))
 
 
 @signed_in

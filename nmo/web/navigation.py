@@ -52,9 +52,7 @@ MENU: tuple[NavEntry, ...] = (
         ("organisation_staff", COMMISSION, "commission_member"),
     ),
     NavEntry("Пересдачи", "attestation:retake_list", ("organisation_staff",)),
-    NavEntry(
-        "Специальные условия", "programmes:special_conditions_list", ("organisation_staff",)
-    ),
+    NavEntry("Специальные условия", "programmes:special_conditions_list", ("organisation_staff",)),
     NavEntry("Документы", "documents:register", ("organisation_staff",)),
     NavEntry("Положения", "regulations:regulation_list", ("organisation_staff", "admin")),
     # learner

@@ -73,10 +73,10 @@ __all__ = [
     "retake_kind_for",
     "retake_left",
     "retake_options_for_learner",
-    "special_conditions_on_sheet",
-    "videoconference_log",
     "rules_of_attestation",
     "signatures_of",
+    "special_conditions_on_sheet",
     "versions_for_record",
+    "videoconference_log",
     "voting_seats",
 ]

@@ -21,17 +21,17 @@ from nmo.programmes.services.cohorts import (
 )
 from nmo.programmes.services.jobs import learners_file_is_small, start_learners_import
 from nmo.programmes.services.notices import plan_notices, retry_notice, send_due_notices
-from nmo.programmes.services.special_conditions import (
-    file_special_conditions,
-    grant_special_conditions,
-    refuse_special_conditions,
-)
 from nmo.programmes.services.programmes import (
     add_stage,
     create_programme,
     remove_stage,
     update_programme,
     update_stage,
+)
+from nmo.programmes.services.special_conditions import (
+    file_special_conditions,
+    grant_special_conditions,
+    refuse_special_conditions,
 )
 
 __all__ = [

@@ -90,7 +90,9 @@ def _filing_date(on_behalf: bool, filed_on: date | None) -> date:
     if filed_on is None or not on_behalf:
         return today  # a learner files today; staff record a paper application's day
     if filed_on > today:
-        raise SpecialConditionsInvalid(errors={"filed_on": ["Дата подачи не может быть в будущем."]})
+        raise SpecialConditionsInvalid(
+            errors={"filed_on": ["Дата подачи не может быть в будущем."]}
+        )
     return filed_on
 
 
