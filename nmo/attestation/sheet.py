@@ -17,9 +17,7 @@ from nmo.programmes.models import ProgrammeStage
 class VideoconferenceForm(AccessibleForm):
     learner = forms.ChoiceField(label="Слушатель")
     stage = forms.ChoiceField(label="Этап", required=False)
-    outcome = forms.ChoiceField(
-        label="Связь", choices=ConnectionOutcome.choices, widget=forms.RadioSelect
-    )
+    outcome = forms.ChoiceField(label="Связь", choices=ConnectionOutcome.choices)
     decision = forms.ChoiceField(
         label="Решение комиссии при прерывании связи",
         required=False,
