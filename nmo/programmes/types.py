@@ -304,4 +304,5 @@ AUDIT_FIELDS: dict[str, str | AuditField] = {
     "passed": "пройдена",
     "assessed_on": "дата",
     "stage_kind": AuditField("вид этапа", choices=choices_of(StageKind.choices)),
+    "supporting_documents": "подтверждающих документов",
 }

@@ -185,7 +185,7 @@ def file_special_conditions(
             "accessible_premises": request.accessible_premises,
             "deadline": deadline,
             "is_late": application.is_late,
-            "documents": len(documents),
+            "supporting_documents": len(documents),
         },
     )
     return application

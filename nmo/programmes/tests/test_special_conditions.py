@@ -352,3 +352,36 @@ def test_staff_grant_a_late_application_on_the_page_with_the_reason(client, rgmu
     )
     assert done.status_code == 302
     assert selectors.test_time_extension_minutes(enrolment_id=enrolment.pk) == 90
+
+
+@pytest.mark.clause("rgmu-7.6")
+def test_staff_record_a_paper_application_on_the_learners_page(client, rgmu, outsider):
+    """From the learner's page in the cohort staff record a paper application with the day
+    it arrived (rgmu-7.6); another organisation's staff get 404."""
+    cohort, enrolment = cohort_with_learner(rgmu)
+    url = reverse("programmes:special_conditions_file", args=[cohort.pk, enrolment.pk])
+    client.force_login(rgmu.staff)
+    detail = client.get(reverse("programmes:enrolment_detail", args=[cohort.pk, enrolment.pk]))
+    assert url in detail.content.decode()
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'for="id_filed_on"' in page.content.decode()
+    bad = client.post(url, {"filed_on": "01.02.2026"})
+    assert bad.status_code == 422
+    assert "Отметьте, какие специальные условия нужны" in bad.content.decode()
+    done = client.post(url, {"filed_on": "01.02.2026", "extra_time_oral": "on"})
+    assert done.status_code == 302
+    application = SpecialConditionsApplication.objects.get(enrolment=enrolment)
+    assert (application.filed_on, application.on_behalf, application.is_late) == (
+        date(2026, 2, 1),
+        True,
+        False,
+    )
+    refuse = reverse("programmes:special_conditions_refuse", args=[application.pk])
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(refuse, {"reason": "Чужая организация отказывает"}).status_code == 404
+    client.force_login(rgmu.staff)
+    assert client.post(refuse, {"reason": "Нет подтверждающих документов"}).status_code == 302
+    application.refresh_from_db()
+    assert application.status == "refused"
