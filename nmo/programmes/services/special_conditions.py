@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -108,6 +109,19 @@ def _document_errors(documents: Sequence[Any]) -> dict[str, list[str]]:
     return {"documents": problems} if problems else {}
 
 
+def _content_type(upload: File[bytes]) -> str:
+    """The type by the file's first bytes (already checked to be a scan), never the one
+    the browser claimed: the file is served back with it."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG"):
+        return "image/png"
+    return "image/jpeg"
+
+
 @transaction.atomic
 def file_special_conditions(
     *,
@@ -167,7 +181,7 @@ def file_special_conditions(
             application=application,
             file=upload,
             original_name=str(upload.name)[:255],
-            content_type=str(getattr(upload, "content_type", "") or "")[:100],
+            content_type=_content_type(upload),
             size=upload.size,
             uploaded_by=actor,
         )

@@ -290,7 +290,8 @@ def test_the_learner_applies_on_the_page_and_only_they_and_staff_see_the_documen
                 "needs_assistant": "on",
                 "extra_time_written": "on",
                 "technical_means": "NVDA",
-                "documents": [SimpleUploadedFile("заключение МСЭ.pdf", PDF, "application/pdf")],
+                # the browser's claimed type is ignored: the file is served by its bytes
+                "documents": [SimpleUploadedFile("заключение МСЭ.pdf", PDF, "text/html")],
             },
         )
     assert response.status_code == 302
@@ -300,6 +301,8 @@ def test_the_learner_applies_on_the_page_and_only_they_and_staff_see_the_documen
     doc_url = reverse("programmes:special_conditions_document", args=[application.pk, document.pk])
     got = client.get(doc_url)
     assert got.status_code == 200
+    assert got["Content-Type"] == "application/pdf"
+    assert "no-store" in got["Cache-Control"]
     assert b"".join(got.streaming_content) == PDF
     client.force_login(learner_of(other))
     assert client.get(doc_url).status_code == 404
