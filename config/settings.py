@@ -28,6 +28,11 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # started by one, a command) takes SITE_URL_FALLBACK (nmo.core.links, ADR 0013).
 SITE_URL = env_str("SITE_URL", "")
 SITE_URL_FALLBACK = env_str("SITE_URL_FALLBACK", "http://127.0.0.1:8000")
+# The videoconference service whose room is offered by default for a remote attestation
+# (a Jitsi Meet server; the department may give any https link instead).
+JITSI_BASE_URL = env_str("JITSI_BASE_URL", "https://meet.jit.si")
+if not JITSI_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured("JITSI_BASE_URL must be an https:// address")
 
 INSTALLED_APPS = [
     # Django admin with the app's throttled login, for administrators only (ADR 0021).

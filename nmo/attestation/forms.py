@@ -138,7 +138,8 @@ class AttestationForm(forms.Form):
         label="Ссылка на видеоконференцию",
         required=False,
         assume_scheme="https",
-        help_text="Для дистанционной аттестации: двусторонняя видеосвязь слушателя и комиссии.",
+        help_text="Для дистанционной аттестации: двусторонняя видеосвязь слушателя и комиссии. "
+        "Предложена новая комната Jitsi Meet; можно указать ссылку любого сервиса (https).",
     )
     attempt = forms.TypedChoiceField(
         label="Попытка",

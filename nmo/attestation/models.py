@@ -18,6 +18,8 @@ from django.urls import reverse
 from nmo.attestation.types import (
     Attendance,
     AttestationStatus,
+    ConnectionDecision,
+    ConnectionOutcome,
     Outcome,
     Place,
     RecordKind,
@@ -684,3 +686,62 @@ class RetakeApplication(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status in (RetakeStatus.FILED, RetakeStatus.REFERRED_TO_DISPUTE_COMMISSION)
+
+
+class VideoconferenceCheck(models.Model):
+    """One entry of the commission's record of a learner's videoconference (npc-6.1,
+    rgmu-6.1): that the learner and the commission saw and heard each other, or that the
+    connection was interrupted and what the commission decided (continue or reschedule).
+    Entries are appended, never edited, so the sheet keeps the whole story of the sitting;
+    `stage` is set when one stage is concerned."""
+
+    learner_result = models.ForeignKey(
+        LearnerResult,
+        verbose_name="слушатель",
+        on_delete=models.PROTECT,
+        related_name="videoconference_checks",
+    )
+    stage = models.ForeignKey(
+        "programmes.ProgrammeStage",
+        verbose_name="этап",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.CharField("связь", max_length=20, choices=ConnectionOutcome.choices)
+    decision = models.CharField(
+        "решение комиссии", max_length=20, choices=ConnectionDecision.choices, blank=True
+    )
+    note = models.TextField("что произошло", blank=True)
+    recorded_at = models.DateTimeField("записано")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто записал",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "запись о видеоконференции"
+        verbose_name_plural = "записи о видеоконференции"
+        ordering = ["learner_result", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(outcome="confirmed") & Q(decision=""))
+                | (Q(outcome="interrupted") & ~Q(decision="")),
+                name="videoconference_interruption_decided",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_result}: {self.outcome_label}"
+
+    @property
+    def outcome_label(self) -> str:
+        return ConnectionOutcome(self.outcome).label
+
+    @property
+    def decision_label(self) -> str:
+        return ConnectionDecision(self.decision).label if self.decision else ""

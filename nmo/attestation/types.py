@@ -37,6 +37,8 @@ __all__ = [
     "AttestationData",
     "AttestationStatus",
     "CommissionData",
+    "ConnectionDecision",
+    "ConnectionOutcome",
     "FinalGrade",
     "LearnerOutcome",
     "Outcome",
@@ -68,6 +70,21 @@ class Outcome(TextChoices):
     FAILED = "failed", "итоговая аттестация не пройдена"
     ABSENT_NO_REASON = "absent_no_reason", "не явился без уважительной причины"
     ABSENT_VALID_REASON = "absent_valid_reason", "не явился по уважительной причине"
+
+
+class ConnectionOutcome(TextChoices):
+    """What the commission records for a learner of a videoconference (npc-6.1, rgmu-6.1):
+    both sides see and hear each other, or the connection was interrupted."""
+
+    CONFIRMED = "confirmed", "слушатель и комиссия видят и слышат друг друга"
+    INTERRUPTED = "interrupted", "связь прервалась"
+
+
+class ConnectionDecision(TextChoices):
+    """What the commission decided after an interruption."""
+
+    CONTINUE = "continue", "продолжить аттестацию"
+    RESCHEDULE = "reschedule", "перенести аттестацию слушателя"
 
 
 class AttestationStatus(TextChoices):
@@ -330,6 +347,16 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     ),
     "document.freeze": "Документ подписан всеми и закреплён",
     "document.correct": "Выпущено исправление документа",
+    "attestation.videoconference": AuditAction(
+        "Записано состояние видеоконференции со слушателем",
+        fields={
+            "outcome": AuditField("связь", choices=choices_of(ConnectionOutcome.choices)),
+            "decision": AuditField(
+                "решение комиссии", choices=choices_of(ConnectionDecision.choices)
+            ),
+            "note": "что произошло",
+        },
+    ),
     "retake.apply": "Подано заявление о повторной итоговой аттестации",
     "retake.grant": "Назначена повторная итоговая аттестация",
     "retake.refuse": AuditAction("В повторной итоговой аттестации отказано", subject="status"),

@@ -26,6 +26,11 @@ urlpatterns = [
     path("<int:pk>/results/", views.attestation_results, name="attestation_results"),
     path("<int:pk>/votes/", views.attestation_votes, name="attestation_votes"),
     path("<int:pk>/remarks/", views.attestation_remarks, name="attestation_remarks"),
+    path(
+        "<int:pk>/videoconference/",
+        views.attestation_videoconference,
+        name="attestation_videoconference",
+    ),
     path("<int:pk>/decide/", views.attestation_decide, name="attestation_decide"),
     path("<int:pk>/reopen/", views.attestation_reopen, name="attestation_reopen"),
     path(

@@ -49,10 +49,13 @@ from nmo.attestation.forms import (
     seat_initial,
 )
 from nmo.attestation.models import Attestation, AttestationDocument
+from nmo.attestation.sheet import VideoconferenceForm, sheet_extras
 from nmo.attestation.types import (
     Attendance,
     AttestationData,
     CommissionData,
+    ConnectionDecision,
+    ConnectionOutcome,
     Place,
     RetakeKind,
     SeatData,
@@ -239,6 +242,7 @@ def attestation_schedule(request: SignedInRequest, cohort_pk: int) -> HttpRespon
         "held_on": cohort.attestation_date,
         "place": Place.REMOTE.value if cohort.uses_videoconference else cohort.place,
         "address": cohort.address,
+        "videoconference_url": services.new_conference_url(),
         "attempt": 1,
     }
     form = AttestationForm(
@@ -317,6 +321,7 @@ def _detail(request: HttpRequest, attestation: Attestation, **forms: Any) -> Htt
         "reopen_form": forms.get("reopen_form") or ReasonForm(prefix="reopen"),
         "is_staff": is_staff_of(request.user, attestation.commission.organisation_id),
         "can_reopen": can_reopen(attestation, records),
+        **sheet_extras(request, attestation, results, stages, forms.get("videoconference_form")),
     }
     return render(
         request, "attestation/attestation_detail.html", context, status=_status(*forms.values())
@@ -787,3 +792,31 @@ def retake_file(request: SignedInRequest, result_pk: int) -> HttpResponse:
         "form": form,
     }
     return render(request, "attestation/retake_file.html", context, status=_status(form))
+
+
+@require_POST
+@signed_in
+def attestation_videoconference(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Record that a learner and the commission saw and heard each other, or the
+    interruption and the decision."""
+    attestation = access_attestation(request.user, pk)
+    results = list(selectors.list_learner_results(attestation))
+    stages = list(selectors.list_stages(attestation))
+    form = VideoconferenceForm(request.POST, results=results, stages=stages)
+    if not form.is_valid():
+        return _detail(request, attestation, videoconference_form=form)
+    values = form.cleaned_data
+    stage = next((s for s in stages if str(s.pk) == values["stage"]), None)
+    try:
+        services.record_videoconference_check(
+            actor=request.user,
+            learner_result=access_learner_result(request.user, attestation, int(values["learner"])),
+            outcome=ConnectionOutcome(values["outcome"]),
+            decision=ConnectionDecision(values["decision"]) if values["decision"] else None,
+            stage=stage,
+            note=values["note"],
+        )
+    except DomainError as exc:
+        return _refused(request, attestation, exc)
+    messages.success(request, "Состояние видеоконференции записано.")
+    return redirect(reverse("attestation:attestation_detail", args=[pk]) + "#videoconference")

@@ -5,7 +5,7 @@ who is not signed in, NotAuthenticated."""
 
 from django.contrib.auth.models import AnonymousUser
 
-from nmo.accounts.access import require_role
+from nmo.accounts.access import require_login, require_role
 from nmo.accounts.models import Role, User
 from nmo.accounts.selectors import has_role
 from nmo.core.exceptions import NotFound
@@ -17,6 +17,8 @@ from nmo.programmes.models import (
     Enrolment,
     Programme,
     ProgrammeStage,
+    SpecialConditionsApplication,
+    SpecialConditionsDocument,
 )
 
 
@@ -94,3 +96,60 @@ def access_debt(actor: User | AnonymousUser, enrolment: Enrolment, debt_id: int)
     if debt is None:
         raise NotFound()
     return debt
+
+
+def access_own_enrolment(actor: User | AnonymousUser, enrolment_id: int) -> Enrolment:
+    """Return one of the learner's own enrolments; anyone else's is NotFound."""
+    learner = require_login(actor)
+    enrolment = (
+        Enrolment.objects.select_related("cohort__programme__organisation", "learner")
+        .filter(pk=enrolment_id, learner=learner)
+        .first()
+    )
+    if enrolment is None:
+        raise NotFound()
+    return enrolment
+
+
+def access_special_conditions_application(
+    actor: User | AnonymousUser, application_id: int
+) -> SpecialConditionsApplication:
+    """Return an application for special conditions for the staff of the enrolment's
+    organisation (who decide on it); anyone else gets NotFound."""
+    require_role(actor, Role.ORGANISATION_STAFF)
+    application = (
+        SpecialConditionsApplication.objects.select_related(
+            "enrolment__cohort__programme__organisation", "enrolment__learner"
+        )
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or not has_role(
+        actor, Role.ORGANISATION_STAFF, application.enrolment.cohort.programme.organisation
+    ):
+        raise NotFound()
+    return application
+
+
+def access_special_conditions_document(
+    actor: User | AnonymousUser, application_id: int, document_id: int
+) -> SpecialConditionsDocument:
+    """Return a supporting document (medical) only to the learner who filed it and to the
+    staff of the organisation who decide; to everyone else — other learners, the
+    commission — it does not exist (NotFound)."""
+    person = require_login(actor)
+    document = (
+        SpecialConditionsDocument.objects.select_related(
+            "application__enrolment__cohort__programme__organisation"
+        )
+        .filter(pk=document_id, application_id=application_id)
+        .first()
+    )
+    if document is None:
+        raise NotFound()
+    enrolment = document.application.enrolment
+    if enrolment.learner_id == person.pk or has_role(
+        person, Role.ORGANISATION_STAFF, enrolment.cohort.programme.organisation
+    ):
+        return document
+    raise NotFound()

@@ -11,6 +11,8 @@ __all__ = [
     "ProgrammeBreachesRegulation",
     "ProgrammeInvalid",
     "ProgrammeNotReady",
+    "SpecialConditionsInvalid",
+    "SpecialConditionsNotOpen",
     "StageInvalid",
 ]
 
@@ -71,3 +73,13 @@ class AdmissionOverrideInvalid(ValidationFailed):
 class NoticeNotRetryable(Conflict):
     code = "notice_not_retryable"
     default_message = "Повторно отправить можно только уведомление, отправка которого не удалась."
+
+
+class SpecialConditionsInvalid(ValidationFailed):
+    code = "special_conditions_invalid"
+    default_message = "Заявление о специальных условиях заполнено с ошибками."
+
+
+class SpecialConditionsNotOpen(Conflict):
+    code = "special_conditions_not_open"
+    default_message = "Решение по этому заявлению уже принято."

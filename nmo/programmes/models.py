@@ -6,6 +6,8 @@ form, stage kind, scale and place are the same codes, with the same labels, as t
 organisation's regulation allows.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -469,3 +471,151 @@ class Admission(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.enrolment.learner}: {'допущен' if self.admitted else 'не допущен'}"
+
+
+class SpecialConditionsStatus(models.TextChoices):
+    FILED = "filed", "подано, ждёт решения"
+    GRANTED = "granted", "специальные условия предоставлены"
+    REFUSED = "refused", "в предоставлении отказано"
+
+
+def special_conditions_document_path(instance: "SpecialConditionsDocument", filename: str) -> str:
+    """Store a supporting document under a random name: the file name a learner gave (a
+    diagnosis, a name) never reaches the file system or a URL."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    if extension not in ("pdf", "jpg", "jpeg", "png"):
+        extension = "bin"
+    return f"special_conditions/{uuid.uuid4().hex}.{extension}"
+
+
+class SpecialConditionsApplication(BaseModel):
+    """A disabled learner's written application for special conditions at the final
+    attestation of one enrolment (rgmu-7.2, rgmu-7.4, rgmu-7.6): an assistant, extra time
+    for the written (test) stages and for preparing an oral answer, technical means,
+    accessible premises, with supporting documents; filed by the learner or recorded by
+    staff from a paper application. Once granted, the granted conditions attach to the
+    enrolment and every stage reads them (`selectors.special_conditions_for`).
+
+    `individual_features` and the documents are medical: only the learner and the
+    organisation's staff see them, never the commission or other learners."""
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name="слушатель",
+        on_delete=models.PROTECT,
+        related_name="special_conditions_applications",
+    )
+    filed_on = models.DateField("дата подачи")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто подал",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    on_behalf = models.BooleanField("записано сотрудником по бумажному заявлению", default=False)
+    needs_assistant = models.BooleanField("нужен ассистент", default=False)
+    extra_time_written = models.BooleanField(
+        "нужно больше времени на письменные испытания и тестирование", default=False
+    )
+    extra_time_oral = models.BooleanField(
+        "нужно больше времени на подготовку к устному ответу", default=False
+    )
+    technical_means = models.TextField("технические средства", blank=True)
+    accessible_premises = models.BooleanField("нужна доступная аудитория", default=False)
+    individual_features = models.TextField(
+        "особенности психофизического развития, индивидуальные возможности, состояние здоровья",
+        blank=True,
+    )
+    deadline = models.DateField("срок подачи по положению", null=True, blank=True)
+    is_late = models.BooleanField("подано после срока", default=False)
+    status = models.CharField(
+        "состояние",
+        max_length=10,
+        choices=SpecialConditionsStatus.choices,
+        default=SpecialConditionsStatus.FILED,
+    )
+    granted_assistant = models.BooleanField("ассистент", default=False)
+    granted_written_minutes = models.PositiveSmallIntegerField(
+        "дополнительно на письменные испытания и тестирование, минут", default=0
+    )
+    granted_oral_minutes = models.PositiveSmallIntegerField(
+        "дополнительно на подготовку к устному ответу, минут", default=0
+    )
+    granted_technical_means = models.TextField("технические средства", blank=True)
+    granted_accessible_premises = models.BooleanField("доступная аудитория", default=False)
+    late_acceptance_reason = models.TextField("почему принято после срока", blank=True)
+    decision_reason = models.TextField("основание решения", blank=True)
+    decided_at = models.DateTimeField("решение принято", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто принял решение",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "заявление о специальных условиях"
+        verbose_name_plural = "заявления о специальных условиях"
+        ordering = ["-filed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(status__in=["filed", "granted"]),
+                name="special_conditions_one_open",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="granted") | Q(is_late=False) | ~Q(late_acceptance_reason=""),
+                name="special_conditions_late_grant_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(decision_reason=""),
+                name="special_conditions_refusal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Заявление о специальных условиях от {self.filed_on:%d.%m.%Y}"
+
+    @property
+    def status_label(self) -> str:
+        return SpecialConditionsStatus(self.status).label
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == SpecialConditionsStatus.FILED
+
+
+class SpecialConditionsDocument(models.Model):
+    """A supporting document of an application for special conditions (a medical report,
+    the rehabilitation programme), stored under a random name and served only to the
+    learner and the organisation's staff."""
+
+    application = models.ForeignKey(
+        SpecialConditionsApplication,
+        verbose_name="заявление",
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    file = models.FileField("файл", upload_to=special_conditions_document_path)
+    original_name = models.CharField("имя файла", max_length=255)
+    content_type = models.CharField("тип", max_length=100)
+    size = models.PositiveIntegerField("размер, байт")
+    uploaded_at = models.DateTimeField("загружен", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто загрузил",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "подтверждающий документ"
+        verbose_name_plural = "подтверждающие документы"
+        ordering = ["application", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

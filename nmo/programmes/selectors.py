@@ -21,6 +21,8 @@ from nmo.programmes.models import (
     NoticeDelivery,
     Programme,
     ProgrammeStage,
+    SpecialConditionsApplication,
+    SpecialConditionsStatus,
 )
 from nmo.programmes.rules import (
     failed_assessments,
@@ -29,7 +31,14 @@ from nmo.programmes.rules import (
     stage_bands,
     stage_errors,
 )
-from nmo.programmes.types import AdmissionFacts, AdmissionResult, RegulationInForce, StageData
+from nmo.programmes.types import (
+    AdmissionFacts,
+    AdmissionResult,
+    NoticeTimeliness,
+    RegulationInForce,
+    SpecialConditions,
+    StageData,
+)
 from nmo.regulations import selectors as regulation_selectors
 from nmo.regulations.models import RegulationVersion
 from nmo.regulations.types import (
@@ -398,3 +407,98 @@ def notices_with_pending_recipients(
     if cohort_id is not None:
         notices = notices.filter(cohort_id=cohort_id)
     return notices.order_by("due_on", "pk")
+
+
+def notice_timeliness(notice: CohortNotice, today: date) -> NoticeTimeliness:
+    """Say whether the notice reached the learners by its date (npc-6.2, rgmu-6.3,
+    npc-2.2, rgmu-2.2): overdue when the date has passed and an active learner with an
+    e-mail has not got it, and how many learners got it after the date (a cohort created
+    late, a failed run, a learner enrolled later)."""
+    late = NoticeDelivery.objects.filter(notice=notice, sent_at__date__gt=notice.due_on).count()
+    overdue = (
+        notice.status != "cancelled"
+        and notice.due_on < today
+        and pending_recipients(notice).exists()
+    )
+    return NoticeTimeliness(overdue=overdue, late_count=late)
+
+
+# --- special conditions for disabled learners (rgmu-7.2, rgmu-7.4, rgmu-7.6) -------------
+
+
+def _granted(application: SpecialConditionsApplication) -> SpecialConditions:
+    return SpecialConditions(
+        enrolment_id=application.enrolment_id,
+        application_id=application.pk,
+        assistant=application.granted_assistant,
+        written_minutes=application.granted_written_minutes,
+        oral_minutes=application.granted_oral_minutes,
+        technical_means=application.granted_technical_means,
+        accessible_premises=application.granted_accessible_premises,
+        granted_on=application.decided_at.date() if application.decided_at else None,
+    )
+
+
+def special_conditions_for(*, enrolment_id: int) -> SpecialConditions | None:
+    """Return the special conditions granted to the learner of the enrolment (rgmu-7.2,
+    rgmu-7.4), or None: they attach to the person for that programme and every stage reads
+    them from here, nobody retypes them."""
+    application = SpecialConditionsApplication.objects.filter(
+        enrolment_id=enrolment_id, status=SpecialConditionsStatus.GRANTED
+    ).first()
+    return _granted(application) if application is not None else None
+
+
+def special_conditions_by_enrolment(enrolment_ids: Sequence[int]) -> dict[int, SpecialConditions]:
+    """Return the granted special conditions of each of the enrolments that has them (the
+    commission's sheet: assistant, technical means, extensions; nothing medical)."""
+    applications = SpecialConditionsApplication.objects.filter(
+        enrolment_id__in=list(enrolment_ids), status=SpecialConditionsStatus.GRANTED
+    )
+    return {a.enrolment_id: _granted(a) for a in applications}
+
+
+def test_time_extension_minutes(*, enrolment_id: int) -> int:
+    """Return the minutes granted on top of a written or test stage's time limit for the
+    learner of the enrolment (rgmu-7.4: at most 90; 0 when nothing is granted). The testing
+    system adds them to the attempt's deadline."""
+    conditions = special_conditions_for(enrolment_id=enrolment_id)
+    return conditions.written_minutes if conditions is not None else 0
+
+
+test_time_extension_minutes.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+
+
+def list_special_conditions_applications(
+    actor: User, *, status: str | None = None
+) -> QuerySet[SpecialConditionsApplication]:
+    """Return the applications for special conditions of the organisations the actor is
+    staff of, open ones first."""
+    organisations = organisations_for(actor, Role.ORGANISATION_STAFF)
+    applications = SpecialConditionsApplication.objects.filter(
+        enrolment__cohort__programme__organisation__in=organisations
+    )
+    if status:
+        applications = applications.filter(status=status)
+    return applications.select_related(
+        "enrolment__learner", "enrolment__cohort__programme", "filed_by", "decided_by"
+    ).prefetch_related("documents")
+
+
+def special_conditions_of_learner(
+    learner: User,
+) -> list[tuple[Enrolment, list[SpecialConditionsApplication]]]:
+    """Return the learner's active enrolments, each with their applications for special
+    conditions, newest first."""
+    enrolments = (
+        Enrolment.objects.filter(learner=learner, status=EnrolmentStatus.ENROLLED)
+        .select_related("cohort__programme__organisation")
+        .prefetch_related(
+            Prefetch(
+                "special_conditions_applications",
+                queryset=SpecialConditionsApplication.objects.prefetch_related("documents"),
+            )
+        )
+        .order_by("-cohort__starts_on")
+    )
+    return [(e, list(e.special_conditions_applications.all())) for e in enrolments]

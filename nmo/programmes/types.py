@@ -187,6 +187,62 @@ class CompletionOutcome:
     refused: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class SpecialConditionsRequest:
+    """What a disabled learner asks for in the written application (rgmu-7.6, rgmu-7.7):
+    for each kind of test whether an assistant and extra time are needed, the technical
+    means, accessible premises, and the individual features (medical; staff only)."""
+
+    needs_assistant: bool = False
+    extra_time_written: bool = False
+    extra_time_oral: bool = False
+    technical_means: str = ""
+    accessible_premises: bool = False
+    individual_features: str = ""
+
+
+@dataclass(frozen=True)
+class SpecialConditionsGrant:
+    """What the organisation grants (rgmu-7.2, rgmu-7.4): minutes within the regulation's
+    (or the law's, ADR 0305) ceilings and only for what the learner asked."""
+
+    assistant: bool = False
+    written_minutes: int = 0
+    oral_minutes: int = 0
+    technical_means: str = ""
+    accessible_premises: bool = False
+
+
+@dataclass(frozen=True)
+class SpecialConditions:
+    """The special conditions granted to a learner for one enrolment, applied at every
+    stage without retyping: what the testing system adds to a written test's time limit
+    (`written_minutes`), the oral preparation extension, the assistant, the technical
+    means and accessible premises the commission must provide. Nothing medical."""
+
+    enrolment_id: int
+    application_id: int
+    assistant: bool
+    written_minutes: int
+    oral_minutes: int
+    technical_means: str
+    accessible_premises: bool
+    granted_on: date | None
+
+
+@dataclass(frozen=True)
+class NoticeTimeliness:
+    """Whether a cohort notice reached its learners on time: `overdue` — its date has
+    passed and someone has not got it; `late_count` — learners who got it after the date."""
+
+    overdue: bool
+    late_count: int
+
+    @property
+    def is_late(self) -> bool:
+        return self.overdue or self.late_count > 0
+
+
 # The audit log's words for this app's actions (ADR 0018).
 _STAGE = "programmes.programmestage"
 AUDIT_ACTIONS: dict[str, str | AuditAction] = {
@@ -220,6 +276,9 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     ),
     "enrolment.debt": "Записана задолженность",
     "enrolment.clear_debt": "Задолженность погашена",
+    "special_conditions.file": "Подано заявление о специальных условиях итоговой аттестации",
+    "special_conditions.grant": "Предоставлены специальные условия итоговой аттестации",
+    "special_conditions.refuse": "Отказано в специальных условиях итоговой аттестации",
 }
 AUDIT_FIELDS: dict[str, str | AuditField] = {
     "enrolment": AuditField("слушатель", refers_to="programmes.enrolment"),
@@ -245,4 +304,5 @@ AUDIT_FIELDS: dict[str, str | AuditField] = {
     "passed": "пройдена",
     "assessed_on": "дата",
     "stage_kind": AuditField("вид этапа", choices=choices_of(StageKind.choices)),
+    "supporting_documents": "подтверждающих документов",
 }

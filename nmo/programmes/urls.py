@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nmo.programmes import views
+from nmo.programmes import special_conditions_views, views
 
 app_name = "programmes"
 
@@ -52,5 +52,43 @@ urlpatterns = [
         "cohorts/<int:pk>/notices/<int:notice_pk>/retry/",
         views.notice_retry,
         name="notice_retry",
+    ),
+]
+
+urlpatterns += [
+    path(
+        "my/special-conditions/",
+        special_conditions_views.my_special_conditions,
+        name="my_special_conditions",
+    ),
+    path(
+        "my/special-conditions/<int:enrolment_pk>/apply/",
+        special_conditions_views.special_conditions_apply,
+        name="special_conditions_apply",
+    ),
+    path(
+        "special-conditions/",
+        special_conditions_views.special_conditions_list,
+        name="special_conditions_list",
+    ),
+    path(
+        "special-conditions/<int:pk>/grant/",
+        special_conditions_views.special_conditions_grant,
+        name="special_conditions_grant",
+    ),
+    path(
+        "special-conditions/<int:pk>/refuse/",
+        special_conditions_views.special_conditions_refuse,
+        name="special_conditions_refuse",
+    ),
+    path(
+        "special-conditions/<int:pk>/documents/<int:document_pk>/",
+        special_conditions_views.special_conditions_document,
+        name="special_conditions_document",
+    ),
+    path(
+        "cohorts/<int:pk>/learners/<int:enrolment_pk>/special-conditions/",
+        special_conditions_views.special_conditions_file,
+        name="special_conditions_file",
     ),
 ]

@@ -429,15 +429,19 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A cohort with its learners, intermediate results, debts, notices and admission."""
     cohort = access_cohort(request.user, pk)
     admissions = list(selectors.list_admissions(cohort))
+    today = timezone.localdate()
+    notices = list(selectors.list_notices(cohort))
+    for notice in notices:  # the late-notice flag (npc-6.2, rgmu-6.3)
+        setattr(notice, "timeliness", selectors.notice_timeliness(notice, today))  # noqa: B010
     context = {
         "cohort": cohort,
         "programme": cohort.programme,
         "enrolments": selectors.list_enrolments(cohort),
-        "notices": selectors.list_notices(cohort),
+        "notices": notices,
         "admissions": admissions,
         "undecided": selectors.list_undecided_enrolments(cohort),
         "admitted_count": sum(1 for a in admissions if a.admitted),
-        "today": timezone.localdate(),
+        "today": today,
     }
     return render(request, "programmes/cohort_detail.html", context)
 

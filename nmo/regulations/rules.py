@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from nmo.regulations.schema import NoticeTiming, RegulationRules
+from nmo.regulations.schema import AccessibilityRules, NoticeTiming, RegulationRules
 from nmo.regulations.types import (
     Anchor,
     AppealCommissionKind,
@@ -523,6 +523,35 @@ def special_conditions_application_deadline(
     if not rules.accessibility.special_conditions_regulated or months is None:
         return None
     return add_months(attestation_date, -months)
+
+
+STATUTORY_ACCESSIBILITY = AccessibilityRules(
+    special_conditions_regulated=True,
+    written_exam_extra_minutes=90,
+    oral_preparation_extra_minutes=20,
+    application_months_before=None,
+    application_addressed_to=None,
+    assistant_allowed=True,
+    same_room_by_default=True,
+    regulations_in_accessible_form=True,
+)
+"""What applies where an organisation's regulation is silent on disabled learners (the НПЦ
+seed has no such chapter; ADR 0305): ФЗ-273 art. 79 still obliges the organisation to
+create the special conditions a disabled learner needs, so staff may grant an assistant,
+technical means, accessible premises and extra time, within the ceilings of the federal
+procedure of state final attestation in higher education (90 minutes for a written exam,
+20 for preparing an oral answer; the text РостГМУ's chapter 7 reproduces). No filing
+deadline: no act sets one for such an organisation, and none is invented against the
+learner."""
+
+
+def accessibility_in_force(rules: RegulationRules) -> AccessibilityRules:
+    """Return the special-conditions rules that apply under `rules`: the regulation's own
+    where it regulates them (rgmu-7.2, rgmu-7.4, rgmu-7.6), the statutory ones otherwise
+    (`STATUTORY_ACCESSIBILITY`, ADR 0305)."""
+    if rules.accessibility.special_conditions_regulated:
+        return rules.accessibility
+    return STATUTORY_ACCESSIBILITY
 
 
 # --- clause references in words -------------------------------------------------------------

@@ -52,11 +52,13 @@ MENU: tuple[NavEntry, ...] = (
         ("organisation_staff", COMMISSION, "commission_member"),
     ),
     NavEntry("Пересдачи", "attestation:retake_list", ("organisation_staff",)),
+    NavEntry("Специальные условия", "programmes:special_conditions_list", ("organisation_staff",)),
     NavEntry("Документы", "documents:register", ("organisation_staff",)),
     NavEntry("Положения", "regulations:regulation_list", ("organisation_staff", "admin")),
     # learner
     NavEntry("Моя аттестация", "attestation:learner_home", (LEARNER,)),
     NavEntry("Мои пересдачи", "attestation:my_retakes", (LEARNER,)),
+    NavEntry("Специальные условия", "programmes:my_special_conditions", (LEARNER,)),
     NavEntry("Мои документы", "documents:my_documents", (LEARNER,)),
     # organisation administrator
     NavEntry("Моя организация", "accounts:organisation_admin", ("organisation_admin",)),

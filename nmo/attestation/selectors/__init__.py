@@ -20,6 +20,12 @@ from nmo.attestation.selectors.attestations import (
     rules_of_attestation,
     voting_seats,
 )
+from nmo.attestation.selectors.conditions import (
+    SheetConditions,
+    StageTime,
+    special_conditions_on_sheet,
+    videoconference_log,
+)
 from nmo.attestation.selectors.records import (
     Signer,
     current_records,
@@ -41,7 +47,9 @@ from nmo.attestation.selectors.retakes import (
 
 __all__ = [
     "RetakeOption",
+    "SheetConditions",
     "Signer",
+    "StageTime",
     "active_seats",
     "commissions_for_cohort",
     "current_records",
@@ -67,6 +75,8 @@ __all__ = [
     "retake_options_for_learner",
     "rules_of_attestation",
     "signatures_of",
+    "special_conditions_on_sheet",
     "versions_for_record",
+    "videoconference_log",
     "voting_seats",
 ]

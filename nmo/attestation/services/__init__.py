@@ -33,6 +33,10 @@ from nmo.attestation.services.records import (
     sign_record,
 )
 from nmo.attestation.services.retakes import apply_for_retake, grant_retake, refuse_retake
+from nmo.attestation.services.videoconference import (
+    new_conference_url,
+    record_videoconference_check,
+)
 
 __all__ = [
     "apply_for_retake",
@@ -44,6 +48,7 @@ __all__ = [
     "grant_retake",
     "issue_documents_for",
     "issued_message",
+    "new_conference_url",
     "record_diploma",
     "record_learner_attendance",
     "record_member_attendance",
@@ -51,6 +56,7 @@ __all__ = [
     "record_results_sheet",
     "record_stage_result",
     "record_stage_results",
+    "record_videoconference_check",
     "record_votes",
     "refuse_retake",
     "render_record_docx",

@@ -28,6 +28,11 @@ from nmo.programmes.services.programmes import (
     update_programme,
     update_stage,
 )
+from nmo.programmes.services.special_conditions import (
+    file_special_conditions,
+    grant_special_conditions,
+    refuse_special_conditions,
+)
 
 __all__ = [
     "add_stage",
@@ -37,6 +42,8 @@ __all__ = [
     "create_programme",
     "decide_admission",
     "enrol_learner",
+    "file_special_conditions",
+    "grant_special_conditions",
     "import_assessment_bank",
     "import_learners",
     "import_learners_file",
@@ -46,6 +53,7 @@ __all__ = [
     "plan_notices",
     "record_debt",
     "record_intermediate_result",
+    "refuse_special_conditions",
     "remove_stage",
     "retry_notice",
     "send_due_notices",

@@ -1,0 +1,114 @@
+"""Forms of the special-conditions pages (rgmu-7.*): they parse input; the services check
+every rule."""
+
+from typing import Any
+
+from django import forms
+
+from nmo.core.forms import AccessibleForm, DateField, DateInput
+from nmo.core.uploads import MAX_SCAN_BYTES, megabytes
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class SpecialConditionsForm(AccessibleForm):
+    needs_assistant = forms.BooleanField(
+        label="Нужен ассистент (помощь занять место, прочитать и оформить задание, общаться "
+        "с комиссией)",
+        required=False,
+    )
+    extra_time_written = forms.BooleanField(
+        label="Нужно больше времени на письменные испытания и тестирование",
+        required=False,
+    )
+    extra_time_oral = forms.BooleanField(
+        label="Нужно больше времени на подготовку к устному ответу", required=False
+    )
+    technical_means = forms.CharField(
+        label="Технические средства, которыми вы будете пользоваться",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Например: программа экранного доступа, увеличитель, слуховой аппарат.",
+    )
+    accessible_premises = forms.BooleanField(
+        label="Нужна доступная аудитория (пандус, лифт, первый этаж, специальное кресло)",
+        required=False,
+    )
+    individual_features = forms.CharField(
+        label="Особенности психофизического развития, индивидуальные возможности, состояние "
+        "здоровья",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Видят только вы и сотрудники организации, принимающие решение; комиссия "
+        "и другие слушатели — нет.",
+    )
+    documents = MultipleFileField(
+        label="Подтверждающие документы",
+        required=False,
+        help_text=f"PDF, JPEG или PNG, до {megabytes(MAX_SCAN_BYTES)} каждый, не более 5 "
+        "файлов. Можно не прикладывать, если документы уже есть в организации.",
+    )
+
+
+class SpecialConditionsFileForm(SpecialConditionsForm):
+    """Staff record a learner's paper application with the day it arrived."""
+
+    filed_on = DateField(label="Дата поступления заявления", widget=DateInput())
+
+    field_order = ["filed_on"]
+
+
+class SpecialConditionsGrantForm(AccessibleForm):
+    assistant = forms.BooleanField(label="Ассистент", required=False)
+    written_minutes = forms.IntegerField(
+        label="Дополнительно на письменные испытания и тестирование, минут",
+        min_value=0,
+        max_value=600,
+        initial=0,
+    )
+    oral_minutes = forms.IntegerField(
+        label="Дополнительно на подготовку к устному ответу, минут",
+        min_value=0,
+        max_value=600,
+        initial=0,
+    )
+    technical_means = forms.CharField(
+        label="Технические средства",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    accessible_premises = forms.BooleanField(label="Доступная аудитория", required=False)
+    late_acceptance_reason = forms.CharField(
+        label="Почему заявление, поданное после срока, принимается",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Только для заявлений, поданных после срока: не короче 20 символов.",
+    )
+
+
+class SpecialConditionsRefuseForm(AccessibleForm):
+    reason = forms.CharField(
+        label="Основание отказа",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
