@@ -38,9 +38,21 @@ from nmo.attestation.selectors.retakes import (
     retake_left,
     retake_options_for_learner,
 )
+from nmo.attestation.selectors.signing import (
+    AwaitingAttestation,
+    AwaitingRecord,
+    SignatureLine,
+    pending_count,
+    pending_ids,
+    pending_signatures,
+    signature_lines,
+)
 
 __all__ = [
+    "AwaitingAttestation",
+    "AwaitingRecord",
     "RetakeOption",
+    "SignatureLine",
     "Signer",
     "active_seats",
     "commissions_for_cohort",
@@ -56,6 +68,9 @@ __all__ = [
     "lock_reason",
     "member_attendance",
     "outcome_for",
+    "pending_count",
+    "pending_ids",
+    "pending_signatures",
     "present_voting_seats",
     "required_record_kinds",
     "required_signers",
@@ -66,6 +81,7 @@ __all__ = [
     "retake_left",
     "retake_options_for_learner",
     "rules_of_attestation",
+    "signature_lines",
     "signatures_of",
     "versions_for_record",
     "voting_seats",

@@ -33,6 +33,7 @@ from nmo.attestation.services.records import (
     sign_record,
 )
 from nmo.attestation.services.retakes import apply_for_retake, grant_retake, refuse_retake
+from nmo.attestation.services.signing import sign_all_records
 
 __all__ = [
     "apply_for_retake",
@@ -57,6 +58,7 @@ __all__ = [
     "render_record_pdf",
     "reopen_attestation",
     "schedule_attestation",
+    "sign_all_records",
     "sign_record",
     "start_document_issue",
     "update_commission",
