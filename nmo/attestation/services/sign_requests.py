@@ -1,0 +1,108 @@
+"""Letters asking the signers of an attestation's records to sign (ADR 0115): one letter
+per person and attestation, listing every record version that awaits them there — not
+one per record. A service that makes several records at once (drawing up, a new version
+of each changed record) opens `collecting_requests()`; `ask_to_sign` inside it only
+notes who is to be asked, and the block's end writes the letters, still inside the
+service's transaction: they leave only after commit (ADR 0005, 0203)."""
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.urls import reverse
+
+from nmo.accounts.models import User
+from nmo.attestation.models import Attestation, AttestationDocument
+from nmo.attestation.selectors import pending_ids
+from nmo.core.links import absolute_url
+from nmo.core.russian import by_sex, number_with, plural
+from nmo.core.services import send_email_after_commit
+
+WAIT = ("ждёт", "ждут", "ждут")
+SUBJECT = "Документы итоговой аттестации ждут вашей подписи"
+
+_batch: ContextVar[dict[int, set[int]] | None] = ContextVar(
+    "attestation_sign_requests", default=None
+)
+
+
+@contextmanager
+def collecting_requests() -> Iterator[None]:
+    """Gather the requests made inside the block and send each person one letter per
+    attestation at its end (nested blocks join the outermost). Nothing is sent when the
+    block raises: its transaction is rolled back anyway."""
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set({})
+    try:
+        yield
+        batch = _batch.get() or {}
+    finally:
+        _batch.reset(token)
+    for attestation_id, person_ids in batch.items():
+        _send(attestation_id, person_ids)
+
+
+def ask_to_sign(attestation: Attestation | int, persons: Sequence[User | int]) -> None:
+    """Ask the persons to sign what awaits them in the attestation: one letter each,
+    listing every record version awaiting their signature there (nobody with nothing to
+    sign is written to)."""
+    attestation_id = attestation if isinstance(attestation, int) else attestation.pk
+    ids = {p if isinstance(p, int) else p.pk for p in persons}
+    batch = _batch.get()
+    if batch is None:
+        _send(attestation_id, ids)
+    else:
+        batch.setdefault(attestation_id, set()).update(ids)
+
+
+def _send(attestation_id: int, person_ids: set[int]) -> None:
+    attestation = Attestation.objects.select_related("cohort__programme").get(pk=attestation_id)
+    for person in User.objects.filter(pk__in=person_ids).order_by("pk"):
+        if not person.email:
+            continue
+        ids = pending_ids(person, attestation)
+        if not ids:
+            continue
+        records = list(
+            AttestationDocument.objects.filter(pk__in=ids)
+            .select_related("learner_result__enrolment__learner")
+            .order_by("kind", "learner_result__enrolment__learner__last_name", "pk")
+        )
+        send_email_after_commit(
+            to=[person.email], subject=SUBJECT, body=letter(person, attestation, records)
+        )
+
+
+def record_title(record: AttestationDocument) -> str:
+    """«Протокол итоговой аттестации (…): Антонова Алла Борисовна, версия 2» as lists show it."""
+    title = record.kind_label[:1].upper() + record.kind_label[1:]
+    if record.learner_result_id is not None:
+        title += f": {record.learner_result.enrolment.learner.full_name}"
+    if record.version > 1:
+        title += f", версия {record.version} (причина: {record.correction_reason})"
+    return title
+
+
+def letter(person: User, attestation: Attestation, records: list[AttestationDocument]) -> str:
+    """The text of the letter to one signer."""
+    dear = by_sex(person, "Уважаемый", "Уважаемая")
+    name = f"{person.first_name} {person.middle_name}".strip()
+    lines = [
+        f"{dear} {name}!",
+        "",
+        f"Вашей подписи {plural(len(records), WAIT)} {number_with(len(records), 'документ')} "
+        f"итоговой аттестации "
+        f"{attestation.held_on:%d.%m.%Y} по программе «{attestation.cohort.programme.title}»:",
+        "",
+        *(f"— {record_title(r)}" for r in records),
+        "",
+        "Прочитать и подписать их можно на странице «На подпись» — все сразу одним действием:",
+        absolute_url(reverse("attestation:pending_signatures")),
+        "",
+        "Страница аттестации:",
+        absolute_url(reverse("attestation:attestation_detail", args=[attestation.pk])),
+        "",
+    ]
+    return "\n".join(lines)
