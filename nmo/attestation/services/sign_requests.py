@@ -12,11 +12,13 @@ from contextvars import ContextVar
 from django.urls import reverse
 
 from nmo.accounts.models import User
+from nmo.attestation.access import seat_of
 from nmo.attestation.models import Attestation, AttestationDocument
 from nmo.attestation.selectors import pending_ids
 from nmo.core.links import absolute_url
-from nmo.core.russian import by_sex, number_with, plural
+from nmo.core.russian import by_sex, full_name_in, number_with, plural
 from nmo.core.services import send_email_after_commit
+from nmo.regulations.types import CommissionRole
 
 WAIT = ("ждёт", "ждут", "ждут")
 SUBJECT = "Документы итоговой аттестации ждут вашей подписи"
@@ -85,11 +87,25 @@ def record_title(record: AttestationDocument) -> str:
     return title
 
 
+#: Whom the letter is to, in the dative: «Кому: Членовой Марии Андреевне, члену …».
+ROLE_DATIVE = {
+    CommissionRole.CHAIR: "председателю",
+    CommissionRole.DEPUTY_CHAIR: "заместителю председателя",
+    CommissionRole.MEMBER: "члену",
+    CommissionRole.SECRETARY: "секретарю",
+}
+
+
 def letter(person: User, attestation: Attestation, records: list[AttestationDocument]) -> str:
-    """The text of the letter to one signer."""
+    """The text of the letter to one signer: addressed in the dative, greeted by sex."""
     dear = by_sex(person, "Уважаемый", "Уважаемая")
     name = f"{person.first_name} {person.middle_name}".strip()
+    seat = seat_of(person, attestation.commission_id)
+    role = f", {ROLE_DATIVE[CommissionRole(seat.role)]} " if seat is not None else ""
+    to = full_name_in("datv", person) + (f"{role}итоговой аттестационной комиссии" if role else "")
     lines = [
+        f"Кому: {to}",
+        "",
         f"{dear} {name}!",
         "",
         f"Вашей подписи {plural(len(records), WAIT)} {number_with(len(records), 'документ')} "
