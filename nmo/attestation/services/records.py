@@ -203,7 +203,7 @@ def draw_up_records(*, actor: User, attestation: Attestation) -> list[Attestatio
             record = _refresh(actor, record, reason=REDRAWN, header=header)
         records.append(record)
     # Every signer gets one letter listing what awaits them (ADR 0115).
-    ask_to_sign(attestation, [s.seat.person_id for s in required_signers(attestation)])
+    ask_to_sign(attestation, None)
     return records
 
 
@@ -420,7 +420,7 @@ def correct_record(*, actor: User, record: AttestationDocument, reason: str) -> 
         target=correction,
         changes={"supersedes": record.pk, "version": correction.version, "reason": reason},
     )
-    ask_to_sign(attestation, [s.seat.person_id for s in required_signers(attestation)])
+    ask_to_sign(attestation, None)
     return correction
 
 

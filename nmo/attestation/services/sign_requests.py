@@ -12,14 +12,15 @@ from contextvars import ContextVar
 from django.urls import reverse
 
 from nmo.accounts.models import User
-from nmo.attestation.access import seat_of
 from nmo.attestation.models import Attestation, AttestationDocument
-from nmo.attestation.selectors import pending_ids
+from nmo.attestation.selectors import required_signers
+from nmo.attestation.types import AttestationStatus, RecordStatus
 from nmo.core.links import absolute_url
 from nmo.core.russian import by_sex, full_name_in, number_with, plural
 from nmo.core.services import send_email_after_commit
 from nmo.regulations.types import CommissionRole
 
+EVERY_SIGNER = 0  # no person has id 0
 WAIT = ("ждёт", "ждут", "ждут")
 SUBJECT = "Документы итоговой аттестации ждут вашей подписи"
 
@@ -46,12 +47,14 @@ def collecting_requests() -> Iterator[None]:
         _send(attestation_id, person_ids)
 
 
-def ask_to_sign(attestation: Attestation | int, persons: Sequence[User | int]) -> None:
-    """Ask the persons to sign what awaits them in the attestation: one letter each,
-    listing every record version awaiting their signature there (nobody with nothing to
-    sign is written to)."""
+def ask_to_sign(attestation: Attestation | int, persons: Sequence[User | int] | None) -> None:
+    """Ask the persons (None: every signer) to sign what awaits them in the attestation:
+    one letter each, listing every record version awaiting their signature there (nobody
+    with nothing to sign is written to)."""
     attestation_id = attestation if isinstance(attestation, int) else attestation.pk
-    ids = {p if isinstance(p, int) else p.pk for p in persons}
+    ids = (
+        {EVERY_SIGNER} if persons is None else {p if isinstance(p, int) else p.pk for p in persons}
+    )
     batch = _batch.get()
     if batch is None:
         _send(attestation_id, ids)
@@ -60,21 +63,39 @@ def ask_to_sign(attestation: Attestation | int, persons: Sequence[User | int]) -
 
 
 def _send(attestation_id: int, person_ids: set[int]) -> None:
-    attestation = Attestation.objects.select_related("cohort__programme").get(pk=attestation_id)
-    for person in User.objects.filter(pk__in=person_ids).order_by("pk"):
-        if not person.email:
-            continue
-        ids = pending_ids(person, attestation)
-        if not ids:
-            continue
-        records = list(
-            AttestationDocument.objects.filter(pk__in=ids)
-            .select_related("learner_result__enrolment__learner")
-            .order_by("kind", "learner_result__enrolment__learner__last_name", "pk")
-        )
-        send_email_after_commit(
-            to=[person.email], subject=SUBJECT, body=letter(person, attestation, records)
-        )
+    """Write the letters: the signers (`required_signers`) among the persons, each with the
+    current unfrozen versions they have not signed — read once for the attestation, not
+    once per person."""
+    attestation = Attestation.objects.select_related(
+        "cohort__programme", "commission", "presiding_seat", "regulation_version"
+    ).get(pk=attestation_id)
+    if attestation.status != AttestationStatus.DECIDED:
+        return
+    signers = [
+        s
+        for s in required_signers(attestation)
+        if EVERY_SIGNER in person_ids or s.seat.person_id in person_ids
+    ]
+    if not signers:
+        return
+    records = list(
+        AttestationDocument.objects.filter(attestation=attestation, superseded_by__isnull=True)
+        .exclude(status=RecordStatus.FROZEN)
+        .select_related("learner_result__enrolment__learner")
+        .prefetch_related("signatures")
+        .order_by("kind", "learner_result__enrolment__learner__last_name", "pk")
+    )
+    for signer in signers:
+        person = signer.seat.person
+        awaiting = [
+            r for r in records if signer.seat.pk not in {s.seat_id for s in r.signatures.all()}
+        ]
+        if person.email and awaiting:
+            send_email_after_commit(
+                to=[person.email],
+                subject=SUBJECT,
+                body=letter(person, signer.seat.role, attestation, awaiting),
+            )
 
 
 def record_title(record: AttestationDocument) -> str:
@@ -96,23 +117,27 @@ ROLE_DATIVE = {
 }
 
 
-def letter(person: User, attestation: Attestation, records: list[AttestationDocument]) -> str:
-    """The text of the letter to one signer: addressed in the dative, greeted by sex."""
+def letter(
+    person: User, role: str, attestation: Attestation, records: list[AttestationDocument]
+) -> str:
+    """The text of the letter to one signer (holding `role` in the commission): addressed
+    in the dative, greeted by sex."""
     dear = by_sex(person, "Уважаемый", "Уважаемая")
     name = f"{person.first_name} {person.middle_name}".strip()
-    seat = seat_of(person, attestation.commission_id)
-    role = f", {ROLE_DATIVE[CommissionRole(seat.role)]} " if seat is not None else ""
-    to = full_name_in("datv", person) + (f"{role}итоговой аттестационной комиссии" if role else "")
+    to = (
+        f"{full_name_in('datv', person)}, {ROLE_DATIVE[CommissionRole(role)]} "
+        "итоговой аттестационной комиссии"
+    )
     lines = [
         f"Кому: {to}",
         "",
         f"{dear} {name}!",
         "",
         f"Вашей подписи {plural(len(records), WAIT)} {number_with(len(records), 'документ')} "
-        f"итоговой аттестации "
-        f"{attestation.held_on:%d.%m.%Y} по программе «{attestation.cohort.programme.title}»:",
+        f"итоговой аттестации {attestation.held_on:%d.%m.%Y} по программе "
+        f"«{attestation.cohort.programme.title}»:",
         "",
-        *(f"— {record_title(r)}" for r in records),
+        *(f"— {record_title(r)}: {absolute_url(r.get_absolute_url())}" for r in records),
         "",
         "Прочитать и подписать их можно на странице «На подпись» — все сразу одним действием:",
         absolute_url(reverse("attestation:pending_signatures")),
