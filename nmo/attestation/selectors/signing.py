@@ -54,7 +54,7 @@ def _awaiting_rows(user: User, attestation_id: int | None = None) -> QuerySet[An
     ).exclude(status=RecordStatus.FROZEN)
     if attestation_id is not None:
         found = found.filter(attestation_id=attestation_id)
-    return (
+    rows: QuerySet[Any] = (
         found.annotate(
             my_seat=Subquery(seats.values("pk")[:1]), my_role=Subquery(seats.values("role")[:1])
         )
@@ -78,6 +78,7 @@ def _awaiting_rows(user: User, attestation_id: int | None = None) -> QuerySet[An
         .order_by("pk")
         .values("pk", "attestation_id", "my_seat", "my_role", "present", "presiding", SIGNATORIES)
     )
+    return rows
 
 
 def _awaiting_ids(user: User, attestation_id: int | None = None) -> list[tuple[int, int]]:

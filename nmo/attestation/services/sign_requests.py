@@ -101,7 +101,7 @@ def _send(attestation_id: int, person_ids: set[int]) -> None:
 def record_title(record: AttestationDocument) -> str:
     """«Протокол итоговой аттестации (…): Антонова Алла Борисовна, версия 2» as lists show it."""
     title = record.kind_label[:1].upper() + record.kind_label[1:]
-    if record.learner_result_id is not None:
+    if record.learner_result is not None:
         title += f": {record.learner_result.enrolment.learner.full_name}"
     if record.version > 1:
         title += f", версия {record.version} (причина: {record.correction_reason})"
