@@ -44,9 +44,9 @@ def frozen_once(setup, signer_count: int) -> list[AttestationDocument]:  # type:
 @pytest.mark.clause("rgmu-2.13")
 def test_the_last_two_signers_sign_all_at_once():
     """РостГМУ, 3 protocols and the report: the chair and a member have signed; the other
-    member and the secretary sign all at the same moment. Both succeed; one of them gives
-    each record its last signature and freezes it, once, with all four signatures; the
-    protocols take the archive numbers 1..3."""
+    member and the secretary sign all at the same moment (rgmu-2.13). Both succeed; one
+    of them gives each record its last signature and freezes it, once, with all four
+    signatures; the protocols take the archive numbers 1..3."""
     setup = decided("rgmu")
     signers = [s.seat.person for s in required_signers(setup.attestation)]
     assert len(signers) == 4
@@ -70,8 +70,8 @@ def test_the_last_two_signers_sign_all_at_once():
 
 @pytest.mark.clause("npc-2.13")
 def test_every_signer_signs_all_at_once():
-    """НПЦ: the five signers of the statement sign all at the same moment: all succeed,
-    the statement is frozen once, numbered 1, with five signatures."""
+    """НПЦ: the five signers of the statement (npc-2.13) sign all at the same moment: all
+    succeed, the statement is frozen once, numbered 1, with five signatures."""
     setup = decided("npc")
     signers = [s.seat.person for s in required_signers(setup.attestation)]
     assert len(signers) == 5
