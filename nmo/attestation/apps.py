@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
 
@@ -14,6 +15,14 @@ if TYPE_CHECKING:
 class AttestationConfig(AppConfig):
     name = "nmo.attestation"
     verbose_name = "Итоговая аттестация"
+
+    @property
+    def navigation_counts(self) -> dict[str, Callable[[Any], int]]:
+        """The menu's counts: "to_sign", how many record versions await the person's
+        signature («На подпись», ADR 0115) — one query."""
+        from nmo.attestation.selectors import pending_count
+
+        return {"to_sign": pending_count}
 
     def navigation_roles(self, user: User | AnonymousUser) -> set[str]:
         """Return {"commission"} for a person seated on any attestation commission, so that

@@ -503,6 +503,15 @@ class AttestationDocument(BaseModel):
                 name="attestation_document_correction_has_reason",
             ),
         ]
+        indexes = [
+            # What awaits signatures (the menu's «На подпись», ADR 0115): the few records
+            # not frozen, not the archive of frozen ones.
+            models.Index(
+                fields=["attestation"],
+                condition=~Q(status="frozen"),
+                name="attestation_document_unfrozen",
+            ),
+        ]
 
     def __str__(self) -> str:
         number = f" № {self.number}" if self.number else ""

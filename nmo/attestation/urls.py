@@ -7,6 +7,7 @@ app_name = "attestation"
 urlpatterns = [
     path("", views.attestation_list, name="attestation_list"),
     path("my/", views.learner_home, name="learner_home"),
+    path("to-sign/", views.pending_signatures, name="pending_signatures"),
     path("my/retakes/", views.my_retakes, name="my_retakes"),
     path("my/retakes/<int:result_pk>/apply/", views.retake_apply, name="retake_apply"),
     path("retakes/", views.retake_list, name="retake_list"),
@@ -22,6 +23,7 @@ urlpatterns = [
         name="attestation_schedule",
     ),
     path("<int:pk>/", views.attestation_detail, name="attestation_detail"),
+    path("<int:pk>/sign-all/", views.attestation_sign_all, name="attestation_sign_all"),
     path("<int:pk>/members/", views.attestation_members, name="attestation_members"),
     path("<int:pk>/results/", views.attestation_results, name="attestation_results"),
     path("<int:pk>/votes/", views.attestation_votes, name="attestation_votes"),

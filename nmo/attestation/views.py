@@ -64,6 +64,7 @@ from nmo.attestation.types import (
 )
 from nmo.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from nmo.core.forms import show_refusal
+from nmo.core.russian import number_with
 from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.access import access_cohort
 from nmo.regulations.exceptions import RegulationNotFound
@@ -322,6 +323,9 @@ def _detail(request: HttpRequest, attestation: Attestation, **forms: Any) -> Htt
         "is_staff": is_staff_of(request.user, attestation.commission.organisation_id),
         "can_reopen": can_reopen(attestation, records),
         **sheet_extras(request, attestation, results, stages, forms.get("videoconference_form")),
+        "my_pending": (
+            selectors.pending_ids(request.user, attestation) if my_seat is not None else []
+        ),
     }
     return render(
         request, "attestation/attestation_detail.html", context, status=_status(*forms.values())
@@ -526,11 +530,21 @@ def document_detail(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
     """A record with its versions and signatures."""
     attestation = access_attestation(request.user, pk)
     record = access_record(request.user, attestation, document_pk)
+    signers = selectors.required_signers(attestation) if attestation.is_decided else []
+    lines = selectors.signature_lines(record, signers)
+    listed = {line.signer.seat.pk for line in lines}
     context = {
         "attestation": attestation,
         "document": record,
         "versions": selectors.versions_for_record(record),
-        "signatures": list(record.signatures.select_related("seat__person", "signed_by")),
+        "lines": lines,
+        "awaits_signatures": not record.is_frozen and not hasattr(record, "superseded_by"),
+        # Signatures of seats that no longer sign (a version signed before a reopening).
+        "other_signatures": [
+            s
+            for s in record.signatures.select_related("seat__person", "signed_by")
+            if s.seat_id not in listed
+        ],
         "correct_form": ReasonForm(prefix="correct"),
     }
     return render(request, "attestation/document_detail.html", context)
@@ -599,6 +613,49 @@ def document_docx(request: HttpRequest, pk: int, document_pk: int) -> HttpRespon
     return _file(
         services.render_record_docx(record), DOCX, _file_name(record, "docx"), inline=False
     )
+
+
+# --- signing: what awaits a person, all of an attestation at once (ADR 0115) -------------
+
+
+@signed_in
+def pending_signatures(request: SignedInRequest) -> HttpResponse:
+    """«На подпись»: every record version awaiting the person's signature, by attestation,
+    with who has signed and who has not yet, and one button per attestation."""
+    context = {"groups": selectors.pending_signatures(request.user)}
+    return render(request, "attestation/pending_signatures.html", context)
+
+
+@require_POST
+@signed_in
+def attestation_sign_all(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Sign every record of the attestation awaiting the person: exactly the versions the
+    page showed (`record` fields); back to where the button was."""
+    attestation = access_attestation(request.user, pk)
+    back = (
+        reverse("attestation:pending_signatures")
+        if request.POST.get("back") == "pending"
+        else reverse("attestation:attestation_detail", args=[pk]) + "#documents"
+    )
+    try:
+        ids = [int(value) for value in request.POST.getlist("record")]
+    except ValueError:
+        ids = []
+    try:
+        done = services.sign_all_records(
+            actor=request.user, attestation=attestation, record_ids=ids
+        )
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, exc.message)
+        return redirect(back)
+    signed, frozen = len(done.signed), len(done.frozen)
+    text = f"Ваша подпись поставлена: {number_with(signed, 'документ')}."
+    if frozen:
+        text += f" Подписаны всеми и сданы в архив: {number_with(frozen, 'документ')}."
+    messages.success(request, text)
+    return redirect(back)
 
 
 # --- the learner -------------------------------------------------------------------------

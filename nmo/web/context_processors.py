@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 
 from nmo.accounts.selectors import roles_of
-from nmo.web.navigation import menu_for
+from nmo.web.navigation import menu_items
 
 
 def extra_roles(user: object) -> set[str]:
@@ -16,6 +16,18 @@ def extra_roles(user: object) -> set[str]:
     return found
 
 
+def extra_count(user: object, name: str) -> int:
+    """A menu count (`NavEntry.count`) from the app that provides it (`navigation_counts`
+    of its AppConfig: a mapping of names to functions of the user); 0 when none does."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        counters = getattr(config, "navigation_counts", None)
+        if counters is not None and name in counters:
+            return int(counters[name](user))
+    return 0
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     """The main menu for the acting user's roles. A request refused before the user was
     read (an unknown Host header gets the 400 page) is shown the anonymous menu."""
@@ -24,4 +36,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     roles: set[str] = set()
     if signed_in:
         roles = roles_of(user) | extra_roles(user)  # type: ignore[arg-type]
-    return {"nav_items": menu_for(roles=roles, signed_in=signed_in), "user_roles": roles}
+    items = menu_items(
+        roles=roles,
+        signed_in=signed_in,
+        counts=(lambda name: extra_count(user, name)) if signed_in else None,
+    )
+    return {"nav_items": items, "user_roles": roles}

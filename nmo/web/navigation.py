@@ -6,7 +6,7 @@ pages and queues, not forms — a form is reached from its list). Public pages a
 menu of visitors and of the roles that use them. Add a page with one `NavEntry` line.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -25,6 +25,23 @@ class NavEntry:
     label: str
     url_name: str
     audience: tuple[str, ...]  # role codes, or PUBLIC / ANONYMOUS / SIGNED_IN
+    # The name of a count an app provides (`navigation_counts` of its AppConfig), shown
+    # after the label when it is not zero: «На подпись (3)».
+    count: str | None = None
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """A menu line as the page shows it: the label, the URL and the count (0: none)."""
+
+    label: str
+    url: str
+    count: int = 0
+
+    @property
+    def text(self) -> str:
+        """What the link says, the count included: «На подпись (3)»."""
+        return f"{self.label} ({self.count})" if self.count else self.label
 
 
 MENU: tuple[NavEntry, ...] = (
@@ -51,6 +68,7 @@ MENU: tuple[NavEntry, ...] = (
         "attestation:attestation_list",
         ("organisation_staff", COMMISSION, "commission_member"),
     ),
+    NavEntry("На подпись", "attestation:pending_signatures", (COMMISSION,), count="to_sign"),
     NavEntry("Пересдачи", "attestation:retake_list", ("organisation_staff",)),
     NavEntry("Специальные условия", "programmes:special_conditions_list", ("organisation_staff",)),
     NavEntry("Документы", "documents:register", ("organisation_staff",)),
@@ -103,9 +121,12 @@ def _reverse(url_name: str) -> str | None:
         return None
 
 
-def menu_for(*, roles: set[str], signed_in: bool) -> list[tuple[str, str]]:
-    """(label, url) pairs of the menu entries the person may open, each URL once."""
-    items: list[tuple[str, str]] = []
+def menu_items(
+    *, roles: set[str], signed_in: bool, counts: Callable[[str], int] | None = None
+) -> list[MenuItem]:
+    """The menu entries the person may open, each URL once; an entry with a `count` asks
+    `counts(name)` for its number — only for the entries shown."""
+    items: list[MenuItem] = []
     seen: set[str] = set()
     for entry in MENU:
         if not _visible(entry, roles, signed_in):
@@ -114,8 +135,14 @@ def menu_for(*, roles: set[str], signed_in: bool) -> list[tuple[str, str]]:
         if url is None or url in seen:
             continue
         seen.add(url)
-        items.append((entry.label, url))
+        number = counts(entry.count) if entry.count and counts is not None else 0
+        items.append(MenuItem(entry.label, url, number))
     return items
+
+
+def menu_for(*, roles: set[str], signed_in: bool) -> list[tuple[str, str]]:
+    """(label, url) pairs of the menu entries the person may open, each URL once."""
+    return [(i.label, i.url) for i in menu_items(roles=roles, signed_in=signed_in)]
 
 
 def start_page_for(roles: Iterable[str]) -> str:

@@ -725,6 +725,93 @@ def sign_record(
     return _record(access_record(request.auth, attestation, record.pk), _signers(attestation))
 
 
+# --- what awaits a signer, and signing all at once (ADR 0115) -----------------------------
+
+
+class AwaitingAttestationOut(Schema):
+    attestation_id: int
+    held_on: IsoDate
+    programme: Ref
+    commission: CommissionRef
+    records: list[RecordOut] = Field(
+        ..., description="Версии документов, ожидающие подписи, с подписавшими и не подписавшими"
+    )
+
+
+class SignAllIn(Schema):
+    record_ids: list[int] = Field(
+        ...,
+        min_length=1,
+        max_length=MAX_ROWS,
+        description="Версии документов, которые подписывающий видел (из /signatures/pending): "
+        "если ожидающих подписи стало иначе, ничего не подписывается (409 pending_changed)",
+    )
+
+
+class SignAllOut(Schema):
+    signed: list[RecordOut]
+    frozen_ids: list[int] = Field(..., description="Подписанные всеми и сданные в архив")
+
+
+@router.get(
+    "/signatures/pending",
+    response={200: list[AwaitingAttestationOut], **ERRORS},
+    auth=bearer,
+    summary="Документы, ожидающие моей подписи",
+)
+def pending_signatures(request: AuthenticatedRequest) -> list[dict[str, Any]]:
+    """Every version of an attestation record awaiting the caller's signature, by
+    attestation (newest first), each with who has signed and who has not (npc-2.13,
+    rgmu-2.13). Empty for someone with nothing to sign."""
+    found = []
+    for group in selectors.pending_signatures(request.auth):
+        attestation = group.attestation
+        signers = [line.signer for line in group.records[0].lines] if group.records else []
+        found.append(
+            {
+                "attestation_id": attestation.pk,
+                "held_on": attestation.held_on,
+                "programme": {
+                    "id": attestation.cohort.programme_id,
+                    "title": attestation.cohort.programme.title,
+                },
+                "commission": {
+                    "id": attestation.commission_id,
+                    "title": attestation.commission.title,
+                    "specialty": attestation.commission.specialty.name,
+                },
+                "records": [_record(r.record, signers) for r in group.records],
+            }
+        )
+    return found
+
+
+@router.post(
+    "/attestations/{attestation_id}/sign-all",
+    response={200: SignAllOut, **CHANGE_ERRORS},
+    auth=bearer,
+    summary="Подписать все ожидающие моей подписи документы аттестации",
+)
+def sign_all_records(
+    request: AuthenticatedRequest, attestation_id: int, payload: SignAllIn
+) -> dict[str, Any]:
+    """Sign, in one transaction, every version of the attestation's records awaiting the
+    caller's signature — exactly `record_ids`, the versions the caller was shown (npc-2.13,
+    rgmu-2.13). Each signature is audited as one signed alone; a record given its last
+    signature is frozen (archive number, stored PDF, hash). Someone who does not sign
+    this attestation's records is 403; another organisation's attestation 404; nothing
+    awaiting is 409 `nothing_to_sign`, a list that changed 409 `pending_changed`."""
+    attestation = access_attestation(request.auth, attestation_id)
+    done = services.sign_all_records(
+        actor=request.auth, attestation=attestation, record_ids=payload.record_ids
+    )
+    signers = _signers(attestation)
+    return {
+        "signed": [_record(r, signers) for r in done.signed],
+        "frozen_ids": [r.pk for r in done.frozen],
+    }
+
+
 @router.post(
     "/attestations/{attestation_id}/records/{record_id}/correct",
     response={201: RecordOut, **CHANGE_ERRORS},

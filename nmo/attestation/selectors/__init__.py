@@ -44,10 +44,22 @@ from nmo.attestation.selectors.retakes import (
     retake_left,
     retake_options_for_learner,
 )
+from nmo.attestation.selectors.signing import (
+    AwaitingAttestation,
+    AwaitingRecord,
+    SignatureLine,
+    pending_count,
+    pending_ids,
+    pending_signatures,
+    signature_lines,
+)
 
 __all__ = [
+    "AwaitingAttestation",
+    "AwaitingRecord",
     "RetakeOption",
     "SheetConditions",
+    "SignatureLine",
     "Signer",
     "StageTime",
     "active_seats",
@@ -64,6 +76,9 @@ __all__ = [
     "lock_reason",
     "member_attendance",
     "outcome_for",
+    "pending_count",
+    "pending_ids",
+    "pending_signatures",
     "present_voting_seats",
     "required_record_kinds",
     "required_signers",
@@ -74,6 +89,7 @@ __all__ = [
     "retake_left",
     "retake_options_for_learner",
     "rules_of_attestation",
+    "signature_lines",
     "signatures_of",
     "special_conditions_on_sheet",
     "versions_for_record",

@@ -37,6 +37,7 @@ from nmo.attestation.services.videoconference import (
     new_conference_url,
     record_videoconference_check,
 )
+from nmo.attestation.services.signing import sign_all_records
 
 __all__ = [
     "apply_for_retake",
@@ -63,6 +64,7 @@ __all__ = [
     "render_record_pdf",
     "reopen_attestation",
     "schedule_attestation",
+    "sign_all_records",
     "sign_record",
     "start_document_issue",
     "update_commission",

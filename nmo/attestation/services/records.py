@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from nmo.accounts.models import User
@@ -27,12 +26,12 @@ from nmo.attestation.models import (
 )
 from nmo.attestation.selectors import required_record_kinds, required_signers, signatures_of
 from nmo.attestation.services._common import cite
+from nmo.attestation.services.sign_requests import ask_to_sign, collecting_requests
 from nmo.attestation.snapshots import heading, printable, snapshot
 from nmo.attestation.types import AttestationStatus, Outcome, RecordKind, RecordStatus
 from nmo.core.exceptions import Conflict, PermissionDenied
 from nmo.core.integrity import DOCUMENT_SEAL, seal, seal_matches, sha256_hex
-from nmo.core.links import absolute_url
-from nmo.core.services import record_audit, report_tampering, send_email_after_commit
+from nmo.core.services import record_audit, report_tampering
 from nmo.printing.office import render_docx
 from nmo.printing.pdf import render_print
 
@@ -136,26 +135,12 @@ def _new_version(
 
 
 def _ask_to_sign_again(person: User, version: AttestationDocument) -> None:
-    if not person.email:
-        return
-    attestation = version.attestation
-    body = (
-        f"Здравствуйте, {person.first_name} {person.middle_name}".rstrip()
-        + "!\n\n"
-        + f"Вы подписали документ итоговой аттестации {attestation.held_on:%d.%m.%Y} по "
-        f"программе «{attestation.cohort.programme.title}»: {version.kind_label}. "
-        f"Его текст изменился, составлена версия {version.version}.\n"
-        f"Причина: {version.correction_reason}\n\n"
-        "Ваша подпись под прежней версией сохранена в её истории. Подпишите новую версию: "
-        + absolute_url(reverse("attestation:document_detail", args=[attestation.pk, version.pk]))
-        + "\n"
-    )
-    send_email_after_commit(
-        to=[person.email], subject="Документ итоговой аттестации: подпишите новую версию", body=body
-    )
+    # One letter per person and attestation listing everything awaiting them (ADR 0115).
+    ask_to_sign(version.attestation_id, [person])
 
 
 @transaction.atomic
+@collecting_requests()
 def draw_up_records(*, actor: User, attestation: Attestation) -> list[AttestationDocument]:
     """Draw up, for signing, the records the regulation names for a decided attestation:
     the statement at НПЦ (npc-2.12, npc-app1); a protocol for each learner present of a
@@ -217,6 +202,8 @@ def draw_up_records(*, actor: User, attestation: Attestation) -> list[Attestatio
                 record.learner_result = result
             record = _refresh(actor, record, reason=REDRAWN, header=header)
         records.append(record)
+    # Every signer gets one letter listing what awaits them (ADR 0115).
+    ask_to_sign(attestation, None)
     return records
 
 
@@ -433,6 +420,7 @@ def correct_record(*, actor: User, record: AttestationDocument, reason: str) -> 
         target=correction,
         changes={"supersedes": record.pk, "version": correction.version, "reason": reason},
     )
+    ask_to_sign(attestation, None)
     return correction
 
 

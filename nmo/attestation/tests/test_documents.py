@@ -413,7 +413,8 @@ def test_a_cohorts_protocols_are_drawn_up_without_a_query_per_learner(rgmu):
         )
 
     assert reads_of("attestation_stageresult") <= 2  # the protocols, the report
-    assert reads_of("attestation_commissionseat") <= 3
+    # + 1: the signers' letters read who signs once for the cohort (ADR 0115).
+    assert reads_of("attestation_commissionseat") <= 4
     assert reads_of("attestation_learnerresult") <= 2
     texts = {d.learner_result_id: d.content["learner"] for d in protocols}
     assert sorted(texts.values()) == sorted(r.enrolment.learner.full_name for r in setup.results())

@@ -189,7 +189,9 @@ def test_issuing_keeps_the_signatures_given_to_a_protocol_being_signed(
     assert not current.signatures.exists()
     assert line in pdf_text(services.render_record_pdf(current))
     assert sorted(m.to[0] for m in mailoutbox) == sorted(s.seat.person.email for s in early)
-    assert "подпишите новую версию" in mailoutbox[0].subject
+    # One letter each, listing what awaits them: the new version among it (ADR 0115).
+    assert mailoutbox[0].subject == "Документы итоговой аттестации ждут вашей подписи"
+    assert "версия 2 (причина: В п. 7 внесён выданный диплом" in mailoutbox[0].body
     link = reverse("attestation:document_detail", args=[setup.attestation.pk, current.pk])
     assert link in mailoutbox[0].body
     audit = AuditEntry.objects.get(action="document.new_version", object_id=str(current.pk))
