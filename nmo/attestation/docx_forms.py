@@ -1,7 +1,9 @@
 """The editable DOCX forms of the attestation records, built with python-docx.
 
-Each form reproduces its appendix — the statement (НПЦ, Appendix 1), the retraining
-protocol (РостГМУ, Appendix 1) and the commission's report (РостГМУ, Appendix 2) — with
+Each form reproduces its appendix — the statement (НПЦ, Appendix 1; at РостГМУ for a
+qualification-upgrade cohort), the retraining protocol (РостГМУ, Appendix 1), the
+commission's report (РостГМУ, Appendix 2) and the protocol of the commission's meeting
+(npc-2.13, npc-4.9, in the order of the НПЦ forms) — with
 Jinja tags that docxtpl fills from a record's print snapshot
 (`snapshots.snapshot`): `{{ programme }}`, and `{%tr for … %}` rows for the
 learners and the signatures. The forms are written into `docx_templates/` the first time they are
@@ -24,6 +26,7 @@ FORM_FILES: dict[RecordKind, str] = {
     RecordKind.ATTESTATION_STATEMENT: "attestation_statement.docx",
     RecordKind.RETRAINING_PROTOCOL: "retraining_protocol.docx",
     RecordKind.COMMISSION_REPORT: "commission_report.docx",
+    RecordKind.MEETING_PROTOCOL: "meeting_protocol.docx",
 }
 
 
@@ -58,9 +61,16 @@ def _rows_table(document: DocumentType, header: list[str], loop: str, cells: lis
 def _composition(document: DocumentType, *, deputy: bool) -> None:
     document.add_paragraph("Председатель итоговой аттестационной комиссии: {{ chair }}")
     if deputy:
-        document.add_paragraph("Зам. председателя итоговой аттестационной комиссии: {{ deputy }}")
-    document.add_paragraph("Члены итоговой аттестационной комиссии: {{ members_text }}")
-    document.add_paragraph("Секретарь итоговой аттестационной комиссии: {{ secretary }}")
+        document.add_paragraph(
+            "{% if deputy %}Зам. председателя итоговой аттестационной комиссии: "
+            "{{ deputy }}{% endif %}"
+        )
+    if deputy:  # the order of npc-app1: the secretary before the members
+        document.add_paragraph("Секретарь итоговой аттестационной комиссии: {{ secretary }}")
+        document.add_paragraph("Члены итоговой аттестационной комиссии: {{ members_text }}")
+    else:
+        document.add_paragraph("Члены итоговой аттестационной комиссии: {{ members_text }}")
+        document.add_paragraph("Секретарь итоговой аттестационной комиссии: {{ secretary }}")
     document.add_paragraph("{{ presiding_note }}")
 
 
@@ -119,22 +129,27 @@ def build_protocol() -> DocumentType:
     _composition(document, deputy=False)
     document.add_paragraph("2. Фамилия, имя, отчество соискателя: {{ learner }}")
     document.add_paragraph("3. Специальность: {{ specialty }}")
+    document.add_paragraph("{%p if present is sameas false %}")
+    document.add_paragraph("4. Итоговая аттестация: {{ attendance }}")
+    document.add_paragraph("5. Решение комиссии: {{ decision }}")
+    document.add_paragraph("{%p else %}")
     document.add_paragraph("4. Итоговая аттестация:")
     document.add_paragraph("4.1. Тестовый контроль: {{ testing_text }}")
     document.add_paragraph("4.2. Оценка умений, практических навыков: {{ skills }}")
     document.add_paragraph("4.3. Оценка результатов собеседования: {{ interview }}")
     document.add_paragraph("{% if other_text %}Другие этапы: {{ other_text }}{% endif %}")
     document.add_paragraph("4.4. Общая оценка: {{ overall }}")
-    document.add_paragraph("5. Решение комиссии: {{ decision }}")
+    document.add_paragraph("5. Решение комиссии:")
+    document.add_paragraph("{{ decision }}")
     document.add_paragraph(
         "5.3. Результаты голосования членов комиссии по принятию решения: {{ votes_text or '—' }}."
+        "{% if casting_line %} {{ casting_line }}.{% endif %}"
     )
-    document.add_paragraph("6. Замечания, рекомендации экзаменационной комиссии: {{ remarks }}")
+    document.add_paragraph("{%p endif %}")
     document.add_paragraph(
-        "7. Специалисту {{ learner_datv }} выдан диплом о профессиональной переподготовке по "
-        "специальности «{{ specialty }}» серия {{ diploma_series or '______' }} "
-        "№ {{ diploma_number or '______' }} от {{ diploma_date or '«___» ______ 20__ г.' }}"
+        "6. Замечания, рекомендации экзаменационной комиссии: {{ remarks or 'нет' }}"
     )
+    document.add_paragraph("{{ diploma_line }}")
     _signatures(document)
     return document
 
@@ -172,6 +187,75 @@ def build_report() -> DocumentType:
     document.add_paragraph("За {{ votes_for_text }}")
     document.add_paragraph("Против {{ votes_against_text }}")
     document.add_paragraph("Воздержались {{ abstained_text }}")
+    document.add_paragraph(
+        "{% if casting_line %}{{ casting_line }} (по слушателям: "
+        "{{ casting_names|join(', ') }}).{% endif %}"
+    )
+    _signatures(document)
+    return document
+
+
+def build_meeting_protocol() -> DocumentType:
+    """The protocol of the commission's meeting (npc-2.13, npc-4.9): the regulation gives
+    no form, so it follows the heading of npc-app1 and the parts of npc-app3."""
+    document = _new()
+    _centre(document, "{{ organisation }}")
+    _centre(document, "Протокол № {{ number or '____' }}", bold=True)
+    _centre(document, "заседания аттестационной комиссии от {{ held_on }}", bold=True)
+    _centre(document, "{{ commission }}")
+    _centre(document, "(состав утверждён: {{ order }})")
+    document.add_paragraph(
+        "Итоговая аттестация обучающихся на цикле {{ cycle }} «{{ programme }}» ({{ hours }} ч) "
+        "с {{ starts_on }} по {{ ends_on }} {{ specialties_text }}"
+    )
+    document.add_paragraph(
+        "Место проведения: {{ place }}{% if address %}, {{ address }}{% endif %}"
+    )
+    _number(document)
+    document.add_paragraph("1. Присутствовали:")
+    _rows_table(
+        document,
+        ["Роль", "ФИО"],
+        "p in present_by_role",
+        ["{{ p.role|capitalize }}", "{{ p.names }}"],
+    )
+    document.add_paragraph("Отсутствовали: {{ absent_members or 'нет' }}")
+    document.add_paragraph("{{ presiding_note }}")
+    document.add_paragraph("2. Повестка заседания:")
+    document.add_paragraph(
+        "Итоговая аттестация {{ admitted_text }}, допущенных к итоговой аттестации по "
+        "дополнительной профессиональной программе «{{ programme }}»."
+    )
+    document.add_paragraph("3. Результаты итоговой аттестации:")
+    _rows_table(
+        document,
+        ["№ п/п", "ФИО слушателя", "Итоговая оценка", "Голосование", "Решение"],
+        "l in learners",
+        [
+            "{{ l.n }}",
+            "{{ l.name }}",
+            "{{ l.grade }}",
+            "{{ l.votes or '—' }}{% if l.casting %}; решающий голос председательствующего"
+            "{% endif %}",
+            "{{ l.outcome }}",
+        ],
+    )
+    document.add_paragraph("4. Решение аттестационной комиссии:")
+    document.add_paragraph(
+        "4.1. Признать прошедшими итоговую аттестацию: {{ passed_names or 'нет' }}."
+    )
+    document.add_paragraph(
+        "4.2. Признать не прошедшими итоговую аттестацию: {{ failed_names or 'нет' }}."
+    )
+    document.add_paragraph(
+        "4.3. Не явились на итоговую аттестацию: {{ absent_names or 'нет' }}."
+    )
+    document.add_paragraph(
+        "5. Результаты голосования членов комиссии по принятию решения: {% if votes %}за — "
+        "{{ votes_for_text }}, против — {{ votes_against_text }}, воздержались — "
+        "{{ abstained_text }}{% else %}{{ votes_for_text }}{% endif %}.{% if casting_line %} "
+        "{{ casting_line }} (по слушателям: {{ casting_names|join(', ') }}).{% endif %}"
+    )
     _signatures(document)
     return document
 
@@ -180,6 +264,7 @@ BUILDERS: dict[RecordKind, Callable[[], DocumentType]] = {
     RecordKind.ATTESTATION_STATEMENT: build_statement,
     RecordKind.RETRAINING_PROTOCOL: build_protocol,
     RecordKind.COMMISSION_REPORT: build_report,
+    RecordKind.MEETING_PROTOCOL: build_meeting_protocol,
 }
 
 

@@ -157,10 +157,11 @@ def _ask_to_sign_again(person: User, version: AttestationDocument) -> None:
 
 @transaction.atomic
 def draw_up_records(*, actor: User, attestation: Attestation) -> list[AttestationDocument]:
-    """Draw up, for signing, the records the regulation names for a decided attestation:
-    the statement at НПЦ (npc-2.12, npc-app1); a protocol for each learner present of a
-    retraining programme (rgmu-app1) and the commission's report (rgmu-app2) at РостГМУ
-    (rgmu-2.12). A record already drawn up and not yet frozen is brought up to date (one
+    """Draw up, for signing, the records the regulation names for a decided attestation
+    (`required_record_kinds`): the statement (npc-2.12, npc-app1) and the protocol of the
+    commission's meeting (npc-2.13, npc-4.9) at НПЦ; a protocol for each learner of a
+    retraining programme (rgmu-app1), the commission's report (rgmu-app2) — rgmu-2.12 —
+    and the exam statement of a qualification-upgrade cohort (rgmu-4.9) at РостГМУ. A record already drawn up and not yet frozen is brought up to date (one
     being signed by a new version, its signatures kept: `_refresh`); a frozen one is left
     as it is. Audited as "document.draw_up" for each new record."""
     attestation = Attestation.objects.select_for_update().get(pk=attestation.pk)
@@ -178,13 +179,14 @@ def draw_up_records(*, actor: User, attestation: Attestation) -> list[Attestatio
     wanted: list[tuple[RecordKind, LearnerResult | None]] = []
     for kind in required_record_kinds(attestation):
         if kind == RecordKind.RETRAINING_PROTOCOL:
+            # Every learner admitted gets a protocol: one who did not appear too, whose
+            # protocol says so instead of the diploma line (item 7).
             wanted.extend(
                 (kind, r)
                 for r in LearnerResult.objects.filter(attestation=attestation)
                 .select_related("enrolment__learner")
                 .prefetch_related("stage_results__stage")
                 .order_by("enrolment__learner__last_name", "pk")
-                if r.is_present
             )
         else:
             wanted.append((kind, None))
