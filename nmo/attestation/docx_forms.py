@@ -59,16 +59,15 @@ def _rows_table(document: DocumentType, header: list[str], loop: str, cells: lis
 
 
 def _composition(document: DocumentType, *, deputy: bool) -> None:
-    document.add_paragraph("Председатель итоговой аттестационной комиссии: {{ chair }}")
-    if deputy:
-        document.add_paragraph(
-            "{% if deputy %}Зам. председателя итоговой аттестационной комиссии: "
-            "{{ deputy }}{% endif %}"
-        )
-    if deputy:  # the order of npc-app1: the secretary before the members
-        document.add_paragraph("Секретарь итоговой аттестационной комиссии: {{ secretary }}")
+    if deputy:  # the statement: the words and order of npc-app1's table
+        document.add_paragraph("Председатель итоговой аттестационной комиссии {{ chair }}")
+        document.add_paragraph("{%p if deputy %}")
+        document.add_paragraph("Зам. председателя итоговой аттестационной комиссии {{ deputy }}")
+        document.add_paragraph("{%p endif %}")
+        document.add_paragraph("Секретарь итоговой аттестационной комиссии {{ secretary }}")
         document.add_paragraph("Члены итоговой аттестационной комиссии: {{ members_text }}")
     else:
+        document.add_paragraph("Председатель итоговой аттестационной комиссии: {{ chair }}")
         document.add_paragraph("Члены итоговой аттестационной комиссии: {{ members_text }}")
         document.add_paragraph("Секретарь итоговой аттестационной комиссии: {{ secretary }}")
     document.add_paragraph("{{ presiding_note }}")
@@ -217,7 +216,7 @@ def build_meeting_protocol() -> DocumentType:
         document,
         ["Роль", "ФИО"],
         "p in present_by_role",
-        ["{{ p.role|capitalize }}", "{{ p.names }}"],
+        ["{{ p.role }}", "{{ p.names }}"],
     )
     document.add_paragraph("Отсутствовали: {{ absent_members or 'нет' }}")
     document.add_paragraph("{{ presiding_note }}")

@@ -214,16 +214,16 @@ def _meeting_content(attestation: Attestation, results: list[LearnerResult]) -> 
             if s.role == role and attended.get(s.pk, False) == present
         ]
 
-    roles = (
-        CommissionRole.CHAIR,
-        CommissionRole.DEPUTY_CHAIR,
-        CommissionRole.MEMBER,
-        CommissionRole.SECRETARY,
-    )
+    titles = {
+        CommissionRole.CHAIR: "Председатель аттестационной комиссии",
+        CommissionRole.DEPUTY_CHAIR: "Заместитель председателя аттестационной комиссии",
+        CommissionRole.MEMBER: "Члены аттестационной комиссии",
+        CommissionRole.SECRETARY: "Секретарь аттестационной комиссии",
+    }
     return {
         "present_by_role": [
-            {"role": CommissionRole(role).label, "names": ", ".join(names(role, True))}
-            for role in roles
+            {"role": title, "names": ", ".join(names(role, True))}
+            for role, title in titles.items()
             if names(role, True)
         ],
         "absent_members": ", ".join(

@@ -417,7 +417,7 @@ def decide_attestation(*, actor: User, attestation: Attestation) -> Attestation:
     )
     for result in results:
         _notify(result, attestation)
-    _reserve_register_entries(actor, attestation, results, timezone.localdate(now))
+    _reserve_register_entries(actor, attestation, results, attestation.held_on)
     draw_up_records(actor=actor, attestation=attestation)
     return attestation
 
@@ -428,8 +428,9 @@ def _reserve_register_entries(
     """Before the records are drawn up for signing, take the register entry of each
     learner who passed where a record prints it — the retraining protocol's item 7
     (rgmu-app1) — so that the signed protocol and the diploma issued later carry the same
-    series, number and date; make void the entry of a learner who no longer passes
-    (ADR 0110). Both happen in the decision's transaction."""
+    series, number and date — the date of the sitting that decided, which the protocol
+    prints as its own; make void the entry of a learner who no longer passes (ADR 0110).
+    Both happen in the decision's transaction."""
     if RecordKind.RETRAINING_PROTOCOL not in required_record_kinds(attestation):
         return
     kind = qualification_document_for(attestation.cohort.programme.kind)
@@ -444,7 +445,7 @@ def _reserve_register_entries(
                 actor=actor,
                 enrolment=result.enrolment,
                 kind=kind,
-                reason=f"Решение комиссии {day:%d.%m.%Y}: {result.outcome_label}.",
+                reason=f"Решение комиссии от {day:%d.%m.%Y}: {result.outcome_label}.",
             )
             series, number, issued_on = "", "", None
         if (result.diploma_series, result.diploma_number, result.diploma_issued_on) != (
