@@ -246,9 +246,7 @@ def build_meeting_protocol() -> DocumentType:
     document.add_paragraph(
         "4.2. Признать не прошедшими итоговую аттестацию: {{ failed_names or 'нет' }}."
     )
-    document.add_paragraph(
-        "4.3. Не явились на итоговую аттестацию: {{ absent_names or 'нет' }}."
-    )
+    document.add_paragraph("4.3. Не явились на итоговую аттестацию: {{ absent_names or 'нет' }}.")
     document.add_paragraph(
         "5. Результаты голосования членов комиссии по принятию решения: {% if votes %}за — "
         "{{ votes_for_text }}, против — {{ votes_against_text }}, воздержались — "

@@ -12,6 +12,7 @@ from django.db.models import prefetch_related_objects
 from nmo.attestation.models import Attestation, LearnerResult, StageResult
 from nmo.attestation.rules import order_number_only
 from nmo.attestation.selectors import (
+    Signer,
     active_seats,
     list_learner_results,
     member_attendance,
@@ -173,7 +174,9 @@ def snapshot(
                 }
             )
         content["learners"] = rows
-        decided_by_casting = [r["name"] for r, res in zip(rows, results, strict=True) if res.casting_vote]
+        decided_by_casting = [
+            r["name"] for r, res in zip(rows, results, strict=True) if res.casting_vote
+        ]
         content["casting_names"] = decided_by_casting
         content["casting_line"] = casting_line(attestation) if decided_by_casting else ""
         if kind == RecordKind.MEETING_PROTOCOL:
@@ -413,8 +416,27 @@ def printable(content: dict[str, Any]) -> dict[str, Any]:
     return {**content, **phrases(content)}
 
 
+_FORM_ORDER = {
+    CommissionRole.DEPUTY_CHAIR.value: 1,
+    CommissionRole.SECRETARY.value: 2,
+    CommissionRole.MEMBER.value: 3,
+}
+
+
+def in_form_order(signers: list[Signer]) -> list[Signer]:
+    """The signatories in the order of the forms' «Подписи:» (npc-app1: председатель,
+    зам. председателя, секретарь, члены; rgmu-app1, rgmu-app2: председатель, секретарь,
+    члены): the person presiding first, then the deputy, the secretary, the members."""
+    if not signers:
+        return []
+    first, rest = signers[0], signers[1:]
+    return [first, *sorted(rest, key=lambda s: _FORM_ORDER.get(s.seat.role, 3))]
+
+
 def signer_lines(attestation: Attestation) -> list[dict[str, str]]:
-    """Return the signature lines of the attestation's records: the line and the name."""
+    """Return the signature lines of the attestation's records, in the forms' order: the
+    line and the name."""
     return [
-        {"line": s.line, "name": s.seat.person.full_name} for s in required_signers(attestation)
+        {"line": s.line, "name": s.seat.person.full_name}
+        for s in in_form_order(required_signers(attestation))
     ]

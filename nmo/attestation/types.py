@@ -97,7 +97,8 @@ class RecordKind(TextChoices):
     protocol, commission report), with the codes of the regulation's `ResultDocument`:
     the statement (npc-app1; at РостГМУ the exam statement of a qualification-upgrade
     cohort, rgmu-4.9), the retraining protocol (rgmu-app1), the commission report
-    (rgmu-app2) and the protocol of the commission's meeting (npc-2.13, npc-4.9). The labels are the records' own titles, stored in their snapshots."""
+    (rgmu-app2) and the protocol of the commission's meeting (npc-2.13, npc-4.9). The
+    labels are the records' own titles, stored in their snapshots."""
 
     ATTESTATION_STATEMENT = (
         ResultDocument.ATTESTATION_STATEMENT.value,

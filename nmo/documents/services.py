@@ -7,7 +7,10 @@ call `issue_document` with the programme's qualification kind
 attestation (npc-2.8, rgmu-2.8), and `issue_training_record` for one who did not pass or
 failed, including on the retake, or was withdrawn (npc-2.11, rgmu-2.11). Calling either
 asserts that outcome; call them inside your own transaction and a failure of yours after
-the call rolls the document and its number back, leaving no gap.
+the call rolls the document and its number back, leaving no gap. When a record signed
+before the document exists must print its entry (the retraining protocol's item 7), call
+`reserve_register_entry` at the decision and `void_register_entry` when the learner no
+longer passes; `issue_document` then takes the reserved entry (ADR 0110).
 """
 
 import hashlib

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from nmo.regulations.schema import RegulationRules
 
 __all__ = [
+    "RESULT_DOCUMENT_PROGRAMME_KINDS",
     "AdmissionRequirement",
     "Anchor",
     "AppealAddressee",
@@ -63,7 +64,6 @@ __all__ = [
     "RegulationRules",
     "RemoteMode",
     "RemoteTool",
-    "RESULT_DOCUMENT_PROGRAMME_KINDS",
     "ResultDocument",
     "Scheduler",
     "Signatory",

@@ -456,7 +456,12 @@ def _reserve_register_entries(
             result.diploma_series, result.diploma_number = series, number
             result.diploma_issued_on = issued_on
             result.save(
-                update_fields=["diploma_series", "diploma_number", "diploma_issued_on", "updated_at"]
+                update_fields=[
+                    "diploma_series",
+                    "diploma_number",
+                    "diploma_issued_on",
+                    "updated_at",
+                ]
             )
 
 

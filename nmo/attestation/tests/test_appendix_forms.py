@@ -5,13 +5,14 @@ entry reserved when the commission decided (ADR 0110); a tie decided by the pers
 presiding is said so; the mapping «field of the form → data» in the app's README is
 checked against the rendered documents."""
 
+import copy
 import io
 import re
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
 
@@ -39,9 +40,15 @@ pytestmark = pytest.mark.django_db
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
+_FOOTER = re.compile(r"стр\. \d+ из \d+")
+
+
 def pdf_text(data: bytes) -> str:
+    """The PDF's text, pages joined, the page footer («стр. 1 из 2») taken out so that a
+    sentence running onto the next page reads whole."""
     reader = PdfReader(io.BytesIO(data))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    pages = (_FOOTER.sub(" ", page.extract_text() or "") for page in reader.pages)
+    return " ".join(" ".join(pages).split())
 
 
 def docx_text(data: bytes) -> str:
@@ -66,7 +73,9 @@ def in_order(text: str, parts: list[str]) -> None:
     position = 0
     for part in parts:
         found = text.find(part, position)
-        assert found >= 0, f"«{part}» не найдено после позиции {position}: {text[position:position + 300]}"
+        assert found >= 0, (
+            f"«{part}» не найдено после позиции {position}: {text[position : position + 300]}"
+        )
         position = found + len(part)
 
 
@@ -100,9 +109,14 @@ def mixed_outcomes(setup, *, failing_stage, failing_value):
     return first, second, third
 
 
-def qualification_upgrade_at_rgmu():
-    org = organisation_under("rgmu")
-    setup = build("rgmu", schedule=False, org=org)
+def qualification_upgrade_at_rgmu(base=None):
+    """A qualification-upgrade cohort at РостГМУ, with the commission of `base` if given."""
+    if base is None:
+        org = organisation_under("rgmu")
+        setup = build("rgmu", schedule=False, org=org)
+    else:
+        org = base.org
+        setup = copy.copy(base)
     programme = make_programme(org, retraining=False)
     cohort = make_cohort(org, programme)
     setup.enrolments = enrol_admitted(org, cohort)
@@ -146,7 +160,12 @@ NPC_STATEMENT = [
     "Подписи:",
     "Председатель итоговой аттестационной комиссии",
     "(подпись) Председателева Ольга Ивановна",
+    "Зам. председателя итоговой аттестационной комиссии",
+    "(подпись) Заместителев Игорь Петрович",
+    "Секретарь итоговой аттестационной комиссии",
     "(подпись) Секретарёва Елена Олеговна",
+    "Член итоговой аттестационной комиссии",
+    "(подпись) Членова Мария Андреевна",
 ]
 
 NPC_MEETING_PROTOCOL = [
@@ -197,7 +216,9 @@ def test_npc_statement_follows_appendix_1_point_by_point_in_pdf_and_docx():
     [statement] = records(setup, "attestation_statement")
     statement = sign_all(statement)
     in_order(pdf_text(bytes(statement.pdf)), NPC_STATEMENT)
-    in_order(docx_text(services.render_record_docx(statement)), NPC_STATEMENT[:2] + NPC_STATEMENT[3:])
+    in_order(
+        docx_text(services.render_record_docx(statement)), NPC_STATEMENT[:2] + NPC_STATEMENT[3:]
+    )
 
 
 @pytest.mark.clause("npc-2.13", "npc-4.9", "npc-4.10")
@@ -240,7 +261,9 @@ def rgmu_decided_mixed(*, tie: bool = False):
 
 
 def protocol_of(setup, result):
-    return next(d for d in records(setup, "retraining_protocol") if d.learner_result_id == result.pk)
+    return next(
+        d for d in records(setup, "retraining_protocol") if d.learner_result_id == result.pk
+    )
 
 
 def rgmu_protocol_heading(name: str) -> list[str]:
@@ -269,7 +292,8 @@ def test_rgmu_protocol_of_a_learner_who_passed_prints_the_reserved_diploma():
     protocol = protocol_of(setup, first)
     reservation = RegisterReservation.objects.get(enrolment=first.enrolment)
     number = f"{reservation.number:06d}"
-    expected = rgmu_protocol_heading("Антонова Алла Борисовна") + [
+    expected = [
+        *rgmu_protocol_heading("Антонова Алла Борисовна"),
         "4. Итоговая аттестация:",
         "4.1. Тестовый контроль: 85% правильных ответов — хорошо",
         "4.2. Оценка умений, практических навыков: зачтено",
@@ -298,7 +322,8 @@ def test_rgmu_protocol_of_a_learner_who_failed_says_so_instead_of_item_7():
     setup = rgmu_decided_mixed()
     _, second, _ = setup.results()
     protocol = protocol_of(setup, second)
-    expected = rgmu_protocol_heading("Борисов Борис Викторович") + [
+    expected = [
+        *rgmu_protocol_heading("Борисов Борис Викторович"),
         "4.1. Тестовый контроль: 50% правильных ответов — неудовлетворительно",
         "5.2. Итоговая аттестационная комиссия отказывает в праве ведения профессиональной "
         "деятельности в сфере «Педиатрия».",
@@ -323,7 +348,8 @@ def test_rgmu_protocol_of_a_learner_who_did_not_appear_says_so_for_a_woman():
     setup = rgmu_decided_mixed()
     _, _, third = setup.results()
     protocol = protocol_of(setup, third)
-    expected = rgmu_protocol_heading("Васильева Вера Глебовна") + [
+    expected = [
+        *rgmu_protocol_heading("Васильева Вера Глебовна"),
         "4. Итоговая аттестация: не явилась без уважительной причины",
         "5. Решение комиссии: Решение по существу не принималось: не явилась без уважительной "
         "причины.",
@@ -351,7 +377,7 @@ def test_the_signed_protocol_and_the_issued_diploma_carry_the_same_entry():
     assert protocol.status == "frozen"
     frozen_text = pdf_text(bytes(protocol.pdf))
     issued = services.issue_documents_for(
-        actor=setup.org.staff, attestation=setup.attestation, issued_on=date.today()
+        actor=setup.org.staff, attestation=setup.attestation, issued_on=timezone.localdate()
     )
     diploma = next(d for d in issued if d.enrolment_id == first.enrolment_id)
     assert diploma.kind == "retraining_diploma"
@@ -382,7 +408,7 @@ def test_a_reservation_of_a_learner_whose_result_changes_is_void_and_its_number_
     grade_all(setup)
     vote_all(setup)
     services.decide_attestation(actor=setup.chair, attestation=setup.attestation)
-    first, second, third = setup.results()
+    _, second, third = setup.results()
     before = {r.enrolment_id: r.number for r in RegisterReservation.objects.all()}
     assert sorted(before.values()) == [1, 2, 3]
     services.reopen_attestation(
@@ -403,7 +429,7 @@ def test_a_reservation_of_a_learner_whose_result_changes_is_void_and_its_number_
     protocol = protocol_of(setup, second)
     assert "не выдаётся" in pdf_text(services.render_record_pdf(protocol))
     issued = services.issue_documents_for(
-        actor=setup.org.staff, attestation=setup.attestation, issued_on=date.today()
+        actor=setup.org.staff, attestation=setup.attestation, issued_on=timezone.localdate()
     )
     diplomas = sorted(d.number for d in issued if d.kind == "retraining_diploma")
     assert diplomas == sorted(kept.values())
@@ -471,8 +497,7 @@ RGMU_REPORT = [
     "Члены итоговой аттестационной комиссии: Членова Мария Андреевна, Участников Пётр Ильич",
     "Секретарь итоговой аттестационной комиссии: Секретарёва Елена Олеговна",
     "2.1. Итоговая аттестационная комиссия утверждает положительную аттестацию 1 слушателя.",
-    "2.2. Итоговая аттестационная комиссия отказывает в аттестации по программе ДПО 1 "
-    "слушателю.",
+    "2.2. Итоговая аттестационная комиссия отказывает в аттестации по программе ДПО 1 слушателю.",
     "№ п/п ФИО Итоговая оценка",
     "1 Антонова Алла Борисовна хорошо",
     "2 Борисов Борис Викторович неудовлетворительно",
@@ -482,6 +507,10 @@ RGMU_REPORT = [
     "Против 0",
     "Воздержались 0",
     "Подписи:",
+    "(подпись) Председателева Ольга Ивановна",
+    "(подпись) Секретарёва Елена Олеговна",
+    "(подпись) Членова Мария Андреевна",
+    "(подпись) Участников Пётр Ильич",
 ]
 
 
@@ -494,7 +523,14 @@ def test_rgmu_report_follows_appendix_2_point_by_point_in_pdf_and_docx():
     report = sign_all(report)
     in_order(pdf_text(bytes(report.pdf)), RGMU_REPORT)
     docx = docx_text(services.render_record_docx(report))
-    in_order(docx, [p for p in RGMU_REPORT if p not in ("«Педиатрия»", "(наименование программы)", "№ п/п ФИО Итоговая оценка")])
+    in_order(
+        docx,
+        [
+            p
+            for p in RGMU_REPORT
+            if p not in ("«Педиатрия»", "(наименование программы)", "№ п/п ФИО Итоговая оценка")
+        ],
+    )
 
 
 @pytest.mark.clause("rgmu-4.9", "rgmu-2.13")
@@ -537,3 +573,70 @@ def test_rgmu_statement_of_a_qualification_upgrade_cohort_is_drawn_up_and_signed
     in_order(docx, [p for p in expected if not p.startswith("№ п/п")])
     assert "Зам. председателя" not in docx
     assert not RegisterReservation.objects.exists()  # nothing prints a certificate's number
+
+
+# --- the README's mapping «field of the form → data» -----------------------------------------
+
+_SECTION = re.compile(r"^### .*: `(?P<preset>[\w-]+)` `(?P<kind>\w+)`\s*$")
+
+
+def readme_mapping() -> dict[tuple[str, str], list[str]]:
+    """The keys listed in the last column of each form's table in the app's README."""
+    mapping: dict[tuple[str, str], list[str]] = {}
+    current: tuple[str, str] | None = None
+    for line in README.read_text(encoding="utf-8").splitlines():
+        match = _SECTION.match(line)
+        if match:
+            current = (match["preset"], match["kind"])
+            mapping[current] = []
+            continue
+        if line.startswith("## "):
+            current = None
+        if current is None or not line.startswith("|") or line.startswith("|---"):
+            continue
+        last = line.strip().strip("|").split("|")[-1].strip()
+        if last in ("Ключ", "—"):
+            continue
+        mapping[current].extend(re.findall(r"`([^`]+)`", last))
+    return mapping
+
+
+def values_of(content: dict, key: str) -> list[str]:
+    if "[]" in key:
+        name, _, field = key.partition("[]")
+        items = content.get(name) or []
+        field = field.lstrip(".")
+        return [str(item[field] if field else item) for item in items]
+    return [str(content.get(key) or "")]
+
+
+def test_the_readme_mapping_matches_the_rendered_forms():
+    """nmo/attestation/README.md maps each field of each form, per preset, to the data it
+    comes from and the snapshot key printed: every listed key's value is in the text of
+    the rendered PDF (empty values aside), for all five forms."""
+    mapping = readme_mapping()
+    assert set(mapping) == {
+        ("npc", "attestation_statement"),
+        ("npc", "meeting_protocol"),
+        ("rgmu", "retraining_protocol"),
+        ("rgmu", "commission_report"),
+        ("rgmu-pk", "attestation_statement"),
+    }
+    rgmu = rgmu_decided_mixed(tie=True)
+    rgmu_pk = qualification_upgrade_at_rgmu(rgmu)
+    all_present(rgmu_pk)
+    grade_all(rgmu_pk)
+    vote_all(rgmu_pk)
+    services.decide_attestation(actor=rgmu_pk.chair, attestation=rgmu_pk.attestation)
+    setups = {"npc": npc_decided_with_a_tie(), "rgmu": rgmu, "rgmu-pk": rgmu_pk}
+    for (preset, kind), keys in mapping.items():
+        assert keys, (preset, kind)
+        record = records(setups[preset], kind)[0]
+        content = printable(record.content)
+        text = pdf_text(services.render_record_pdf(record))
+        for key in keys:
+            assert key.split("[]")[0] in content, f"{preset} {kind}: нет ключа {key}"
+            for value in values_of(content, key):
+                if value:
+                    flat = " ".join(value.split())
+                    assert flat in text, f"{preset} {kind}: {key} = «{flat}» нет в PDF"
