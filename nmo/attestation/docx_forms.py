@@ -16,7 +16,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 from docx.table import Table
 
 from nmo.attestation.types import RecordKind
@@ -44,10 +44,21 @@ def _centre(document: DocumentType, text: str, *, bold: bool = False) -> None:
     paragraph.add_run(text).bold = bold
 
 
-def _rows_table(document: DocumentType, header: list[str], loop: str, cells: list[str]) -> Table:
+def _rows_table(
+    document: DocumentType,
+    header: list[str],
+    loop: str,
+    cells: list[str],
+    widths_mm: list[float] | None = None,
+) -> Table:
     """A table with a header row and one row per item: docxtpl repeats the row between
-    the `{%tr for %}` and `{%tr endfor %}` rows."""
+    the `{%tr for %}` and `{%tr endfor %}` rows. `widths_mm`: the columns' widths."""
     table: Table = document.add_table(rows=4, cols=len(header))
+    if widths_mm is not None:
+        table.autofit = False
+        for row in table.rows:
+            for cell, mm in zip(row.cells, widths_mm, strict=True):
+                cell.width = Mm(mm)
     table.style = "Table Grid"
     for index, text in enumerate(header):
         table.rows[0].cells[index].text = text
@@ -58,12 +69,20 @@ def _rows_table(document: DocumentType, header: list[str], loop: str, cells: lis
     return table
 
 
+def _optional(document: DocumentType, condition: str, text: str) -> None:
+    """A paragraph printed only when `condition` holds: docxtpl's `{%p if %}` paragraphs
+    vanish with their tags, leaving no empty line."""
+    document.add_paragraph(f"{{%p if {condition} %}}")
+    document.add_paragraph(text)
+    document.add_paragraph("{%p endif %}")
+
+
 def _composition(document: DocumentType, *, deputy: bool) -> None:
     if deputy:  # the statement: the words and order of npc-app1's table
         document.add_paragraph("Председатель итоговой аттестационной комиссии {{ chair }}")
-        document.add_paragraph("{%p if deputy %}")
-        document.add_paragraph("Зам. председателя итоговой аттестационной комиссии {{ deputy }}")
-        document.add_paragraph("{%p endif %}")
+        _optional(
+            document, "deputy", "Зам. председателя итоговой аттестационной комиссии {{ deputy }}"
+        )
         document.add_paragraph("Секретарь итоговой аттестационной комиссии {{ secretary }}")
         document.add_paragraph("Члены итоговой аттестационной комиссии: {{ members_text }}")
     else:
@@ -136,7 +155,7 @@ def build_protocol() -> DocumentType:
     document.add_paragraph("4.1. Тестовый контроль: {{ testing_text }}")
     document.add_paragraph("4.2. Оценка умений, практических навыков: {{ skills }}")
     document.add_paragraph("4.3. Оценка результатов собеседования: {{ interview }}")
-    document.add_paragraph("{% if other_text %}Другие этапы: {{ other_text }}{% endif %}")
+    _optional(document, "other_text", "Другие этапы: {{ other_text }}")
     document.add_paragraph("4.4. Общая оценка: {{ overall }}")
     document.add_paragraph("5. Решение комиссии:")
     document.add_paragraph("{{ decision }}")
@@ -186,9 +205,10 @@ def build_report() -> DocumentType:
     document.add_paragraph("За {{ votes_for_text }}")
     document.add_paragraph("Против {{ votes_against_text }}")
     document.add_paragraph("Воздержались {{ abstained_text }}")
-    document.add_paragraph(
-        "{% if casting_line %}{{ casting_line }} (по слушателям: "
-        "{{ casting_names|join(', ') }}).{% endif %}"
+    _optional(
+        document,
+        "casting_line",
+        "{{ casting_line }} (по слушателям: {{ casting_names|join(', ') }}).",
     )
     _signatures(document)
     return document
@@ -217,9 +237,10 @@ def build_meeting_protocol() -> DocumentType:
         ["Роль", "ФИО"],
         "p in present_by_role",
         ["{{ p.role }}", "{{ p.names }}"],
+        [70.0, 95.0],
     )
     document.add_paragraph("Отсутствовали: {{ absent_members or 'нет' }}")
-    document.add_paragraph("{{ presiding_note }}")
+    _optional(document, "presiding_note", "{{ presiding_note }}")
     document.add_paragraph("2. Повестка заседания:")
     document.add_paragraph(
         "Итоговая аттестация {{ admitted_text }}, допущенных к итоговой аттестации по "
@@ -238,6 +259,7 @@ def build_meeting_protocol() -> DocumentType:
             "{% endif %}",
             "{{ l.outcome }}",
         ],
+        [12.0, 48.0, 30.0, 40.0, 35.0],
     )
     document.add_paragraph("4. Решение аттестационной комиссии:")
     document.add_paragraph(
