@@ -35,6 +35,8 @@ def _new() -> DocumentType:
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"  # type: ignore[attr-defined]
     style.font.size = Pt(12)  # type: ignore[attr-defined]
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)  # A4, not US Letter
     return document
 
 

@@ -1,7 +1,7 @@
 """Every form the regulations name, per preset, as printed (issue 12, points 2, 3, 8):
-the real PDF's text and the DOCX's text are checked against the appendix's wording, in
-its order; the retraining protocol's item 7 follows the outcome and carries the register
-entry reserved when the commission decided (ADR 0110); a tie decided by the person
+the real PDF's text and the DOCX's text (on A4) are checked against the appendix's
+wording, in its order; the retraining protocol's item 7 follows the outcome and carries
+the register entry reserved when the commission decided (ADR 0110); a tie decided by the person
 presiding is said so; the mapping «field of the form → data» in the app's README is
 checked against the rendered documents."""
 
@@ -53,8 +53,12 @@ def pdf_text(data: bytes) -> str:
 
 def docx_text(data: bytes) -> str:
     """The DOCX's text in the order of the document's body: paragraphs and table cells as
-    they come (python-docx lists them separately)."""
+    they come (python-docx lists them separately), after checking its page is A4."""
     document = Document(io.BytesIO(data))
+    for section in document.sections:
+        assert section.page_width is not None
+        assert section.page_height is not None
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     parts: list[str] = []
     body = document.element.body
     for child in body.iterchildren():

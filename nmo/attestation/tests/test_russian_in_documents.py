@@ -173,8 +173,7 @@ def test_every_document_of_both_presets_declines_and_agrees(org):
                 else:
                     assert "выдан диплом" not in rendered, what
                     assert (
-                        "получила на итоговой аттестации неудовлетворительный результат"
-                        in rendered
+                        "получила на итоговой аттестации неудовлетворительный результат" in rendered
                     ), what
 
     by_holder = {(d.enrolment.learner.last_name, d.enrolment.learner.first_name): d for d in issued}
