@@ -89,9 +89,10 @@ def issue_documents_for(
     """Issue the documents of a decided attestation and return those issued now.
 
     A learner who passed gets the programme's qualification document
-    (`qualification_document_for(programme.kind)`, npc-2.8, rgmu-2.8); for a retraining
-    diploma its series, number and date go into the protocol's diploma line
-    (`record_diploma`, rgmu-app1). A learner who did not pass gets a справка об обучении
+    (`qualification_document_for(programme.kind)`, npc-2.8, rgmu-2.8); a retraining
+    diploma takes the register entry reserved when the commission decided, which the
+    protocol's item 7 already prints (ADR 0110; `record_diploma` then changes nothing, and
+    fills item 7 only for a result decided before reservations existed, rgmu-app1). A learner who did not pass gets a справка об обучении
     (npc-2.11; rgmu-2.11 "в том числе повторно") once they can no longer retake (ADR 0109):
     on the retake (the last attempt the regulation allows), whatever the outcome; on an
     earlier attempt, when they failed or were absent without a valid reason and either the
