@@ -315,7 +315,7 @@ def _protocol_content(result: LearnerResult, attestation: Attestation) -> dict[s
             else f"5.2. Итоговая аттестационная комиссия отказывает в праве ведения "
             f"профессиональной деятельности в сфере «{specialty}»."
             if result.is_present
-            else f"Решение по существу не принималось: {result.outcome_label}."
+            else f"не принималось — {result.outcome_label}."
         ),
         "votes_for": result.votes_for,
         "votes_against": result.votes_against,
