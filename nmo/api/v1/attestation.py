@@ -626,7 +626,9 @@ class RecordOut(Schema):
     attestation_id: int
     kind: str = Field(
         ...,
-        description="attestation_statement, retraining_protocol, commission_report, meeting_protocol",
+        description=(
+            "attestation_statement, retraining_protocol, commission_report, meeting_protocol"
+        ),
     )
     kind_label: str
     learner_result_id: int | None
