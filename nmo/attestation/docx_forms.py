@@ -1,7 +1,9 @@
 """The editable DOCX forms of the attestation records, built with python-docx.
 
-Each form reproduces its appendix — the statement (НПЦ, Appendix 1), the retraining
-protocol (РостГМУ, Appendix 1) and the commission's report (РостГМУ, Appendix 2) — with
+Each form reproduces its appendix — the statement (НПЦ, Appendix 1; at РостГМУ for a
+qualification-upgrade cohort), the retraining protocol (РостГМУ, Appendix 1), the
+commission's report (РостГМУ, Appendix 2) and the protocol of the commission's meeting
+(npc-2.13, npc-4.9, in the order of the НПЦ forms) — with
 Jinja tags that docxtpl fills from a record's print snapshot
 (`snapshots.snapshot`): `{{ programme }}`, and `{%tr for … %}` rows for the
 learners and the signatures. The forms are written into `docx_templates/` the first time they are
@@ -14,7 +16,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 from docx.table import Table
 
 from nmo.attestation.types import RecordKind
@@ -24,6 +26,7 @@ FORM_FILES: dict[RecordKind, str] = {
     RecordKind.ATTESTATION_STATEMENT: "attestation_statement.docx",
     RecordKind.RETRAINING_PROTOCOL: "retraining_protocol.docx",
     RecordKind.COMMISSION_REPORT: "commission_report.docx",
+    RecordKind.MEETING_PROTOCOL: "meeting_protocol.docx",
 }
 
 
@@ -32,6 +35,8 @@ def _new() -> DocumentType:
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"  # type: ignore[attr-defined]
     style.font.size = Pt(12)  # type: ignore[attr-defined]
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)  # A4, not US Letter
     return document
 
 
@@ -41,10 +46,21 @@ def _centre(document: DocumentType, text: str, *, bold: bool = False) -> None:
     paragraph.add_run(text).bold = bold
 
 
-def _rows_table(document: DocumentType, header: list[str], loop: str, cells: list[str]) -> Table:
+def _rows_table(
+    document: DocumentType,
+    header: list[str],
+    loop: str,
+    cells: list[str],
+    widths_mm: list[float] | None = None,
+) -> Table:
     """A table with a header row and one row per item: docxtpl repeats the row between
-    the `{%tr for %}` and `{%tr endfor %}` rows."""
+    the `{%tr for %}` and `{%tr endfor %}` rows. `widths_mm`: the columns' widths."""
     table: Table = document.add_table(rows=4, cols=len(header))
+    if widths_mm is not None:
+        table.autofit = False
+        for row in table.rows:
+            for cell, mm in zip(row.cells, widths_mm, strict=True):
+                cell.width = Mm(mm)
     table.style = "Table Grid"
     for index, text in enumerate(header):
         table.rows[0].cells[index].text = text
@@ -55,12 +71,26 @@ def _rows_table(document: DocumentType, header: list[str], loop: str, cells: lis
     return table
 
 
+def _optional(document: DocumentType, condition: str, text: str) -> None:
+    """A paragraph printed only when `condition` holds: docxtpl's `{%p if %}` paragraphs
+    vanish with their tags, leaving no empty line."""
+    document.add_paragraph(f"{{%p if {condition} %}}")
+    document.add_paragraph(text)
+    document.add_paragraph("{%p endif %}")
+
+
 def _composition(document: DocumentType, *, deputy: bool) -> None:
-    document.add_paragraph("Председатель итоговой аттестационной комиссии: {{ chair }}")
-    if deputy:
-        document.add_paragraph("Зам. председателя итоговой аттестационной комиссии: {{ deputy }}")
-    document.add_paragraph("Члены итоговой аттестационной комиссии: {{ members_text }}")
-    document.add_paragraph("Секретарь итоговой аттестационной комиссии: {{ secretary }}")
+    if deputy:  # the statement: the words and order of npc-app1's table
+        document.add_paragraph("Председатель итоговой аттестационной комиссии {{ chair }}")
+        _optional(
+            document, "deputy", "Зам. председателя итоговой аттестационной комиссии {{ deputy }}"
+        )
+        document.add_paragraph("Секретарь итоговой аттестационной комиссии {{ secretary }}")
+        document.add_paragraph("Члены итоговой аттестационной комиссии: {{ members_text }}")
+    else:
+        document.add_paragraph("Председатель итоговой аттестационной комиссии: {{ chair }}")
+        document.add_paragraph("Члены итоговой аттестационной комиссии: {{ members_text }}")
+        document.add_paragraph("Секретарь итоговой аттестационной комиссии: {{ secretary }}")
     document.add_paragraph("{{ presiding_note }}")
 
 
@@ -119,22 +149,27 @@ def build_protocol() -> DocumentType:
     _composition(document, deputy=False)
     document.add_paragraph("2. Фамилия, имя, отчество соискателя: {{ learner }}")
     document.add_paragraph("3. Специальность: {{ specialty }}")
+    document.add_paragraph("{%p if present is sameas false %}")
+    document.add_paragraph("4. Итоговая аттестация: {{ attendance }}")
+    document.add_paragraph("5. Решение комиссии: {{ decision }}")
+    document.add_paragraph("{%p else %}")
     document.add_paragraph("4. Итоговая аттестация:")
     document.add_paragraph("4.1. Тестовый контроль: {{ testing_text }}")
     document.add_paragraph("4.2. Оценка умений, практических навыков: {{ skills }}")
     document.add_paragraph("4.3. Оценка результатов собеседования: {{ interview }}")
-    document.add_paragraph("{% if other_text %}Другие этапы: {{ other_text }}{% endif %}")
+    _optional(document, "other_text", "Другие этапы: {{ other_text }}")
     document.add_paragraph("4.4. Общая оценка: {{ overall }}")
-    document.add_paragraph("5. Решение комиссии: {{ decision }}")
+    document.add_paragraph("5. Решение комиссии:")
+    document.add_paragraph("{{ decision }}")
     document.add_paragraph(
         "5.3. Результаты голосования членов комиссии по принятию решения: {{ votes_text or '—' }}."
+        "{% if casting_line %} {{ casting_line }}.{% endif %}"
     )
-    document.add_paragraph("6. Замечания, рекомендации экзаменационной комиссии: {{ remarks }}")
+    document.add_paragraph("{%p endif %}")
     document.add_paragraph(
-        "7. Специалисту {{ learner_datv }} выдан диплом о профессиональной переподготовке по "
-        "специальности «{{ specialty }}» серия {{ diploma_series or '______' }} "
-        "№ {{ diploma_number or '______' }} от {{ diploma_date or '«___» ______ 20__ г.' }}"
+        "6. Замечания, рекомендации экзаменационной комиссии: {{ remarks or 'нет' }}"
     )
+    document.add_paragraph("{{ diploma_line }}")
     _signatures(document)
     return document
 
@@ -172,6 +207,76 @@ def build_report() -> DocumentType:
     document.add_paragraph("За {{ votes_for_text }}")
     document.add_paragraph("Против {{ votes_against_text }}")
     document.add_paragraph("Воздержались {{ abstained_text }}")
+    _optional(
+        document,
+        "casting_line",
+        "{{ casting_line }} (по слушателям: {{ casting_names|join(', ') }}).",
+    )
+    _signatures(document)
+    return document
+
+
+def build_meeting_protocol() -> DocumentType:
+    """The protocol of the commission's meeting (npc-2.13, npc-4.9): the regulation gives
+    no form, so it follows the heading of npc-app1 and the parts of npc-app3."""
+    document = _new()
+    _centre(document, "{{ organisation }}")
+    _centre(document, "Протокол № {{ number or '____' }}", bold=True)
+    _centre(document, "заседания аттестационной комиссии от {{ held_on }}", bold=True)
+    _centre(document, "{{ commission }}")
+    _centre(document, "(состав утверждён: {{ order }})")
+    document.add_paragraph(
+        "Итоговая аттестация обучающихся на цикле {{ cycle }} «{{ programme }}» ({{ hours }} ч) "
+        "с {{ starts_on }} по {{ ends_on }} {{ specialties_text }}"
+    )
+    document.add_paragraph(
+        "Место проведения: {{ place }}{% if address %}, {{ address }}{% endif %}"
+    )
+    _number(document)
+    document.add_paragraph("1. Присутствовали:")
+    _rows_table(
+        document,
+        ["Роль", "ФИО"],
+        "p in present_by_role",
+        ["{{ p.role }}", "{{ p.names }}"],
+        [70.0, 95.0],
+    )
+    document.add_paragraph("Отсутствовали: {{ absent_members or 'нет' }}")
+    _optional(document, "presiding_note", "{{ presiding_note }}")
+    document.add_paragraph("2. Повестка заседания:")
+    document.add_paragraph(
+        "Итоговая аттестация {{ admitted_text }}, допущенных к итоговой аттестации по "
+        "дополнительной профессиональной программе «{{ programme }}»."
+    )
+    document.add_paragraph("3. Результаты итоговой аттестации:")
+    _rows_table(
+        document,
+        ["№ п/п", "ФИО слушателя", "Итоговая оценка", "Голосование", "Решение"],
+        "l in learners",
+        [
+            "{{ l.n }}",
+            "{{ l.name }}",
+            "{{ l.grade }}",
+            "{{ l.votes or '—' }}{% if l.casting %}; решающий голос председательствующего"
+            "{% endif %}",
+            "{{ l.outcome }}",
+        ],
+        [12.0, 48.0, 30.0, 40.0, 35.0],
+    )
+    document.add_paragraph("4. Решение аттестационной комиссии:")
+    document.add_paragraph(
+        "4.1. Признать прошедшими итоговую аттестацию: {{ passed_names or 'нет' }}."
+    )
+    document.add_paragraph(
+        "4.2. Признать не прошедшими итоговую аттестацию: {{ failed_names or 'нет' }}."
+    )
+    document.add_paragraph("4.3. Не явились на итоговую аттестацию: {{ absent_names or 'нет' }}.")
+    document.add_paragraph(
+        "5. Результаты голосования членов комиссии по принятию решения: {% if votes %}за — "
+        "{{ votes_for_text }}, против — {{ votes_against_text }}, воздержались — "
+        "{{ abstained_text }}{% else %}{{ votes_for_text }}{% endif %}.{% if casting_line %} "
+        "{{ casting_line }} (по слушателям: {{ casting_names|join(', ') }}).{% endif %}"
+    )
     _signatures(document)
     return document
 
@@ -180,6 +285,7 @@ BUILDERS: dict[RecordKind, Callable[[], DocumentType]] = {
     RecordKind.ATTESTATION_STATEMENT: build_statement,
     RecordKind.RETRAINING_PROTOCOL: build_protocol,
     RecordKind.COMMISSION_REPORT: build_report,
+    RecordKind.MEETING_PROTOCOL: build_meeting_protocol,
 }
 
 

@@ -305,6 +305,11 @@ class LearnerResult(BaseModel):
     presiding_vote = models.CharField(
         "голос председательствующего", max_length=10, choices=VOTE_CHOICES, blank=True
     )
+    casting_vote = models.BooleanField(
+        "решение принято решающим голосом председательствующего",
+        default=False,
+        help_text="Голоса разделились поровну (npc-4.10, rgmu-4.10); ставится при решении.",
+    )
     remarks = models.TextField("замечания, рекомендации комиссии", blank=True)
     diploma_series = models.CharField("серия диплома", max_length=20, blank=True)
     diploma_number = models.CharField("номер диплома", max_length=40, blank=True)

@@ -11,7 +11,13 @@ from django.db.models import prefetch_related_objects
 
 from nmo.attestation.models import Attestation, LearnerResult, StageResult
 from nmo.attestation.rules import order_number_only
-from nmo.attestation.selectors import active_seats, list_learner_results, required_signers
+from nmo.attestation.selectors import (
+    Signer,
+    active_seats,
+    list_learner_results,
+    member_attendance,
+    required_signers,
+)
 from nmo.attestation.types import Outcome, Place, RecordKind
 from nmo.core.russian import (
     at_unit,
@@ -20,7 +26,13 @@ from nmo.core.russian import (
     number_with,
     person_from_full_name,
 )
-from nmo.regulations.types import CommissionRole, Grade, StageKind
+from nmo.regulations.types import CommissionRole, Grade, ProgrammeKind, StageKind
+
+CYCLE_OF = {
+    ProgrammeKind.QUALIFICATION_UPGRADE.value: "повышения квалификации",
+    ProgrammeKind.PROFESSIONAL_RETRAINING.value: "профессиональной переподготовки",
+}
+"""«на цикле …» of the forms, by the programme's kind."""
 
 
 def _date(value: date | None) -> str:
@@ -34,6 +46,24 @@ def _tally_text(result: LearnerResult) -> str:
     if result.abstained:
         text += f", воздержались — {result.abstained}"
     return text
+
+
+def casting_line(attestation: Attestation) -> str:
+    """The sentence a record adds when the votes were split equally and the person
+    presiding decided (npc-4.10, rgmu-4.10): «При равном числе голосов решение принято
+    решающим голосом председателя комиссии Председателевой Ольги Ивановны»."""
+    seat = attestation.presiding_seat
+    if seat is None:
+        return ""
+    who = (
+        "председателя комиссии"
+        if seat.role == CommissionRole.CHAIR
+        else f"председательствующего ({CommissionRole(seat.role).label})"
+    )
+    return (
+        "При равном числе голосов решение принято решающим голосом "
+        f"{who} {full_name_in('gent', seat.person)}"
+    )
 
 
 def _grade_text(result: LearnerResult) -> str:
@@ -60,6 +90,7 @@ def heading(attestation: Attestation) -> dict[str, Any]:
         "organisation": str(commission.organisation.name),
         "programme": programme.title,
         "programme_kind": programme.get_kind_display(),
+        "cycle": CYCLE_OF.get(programme.kind, ""),
         "hours": programme.hours,
         "specialties": ", ".join(s.name for s in programme.specialties.order_by("name")),
         "specialty_list": [s.name for s in programme.specialties.order_by("name")],
@@ -124,6 +155,8 @@ def snapshot(
         if learner_result is None:
             raise ValueError("a retraining protocol is drawn up per learner")
         content.update(_protocol_content(learner_result, attestation))
+        if learner_result.casting_vote:
+            content["casting_line"] = casting_line(attestation)
     else:
         # Only the cohort-wide records read the whole cohort; a protocol reads its own
         # learner (drawing up 500 protocols used to read the cohort 500 times).
@@ -137,9 +170,17 @@ def snapshot(
                     "grade": _grade_text(result),
                     "outcome": result.outcome_label,
                     "votes": _tally_text(result),
+                    "casting": bool(result.casting_vote),
                 }
             )
         content["learners"] = rows
+        decided_by_casting = [
+            r["name"] for r, res in zip(rows, results, strict=True) if res.casting_vote
+        ]
+        content["casting_names"] = decided_by_casting
+        content["casting_line"] = casting_line(attestation) if decided_by_casting else ""
+        if kind == RecordKind.MEETING_PROTOCOL:
+            content.update(_meeting_content(attestation, results))
         content["passed_count"] = sum(1 for r in results if r.outcome == Outcome.PASSED)
         content["refused_count"] = sum(1 for r in results if r.outcome == Outcome.FAILED)
         content["absent_count"] = sum(1 for r in results if not r.is_present)
@@ -160,6 +201,52 @@ def snapshot(
             content["votes_for_text"] = content["votes_against_text"] = per_learner
             content["abstained_text"] = per_learner
     return content
+
+
+def _meeting_content(attestation: Attestation, results: list[LearnerResult]) -> dict[str, Any]:
+    """What the protocol of the commission's meeting adds to the cohort's data (npc-2.13,
+    npc-4.9): who of the commission was present and who was absent, the admitted learners
+    and the lists of those who passed, did not pass and did not appear."""
+    attended = member_attendance(attestation)
+    seats = active_seats(attestation.commission)
+
+    def names(role: CommissionRole, present: bool) -> list[str]:
+        return [
+            s.person.full_name
+            for s in seats
+            if s.role == role and attended.get(s.pk, False) == present
+        ]
+
+    titles = {
+        CommissionRole.CHAIR: "Председатель аттестационной комиссии",
+        CommissionRole.DEPUTY_CHAIR: "Заместитель председателя аттестационной комиссии",
+        CommissionRole.MEMBER: "Члены аттестационной комиссии",
+        CommissionRole.SECRETARY: "Секретарь аттестационной комиссии",
+    }
+    return {
+        "present_by_role": [
+            {"role": title, "names": ", ".join(names(role, True))}
+            for role, title in titles.items()
+            if names(role, True)
+        ],
+        "absent_members": ", ".join(
+            f"{s.person.full_name} ({CommissionRole(s.role).label})"
+            for s in seats
+            if not attended.get(s.pk, False)
+        ),
+        "admitted_count": len(results),
+        "passed_names": ", ".join(
+            r.enrolment.learner.full_name for r in results if r.outcome == Outcome.PASSED
+        ),
+        "failed_names": ", ".join(
+            r.enrolment.learner.full_name for r in results if r.outcome == Outcome.FAILED
+        ),
+        "absent_names": ", ".join(
+            f"{r.enrolment.learner.full_name} ({r.outcome_label or r.attendance_label})"
+            for r in results
+            if not r.is_present
+        ),
+    }
 
 
 def _protocol_content(result: LearnerResult, attestation: Attestation) -> dict[str, Any]:
@@ -218,13 +305,17 @@ def _protocol_content(result: LearnerResult, attestation: Attestation) -> dict[s
         "other_stages": others,
         "overall": Grade(result.final_grade).label if result.final_grade else "",
         "outcome": result.outcome_label,
+        "outcome_code": result.outcome,
+        "present": result.is_present,
         "passed": passed,
         "decision": (
-            f"Итоговая аттестационная комиссия удостоверяет право на ведение профессиональной "
-            f"деятельности в сфере «{specialty}»."
-            if passed
-            else f"Итоговая аттестационная комиссия отказывает в праве ведения "
+            f"5.1. Итоговая аттестационная комиссия удостоверяет право на ведение "
             f"профессиональной деятельности в сфере «{specialty}»."
+            if passed
+            else f"5.2. Итоговая аттестационная комиссия отказывает в праве ведения "
+            f"профессиональной деятельности в сфере «{specialty}»."
+            if result.is_present
+            else f"не принималось — {result.outcome_label}."
         ),
         "votes_for": result.votes_for,
         "votes_against": result.votes_against,
@@ -256,6 +347,8 @@ def phrases(content: dict[str, Any]) -> dict[str, str]:
     if content.get("learner"):
         person = content.get("learner_person") or person_from_full_name(str(content["learner"]))
         out["learner_datv"] = full_name_in("datv", person)
+    if content.get("kind") == RecordKind.RETRAINING_PROTOCOL.value and content.get("learner"):
+        out["diploma_line"] = _diploma_line(content)
     if "votes_for" in content and content.get("votes_for") is not None:
         text = (
             f"за {number_with(int(content['votes_for']), 'человек')}, "
@@ -269,9 +362,53 @@ def phrases(content: dict[str, Any]) -> dict[str, str]:
             out[key.replace("_count", "_text")] = number_with(
                 int(content[key] or 0), "слушатель", case
             )
+    if "admitted_count" in content:
+        out["admitted_text"] = number_with(int(content["admitted_count"] or 0), "слушатель", "gent")
     if content.get("absent_count"):
         out["absent_text"] = number_with(int(content["absent_count"]), "слушатель")
     return out
+
+
+DIPLOMA_WITHHELD = {
+    # Why item 7 of the protocol names no diploma (rgmu-app1; rgmu-2.9–2.11): the learner
+    # did not pass (the male and the female form), or did not appear.
+    Outcome.FAILED.value: (
+        "получил на итоговой аттестации неудовлетворительный результат: итоговая "
+        "аттестация не пройдена",
+        "получила на итоговой аттестации неудовлетворительный результат: итоговая "
+        "аттестация не пройдена",
+    ),
+    Outcome.ABSENT_NO_REASON.value: (
+        "не явился на итоговую аттестацию без уважительной причины",
+        "не явилась на итоговую аттестацию без уважительной причины",
+    ),
+    Outcome.ABSENT_VALID_REASON.value: (
+        "не явился на итоговую аттестацию по уважительной причине",
+        "не явилась на итоговую аттестацию по уважительной причине",
+    ),
+}
+
+
+def _diploma_line(content: dict[str, Any]) -> str:
+    """Item 7 of the retraining protocol (rgmu-app1), by the outcome: the diploma's
+    series, number and date for a learner who passed (reserved in the register when the
+    commission decided, ADR 0110); what happened instead for one who did not."""
+    person = content.get("learner_person") or person_from_full_name(str(content["learner"]))
+    code = content.get("outcome_code") or (Outcome.PASSED.value if content.get("passed") else "")
+    if code == Outcome.PASSED.value:
+        series = content.get("diploma_series") or "______"
+        number = content.get("diploma_number") or "______"
+        when = content.get("diploma_date") or "«___» ________ 20__ г."
+        return (
+            f"7. Специалисту {full_name_in('datv', person)} выдан диплом о профессиональной "
+            f"переподготовке по специальности «{content.get('specialty', '')}» серия {series} "
+            f"№ {number} от {when}"
+        )
+    male, female = DIPLOMA_WITHHELD.get(code, DIPLOMA_WITHHELD[Outcome.FAILED.value])
+    return (
+        f"7. Диплом о профессиональной переподготовке не выдаётся: {content['learner']} "
+        f"{by_sex(person, male, female)}."
+    )
 
 
 def printable(content: dict[str, Any]) -> dict[str, Any]:
@@ -279,8 +416,27 @@ def printable(content: dict[str, Any]) -> dict[str, Any]:
     return {**content, **phrases(content)}
 
 
+_FORM_ORDER = {
+    CommissionRole.DEPUTY_CHAIR.value: 1,
+    CommissionRole.SECRETARY.value: 2,
+    CommissionRole.MEMBER.value: 3,
+}
+
+
+def in_form_order(signers: list[Signer]) -> list[Signer]:
+    """The signatories in the order of the forms' «Подписи:» (npc-app1: председатель,
+    зам. председателя, секретарь, члены; rgmu-app1, rgmu-app2: председатель, секретарь,
+    члены): the person presiding first, then the deputy, the secretary, the members."""
+    if not signers:
+        return []
+    first, rest = signers[0], signers[1:]
+    return [first, *sorted(rest, key=lambda s: _FORM_ORDER.get(s.seat.role, 3))]
+
+
 def signer_lines(attestation: Attestation) -> list[dict[str, str]]:
-    """Return the signature lines of the attestation's records: the line and the name."""
+    """Return the signature lines of the attestation's records, in the forms' order: the
+    line and the name."""
     return [
-        {"line": s.line, "name": s.seat.person.full_name} for s in required_signers(attestation)
+        {"line": s.line, "name": s.seat.person.full_name}
+        for s in in_form_order(required_signers(attestation))
     ]

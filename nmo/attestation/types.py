@@ -112,8 +112,10 @@ class Place(TextChoices):
 class RecordKind(TextChoices):
     """The records of an attestation (glossary: attestation statement, attestation
     protocol, commission report), with the codes of the regulation's `ResultDocument`:
-    the statement (npc-app1), the retraining protocol (rgmu-app1), the commission report
-    (rgmu-app2). The labels are the records' own titles, stored in their snapshots."""
+    the statement (npc-app1; at РостГМУ the exam statement of a qualification-upgrade
+    cohort, rgmu-4.9), the retraining protocol (rgmu-app1), the commission report
+    (rgmu-app2) and the protocol of the commission's meeting (npc-2.13, npc-4.9). The
+    labels are the records' own titles, stored in their snapshots."""
 
     ATTESTATION_STATEMENT = (
         ResultDocument.ATTESTATION_STATEMENT.value,
@@ -124,6 +126,10 @@ class RecordKind(TextChoices):
         "протокол итоговой аттестации (переподготовка)",
     )
     COMMISSION_REPORT = ResultDocument.COMMISSION_REPORT.value, "отчёт комиссии"
+    MEETING_PROTOCOL = (
+        ResultDocument.MEETING_PROTOCOL.value,
+        "протокол заседания аттестационной комиссии",
+    )
 
 
 class RecordStatus(TextChoices):

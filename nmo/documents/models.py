@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from nmo.core.models import BaseModel
-from nmo.documents.types import DocumentKind, DocumentStatus
+from nmo.documents.types import DocumentKind, DocumentStatus, ReservationStatus
 
 # The kinds and statuses are declared once, with their labels, in nmo.documents.types.
 # The handover modes are the regulation's `HandoverMode` codes (a test keeps them equal),
@@ -217,6 +217,87 @@ class QualificationDocument(BaseModel):
     @property
     def is_revoked(self) -> bool:
         return self.status == DocumentStatus.REVOKED
+
+
+class RegisterReservation(BaseModel):
+    """A number of a register taken for one learner when the commission decides, before
+    the document exists, so that a record signed on the day (the retraining protocol's
+    item 7, rgmu-app1) prints the series, number and date the document will carry
+    (ADR 0110). Issuing the document uses it; a reservation whose learner no longer
+    passes is made void with a reason and its number, like a revoked one, is never
+    reused: every number 1…`next_number − 1` of a register belongs to one document or one
+    void reservation."""
+
+    register = models.ForeignKey(
+        DocumentRegister,
+        verbose_name="реестр",
+        on_delete=models.PROTECT,
+        related_name="reservations",
+    )
+    kind = models.CharField("вид документа", max_length=30, choices=DocumentKind.choices)
+    series = models.CharField("серия", max_length=20, blank=True)
+    number = models.PositiveIntegerField("номер по реестру")
+    registration_number = models.CharField("регистрационный номер", max_length=40)
+    issued_on = models.DateField("дата выдачи документа")
+    enrolment = models.ForeignKey(
+        "programmes.Enrolment",
+        verbose_name="слушатель",
+        on_delete=models.PROTECT,
+        related_name="register_reservations",
+    )
+    status = models.CharField(
+        "состояние",
+        max_length=10,
+        choices=ReservationStatus.choices,
+        default=ReservationStatus.RESERVED,
+    )
+    document = models.OneToOneField(
+        QualificationDocument,
+        verbose_name="выданный документ",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reservation",
+    )
+    reserved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто зарезервировал",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    voided_at = models.DateTimeField("аннулирован", null=True, blank=True)
+    void_reason = models.TextField("причина аннулирования резерва", blank=True)
+
+    class Meta:
+        verbose_name = "резерв номера документа"
+        verbose_name_plural = "резервы номеров документов"
+        ordering = ["register", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "number"], name="register_reservation_number_once"
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment", "kind"],
+                condition=Q(status="reserved"),
+                name="register_reservation_one_live",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="register_reservation_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="reserved", document__isnull=True, voided_at__isnull=True)
+                    | Q(status="used", document__isnull=False, voided_at__isnull=True)
+                    | (Q(status="void", voided_at__isnull=False) & ~Q(void_reason=""))
+                ),
+                name="register_reservation_status_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} № {self.number} — {self.get_status_display()}"
 
 
 class DocumentHandover(BaseModel):

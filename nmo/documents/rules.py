@@ -86,6 +86,15 @@ def display_number(series: str, number: int) -> str:
     return f"серия {series} {printed}" if series else printed
 
 
+def default_series(*, prefix: str, organisation_code: str, year: int) -> str:
+    """Return the series printed on a qualification document of a register whose series
+    nobody configured (ADR 0110): the register's prefix, the organisation's code (the last
+    four digits of its ИНН, else its number in the system) and the year of issue —
+    "ПП-6164-2026". Unique per organisation, kind and year, at most 20 characters."""
+    code = "".join(ch for ch in organisation_code if ch.isdigit())[-4:].rjust(4, "0")
+    return "-".join(part for part in (prefix, code, str(year)) if part)[:20]
+
+
 def registration_number(prefix: str, number: int) -> str:
     """Return the registration number of the `number`-th entry of a register: "ПК-15"."""
     return f"{prefix}-{number}" if prefix else str(number)

@@ -7,7 +7,10 @@ call `issue_document` with the programme's qualification kind
 attestation (npc-2.8, rgmu-2.8), and `issue_training_record` for one who did not pass or
 failed, including on the retake, or was withdrawn (npc-2.11, rgmu-2.11). Calling either
 asserts that outcome; call them inside your own transaction and a failure of yours after
-the call rolls the document and its number back, leaving no gap.
+the call rolls the document and its number back, leaving no gap. When a record signed
+before the document exists must print its entry (the retraining protocol's item 7), call
+`reserve_register_entry` at the decision and `void_register_entry` when the learner no
+longer passes; `issue_document` then takes the reserved entry (ADR 0110).
 """
 
 import hashlib
@@ -39,19 +42,33 @@ from nmo.documents.integrity import FrozenView as FrozenView
 from nmo.documents.integrity import checked_pdf as checked_pdf
 from nmo.documents.integrity import frozen_view as frozen_view
 from nmo.documents.integrity import seal_document
-from nmo.documents.models import DocumentHandover, DocumentRegister, QualificationDocument
+from nmo.documents.models import (
+    DocumentHandover,
+    DocumentRegister,
+    QualificationDocument,
+    RegisterReservation,
+)
 from nmo.documents.printing import render_document_pdf
 from nmo.documents.rules import (
     DEFAULT_REGISTRATION_PREFIX,
+    default_series,
     fold,
     handover_errors,
     kind_errors,
     normalise_tracking_number,
+    padded_number,
     period_errors,
     registration_number,
     revocation_errors,
 )
-from nmo.documents.types import QUALIFICATION_KINDS, DocumentKind, DocumentStatus, HandoverMode
+from nmo.documents.types import (
+    QUALIFICATION_KINDS,
+    DocumentKind,
+    DocumentStatus,
+    HandoverMode,
+    RegisterEntry,
+    ReservationStatus,
+)
 from nmo.programmes.models import Cohort, Enrolment, EnrolmentStatus
 from nmo.programmes.selectors import get_enrolment, lock_enrolment
 from nmo.regulations.selectors import rules_of
@@ -162,12 +179,33 @@ def _allocate_number(
     return register, number
 
 
+def _series_for(register: DocumentRegister, organisation: Organisation, year: int) -> str:
+    """The series printed on the register's next document: the configured one, or for a
+    qualification document of a register nobody configured the default of ADR 0110."""
+    if register.series or DocumentKind(register.kind) not in QUALIFICATION_KINDS:
+        return register.series
+    return default_series(
+        prefix=register.registration_prefix,
+        organisation_code=organisation.inn or str(organisation.pk),
+        year=year,
+    )
+
+
+def _live_reservation(enrolment: Enrolment, wanted: DocumentKind) -> RegisterReservation | None:
+    return (
+        RegisterReservation.objects.select_for_update()
+        .filter(enrolment=enrolment, kind=wanted.value, status=ReservationStatus.RESERVED)
+        .first()
+    )
+
+
 def _new_document(
     *,
     actor: User,
     enrolment: Enrolment,
     register: DocumentRegister,
     number: int,
+    series: str,
     specialty: str,
     period: tuple[date, date],
     is_record: bool,
@@ -186,7 +224,7 @@ def _new_document(
         organisation=organisation,
         register=register,
         kind=register.kind,
-        series=register.series,
+        series=series,
         number=number,
         registration_number=registration_number(register.registration_prefix, number),
         enrolment=enrolment,
@@ -275,6 +313,12 @@ def issue_document(
     start to its end or the issue date, whichever is first). Bad dates or a withdrawn
     learner for a qualification document: DocumentInvalid (422).
 
+    When the commission's decision reserved a register entry for the learner
+    (`reserve_register_entry`, ADR 0110), the document takes that entry — its series,
+    number and date, which a signed protocol already prints — instead of the next number,
+    and the reservation is marked used. A register without a configured series prints the
+    default series of the organisation and year on qualification documents (ADR 0110).
+
     Only organisation staff of the programme's organisation may issue (PermissionDenied
     without the role, NotFound for another organisation's staff). An enrolment holds one
     live document of a kind (DocumentAlreadyIssued, 409); a re-issue follows a revocation
@@ -310,13 +354,21 @@ def issue_document(
     replaces = _replaced_document(enrolment, wanted)
     specialty = "; ".join(s.name for s in programme.specialties.order_by("name"))
 
-    # Everything above may refuse; from here the register row is locked until commit.
-    register, number = _allocate_number(organisation, wanted)
+    reservation = None if is_record else _live_reservation(enrolment, wanted)
+    if reservation is not None:
+        # The entry the signed protocol prints (ADR 0110): its number, series and date.
+        register, number, series = reservation.register, reservation.number, reservation.series
+        issued_on = reservation.issued_on
+    else:
+        # Everything above may refuse; from here the register row is locked until commit.
+        register, number = _allocate_number(organisation, wanted)
+        series = _series_for(register, organisation, issued_on.year)
     document = _new_document(
         actor=actor,
         enrolment=enrolment,
         register=register,
         number=number,
+        series=series,
         specialty=specialty,
         period=(start, end),
         is_record=is_record,
@@ -324,8 +376,107 @@ def issue_document(
         replaces=replaces,
     )
     _save_document(document, live, wanted)
+    if reservation is not None:
+        reservation.status = ReservationStatus.USED.value
+        reservation.document = document
+        reservation.save(update_fields=["status", "document", "updated_at"])
     _audit_issue(actor, document, replaces)
     return document
+
+
+def _entry_of(document: QualificationDocument | RegisterReservation) -> RegisterEntry:
+    return RegisterEntry(
+        series=document.series,
+        number=padded_number(document.number),
+        issued_on=document.issued_on,
+        reservation_id=document.pk if isinstance(document, RegisterReservation) else None,
+    )
+
+
+@transaction.atomic
+def reserve_register_entry(
+    *, actor: User | None, enrolment: Enrolment, kind: str, issued_on: date
+) -> RegisterEntry:
+    """Reserve the register entry of the qualification document a learner will be issued,
+    when the attestation commission decides that the learner passed, so that a record
+    signed before the document exists (the retraining protocol's item 7, rgmu-app1)
+    prints the series, number and date the document will carry (ADR 0110).
+
+    Called by the attestation app after its own access check, inside the decision's
+    transaction: a rollback there releases the number, as for an issue (ADR 0106). The
+    number is the register's next, taken under its row lock; the series is the
+    configured one or the default of the organisation and year; the date is `issued_on`
+    (the decision's date). Idempotent: a learner who holds a live reservation or a live
+    document of the kind gets that entry back. `kind` must be a qualification document
+    the regulation names (DocumentKindNotAllowed). Audited as "document_register.reserve".
+    """
+    enrolment = lock_enrolment(enrolment.pk)
+    cohort = enrolment.cohort
+    wanted = _allowed_kind(cohort, kind)
+    if wanted not in QUALIFICATION_KINDS:
+        raise DocumentKindNotAllowed("Резервируется номер только документа о квалификации.")
+    existing = _live_reservation(enrolment, wanted)
+    if existing is not None:
+        return _entry_of(existing)
+    issued = (
+        QualificationDocument.objects.defer("pdf")
+        .filter(enrolment=enrolment, kind=wanted.value, status=DocumentStatus.ISSUED)
+        .first()
+    )
+    if issued is not None:
+        return _entry_of(issued)
+    organisation = cohort.programme.organisation
+    register, number = _allocate_number(organisation, wanted)
+    reservation = RegisterReservation.objects.create(
+        register=register,
+        kind=wanted.value,
+        series=_series_for(register, organisation, issued_on.year),
+        number=number,
+        registration_number=registration_number(register.registration_prefix, number),
+        issued_on=issued_on,
+        enrolment=enrolment,
+        reserved_by=actor,
+    )
+    record_audit(
+        actor=actor,
+        action="document_register.reserve",
+        target=reservation,
+        changes={
+            "kind": wanted.value,
+            "series": reservation.series,
+            "number": number,
+            "enrolment": enrolment.pk,
+            "issued_on": issued_on,
+        },
+    )
+    return _entry_of(reservation)
+
+
+@transaction.atomic
+def void_register_entry(
+    *, actor: User | None, enrolment: Enrolment, kind: str, reason: str
+) -> RegisterReservation | None:
+    """Make void the live reservation of a learner whose result no longer entitles them to
+    the document (the decision was reopened and changed, or annulled), with the reason.
+    Its number stays taken and is never reused, like a revoked document's (ADR 0106,
+    ADR 0110); a document already issued from it is revoked by `revoke_document`, not
+    here. Return the reservation made void, or None when there was none. Audited as
+    "document_register.void"."""
+    reservation = _live_reservation(enrolment, DocumentKind(kind))
+    if reservation is None:
+        return None
+    text = reason.strip() or "Решение комиссии изменено."
+    reservation.status = ReservationStatus.VOID.value
+    reservation.voided_at = timezone.now()
+    reservation.void_reason = text
+    reservation.save(update_fields=["status", "voided_at", "void_reason", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="document_register.void",
+        target=reservation,
+        changes={"number": reservation.number, "reason": text},
+    )
+    return reservation
 
 
 def issue_training_record(

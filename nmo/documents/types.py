@@ -3,12 +3,22 @@ statuses (`TextChoices` declared once with their Russian label, used by the mode
 `choices=`) and the ways a document is handed over. Other apps (attestation) pass these
 to `services.issue_document` and friends; plain strings with the same values work too."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import TextChoices
 
 from nmo.core.audit import AuditAction, AuditField
 from nmo.regulations.types import FailedDocument, HandoverMode, QualificationDocument
 
-__all__ = ["QUALIFICATION_KINDS", "DocumentKind", "DocumentStatus", "HandoverMode"]
+__all__ = [
+    "QUALIFICATION_KINDS",
+    "DocumentKind",
+    "DocumentStatus",
+    "HandoverMode",
+    "RegisterEntry",
+    "ReservationStatus",
+]
 
 
 _CERTIFICATE = QualificationDocument.QUALIFICATION_CERTIFICATE
@@ -34,6 +44,26 @@ class DocumentStatus(TextChoices):
     REVOKED = "revoked", "аннулирован"
 
 
+class ReservationStatus(TextChoices):
+    """A number of the register taken for a learner when the commission decides (ADR 0110)."""
+
+    RESERVED = "reserved", "зарезервирован"
+    USED = "used", "использован: документ выдан"
+    VOID = "void", "аннулирован: документ не выдаётся"
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """The register entry a signed record prints before the document exists (ADR 0110):
+    the series, the number as printed (zero-padded) and the date the document will carry.
+    `reservation_id` is None when the document was already issued."""
+
+    series: str
+    number: str
+    issued_on: date
+    reservation_id: int | None = None
+
+
 QUALIFICATION_KINDS: frozenset[DocumentKind] = frozenset(
     {DocumentKind.QUALIFICATION_CERTIFICATE, DocumentKind.RETRAINING_DIPLOMA}
 )
@@ -48,6 +78,8 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "document.revoke": AuditAction("Документ об обучении аннулирован", pairs=True),
     "document_register.configure": "Изменены настройки реестра документов",
     "documents.frdo_export": "Выгружены сведения для ФИС ФРДО",
+    "document_register.reserve": "Зарезервирован номер документа по решению комиссии",
+    "document_register.void": "Аннулирован резерв номера документа",
 }
 AUDIT_FIELDS: dict[str, str | AuditField] = {
     "registration_prefix": "префикс регистрационного номера",

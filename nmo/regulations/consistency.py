@@ -95,6 +95,14 @@ def consistency_errors(rules: "RegulationRules") -> dict[str, list[str]]:
             "Протокол переподготовки возможен, только если разрешена профессиональная "
             "переподготовка.",
         )
+    if ResultDocument.ATTESTATION_STATEMENT in rules.documents.result_documents and (
+        ProgrammeKind.QUALIFICATION_UPGRADE not in rules.programmes.kinds_allowed
+    ):
+        add(
+            "documents.result_documents",
+            "Ведомость итоговой аттестации составляется на цикле повышения квалификации: "
+            "она возможна, только если разрешено повышение квалификации.",
+        )
 
     commission = rules.commission
     if commission.chair_replaced_by == ChairReplacement.DEPUTY_CHAIR and (

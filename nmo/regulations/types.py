@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from nmo.regulations.schema import RegulationRules
 
 __all__ = [
+    "RESULT_DOCUMENT_PROGRAMME_KINDS",
     "AdmissionRequirement",
     "Anchor",
     "AppealAddressee",
@@ -238,6 +239,27 @@ class ResultDocument(models.TextChoices):
         "протокол итоговой аттестации (переподготовка, на слушателя)",
     )
     COMMISSION_REPORT = "commission_report", "отчёт комиссии"
+    MEETING_PROTOCOL = "meeting_protocol", "протокол заседания аттестационной комиссии"
+
+
+RESULT_DOCUMENT_PROGRAMME_KINDS: dict[str, tuple[str, ...]] = {
+    # The form of the statement is titled «… на цикле повышения квалификации» (npc-app1),
+    # the protocol of Appendix 1 «… на цикле профессиональной переподготовки» (rgmu-app1);
+    # the report (rgmu-app2) and the protocol of the meeting (npc-2.13) cover any cohort.
+    # Which documents an organisation keeps is its regulation's data (`result_documents`);
+    # this is what each form is for (ADR 0111).
+    ResultDocument.ATTESTATION_STATEMENT.value: (ProgrammeKind.QUALIFICATION_UPGRADE.value,),
+    ResultDocument.RETRAINING_PROTOCOL.value: (ProgrammeKind.PROFESSIONAL_RETRAINING.value,),
+    ResultDocument.COMMISSION_REPORT.value: (
+        ProgrammeKind.QUALIFICATION_UPGRADE.value,
+        ProgrammeKind.PROFESSIONAL_RETRAINING.value,
+    ),
+    ResultDocument.MEETING_PROTOCOL.value: (
+        ProgrammeKind.QUALIFICATION_UPGRADE.value,
+        ProgrammeKind.PROFESSIONAL_RETRAINING.value,
+    ),
+}
+"""The programme kinds each result document's form is made for (ADR 0111)."""
 
 
 class Signatory(models.TextChoices):

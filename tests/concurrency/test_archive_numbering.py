@@ -38,7 +38,9 @@ def test_two_statements_frozen_at_once_get_two_numbers():
     grade_all(second)
     vote_all(second)
     services.decide_attestation(actor=second.chair, attestation=second.attestation)
-    statements = [current_records(s.attestation).get() for s in (first, second)]
+    statements = [
+        current_records(s.attestation).get(kind="attestation_statement") for s in (first, second)
+    ]
     signers = required_signers(statements[0].attestation)
     for statement in statements:
         for signer in signers[:-1]:

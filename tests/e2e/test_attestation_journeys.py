@@ -329,7 +329,7 @@ def test_npc_credit_test_from_admission_to_the_signed_statement(page: Page) -> N
         statement = _document_row(page, "Ведомость итоговой аттестации")
         expect(statement).to_contain_text(f"{deputy} (заместитель председателя): ждёт подписи")
         expect(statement).not_to_contain_text(cast.chair[1])
-        _sign_everything(page, 1)
+        _sign_everything(page, 2)  # the statement and the protocol of the meeting
         sign_out(page)
 
         _learner_sees(
@@ -340,10 +340,10 @@ def test_npc_credit_test_from_admission_to_the_signed_statement(page: Page) -> N
             "зачтено",
         )
         for email, _ in cast.members:
-            _signatory_signs(page, email, 1)
+            _signatory_signs(page, email, 2)
 
         _open_attestation(page, secretary_email)
-        _sign_everything(page, 1)
+        _sign_everything(page, 2)
         _said(page, "Подписано всеми")
         statement = _document_row(page, "Ведомость итоговой аттестации")
         expect(statement.get_by_role("cell").first).to_have_text("Подписана всеми, сдана в архив")

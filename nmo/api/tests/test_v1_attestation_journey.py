@@ -315,7 +315,7 @@ def test_a_whole_attestation_through_the_api(api_client, token_for, key):
         records = _sign_everything(tokens, path)
         kinds = {r["kind"] for r in records}
         if key == "npc":
-            assert kinds == {"attestation_statement"}
+            assert kinds == {"attestation_statement", "meeting_protocol"}
         else:
             assert kinds == {"retraining_protocol", "commission_report"}
         for record in records:

@@ -124,7 +124,8 @@ def test_verification_is_public_and_shows_only_the_facts(npc, api_client):
     assert body == {
         "kind": "qualification_certificate",
         "kind_label": "удостоверение о повышении квалификации",
-        "series": "",
+        # No series configured: the default of the organisation and year (ADR 0110).
+        "series": f"ПК-{document.organisation_id:04d}-2026",
         "number": 1,
         "registration_number": "ПК-1",
         "holder_name": "Орлова Дарья Олеговна",

@@ -625,7 +625,10 @@ class RecordOut(Schema):
     id: int
     attestation_id: int
     kind: str = Field(
-        ..., description="attestation_statement, retraining_protocol, commission_report"
+        ...,
+        description=(
+            "attestation_statement, retraining_protocol, commission_report, meeting_protocol"
+        ),
     )
     kind_label: str
     learner_result_id: int | None

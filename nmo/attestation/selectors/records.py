@@ -20,7 +20,7 @@ from nmo.attestation.selectors.attestations import (
 )
 from nmo.attestation.types import RecordKind
 from nmo.programmes.models import Programme
-from nmo.regulations.types import CommissionRole, ProgrammeKind, Signatory
+from nmo.regulations.types import RESULT_DOCUMENT_PROGRAMME_KINDS, CommissionRole, Signatory
 
 
 def current_records(attestation: Attestation) -> QuerySet[AttestationDocument]:
@@ -51,20 +51,19 @@ def versions_for_record(record: AttestationDocument) -> list[AttestationDocument
 
 
 def required_record_kinds(attestation: Attestation) -> list[RecordKind]:
-    """Return the records the regulation names for this attestation: the statement at
-    НПЦ (npc-2.12, npc-app1); at РостГМУ a protocol per learner of a retraining
-    programme (rgmu-app1) and the commission's report (rgmu-app2) — rgmu-2.12."""
+    """Return the records the regulation names for this attestation, those whose form is
+    made for the cohort's programme kind (`RESULT_DOCUMENT_PROGRAMME_KINDS`, ADR 0111):
+    at НПЦ the statement (npc-2.12, npc-app1) and the protocol of the commission's meeting
+    (npc-2.13, npc-4.9); at РостГМУ a protocol per learner of a retraining programme
+    (rgmu-app1), the commission's report (rgmu-app2) — rgmu-2.12 — and the exam statement
+    of a qualification-upgrade cohort (rgmu-4.9)."""
     named = rules_of_attestation(attestation).documents.result_documents
     programme: Programme = attestation.cohort.programme
-    kinds = []
-    for kind in named:
-        if (
-            kind.value == RecordKind.RETRAINING_PROTOCOL
-            and programme.kind != ProgrammeKind.PROFESSIONAL_RETRAINING
-        ):
-            continue
-        kinds.append(RecordKind(kind.value))
-    return kinds
+    return [
+        RecordKind(kind.value)
+        for kind in named
+        if programme.kind in RESULT_DOCUMENT_PROGRAMME_KINDS[kind.value]
+    ]
 
 
 @dataclass(frozen=True)

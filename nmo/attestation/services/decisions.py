@@ -2,6 +2,7 @@
 votes, and the decision on each learner (npc-4.9–4.11, rgmu-4.4, rgmu-4.9, rgmu-4.10)."""
 
 from collections.abc import Sequence
+from datetime import date
 
 from django.db import transaction
 from django.urls import reverse
@@ -23,16 +24,19 @@ from nmo.attestation.selectors import (
     list_stages,
     lock_reason,
     present_voting_seats,
+    required_record_kinds,
     rules_of_attestation,
     voting_seats,
 )
 from nmo.attestation.services._common import cite
 from nmo.attestation.services.attestations import check_editable, mark_held
 from nmo.attestation.services.records import draw_up_records
-from nmo.attestation.types import AttestationStatus, Outcome, RecordStatus
+from nmo.attestation.types import AttestationStatus, Outcome, RecordKind, RecordStatus
 from nmo.core.links import absolute_url
 from nmo.core.russian import by_sex, number_with
 from nmo.core.services import record_audit, send_email_after_commit
+from nmo.documents import services as document_services
+from nmo.documents.rules import qualification_document_for
 from nmo.regulations.rules import decision_outcome
 from nmo.regulations.types import (
     ChairReplacement,
@@ -355,6 +359,7 @@ def decide_attestation(*, actor: User, attestation: Attestation) -> Attestation:
             "Решение принять нельзя: " + " ".join(missing), errors={"learners": missing}
         )
     outcomes: dict[int, Outcome] = {}
+    casting: set[int] = set()
     refused: list[str] = []
     for result in results:
         if not result.is_present:
@@ -371,6 +376,8 @@ def decide_attestation(*, actor: User, attestation: Attestation) -> Attestation:
         if vote.outcome != DecisionOutcome.ADOPTED:
             refused.append(f"{result.enrolment.learner.full_name}: {vote.reason}")
             continue
+        if vote.casting_vote_used:
+            casting.add(result.pk)
         outcomes[result.pk] = rules.outcome_of(result.attendance_choice, Grade(result.final_grade))
     if refused:
         raise DecisionRefused(
@@ -391,7 +398,8 @@ def decide_attestation(*, actor: User, attestation: Attestation) -> Attestation:
             }
         )
         result.outcome = outcome.value
-        result.save(update_fields=["outcome", "updated_at"])
+        result.casting_vote = result.pk in casting
+        result.save(update_fields=["outcome", "casting_vote", "updated_at"])
     now = timezone.now()
     attestation.status = AttestationStatus.DECIDED
     attestation.decided_at = now
@@ -409,8 +417,52 @@ def decide_attestation(*, actor: User, attestation: Attestation) -> Attestation:
     )
     for result in results:
         _notify(result, attestation)
+    _reserve_register_entries(actor, attestation, results, attestation.held_on)
     draw_up_records(actor=actor, attestation=attestation)
     return attestation
+
+
+def _reserve_register_entries(
+    actor: User, attestation: Attestation, results: list[LearnerResult], day: date
+) -> None:
+    """Before the records are drawn up for signing, take the register entry of each
+    learner who passed where a record prints it — the retraining protocol's item 7
+    (rgmu-app1) — so that the signed protocol and the diploma issued later carry the same
+    series, number and date — the date of the sitting that decided, which the protocol
+    prints as its own; make void the entry of a learner who no longer passes (ADR 0110).
+    Both happen in the decision's transaction."""
+    if RecordKind.RETRAINING_PROTOCOL not in required_record_kinds(attestation):
+        return
+    kind = qualification_document_for(attestation.cohort.programme.kind)
+    for result in results:
+        if result.outcome == Outcome.PASSED:
+            entry = document_services.reserve_register_entry(
+                actor=actor, enrolment=result.enrolment, kind=kind, issued_on=day
+            )
+            series, number, issued_on = entry.series, entry.number, entry.issued_on
+        else:
+            document_services.void_register_entry(
+                actor=actor,
+                enrolment=result.enrolment,
+                kind=kind,
+                reason=f"Решение комиссии от {day:%d.%m.%Y}: {result.outcome_label}.",
+            )
+            series, number, issued_on = "", "", None
+        if (result.diploma_series, result.diploma_number, result.diploma_issued_on) != (
+            series,
+            number,
+            issued_on,
+        ):
+            result.diploma_series, result.diploma_number = series, number
+            result.diploma_issued_on = issued_on
+            result.save(
+                update_fields=[
+                    "diploma_series",
+                    "diploma_number",
+                    "diploma_issued_on",
+                    "updated_at",
+                ]
+            )
 
 
 @transaction.atomic
@@ -435,7 +487,12 @@ def reopen_attestation(*, actor: User, attestation: Attestation, reason: str) ->
     results = list(LearnerResult.objects.filter(attestation=attestation))
     before = {r.pk: r.outcome for r in results}
     LearnerResult.objects.filter(attestation=attestation).update(
-        outcome="", votes_for=None, votes_against=None, abstained=None, presiding_vote=""
+        outcome="",
+        votes_for=None,
+        votes_against=None,
+        abstained=None,
+        presiding_vote="",
+        casting_vote=False,
     )
     open_records = AttestationDocument.objects.filter(
         attestation=attestation, superseded_by__isnull=True

@@ -89,17 +89,19 @@ def issue_documents_for(
     """Issue the documents of a decided attestation and return those issued now.
 
     A learner who passed gets the programme's qualification document
-    (`qualification_document_for(programme.kind)`, npc-2.8, rgmu-2.8); for a retraining
-    diploma its series, number and date go into the protocol's diploma line
-    (`record_diploma`, rgmu-app1). A learner who did not pass gets a справка об обучении
-    (npc-2.11; rgmu-2.11 "в том числе повторно") once they can no longer retake (ADR 0109):
-    on the retake (the last attempt the regulation allows), whatever the outcome; on an
-    earlier attempt, when they failed or were absent without a valid reason and either the
-    application window of npc-2.9, rgmu-2.9 (`retake_deadlines_for`) closed before
-    `issued_on` with no application pending or granted, or the staff ask for it now
-    (`include_failed`). Whoever may still apply, or whose application is pending or
-    granted, gets nothing yet; a learner absent for a valid reason keeps the right to sit
-    (npc-2.10, rgmu-2.10) and gets nothing before the last attempt.
+    (`qualification_document_for(programme.kind)`, npc-2.8, rgmu-2.8); a retraining diploma
+    takes the register entry reserved when the commission decided, which the protocol's item
+    7 already prints (ADR 0110; `record_diploma` then changes nothing, and fills item 7 only
+    for a result decided before reservations existed, rgmu-app1). A learner who did not pass
+    gets a справка об обучении (npc-2.11; rgmu-2.11 "в том числе повторно") once they can no
+    longer retake (ADR 0109): on the retake (the last attempt the regulation allows),
+    whatever the outcome; on an earlier attempt, when they failed or were absent without a
+    valid reason and either the application window of npc-2.9, rgmu-2.9
+    (`retake_deadlines_for`) closed before `issued_on` with no application pending or
+    granted, or the staff ask for it now (`include_failed`). Whoever may still apply, or
+    whose application is pending or granted, gets nothing yet; a learner absent for a valid
+    reason keeps the right to sit (npc-2.10, rgmu-2.10) and gets nothing before the last
+    attempt.
 
     Learners who already hold a live document of that kind are skipped, so a repeated call
     issues nothing more. Only the staff of the organisation may issue (PermissionDenied

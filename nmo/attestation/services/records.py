@@ -27,7 +27,7 @@ from nmo.attestation.models import (
 from nmo.attestation.selectors import required_record_kinds, required_signers, signatures_of
 from nmo.attestation.services._common import cite
 from nmo.attestation.services.sign_requests import ask_to_sign, collecting_requests
-from nmo.attestation.snapshots import heading, printable, snapshot
+from nmo.attestation.snapshots import heading, in_form_order, printable, snapshot
 from nmo.attestation.types import AttestationStatus, Outcome, RecordKind, RecordStatus
 from nmo.core.exceptions import Conflict, PermissionDenied
 from nmo.core.integrity import DOCUMENT_SEAL, seal, seal_matches, sha256_hex
@@ -142,12 +142,14 @@ def _ask_to_sign_again(person: User, version: AttestationDocument) -> None:
 @transaction.atomic
 @collecting_requests()
 def draw_up_records(*, actor: User, attestation: Attestation) -> list[AttestationDocument]:
-    """Draw up, for signing, the records the regulation names for a decided attestation:
-    the statement at НПЦ (npc-2.12, npc-app1); a protocol for each learner present of a
-    retraining programme (rgmu-app1) and the commission's report (rgmu-app2) at РостГМУ
-    (rgmu-2.12). A record already drawn up and not yet frozen is brought up to date (one
-    being signed by a new version, its signatures kept: `_refresh`); a frozen one is left
-    as it is. Audited as "document.draw_up" for each new record."""
+    """Draw up, for signing, the records the regulation names for a decided attestation
+    (`required_record_kinds`): the statement (npc-2.12, npc-app1) and the protocol of the
+    commission's meeting (npc-2.13, npc-4.9) at НПЦ; a protocol for each learner of a
+    retraining programme (rgmu-app1), the commission's report (rgmu-app2) — rgmu-2.12 —
+    and the exam statement of a qualification-upgrade cohort (rgmu-4.9) at РостГМУ. A
+    record already drawn up and not yet frozen is brought up to date (one being signed by
+    a new version, its signatures kept: `_refresh`); a frozen one is left as it is.
+    Audited as "document.draw_up" for each new record."""
     attestation = Attestation.objects.select_for_update().get(pk=attestation.pk)
     check_attestation_actor(actor, attestation)
     if attestation.status != AttestationStatus.DECIDED:
@@ -163,13 +165,14 @@ def draw_up_records(*, actor: User, attestation: Attestation) -> list[Attestatio
     wanted: list[tuple[RecordKind, LearnerResult | None]] = []
     for kind in required_record_kinds(attestation):
         if kind == RecordKind.RETRAINING_PROTOCOL:
+            # Every learner admitted gets a protocol: one who did not appear too, whose
+            # protocol says so instead of the diploma line (item 7).
             wanted.extend(
                 (kind, r)
                 for r in LearnerResult.objects.filter(attestation=attestation)
                 .select_related("enrolment__learner")
                 .prefetch_related("stage_results__stage")
                 .order_by("enrolment__learner__last_name", "pk")
-                if r.is_present
             )
         else:
             wanted.append((kind, None))
@@ -297,7 +300,7 @@ def _freeze(actor: User, record: AttestationDocument) -> None:
                 else ""
             ),
         }
-        for s in required_signers(record.attestation)
+        for s in in_form_order(required_signers(record.attestation))
     ]
     pdf = _render(record.kind, content, draft=False)
     record.number = number

@@ -63,16 +63,18 @@ def test_the_regulation_names_the_documents_drawn_up():
     a retraining programme and the commission's report (rgmu-2.12) — drawn up as drafts
     when the commission decides."""
     npc = decided("npc")
-    assert [d.kind for d in docs(npc)] == ["attestation_statement"]
+    assert [d.kind for d in docs(npc)] == ["attestation_statement", "meeting_protocol"]
     rgmu = decided("rgmu")
     kinds = sorted(d.kind for d in docs(rgmu))
     assert kinds == ["commission_report"] + ["retraining_protocol"] * 3
     assert {d.status for d in docs(rgmu)} == {"draft"}
 
 
-def test_a_qualification_upgrade_at_rostgmu_gets_the_report_only(db):
+@pytest.mark.clause("rgmu-4.9", "rgmu-2.12")
+def test_a_qualification_upgrade_at_rostgmu_gets_the_report_and_the_statement(db):
     """The protocol is for retraining only (rgmu-2.12): a qualification upgrade at
-    РостГМУ gets the commission's report."""
+    РостГМУ gets the commission's report and the exam statement its secretary draws up
+    (rgmu-4.9: rgmu-4.8 «оформляет экзаменационные ведомости»)."""
     org = organisation_under("rgmu")
     programme = make_programme(org, retraining=False)
     setup = build("rgmu", schedule=False, org=org)
@@ -84,7 +86,7 @@ def test_a_qualification_upgrade_at_rostgmu_gets_the_report_only(db):
     grade_all(setup)
     vote_all(setup)
     services.decide_attestation(actor=setup.chair, attestation=setup.attestation)
-    assert [d.kind for d in docs(setup)] == ["commission_report"]
+    assert [d.kind for d in docs(setup)] == ["attestation_statement", "commission_report"]
 
 
 @pytest.mark.clause("npc-app1", "npc-2.12", "npc-2.13")
@@ -93,7 +95,7 @@ def test_the_statement_follows_npc_appendix_1(npc):
     chair, deputy, secretary, members, a row per learner with the final grade, and the
     signature lines — once signed by all (npc-2.13) its PDF is stored and numbered."""
     setup = decided("npc", org=npc)
-    [statement] = docs(setup)
+    [statement] = docs(setup, "attestation_statement")
     statement = sign_all(statement)
     assert statement.status == "frozen"
     assert statement.number == 1
@@ -123,7 +125,7 @@ def test_the_retraining_protocol_follows_rgmu_appendix_1(rgmu):
     """The protocol per learner (rgmu-app1): specialty, dates, department, date, the
     composition, the learner, testing % with its band, skills зачтено, interview grade,
     overall grade, the decision granting the right to practise, votes for/against,
-    remarks, and blank diploma lines until the register fills them."""
+    remarks, and the diploma line with the entry reserved in the register (ADR 0110)."""
     setup = build("rgmu", org=rgmu)
     all_present(setup)
     grade_all(setup)
@@ -150,9 +152,11 @@ def test_the_retraining_protocol_follows_rgmu_appendix_1(rgmu):
         "удостоверяет право на ведение профессиональной деятельности в сфере «Педиатрия»",
         "за 3 человека, против 0 человек",
         "Рекомендован.",
-        "серия ______ № ______",
     ):
         assert expected in text, expected
+    first.refresh_from_db()
+    assert first.diploma_number == "000001"
+    assert f"серия {first.diploma_series} № 000001 от {first.diploma_issued_on:%d.%m.%Y}" in text
 
 
 @pytest.mark.clause("rgmu-app1")
@@ -258,7 +262,7 @@ def test_in_the_chair_absence_the_deputy_signs_and_absent_members_do_not(npc):
     grade_all(setup)
     vote_all(setup, votes_for=2)
     services.decide_attestation(actor=setup.deputy, attestation=setup.attestation)
-    [statement] = docs(setup)
+    [statement] = docs(setup, "attestation_statement")
     setup.attestation.refresh_from_db()
     signers = required_signers(setup.attestation)
     assert [s.seat.person for s in signers] == [setup.deputy, setup.members[0], setup.secretary]
@@ -320,7 +324,7 @@ def test_a_correction_is_a_new_version_with_its_reason(npc):
     attestation can be reopened, the grade changed and decided again; the new version is
     signed and frozen in turn."""
     setup = decided("npc", org=npc)
-    [statement] = docs(setup)
+    [statement] = docs(setup, "attestation_statement")
     statement = sign_all(statement)
     old_pdf, old_hash = bytes(statement.pdf), statement.pdf_sha256
     with pytest.raises(ResultInvalid):
@@ -341,7 +345,7 @@ def test_a_correction_is_a_new_version_with_its_reason(npc):
     )
     vote_all(setup)
     services.decide_attestation(actor=setup.chair, attestation=setup.attestation)
-    [current] = docs(setup)
+    [current] = docs(setup, "attestation_statement")
     assert current.pk == correction.pk
     current = sign_all(current)
     assert (current.status, current.number, current.version) == ("frozen", 1, 2)
@@ -372,6 +376,9 @@ def test_the_documents_are_editable_docx_in_the_appendix_forms(key):
             assert "ПРОТОКОЛ" in text
             assert "4.1. Тестовый контроль: 85% правильных ответов — хорошо" in text
             assert "за 3 человека, против 0 человек" in text
+        elif document.kind == "meeting_protocol":
+            assert "заседания аттестационной комиссии" in text
+            assert "1 Антонова Алла Борисовна зачтено" in text
         else:
             assert "Отчет" in text
             assert "утверждает положительную аттестацию 3 слушателей" in text
@@ -382,7 +389,7 @@ def test_it_checks_access(npc, outsider):
     """Only the persons of the commission sign; another organisation's staff get
     NotFound for signing and correcting."""
     setup = decided("npc", org=npc)
-    [statement] = docs(setup)
+    [statement] = docs(setup, "attestation_statement")
     with pytest.raises(NotFound):
         services.sign_record(actor=outsider, record=statement)
     statement = sign_all(statement)

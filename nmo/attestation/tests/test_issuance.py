@@ -25,7 +25,6 @@ from nmo.attestation.tests.factories import (
     vote_all,
 )
 from nmo.core.exceptions import Conflict, NotFound, PermissionDenied
-from nmo.core.models import AuditEntry
 from nmo.documents.models import QualificationDocument
 from nmo.regulations.types import StageKind
 
@@ -63,14 +62,15 @@ def test_rgmu_retraining_diploma_fills_the_protocol(rgmu):
     diploma = next(d for d in issued if d.enrolment_id == first.enrolment_id)
     assert first.diploma_number == f"{diploma.number:06d}"
     assert first.diploma_series == diploma.series
-    assert first.diploma_issued_on == ISSUED_ON
+    # The entry reserved at the decision (ADR 0110): the date of the sitting.
+    assert first.diploma_issued_on == diploma.issued_on == setup.attestation.held_on
     protocol = next(
         d
         for d in current_records(setup.attestation).filter(kind="retraining_protocol")
         if d.learner_result_id == first.pk
     )
     text = pdf_text(services.render_record_pdf(protocol))
-    assert f"№ {diploma.number:06d} от 20.10.2026" in text
+    assert f"№ {diploma.number:06d} от 16.10.2026" in text
 
 
 def test_a_second_call_issues_nothing_more(npc):
@@ -145,24 +145,24 @@ def protocol_of(setup, result):
 
 
 @pytest.mark.clause("rgmu-app1", "rgmu-2.13")
-def test_issuing_keeps_the_signatures_given_to_a_protocol_being_signed(
+def test_issuing_leaves_a_protocol_being_signed_as_it_is(
     rgmu, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """A protocol two signatories have signed is not rewritten when the diploma is issued:
-    their signatures stay on the version they signed; item 7 (the diploma's series, number
-    and date) goes into a new version that says why, the two are asked by e-mail to sign
-    it again, and once everybody has signed it the archived protocol prints the diploma."""
+    """A protocol two signatories have signed already prints, in item 7, the entry the
+    register reserved when the commission decided (ADR 0110): issuing the diploma takes
+    that very entry, so the protocol is not rewritten — no new version, the signatures
+    stay, nobody is asked to sign again — and once everybody has signed, the archived
+    protocol and the diploma agree."""
     setup = decided("rgmu", org=rgmu)
     first = setup.results()[0]
     signed = protocol_of(setup, first)
     signers = required_signers(setup.attestation)
-    early = signers[:2]
-    for signer in early:
+    for signer in signers[:2]:
         services.sign_record(actor=signer.seat.person, record=signed)
     given = sorted(
         DocumentSignature.objects.filter(document=signed).values_list("seat_id", "signed_at")
     )
-    assert len(given) == 2
+    before = pdf_text(services.render_record_pdf(signed))
 
     with django_capture_on_commit_callbacks(execute=True):
         issued = services.issue_documents_for(
@@ -170,49 +170,29 @@ def test_issuing_keeps_the_signatures_given_to_a_protocol_being_signed(
         )
 
     diploma = next(d for d in issued if d.enrolment_id == first.enrolment_id)
-    line = f"№ {diploma.number:06d} от 20.10.2026"
-    signed.refresh_from_db()
-    assert signed.status == "signing"
-    assert signed.status_label == "заменён новой версией, не подписывается"
+    line = f"серия {diploma.series} № {diploma.number:06d} от 16.10.2026"
+    assert line in before
+    current = protocol_of(setup, first)
+    assert (current.pk, current.version) == (signed.pk, 1)
     assert (
         sorted(
             DocumentSignature.objects.filter(document=signed).values_list("seat_id", "signed_at")
         )
         == given
     )
-    assert f"{diploma.number:06d}" not in pdf_text(services.render_record_pdf(signed))
-    current = protocol_of(setup, first)
-    assert current.supersedes_id == signed.pk
-    assert current.version == 2
-    assert "диплом" in current.correction_reason
-    assert f"{diploma.number:06d}" in current.correction_reason
-    assert not current.signatures.exists()
-    assert line in pdf_text(services.render_record_pdf(current))
-    assert sorted(m.to[0] for m in mailoutbox) == sorted(s.seat.person.email for s in early)
-    # One letter each, listing what awaits them: the new version among it (ADR 0115).
-    assert mailoutbox[0].subject == "Документы итоговой аттестации ждут вашей подписи"
-    assert "версия 2 (причина: В п. 7 внесён выданный диплом" in mailoutbox[0].body
-    link = reverse("attestation:document_detail", args=[setup.attestation.pk, current.pk])
-    assert link in mailoutbox[0].body
-    audit = AuditEntry.objects.get(action="document.new_version", object_id=str(current.pk))
-    assert audit.changes["signatures_kept"] == [s.seat.pk for s in early]
-    with pytest.raises(RecordNotSignable) as refused:
-        services.sign_record(actor=signers[2].seat.person, record=signed)
-    assert refused.value.code == "document_superseded"
-
-    for signer in signers:
+    assert mailoutbox == []
+    for signer in signers[2:]:
         services.sign_record(actor=signer.seat.person, record=current)
     current.refresh_from_db()
     assert current.status == "frozen"
-    archived = pdf_text(bytes(current.pdf))
-    assert line in archived
-    assert "ПРОЕКТ" not in archived
-    first.refresh_from_db()
-    assert first.diploma_number == f"{diploma.number:06d}"
+    assert line in pdf_text(bytes(current.pdf))
+    with pytest.raises(RecordNotSignable):
+        services.sign_record(actor=signers[0].seat.person, record=current)
 
 
-def test_a_protocol_nobody_signed_takes_the_diploma_in_place(rgmu):
-    """Before anyone signs, issuing fills item 7 of the same version: no new version."""
+def test_a_protocol_nobody_signed_keeps_its_text_when_the_diploma_is_issued(rgmu):
+    """Before anyone signs, the protocol already carries the reserved entry: issuing does
+    not change it (the same version, the same text)."""
     setup = decided("rgmu", org=rgmu)
     first = setup.results()[0]
     draft = protocol_of(setup, first)
@@ -222,7 +202,8 @@ def test_a_protocol_nobody_signed_takes_the_diploma_in_place(rgmu):
     current = protocol_of(setup, first)
     assert current.pk == draft.pk
     assert current.version == 1
-    assert "от 20.10.2026" in pdf_text(services.render_record_pdf(current))
+    assert current.content == draft.content
+    assert "от 16.10.2026" in pdf_text(services.render_record_pdf(current))
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})

@@ -170,7 +170,7 @@ def test_signatories_sign_on_the_page_and_download_the_files(npc):
     """Each signatory sees a "Подписать" button for the documents awaiting them; the PDF
     and the DOCX download."""
     setup = decided("npc", org=npc)
-    [statement] = current_records(setup.attestation)
+    [statement] = current_records(setup.attestation).filter(kind="attestation_statement")
     for signer in required_signers(setup.attestation):
         client = client_for(signer.seat.person)
         page = client.get(setup.attestation.get_absolute_url()).content.decode()

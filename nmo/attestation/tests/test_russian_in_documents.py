@@ -136,7 +136,7 @@ def test_every_document_of_both_presets_declines_and_agrees(org):
     records = list(current_records(setup.attestation))
     kinds = {r.kind for r in records}
     if org.preset == "npc":
-        assert kinds == {"attestation_statement"}
+        assert kinds == {"attestation_statement", "meeting_protocol"}
     else:
         assert kinds == {"retraining_protocol", "commission_report"}
 
@@ -170,6 +170,11 @@ def test_every_document_of_both_presets_declines_and_agrees(org):
                 assert re.search(r"за \d+ человека?, против 0 человек", rendered), rendered
                 if learner.last_name != FAILS:
                     assert f"Специалисту {dative} выдан диплом" in rendered, what
+                else:
+                    assert "выдан диплом" not in rendered, what
+                    assert (
+                        "получила на итоговой аттестации неудовлетворительный результат" in rendered
+                    ), what
 
     by_holder = {(d.enrolment.learner.last_name, d.enrolment.learner.first_name): d for d in issued}
     assert len(by_holder) == len(LEARNERS)

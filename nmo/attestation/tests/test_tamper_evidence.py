@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def frozen(npc):
     setup = decided("npc", org=npc)
-    [statement] = docs(setup)
+    [statement] = docs(setup, "attestation_statement")
     return setup, sign_all(statement)
 
 

@@ -170,8 +170,12 @@ PRESET = build_preset(
                 "npc-2.8",
                 (QualificationDocument.QUALIFICATION_CERTIFICATE,),
             ),
-            # its form: npc-app1
-            "result_documents": ("npc-2.12", (ResultDocument.ATTESTATION_STATEMENT,)),
+            # the statement's form: npc-app1; the protocols of the commission's meetings,
+            # kept and signed with the statements: npc-2.13, npc-4.9 (ADR 0111)
+            "result_documents": (
+                "npc-2.12",
+                (ResultDocument.ATTESTATION_STATEMENT, ResultDocument.MEETING_PROTOCOL),
+            ),
             "signatories": (
                 "npc-2.13",
                 (Signatory.CHAIR_OR_REPLACEMENT, Signatory.MEMBERS, Signatory.SECRETARY),

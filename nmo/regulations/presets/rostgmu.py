@@ -217,10 +217,15 @@ PRESET = build_preset(
                     QualificationDocument.RETRAINING_DIPLOMA,
                 ),
             ),
-            # their forms: rgmu-app1, rgmu-app2
+            # their forms: rgmu-app1, rgmu-app2; the exam statement the secretary draws up
+            # for a qualification-upgrade cohort: rgmu-4.8, rgmu-app4 item 2 (ADR 0111)
             "result_documents": (
                 "rgmu-2.12",
-                (ResultDocument.RETRAINING_PROTOCOL, ResultDocument.COMMISSION_REPORT),
+                (
+                    ResultDocument.RETRAINING_PROTOCOL,
+                    ResultDocument.COMMISSION_REPORT,
+                    ResultDocument.ATTESTATION_STATEMENT,
+                ),
             ),
             "signatories": (
                 "rgmu-2.13",

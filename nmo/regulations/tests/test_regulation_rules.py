@@ -109,6 +109,19 @@ def test_retraining_needs_its_diploma():
     assert "documents.qualification_documents" in errors_of(data)
 
 
+def test_a_statement_needs_qualification_upgrades():
+    """The statement's form is «… на цикле повышения квалификации» (ADR 0111): a
+    regulation that allows only retraining cannot name it."""
+    data = changed(ROSTGMU, "programmes.kinds_allowed", ["professional_retraining"])
+    data["documents"]["qualification_documents"] = ["retraining_diploma"]
+    assert errors_of(data) == {
+        "documents.result_documents": [
+            "Ведомость итоговой аттестации составляется на цикле повышения квалификации: "
+            "она возможна, только если разрешено повышение квалификации."
+        ]
+    }
+
+
 def test_a_deputy_who_replaces_the_chair_must_be_required():
     data = changed(NPC_DZM, "commission.deputy_chair_required", False)
     assert "commission.deputy_chair_required" in errors_of(data)
