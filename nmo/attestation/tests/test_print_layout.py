@@ -3,6 +3,7 @@ block never split across pages, the signature block never alone on its page, the
 number and signing marks in the PDF's metadata and on the foot of each page, PDF/A-3b with
 every font embedded, Russian download names."""
 
+import io
 import re
 
 import pytest
@@ -188,3 +189,101 @@ def test_record_downloads_are_named_in_russian(client):
             f"Ведомость ИА № {record.number} — {title} — 16.10.2026.{extension}"
         )
         assert 'filename="Vedomost IA' in header
+
+
+# --- DOCX ------------------------------------------------------------------------------------
+
+ANCHORS = (
+    "Дата проведения",
+    "Председатель итоговой аттестационной комиссии",
+    "Зам. председателя итоговой аттестационной комиссии",
+    "Секретарь итоговой аттестационной комиссии",
+    "Члены итоговой аттестационной комиссии",
+    "2. Фамилия, имя, отчество соискателя",
+    "3. Специальность",
+    "4.1. Тестовый контроль",
+    "4.4. Общая оценка",
+    "5. Решение комиссии",
+    "6. Замечания",
+    "2.1. Итоговая аттестационная комиссия",
+    "2.2. Итоговая аттестационная комиссия",
+    "№ п/п",
+    "2.3. Результаты голосования",
+    "Подписи:",
+)
+"""Where the parts of a record begin: their order in the DOCX must be the PDF's."""
+
+
+def docx_body_text(document) -> str:
+    """The DOCX's text in the order of its body (paragraphs and tables interleaved)."""
+    from docx.oxml.ns import qn
+
+    parts = []
+    for child in document.element.body.iterchildren():
+        if child.tag in (qn("w:p"), qn("w:tbl")):
+            parts.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
+            if child.tag == qn("w:tbl"):
+                for cell in child.iter(qn("w:tc")):
+                    parts.append("".join(t.text or "" for t in cell.iter(qn("w:t"))))
+    return " ".join(" ".join(parts).split())
+
+
+def anchor_order(text: str) -> list[str]:
+    found = [(text.find(a), a) for a in ANCHORS if a in text]
+    return [a for _, a in sorted(found)]
+
+
+@pytest.mark.parametrize("key", ["npc", "rgmu"])
+def test_docx_records_are_a4_forms_in_the_pdf_order(key):
+    """Each record's DOCX (python-docx): A4 portrait with the form's margins (left 30 mm,
+    right 15, top and bottom 20), tables of fixed layout whose columns have explicit widths
+    filling the 165 mm of text, header rows repeated and rows unsplit, no empty paragraph,
+    no archive line in the body, and its parts in the order of the PDF."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    from nmo.attestation.tests.factories import decided
+
+    setup = decided(key)
+    records = list(current_records(setup.attestation))
+    assert records
+    for record in records:
+        document = Document(io.BytesIO(services.render_record_docx(record)))
+        for section in document.sections:
+            assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+            assert round(section.left_margin.mm) == 30
+            assert round(section.right_margin.mm) == 15
+            assert round(section.top_margin.mm) == 20
+            assert round(section.bottom_margin.mm) == 20
+        for table in document.tables:
+            layout = table._tbl.tblPr.find(qn("w:tblLayout"))
+            assert layout is not None
+            assert layout.get(qn("w:type")) == "fixed"
+            grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+            assert abs(sum(grid) - Mm(165).twips) < 30, grid
+            for row in table.rows:
+                assert row._tr.trPr is not None
+                assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+                for cell, width in zip(row.cells, grid, strict=True):
+                    assert cell.width is not None
+                    assert abs(cell.width.twips - width) < 2
+        bordered = [
+            t for t in document.tables if t.style is not None and t.style.name == "Table Grid"
+        ]
+        for table in bordered:
+            assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        empty = [
+            p
+            for p in document.element.body.iterchildren(qn("w:p"))
+            if not "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+            and not list(p.iter(qn("w:sectPr")))
+        ]
+        assert not empty, f"{record.kind}: {len(empty)} empty paragraphs"
+        text = docx_body_text(document)
+        assert "Архивный №" not in text
+        assert "{%" not in text
+        assert "{{" not in text
+        pdf_text = " ".join(pages_text(services.render_record_pdf(record)))
+        assert anchor_order(text) == anchor_order(pdf_text), record.kind
+        assert len(anchor_order(text)) >= 4
