@@ -65,7 +65,7 @@ def main() -> int:
         stem = f"{sample.preset.value if sample.preset else 'общие'}-{sample.slug}"
         try:
             content, extension = sample.render(sample.preset)  # type: ignore[arg-type]
-        except Exception as exc:  # noqa: BLE001 — reported, the others still rendered
+        except Exception as exc:
             failed.append(stem)
             print(f"!! {stem}: {type(exc).__name__}: {exc}", file=sys.stderr)
             continue
@@ -75,7 +75,7 @@ def main() -> int:
         if extension == "pdf" and pdftoppm is not None:
             for old in out.glob(f"{stem}-*.png"):
                 old.unlink()
-            subprocess.run(
+            subprocess.run(  # noqa: S603 (poppler found on PATH, our own file names)
                 [pdftoppm, "-png", "-r", str(args.resolution), str(path), str(out / stem)],
                 check=True,
             )

@@ -23,7 +23,7 @@ from nmo.accounts.models import User
 from nmo.attestation import services as attestation_services
 from nmo.attestation.exceptions import RecordNotSignable
 from nmo.attestation.models import AttestationDocument
-from nmo.attestation.selectors import current_records, required_signers
+from nmo.attestation.selectors import required_signers
 from nmo.codes.models import ConfirmationCode
 from nmo.core.exceptions import DomainError
 from nmo.cycles.models import CreditEntry, Cycle
