@@ -91,7 +91,7 @@ def record_file_name(record: AttestationDocument, extension: str) -> str:
     title = _short_title(record.kind)
     if record.is_frozen and record.number:
         title += f" № {record.number}"
-    if record.learner_result_id:
+    if record.learner_result is not None:
         who = record.learner_result.enrolment.learner.short_name
     else:
         cohort = attestation.cohort
