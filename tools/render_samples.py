@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Render one sample of every printed form of both presets (nmo.demo.samples.SAMPLES) from
+"""Render one sample of every printed form of both presets (tools/samples.py, SAMPLES) from
 the demo data into `reports/forms/` (git-ignored): the PDF or DOCX as downloaded, and each
 PDF page as a PNG by poppler's `pdftoppm`, for a person to look at (issue 12, point 8).
 
@@ -46,6 +46,7 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "tools"))
     os.chdir(ROOT)
 
     import django
@@ -58,7 +59,7 @@ def main() -> int:
     call_command("prepare", verbosity=0)
     print(f"   {time.monotonic() - started:.0f} s")
 
-    from nmo.demo.samples import SAMPLES
+    from samples import SAMPLES
 
     failed = []
     for sample in SAMPLES:
