@@ -12,7 +12,6 @@ from nmo.core.russian import agree, by_sex, full_name_in, person_from_full_name
 from nmo.documents.models import QualificationDocument
 from nmo.documents.selectors import verification_url
 from nmo.documents.types import DocumentKind
-from nmo.printing.files import document_file_name
 from nmo.printing.pdf import PdfMeta, render_print
 from nmo.printing.qr import qr_png_data_uri
 
@@ -67,33 +66,6 @@ def document_context(document: QualificationDocument) -> dict[str, Any]:
         "verification_url": url,
         "qr": qr_png_data_uri(url, mask=QR_MASK),
     }
-
-
-SHORT_TITLES: dict[str, str] = {
-    DocumentKind.QUALIFICATION_CERTIFICATE.value: "Удостоверение о ПК",
-    DocumentKind.RETRAINING_DIPLOMA.value: "Диплом о ПП",
-    DocumentKind.TRAINING_RECORD.value: "Справка об обучении",
-}
-"""The first words of a document's file name, by kind (ПК — повышение квалификации,
-ПП — профессиональная переподготовка)."""
-
-
-def _holder_short(document: QualificationDocument) -> str:
-    parts = document.holder_name.split()
-    if not parts:
-        return ""
-    return (parts[0] + " " + "".join(f"{p[0]}." for p in parts[1:3])).strip()
-
-
-def document_file_name_of(document: QualificationDocument) -> str:
-    """«Удостоверение о ПК № 000015 — Егоров Е.Ж. — 03.12.2026.pdf» (ADR 0029)."""
-    title = SHORT_TITLES.get(document.kind, DocumentKind(document.kind).label.capitalize())
-    return document_file_name(
-        f"{title} {document.display_number}",
-        _holder_short(document),
-        f"{document.issued_on:%d.%m.%Y}" if document.issued_on else "",
-        extension="pdf",
-    )
 
 
 def document_meta(document: QualificationDocument) -> PdfMeta:

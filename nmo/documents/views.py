@@ -23,7 +23,7 @@ from nmo.accounts.access import (
 from nmo.accounts.models import Organisation
 from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
 from nmo.core.forms import show_refusal
-from nmo.documents import frdo, printing, selectors, services
+from nmo.documents import frdo, selectors, services
 from nmo.documents.access import access_document, access_document_file
 from nmo.documents.forms import HandoverForm, RegisterFilterForm, RegisterSettingsForm, RevokeForm
 from nmo.documents.models import DocumentHandover, QualificationDocument
@@ -243,7 +243,7 @@ def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse:
     document = access_document_file(request.user, document_id)
     # A file that no longer matches its hash is refused (DocumentTampered, 409 page).
     response = HttpResponse(services.checked_pdf(document), content_type="application/pdf")
-    set_file_name(response, printing.document_file_name_of(document))
+    set_file_name(response, selectors.document_file_name_of(document))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
