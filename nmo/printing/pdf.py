@@ -132,12 +132,10 @@ def _describe(document: Any, meta: PdfMeta | None) -> None:
         metadata.custom = {str(k): str(v) for k, v in meta.custom.items()}
 
 
-def _write(
-    html: Any, stylesheet: Path | None, meta: PdfMeta | None, extra: list[Any] | None = None
-) -> bytes:
+def _write(html: Any, stylesheet: Path | None, meta: PdfMeta | None) -> bytes:
     options = _options(meta)
     document = html.render(
-        stylesheets=_sheets(stylesheet, meta) + (extra or []),
+        stylesheets=_sheets(stylesheet, meta),
         font_config=thread_font_config(),
         **options,
     )

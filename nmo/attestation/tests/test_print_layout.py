@@ -287,3 +287,26 @@ def test_docx_records_are_a4_forms_in_the_pdf_order(key):
         pdf_text = " ".join(pages_text(services.render_record_pdf(record)))
         assert anchor_order(text) == anchor_order(pdf_text), record.kind
         assert len(anchor_order(text)) >= 4
+
+
+def test_every_archived_record_kind_is_pdfa():
+    """РостГМУ's retraining protocols and commission report, once frozen, are PDF/A-3b with
+    every font embedded, their archive number and signing marks in the metadata and on the
+    foot of the page, none of it in the body (the statement: above)."""
+    from nmo.attestation.tests.factories import decided
+
+    setup = decided("rgmu")
+    kinds = set()
+    for record in current_records(setup.attestation):
+        record = sign_all(record)
+        assert record.is_frozen
+        reader = assert_pdfa_3b(bytes(record.pdf))
+        assert reader.metadata["/ArchiveNumber"] == str(record.number)
+        assert reader.metadata["/SignedBy"].count(";") == len(record.content["signers"]) - 1
+        for page in pages_text(bytes(record.pdf)):
+            assert f"Архивный № {record.number} · версия 1" in page
+            assert "подписано в системе НМО" in page
+            body = page.split("Архивный №")[0]
+            assert "подписано в системе" not in body
+        kinds.add(record.kind)
+    assert kinds == {"retraining_protocol", "commission_report"}
