@@ -8,6 +8,14 @@ Jinja tags that docxtpl fills from a record's print snapshot
 (`snapshots.snapshot`): `{{ programme }}`, and `{%tr for … %}` rows for the
 learners and the signatures. The forms are written into `docx_templates/` the first time they are
 needed (`form_path`), and can be rebuilt with `python -m nmo.attestation.docx_forms`.
+
+The page and the tables (ADR 0029): A4 with the margins of a form kept in the archive
+(`nmo.printing.office`), Times New Roman 12 pt, tables 11 pt with fixed column widths in
+millimetres summing to the text's width (165 mm) so that no word is broken, a table's head
+repeated on each page and no row split across pages; the signature block is kept on one
+page with its heading. The composition is in the order of the PDF (chair, deputy,
+secretary, members in the statement; chair, members, secretary in the protocol and the
+report); optional lines are `{%p if %}` paragraphs, so that no empty paragraph is left.
 """
 
 from collections.abc import Callable
@@ -15,11 +23,17 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentType
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table
 
 from nmo.attestation.types import RecordKind
+from nmo.printing.office import TEXT_WIDTH_MM, setup_form_page, setup_form_styles
+
+TABLE_FONT_PT = 11
 
 FORMS_DIR = Path(__file__).resolve().parent / "docx_templates"
 FORM_FILES: dict[RecordKind, str] = {
@@ -32,12 +46,43 @@ FORM_FILES: dict[RecordKind, str] = {
 
 def _new() -> DocumentType:
     document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
-    style.font.size = Pt(12)  # type: ignore[attr-defined]
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)  # A4, not US Letter
+    setup_form_page(document)
+    setup_form_styles(document)
     return document
+
+
+def _row_flags(row: object, *, header: bool = False) -> None:
+    """A row that never splits across pages (`cantSplit`); a header row repeats on each."""
+    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    flag = OxmlElement("w:cantSplit")
+    tr_pr.append(flag)
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def _fix_widths(table: Table, widths_mm: list[float]) -> None:
+    """Fixed layout, the columns' widths in millimetres (the grid and every cell), the
+    table's text 11 pt; the widths sum to the text's width."""
+    if abs(sum(widths_mm) - TEXT_WIDTH_MM) > 0.5:
+        raise ValueError(f"the columns {widths_mm} do not fill {TEXT_WIDTH_MM} mm")
+    table.autofit = False  # <w:tblLayout w:type="fixed"/>
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    tbl_pr = table._tbl.tblPr
+    width = tbl_pr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        tbl_pr.insert_element_before(width, "w:jc", "w:tblLayout", "w:tblLook")
+    width.set(qn("w:w"), str(int(Mm(TEXT_WIDTH_MM).twips)))
+    width.set(qn("w:type"), "dxa")
+    for column, mm in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(mm)
+    for row in table.rows:
+        for cell, mm in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(mm)
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.space_after = Pt(0)
+                for run in paragraph.runs:
+                    run.font.size = Pt(TABLE_FONT_PT)
 
 
 def _centre(document: DocumentType, text: str, *, bold: bool = False) -> None:
@@ -51,23 +96,23 @@ def _rows_table(
     header: list[str],
     loop: str,
     cells: list[str],
-    widths_mm: list[float] | None = None,
+    widths_mm: list[float],
 ) -> Table:
-    """A table with a header row and one row per item: docxtpl repeats the row between
-    the `{%tr for %}` and `{%tr endfor %}` rows. `widths_mm`: the columns' widths."""
+    """A table with a header row (repeated on each page) and one row per item (never
+    split): docxtpl repeats the row between the `{%tr for %}` and `{%tr endfor %}` rows."""
     table: Table = document.add_table(rows=4, cols=len(header))
-    if widths_mm is not None:
-        table.autofit = False
-        for row in table.rows:
-            for cell, mm in zip(row.cells, widths_mm, strict=True):
-                cell.width = Mm(mm)
     table.style = "Table Grid"
     for index, text in enumerate(header):
         table.rows[0].cells[index].text = text
+        for run in table.rows[0].cells[index].paragraphs[0].runs:
+            run.bold = True
     table.rows[1].cells[0].text = f"{{%tr for {loop} %}}"
     for index, text in enumerate(cells):
         table.rows[2].cells[index].text = text
     table.rows[3].cells[0].text = "{%tr endfor %}"
+    _row_flags(table.rows[0], header=True)
+    _row_flags(table.rows[2])
+    _fix_widths(table, widths_mm)
     return table
 
 
@@ -80,6 +125,9 @@ def _optional(document: DocumentType, condition: str, text: str) -> None:
 
 
 def _composition(document: DocumentType, *, deputy: bool) -> None:
+    """The commission in the PDF's order: the statement (with a deputy) lists the chair,
+    the deputy, the secretary and then the members; the protocol and the report the chair,
+    the members and the secretary."""
     if deputy:  # the statement: the words and order of npc-app1's table
         document.add_paragraph("Председатель итоговой аттестационной комиссии {{ chair }}")
         _optional(
@@ -91,24 +139,36 @@ def _composition(document: DocumentType, *, deputy: bool) -> None:
         document.add_paragraph("Председатель итоговой аттестационной комиссии: {{ chair }}")
         document.add_paragraph("Члены итоговой аттестационной комиссии: {{ members_text }}")
         document.add_paragraph("Секретарь итоговой аттестационной комиссии: {{ secretary }}")
-    document.add_paragraph("{{ presiding_note }}")
+    _optional(document, "presiding_note", "{{ presiding_note }}")
+
+
+SIGNATURE_WIDTHS_MM = [60.0, 45.0, 60.0]
 
 
 def _signatures(document: DocumentType) -> None:
-    document.add_paragraph("Подписи:")
+    """«Подписи:» kept with the lines that follow it, one unsplit row per signatory; when
+    and by whom it was signed in the system is in the PDF's metadata, not here."""
+    heading = document.add_paragraph("Подписи:")
+    heading.paragraph_format.keep_with_next = True
+    heading.paragraph_format.space_before = Pt(8)
     table = document.add_table(rows=3, cols=3)
     table.rows[0].cells[0].text = "{%tr for s in signers %}"
     table.rows[1].cells[0].text = "{{ s.line }}"
     table.rows[1].cells[1].text = "__________ (подпись)"
     table.rows[1].cells[2].text = "{{ s.name }}"
     table.rows[2].cells[0].text = "{%tr endfor %}"
+    _row_flags(table.rows[1])
+    _fix_widths(table, SIGNATURE_WIDTHS_MM)
+    for cell in table.rows[1].cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+            paragraph.paragraph_format.space_before = Pt(6)
 
 
 def _number(document: DocumentType) -> None:
-    document.add_paragraph(
-        "Архивный № {{ number or '—' }}, версия {{ version }}{% if correction_reason %}"
-        " (исправление: {{ correction_reason }}){% endif %}"
-    )
+    """Only the reason of a correction: the archive number and the version are in the
+    PDF's metadata and on its verification line (ADR 0029)."""
+    _optional(document, "correction_reason", "Исправление: {{ correction_reason }}")
 
 
 def build_statement() -> DocumentType:
@@ -129,6 +189,7 @@ def build_statement() -> DocumentType:
         ["№ п/п", "ФИО слушателя", "Итоговая оценка"],
         "l in learners",
         ["{{ l.n }}", "{{ l.name }}", "{{ l.grade }}"],
+        [15.0, 105.0, 45.0],
     )
     _signatures(document)
     return document
@@ -202,6 +263,7 @@ def build_report() -> DocumentType:
         ["№ п/п", "ФИО", "Итоговая оценка", "Голосование"],
         "l in learners",
         ["{{ l.n }}", "{{ l.name }}", "{{ l.grade }}", "{{ l.votes }}"],
+        [15.0, 70.0, 35.0, 45.0],
     )
     document.add_paragraph("2.3. Результаты голосования членов комиссии по принятию решения:")
     document.add_paragraph("За {{ votes_for_text }}")

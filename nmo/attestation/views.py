@@ -50,6 +50,7 @@ from nmo.attestation.forms import (
 )
 from nmo.attestation.models import Attestation, AttestationDocument
 from nmo.attestation.sheet import VideoconferenceForm, sheet_extras
+from nmo.attestation.printed import record_file_name
 from nmo.attestation.types import (
     Attendance,
     AttestationData,
@@ -65,6 +66,7 @@ from nmo.attestation.types import (
 from nmo.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from nmo.core.forms import show_refusal
 from nmo.core.russian import number_with
+from nmo.printing.files import set_file_name
 from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.access import access_cohort
 from nmo.regulations.exceptions import RegulationNotFound
@@ -588,15 +590,11 @@ def document_correct(request: SignedInRequest, pk: int, document_pk: int) -> Htt
 
 
 def _file(content: bytes, content_type: str, name: str, *, inline: bool) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
-    return response
+    return set_file_name(HttpResponse(content, content_type=content_type), name, inline=inline)
 
 
 def _file_name(record: AttestationDocument, extension: str) -> str:
-    number = record.number or "draft"
-    return f"{record.kind}-{number}-v{record.version}.{extension}"
+    return record_file_name(record, extension)
 
 
 def document_pdf(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:

@@ -16,6 +16,7 @@ from nmo.codes.selectors import list_codes
 from nmo.core.cells import as_text
 from nmo.core.links import absolute_url
 from nmo.core.russian import agree, by_sex, person_from_full_name
+from nmo.printing.files import document_file_name
 from nmo.printing.pdf import render_pdf_pages, render_print
 from nmo.printing.qr import qr_png_data_uri
 
@@ -77,7 +78,8 @@ def certificate_context(
 
 
 def certificate_file_name(code: ConfirmationCode) -> str:
-    return f"svidetelstvo-nmo-{code.value}.pdf"
+    """«Свидетельство НМО — <код>.pdf» (ADR 0029): the code names it uniquely in a ZIP."""
+    return document_file_name("Свидетельство НМО", code.value, extension="pdf")
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
@@ -124,7 +126,13 @@ def certificates_zip(
 
 
 def certificates_file_name(activity: Activity, part: int, *, archive: bool) -> str:
-    return f"svidetelstva-nmo-{activity.pk}-{part}.{'zip' if archive else 'pdf'}"
+    """«Свидетельства НМО — <мероприятие> — часть 1.zip» (ADR 0029)."""
+    return document_file_name(
+        "Свидетельства НМО",
+        activity.title[:80],
+        f"часть {part}",
+        extension="zip" if archive else "pdf",
+    )
 
 
 def certificate_parts(total: int) -> list[tuple[int, int, int]]:

@@ -63,6 +63,7 @@ from nmo.core.exceptions import (
 from nmo.core.forms import show_refusal
 from nmo.core.middleware import client_ip
 from nmo.core.uploads import read_limited
+from nmo.printing.files import set_file_name
 
 CODES_PER_PAGE = 100
 # Refusals shown on the form; access errors propagate to the 403/404 pages.
@@ -71,9 +72,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(content: bytes, content_type: str, file_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
+    return set_file_name(HttpResponse(content, content_type=content_type), file_name)
 
 
 # The provider's event ---------------------------------------------------------------

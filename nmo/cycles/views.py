@@ -26,6 +26,7 @@ from nmo.cycles.access import (
 )
 from nmo.cycles.cache import cached_sections
 from nmo.cycles.forms import EnterCycleForm, PlanAddForm, PlanSearchForm, ReversalForm
+from nmo.printing.files import document_file_name, set_file_name
 from nmo.printing.pdf import render_pdf
 from nmo.printing.qr import qr_data_uri
 
@@ -34,9 +35,7 @@ CANDIDATES_PAGE_SIZE = 20
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return set_file_name(HttpResponse(content, content_type="application/pdf"), filename)
 
 
 def _render_cabinet(
@@ -159,7 +158,14 @@ def cycle_report(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = access_cycle(request.user, cycle_id)
     report = selectors.activity_report(cycle)
     pdf = render_pdf("cycles/report.html", {"report": report})
-    return _pdf(pdf, f"otchet-nmo-{cycle.specialty.code}-{cycle.starts_on:%Y}.pdf")
+    name = document_file_name(
+        "Отчёт об образовательной активности НМО",
+        request.user.short_name,
+        cycle.specialty.code,
+        f"{cycle.starts_on:%Y}–{cycle.ends_on:%Y}",
+        extension="pdf",
+    )
+    return _pdf(pdf, name)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -182,7 +188,14 @@ def entry_notice(request: HttpRequest, entry_id: int) -> HttpResponse:
             "qr": qr_data_uri(verify_url),
         },
     )
-    return _pdf(pdf, f"uvedomlenie-nmo-{entry.pk}.pdf")
+    title = "Уведомление об исправлении" if entry.reverses_id else "Уведомление о начислении"
+    name = document_file_name(
+        f"{title} кредитов № {entry.pk}",
+        entry.specialist.short_name,
+        f"{entry.occurred_on:%d.%m.%Y}",
+        extension="pdf",
+    )
+    return _pdf(pdf, name)
 
 
 @require_http_methods(["GET", "HEAD"])

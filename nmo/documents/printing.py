@@ -12,7 +12,7 @@ from nmo.core.russian import agree, by_sex, full_name_in, person_from_full_name
 from nmo.documents.models import QualificationDocument
 from nmo.documents.selectors import verification_url
 from nmo.documents.types import DocumentKind
-from nmo.printing.pdf import render_print
+from nmo.printing.pdf import PdfMeta, render_print
 from nmo.printing.qr import qr_png_data_uri
 
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "documents" / "print" / "documents.css"
@@ -68,9 +68,39 @@ def document_context(document: QualificationDocument) -> dict[str, Any]:
     }
 
 
+def document_meta(document: QualificationDocument) -> PdfMeta:
+    """The PDF's metadata (ADR 0029): kind, number, holder, issuer, where to check. The
+    document is kept in the archive: PDF/A-3b. Its form carries the verification link
+    itself (the QR code), so no footer line is added."""
+    kind = DocumentKind(document.kind)
+    url = verification_url(document.verification_token)
+    return PdfMeta(
+        title=f"{kind.label.capitalize()} {document.display_number}",
+        subject=f"{document.holder_name}: «{document.programme_title}»",
+        keywords=(
+            "НМО",
+            kind.label,
+            document.display_number,
+            f"регистрационный номер {document.registration_number}",
+        ),
+        custom={
+            "DocumentKind": document.kind,
+            "RegistrationNumber": str(document.registration_number),
+            "IssuedOn": f"{document.issued_on:%d.%m.%Y}" if document.issued_on else "",
+            "VerificationURL": url,
+        },
+        archival=True,
+        author=document.organisation_name,
+    )
+
+
 def render_document_pdf(document: QualificationDocument) -> bytes:
     """Render the document's PDF: A4 landscape for an удостоверение or a диплом, A4
-    portrait for a справка; each with a QR code leading to the verification page."""
+    portrait for a справка; each with a QR code leading to the verification page. Kept in
+    the archive, so written as PDF/A-3b with its metadata (ADR 0029)."""
     return render_print(
-        TEMPLATES[DocumentKind(document.kind)], document_context(document), stylesheet=STYLESHEET
+        TEMPLATES[DocumentKind(document.kind)],
+        document_context(document),
+        stylesheet=STYLESHEET,
+        meta=document_meta(document),
     )

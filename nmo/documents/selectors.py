@@ -8,7 +8,8 @@ from nmo.accounts.selectors import organisations_for
 from nmo.core.links import absolute_url
 from nmo.documents.models import DocumentRegister, QualificationDocument
 from nmo.documents.rules import fold
-from nmo.documents.types import DocumentStatus
+from nmo.documents.types import DocumentKind, DocumentStatus
+from nmo.printing.files import document_file_name
 
 # The list pages and the API never load the PDF bytes.
 _LIST_FIELDS = ("organisation", "register")
@@ -112,3 +113,30 @@ def issued_years(organisations: QuerySet[Organisation] | list[Organisation]) -> 
         "issued_on", "year", order="DESC"
     )
     return [d.year for d in dates]
+
+
+SHORT_TITLES: dict[str, str] = {
+    DocumentKind.QUALIFICATION_CERTIFICATE.value: "Удостоверение о ПК",
+    DocumentKind.RETRAINING_DIPLOMA.value: "Диплом о ПП",
+    DocumentKind.TRAINING_RECORD.value: "Справка об обучении",
+}
+"""The first words of a document's file name, by kind (ПК — повышение квалификации,
+ПП — профессиональная переподготовка)."""
+
+
+def _holder_short(document: QualificationDocument) -> str:
+    parts = document.holder_name.split()
+    if not parts:
+        return ""
+    return (parts[0] + " " + "".join(f"{p[0]}." for p in parts[1:3])).strip()
+
+
+def document_file_name_of(document: QualificationDocument) -> str:
+    """«Удостоверение о ПК № 000015 — Егоров Е.Ж. — 03.12.2026.pdf» (ADR 0029)."""
+    title = SHORT_TITLES.get(document.kind, DocumentKind(document.kind).label.capitalize())
+    return document_file_name(
+        f"{title} {document.display_number}",
+        _holder_short(document),
+        f"{document.issued_on:%d.%m.%Y}" if document.issued_on else "",
+        extension="pdf",
+    )

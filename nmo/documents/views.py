@@ -27,6 +27,7 @@ from nmo.documents import frdo, selectors, services
 from nmo.documents.access import access_document, access_document_file
 from nmo.documents.forms import HandoverForm, RegisterFilterForm, RegisterSettingsForm, RevokeForm
 from nmo.documents.models import DocumentHandover, QualificationDocument
+from nmo.printing.files import set_file_name
 
 PAGE_SIZE = 25
 ID_MAX_DIGITS = 18  # beyond a 64-bit key: no such organisation
@@ -145,7 +146,7 @@ def frdo_export(request: SignedInRequest) -> HttpResponse:
         year=year,
     )
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{frdo.file_name(organisation, year)}"'
+    set_file_name(response, frdo.file_name(organisation, year))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -242,8 +243,7 @@ def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse:
     document = access_document_file(request.user, document_id)
     # A file that no longer matches its hash is refused (DocumentTampered, 409 page).
     response = HttpResponse(services.checked_pdf(document), content_type="application/pdf")
-    name = f"{document.kind}-{document.number:06d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    set_file_name(response, selectors.document_file_name_of(document))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

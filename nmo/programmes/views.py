@@ -15,6 +15,7 @@ from nmo.accounts.selectors import units_for_organisations
 from nmo.core.exceptions import Conflict, ValidationFailed
 from nmo.core.forms import show_refusal
 from nmo.core.uploads import read_limited
+from nmo.printing.files import set_file_name
 from nmo.programmes import selectors, services
 from nmo.programmes.access import (
     access_admission,
@@ -62,9 +63,7 @@ def _status(*forms: Any) -> int:
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return set_file_name(HttpResponse(content, content_type=XLSX), name)
 
 
 # --- programmes --------------------------------------------------------------------------

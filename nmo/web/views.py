@@ -21,6 +21,7 @@ from nmo.core.jobs import job_of, jobs_of, open_result
 from nmo.core.models import AuditEntry
 from nmo.core.selectors import integrity_failures, search_audit
 from nmo.core.services import export_audit, stream_audit_csv, verify_audit_chain
+from nmo.printing.files import set_file_name
 from nmo.web.context_processors import extra_roles
 from nmo.web.jobs import start_audit_export
 from nmo.web.navigation import start_page_for
@@ -188,7 +189,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         )
         return redirect("web:job", job.pk)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
-    disposition = f'attachment; filename="audit-{stamp}.{file_format}"'
+    name = f"Журнал аудита — {stamp}.{file_format}"
     response: HttpResponse | StreamingHttpResponse
     if file_format == "csv":
         response = StreamingHttpResponse(
@@ -200,7 +201,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             actor=actor, entries=entries, file_format="xlsx", filters=form.described_filters()
         )
         response = HttpResponse(content, content_type=_CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = disposition
+    set_file_name(response, name)
     return response
 
 
@@ -241,5 +242,5 @@ def job_file(request: SignedInRequest, pk: int) -> HttpResponse:
     response = FileResponse(
         open_result(found), content_type=found.result_type or "application/octet-stream"
     )
-    response["Content-Disposition"] = f'attachment; filename="{found.result_name}"'
+    set_file_name(response, found.result_name)
     return response

@@ -326,6 +326,9 @@ def test_a_whole_attestation_through_the_api(api_client, token_for, key):
         pdf = staff.call("get", f"{path}/records/{records[0]['id']}/pdf")
         assert pdf["Content-Type"] == "application/pdf"
         assert pdf.content.startswith(b"%PDF")
+        # Named in Russian, RFC 5987 with an ASCII fallback (ADR 0029).
+        assert "filename*=UTF-8''" in pdf["Content-Disposition"]
+        assert "%D0%98%D0%90%20%E2%84%96" in pdf["Content-Disposition"]  # «ИА №»
         # A signed record cannot be signed again, and a stranger to the commission may not.
         again = as_chair.call("post", f"{path}/records/{records[0]['id']}/sign", {}, 409)
         assert again.json()["code"] == "document_not_signable"

@@ -35,6 +35,10 @@ def test_the_pdf_downloads_for_staff_and_the_holder_only(npc, outsider, api_clie
     assert response["Content-Type"] == "application/pdf"
     assert response.content == bytes(document.pdf)
     assert response.content.startswith(b"%PDF")
+    # «Удостоверение о ПК № … .pdf» in UTF-8, an ASCII fallback beside (ADR 0029).
+    header = response["Content-Disposition"]
+    assert header.startswith('attachment; filename="Udostoverenie o PK')
+    assert "filename*=UTF-8''%D0%A3%D0%B4%D0%BE%D1%81%D1%82%D0%BE%D0%B2%D0%B5%D1%80" in header
     other = api_client.get(f"/api/v1/documents/{document.pk}/pdf", **token_for(outsider))
     assert other.status_code == 404
 

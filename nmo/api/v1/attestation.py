@@ -832,7 +832,7 @@ def correct_record(
 
 
 def _file_name(record: AttestationDocument, extension: str) -> str:
-    return f"{record.kind}-{record.number or 'draft'}-v{record.version}.{extension}"
+    return selectors.file_name_of(record, extension)
 
 
 FILE_ERRORS: dict[int, Any] = {200: None, **ERRORS}

@@ -249,7 +249,7 @@ def document_pdf(request: AuthenticatedRequest, document_id: int) -> HttpRespons
     return file_response(
         services.checked_pdf(document),
         "application/pdf",
-        f"{document.kind}-{document.number:06d}.pdf",
+        selectors.document_file_name_of(document),
     )
 
 

@@ -7,6 +7,7 @@ from ninja import Router
 from nmo.api.auth import AuthenticatedRequest, bearer
 from nmo.api.v1.schemas import ErrorOut, JobOut, job_out
 from nmo.core.jobs import job_of, open_result
+from nmo.printing.files import set_file_name
 
 router = Router(tags=["Фоновые задания"])
 
@@ -42,7 +43,7 @@ def job_file(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
     response = FileResponse(
         open_result(found), content_type=found.result_type or "application/octet-stream"
     )
-    response["Content-Disposition"] = f'attachment; filename="{found.result_name}"'
+    set_file_name(response, found.result_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from nmo.catalog.selectors import active_specialties_by_code
 from nmo.core.exceptions import ValidationFailed
+from nmo.printing.files import set_file_name
 
 
 class ErrorOut(Schema):
@@ -88,7 +89,7 @@ def binary_response(description: str, content_type: str) -> dict[str, Any]:
 def file_response(content: bytes, content_type: str, name: str) -> HttpResponse:
     """A file to download, never cached by a shared proxy, never sniffed as another type."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    set_file_name(response, name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -29,6 +29,7 @@ from nmo.attestation.selectors.conditions import (
 from nmo.attestation.selectors.records import (
     Signer,
     current_records,
+    file_name_of,
     required_record_kinds,
     required_signers,
     signatures_of,
@@ -65,6 +66,7 @@ __all__ = [
     "active_seats",
     "commissions_for_cohort",
     "current_records",
+    "file_name_of",
     "get_retake_application",
     "grade_criteria",
     "is_seated",

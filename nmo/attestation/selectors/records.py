@@ -115,3 +115,11 @@ def signatures_of(record: AttestationDocument) -> dict[int, DocumentSignature]:
         s.seat_id: s
         for s in DocumentSignature.objects.filter(document=record).select_related("seat__person")
     }
+
+
+def file_name_of(record: AttestationDocument, extension: str) -> str:
+    """The record's download name in Russian: «Протокол ИА № 12 — Егоров Е.Ж. —
+    03.12.2026.pdf» (ADR 0029)."""
+    from nmo.attestation.printed import record_file_name
+
+    return record_file_name(record, extension)

@@ -24,6 +24,7 @@ from nmo.attestation.models import (
     DocumentSignature,
     LearnerResult,
 )
+from nmo.attestation.printed import record_meta
 from nmo.attestation.selectors import required_record_kinds, required_signers, signatures_of
 from nmo.attestation.services._common import cite
 from nmo.attestation.services.sign_requests import ask_to_sign, collecting_requests
@@ -219,11 +220,15 @@ def _next_number(organisation_id: int, kind: str) -> int:
     return number
 
 
-def _render(kind: str, content: dict[str, Any], *, draft: bool) -> bytes:
+def _render(record: AttestationDocument, content: dict[str, Any], *, draft: bool) -> bytes:
+    """The record's PDF from `content`: its archive number, version and signing marks in
+    the file's metadata and on the verification line at the foot of each page; a frozen
+    record as PDF/A-3b (ADR 0029)."""
     return render_print(
-        f"attestation/print/{kind}.html",
+        f"attestation/print/{record.kind}.html",
         {"doc": printable(content), "draft": draft},
         stylesheet=STYLESHEET,
+        meta=record_meta(record, content, draft=draft),
     )
 
 
@@ -268,7 +273,7 @@ def render_record_pdf(record: AttestationDocument) -> bytes:
             )
             raise RecordTampered()
         return content
-    return _render(record.kind, record.content, draft=True)
+    return _render(record, record.content, draft=True)
 
 
 def _sealed(record: AttestationDocument) -> dict[str, Any]:
@@ -302,7 +307,7 @@ def _freeze(actor: User, record: AttestationDocument) -> None:
         }
         for s in in_form_order(required_signers(record.attestation))
     ]
-    pdf = _render(record.kind, content, draft=False)
+    pdf = _render(record, content, draft=False)
     record.number = number
     record.content = content
     record.pdf = pdf

@@ -40,7 +40,7 @@ pytestmark = pytest.mark.django_db
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-_FOOTER = re.compile(r"стр\. \d+ из \d+")
+_FOOTER = re.compile(r"Архивный № \d+ · версия \d+ · [\s\S]*?проверка: \S+|стр\. \d+ из \d+")
 
 
 def pdf_text(data: bytes) -> str:

@@ -163,8 +163,9 @@ def test_the_count_is_one_query_and_follows_the_signatures(five, django_assert_n
 @pytest.mark.clause("npc-2.13")
 def test_what_awaits_a_seat_is_exactly_what_required_signers_names():
     """НПЦ, the chair absent, the deputy presiding (npc-4.10): the deputy (as presiding),
-    the members who sat and the secretary have the statement to sign; the absent chair
-    does not (npc-2.13) — the count's SQL agrees with `required_signers` seat by seat."""
+    the members who sat and the secretary have the statement and the meeting protocol to
+    sign; the absent chair does not (npc-2.13) — the count's SQL agrees with
+    `required_signers` seat by seat."""
     setup = build("npc")
     deputy_seat = setup.seats["deputy_chair"][0]
     all_present(setup, absent=(setup.chair.pk,), presiding=deputy_seat.pk)
@@ -176,7 +177,7 @@ def test_what_awaits_a_seat_is_exactly_what_required_signers_names():
     assert signing == {setup.deputy.pk, *(m.pk for m in setup.members), setup.secretary.pk}
     for group in setup.seats.values():
         for seat in group:
-            expected = 1 if seat.person_id in signing else 0
+            expected = 2 if seat.person_id in signing else 0
             assert pending_count(seat.person) == expected, seat
 
 

@@ -71,7 +71,7 @@ def test_a_zip_bundle_completes_with_one_pdf_per_certificate(
     _report("ZIP", seconds, content)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         names = archive.namelist()
-        assert sorted(names) == sorted(f"svidetelstvo-nmo-{c.value}.pdf" for c in codes)
+        assert sorted(names) == sorted(f"Свидетельство НМО — {c.value}.pdf" for c in codes)
         for name in names:
             pdf = archive.read(name)
             assert pdf.startswith(b"%PDF")

@@ -141,8 +141,10 @@ def test_provider_downloads_a_zip_of_certificates(provider_client, event, listed
     response = provider_client.get(reverse("codes:certificates_zip", args=[event.pk]))
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    assert sorted(archive.namelist()) == sorted(f"svidetelstvo-nmo-{c.value}.pdf" for c in listed)
-    first = archive.read(f"svidetelstvo-nmo-{listed[0].value}.pdf")
+    assert sorted(archive.namelist()) == sorted(
+        f"Свидетельство НМО — {c.value}.pdf" for c in listed
+    )
+    first = archive.read(f"Свидетельство НМО — {listed[0].value}.pdf")
     assert listed[0].participant.full_name in flat(pdf_text(first)[0])
 
 

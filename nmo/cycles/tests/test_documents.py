@@ -119,3 +119,47 @@ def test_the_verification_page_shows_whether_the_entry_stands(client, entry, adm
     reverse_entry(actor=admin_user, entry=entry, reason="Ошибка")
     assert "Запись сторнирована" in client.get(url).content.decode()
     assert client.get(f"/cabinet/verify/{entry.pk}/").status_code == 404
+
+
+def test_a_300_entry_activity_report_splits_no_row(client, specialist, cycle):
+    """An activity report of 300 ledger entries (issue 12, point 5): each entry's row stands
+    whole on one page, the ledger's head repeats on each page it spans, and the specialist's
+    signature line stays with the report's date on a page that holds more than the
+    signature; the file is named in Russian (faq-report)."""
+    from urllib.parse import unquote
+
+    from nmo.printing.tests.pdf_checks import pages_text
+
+    titles = []
+    for n in range(300):
+        # Long titles, so that a row takes two or three lines and could be cut.
+        title = (
+            f"Школа кардиолога № {n + 1}: современные подходы к диагностике и лечению "
+            "хронической сердечной недостаточности у пациентов пожилого возраста"
+        )
+        titles.append(title)
+        post_credit(
+            specialist=specialist,
+            activity=factories.event(title=title, credits=1),
+            source="code",
+            occurred_on=date(2025, 10, 1),
+        )
+    client.force_login(specialist)
+    response = client.get(f"/cabinet/cycles/{cycle.pk}/report.pdf")
+    assert response.status_code == 200
+    pages = pages_text(response.content)
+    assert len(pages) > 10
+    for title in titles:
+        # The row: the title, the kind and the provider, whole on one page.
+        row = f"{title} (учебное мероприятие)"
+        assert sum(row in page for page in pages) == 1, title
+    ledger_pages = [p for p in pages if "Школа кардиолога №" in p]
+    assert all("№ записи Дата" in p for p in ledger_pages)
+    [last] = [p for p in pages if "Отчет сформирован" in p]
+    assert "/ Иванова М.П. /" in last
+    assert len(last.split("Отчет сформирован")[0].strip()) > 40
+    header = response["Content-Disposition"]
+    name = unquote(header.split("filename*=UTF-8''")[1])
+    assert (
+        name == "Отчёт об образовательной активности НМО — Иванова М.П. — 31.08.36 — 2025–2030.pdf"
+    )

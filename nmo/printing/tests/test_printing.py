@@ -57,3 +57,81 @@ def test_render_print_uses_a_stylesheet_parsed_once(tmp_path, settings):
     assert "Удостоверение" in page.extract_text()
     assert float(page.mediabox.width) > float(page.mediabox.height)
     assert print_stylesheet(str(css)) is print_stylesheet(str(css))
+
+
+def test_content_disposition_for_a_russian_name():
+    """A name with Cyrillic, spaces and «—» goes as RFC 5987's `filename*=UTF-8''…` with an
+    ASCII transliteration in `filename=` for old clients (RFC 6266)."""
+    from urllib.parse import unquote
+
+    from nmo.printing.files import attachment_header, document_file_name
+
+    name = document_file_name("Протокол ИА", "Егоров Е.Ж.", "03.12.2026", extension="pdf")
+    assert name == "Протокол ИА — Егоров Е.Ж. — 03.12.2026.pdf"
+    header = attachment_header(name)
+    fallback, encoded = header.split("; filename*=UTF-8''")
+    assert fallback == 'attachment; filename="Protokol IA - Egorov E.Zh. - 03.12.2026.pdf"'
+    assert " " not in encoded
+    assert "%E2%80%94" in encoded
+    assert unquote(encoded) == name
+    assert attachment_header(name, inline=True).startswith("inline; ")
+    assert attachment_header("report.pdf") == 'attachment; filename="report.pdf"'
+
+
+def test_forbidden_characters_are_removed_from_file_names():
+    """Characters no file system accepts (/ \\ : * ? " < > | and control characters) are
+    dropped, spaces collapsed, the extension kept; the header never carries a quote."""
+    from nmo.printing.files import attachment_header, clean_file_name, document_file_name
+
+    name = document_file_name(
+        "Ведомость ИА", 'Группа "ОВП/2026": кардиология?*', "03.12.2026", extension="pdf"
+    )
+    assert name == "Ведомость ИА — Группа ОВП 2026 кардиология — 03.12.2026.pdf"
+    assert clean_file_name("  ..a\x00b<c>|d\\e.docx ") == "a b c d e.docx"
+    assert clean_file_name("/:*?") == "документ"
+    assert len(clean_file_name("Я" * 400 + ".pdf")) == 154
+    header = attachment_header('x"y\\z.pdf')
+    assert header == 'attachment; filename="x y z.pdf"'
+
+
+def test_a_pdf_says_what_it_is_and_an_archival_one_is_pdfa(tmp_path, settings):
+    """`PdfMeta` puts the title, subject, keywords and custom fields into the file and the
+    verification line at the foot of every page; `archival` writes PDF/A-3b with every font
+    embedded (ADR 0029)."""
+    from nmo.printing.pdf import PdfMeta, render_print
+    from nmo.printing.tests.pdf_checks import assert_pdfa_3b, pages_text
+
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    (tmp_path / "page.html").write_text(
+        '<!DOCTYPE html><html lang="ru"><body>'
+        + "".join(f"<p>Строка {n}</p>" for n in range(120))
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    css = tmp_path / "page.css"
+    css.write_text(
+        '@page { size: A4; margin: 20mm } body { font-family: "Liberation Serif"; }',
+        encoding="utf-8",
+    )
+    meta = PdfMeta(
+        title="Ведомость № 7",
+        subject="Проба",
+        keywords=("НМО", "архивный № 7"),
+        custom={"ArchiveNumber": "7", "SignedBy": "Иванов И.И., 03.12.2026 10:00"},
+        footer='Архивный № 7 · версия 2 · подписано в системе НМО · "проверка"',
+        archival=True,
+    )
+    pdf = render_print("page.html", {}, stylesheet=css, meta=meta)
+    reader = assert_pdfa_3b(pdf)
+    assert reader.metadata.title == "Ведомость № 7"
+    assert reader.metadata.subject == "Проба"
+    assert reader.metadata["/Keywords"] == "НМО, архивный № 7"
+    assert reader.metadata["/SignedBy"] == "Иванов И.И., 03.12.2026 10:00"
+    pages = pages_text(pdf)
+    assert len(pages) > 1
+    for page in pages:
+        assert 'Архивный № 7 · версия 2 · подписано в системе НМО · "проверка"' in page
+    plain = render_print("page.html", {}, stylesheet=css, meta=PdfMeta(title="Проба"))
+    assert b"pdfaid" not in plain
