@@ -23,6 +23,10 @@ from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import Organisation, User
 from nmo.core.exceptions import Conflict
 from nmo.core.services import record_audit
+from nmo.documents.blanks import calibration_pdf as calibration_pdf  # beside the layouts
+from nmo.documents.blanks import configure_blank_layout as configure_blank_layout
+from nmo.documents.blanks import configure_details as configure_details
+from nmo.documents.blanks import print_on_blank as print_on_blank
 from nmo.documents.exceptions import (
     DocumentAlreadyIssued,
     DocumentAlreadyRevoked,
@@ -51,7 +55,14 @@ from nmo.documents.rules import (
     registration_number,
     revocation_errors,
 )
-from nmo.documents.types import QUALIFICATION_KINDS, DocumentKind, DocumentStatus, HandoverMode
+from nmo.documents.selectors import document_particulars
+from nmo.documents.types import (
+    QUALIFICATION_KINDS,
+    AttestationFacts,
+    DocumentKind,
+    DocumentStatus,
+    HandoverMode,
+)
 from nmo.programmes.models import Cohort, Enrolment, EnrolmentStatus
 from nmo.programmes.selectors import get_enrolment, lock_enrolment
 from nmo.regulations.selectors import rules_of
@@ -173,6 +184,7 @@ def _new_document(
     is_record: bool,
     issued_on: date,
     replaces: QualificationDocument | None,
+    facts: AttestationFacts | None = None,
 ) -> QualificationDocument:
     """Return the document (not yet saved) with what it prints and its PDF, rendered with
     the QR code of its verification page. A training record states the cohort's dates and
@@ -206,6 +218,7 @@ def _new_document(
         replaces=replaces,
         status=DocumentStatus.ISSUED.value,
         verification_token=secrets.token_urlsafe(TOKEN_BYTES),
+        particulars=document_particulars(enrolment=enrolment, kind=register.kind, facts=facts),
     )
     pdf = render_document_pdf(document)
     document.pdf = pdf
@@ -260,6 +273,7 @@ def issue_document(
     issued_on: date,
     period_from: date | None = None,
     period_to: date | None = None,
+    facts: AttestationFacts | None = None,
 ) -> QualificationDocument:
     """Issue a document to the learner of `enrolment`, numbered next in its register.
 
@@ -284,6 +298,11 @@ def issue_document(
     the PDF (with the QR code of the verification page) is rendered before the row is
     written: any failure rolls the number back, so numbers stay gap-free (ADR 0106).
     Audited as "document.issue".
+
+    What it prints beyond its columns is kept with it (`particulars`): the organisation's
+    details and signatories, and for a diploma the programme's qualification wording, the
+    commission's protocol and final grade (`facts`, from the attestation app) and the
+    supplement's disciplines with hours and grades (`selectors.document_particulars`).
     """
     owner = get_enrolment(enrolment.pk)
     require_staff_of(actor, owner.cohort.programme.organisation)
@@ -322,6 +341,7 @@ def issue_document(
         is_record=is_record,
         issued_on=issued_on,
         replaces=replaces,
+        facts=facts,
     )
     _save_document(document, live, wanted)
     _audit_issue(actor, document, replaces)

@@ -3,12 +3,23 @@ statuses (`TextChoices` declared once with their Russian label, used by the mode
 `choices=`) and the ways a document is handed over. Other apps (attestation) pass these
 to `services.issue_document` and friends; plain strings with the same values work too."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import TextChoices
 
 from nmo.core.audit import AuditAction, AuditField
 from nmo.regulations.types import FailedDocument, HandoverMode, QualificationDocument
 
-__all__ = ["QUALIFICATION_KINDS", "DocumentKind", "DocumentStatus", "HandoverMode"]
+__all__ = [
+    "QUALIFICATION_KINDS",
+    "AttestationFacts",
+    "BlankKind",
+    "DocumentKind",
+    "DocumentStatus",
+    "HandoverMode",
+    "PrintMode",
+]
 
 
 _CERTIFICATE = QualificationDocument.QUALIFICATION_CERTIFICATE
@@ -39,6 +50,34 @@ QUALIFICATION_KINDS: frozenset[DocumentKind] = frozenset(
 )
 
 
+class BlankKind(TextChoices):
+    """The pre-printed blanks an organisation buys and prints the values onto (issue 12):
+    the удостоверение, the диплом and the diploma's supplement (приложение)."""
+
+    CERTIFICATE = "certificate", "бланк удостоверения о повышении квалификации"
+    DIPLOMA = "diploma", "бланк диплома о профессиональной переподготовке"
+    SUPPLEMENT = "supplement", "бланк приложения к диплому"
+
+
+class PrintMode(TextChoices):
+    """How staff print a qualification document: the whole form on plain A4 paper (the file
+    issued and archived), or only the values onto the organisation's pre-printed blank."""
+
+    FULL = "full", "полная форма на листе A4"
+    BLANK = "blank", "на бланке организации"
+
+
+@dataclass(frozen=True)
+class AttestationFacts:
+    """What the attestation app knows and a qualification document prints: the commission's
+    protocol (number, date) for the diploma's reference and the final attestation's grade
+    for its supplement. The attestation app passes it to `services.issue_document`."""
+
+    protocol_number: str = ""
+    protocol_date: date | None = None
+    final_grade: str = ""
+
+
 # The audit log's words for this app's actions (ADR 0018).
 AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "document.issue": "Выдан документ об обучении",
@@ -48,6 +87,9 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "document.revoke": AuditAction("Документ об обучении аннулирован", pairs=True),
     "document_register.configure": "Изменены настройки реестра документов",
     "documents.frdo_export": "Выгружены сведения для ФИС ФРДО",
+    "organisation_details.configure": "Изменены реквизиты организации для документов",
+    "blank_layout.configure": "Изменено расположение полей на бланке",
+    "document.print_blank": "Документ напечатан на бланке организации",
 }
 AUDIT_FIELDS: dict[str, str | AuditField] = {
     "registration_prefix": "префикс регистрационного номера",

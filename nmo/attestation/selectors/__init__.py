@@ -23,6 +23,7 @@ from nmo.attestation.selectors.attestations import (
 from nmo.attestation.selectors.records import (
     Signer,
     current_records,
+    document_facts_for,
     required_record_kinds,
     required_signers,
     signatures_of,
@@ -45,6 +46,7 @@ __all__ = [
     "active_seats",
     "commissions_for_cohort",
     "current_records",
+    "document_facts_for",
     "get_retake_application",
     "grade_criteria",
     "is_seated",

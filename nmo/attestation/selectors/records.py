@@ -11,6 +11,7 @@ from nmo.attestation.models import (
     AttestationDocument,
     CommissionSeat,
     DocumentSignature,
+    LearnerResult,
 )
 from nmo.attestation.selectors.attestations import (
     VOTING_ROLES,
@@ -19,8 +20,9 @@ from nmo.attestation.selectors.attestations import (
     rules_of_attestation,
 )
 from nmo.attestation.types import RecordKind
+from nmo.documents.types import AttestationFacts
 from nmo.programmes.models import Programme
-from nmo.regulations.types import CommissionRole, ProgrammeKind, Signatory
+from nmo.regulations.types import CommissionRole, Grade, ProgrammeKind, Signatory
 
 
 def current_records(attestation: Attestation) -> QuerySet[AttestationDocument]:
@@ -116,3 +118,23 @@ def signatures_of(record: AttestationDocument) -> dict[int, DocumentSignature]:
         s.seat_id: s
         for s in DocumentSignature.objects.filter(document=record).select_related("seat__person")
     }
+
+
+def document_facts_for(result: LearnerResult) -> AttestationFacts:
+    """Return what the learner's qualification document prints from the attestation: the
+    commission's protocol — the learner's retraining protocol (rgmu-app1), its archive
+    number once filed, dated the day of the sitting — and the final grade in words, for
+    the diploma's reference and its supplement (rgmu-2.8)."""
+    protocol = (
+        AttestationDocument.objects.filter(
+            learner_result=result, kind=RecordKind.RETRAINING_PROTOCOL, number__isnull=False
+        )
+        .order_by("-version")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return AttestationFacts(
+        protocol_number=str(protocol) if protocol else "",
+        protocol_date=result.attestation.held_on,
+        final_grade=Grade(result.final_grade).label if result.final_grade else "",
+    )
