@@ -1,0 +1,58 @@
+"""Reading rendered PDFs in tests: the text of each page (pypdf), and where a string lands
+on a page in millimetres from the sheet's top-left corner (pypdfium2's text page)."""
+
+import io
+import re
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+from pypdf import PdfReader
+
+PT_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class Found:
+    """A string's first character on a page: its box's left and top, in mm from the
+    sheet's top-left corner."""
+
+    x: float
+    y: float
+
+
+class Pdf:
+    def __init__(self, data: bytes) -> None:
+        self.document = pdfium.PdfDocument(bytes(data))
+        self.reader = PdfReader(io.BytesIO(bytes(data)))
+
+    def __len__(self) -> int:
+        return len(self.document)
+
+    def page_size_mm(self, index: int = 0) -> tuple[float, float]:
+        width, height = self.document[index].get_size()
+        return width / PT_PER_MM, height / PT_PER_MM
+
+    def text(self, index: int | None = None) -> str:
+        """The text of one page, or of all pages, with whitespace collapsed and a word
+        broken at its hyphen at the end of a line («Врач-\nкардиолог») joined again."""
+        pages = range(len(self.document)) if index is None else [index]
+        parts = [
+            re.sub(r"(?<=\w)-\s*\n\s*", "-", self.reader.pages[i].extract_text() or "")
+            for i in pages
+        ]
+        return " ".join(" ".join(p.split()) for p in parts)
+
+    def find(self, needle: str, index: int = 0, occurrence: int = 0) -> Found | None:
+        """Where the `occurrence`-th match of `needle` starts on the page, or None."""
+        page = self.document[index]
+        textpage = page.get_textpage()
+        searcher = textpage.search(needle, match_case=True)
+        match = None
+        for _ in range(occurrence + 1):
+            match = searcher.get_next()
+            if match is None:
+                return None
+        assert match is not None
+        left, _bottom, _right, top = textpage.get_charbox(match[0], loose=True)
+        height = page.get_size()[1]
+        return Found(x=left / PT_PER_MM, y=(height - top) / PT_PER_MM)
