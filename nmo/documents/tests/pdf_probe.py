@@ -3,7 +3,10 @@ on a page in millimetres from the sheet's top-left corner (pypdfium2's text page
 
 import io
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import pypdfium2 as pdfium
 from pypdf import PdfReader
@@ -56,3 +59,22 @@ class Pdf:
         left, _bottom, _right, top = textpage.get_charbox(match[0], loose=True)
         height = page.get_size()[1]
         return Found(x=left / PT_PER_MM, y=(height - top) / PT_PER_MM)
+
+
+PREVIEWS = Path(__file__).resolve().parents[3] / "reports" / "previews"
+
+
+def save_preview(name: str, data: bytes) -> None:
+    """Keep a PNG of each page of a rendered PDF under reports/previews/ (issue 12, point
+    8: a person can look at the forms a build printed). Needs pdftoppm (poppler-utils);
+    without it nothing is written."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        return
+    PREVIEWS.mkdir(parents=True, exist_ok=True)
+    source = PREVIEWS / f"{name}.pdf"
+    source.write_bytes(bytes(data))
+    subprocess.run(  # noqa: S603 - a fixed tool on a file we wrote
+        [tool, "-r", "60", "-png", str(source), str(PREVIEWS / name)], check=True, timeout=60
+    )
+    source.unlink()

@@ -28,7 +28,7 @@ from nmo.documents.tests.factories import (
     make_learner,
     make_programme,
 )
-from nmo.documents.tests.pdf_probe import Pdf
+from nmo.documents.tests.pdf_probe import Pdf, save_preview
 from nmo.documents.types import AttestationFacts, BlankKind
 from nmo.programmes.models import IntermediateResult
 from nmo.programmes.services import set_curriculum
@@ -123,6 +123,7 @@ def test_certificate_on_a4_prints_every_field(org, person):
     pdf = Pdf(document.pdf)
     text = pdf.text()
     _, _, _, _, dative, passed = person
+    save_preview(f"certificate-a4-{org.preset.value}-{person[3]}", document.pdf)
 
     assert len(pdf) == 1
     assert pdf.page_size_mm() == pytest.approx((297, 210), abs=0.5)
@@ -152,6 +153,7 @@ def test_diploma_on_a4_has_the_qualification_protocol_and_supplement(rgmu, perso
     its grade (rgmu-2.8)."""
     document = diploma_of(rgmu, person)
     pdf = Pdf(document.pdf)
+    save_preview(f"diploma-a4-{person[3]}", document.pdf)
     _, _, _, _, dative, passed = person
     face, supplement = pdf.text(0), pdf.text(1)
 
@@ -249,7 +251,9 @@ def test_certificate_on_blank_prints_only_values_at_their_positions(org, person)
         page_height="210",
         positions=positions,
     )
-    pdf = Pdf(print_on_blank(actor=org.staff, document=document, blank="certificate"))
+    printed = print_on_blank(actor=org.staff, document=document, blank="certificate")
+    save_preview(f"certificate-blank-{org.preset.value}-{person[3]}", printed)
+    pdf = Pdf(printed)
     text = pdf.text()
     _, _, _, _, dative, _ = person
     expected = {
@@ -288,7 +292,9 @@ def test_diploma_and_supplement_on_blanks(rgmu, person):
     attestation — only values, no headings (rgmu-2.8; ADR 0112 defaults)."""
     document = diploma_of(rgmu, person)
     spec = BLANKS[BlankKind.DIPLOMA]
-    face = Pdf(print_on_blank(actor=rgmu.staff, document=document, blank="diploma"))
+    printed = print_on_blank(actor=rgmu.staff, document=document, blank="diploma")
+    save_preview(f"diploma-blank-{person[3]}", printed)
+    face = Pdf(printed)
     text = face.text()
     for code, value in {
         "qualification": "Врач-кардиолог",
@@ -314,7 +320,9 @@ def test_diploma_and_supplement_on_blanks(rgmu, person):
             for f in BLANKS[BlankKind.SUPPLEMENT].fields
         },
     )
-    sheet = Pdf(print_on_blank(actor=rgmu.staff, document=document, blank="supplement"))
+    printed = print_on_blank(actor=rgmu.staff, document=document, blank="supplement")
+    save_preview(f"supplement-blank-{person[3]}", printed)
+    sheet = Pdf(printed)
     text = sheet.text()
     table = BLANKS[BlankKind.SUPPLEMENT].field("discipline_title").default
     grade = BLANKS[BlankKind.SUPPLEMENT].field("discipline_grade").default
@@ -357,7 +365,9 @@ def test_calibration_page_has_the_grid_and_every_field(rgmu, blank):
     """The calibration page of each blank is the blank's size, carries the 10 mm grid with
     its numbered marks and every field's sample at its position."""
     spec = BLANKS[blank]
-    pdf = Pdf(calibration_pdf(actor=rgmu.staff, organisation=rgmu.organisation, blank=blank))
+    printed = calibration_pdf(actor=rgmu.staff, organisation=rgmu.organisation, blank=blank)
+    save_preview(f"calibration-{blank.value}", printed)
+    pdf = Pdf(printed)
     text = pdf.text()
     assert pdf.page_size_mm() == pytest.approx((spec.width_mm, spec.height_mm), abs=0.5)
     assert "Калибровочный лист" in text
@@ -463,3 +473,20 @@ def test_layout_change_is_audited(rgmu):
     )
     entry = AuditEntry.objects.get(action="blank_layout.configure")
     assert entry.changes["after"]["positions"]["holder"]["x"] == "163.0"
+
+
+@pytest.mark.clause("npc-2.11", "rgmu-2.11")
+def test_training_record_names_the_head_who_signs(org):
+    """A справка об обучении prints the organisation's full name and the head's post and
+    name with the city and year, not «Руководитель ____ / ____» (npc-2.11, rgmu-2.11)."""
+    from nmo.documents.services import issue_training_record
+
+    configured(org)
+    record = issue_training_record(
+        actor=org.staff, enrolment=enrolment_of(org, PEOPLE["woman"]), issued_on=date(2026, 3, 13)
+    )
+    text = Pdf(record.pdf).text()
+    assert "Федеральное государственное бюджетное образовательное учреждение" in text
+    assert "Ректор С. В. Шлык" in text
+    assert "Ростов-на-Дону, 2026" in text
+    assert "____ / ____" not in text
