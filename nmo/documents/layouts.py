@@ -67,7 +67,7 @@ class BlankSpec:
         return next(f for f in self.fields if f.code == code)
 
 
-# The left half of an A4 landscape спread (the cover's inside: issuer, numbers) and the
+# The left half of an A4 landscape spread (the cover's inside: issuer, numbers) and the
 # right half (holder, programme, signatures), as on the blanks sold for ДПО documents.
 _COMMON: tuple[BlankField, ...] = (
     BlankField(
