@@ -49,8 +49,8 @@ from nmo.attestation.forms import (
     seat_initial,
 )
 from nmo.attestation.models import Attestation, AttestationDocument
-from nmo.attestation.sheet import VideoconferenceForm, sheet_extras
 from nmo.attestation.printed import record_file_name
+from nmo.attestation.sheet import VideoconferenceForm, sheet_extras
 from nmo.attestation.types import (
     Attendance,
     AttestationData,

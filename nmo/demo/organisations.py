@@ -44,7 +44,12 @@ from nmo.attestation.types import (
 )
 from nmo.demo.catalogue import specialty as catalogue_specialty
 from nmo.demo.people import Person, person, snils
-from nmo.documents.services import issue_document, record_handover, revoke_document
+from nmo.documents.services import (
+    configure_details,
+    issue_document,
+    record_handover,
+    revoke_document,
+)
 from nmo.programmes.models import Cohort, Enrolment, Programme, ProgrammeStage
 from nmo.programmes.selectors import list_enrolments, list_programmes, list_stages
 from nmo.programmes.services import (
@@ -55,9 +60,17 @@ from nmo.programmes.services import (
     import_learners,
     record_debt,
     record_intermediate_result,
+    set_curriculum,
     update_enrolment,
 )
-from nmo.programmes.types import CohortData, LearnerRow, ProgrammeData, StageData
+from nmo.programmes.types import (
+    CohortData,
+    CurriculumData,
+    DisciplineData,
+    LearnerRow,
+    ProgrammeData,
+    StageData,
+)
 from nmo.regulations.types import (
     AttestationForm,
     AttestationPlace,
@@ -357,6 +370,46 @@ def has_programmes(staff: User) -> bool:
     return list_programmes(staff).exists()
 
 
+DOCUMENT_DETAILS: dict[str, dict[str, str]] = {
+    "npc": {
+        "full_name": "Государственное бюджетное учреждение здравоохранения города Москвы "
+        "«Научно-практический центр специализированной медицинской помощи детям имени "
+        "В.Ф. Войно-Ясенецкого Департамента здравоохранения города Москвы»",
+        "short_name": "ГБУЗ «НПЦ спец.мед.помощи детям ДЗМ»",
+        "details": "119620, г. Москва, ул. Авиаторов, д. 38",
+        "city": "Москва",
+        "head_post": "Директор",
+        "head_name": "А. В. Кузнецов",
+        "secretary_post": "Секретарь",
+        "secretary_name": "О. Н. Смирнова",
+    },
+    "rostgmu": {
+        "full_name": "Федеральное государственное бюджетное образовательное учреждение "
+        "высшего образования «Ростовский государственный медицинский университет» "
+        "Министерства здравоохранения Российской Федерации",
+        "short_name": "ФГБОУ ВО РостГМУ Минздрава России",
+        "details": "344022, г. Ростов-на-Дону, пер. Нахичеванский, д. 29",
+        "city": "Ростов-на-Дону",
+        "head_post": "Проректор по последипломному образованию",
+        "head_name": "Д. С. Николаев",
+        "secretary_post": "Секретарь",
+        "secretary_name": "Е. А. Фёдорова",
+    },
+}
+"""The demo organisations' details printed on their documents (the people are fictional)."""
+
+RETRAINING_CURRICULUM = CurriculumData(
+    qualification_title="Врач-кардиолог",
+    practice_field="кардиологии",
+    disciplines=(
+        DisciplineData("Фундаментальные дисциплины", 72),
+        DisciplineData("Специальные дисциплины (кардиология)", 306),
+        DisciplineData("Смежные дисциплины", 72),
+        DisciplineData("Обучающий симуляционный курс", 48),
+    ),
+)
+
+
 def _units(plan: OrganisationPlan, organisation: Organisation) -> list[Unit]:
     add_unit(organisation=organisation, name=plan.study_department, kind=UnitKind.STUDY_DEPARTMENT)
     return [
@@ -559,6 +612,12 @@ def load_organisation(
         _programme(p, staff=staff, organisation=organisation, units=units) for p in plan.programmes
     ]
     main = programmes[0]
+    # What the qualification documents print about the organisation and, for a diploma,
+    # about its programme (ADR 0112).
+    configure_details(actor=staff, organisation=organisation, values=DOCUMENT_DETAILS[plan.key])
+    for programme in programmes:
+        if programme.kind == ProgrammeKind.PROFESSIONAL_RETRAINING:
+            set_curriculum(actor=staff, programme=programme, data=RETRAINING_CURRICULUM)
 
     # The cohort mid-way: enrolled, intermediate assessments under way.
     weeks_in, weeks_left = plan.midway_weeks
@@ -603,6 +662,16 @@ def load_organisation(
     )
     rows = [(learner.person, learner.email, learner.snils) for learner in plan.learners]
     imported = import_learners(actor=staff, cohort=decided, learners=_rows(rows))
+    if main.kind == ProgrammeKind.PROFESSIONAL_RETRAINING:
+        for enrolment in list_enrolments(decided):
+            for discipline in RETRAINING_CURRICULUM.disciplines:
+                record_intermediate_result(
+                    actor=staff,
+                    enrolment=enrolment,
+                    title=discipline.title,
+                    passed=True,
+                    assessed_on=today - timedelta(days=7),
+                )
     _complete(staff, list(list_enrolments(decided)))
     decide_admission(actor=staff, cohort=decided, attempt=1)
     attestation = _attestation_today(

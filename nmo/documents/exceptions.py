@@ -11,6 +11,8 @@ __all__ = [
     "DocumentTampered",
     "HandoverAlreadyRecorded",
     "HandoverInvalid",
+    "LayoutInvalid",
+    "OrganisationDetailsInvalid",
     "RegisterInvalid",
     "RevocationInvalid",
 ]
@@ -67,6 +69,16 @@ class RevocationInvalid(ValidationFailed):
 class RegisterInvalid(ValidationFailed):
     code = "register_invalid"
     default_message = "Настройки реестра заполнены с ошибками."
+
+
+class OrganisationDetailsInvalid(ValidationFailed):
+    code = "organisation_details_invalid"
+    default_message = "Реквизиты организации заполнены с ошибками."
+
+
+class LayoutInvalid(ValidationFailed):
+    code = "blank_layout_invalid"
+    default_message = "Расположение полей на бланке задано с ошибками."
 
 
 class DocumentTampered(Conflict):

@@ -51,8 +51,13 @@ def _as_json(value: Any) -> Any:
 
 
 def snapshot_of(document: QualificationDocument) -> dict[str, Any]:
-    """What the row says now, in the snapshot's form (dates as ISO strings)."""
-    return {name: _as_json(getattr(document, name)) for name in SNAPSHOT_FIELDS}
+    """What the row says now, in the snapshot's form (dates as ISO strings). The
+    particulars (organisation's details, diploma wording and supplement) are in it when the
+    document has them: documents issued before they were kept were sealed without them."""
+    snapshot = {name: _as_json(getattr(document, name)) for name in SNAPSHOT_FIELDS}
+    if document.particulars:
+        snapshot["particulars"] = document.particulars
+    return snapshot
 
 
 def seal_document(document: QualificationDocument) -> None:
@@ -69,7 +74,9 @@ def changed_fields(document: QualificationDocument) -> list[str]:
     now = snapshot_of(document)
     frozen = document.snapshot
     return [
-        name for name in SNAPSHOT_FIELDS if canonical(now.get(name)) != canonical(frozen.get(name))
+        name
+        for name in (*SNAPSHOT_FIELDS, "particulars")
+        if canonical(now.get(name)) != canonical(frozen.get(name))
     ]
 
 

@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from nmo.core.models import BaseModel
-from nmo.documents.types import DocumentKind, DocumentStatus, ReservationStatus
+from nmo.documents.types import BlankKind, DocumentKind, DocumentStatus, ReservationStatus
 
 # The kinds and statuses are declared once, with their labels, in nmo.documents.types.
 # The handover modes are the regulation's `HandoverMode` codes (a test keeps them equal),
@@ -157,6 +157,10 @@ class QualificationDocument(BaseModel):
     # What the document said when it was issued, and its seal: an HMAC with the server's
     # key (ADR 0024). The verification page shows the snapshot, and only while the row
     # still says the same and the seal still matches.
+    # The organisation's details, the diploma's qualification wording, protocol reference and
+    # supplement rows as they were on the day of issue: the blank print renders from these
+    # (`printing.particulars_of`), never from today's settings.
+    particulars = models.JSONField("реквизиты и приложение на дату выдачи", default=dict)
     snapshot = models.JSONField("слепок на дату выдачи", default=dict, editable=False)
     seal = models.CharField("печать слепка", max_length=64, blank=True, editable=False)
 
@@ -348,3 +352,63 @@ class DocumentHandover(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_mode_display()}, {self.handed_on:%d.%m.%Y}"
+
+
+class OrganisationDetails(BaseModel):
+    """What an organisation's qualification documents print about it (issue 12): its full
+    and short names, address and details, city, and who signs — the head and the secretary
+    with their posts. One per organisation, edited by its staff; each change audited."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        verbose_name="организация",
+        on_delete=models.CASCADE,
+        related_name="document_details",
+    )
+    full_name = models.CharField("полное наименование", max_length=500)
+    short_name = models.CharField("сокращённое наименование", max_length=200, blank=True)
+    details = models.TextField(
+        "адрес и реквизиты", blank=True, help_text="Как печатаются на документах."
+    )
+    city = models.CharField("город", max_length=100)
+    head_post = models.CharField("должность руководителя", max_length=200)
+    head_name = models.CharField("руководитель (фамилия и инициалы)", max_length=200)
+    secretary_post = models.CharField("должность секретаря", max_length=200)
+    secretary_name = models.CharField("секретарь (фамилия и инициалы)", max_length=200)
+
+    class Meta:
+        verbose_name = "реквизиты организации для документов"
+        verbose_name_plural = "реквизиты организаций для документов"
+
+    def __str__(self) -> str:
+        return self.short_name or self.full_name
+
+
+class BlankLayout(BaseModel):
+    """Where each value goes on one of an organisation's pre-printed blanks: the sheet's
+    size and, per field, its position in millimetres from the sheet's top-left corner,
+    optional width and font size (`positions`, checked by `layouts.layout_errors`)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="организация",
+        on_delete=models.CASCADE,
+        related_name="blank_layouts",
+    )
+    blank = models.CharField("бланк", max_length=20, choices=BlankKind.choices)
+    page_width_mm = models.DecimalField("ширина листа, мм", max_digits=5, decimal_places=1)
+    page_height_mm = models.DecimalField("высота листа, мм", max_digits=5, decimal_places=1)
+    row_step_mm = models.DecimalField(
+        "шаг строк таблицы, мм", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    positions = models.JSONField("положение полей", default=dict)
+
+    class Meta:
+        verbose_name = "расположение полей на бланке"
+        verbose_name_plural = "расположение полей на бланках"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "blank"], name="blank_layout_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_blank_display()} — {self.organisation}"

@@ -1,15 +1,25 @@
 """Reads of registers and issued documents."""
 
+from typing import Any
+
 from django.db.models import OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from nmo.accounts.models import Organisation, Role, User
 from nmo.accounts.selectors import organisations_for
 from nmo.core.links import absolute_url
-from nmo.documents.models import DocumentRegister, QualificationDocument
+from nmo.documents.layouts import BLANKS, Position, default_positions
+from nmo.documents.models import (
+    BlankLayout,
+    DocumentRegister,
+    OrganisationDetails,
+    QualificationDocument,
+)
 from nmo.documents.rules import fold
-from nmo.documents.types import DocumentKind, DocumentStatus
+from nmo.documents.types import AttestationFacts, BlankKind, DocumentKind, DocumentStatus
 from nmo.printing.files import document_file_name
+from nmo.programmes.models import Enrolment
+from nmo.programmes.selectors import intermediate_grades, list_disciplines
 
 # The list pages and the API never load the PDF bytes.
 _LIST_FIELDS = ("organisation", "register")
@@ -140,3 +150,108 @@ def document_file_name_of(document: QualificationDocument) -> str:
         f"{document.issued_on:%d.%m.%Y}" if document.issued_on else "",
         extension="pdf",
     )
+def details_of(organisation: Organisation) -> OrganisationDetails:
+    """Return the organisation's details for its documents; unsaved, filled from the
+    organisation's record (full and short name, address), when none are configured yet."""
+    details = OrganisationDetails.objects.filter(organisation=organisation).first()
+    if details is None:
+        details = OrganisationDetails(
+            organisation=organisation,
+            full_name=organisation.name,
+            short_name=organisation.short_name,
+            details=organisation.address,
+        )
+    return details
+
+
+def organisation_particulars(organisation: Organisation) -> dict[str, str]:
+    """Return what a document prints about its organisation, from its details."""
+    details = details_of(organisation)
+    return {
+        "full_name": details.full_name,
+        "short_name": details.short_name,
+        "details": details.details,
+        "city": details.city,
+        "head_post": details.head_post,
+        "head_name": details.head_name,
+        "secretary_post": details.secretary_post,
+        "secretary_name": details.secretary_name,
+    }
+
+
+def _grade_word(passed: bool | None) -> str:
+    if passed is None:
+        return ""
+    return "зачтено" if passed else "не зачтено"
+
+
+def document_particulars(
+    *, enrolment: Enrolment, kind: str, facts: AttestationFacts | None = None
+) -> dict[str, Any]:
+    """Return what a document prints beyond its own columns, as it is on the day of issue:
+    the organisation's details and signatories; for a retraining diploma the qualification
+    awarded, the field of professional activity, the commission's protocol (`facts`) and
+    the supplement's rows — the programme's disciplines (modules) with hours and the
+    learner's intermediate result under the same title, then the final attestation with
+    its hours and grade (rgmu-2.8)."""
+    programme = enrolment.cohort.programme
+    facts = facts or AttestationFacts()
+    particulars: dict[str, Any] = {
+        "organisation": organisation_particulars(programme.organisation),
+    }
+    if kind != DocumentKind.RETRAINING_DIPLOMA:
+        return particulars
+    grades = intermediate_grades(enrolment)
+    particulars.update(
+        {
+            "qualification_title": programme.qualification_title,
+            "practice_field": programme.practice_field,
+            "protocol_number": facts.protocol_number,
+            "protocol_date": facts.protocol_date.isoformat() if facts.protocol_date else "",
+            "final_grade": facts.final_grade,
+            "attestation_hours": programme.attestation_hours,
+            "disciplines": [
+                {
+                    "title": row.title,
+                    "hours": row.hours,
+                    "grade": _grade_word(grades.get(fold(row.title))),
+                }
+                for row in list_disciplines(programme)
+            ],
+        }
+    )
+    return particulars
+
+
+def layout_of(organisation: Organisation, blank: BlankKind) -> BlankLayout:
+    """Return the organisation's layout of a blank; unsaved, with the defaults (ADR 0112),
+    when it has not set one."""
+    layout = BlankLayout.objects.filter(organisation=organisation, blank=blank.value).first()
+    if layout is not None:
+        return layout
+    spec = BLANKS[blank]
+    return BlankLayout(
+        organisation=organisation,
+        blank=blank.value,
+        page_width_mm=spec.width_mm,
+        page_height_mm=spec.height_mm,
+        row_step_mm=spec.row_step_mm,
+        positions={code: p.as_json() for code, p in default_positions(blank).items()},
+    )
+
+
+def positions_of(layout: BlankLayout) -> dict[str, Position]:
+    """Return the layout's positions as numbers; a field the layout lacks (added to the
+    blank after the layout was saved) takes its default."""
+    from decimal import Decimal
+
+    result = default_positions(BlankKind(layout.blank))
+    for code, raw in (layout.positions or {}).items():
+        if code in result:
+            result[code] = Position(
+                Decimal(str(raw["x"])),
+                Decimal(str(raw["y"])),
+                None if raw.get("width") in (None, "") else Decimal(str(raw["width"])),
+                Decimal(str(raw["size"])),
+            )
+    return result

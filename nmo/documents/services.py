@@ -26,6 +26,10 @@ from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import Organisation, User
 from nmo.core.exceptions import Conflict
 from nmo.core.services import record_audit
+from nmo.documents.blanks import calibration_pdf as calibration_pdf  # beside the layouts
+from nmo.documents.blanks import configure_blank_layout as configure_blank_layout
+from nmo.documents.blanks import configure_details as configure_details
+from nmo.documents.blanks import print_on_blank as print_on_blank
 from nmo.documents.exceptions import (
     DocumentAlreadyIssued,
     DocumentAlreadyRevoked,
@@ -61,8 +65,10 @@ from nmo.documents.rules import (
     registration_number,
     revocation_errors,
 )
+from nmo.documents.selectors import document_particulars
 from nmo.documents.types import (
     QUALIFICATION_KINDS,
+    AttestationFacts,
     DocumentKind,
     DocumentStatus,
     HandoverMode,
@@ -211,6 +217,7 @@ def _new_document(
     is_record: bool,
     issued_on: date,
     replaces: QualificationDocument | None,
+    facts: AttestationFacts | None = None,
 ) -> QualificationDocument:
     """Return the document (not yet saved) with what it prints and its PDF, rendered with
     the QR code of its verification page. A training record states the cohort's dates and
@@ -244,6 +251,7 @@ def _new_document(
         replaces=replaces,
         status=DocumentStatus.ISSUED.value,
         verification_token=secrets.token_urlsafe(TOKEN_BYTES),
+        particulars=document_particulars(enrolment=enrolment, kind=register.kind, facts=facts),
     )
     pdf = render_document_pdf(document)
     document.pdf = pdf
@@ -298,6 +306,7 @@ def issue_document(
     issued_on: date,
     period_from: date | None = None,
     period_to: date | None = None,
+    facts: AttestationFacts | None = None,
 ) -> QualificationDocument:
     """Issue a document to the learner of `enrolment`, numbered next in its register.
 
@@ -328,6 +337,11 @@ def issue_document(
     the PDF (with the QR code of the verification page) is rendered before the row is
     written: any failure rolls the number back, so numbers stay gap-free (ADR 0106).
     Audited as "document.issue".
+
+    What it prints beyond its columns is kept with it (`particulars`): the organisation's
+    details and signatories, and for a diploma the programme's qualification wording, the
+    commission's protocol and final grade (`facts`, from the attestation app) and the
+    supplement's disciplines with hours and grades (`selectors.document_particulars`).
     """
     owner = get_enrolment(enrolment.pk)
     require_staff_of(actor, owner.cohort.programme.organisation)
@@ -374,6 +388,7 @@ def issue_document(
         is_record=is_record,
         issued_on=issued_on,
         replaces=replaces,
+        facts=facts,
     )
     _save_document(document, live, wanted)
     if reservation is not None:

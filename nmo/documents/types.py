@@ -13,9 +13,12 @@ from nmo.regulations.types import FailedDocument, HandoverMode, QualificationDoc
 
 __all__ = [
     "QUALIFICATION_KINDS",
+    "AttestationFacts",
+    "BlankKind",
     "DocumentKind",
     "DocumentStatus",
     "HandoverMode",
+    "PrintMode",
     "RegisterEntry",
     "ReservationStatus",
 ]
@@ -69,6 +72,34 @@ QUALIFICATION_KINDS: frozenset[DocumentKind] = frozenset(
 )
 
 
+class BlankKind(TextChoices):
+    """The pre-printed blanks an organisation buys and prints the values onto (issue 12):
+    the удостоверение, the диплом and the diploma's supplement (приложение)."""
+
+    CERTIFICATE = "certificate", "бланк удостоверения о повышении квалификации"
+    DIPLOMA = "diploma", "бланк диплома о профессиональной переподготовке"
+    SUPPLEMENT = "supplement", "бланк приложения к диплому"
+
+
+class PrintMode(TextChoices):
+    """How staff print a qualification document: the whole form on plain A4 paper (the file
+    issued and archived), or only the values onto the organisation's pre-printed blank."""
+
+    FULL = "full", "полная форма на листе A4"
+    BLANK = "blank", "на бланке организации"
+
+
+@dataclass(frozen=True)
+class AttestationFacts:
+    """What the attestation app knows and a qualification document prints: the commission's
+    protocol (number, date) for the diploma's reference and the final attestation's grade
+    for its supplement. The attestation app passes it to `services.issue_document`."""
+
+    protocol_number: str = ""
+    protocol_date: date | None = None
+    final_grade: str = ""
+
+
 # The audit log's words for this app's actions (ADR 0018).
 AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "document.issue": "Выдан документ об обучении",
@@ -80,6 +111,9 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "documents.frdo_export": "Выгружены сведения для ФИС ФРДО",
     "document_register.reserve": "Зарезервирован номер документа по решению комиссии",
     "document_register.void": "Аннулирован резерв номера документа",
+    "organisation_details.configure": "Изменены реквизиты организации для документов",
+    "blank_layout.configure": "Изменено расположение полей на бланке",
+    "document.print_blank": "Документ напечатан на бланке организации",
 }
 AUDIT_FIELDS: dict[str, str | AuditField] = {
     "registration_prefix": "префикс регистрационного номера",

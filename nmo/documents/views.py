@@ -25,8 +25,18 @@ from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
 from nmo.core.forms import show_refusal
 from nmo.documents import frdo, selectors, services
 from nmo.documents.access import access_document, access_document_file
-from nmo.documents.forms import HandoverForm, RegisterFilterForm, RegisterSettingsForm, RevokeForm
+from nmo.documents.forms import (
+    BlankLayoutForm,
+    HandoverForm,
+    OrganisationDetailsForm,
+    PrintForm,
+    RegisterFilterForm,
+    RegisterSettingsForm,
+    RevokeForm,
+)
 from nmo.documents.models import DocumentHandover, QualificationDocument
+from nmo.documents.printing import blank_kinds_of
+from nmo.documents.types import BlankKind, PrintMode
 from nmo.printing.files import set_file_name
 
 PAGE_SIZE = 25
@@ -158,9 +168,11 @@ def _detail(
     *,
     handover_form: HandoverForm | None = None,
     revoke_form: RevokeForm | None = None,
+    print_form: PrintForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     handover = DocumentHandover.objects.filter(document=document).first()
+    blanks = blank_kinds_of(document)
     return render(
         request,
         "documents/document_detail.html",
@@ -169,6 +181,8 @@ def _detail(
             "handover": handover,
             "handover_form": handover_form or HandoverForm(),
             "revoke_form": revoke_form or RevokeForm(),
+            "print_form": print_form,
+            "blanks": blanks,
         },
         status=status,
     )
@@ -317,3 +331,148 @@ def register_settings(request: SignedInRequest) -> HttpResponse:
         {"form": form, "registers": registers},
         status=status,
     )
+
+
+def _pdf_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _blank_kind(raw: str) -> BlankKind:
+    try:
+        return BlankKind(raw)
+    except ValueError:
+        raise NotFound() from None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@signed_in
+def organisation_details(request: SignedInRequest, organisation_id: int) -> HttpResponse:
+    """What the organisation's qualification documents print about it — full and short
+    name, address and details, city, the head and the secretary with their posts — and
+    its blanks with their layouts and calibration pages. Staff of the organisation only
+    (403 without the role, 404 for another organisation)."""
+    organisation = access_staff_organisation(request.user, organisation_id)
+    details = selectors.details_of(organisation)
+    initial = {name: getattr(details, name) for name in OrganisationDetailsForm.base_fields}
+    form = OrganisationDetailsForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.configure_details(
+                    actor=request.user, organisation=organisation, values=form.cleaned_data
+                )
+            except ValidationFailed as exc:
+                show_refusal(form, exc)
+            else:
+                messages.success(request, "Реквизиты организации для документов сохранены.")
+                return redirect("documents:organisation_details", organisation_id=organisation.pk)
+        status = 422
+    return render(
+        request,
+        "documents/organisation_details.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "configured": details.pk is not None,
+            "blanks": list(BlankKind),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@signed_in
+def blank_layout(request: SignedInRequest, organisation_id: int, blank: str) -> HttpResponse:
+    """Where each value goes on one of the organisation's pre-printed blanks, in
+    millimetres from the sheet's top-left corner (ADR 0112), with the link to its
+    calibration page. Staff of the organisation only."""
+    organisation = access_staff_organisation(request.user, organisation_id)
+    kind = _blank_kind(blank)
+    layout = selectors.layout_of(organisation, kind)
+    initial: dict[str, Any] = {
+        "page_width": layout.page_width_mm,
+        "page_height": layout.page_height_mm,
+        "row_step": layout.row_step_mm,
+    }
+    for code, position in selectors.positions_of(layout).items():
+        for part, value in position.as_json().items():
+            initial[f"{code}__{part}"] = value or ""
+    form = BlankLayoutForm(request.POST or None, initial=initial, blank=kind)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.configure_blank_layout(
+                    actor=request.user,
+                    organisation=organisation,
+                    blank=kind.value,
+                    page_width=form.cleaned_data["page_width"],
+                    page_height=form.cleaned_data["page_height"],
+                    row_step=form.cleaned_data.get("row_step"),
+                    positions=form.positions(),
+                )
+            except ValidationFailed as exc:
+                show_refusal(form, exc, form.field_of())
+            else:
+                messages.success(request, "Расположение полей на бланке сохранено.")
+                return redirect(
+                    "documents:blank_layout", organisation_id=organisation.pk, blank=kind.value
+                )
+        status = 422
+    return render(
+        request,
+        "documents/blank_layout.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "blank": kind,
+            "configured": layout.pk is not None,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@signed_in
+def blank_calibration(request: SignedInRequest, organisation_id: int, blank: str) -> HttpResponse:
+    """The calibration page of one of the organisation's blanks as a PDF: a 10 mm grid
+    and a sample of every field at its position, to print on plain paper and lay over a
+    blank. Staff of the organisation only."""
+    organisation = access_staff_organisation(request.user, organisation_id)
+    kind = _blank_kind(blank)
+    content = services.calibration_pdf(
+        actor=request.user, organisation=organisation, blank=kind.value
+    )
+    return _pdf_response(content, f"calibration-{kind.value}.pdf")
+
+
+@require_GET
+@signed_in
+def document_print(request: SignedInRequest, document_id: int) -> HttpResponse:
+    """Print a qualification document the way staff choose (`?mode=`): `full` — the whole
+    form on plain A4, the file issued; `blank` — only its values on the organisation's
+    blank (`&blank=certificate|diploma|supplement`), at the positions set for it. Staff
+    of the issuing organisation only; a bad choice re-shows the document page (422)."""
+    document = access_document(request.user, document_id)
+    form = PrintForm(request.GET)
+    if not form.is_valid():
+        return _detail(request, document, print_form=form, status=422)
+    if form.cleaned_data["mode"] == PrintMode.FULL:
+        return _pdf_response(
+            services.checked_pdf(document), f"{document.kind}-{document.number:06d}.pdf"
+        )
+    blank = form.cleaned_data["blank"] or (blank_kinds_of(document) or [""])[0]
+    try:
+        content = services.print_on_blank(actor=request.user, document=document, blank=blank)
+    except ValidationFailed as exc:
+        show_refusal(form, exc)
+        return _detail(request, document, print_form=form, status=422)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect(document.get_absolute_url())
+    return _pdf_response(content, f"blank-{blank}-{document.number:06d}.pdf")

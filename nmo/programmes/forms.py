@@ -345,3 +345,30 @@ class AdmissionOverrideForm(AccessibleForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Обязательно: не менее 20 символов. Попадает в журнал аудита.",
     )
+
+
+class CurriculumForm(AccessibleForm):
+    """The qualification awarded, the field of professional activity and the disciplines
+    (modules) with hours, one a line, that a retraining diploma and its supplement print."""
+
+    qualification_title = forms.CharField(
+        label="Присваиваемая квалификация",
+        required=False,
+        max_length=300,
+        help_text="Печатается в дипломе: «присвоена квалификация …» (например, «Врач-кардиолог»).",
+    )
+    practice_field = forms.CharField(
+        label="Сфера профессиональной деятельности",
+        required=False,
+        max_length=500,
+        help_text="Печатается в дипломе: «право на ведение профессиональной деятельности в сфере "
+        "…» (например, «кардиологии»).",
+    )
+    disciplines = forms.CharField(
+        label="Дисциплины (модули) и часы",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="По одной в строке: наименование, тире и число академических часов, например "
+        "«Кардиология — 36». Печатаются в приложении к диплому в этом порядке.",
+    )

@@ -69,6 +69,16 @@ class Programme(BaseModel):
     criteria_unsatisfactory = models.TextField("критерий «неудовлетворительно»", blank=True)
     criteria_passed = models.TextField("критерий «зачтено»", blank=True)
     criteria_failed = models.TextField("критерий «не зачтено»", blank=True)
+    # What a retraining diploma states (issue 12): «присвоена квалификация …» and «предоставляет
+    # право на ведение профессиональной деятельности в сфере …».
+    qualification_title = models.CharField("присваиваемая квалификация", max_length=300, blank=True)
+    practice_field = models.CharField(
+        "сфера профессиональной деятельности",
+        max_length=500,
+        blank=True,
+        help_text="Печатается в дипломе: «право на ведение профессиональной деятельности "
+        "в сфере …».",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="кто создал",
@@ -94,6 +104,30 @@ class Programme(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:programme_detail", kwargs={"pk": self.pk})
+
+
+class ProgrammeDiscipline(BaseModel):
+    """One discipline (module) of the programme's curriculum with its hours, in `order`: the
+    rows of the supplement (приложение) to a retraining diploma."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name="программа", on_delete=models.CASCADE, related_name="disciplines"
+    )
+    order = models.PositiveSmallIntegerField("номер")
+    title = models.CharField("дисциплина (модуль)", max_length=300)
+    hours = models.PositiveIntegerField("объём, академических часов")
+
+    class Meta:
+        verbose_name = "дисциплина (модуль) программы"
+        verbose_name_plural = "дисциплины (модули) программы"
+        ordering = ["programme", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "order"], name="discipline_order_once"),
+            models.CheckConstraint(condition=Q(hours__gte=1), name="discipline_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.hours} ч)"
 
 
 class ProgrammeStage(BaseModel):

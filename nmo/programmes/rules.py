@@ -11,6 +11,8 @@ from django.db.models import Choices
 from nmo.core.russian import number_with
 from nmo.programmes.types import (
     AdmissionFacts,
+    CurriculumData,
+    DisciplineData,
     NoticePlan,
     RegulationInForce,
     StageData,
@@ -431,3 +433,58 @@ def defence_work_of(value: str | None) -> DefenceWork | None:
         return DefenceWork(value) if value else None
     except ValueError:
         return None
+
+
+_DISCIPLINE_LINE = re.compile(
+    r"^(?P<title>.+?)\s*[—–\-;|\t]\s*(?P<hours>\d{1,5})\s*(ч\.?|час\w*)?$"
+)
+DISCIPLINES_MAX = 60
+"""More rows than any supplement blank holds."""
+
+
+def parse_disciplines(text: str) -> tuple[list[DisciplineData], list[str]]:
+    """Read the curriculum typed one discipline (module) a line, «Наименование — 36» (the
+    hours after the last dash, semicolon, tab or vertical bar), and return the rows and the
+    problems by line number, in Russian. Empty lines are skipped."""
+    rows: list[DisciplineData] = []
+    problems: list[str] = []
+    lines = [line.strip() for line in (text or "").splitlines()]
+    for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
+        match = re.match(
+            r"^(?P<title>.+?)\s*[—–\-;|\t]\s*(?P<hours>\d{1,5})\s*(ч\.?|час\w*)?$", line
+        )
+        if match is None:
+            problems.append(
+                f"Строка {number}: укажите наименование и через тире число часов, "
+                "например «Кардиология — 36»."
+            )
+            continue
+        title = " ".join(match["title"].split()).strip(" —–-;|")
+        hours = int(match["hours"])
+        if not title or len(title) > 300:
+            problems.append(f"Строка {number}: наименование — от 1 до 300 символов.")
+        elif hours < 1:
+            problems.append(f"Строка {number}: объём — не меньше 1 академического часа.")
+        else:
+            rows.append(DisciplineData(title=title, hours=hours))
+    if len(rows) > DISCIPLINES_MAX:
+        problems.append(f"Не более {DISCIPLINES_MAX} дисциплин (модулей).")
+    return rows, problems
+
+
+def curriculum_errors(data: CurriculumData, *, programme_hours: int) -> dict[str, list[str]]:
+    """What is wrong with a programme's curriculum: lengths of the qualification and the
+    field, and disciplines whose hours add up to more than the programme's."""
+    errors: dict[str, list[str]] = {}
+    if len(data.qualification_title) > 300:
+        errors["qualification_title"] = ["Квалификация — не более 300 символов."]
+    if len(data.practice_field) > 500:
+        errors["practice_field"] = ["Сфера деятельности — не более 500 символов."]
+    total = sum(row.hours for row in data.disciplines)
+    if total > programme_hours:
+        errors["disciplines"] = [
+            f"Сумма часов дисциплин ({total}) больше объёма программы ({programme_hours})."
+        ]
+    return errors

@@ -20,6 +20,7 @@ from nmo.programmes.models import (
     IntermediateResult,
     NoticeDelivery,
     Programme,
+    ProgrammeDiscipline,
     ProgrammeStage,
     SpecialConditionsApplication,
     SpecialConditionsStatus,
@@ -107,6 +108,23 @@ def list_units(organisation: Organisation) -> QuerySet[Unit]:
 def list_stages(programme: Programme) -> QuerySet[ProgrammeStage]:
     """Return the stages of a programme's final attestation in order (npc-2.5, rgmu-2.5)."""
     return programme.stages.order_by("order")
+
+
+def list_disciplines(programme: Programme) -> QuerySet[ProgrammeDiscipline]:
+    """Return the disciplines (modules) of a programme's curriculum in order, with hours:
+    the rows of a retraining diploma's supplement."""
+    return programme.disciplines.order_by("order")
+
+
+def intermediate_grades(enrolment: Enrolment) -> dict[str, bool]:
+    """Return the learner's intermediate results by title (case folded, ё as е): passed or
+    not, the latest result of a title superseding earlier ones (a passed resit)."""
+    grades: dict[str, bool] = {}
+    for title, passed in enrolment.intermediate_results.order_by("assessed_on", "id").values_list(
+        "title", "passed"
+    ):
+        grades[" ".join(title.casefold().replace("ё", "е").split())] = passed
+    return grades
 
 
 def bank_counts(programme: Programme) -> list[tuple[str, str, int]]:

@@ -248,6 +248,7 @@ _STAGE = "programmes.programmestage"
 AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "programme.create": "Создана программа",
     "programme.update": "Изменена программа",
+    "programme.set_curriculum": "Изменены квалификация и дисциплины (модули) программы",
     "programme.add_stage": AuditAction("Добавлен этап итоговой аттестации", fields_of=_STAGE),
     "programme.update_stage": AuditAction("Изменён этап итоговой аттестации", fields_of=_STAGE),
     "programme.remove_stage": AuditAction("Удалён этап итоговой аттестации", fields_of=_STAGE),
@@ -306,3 +307,22 @@ AUDIT_FIELDS: dict[str, str | AuditField] = {
     "stage_kind": AuditField("вид этапа", choices=choices_of(StageKind.choices)),
     "supporting_documents": "подтверждающих документов",
 }
+
+
+@dataclass(frozen=True)
+class DisciplineData:
+    """One discipline (module) of a programme's curriculum as staff type it: its title and
+    hours (a row of the diploma's supplement)."""
+
+    title: str
+    hours: int
+
+
+@dataclass(frozen=True)
+class CurriculumData:
+    """What a retraining diploma states from its programme: the qualification awarded, the
+    field of professional activity, and the disciplines (modules) with their hours."""
+
+    qualification_title: str = ""
+    practice_field: str = ""
+    disciplines: tuple[DisciplineData, ...] = ()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.programme_detail, name="programme_detail"),
     path("<int:pk>/edit/", views.programme_edit, name="programme_edit"),
     path("<int:pk>/stages/", views.stage_add, name="stage_add"),
+    path("<int:pk>/curriculum/", views.programme_curriculum, name="programme_curriculum"),
     path("<int:pk>/stages/<int:stage_pk>/edit/", views.stage_edit, name="stage_edit"),
     path("<int:pk>/stages/<int:stage_pk>/remove/", views.stage_remove, name="stage_remove"),
     path("<int:pk>/bank/", views.bank_import, name="bank_import"),

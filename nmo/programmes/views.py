@@ -30,6 +30,7 @@ from nmo.programmes.forms import (
     AdmissionOverrideForm,
     BankImportForm,
     CohortForm,
+    CurriculumForm,
     DebtClearForm,
     DebtForm,
     EnrolmentForm,
@@ -40,7 +41,14 @@ from nmo.programmes.forms import (
     StageForm,
 )
 from nmo.programmes.models import Cohort, Enrolment, Programme
-from nmo.programmes.types import CohortData, LearnerRow, ProgrammeData, StageData
+from nmo.programmes.rules import parse_disciplines
+from nmo.programmes.types import (
+    CohortData,
+    CurriculumData,
+    LearnerRow,
+    ProgrammeData,
+    StageData,
+)
 from nmo.programmes.xlsx import MAX_FILE_BYTES
 from nmo.programmes.xlsx import bank_template as make_bank_template
 from nmo.programmes.xlsx import learners_template as make_learners_template
@@ -218,6 +226,51 @@ def programme_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """A programme with its stages, grade criteria, assessment bank and cohorts."""
     programme = access_programme(request.user, pk)
     return _programme_page(request, programme)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@signed_in
+def programme_curriculum(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The qualification, field of activity and disciplines (modules) with hours that the
+    programme's diploma and its supplement print."""
+    programme = access_programme(request.user, pk)
+    initial = {
+        "qualification_title": programme.qualification_title,
+        "practice_field": programme.practice_field,
+        "disciplines": "\n".join(
+            f"{row.title} — {row.hours}" for row in selectors.list_disciplines(programme)
+        ),
+    }
+    form = CurriculumForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            rows, problems = parse_disciplines(form.cleaned_data["disciplines"])
+            for problem in problems:
+                form.add_error("disciplines", problem)
+            if not problems:
+                try:
+                    services.set_curriculum(
+                        actor=request.user,
+                        programme=programme,
+                        data=CurriculumData(
+                            qualification_title=form.cleaned_data["qualification_title"],
+                            practice_field=form.cleaned_data["practice_field"],
+                            disciplines=tuple(rows),
+                        ),
+                    )
+                except ValidationFailed as exc:
+                    show_refusal(form, exc)
+                else:
+                    messages.success(request, "Квалификация и дисциплины программы сохранены.")
+                    return redirect(programme.get_absolute_url())
+        status = 422
+    return render(
+        request,
+        "programmes/programme_curriculum.html",
+        {"programme": programme, "form": form},
+        status=status,
+    )
 
 
 def _stage_data(data: dict[str, Any]) -> StageData:

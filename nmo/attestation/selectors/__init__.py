@@ -29,6 +29,7 @@ from nmo.attestation.selectors.conditions import (
 from nmo.attestation.selectors.records import (
     Signer,
     current_records,
+    document_facts_for,
     file_name_of,
     required_record_kinds,
     required_signers,
@@ -66,6 +67,7 @@ __all__ = [
     "active_seats",
     "commissions_for_cohort",
     "current_records",
+    "document_facts_for",
     "file_name_of",
     "get_retake_application",
     "grade_criteria",

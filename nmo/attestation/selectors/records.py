@@ -11,6 +11,7 @@ from nmo.attestation.models import (
     AttestationDocument,
     CommissionSeat,
     DocumentSignature,
+    LearnerResult,
 )
 from nmo.attestation.selectors.attestations import (
     VOTING_ROLES,
@@ -19,8 +20,14 @@ from nmo.attestation.selectors.attestations import (
     rules_of_attestation,
 )
 from nmo.attestation.types import RecordKind
+from nmo.documents.types import AttestationFacts
 from nmo.programmes.models import Programme
-from nmo.regulations.types import RESULT_DOCUMENT_PROGRAMME_KINDS, CommissionRole, Signatory
+from nmo.regulations.types import (
+    RESULT_DOCUMENT_PROGRAMME_KINDS,
+    CommissionRole,
+    Grade,
+    Signatory,
+)
 
 
 def current_records(attestation: Attestation) -> QuerySet[AttestationDocument]:
@@ -123,3 +130,21 @@ def file_name_of(record: AttestationDocument, extension: str) -> str:
     from nmo.attestation.printed import record_file_name
 
     return record_file_name(record, extension)
+def document_facts_for(result: LearnerResult) -> AttestationFacts:
+    """Return what the learner's qualification document prints from the attestation: the
+    commission's protocol — the learner's retraining protocol (rgmu-app1), its archive
+    number once filed, dated the day of the sitting — and the final grade in words, for
+    the diploma's reference and its supplement (rgmu-2.8)."""
+    protocol = (
+        AttestationDocument.objects.filter(
+            learner_result=result, kind=RecordKind.RETRAINING_PROTOCOL, number__isnull=False
+        )
+        .order_by("-version")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return AttestationFacts(
+        protocol_number=str(protocol) if protocol else "",
+        protocol_date=result.attestation.held_on,
+        final_grade=Grade(result.final_grade).label if result.final_grade else "",
+    )

@@ -33,11 +33,11 @@ from nmo.attestation.services.records import (
     sign_record,
 )
 from nmo.attestation.services.retakes import apply_for_retake, grant_retake, refuse_retake
+from nmo.attestation.services.signing import sign_all_records
 from nmo.attestation.services.videoconference import (
     new_conference_url,
     record_videoconference_check,
 )
-from nmo.attestation.services.signing import sign_all_records
 
 __all__ = [
     "apply_for_retake",

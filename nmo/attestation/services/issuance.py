@@ -11,7 +11,7 @@ from django.utils import timezone
 from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import User
 from nmo.attestation.models import Attestation, LearnerResult, RetakeApplication
-from nmo.attestation.selectors import retake_deadlines_for, retake_left
+from nmo.attestation.selectors import document_facts_for, retake_deadlines_for, retake_left
 from nmo.attestation.services.records import record_diploma
 from nmo.attestation.types import RETAKE_HELD_OPEN, AttestationStatus, Outcome
 from nmo.core.exceptions import Conflict
@@ -131,7 +131,11 @@ def issue_documents_for(
         try:
             if result.outcome == Outcome.PASSED:
                 document = document_services.issue_document(
-                    actor=actor, enrolment=result.enrolment, kind=qualification, issued_on=day
+                    actor=actor,
+                    enrolment=result.enrolment,
+                    kind=qualification,
+                    issued_on=day,
+                    facts=document_facts_for(result),
                 )
                 if qualification == DocumentKind.RETRAINING_DIPLOMA:
                     record_diploma(

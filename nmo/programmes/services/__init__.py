@@ -19,6 +19,7 @@ from nmo.programmes.services.cohorts import (
     update_cohort,
     update_enrolment,
 )
+from nmo.programmes.services.curriculum import set_curriculum
 from nmo.programmes.services.jobs import learners_file_is_small, start_learners_import
 from nmo.programmes.services.notices import plan_notices, retry_notice, send_due_notices
 from nmo.programmes.services.programmes import (
@@ -57,6 +58,7 @@ __all__ = [
     "remove_stage",
     "retry_notice",
     "send_due_notices",
+    "set_curriculum",
     "start_learners_import",
     "update_cohort",
     "update_enrolment",
