@@ -109,7 +109,9 @@ class TestSession(BaseModel):
         ordering = ["-opens_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["attestation", "form"], name="session_once"),
-            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="session_order"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="session_order"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,7 +178,10 @@ class Attempt(BaseModel):
                 condition=Q(status="open"),
                 name="attempt_one_open",
             ),
-            models.CheckConstraint(condition=Q(deadline__gt=models.F("started_at")), name="attempt_deadline_after_start"),
+            models.CheckConstraint(
+                condition=Q(deadline__gt=models.F("started_at")),
+                name="attempt_deadline_after_start",
+            ),
             models.CheckConstraint(
                 condition=Q(percent__isnull=True) | (Q(percent__gte=0) & Q(percent__lte=100)),
                 name="attempt_percent_0_100",

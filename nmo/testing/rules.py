@@ -1,6 +1,7 @@
 """Pure rules of the testing system: drawing a ticket from a seed, scoring answers, the
 server's remaining time (ADR 0301)."""
 
+import itertools
 import math
 import random
 from collections.abc import Mapping, Sequence
@@ -55,7 +56,7 @@ def form_errors(
                 f"вопросов {available}, а нужно {section.count}."
             )
     ranges = sorted((s.from_number, s.to_number) for s in sections)
-    if any(b[0] <= a[1] for a, b in zip(ranges, ranges[1:], strict=False)):
+    if any(b[0] <= a[1] for a, b in itertools.pairwise(ranges)):
         problems.append("Разделы не должны пересекаться по номерам заданий.")
     if sections and sum(s.count for s in sections) != question_count:
         problems.append(
@@ -78,7 +79,7 @@ def draw_ticket(
     """Draw a learner's ticket: the same seed and bank give the same ticket. Questions are
     taken per section (or `question_count` from the whole bank), then shuffled; each
     question's options are shuffled too."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible by design, the seed is secret-drawn
     ordered = sorted(bank, key=lambda q: q.number)
     if sections:
         chosen: list[BankQuestion] = []
@@ -110,7 +111,9 @@ def score(
     `answers` a question to the chosen option ids. Return (right, total, percent)."""
     total = len(questions)
     right = sum(1 for q, correct in questions.items() if is_correct(answers.get(q, ()), correct))
-    percent = (Decimal(right) * 100 / Decimal(total)).quantize(Decimal("0.01")) if total else Decimal(0)
+    percent = (
+        (Decimal(right) * 100 / Decimal(total)).quantize(Decimal("0.01")) if total else Decimal(0)
+    )
     return right, total, percent
 
 

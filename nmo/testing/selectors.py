@@ -128,8 +128,8 @@ def ticket_of(attempt: Attempt) -> list[dict[str, Any]]:
     shown (ids = the bank's option index + 1), the right ones and the learner's answer."""
     answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
     out = []
-    for q in AttemptQuestion.objects.filter(attempt=attempt).select_related("item").order_by(
-        "position"
+    for q in (
+        AttemptQuestion.objects.filter(attempt=attempt).select_related("item").order_by("position")
     ):
         answer = answers.get(q.pk)
         chosen = answer.chosen if answer else []
@@ -248,8 +248,10 @@ def scores_for_attestation(attestation: Attestation) -> dict[int, Attempt]:
     """The latest finished attempt of each learner at an attestation, by learner result
     id (the attestation page shows it to the commission before it votes)."""
     latest: dict[int, Attempt] = {}
-    for a in Attempt.objects.filter(session__attestation=attestation).exclude(
-        status=AttemptStatus.OPEN
-    ).order_by("number"):
+    for a in (
+        Attempt.objects.filter(session__attestation=attestation)
+        .exclude(status=AttemptStatus.OPEN)
+        .order_by("number")
+    ):
         latest[a.learner_result_id] = a
     return latest

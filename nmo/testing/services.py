@@ -13,7 +13,7 @@ from nmo.accounts.access import require_login, require_staff_of
 from nmo.accounts.models import User
 from nmo.attestation import selectors as attestation_selectors
 from nmo.attestation import services as attestation_services
-from nmo.attestation.models import Attestation
+from nmo.attestation.models import Attestation, LearnerResult
 from nmo.core.exceptions import DomainError, NotFound
 from nmo.core.services import enqueue_after_commit, record_audit
 from nmo.programmes import selectors as programme_selectors
@@ -37,7 +37,7 @@ from nmo.testing.models import (
     TestForm,
     TestSession,
 )
-from nmo.testing.selectors import bank_questions, bank_of
+from nmo.testing.selectors import bank_of, bank_questions
 from nmo.testing.types import TestFormData
 
 REASON_MIN = 10
@@ -59,7 +59,9 @@ def define_test_form(*, actor: User, stage: ProgrammeStage, data: TestFormData) 
     drawn from it must stay explainable. Audited as "testing.define_form"."""
     require_staff_of(actor, stage.programme.organisation)
     if stage.kind != StageKind.TESTING:
-        raise TestFormInvalid(errors={"stage": ["Форма теста составляется для этапа «тестирование»."]})
+        raise TestFormInvalid(
+            errors={"stage": ["Форма теста составляется для этапа «тестирование»."]}
+        )
     numbers = [q.number for q in bank_questions(stage)]
     errors = rules.form_errors(
         question_count=data.question_count,
@@ -82,7 +84,12 @@ def define_test_form(*, actor: User, stage: ProgrammeStage, data: TestFormData) 
         "attempts_allowed": data.attempts_allowed,
         "shuffle_options": data.shuffle_options,
         "blueprint": [
-            {"title": s.title, "from_number": s.from_number, "to_number": s.to_number, "count": s.count}
+            {
+                "title": s.title,
+                "from_number": s.from_number,
+                "to_number": s.to_number,
+                "count": s.count,
+            }
             for s in data.sections
         ],
     }
@@ -122,9 +129,12 @@ def open_test_session(
         errors["attestation"] = ["Решение комиссии уже принято."]
     if errors:
         raise TestSessionInvalid(errors=errors)
-    assert form is not None
+    if form is None:  # pragma: no cover - refused above
+        raise TestSessionInvalid()
     if TestSession.objects.filter(attestation=attestation, form=form).exists():
-        raise TestSessionInvalid(errors={"form": ["Сеанс тестирования этой аттестации уже назначен."]})
+        raise TestSessionInvalid(
+            errors={"form": ["Сеанс тестирования этой аттестации уже назначен."]}
+        )
     session = TestSession.objects.create(
         attestation=attestation, form=form, opens_at=opens_at, closes_at=closes_at, created_by=actor
     )
@@ -164,11 +174,13 @@ def start_attempt(*, actor: User, session: TestSession) -> tuple[Attempt, bool]:
         return attempt, False
 
 
-def _learner_result(actor: User, session: TestSession) -> Any:
+def _learner_result(actor: User, session: TestSession) -> LearnerResult:
     require_login(actor)
-    result = attestation_selectors.results_for_learner(actor).filter(
-        attestation_id=session.attestation_id
-    ).first()
+    result = (
+        attestation_selectors.results_for_learner(actor)
+        .filter(attestation_id=session.attestation_id)
+        .first()
+    )
     if result is None:
         raise NotFound()
     return result
@@ -287,7 +299,6 @@ def _closed_message(attempt: Attempt) -> str:
     return AttemptClosed.default_message
 
 
-@transaction.atomic
 def save_answer(
     *,
     actor: User,
@@ -300,12 +311,23 @@ def save_answer(
     previous one. Accepted only while the attempt is open and strictly before its deadline
     (the server's clock); otherwise refused with AttemptClosed (409 `attempt_closed`) and
     nothing changes. Once this returns, the answer is committed: an acknowledged answer is
-    never lost."""
+    never lost. An answer after the deadline closes the attempt there and then."""
     require_login(actor)
+    with transaction.atomic():
+        saved = _save(actor, attempt_id, question_id, options, flagged)
+    if saved is None:
+        close_attempt_at_deadline(attempt_id=attempt_id, refused_answer=question_id)
+        raise AttemptClosed()
+    return saved
+
+
+def _save(
+    actor: User, attempt_id: int, question_id: int, options: list[int], flagged: bool | None
+) -> tuple[Answer, Attempt] | None:
     attempt = _locked_open(actor, attempt_id)
     now = timezone.now()
     if not rules.is_before_deadline(attempt.deadline, now):
-        raise AttemptClosed()
+        return None
     question = (
         AttemptQuestion.objects.filter(pk=question_id, attempt=attempt)
         .only("pk", "kind", "option_order")
@@ -337,17 +359,21 @@ def save_answer(
     return answer, attempt
 
 
-@transaction.atomic
 def submit_attempt(*, actor: User, attempt_id: int) -> Attempt:
     """The learner finishes the attempt before the deadline: it is scored and the
     percentage with its grade becomes the result of the testing stage (rgmu-3.6). After
-    the deadline it is already closed: AttemptClosed."""
+    the deadline it is closed at the deadline instead (with the answers saved before it)
+    and the learner is told so: AttemptClosed."""
     require_login(actor)
-    attempt = _locked_open(actor, attempt_id)
-    if not rules.is_before_deadline(attempt.deadline, timezone.now()):
+    with transaction.atomic():
+        attempt = _locked_open(actor, attempt_id)
+        if rules.is_before_deadline(attempt.deadline, timezone.now()):
+            return _finish(attempt.pk, AttemptStatus.SUBMITTED, actor=actor)
         _finish(attempt.pk, AttemptStatus.CLOSED, actor=None)
-        raise AttemptClosed("Время тестирования истекло: попытка завершена по времени.")
-    return _finish(attempt.pk, AttemptStatus.SUBMITTED, actor=actor)
+    raise AttemptClosed(
+        "Время тестирования истекло: попытка завершена по времени, учтены ответы, "
+        "сохранённые до его окончания."
+    )
 
 
 def _finish(attempt_id: int, status: AttemptStatus, *, actor: User | None) -> Attempt:
@@ -392,7 +418,15 @@ def _finish(attempt_id: int, status: AttemptStatus, *, actor: User | None) -> At
     except DomainError as exc:
         _event(attempt, EventKind.NOT_TRANSFERRED, now, reason=exc.message)
     attempt.save(
-        update_fields=["status", "finished_at", "score", "max_score", "percent", "grade", "updated_at"]
+        update_fields=[
+            "status",
+            "finished_at",
+            "score",
+            "max_score",
+            "percent",
+            "grade",
+            "updated_at",
+        ]
     )
     record_audit(
         actor=actor,
@@ -404,14 +438,18 @@ def _finish(attempt_id: int, status: AttemptStatus, *, actor: User | None) -> At
 
 
 @transaction.atomic
-def close_attempt_at_deadline(*, attempt_id: int) -> bool:
+def close_attempt_at_deadline(*, attempt_id: int, refused_answer: int | None = None) -> bool:
     """Close and score an attempt whose deadline has passed, even if the learner never
-    came back (the queued task and the sweep call this). Returns whether it closed it now."""
+    came back (the queued task and the sweep call this; so does an answer that came too
+    late, `refused_answer` its question). Returns whether it closed it now."""
     attempt = Attempt.objects.select_for_update().filter(pk=attempt_id).first()
     if attempt is None or attempt.status != AttemptStatus.OPEN:
         return False
-    if rules.is_before_deadline(attempt.deadline, timezone.now()):
+    now = timezone.now()
+    if rules.is_before_deadline(attempt.deadline, now):
         return False
+    if refused_answer is not None:
+        _event(attempt, EventKind.ANSWER_REFUSED, now, question=refused_answer)
     _finish(attempt.pk, AttemptStatus.CLOSED, actor=None)
     return True
 
@@ -473,8 +511,10 @@ def annul_attempt(*, actor: User, attempt_id: int, reason: str) -> Attempt:
         actor=actor,
         action="testing.annul",
         target=attempt,
-        changes={"status": [before, AttemptStatus.ANNULLED.value], "reason": reason, "percent": attempt.percent},
+        changes={
+            "status": [before, AttemptStatus.ANNULLED.value],
+            "reason": reason,
+            "percent": attempt.percent,
+        },
     )
     return attempt
-
-

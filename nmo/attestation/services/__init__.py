@@ -61,7 +61,7 @@ __all__ = [
     "reopen_attestation",
     "schedule_attestation",
     "sign_record",
-    "withdraw_test_result",
     "start_document_issue",
     "update_commission",
+    "withdraw_test_result",
 ]

@@ -522,7 +522,9 @@ def withdraw_test_result(
         },
     )
     programme = attestation.cohort.programme
-    refresh_final_grade(result, list(programme.stages.order_by("order")), programme.attestation_form)
+    refresh_final_grade(
+        result, list(programme.stages.order_by("order")), programme.attestation_form
+    )
 
 
 @transaction.atomic

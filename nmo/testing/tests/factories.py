@@ -8,9 +8,7 @@ from zoneinfo import ZoneInfo
 from nmo.attestation.tests.factories import HELD_ON, Setup, build
 from nmo.programmes.services import import_assessment_bank
 from nmo.programmes.tests.factories import bank_file
-from nmo.testing import services
-from nmo.testing import models
-from nmo.testing import types
+from nmo.testing import models, services, types
 from nmo.testing.types import Section
 
 MSK = ZoneInfo("Europe/Moscow")

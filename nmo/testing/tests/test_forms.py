@@ -4,11 +4,10 @@
 import pytest
 import time_machine
 
+from nmo.attestation.tests.factories import build, organisation_under
 from nmo.core.exceptions import NotFound
-from nmo.testing import rules, selectors, services
-from nmo.testing import exceptions, types
+from nmo.testing import exceptions, models, rules, selectors, services, types
 from nmo.testing.models import AttemptEvent, AttemptQuestion
-from nmo.testing import models
 from nmo.testing.tests.factories import (
     OPENS,
     SECTIONS,
@@ -18,7 +17,6 @@ from nmo.testing.tests.factories import (
     with_bank,
 )
 from nmo.testing.types import BankQuestion, Section
-from nmo.attestation.tests.factories import build, organisation_under
 
 
 def test_a_form_needs_enough_questions_in_the_bank(db):
@@ -37,7 +35,10 @@ def test_a_form_needs_enough_questions_in_the_bank(db):
     assert "тестовых вопросов 3, а нужно 7" in " ".join(refused.value.errors["blueprint"])
     form = make_form(setup, question_count=8, sections=SECTIONS, time_limit_minutes=20)
     assert form.blueprint[0] == {
-        "title": "Общие вопросы", "from_number": 1, "to_number": 6, "count": 4
+        "title": "Общие вопросы",
+        "from_number": 1,
+        "to_number": 6,
+        "count": 4,
     }
 
 
@@ -66,9 +67,12 @@ def test_the_same_seed_draws_the_same_ticket_and_sections_are_respected():
     again = rules.draw_ticket(42, list(reversed(bank)), question_count=8, sections=SECTIONS)
     assert first == again
     numbers = [q.item_id - 100 for q in first]
-    assert sum(1 for n in numbers if n <= 6) == 4 and sum(1 for n in numbers if n >= 7) == 4
+    assert sum(1 for n in numbers if n <= 6) == 4
+    assert sum(1 for n in numbers if n >= 7) == 4
     assert len(set(numbers)) == 8
-    others = {tuple(q.item_id for q in rules.draw_ticket(s, bank, question_count=8)) for s in range(20)}
+    others = {
+        tuple(q.item_id for q in rules.draw_ticket(s, bank, question_count=8)) for s in range(20)
+    }
     assert len(others) > 1
     assert any(q.option_order != (0, 1, 2, 3) for q in first)
 
