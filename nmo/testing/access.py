@@ -74,3 +74,15 @@ def access_attempt_for_staff(actor: User | AnonymousUser, attempt_id: int) -> At
         raise NotFound() from None
     require_staff_of(actor, attempt.session.attestation.cohort.programme.organisation)
     return attempt
+
+
+def access_attempt_state(actor: User | AnonymousUser, attempt_id: int) -> Attempt:
+    """An attempt's state: for its learner, the organisation's staff and the commission."""
+    user = require_login(actor)
+    try:
+        attempt = selectors.get_attempt(attempt_id)
+    except Attempt.DoesNotExist:
+        raise NotFound() from None
+    if attempt.learner_id != user.pk:
+        check_attestation_actor(user, attempt.session.attestation)
+    return attempt
