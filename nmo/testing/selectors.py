@@ -198,12 +198,12 @@ def session_progress(session: TestSession) -> list[ProgressRow]:
     have started, how many questions they answered, the time left, the result."""
     results = attestation_selectors.list_learner_results(session.attestation)
     attempts: dict[int, Attempt] = {}
-    for attempt in (
+    for each in (
         Attempt.objects.filter(session=session)
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.only("pk", "attempt_id")))
         .order_by("number")
     ):
-        attempts[attempt.learner_result_id] = attempt  # the latest attempt wins
+        attempts[each.learner_result_id] = each  # the latest attempt wins
     now = timezone.now()
     rows = []
     for result in results:

@@ -38,7 +38,7 @@ from nmo.testing.models import (
     TestSession,
 )
 from nmo.testing.selectors import bank_of, bank_questions
-from nmo.testing.types import TestFormData
+from nmo.testing.types import BankQuestion, TestFormData
 
 REASON_MIN = 10
 REASON_MAX = 2000
@@ -221,7 +221,7 @@ def _start(actor: User, session: TestSession) -> tuple[Attempt, bool]:
     bank = bank_of(form.stage)
     ticket = rules.draw_ticket(
         seed,
-        list(bank.values()),
+        [BankQuestion(e.item_id, e.number, e.option_count) for e in bank.values()],
         question_count=form.question_count,
         sections=_sections(form),
         shuffle_options=form.shuffle_options,

@@ -464,17 +464,17 @@ def record_test_result(
     stage = next((s for s in stages if s.pk == stage_id), None)
     if stage is None or stage.kind != StageKind.TESTING:
         raise ResultInvalid(errors={"stage": ["Этап не является тестированием этой аттестации."]})
-    percent, grade = _grade_of(stage, StageEntry(result.pk, stage.pk, percent=percent))
+    graded, grade = _grade_of(stage, StageEntry(result.pk, stage.pk, percent=percent))
     existing = StageResult.objects.filter(learner_result=result, stage=stage).first()
     before = (
         {"percent": existing.percent, "grade": existing.grade} if existing is not None else None
     )
     if existing is None:
         existing = StageResult.objects.create(
-            learner_result=result, stage=stage, percent=percent, grade=grade.value, entered_by=actor
+            learner_result=result, stage=stage, percent=graded, grade=grade.value, entered_by=actor
         )
     else:
-        existing.percent, existing.grade, existing.entered_by = percent, grade.value, actor
+        existing.percent, existing.grade, existing.entered_by = graded, grade.value, actor
         existing.save(update_fields=["percent", "grade", "entered_by", "updated_at"])
     record_audit(
         actor=actor,
@@ -484,7 +484,7 @@ def record_test_result(
             "stage": stage.order,
             "attempt": attempt_id,
             "before": before,
-            "after": {"percent": percent, "grade": grade.value},
+            "after": {"percent": graded, "grade": grade.value},
         },
     )
     refresh_final_grade(result, stages, programme.attestation_form)
