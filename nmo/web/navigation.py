@@ -52,10 +52,14 @@ MENU: tuple[NavEntry, ...] = (
         ("organisation_staff", COMMISSION, "commission_member"),
     ),
     NavEntry("Пересдачи", "attestation:retake_list", ("organisation_staff",)),
+    NavEntry(
+        "Тестирование", "testing:index", ("organisation_staff", COMMISSION, "commission_member")
+    ),
     NavEntry("Документы", "documents:register", ("organisation_staff",)),
     NavEntry("Положения", "regulations:regulation_list", ("organisation_staff", "admin")),
     # learner
     NavEntry("Моя аттестация", "attestation:learner_home", (LEARNER,)),
+    NavEntry("Мои тесты", "testing:my_tests", (LEARNER,)),
     NavEntry("Мои пересдачи", "attestation:my_retakes", (LEARNER,)),
     NavEntry("Мои документы", "documents:my_documents", (LEARNER,)),
     # organisation administrator
