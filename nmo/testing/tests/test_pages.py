@@ -16,7 +16,8 @@ from nmo.testing.tests.factories import OPENS, make_testing, right_options, wron
 
 
 def pdf_text(content: bytes) -> str:
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return " ".join(text.split())
 
 
 @pytest.mark.clause("npc-2.5")
