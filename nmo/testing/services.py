@@ -2,11 +2,12 @@
 learner's attempt — start, autosaved answers, submission, closing at the server's
 deadline, scoring into the attestation, annulment."""
 
+import json
 import secrets
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from nmo.accounts.access import require_login, require_staff_of
@@ -38,7 +39,7 @@ from nmo.testing.models import (
     TestSession,
 )
 from nmo.testing.selectors import bank_of, bank_questions
-from nmo.testing.types import BankQuestion, TestFormData
+from nmo.testing.types import BankQuestion, SavedAnswer, TestFormData
 
 REASON_MIN = 10
 REASON_MAX = 2000
@@ -306,24 +307,105 @@ def save_answer(
     question_id: int,
     options: list[int],
     flagged: bool | None = None,
-) -> tuple[Answer, Attempt]:
+) -> SavedAnswer:
     """Save the learner's answer to one question as it is given (autosave), replacing the
     previous one. Accepted only while the attempt is open and strictly before its deadline
     (the server's clock); otherwise refused with AttemptClosed (409 `attempt_closed`) and
     nothing changes. Once this returns, the answer is committed: an acknowledged answer is
-    never lost. An answer after the deadline closes the attempt there and then."""
+    never lost. An answer after the deadline closes the attempt there and then.
+
+    The save holds a lock on the attempt row until it commits — shared on PostgreSQL (the
+    learner's tabs save side by side), so the closing, which locks the row for update,
+    scores every save that got in before the deadline and refuses every later one."""
     require_login(actor)
     with transaction.atomic():
-        saved = _save(actor, attempt_id, question_id, options, flagged)
+        if connection.vendor == "postgresql":
+            saved = _save_in_two_statements(actor, attempt_id, question_id, options, flagged)
+        else:
+            saved = _save(actor, attempt_id, question_id, options, flagged)
     if saved is None:
         close_attempt_at_deadline(attempt_id=attempt_id, refused_answer=question_id)
         raise AttemptClosed()
     return saved
 
 
+def _checked_options(options: list[int], kind: str, option_order: list[int]) -> list[int]:
+    chosen = sorted(set(options))
+    valid = {i + 1 for i in option_order}
+    if any(o not in valid for o in chosen):
+        raise AnswerInvalid(errors={"options": ["Такого варианта ответа у вопроса нет."]})
+    if kind == "single" and len(chosen) > 1:
+        raise AnswerInvalid(errors={"options": ["В этом вопросе выберите один вариант."]})
+    return chosen
+
+
+_LOCK_AND_READ = """
+SELECT a.status, a.deadline, q.kind, q.option_order
+FROM testing_attempt a
+LEFT JOIN testing_attemptquestion q ON q.attempt_id = a.id AND q.id = %s
+WHERE a.id = %s AND a.learner_id = %s
+FOR SHARE OF a
+"""
+
+_UPSERT_AND_LOG = """
+WITH saved AS (
+    INSERT INTO testing_answer (attempt_id, question_id, chosen, flagged, saved_at, saves)
+    VALUES (%(attempt)s, %(question)s, %(chosen)s::jsonb, %(flagged)s, %(now)s, 1)
+    ON CONFLICT (attempt_id, question_id) DO UPDATE
+    SET chosen = EXCLUDED.chosen,
+        saved_at = EXCLUDED.saved_at,
+        saves = testing_answer.saves + 1,
+        flagged = CASE WHEN %(keep_flag)s THEN testing_answer.flagged ELSE EXCLUDED.flagged END
+    RETURNING id
+), logged AS (
+    INSERT INTO testing_attemptevent (attempt_id, kind, at, details)
+    VALUES (%(attempt)s, 'answer_saved', %(now)s, %(details)s::jsonb)
+)
+SELECT id FROM saved
+"""
+
+
+def _save_in_two_statements(
+    actor: User, attempt_id: int, question_id: int, options: list[int], flagged: bool | None
+) -> SavedAnswer | None:
+    """PostgreSQL: lock the attempt row shared and read the question in one statement,
+    check in Python, then write the answer and its event in one more (ADR 0301)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_AND_READ, [question_id, attempt_id, actor.pk])
+        row = cursor.fetchone()
+        if row is None:
+            raise NotFound()
+        status, deadline, kind, option_order = row
+        if status != AttemptStatus.OPEN:
+            raise AttemptClosed(_closed_message(Attempt(status=status)))
+        now = timezone.now()
+        if not rules.is_before_deadline(deadline, now):
+            return None
+        if kind is None:
+            raise NotFound()
+        if isinstance(option_order, str):
+            option_order = json.loads(option_order)
+        chosen = _checked_options(options, kind, option_order)
+        cursor.execute(
+            _UPSERT_AND_LOG,
+            {
+                "attempt": attempt_id,
+                "question": question_id,
+                "chosen": json.dumps(chosen),
+                "flagged": bool(flagged),
+                "keep_flag": flagged is None,
+                "now": now,
+                "details": json.dumps({"question": question_id, "options": chosen}),
+            },
+        )
+    return SavedAnswer(
+        question_id=question_id, options=tuple(chosen), saved_at=now, deadline=deadline
+    )
+
+
 def _save(
     actor: User, attempt_id: int, question_id: int, options: list[int], flagged: bool | None
-) -> tuple[Answer, Attempt] | None:
+) -> SavedAnswer | None:
     attempt = _locked_open(actor, attempt_id)
     now = timezone.now()
     if not rules.is_before_deadline(attempt.deadline, now):
@@ -335,12 +417,7 @@ def _save(
     )
     if question is None:
         raise NotFound()
-    chosen = sorted(set(options))
-    valid = {i + 1 for i in question.option_order}
-    if any(o not in valid for o in chosen):
-        raise AnswerInvalid(errors={"options": ["Такого варианта ответа у вопроса нет."]})
-    if question.kind == "single" and len(chosen) > 1:
-        raise AnswerInvalid(errors={"options": ["В этом вопросе выберите один вариант."]})
+    chosen = _checked_options(options, question.kind, question.option_order)
     answer = Answer.objects.filter(attempt=attempt, question=question).first()
     if answer is None:
         answer = Answer.objects.create(
@@ -356,7 +433,9 @@ def _save(
             answer.flagged = flagged
         answer.save(update_fields=["chosen", "saved_at", "saves", "flagged"])
     _event(attempt, EventKind.ANSWER_SAVED, now, question=question.pk, options=chosen)
-    return answer, attempt
+    return SavedAnswer(
+        question_id=question_id, options=tuple(chosen), saved_at=now, deadline=attempt.deadline
+    )
 
 
 def submit_attempt(*, actor: User, attempt_id: int) -> Attempt:

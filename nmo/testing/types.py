@@ -41,6 +41,16 @@ class TestFormData:
 
 
 @dataclass(frozen=True)
+class SavedAnswer:
+    """An acknowledged (committed) answer: what was saved, when, and the attempt's deadline."""
+
+    question_id: int
+    options: tuple[int, ...]
+    saved_at: datetime
+    deadline: datetime
+
+
+@dataclass(frozen=True)
 class AttemptProtocolRef:
     """An attempt's individual protocol as the appeals app lists it (rgmu-app4)."""
 

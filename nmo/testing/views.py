@@ -17,7 +17,7 @@ from nmo.attestation import selectors as attestation_selectors
 from nmo.attestation.access import access_attestation, is_staff_of
 from nmo.core.exceptions import DomainError, NotFound, ValidationFailed
 from nmo.programmes.access import access_programme
-from nmo.testing import selectors, services
+from nmo.testing import rules, selectors, services
 from nmo.testing.access import (
     access_attempt_for_staff,
     access_attempt_protocol,
@@ -262,7 +262,7 @@ def attempt_answer(request: SignedInRequest, pk: int, question_pk: int) -> HttpR
     """Autosave of one answer (JSON for the page's script)."""
     flagged = request.POST.get("flagged")
     try:
-        answer, attempt = services.save_answer(
+        saved = services.save_answer(
             actor=request.user,
             attempt_id=pk,
             question_id=question_pk,
@@ -275,8 +275,8 @@ def attempt_answer(request: SignedInRequest, pk: int, question_pk: int) -> HttpR
         return JsonResponse({"detail": exc.message, "code": exc.code}, status=422)
     return JsonResponse(
         {
-            "saved_at": timezone.localtime(answer.saved_at).strftime("%H:%M:%S"),
-            "remaining_seconds": selectors.remaining_seconds(attempt),
+            "saved_at": timezone.localtime(saved.saved_at).strftime("%H:%M:%S"),
+            "remaining_seconds": rules.remaining_seconds(saved.deadline, saved.saved_at),
         }
     )
 

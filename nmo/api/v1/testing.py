@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 
 from nmo.api.auth import AuthenticatedRequest, bearer
 from nmo.api.v1.schemas import ErrorOut
-from nmo.testing import selectors, services
+from nmo.testing import rules, selectors, services
 from nmo.testing.access import access_attempt_state, access_session_for_learner
 from nmo.testing.models import Attempt
 
@@ -119,14 +119,17 @@ def save_answer(
     """Save the answer to one question of the caller's attempt (autosave: every change is
     sent and replaces the previous answer). After the deadline or the submission: 409
     `attempt_closed`; an option the question does not have: 422 `answer_invalid`."""
-    answer, attempt = services.save_answer(
+    saved = services.save_answer(
         actor=request.auth,
         attempt_id=attempt_id,
         question_id=question_id,
         options=payload.options,
         flagged=payload.flagged,
     )
-    return {"saved_at": answer.saved_at, "remaining_seconds": selectors.remaining_seconds(attempt)}
+    return {
+        "saved_at": saved.saved_at,
+        "remaining_seconds": rules.remaining_seconds(saved.deadline, saved.saved_at),
+    }
 
 
 @router.get(

@@ -87,7 +87,7 @@ def test_the_deadline_at_n_minus_1_n_and_n_plus_1_seconds(db, offset, accepted):
         state = Attempt.objects.get(pk=attempt.pk)
         assert selectors.remaining_seconds(state) == max(0, -offset)
         if accepted:
-            answer, _ = services.save_answer(
+            answer = services.save_answer(
                 actor=t.learner(), attempt_id=attempt.pk, question_id=question["id"], options=[1]
             )
             assert answer.saved_at == moment
