@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 DB_NAME = os.environ.get("BENCH_DB_NAME", "nmo_bench_answer_save")
-LEARNERS = int(os.environ.get("BENCH_LEARNERS", "200"))
+LEARNERS = int(os.environ.get("BENCH_CANDIDATES", "200"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2400"))  # per measured phase
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
