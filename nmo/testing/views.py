@@ -315,6 +315,7 @@ def attempt_submit(request: SignedInRequest, pk: int) -> HttpResponse:
         return redirect("testing:my_tests")
     messages.success(
         request,
-        f"Тест завершён: верных ответов {done.score} из {done.max_score} ({done.percent} %).",
+        f"Тест завершён: верных ответов {done.score} из {done.max_score} "
+        f"({str(done.percent).replace('.', ',')} %).",
     )
     return redirect(reverse("testing:my_tests"))

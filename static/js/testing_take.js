@@ -73,7 +73,12 @@
       (answered ? " ✓" : "") + (flagged ? " ⚑" : "");
   }
   var pending = {};
+  var inFlight = {};  // one request per question at a time: the last change is sent last
+  var dirty = {};
   function save(id, attempt) {
+    if (inFlight[id]) { dirty[id] = true; return; }
+    inFlight[id] = true;
+    dirty[id] = false;
     var status = document.getElementById("status-" + id);
     var body = new URLSearchParams();
     chosen(id).forEach(function (v) { body.append("option", v); });
@@ -87,8 +92,10 @@
     })
       .then(function (r) { return r.json().then(function (data) { return [r.status, data]; }); })
       .then(function (result) {
+        inFlight[id] = false;
         var code = result[0], data = result[1];
         if (code === 200) {
+          if (dirty[id]) { save(id, 0); return; }  // changed meanwhile: send the new answer
           status.textContent = "сохранено в " + data.saved_at;
           deadline = Date.now() + data.remaining_seconds * 1000;
         } else if (code === 409) {
@@ -99,6 +106,7 @@
         }
       })
       .catch(function () {
+        inFlight[id] = false;
         // A lost connection: try again shortly; the answer is not lost on the page.
         status.textContent = "нет связи — ответ будет отправлен повторно";
         var next = (attempt || 0) + 1;
@@ -114,11 +122,22 @@
     markNav(id);
     save(id, 0);
   });
+  var confirmed = false;
+  function saving() {
+    return Object.keys(inFlight).some(function (id) { return inFlight[id]; });
+  }
   form.addEventListener("submit", function (event) {
     var submitter = event.submitter;
-    if (submitter && submitter.value === "submit" &&
-        !window.confirm("Завершить тест? После этого изменить ответы нельзя.")) {
+    if (!submitter || submitter.value !== "submit") { return; }
+    if (!confirmed && !window.confirm("Завершить тест? После этого изменить ответы нельзя.")) {
       event.preventDefault();
+      return;
+    }
+    confirmed = true;
+    if (saving()) {
+      // Let the answers being saved arrive first, then finish with the form's answers.
+      event.preventDefault();
+      setTimeout(function () { form.requestSubmit(submitter); }, 200);
     }
   });
   tick();
