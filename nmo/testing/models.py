@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from nmo.core.models import BaseModel
+from nmo.regulations.types import Grade
 
 
 class QuestionKind(models.TextChoices):
@@ -201,6 +202,11 @@ class Attempt(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status == AttemptStatus.OPEN
+
+    @property
+    def grade_label(self) -> str:
+        """The grade in words («отлично», «зачтено»…); "" before scoring."""
+        return Grade(self.grade).label if self.grade else ""
 
 
 class AttemptQuestion(models.Model):

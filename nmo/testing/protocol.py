@@ -13,14 +13,6 @@ from nmo.testing import selectors
 from nmo.testing.models import Attempt, EventKind
 
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "testing" / "print" / "protocol.css"
-GRADES = {
-    "excellent": "отлично",
-    "good": "хорошо",
-    "satisfactory": "удовлетворительно",
-    "unsatisfactory": "неудовлетворительно",
-    "passed": "зачтено",
-    "failed": "не зачтено",
-}
 
 
 def _event_line(event: Any) -> str:
@@ -53,7 +45,7 @@ def protocol_context(attempt: Attempt) -> dict[str, Any]:
         "finished": timezone.localtime(attempt.finished_at) if attempt.finished_at else None,
         "deadline": timezone.localtime(attempt.deadline),
         "questions": selectors.ticket_of(attempt),
-        "grade": GRADES.get(attempt.grade, ""),
+        "grade": attempt.grade_label,
         "events": [
             (timezone.localtime(e.at), _event_line(e)) for e in selectors.events_of(attempt)
         ],

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.test import override_settings
 
 from nmo.attestation.models import StageResult
 from nmo.core.exceptions import NotFound
@@ -274,3 +275,17 @@ def test_time_extended_by_special_conditions_moves_the_deadline_not_the_session(
             options=[1],
         )
         assert services.close_expired_attempts() == 1  # the other learner's only
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_the_closing_is_queued_for_the_deadline_on_the_database_queue(db):
+    """On the production queue (the database) the start queues the closing of the attempt
+    to run at its deadline, in the start's own transaction."""
+    from django_tasks_db.models import DBTaskResult
+
+    t = make_testing("npc")
+    with time_machine.travel(OPENS, tick=False):
+        attempt, _ = services.start_attempt(actor=t.learner(), session=t.session)
+    queued = DBTaskResult.objects.get(task_path="nmo.testing.tasks.close_attempt")
+    assert queued.run_after == attempt.deadline
+    assert queued.args_kwargs["kwargs"] == {"attempt_id": attempt.pk}
