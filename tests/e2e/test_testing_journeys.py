@@ -25,8 +25,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _keyboard_answer(page: Page, question: dict) -> None:
-    """Tab to the question's radio group and move to the right option with the arrows:
-    the change is saved without a button."""
+    """Tab to the question's options and choose the right ones by keyboard (arrows in a
+    radio group, Space on checkboxes): the change is saved without a button."""
     name = f"q{question['id']}"
     for _ in range(80):
         page.keyboard.press("Tab")
@@ -34,12 +34,25 @@ def _keyboard_answer(page: Page, question: dict) -> None:
             break
     else:
         raise AssertionError("the question's options were not reached by Tab")
-    target = next(i for i, o in enumerate(question["options"]) if o["correct"])
-    first_checked = page.evaluate("() => document.activeElement.checked")
-    if not first_checked:
-        page.keyboard.press("Space")  # select the focused (first) option
-    for _ in range(target):
-        page.keyboard.press("ArrowDown")
+    if question["kind"] == "multiple":
+        # a checkbox is a tab stop each: Space on every right one
+        for n, option in enumerate(question["options"]):
+            if n:
+                page.keyboard.press("Tab")
+            if option["correct"]:
+                page.keyboard.press("Space")
+    else:
+        # a radio group is one tab stop: Space on the first, the arrows to the right one
+        target = next(i for i, o in enumerate(question["options"]) if o["correct"])
+        page.keyboard.press("Space")
+        for _ in range(target):
+            page.keyboard.press("ArrowDown")
+    for option in question["options"]:
+        box = page.locator(f"#q{question['id']}-o{option['id']}")
+        if option["correct"]:
+            expect(box).to_be_checked()
+        else:
+            expect(box).not_to_be_checked()
     expect(page.locator(f"#status-{question['id']}")).to_contain_text("сохранено в")
 
 
