@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "nmo.regulations",
     "nmo.programmes",
     "nmo.attestation",
+    "nmo.testing",
     "nmo.documents",
     "nmo.printing",
     "nmo.web",

@@ -305,6 +305,11 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
         fields_of="attestation.stageresult",
         fields={"stage": "номер этапа"},
     ),
+    "attestation.grade_from_test": AuditAction(
+        "Результат тестирования в АС ДПО перенесён в результаты этапа",
+        fields_of="attestation.stageresult",
+        fields={"stage": "номер этапа", "attempt": "попытка тестирования", "reason": "причина"},
+    ),
     "attestation.attendance": AuditAction("Отмечена явка слушателя", subject="attendance"),
     "attestation.remarks": AuditAction("Записаны замечания комиссии", subject="remarks"),
     "attestation.members": AuditAction(

@@ -71,10 +71,12 @@ MENU: tuple[NavEntry, ...] = (
     NavEntry("На подпись", "attestation:pending_signatures", (COMMISSION,), count="to_sign"),
     NavEntry("Пересдачи", "attestation:retake_list", ("organisation_staff",)),
     NavEntry("Специальные условия", "programmes:special_conditions_list", ("organisation_staff",)),
+    NavEntry("Тесты", "testing:index", ("organisation_staff", COMMISSION, "commission_member")),
     NavEntry("Документы", "documents:register", ("organisation_staff",)),
     NavEntry("Положения", "regulations:regulation_list", ("organisation_staff", "admin")),
     # learner
     NavEntry("Моя аттестация", "attestation:learner_home", (LEARNER,)),
+    NavEntry("Мои тесты", "testing:my_tests", (LEARNER,)),
     NavEntry("Мои пересдачи", "attestation:my_retakes", (LEARNER,)),
     NavEntry("Специальные условия", "programmes:my_special_conditions", (LEARNER,)),
     NavEntry("Мои документы", "documents:my_documents", (LEARNER,)),

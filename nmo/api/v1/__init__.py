@@ -20,6 +20,7 @@ from nmo.api.v1 import (
     programmes,
     regulations,
     retakes,
+    testing,
 )
 
 
@@ -65,3 +66,4 @@ api.add_router("", attestation.router)
 api.add_router("", retakes.router)
 api.add_router("", documents.router)
 api.add_router("", jobs.router)
+api.add_router("", testing.router)

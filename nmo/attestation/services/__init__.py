@@ -9,7 +9,9 @@ from nmo.attestation.services.attestations import (
     record_results_sheet,
     record_stage_result,
     record_stage_results,
+    record_test_result,
     schedule_attestation,
+    withdraw_test_result,
 )
 from nmo.attestation.services.commissions import form_commission, update_commission
 from nmo.attestation.services.decisions import (
@@ -58,6 +60,7 @@ __all__ = [
     "record_stage_result",
     "record_stage_results",
     "record_videoconference_check",
+    "record_test_result",
     "record_votes",
     "refuse_retake",
     "render_record_docx",
@@ -68,4 +71,5 @@ __all__ = [
     "sign_record",
     "start_document_issue",
     "update_commission",
+    "withdraw_test_result",
 ]

@@ -440,6 +440,94 @@ def record_stage_result(
 
 
 @transaction.atomic
+def record_test_result(
+    *,
+    actor: User | None,
+    learner_result_id: int,
+    stage_id: int,
+    percent: Decimal,
+    attempt_id: int,
+) -> StageResult:
+    """Record the percentage of correct answers of an online test attempt (АС ДПО,
+    rgmu-6.1) as the learner's result of the testing stage, graded by the programme's
+    threshold or bands like a typed one (npc-3.5, rgmu-3.6): nobody retypes it. The
+    testing system calls this when the learner submits (`actor` the learner) or when the
+    server closes the attempt at its deadline (`actor` None). Refused like any change of
+    results after the decision or the signing (GradesLocked). Audited as
+    "attestation.grade_from_test" with the result before and after and the attempt."""
+    result = LearnerResult.objects.select_related("attestation").get(pk=learner_result_id)
+    attestation = _locked_attestation(result.attestation)
+    result = LearnerResult.objects.select_related("enrolment__learner").get(pk=result.pk)
+    check_editable(attestation, [result])
+    programme = attestation.cohort.programme
+    stages = list(programme.stages.order_by("order"))
+    stage = next((s for s in stages if s.pk == stage_id), None)
+    if stage is None or stage.kind != StageKind.TESTING:
+        raise ResultInvalid(errors={"stage": ["Этап не является тестированием этой аттестации."]})
+    graded, grade = _grade_of(stage, StageEntry(result.pk, stage.pk, percent=percent))
+    existing = StageResult.objects.filter(learner_result=result, stage=stage).first()
+    before = (
+        {"percent": existing.percent, "grade": existing.grade} if existing is not None else None
+    )
+    if existing is None:
+        existing = StageResult.objects.create(
+            learner_result=result, stage=stage, percent=graded, grade=grade.value, entered_by=actor
+        )
+    else:
+        existing.percent, existing.grade, existing.entered_by = graded, grade.value, actor
+        existing.save(update_fields=["percent", "grade", "entered_by", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="attestation.grade_from_test",
+        target=result,
+        changes={
+            "stage": stage.order,
+            "attempt": attempt_id,
+            "before": before,
+            "after": {"percent": graded, "grade": grade.value},
+        },
+    )
+    refresh_final_grade(result, stages, programme.attestation_form)
+    mark_held(attestation)
+    return existing
+
+
+@transaction.atomic
+def withdraw_test_result(
+    *, actor: User, learner_result_id: int, stage_id: int, attempt_id: int, reason: str
+) -> None:
+    """Remove the result of a testing stage that came from an attempt the department
+    annulled (the testing system calls it; the reason is the annulment's). Refused after
+    the decision or the signing (GradesLocked). Audited as "attestation.grade_from_test"
+    with the result before and none after."""
+    result = LearnerResult.objects.select_related("attestation").get(pk=learner_result_id)
+    attestation = _locked_attestation(result.attestation)
+    check_editable(attestation, [result])
+    existing = StageResult.objects.filter(learner_result=result, stage_id=stage_id).first()
+    if existing is None:
+        return
+    before = {"percent": existing.percent, "grade": existing.grade}
+    order = existing.stage.order
+    existing.delete()
+    record_audit(
+        actor=actor,
+        action="attestation.grade_from_test",
+        target=result,
+        changes={
+            "stage": order,
+            "attempt": attempt_id,
+            "before": before,
+            "after": None,
+            "reason": reason,
+        },
+    )
+    programme = attestation.cohort.programme
+    refresh_final_grade(
+        result, list(programme.stages.order_by("order")), programme.attestation_form
+    )
+
+
+@transaction.atomic
 def record_learner_attendance(
     *, actor: User, learner_result: LearnerResult, attendance: Attendance
 ) -> LearnerResult:

@@ -1,0 +1,59 @@
+"""The individual protocol of a test attempt (the "individual protocol from the automated
+system" of rgmu-app4): learner, programme, stage, date, start and end, the ticket's
+questions with the learner's answers and the right ones, score, percent, grade and the
+attempt's event log. A PDF through nmo.printing."""
+
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+
+from nmo.printing.pdf import render_print
+from nmo.testing import selectors
+from nmo.testing.models import Attempt, EventKind
+
+STYLESHEET = Path(__file__).resolve().parent / "templates" / "testing" / "print" / "protocol.css"
+
+
+def _event_line(event: Any) -> str:
+    details = event.details or {}
+    label = EventKind(event.kind).label
+    if event.kind == EventKind.ANSWER_SAVED:
+        return f"{label}: вопрос id {details.get('question')}, варианты {details.get('options')}"
+    if event.kind == EventKind.TIME_EXTENDED:
+        return f"{label}: на {details.get('minutes')} мин."
+    if event.kind in (EventKind.SUBMITTED, EventKind.CLOSED):
+        return f"{label}: верных {details.get('score')} из {details.get('total')}"
+    if event.kind == EventKind.ANNULLED:
+        return f"{label}: {details.get('reason')}"
+    if event.kind == EventKind.NOT_TRANSFERRED:
+        return f"{label}: {details.get('reason')}"
+    return label
+
+
+def protocol_context(attempt: Attempt) -> dict[str, Any]:
+    session = attempt.session
+    attestation = session.attestation
+    stage = session.form.stage
+    return {
+        "attempt": attempt,
+        "learner": attempt.learner,
+        "programme": attestation.cohort.programme,
+        "attestation": attestation,
+        "stage": stage,
+        "started": timezone.localtime(attempt.started_at),
+        "finished": timezone.localtime(attempt.finished_at) if attempt.finished_at else None,
+        "deadline": timezone.localtime(attempt.deadline),
+        "questions": selectors.ticket_of(attempt),
+        "grade": attempt.grade_label,
+        "events": [
+            (timezone.localtime(e.at), _event_line(e)) for e in selectors.events_of(attempt)
+        ],
+        "printed": timezone.localtime(),
+    }
+
+
+def render_protocol_pdf(attempt: Attempt) -> bytes:
+    return render_print(
+        "testing/print/protocol.html", protocol_context(attempt), stylesheet=STYLESHEET
+    )
