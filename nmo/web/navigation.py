@@ -70,7 +70,6 @@ MENU: tuple[NavEntry, ...] = (
     ),
     NavEntry("На подпись", "attestation:pending_signatures", (COMMISSION,), count="to_sign"),
     NavEntry("Пересдачи", "attestation:retake_list", ("organisation_staff",)),
-    NavEntry("Специальные условия", "programmes:special_conditions_list", ("organisation_staff",)),
     NavEntry("Тесты", "testing:index", ("organisation_staff", COMMISSION, "commission_member")),
     NavEntry("Документы", "documents:register", ("organisation_staff",)),
     NavEntry("Положения", "regulations:regulation_list", ("organisation_staff", "admin")),

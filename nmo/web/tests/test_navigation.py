@@ -32,6 +32,7 @@ NOT_MENU_PAGES = {
     "regulations:apply_preset",
     "cycles:cycle_enter",
     "documents:register_settings",  # a setting of the register, linked from it
+    "programmes:special_conditions_list",  # linked from the cohorts' list (staff)
 }
 
 
