@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "nmo.regulations",
     "nmo.programmes",
     "nmo.attestation",
+    "nmo.appeals",
     "nmo.documents",
     "nmo.printing",
     "nmo.web",

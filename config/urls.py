@@ -13,6 +13,7 @@ urlpatterns = [
     path("regulations/", include("nmo.regulations.urls")),
     path("programmes/", include("nmo.programmes.urls")),
     path("attestation/", include("nmo.attestation.urls")),
+    path("appeals/", include("nmo.appeals.urls")),
     path("documents/", include("nmo.documents.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -68,6 +68,9 @@ class Outcome(TextChoices):
     FAILED = "failed", "итоговая аттестация не пройдена"
     ABSENT_NO_REASON = "absent_no_reason", "не явился без уважительной причины"
     ABSENT_VALID_REASON = "absent_valid_reason", "не явился по уважительной причине"
+    ANNULLED = "annulled", (
+        "решение аннулировано апелляционной комиссией, назначено повторное прохождение"
+    )
 
 
 class AttestationStatus(TextChoices):
@@ -331,6 +334,10 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "document.freeze": "Документ подписан всеми и закреплён",
     "document.correct": "Выпущено исправление документа",
     "retake.apply": "Подано заявление о повторной итоговой аттестации",
+    "attestation.appeal_result": AuditAction(
+        "Результат итоговой аттестации изменён решением апелляционной комиссии"
+    ),
+    "attestation.appeal_documents": "Документы об обучении приведены в соответствие с апелляцией",
     "retake.grant": "Назначена повторная итоговая аттестация",
     "retake.refuse": AuditAction("В повторной итоговой аттестации отказано", subject="status"),
 }

@@ -5,6 +5,7 @@ selector: see the app's private `snapshots` module."""
 
 from nmo.attestation.selectors.attestations import (
     active_seats,
+    attestation_commission_members,
     commissions_for_cohort,
     grade_criteria,
     is_seated,
@@ -16,6 +17,7 @@ from nmo.attestation.selectors.attestations import (
     member_attendance,
     outcome_for,
     present_voting_seats,
+    results_for_appeal,
     results_for_learner,
     rules_of_attestation,
     voting_seats,
@@ -43,6 +45,7 @@ __all__ = [
     "RetakeOption",
     "Signer",
     "active_seats",
+    "attestation_commission_members",
     "commissions_for_cohort",
     "current_records",
     "get_retake_application",
@@ -59,6 +62,7 @@ __all__ = [
     "present_voting_seats",
     "required_record_kinds",
     "required_signers",
+    "results_for_appeal",
     "results_for_learner",
     "retake_deadlines_for",
     "retake_filing_candidates",
