@@ -94,7 +94,7 @@ class AppealSeat(models.Model):
         return CommissionRole(self.role).label
 
     @property
-    def votes(self) -> bool:
+    def can_vote(self) -> bool:
         return self.role != CommissionRole.SECRETARY
 
 

@@ -109,7 +109,7 @@ def seats_of(commission: AppealCommission | None) -> list[AppealSeat]:
 
 def voting_seats(commission: AppealCommission | None) -> list[AppealSeat]:
     """Return the listed composition that votes (everyone but the secretary)."""
-    return [s for s in seats_of(commission) if s.votes]
+    return [s for s in seats_of(commission) if s.can_vote]
 
 
 def attendance_of(appeal: Appeal) -> dict[int, bool]:

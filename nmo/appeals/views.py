@@ -196,7 +196,7 @@ def _detail_context(request: SignedInRequest, appeal: Appeal, **forms: Any) -> d
             ),
             hearing_form=forms.get("hearing_form") or HearingForm(seats=seats, auto_id="h_%s"),
             decision_form=forms.get("decision_form")
-            or DecisionForm(seats=[s for s in present if s.votes], auto_id="d_%s"),
+            or DecisionForm(seats=[s for s in present if s.can_vote], auto_id="d_%s"),
             notice_form=forms.get("notice_form")
             or NoticeForm(auto_id="n_%s", initial={"posted_on": timezone.localdate()}),
             scan_form=AnswersScanForm(auto_id="a_%s"),
@@ -350,7 +350,7 @@ def appeal_hearing(request: SignedInRequest, pk: int) -> HttpResponse:
 def appeal_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     """Record the open vote and take the decision."""
     appeal = access_appeal_for_staff(request.user, pk)
-    voting = [s for s in selectors.present_seats(appeal) if s.votes]
+    voting = [s for s in selectors.present_seats(appeal) if s.can_vote]
     form = DecisionForm(request.POST, seats=voting, auto_id="d_%s")
     if form.is_valid():
         try:
