@@ -101,11 +101,11 @@ class AppealSetup:
         )
 
 
-def appeal_setup(key: str, *, decided_on: date = HELD_ON) -> AppealSetup:
+def appeal_setup(key: str, *, decided_on: date = HELD_ON, name: str | None = None) -> AppealSetup:
     """An organisation under the preset whose attestation of 31.10.2025 was decided on
     `decided_on` (the day the results were announced)."""
     seed_calendar(first_year=2025, last_year=2026)
-    org = organisation_under(key)
+    org = organisation_under(key, name=name)
     commission = make_commission(org, order_date=ORDER_DATE, valid_from=ORDER_DATE)
     programme = make_programme(org)
     cohort = make_cohort(
