@@ -31,7 +31,7 @@ __all__ = [
 
 def seat_on(actor: User | AnonymousUser, commission_id: int | None) -> AppealSeat | None:
     """Return the actor's seat on the appeal commission, or None."""
-    if commission_id is None or not getattr(actor, "is_authenticated", False):
+    if commission_id is None or not isinstance(actor, User):
         return None
     return (
         AppealSeat.objects.filter(commission_id=commission_id, person=actor)
@@ -44,15 +44,19 @@ def access_appeal(actor: User | AnonymousUser, appeal_id: int) -> Appeal:
     """Return an appeal for its appellant, the staff of its organisation or a person
     seated on the commission that hears it; NotFound for anyone else."""
     user = require_login(actor)
-    appeal = Appeal.objects.select_related(
-        "organisation",
-        "learner",
-        "commission",
-        "regulation_version__regulation",
-        "learner_result__attestation__cohort__programme",
-        "learner_result__attestation__commission__specialty",
-        "presiding_seat__person",
-    ).filter(pk=appeal_id).first()
+    appeal = (
+        Appeal.objects.select_related(
+            "organisation",
+            "learner",
+            "commission",
+            "regulation_version__regulation",
+            "learner_result__attestation__cohort__programme",
+            "learner_result__attestation__commission__specialty",
+            "presiding_seat__person",
+        )
+        .filter(pk=appeal_id)
+        .first()
+    )
     if appeal is None:
         raise NotFound()
     if appeal.learner_id == user.pk or is_staff_of(user, appeal.organisation_id):

@@ -138,7 +138,9 @@ class Appeal(BaseModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    on_behalf = models.BooleanField("подана через учебный отдел (бумажное заявление)", default=False)
+    on_behalf = models.BooleanField(
+        "подана через учебный отдел (бумажное заявление)", default=False
+    )
     proxy_name = models.CharField("доверенное лицо", max_length=300, blank=True)
     proxy_power_of_attorney = models.CharField("доверенность", max_length=300, blank=True)
     results_announced_on = models.DateField("результаты объявлены")
@@ -343,14 +345,15 @@ class AppealProtocol(BaseModel):
                 fields=["organisation", "year", "number"], name="appeal_protocol_number_once"
             ),
             models.CheckConstraint(
-                condition=~Q(status="frozen")
-                | (~Q(pdf_sha256="") & Q(frozen_at__isnull=False)),
+                condition=~Q(status="frozen") | (~Q(pdf_sha256="") & Q(frozen_at__isnull=False)),
                 name="appeal_protocol_frozen_complete",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Протокол № {self.number} заседания апелляционной комиссии от {self.held_on:%d.%m.%Y}"
+        return (
+            f"Протокол № {self.number} заседания апелляционной комиссии от {self.held_on:%d.%m.%Y}"
+        )
 
     @property
     def status_label(self) -> str:

@@ -26,8 +26,7 @@ from nmo.attestation.models import LearnerResult
 from nmo.attestation.types import AttestationStatus
 from nmo.regulations import rules as regulation_rules
 from nmo.regulations import selectors as regulation_selectors
-from nmo.regulations.schema import RegulationRules
-from nmo.regulations.types import AppealDocument, CommissionRole
+from nmo.regulations.types import AppealDocument, CommissionRole, RegulationRules
 from nmo.workcalendar import selectors as calendar
 
 _RELATED = (
@@ -159,9 +158,7 @@ def appeal_documents(appeal: Appeal) -> list[HearingDocument]:
             HearingDocument(
                 kind=record.kind,
                 title=f"{record.kind_label.capitalize()}{number}{version}",
-                url=reverse(
-                    "appeals:record_pdf", kwargs={"pk": appeal.pk, "record_pk": record.pk}
-                ),
+                url=reverse("appeals:record_pdf", kwargs={"pk": appeal.pk, "record_pk": record.pk}),
                 note=record.status_label,
             )
         )

@@ -4,7 +4,6 @@ the commission orders, the hearing, the decision and the posting of the notice; 
 commission sees the documents and signs the protocol; the archive book by year. Each view
 parses, checks access, calls one service or selector and renders."""
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -79,7 +78,11 @@ def appeal_list(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = [(a, selectors.flags_for(a, today)) for a in appeals]
     options = selectors.appeal_options_for_learner(user)
-    context = {"rows": rows, "options": options, "is_staff": bool(selectors.staff_organisation_ids(user))}
+    context = {
+        "rows": rows,
+        "options": options,
+        "is_staff": bool(selectors.staff_organisation_ids(user)),
+    }
     return render(request, "appeals/appeal_list.html", context)
 
 
@@ -228,7 +231,9 @@ def _act(request: SignedInRequest, pk: int, action: Any, success: str) -> HttpRe
 def appeal_assign(request: SignedInRequest, pk: int) -> HttpResponse:
     """Assign a standing appeal commission (npc-5.3)."""
     appeal = access_appeal_for_staff(request.user, pk)
-    form = AssignForm(request.POST, commissions=selectors.standing_commissions(appeal.organisation_id))
+    form = AssignForm(
+        request.POST, commissions=selectors.standing_commissions(appeal.organisation_id)
+    )
     if not form.is_valid():
         messages.error(request, "Выберите комиссию.")
         return redirect(appeal)
@@ -470,7 +475,10 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _commission_or_staff(request: HttpRequest, pk: int) -> Appeal:
     appeal = access_appeal(request.user, pk)
-    if not (is_staff_of(request.user, appeal.organisation_id) or seat_on(request.user, appeal.commission_id)):
+    if not (
+        is_staff_of(request.user, appeal.organisation_id)
+        or seat_on(request.user, appeal.commission_id)
+    ):
         raise NotFound()
     return appeal
 
@@ -509,7 +517,9 @@ def commission_list(request: SignedInRequest) -> HttpResponse:
         organisation = get_organisation(organisation_id)
         standing.append(organisation)
     if request.method == "POST" and form.is_valid() and organisation_ids:
-        organisation = get_organisation(int(request.POST.get("organisation") or organisation_ids[0]))
+        organisation = get_organisation(
+            int(request.POST.get("organisation") or organisation_ids[0])
+        )
         if organisation.pk not in organisation_ids:
             raise NotFound()
         try:
@@ -526,6 +536,6 @@ def commission_list(request: SignedInRequest) -> HttpResponse:
         "form": form,
         "organisations": standing,
         "standing_kind": AppealCommissionKind.STANDING,
-        "today": date.today(),
+        "today": timezone.localdate(),
     }
     return render(request, "appeals/commission_list.html", context, status=_status(form))

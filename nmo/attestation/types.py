@@ -68,8 +68,9 @@ class Outcome(TextChoices):
     FAILED = "failed", "итоговая аттестация не пройдена"
     ABSENT_NO_REASON = "absent_no_reason", "не явился без уважительной причины"
     ABSENT_VALID_REASON = "absent_valid_reason", "не явился по уважительной причине"
-    ANNULLED = "annulled", (
-        "решение аннулировано апелляционной комиссией, назначено повторное прохождение"
+    ANNULLED = (
+        "annulled",
+        ("решение аннулировано апелляционной комиссией, назначено повторное прохождение"),
     )
 
 

@@ -216,9 +216,15 @@ def assign_appeal_commission(
     one of the organisation, in office when the appeal was filed, whose chair and members
     do not sit on the attestation commission of the appealed specialty (npc-5.5; the
     message names the person). Staff only. Audited as "appeal.commission.assign"."""
-    appeal = Appeal.objects.select_for_update().select_related(
-        "organisation", "regulation_version", "learner_result__attestation__commission__specialty"
-    ).get(pk=appeal.pk)
+    appeal = (
+        Appeal.objects.select_for_update()
+        .select_related(
+            "organisation",
+            "regulation_version",
+            "learner_result__attestation__commission__specialty",
+        )
+        .get(pk=appeal.pk)
+    )
     require_staff_of(actor, appeal.organisation)
     if commission.organisation_id != appeal.organisation_id:
         raise NotFound()

@@ -3,8 +3,8 @@ cabinet, or by the study department from a paper application brought by the lear
 proxy, no later than the next working day after the results were announced."""
 
 from datetime import date
-from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -60,7 +60,9 @@ def addressed_to(addressee: AppealAddressee, organisation_name: str) -> str:
     return f"{addressee.label[:1].upper()}{addressee.label[1:]} {organisation_name}"
 
 
-def _errors(filing: AppealFiling, on_behalf: bool, filed_on: date, announced: date) -> dict:
+def _errors(
+    filing: AppealFiling, on_behalf: bool, filed_on: date, announced: date
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if filing.subject not in AppealSubject.values:
         errors["subject"] = [
@@ -254,7 +256,7 @@ def withdraw_appeal(*, actor: User, appeal: Appeal) -> Appeal:
 
 
 @transaction.atomic
-def attach_answers_scan(*, actor: User, appeal: Appeal, scan: Any) -> Appeal:
+def attach_answers_scan(*, actor: User, appeal: Appeal, scan: UploadedFile[bytes]) -> Appeal:
     """Attach the scan of the learner's written answers for the commission to work from
     (npc-5.13, npc-app3); checked as a scan (PDF, JPEG or PNG, at most 10 MB). Staff of
     the organisation only, before the decision. Audited as "appeal.answers"."""

@@ -174,7 +174,8 @@ def record_hearing(
         if appeal.status == AppealStatus.DECIDED:
             raise AppealNotAllowed("Решение по апелляции уже принято.", code="appeal_decided")
         raise AppealNotAllowed("Сначала назначьте заседание.")
-    assert appeal.hearing_on is not None
+    if appeal.hearing_on is None:
+        raise AppealNotAllowed("Заседание апелляционной комиссии не назначено.")
     errors: dict[str, list[str]] = {}
     if appeal.hearing_on > timezone.localdate():
         errors["hearing_on"] = [f"Заседание назначено на {appeal.hearing_on:%d.%m.%Y}."]
@@ -262,7 +263,8 @@ def _resolution_errors(
                 "Оценка совпадает с прежней: отклоните апелляцию с сохранением результата."
             ]
     if resolution == AppealResolution.RETAKE:
-        assert appeal.hearing_on is not None
+        if appeal.hearing_on is None:
+            raise AppealNotAllowed("Заседание апелляционной комиссии не назначено.")
         latest = regulation_rules.retake_latest_date(reg, appeal.hearing_on)
         if result.attestation.attempt > 1:
             errors["outcome"] = [
@@ -314,7 +316,8 @@ def decide_appeal(
         raise AppealNotAllowed("Решение по апелляции уже принято.", code="appeal_decided")
     if appeal.status != AppealStatus.HEARD:
         raise AppealNotAllowed("Сначала отметьте, кто присутствует на заседании.")
-    assert appeal.hearing_on is not None
+    if appeal.hearing_on is None:
+        raise AppealNotAllowed("Заседание апелляционной комиссии не назначено.")
     try:
         chosen = AppealResolution(resolution)
     except ValueError:
@@ -432,7 +435,9 @@ def decide_appeal(
     if appeal.new_grade:
         effect = f"Новая итоговая оценка: {Grade(appeal.new_grade).label}.\n"
     elif appeal.retake_on:
-        effect = f"Повторное прохождение итоговой аттестации назначено на {appeal.retake_on:%d.%m.%Y}.\n"
+        effect = (
+            f"Повторное прохождение итоговой аттестации назначено на {appeal.retake_on:%d.%m.%Y}.\n"
+        )
     email_learner(
         appeal,
         "Решение апелляционной комиссии",
@@ -475,7 +480,8 @@ def record_notice_posted(
     appeal.notice_posted_on = posted_on
     appeal.notice_tracking = tracking
     appeal.save(update_fields=["notice_posted_on", "notice_tracking", "updated_at"])
-    assert appeal.notice_due_on is not None
+    if appeal.notice_due_on is None:
+        raise AppealNotAllowed("Заседание апелляционной комиссии не назначено.")
     record_audit(
         actor=actor,
         action="appeal.notice.post",

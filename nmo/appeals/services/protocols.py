@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from nmo.accounts.models import User
 from nmo.appeals.access import seat_on
-from nmo.appeals.exceptions import ProtocolNotSignable
+from nmo.appeals.exceptions import AppealNotAllowed, ProtocolNotSignable
 from nmo.appeals.models import (
     Appeal,
     AppealProtocol,
@@ -95,7 +95,8 @@ def _content(appeal: Appeal, number: int) -> dict[str, Any]:
     ]
     outcome = appeal.outcome
     grades = ", ".join(g.label for g in reg.appeal.result_grades)
-    assert appeal.hearing_on is not None
+    if appeal.hearing_on is None:
+        raise AppealNotAllowed("Заседание апелляционной комиссии не назначено.")
     application = application_content(appeal)
     presiding = appeal.presiding_seat
     return {
@@ -170,7 +171,8 @@ def draw_up_protocol(*, actor: User, appeal: Appeal) -> AppealProtocol:
     """Draw up the protocol of a decided hearing with the next number of the organisation
     in the hearing's year (a counter row locked FOR UPDATE), for everyone present to
     sign. Called by `decide_appeal`; audited with it."""
-    assert appeal.hearing_on is not None
+    if appeal.hearing_on is None:
+        raise AppealNotAllowed("Заседание апелляционной комиссии не назначено.")
     existing = AppealProtocol.objects.filter(appeal=appeal).first()
     if existing is not None:
         raise Conflict("Протокол этого заседания уже составлен.", code="protocol_exists")
@@ -363,7 +365,8 @@ def render_notice_pdf(appeal: Appeal) -> bytes:
     """Return the notice letter of the decision to post to the appellant, with the
     address (npc-5.18, rgmu-5.18)."""
     protocol = AppealProtocol.objects.filter(appeal=appeal).first()
-    assert appeal.hearing_on is not None
+    if appeal.hearing_on is None:
+        raise AppealNotAllowed("Заседание апелляционной комиссии не назначено.")
     return render_print(
         "appeals/print/notice.html",
         {

@@ -131,9 +131,7 @@ def follow_appeal_with_documents(
         for document in live:
             if document.kind == DocumentKind.TRAINING_RECORD:
                 changed.append(
-                    document_services.revoke_document(
-                        actor=actor, document=document, reason=reason
-                    )
+                    document_services.revoke_document(actor=actor, document=document, reason=reason)
                 )
         qualification = qualification_document_for(attestation.cohort.programme.kind)
         try:
@@ -156,9 +154,7 @@ def follow_appeal_with_documents(
         for document in live:
             if document.kind in QUALIFICATION_KINDS:
                 changed.append(
-                    document_services.revoke_document(
-                        actor=actor, document=document, reason=reason
-                    )
+                    document_services.revoke_document(actor=actor, document=document, reason=reason)
                 )
         when = f" на {retake_on:%d.%m.%Y}" if retake_on else ""
         programme_services.admit_to_retake(
