@@ -54,9 +54,6 @@ MENU: tuple[NavEntry, ...] = (
     ),
     NavEntry("Пересдачи", "attestation:retake_list", ("organisation_staff",)),
     NavEntry("Апелляции", "appeals:appeal_list", ("organisation_staff", APPEAL_COMMISSION)),
-    NavEntry("Апелляционные комиссии", "appeals:commission_list", ("organisation_staff",)),
-    NavEntry("Уведомления по апелляциям", "appeals:letters", ("organisation_staff",)),
-    NavEntry("Книга протоколов апелляций", "appeals:book", ("organisation_staff",)),
     NavEntry("Документы", "documents:register", ("organisation_staff",)),
     NavEntry("Положения", "regulations:regulation_list", ("organisation_staff", "admin")),
     # learner
