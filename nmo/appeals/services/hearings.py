@@ -181,9 +181,6 @@ def record_hearing(
         errors["hearing_on"] = [f"Заседание назначено на {appeal.hearing_on:%d.%m.%Y}."]
     if appellant_attendance not in AppellantAttendance.values:
         errors["appellant_attendance"] = ["Отметьте, присутствовал ли заявитель."]
-    elif appellant_attendance == AppellantAttendance.PROXY and not appeal.proxy_name:
-        # A proxy who comes only to the hearing shows the power of attorney there.
-        pass
     discussion = discussion.strip()
     if not discussion or len(discussion) > TEXT_MAX:
         errors["discussion"] = [f"Изложите ход обсуждения (до {TEXT_MAX} символов)."]
