@@ -148,3 +148,17 @@ def test_it_checks_access():
     for actor in (s.passed.enrolment.learner, outsider):
         with on(HELD_ON), pytest.raises(NotFound):
             services.file_appeal(actor=actor, learner_result=s.failed, filing=filing())
+
+
+def test_a_withdrawn_appeal_frees_the_result_until_the_hearing():
+    """The appellant withdraws an appeal before its hearing; the result may then be
+    appealed again within the window. Audited as "appeal.withdraw"."""
+    s = appeal_setup("rgmu")
+    appeal = file_as_learner(s, HELD_ON)
+    withdrawn = services.withdraw_appeal(actor=s.learner, appeal=appeal)
+    assert withdrawn.status == AppealStatus.WITHDRAWN
+    assert AuditEntry.objects.filter(action="appeal.withdraw").exists()
+    again = file_as_learner(s, SAT_WORKING)
+    assert again.pk != appeal.pk
+    with pytest.raises(NotFound):
+        services.withdraw_appeal(actor=s.passed.enrolment.learner, appeal=again)
