@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "nmo.programmes",
     "nmo.attestation",
     "nmo.testing",
+    "nmo.appeals",
     "nmo.documents",
     "nmo.printing",
     "nmo.web",

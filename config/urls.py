@@ -14,6 +14,7 @@ urlpatterns = [
     path("programmes/", include("nmo.programmes.urls")),
     path("attestation/", include("nmo.attestation.urls")),
     path("testing/", include("nmo.testing.urls")),
+    path("appeals/", include("nmo.appeals.urls")),
     path("documents/", include("nmo.documents.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

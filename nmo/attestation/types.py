@@ -70,6 +70,10 @@ class Outcome(TextChoices):
     FAILED = "failed", "итоговая аттестация не пройдена"
     ABSENT_NO_REASON = "absent_no_reason", "не явился без уважительной причины"
     ABSENT_VALID_REASON = "absent_valid_reason", "не явился по уважительной причине"
+    ANNULLED = (
+        "annulled",
+        ("решение аннулировано апелляционной комиссией, назначено повторное прохождение"),
+    )
 
 
 class ConnectionOutcome(TextChoices):
@@ -369,6 +373,10 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
         },
     ),
     "retake.apply": "Подано заявление о повторной итоговой аттестации",
+    "attestation.appeal_result": AuditAction(
+        "Результат итоговой аттестации изменён решением апелляционной комиссии"
+    ),
+    "attestation.appeal_documents": "Документы об обучении приведены в соответствие с апелляцией",
     "retake.grant": "Назначена повторная итоговая аттестация",
     "retake.refuse": AuditAction("В повторной итоговой аттестации отказано", subject="status"),
 }

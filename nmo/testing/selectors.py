@@ -244,6 +244,15 @@ def attempt_protocols_for_result(learner_result_id: int) -> list[AttemptProtocol
     ]
 
 
+def finished_attempt_of_result(*, learner_result_id: int, attempt_id: int) -> Attempt | None:
+    """A finished attempt of the learner's result (its protocol is final), or None."""
+    return (
+        Attempt.objects.filter(pk=attempt_id, learner_result_id=learner_result_id)
+        .exclude(status=AttemptStatus.OPEN)
+        .first()
+    )
+
+
 def scores_for_attestation(attestation: Attestation) -> dict[int, Attempt]:
     """The latest finished attempt of each learner at an attestation, by learner result
     id (the attestation page shows it to the commission before it votes)."""

@@ -18,6 +18,7 @@ SIGNED_IN = "signed_in"  # everybody signed in
 # Roles held outside memberships, added by their apps (see context_processors.extra_roles).
 COMMISSION = "commission"
 LEARNER = "learner"
+APPEAL_COMMISSION = "appeal_commission"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ MENU: tuple[NavEntry, ...] = (
     NavEntry("На подпись", "attestation:pending_signatures", (COMMISSION,), count="to_sign"),
     NavEntry("Пересдачи", "attestation:retake_list", ("organisation_staff",)),
     NavEntry("Тесты", "testing:index", ("organisation_staff", COMMISSION, "commission_member")),
+    NavEntry("Апелляции", "appeals:appeal_list", ("organisation_staff", APPEAL_COMMISSION)),
     NavEntry("Документы", "documents:register", ("organisation_staff",)),
     NavEntry("Положения", "regulations:regulation_list", ("organisation_staff", "admin")),
     # learner
@@ -78,6 +80,7 @@ MENU: tuple[NavEntry, ...] = (
     NavEntry("Мои тесты", "testing:my_tests", (LEARNER,)),
     NavEntry("Мои пересдачи", "attestation:my_retakes", (LEARNER,)),
     NavEntry("Специальные условия", "programmes:my_special_conditions", (LEARNER,)),
+    NavEntry("Мои апелляции", "appeals:appeal_list", (LEARNER,)),
     NavEntry("Мои документы", "documents:my_documents", (LEARNER,)),
     # organisation administrator
     NavEntry("Моя организация", "accounts:organisation_admin", ("organisation_admin",)),
@@ -97,6 +100,7 @@ START_PAGES: tuple[tuple[str, str], ...] = (
     ("organisation_staff", "attestation:attestation_list"),
     (COMMISSION, "attestation:attestation_list"),
     ("commission_member", "attestation:attestation_list"),
+    (APPEAL_COMMISSION, "appeals:appeal_list"),
     ("accreditation_expert", "catalog:review_queue"),
     ("provider", "catalog:provider_activities"),
     ("specialist", "cycles:cabinet"),

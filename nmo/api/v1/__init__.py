@@ -9,6 +9,7 @@ from nmo.api.errors import declare_common_errors, install_error_handlers
 from nmo.api.v1 import (
     accounts,
     activities,
+    appeals,
     attestation,
     calendar,
     catalogue,
@@ -64,6 +65,7 @@ api.add_router("", programmes.router)
 api.add_router("", commissions.router)
 api.add_router("", attestation.router)
 api.add_router("", retakes.router)
+api.add_router("", appeals.router)
 api.add_router("", documents.router)
 api.add_router("", jobs.router)
 api.add_router("", testing.router)

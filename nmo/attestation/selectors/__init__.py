@@ -5,6 +5,7 @@ selector: see the app's private `snapshots` module."""
 
 from nmo.attestation.selectors.attestations import (
     active_seats,
+    attestation_commission_members,
     commissions_for_cohort,
     grade_criteria,
     is_seated,
@@ -16,6 +17,7 @@ from nmo.attestation.selectors.attestations import (
     member_attendance,
     outcome_for,
     present_voting_seats,
+    results_for_appeal,
     results_for_learner,
     rules_of_attestation,
     voting_seats,
@@ -65,6 +67,7 @@ __all__ = [
     "Signer",
     "StageTime",
     "active_seats",
+    "attestation_commission_members",
     "commissions_for_cohort",
     "current_records",
     "document_facts_for",
@@ -86,6 +89,7 @@ __all__ = [
     "present_voting_seats",
     "required_record_kinds",
     "required_signers",
+    "results_for_appeal",
     "results_for_learner",
     "retake_deadlines_for",
     "retake_filing_candidates",

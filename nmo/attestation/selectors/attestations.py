@@ -234,3 +234,33 @@ def outcome_for(enrolment: Enrolment) -> LearnerOutcome | None:
             for r in sorted(result.stage_results.all(), key=lambda r: r.stage.order)
         ),
     )
+
+
+def attestation_commission_members(organisation_id: int, specialty_id: int) -> dict[int, str]:
+    """Return {person id: full name} of the chairs, deputy chairs and members (not the
+    secretaries) of the organisation's attestation commissions for the specialty: the
+    staff who may not sit on the appeal commission of that specialty (npc-5.5,
+    rgmu-5.5)."""
+    seats = CommissionSeat.objects.filter(
+        commission__organisation_id=organisation_id,
+        commission__specialty_id=specialty_id,
+        is_active=True,
+    ).exclude(role=CommissionRole.SECRETARY)
+    return {s.person_id: s.person.full_name for s in seats.select_related("person")}
+
+
+def results_for_appeal(result_id: int) -> LearnerResult | None:
+    """Return a learner's result with what an appeal against it needs (the attestation,
+    its commission's specialty, the cohort's programme, the learner), or None."""
+    return (
+        LearnerResult.objects.select_related(
+            "attestation__commission__organisation",
+            "attestation__commission__specialty",
+            "attestation__cohort__programme",
+            "attestation__cohort__unit",
+            "attestation__regulation_version__regulation",
+            "enrolment__learner",
+        )
+        .filter(pk=result_id)
+        .first()
+    )

@@ -3,6 +3,7 @@ commissions, attestations and their results, the decision, the attestation's rec
 (statement, protocol, report), the issuance of the learners' documents (through the
 documents app) and the retakes."""
 
+from nmo.attestation.services.appeals import change_result_on_appeal, follow_appeal_with_documents
 from nmo.attestation.services.attestations import (
     record_learner_attendance,
     record_remarks,
@@ -43,10 +44,12 @@ from nmo.attestation.services.videoconference import (
 
 __all__ = [
     "apply_for_retake",
+    "change_result_on_appeal",
     "correct_record",
     "decide_attestation",
     "documents_need_job",
     "draw_up_records",
+    "follow_appeal_with_documents",
     "form_commission",
     "grant_retake",
     "issue_documents_for",

@@ -237,7 +237,6 @@ def test_notice_counted_from_the_end_needs_the_end_and_the_calendar():
 
 @pytest.mark.django_db
 @BOTH
-@pytest.mark.clause("npc-5.10", "rgmu-5.10")
 @pytest.mark.parametrize(
     ("announced", "last", "late"),
     [
@@ -255,7 +254,6 @@ def test_appeal_is_filed_by_the_next_working_day(cal, regulation, announced, las
     assert not in_time(late, deadline)
 
 
-@pytest.mark.clause("npc-5.11", "rgmu-5.11")
 @pytest.mark.parametrize(
     ("regulation", "last"),
     [(NPC_DZM, D(2026, 5, 9)), (ROSTGMU, D(2026, 5, 14))],
@@ -283,7 +281,6 @@ def test_hearing_counted_in_working_days_once_amended():
 
 @pytest.mark.django_db
 @BOTH
-@pytest.mark.clause("npc-5.18", "rgmu-5.18")
 @pytest.mark.parametrize(
     ("hearing", "last"),
     [
@@ -303,7 +300,6 @@ def test_appeal_notice_next_day_or_first_working_day_after(cal, regulation, hear
 
 
 @pytest.mark.django_db
-@pytest.mark.clause("rgmu-5.3", "npc-5.3")
 def test_appeal_commission_formed_within_3_working_days_or_standing(cal):
     """РостГМУ approves the appeal commission by the 3rd working day after the application
     (30 Apr 2026 → 6 May); НПЦ's standing commission serves 1 year from its order."""
@@ -316,7 +312,6 @@ def test_appeal_commission_formed_within_3_working_days_or_standing(cal):
     assert rules.appeal_commission_term_end(ROSTGMU, D(2025, 9, 2)) is None
 
 
-@pytest.mark.clause("npc-5.14")
 @pytest.mark.parametrize(
     ("present", "chair_present", "met"),
     [(2, True, False), (3, True, True), (4, True, True), (3, False, False), (7, False, False)],
@@ -326,7 +321,6 @@ def test_npc_appeal_quorum_is_3_members_including_the_chair(present, chair_prese
     assert rules.appeal_quorum_met(NPC_DZM, 7, present, chair_present) is met
 
 
-@pytest.mark.clause("rgmu-5.14")
 @pytest.mark.parametrize(
     ("listed", "present", "met"),
     [
@@ -346,7 +340,6 @@ def test_rostgmu_appeal_quorum_is_half_the_members(listed, present, met):
 
 
 @BOTH
-@pytest.mark.clause("npc-5.15", "rgmu-5.15")
 @pytest.mark.parametrize(
     ("listed", "votes_for", "votes_against", "chair_vote", "outcome", "casting"),
     [

@@ -21,6 +21,9 @@ NOT_MENU_PAGES = {
     "accounts:profile",  # the header's account link
     "web:jobs",  # the header's link to a person's background jobs
     "web:audit_integrity",  # linked from the audit log
+    "appeals:letters",  # linked from the appeals register
+    "appeals:commission_list",  # linked from the appeals register
+    "appeals:book",  # linked from the appeals register
     "accounts:register",
     "accounts:login",
     "accounts:logout",

@@ -1,0 +1,171 @@
+"""The appeal commission (npc-5.3, npc-5.4, npc-5.5, rgmu-5.3, rgmu-5.5): standing for a
+year by the director's order at НПЦ, per appeal by the rector's order within 3 working
+days at РостГМУ; chair, deputy chair, members, secretary; nobody of the attestation
+commission of the specialty."""
+
+from datetime import date
+
+import pytest
+
+from nmo.appeals import services
+from nmo.appeals.exceptions import AppealCommissionInvalid, HearingInvalid
+from nmo.appeals.models import AppealCommission
+from nmo.appeals.selectors import flags_for
+from nmo.appeals.tests.factories import (
+    HELD_ON,
+    ORDER_DATE,
+    appeal_setup,
+    file_as_learner,
+    with_commission,
+)
+from nmo.appeals.types import AppealSeatData
+from nmo.core.exceptions import NotFound, PermissionDenied
+from nmo.regulations.types import CommissionRole
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.clause("npc-5.3", "npc-5.4")
+def test_npc_standing_commission_serves_one_year_and_an_expired_one_cannot_hear():
+    """npc-5.3, npc-5.4: the director's order approves a standing commission of a chair,
+    a deputy chair, members and a secretary for one year (13.01.2025 → 13.01.2026); it is
+    assigned to an appeal filed in its term; once expired it cannot hear."""
+    s = appeal_setup("npc")
+    commission = services.form_appeal_commission(
+        actor=s.staff, organisation=s.org.organisation, data=s.commission_data()
+    )
+    assert commission.is_standing
+    assert commission.valid_to == date(2026, 1, 13)
+    roles = sorted(commission.seats.values_list("role", flat=True))
+    assert roles == sorted(["chair", "deputy_chair", "member", "member", "secretary"])
+    appeal = file_as_learner(s, HELD_ON)
+    services.assign_appeal_commission(actor=s.staff, appeal=appeal, commission=commission)
+    old = services.form_appeal_commission(
+        actor=s.staff,
+        organisation=s.org.organisation,
+        data=s.commission_data(date(2024, 10, 1), order_number="1-old"),
+    )
+    assert old.valid_to == date(2025, 10, 1)
+    with pytest.raises(AppealCommissionInvalid) as refused:
+        services.assign_appeal_commission(actor=s.staff, appeal=appeal, commission=old)
+    assert "Срок полномочий комиссии истёк 01.10.2025" in str(refused.value.errors)
+
+
+@pytest.mark.clause("npc-5.3")
+def test_a_new_appeal_gets_the_standing_commission_in_office():
+    """npc-5.3: an appeal filed while a standing commission is in office is assigned to
+    it at once."""
+    s = appeal_setup("npc")
+    commission = services.form_appeal_commission(
+        actor=s.staff, organisation=s.org.organisation, data=s.commission_data()
+    )
+    appeal = file_as_learner(s, HELD_ON)
+    assert appeal.commission == commission
+
+
+@pytest.mark.clause("npc-5.4")
+def test_the_composition_is_checked():
+    """npc-5.4: one chair, one deputy chair, members, one secretary."""
+    s = appeal_setup("npc")
+    seats = (
+        AppealSeatData(s.chair.pk, CommissionRole.CHAIR),
+        AppealSeatData(s.members[0].pk, CommissionRole.CHAIR),
+    )
+    with pytest.raises(AppealCommissionInvalid) as refused:
+        services.form_appeal_commission(
+            actor=s.staff, organisation=s.org.organisation, data=s.commission_data(seats=seats)
+        )
+    messages = " ".join(refused.value.errors["seats"])
+    assert "один председатель" in messages
+    assert "заместитель председателя" in messages
+    assert "членов апелляционной комиссии" in messages
+    assert "один секретарь" in messages
+
+
+@pytest.mark.clause("npc-5.5", "rgmu-5.5")
+@pytest.mark.parametrize("key", ["npc", "rgmu"])
+def test_a_member_of_the_attestation_commission_may_not_sit_and_is_named(key):
+    """npc-5.5, rgmu-5.5: the chair and members of the appeal commission are not members
+    of the attestation commission of the appealed specialty; the message names the
+    person (the attestation commission's chair here)."""
+    s = appeal_setup(key)
+    barred = s.attestation.chair
+    appeal = file_as_learner(s, HELD_ON)
+    data = s.commission_data(appeal.filed_on, seats=s.seats(chair=barred))
+    if key == "npc":
+        commission = services.form_appeal_commission(
+            actor=s.staff, organisation=s.org.organisation, data=data
+        )
+        with pytest.raises(AppealCommissionInvalid) as refused:
+            services.assign_appeal_commission(actor=s.staff, appeal=appeal, commission=commission)
+    else:
+        with pytest.raises(AppealCommissionInvalid) as refused:
+            services.form_appeal_commission(
+                actor=s.staff, organisation=s.org.organisation, data=data, appeal=appeal
+            )
+    text = str(refused.value.errors)
+    assert f"{barred.full_name} — член аттестационной комиссии по специальности «Педиатрия»" in text
+    assert "п. 5.5 Положения" in text
+
+
+@pytest.mark.clause("rgmu-5.3")
+@pytest.mark.parametrize(
+    ("order_date", "late"),
+    [
+        (date(2025, 11, 5), False),  # N-1 (03.11 and 04.11 are holidays)
+        (date(2025, 11, 6), False),  # N: the 3rd working day after 31.10 (01.11 worked)
+        (date(2025, 11, 7), True),  # N+1: accepted, flagged late
+    ],
+)
+def test_rgmu_commission_per_appeal_by_the_rectors_order_within_3_working_days(order_date, late):
+    """rgmu-5.3: the rector's order forms the commission for the appeal no later than 3
+    working days after the application arrived (a transferred working Saturday and two
+    holidays inside the window); a later order is accepted and flagged on the register."""
+    s = appeal_setup("rgmu")
+    appeal = file_as_learner(s, HELD_ON)
+    assert appeal.commission_due_on == date(2025, 11, 6)
+    commission = services.form_appeal_commission(
+        actor=s.staff, organisation=s.org.organisation, data=s.commission_data(order_date),
+        appeal=appeal,
+    )  # fmt: skip
+    appeal.refresh_from_db()
+    assert appeal.commission == commission
+    assert not commission.is_standing
+    assert commission.valid_to is None
+    assert flags_for(appeal, date(2025, 11, 7)).commission_late is late
+
+
+@pytest.mark.clause("rgmu-5.3")
+def test_rgmu_standing_commission_is_refused_and_the_order_dates_the_hearing():
+    """rgmu-5.3: a commission without an appeal is refused at РостГМУ; the hearing is not
+    before the order."""
+    s = appeal_setup("rgmu")
+    with pytest.raises(AppealCommissionInvalid):
+        services.form_appeal_commission(
+            actor=s.staff, organisation=s.org.organisation, data=s.commission_data()
+        )
+    appeal = with_commission(s, file_as_learner(s, HELD_ON), date(2025, 11, 5))
+    with pytest.raises(HearingInvalid) as refused:
+        services.schedule_hearing(
+            actor=s.staff, appeal=appeal, hearing_on=date(2025, 11, 1), place="ауд. 1"
+        )
+    assert "не раньше" in str(refused.value.errors)
+
+
+def test_it_checks_access():
+    """A learner may not form a commission (403); another organisation's staff may not
+    assign theirs (404)."""
+    s = appeal_setup("npc")
+    with pytest.raises(PermissionDenied):
+        services.form_appeal_commission(
+            actor=s.learner, organisation=s.org.organisation, data=s.commission_data()
+        )
+    other = appeal_setup("npc", name="ГБУЗ Другая больница")
+    commission = services.form_appeal_commission(
+        actor=other.staff, organisation=other.org.organisation, data=other.commission_data()
+    )
+    appeal = file_as_learner(s, HELD_ON)
+    with pytest.raises(NotFound):
+        services.assign_appeal_commission(actor=s.staff, appeal=appeal, commission=commission)
+    assert AppealCommission.objects.count() == 1
+    assert ORDER_DATE < HELD_ON
