@@ -150,6 +150,8 @@ def document_file_name_of(document: QualificationDocument) -> str:
         f"{document.issued_on:%d.%m.%Y}" if document.issued_on else "",
         extension="pdf",
     )
+
+
 def details_of(organisation: Organisation) -> OrganisationDetails:
     """Return the organisation's details for its documents; unsaved, filled from the
     organisation's record (full and short name, address), when none are configured yet."""

@@ -147,7 +147,7 @@ def test_npc_satisfied_with_zachteno_replaces_the_result_everywhere(
     statement gets a new version saying why; the удостоверение is issued; the learner is
     e-mailed. «отлично» is refused."""
     s = appeal_setup("npc")
-    statement = current_records(s.attestation.attestation).get()
+    statement = current_records(s.attestation.attestation).get(kind="attestation_statement")
     for signer in required_signers(s.attestation.attestation):
         attestation_services.sign_record(actor=signer.seat.person, record=statement)
     statement.refresh_from_db()

@@ -112,7 +112,7 @@ def test_the_hearing_page_shows_the_attestation_documents_to_the_commission(key)
     scan = SimpleUploadedFile("answers.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     appeal = services.attach_answers_scan(actor=s.staff, appeal=appeal, scan=scan)
     kinds = [d.kind for d in appeal_documents(appeal)]
-    expected = ["application", "attestation_statement"] if key == "npc" else [
+    expected = ["application", "attestation_statement", "meeting_protocol"] if key == "npc" else [
         "application", "commission_report", "retraining_protocol"
     ]  # fmt: skip
     assert sorted(kinds) == sorted([*expected, AppealDocument.WRITTEN_ANSWERS])

@@ -130,6 +130,8 @@ def file_name_of(record: AttestationDocument, extension: str) -> str:
     from nmo.attestation.printed import record_file_name
 
     return record_file_name(record, extension)
+
+
 def document_facts_for(result: LearnerResult) -> AttestationFacts:
     """Return what the learner's qualification document prints from the attestation: the
     commission's protocol — the learner's retraining protocol (rgmu-app1), its archive
