@@ -7,7 +7,7 @@ from django import forms
 from nmo.accounts.selectors import list_organisations
 from nmo.core.forms import DateField, DateInput
 from nmo.documents.models import HandoverModeChoices
-from nmo.documents.types import DocumentKind, DocumentStatus
+from nmo.documents.types import DocumentKind, DocumentStatus, RevocationGround
 
 
 class RegisterFilterForm(forms.Form):
@@ -82,6 +82,12 @@ class HandoverForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
+    ground = forms.ChoiceField(
+        label="Основание",
+        choices=[("", "выберите основание"), *RevocationGround.choices],
+        help_text="Так документ попадёт в выгрузку для ФИС ФРДО: подтверждение утраты, "
+        "обмена или уничтожения.",
+    )
     reason = forms.CharField(
         label="Причина аннулирования",
         max_length=1000,

@@ -34,7 +34,8 @@ from nmo.documents.exceptions import (
     RegisterInvalid,
     RevocationInvalid,
 )
-from nmo.documents.frdo import export_frdo as export_frdo  # a service kept beside its columns
+from nmo.documents.frdo import check_frdo as check_frdo  # services kept beside the columns
+from nmo.documents.frdo import export_frdo as export_frdo
 from nmo.documents.integrity import FrozenView as FrozenView
 from nmo.documents.integrity import checked_pdf as checked_pdf
 from nmo.documents.integrity import frozen_view as frozen_view
@@ -51,7 +52,13 @@ from nmo.documents.rules import (
     registration_number,
     revocation_errors,
 )
-from nmo.documents.types import QUALIFICATION_KINDS, DocumentKind, DocumentStatus, HandoverMode
+from nmo.documents.types import (
+    QUALIFICATION_KINDS,
+    DocumentKind,
+    DocumentStatus,
+    HandoverMode,
+    RevocationGround,
+)
 from nmo.programmes.models import Cohort, Enrolment, EnrolmentStatus
 from nmo.programmes.selectors import get_enrolment, lock_enrolment
 from nmo.regulations.selectors import rules_of
@@ -432,15 +439,19 @@ def record_handover(
 
 @transaction.atomic
 def revoke_document(
-    *, actor: User, document: QualificationDocument, reason: str
+    *, actor: User, document: QualificationDocument, reason: str, ground: str = ""
 ) -> QualificationDocument:
     """Revoke (аннулировать) an issued document with a reason, which its public
-    verification page then shows with the date. The number stays taken: it is never
-    reused (ADR 0106). A reason of fewer than 10 characters: RevocationInvalid (422); a
+    verification page then shows with the date, and the ground the ФИС ФРДО template
+    records (`RevocationGround`: lost, exchanged, destroyed; "" leaves it for the FRDO
+    check to ask, ADR 0114). The number stays taken: it is never reused (ADR 0106). A
+    reason of fewer than 10 characters or an unknown ground: RevocationInvalid (422); a
     document already revoked: DocumentAlreadyRevoked (409). Organisation staff only.
     Audited as "document.revoke"."""
     require_staff_of(actor, document.organisation)
     errors = revocation_errors(reason)
+    if ground and ground not in RevocationGround.values:
+        errors["ground"] = ["Выберите основание: утрата, обмен или уничтожение."]
     if errors:
         raise RevocationInvalid(errors=errors)
     now = timezone.now()
@@ -452,6 +463,7 @@ def revoke_document(
         revoked_at=now,
         revoked_by=actor,
         revocation_reason=text,
+        revocation_ground=ground,
         updated_at=now,
     )
     if claimed != 1:
@@ -460,6 +472,7 @@ def revoke_document(
     document.revoked_at = now
     document.revoked_by = actor
     document.revocation_reason = text
+    document.revocation_ground = ground
     record_audit(
         actor=actor,
         action="document.revoke",
@@ -467,6 +480,7 @@ def revoke_document(
         changes={
             "status": [DocumentStatus.ISSUED.value, DocumentStatus.REVOKED.value],
             "reason": text,
+            "ground": ground,
         },
     )
     return document

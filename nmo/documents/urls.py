@@ -7,6 +7,7 @@ app_name = "documents"
 urlpatterns = [
     path("", views.register, name="register"),
     path("register/frdo.xlsx", views.frdo_export, name="frdo_export"),
+    path("register/frdo-check/", views.frdo_check, name="frdo_check"),
     path("registers/", views.register_settings, name="register_settings"),
     path("my/", views.my_documents, name="my_documents"),
     path("verify/<str:token>/", views.verify, name="verify"),

@@ -25,10 +25,13 @@ from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
 from nmo.core.forms import show_refusal
 from nmo.documents import frdo, selectors, services
 from nmo.documents.access import access_document, access_document_file
+from nmo.documents.exceptions import FrdoIncomplete
 from nmo.documents.forms import HandoverForm, RegisterFilterForm, RegisterSettingsForm, RevokeForm
 from nmo.documents.models import DocumentHandover, QualificationDocument
+from nmo.documents.types import FRDO_TEMPLATE_VERSION
 
 PAGE_SIZE = 25
+FRDO_ERRORS_SHOWN = 20  # the rest is on the check page
 ID_MAX_DIGITS = 18  # beyond a 64-bit key: no such organisation
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,6 +42,7 @@ def _register_page(
     filters_data: Any,
     frdo_errors: Sequence[str] = (),
     frdo_initial: dict[str, str] | None = None,
+    frdo_check_year: int | None = None,
     status: int | None = None,
 ) -> HttpResponse:
     staff_of = selectors.staff_organisations(request.user)
@@ -77,6 +81,7 @@ def _register_page(
             "organisations": organisations,
             "frdo": frdo_form,
             "frdo_errors": list(frdo_errors),
+            "frdo_check_year": frdo_check_year,
         },
         status=status or (422 if form.is_bound and form.errors else 200),
     )
@@ -106,6 +111,48 @@ def _export_organisation(request: SignedInRequest, raw: str) -> Organisation:
     raise ValidationFailed(
         "Выберите организацию.",
         errors={"organisation": ["Выберите организацию, документы которой выгрузить."]},
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+@signed_in
+def frdo_check(request: SignedInRequest) -> HttpResponse:
+    """The check before the FRDO export (`?year=2026`, `&organisation=<id>`): per
+    document of the year, the template's columns still empty, with links to where each is
+    filled in (the learner's enrolment page, the cohort's form). Staff only; a missing or
+    malformed year re-shows the register with the reason (422)."""
+    require_staff(request.user)
+    raw_organisation = (request.GET.get("organisation") or "").strip()
+    raw_year = request.GET.get("year")
+    reasons: list[str] = []
+    organisation: Organisation | None = None
+    year = 0
+    try:
+        organisation = _export_organisation(request, raw_organisation)
+    except ValidationFailed as exc:
+        reasons += [m for field in exc.errors.values() for m in field]
+    try:
+        year = frdo.parse_year(raw_year)
+    except ValidationFailed as exc:
+        reasons += [m for field in exc.errors.values() for m in field]
+    if organisation is None or reasons:
+        return _register_page(
+            request,
+            filters_data=None,
+            frdo_errors=reasons,
+            frdo_initial={"year": (raw_year or "")[:20], "organisation": raw_organisation},
+            status=422,
+        )
+    check = frdo.check_frdo(actor=request.user, organisation=organisation, year=year)
+    return render(
+        request,
+        "documents/frdo_check.html",
+        {
+            "check": check,
+            "organisation": organisation,
+            "template_version": FRDO_TEMPLATE_VERSION,
+            "export_query": f"year={year}&organisation={organisation.pk}",
+        },
     )
 
 
@@ -139,11 +186,17 @@ def frdo_export(request: SignedInRequest) -> HttpResponse:
             frdo_initial={"year": (raw_year or "")[:20], "organisation": raw_organisation},
             status=422,
         )
-    content = frdo.export_frdo(
-        actor=request.user,
-        organisation=organisation,
-        year=year,
-    )
+    try:
+        content = frdo.export_frdo(actor=request.user, organisation=organisation, year=year)
+    except FrdoIncomplete as exc:
+        return _register_page(
+            request,
+            filters_data=None,
+            frdo_errors=[exc.message, *exc.errors.get("frdo", [])[:FRDO_ERRORS_SHOWN]],
+            frdo_initial={"year": str(year), "organisation": raw_organisation},
+            frdo_check_year=year,
+            status=422,
+        )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{frdo.file_name(organisation, year)}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -223,6 +276,7 @@ def revoke(request: SignedInRequest, document_id: int) -> HttpResponse:
                 actor=request.user,
                 document=document,
                 reason=form.cleaned_data["reason"],
+                ground=form.cleaned_data["ground"],
             )
         except ValidationFailed as exc:
             show_refusal(form, exc)
