@@ -29,10 +29,9 @@ from nmo.documents.tests.factories import (
     make_cohort,
     make_learner,
     make_programme,
-    organisation_under,
 )
 from nmo.programmes.models import Enrolment
-from nmo.regulations.types import PresetCode, ProgrammeKind
+from nmo.regulations.types import ProgrammeKind
 
 pytestmark = pytest.mark.django_db
 
@@ -274,8 +273,8 @@ def test_revoked_lost_exchanged_destroyed_and_duplicates(rgmu, client):
     revoke_document(actor=rgmu.staff, document=destroyed, reason="Бланк испорчен при печати",
                     ground="destroyed")  # fmt: skip
 
-    rows = {r["Регистрационный номер"]: r for r in sheet_rows(export(client, rgmu.staff,
-                                                                      year="2026").content)}  # fmt: skip
+    content = export(client, rgmu.staff, year="2026").content
+    rows = {r["Регистрационный номер"]: r for r in sheet_rows(content)}
     confirmations = ("Подтверждение утраты", "Подтверждение обмена", "Подтверждение уничтожения")
 
     def flags(document: QualificationDocument) -> tuple[object, ...]:
@@ -360,8 +359,10 @@ def test_the_check_lists_exactly_what_is_missing_and_the_export_refuses(rgmu, cl
     assert "Файл для ФИС ФРДО не сформирован" in body
     assert "Антонова Алла Борисовна (рег. № " in body
     assert "«Пол получателя»" in body
-    assert f"{issued_to_almost.holder_name} (рег. № {issued_to_almost.registration_number}): "
-    "не указано — «Источник финансирования обучения»." in body
+    assert (
+        f"{issued_to_almost.holder_name} (рег. № {issued_to_almost.registration_number}): "
+        "не указано — «Источник финансирования обучения»."
+    ) in body
     assert not AuditEntry.objects.filter(action="documents.frdo_export").exists()
 
     complete(bare.enrolment, sex="female")
@@ -502,9 +503,7 @@ def test_an_unknown_revocation_ground_is_refused(rgmu):
         revoke_document(
             actor=rgmu.staff, document=document, reason="Ошибка в фамилии", ground="annulled"
         )
-    assert refused.value.errors["ground"] == [
-        "Выберите основание: утрата, обмен или уничтожение."
-    ]
+    assert refused.value.errors["ground"] == ["Выберите основание: утрата, обмен или уничтожение."]
 
 
 def test_the_revocation_page_asks_the_ground(rgmu, client):
@@ -520,5 +519,3 @@ def test_the_revocation_page_asks_the_ground(rgmu, client):
     assert (document.status, document.revocation_ground) == ("revoked", "lost")
     page = client.get(document.get_absolute_url()).content.decode()
     assert "Основание: утрата" in page
-
-
