@@ -9,6 +9,7 @@ __all__ = [
     "DocumentKindNotAllowed",
     "DocumentRevoked",
     "DocumentTampered",
+    "FrdoIncomplete",
     "HandoverAlreadyRecorded",
     "HandoverInvalid",
     "RegisterInvalid",

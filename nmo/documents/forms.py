@@ -96,6 +96,14 @@ class RevokeForm(forms.Form):
     )
 
 
+class GroundForm(forms.Form):
+    ground = forms.ChoiceField(
+        label="Основание аннулирования",
+        choices=[("", "выберите основание"), *RevocationGround.choices],
+        help_text="Нужно для выгрузки в ФИС ФРДО; указывается один раз.",
+    )
+
+
 class RegisterSettingsForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label="Организация", queryset=list_organisations().none(), empty_label=None

@@ -487,6 +487,36 @@ def revoke_document(
 
 
 @transaction.atomic
+def set_revocation_ground(
+    *, actor: User, document: QualificationDocument, ground: str
+) -> QualificationDocument:
+    """Record the ground of a document revoked before grounds were asked (ADR 0114): once,
+    for ФИС ФРДО's confirmation columns. An unknown ground: RevocationInvalid (422); a
+    document not revoked or with its ground recorded: DocumentAlreadyRevoked (409).
+    Organisation staff only. Audited as "document.revocation_ground"."""
+    require_staff_of(actor, document.organisation)
+    if ground not in RevocationGround.values:
+        raise RevocationInvalid(
+            errors={"ground": ["Выберите основание: утрата, обмен или уничтожение."]}
+        )
+    claimed = QualificationDocument.objects.filter(
+        pk=document.pk, status=DocumentStatus.REVOKED, revocation_ground=""
+    ).update(revocation_ground=ground, updated_at=timezone.now())
+    if claimed != 1:
+        raise DocumentAlreadyRevoked(
+            "Основание можно указать только у аннулированного документа, и только один раз."
+        )
+    document.revocation_ground = ground
+    record_audit(
+        actor=actor,
+        action="document.revocation_ground",
+        target=document,
+        changes={"ground": ground},
+    )
+    return document
+
+
+@transaction.atomic
 def configure_register(
     *,
     actor: User,

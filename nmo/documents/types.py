@@ -70,6 +70,7 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
         "Документ об обучении вручён", fields_of="documents.documenthandover"
     ),
     "document.revoke": AuditAction("Документ об обучении аннулирован", pairs=True),
+    "document.revocation_ground": "Указано основание аннулирования документа",
     "document_register.configure": "Изменены настройки реестра документов",
     "documents.frdo_export": "Выгружены сведения для ФИС ФРДО",
 }

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:document_id>/pdf/", views.document_pdf, name="document_pdf"),
     path("<int:document_id>/handover/", views.record_handover, name="record_handover"),
     path("<int:document_id>/revoke/", views.revoke, name="revoke"),
+    path("<int:document_id>/ground/", views.revocation_ground, name="revocation_ground"),
 ]

@@ -26,7 +26,13 @@ from nmo.core.forms import show_refusal
 from nmo.documents import frdo, selectors, services
 from nmo.documents.access import access_document, access_document_file
 from nmo.documents.exceptions import FrdoIncomplete
-from nmo.documents.forms import HandoverForm, RegisterFilterForm, RegisterSettingsForm, RevokeForm
+from nmo.documents.forms import (
+    GroundForm,
+    HandoverForm,
+    RegisterFilterForm,
+    RegisterSettingsForm,
+    RevokeForm,
+)
 from nmo.documents.models import DocumentHandover, QualificationDocument
 from nmo.documents.types import FRDO_TEMPLATE_VERSION
 
@@ -210,6 +216,7 @@ def _detail(
     *,
     handover_form: HandoverForm | None = None,
     revoke_form: RevokeForm | None = None,
+    ground_form: GroundForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     handover = DocumentHandover.objects.filter(document=document).first()
@@ -221,6 +228,7 @@ def _detail(
             "handover": handover,
             "handover_form": handover_form or HandoverForm(),
             "revoke_form": revoke_form or RevokeForm(),
+            "ground_form": ground_form or GroundForm(prefix="ground"),
         },
         status=status,
     )
@@ -287,6 +295,28 @@ def revoke(request: SignedInRequest, document_id: int) -> HttpResponse:
             messages.success(request, "Документ аннулирован.")
             return redirect(document.get_absolute_url())
     return _detail(request, document, revoke_form=form, status=422)
+
+
+@require_POST
+@signed_in
+def revocation_ground(request: SignedInRequest, document_id: int) -> HttpResponse:
+    """Record the ground of a document revoked before grounds were asked (ADR 0114)."""
+    document = access_document(request.user, document_id)
+    form = GroundForm(request.POST, prefix="ground")
+    if form.is_valid():
+        try:
+            services.set_revocation_ground(
+                actor=request.user, document=document, ground=form.cleaned_data["ground"]
+            )
+        except ValidationFailed as exc:
+            show_refusal(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect(document.get_absolute_url())
+        else:
+            messages.success(request, "Основание аннулирования записано.")
+            return redirect(document.get_absolute_url())
+    return _detail(request, document, ground_form=form, status=422)
 
 
 @require_http_methods(["GET", "HEAD"])

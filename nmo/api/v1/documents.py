@@ -322,6 +322,28 @@ def revoke_document(
     return _document(access_document(request.auth, document_id))
 
 
+class GroundIn(Schema):
+    ground: str = Field(
+        ..., max_length=20, description="lost — утрата, exchanged — обмен, destroyed — уничтожение"
+    )
+
+
+@router.post(
+    "/documents/{document_id}/revocation-ground",
+    response={200: DocumentOut, **CHANGE_ERRORS},
+    auth=bearer,
+    summary="Указать основание аннулирования (для ФИС ФРДО)",
+)
+def set_revocation_ground(
+    request: AuthenticatedRequest, document_id: int, payload: GroundIn
+) -> dict[str, Any]:
+    """Record, once, the ground of a document revoked before grounds were asked (ADR
+    0114). An unknown ground: 422; a document not revoked or with a ground: 409."""
+    document = access_document(request.auth, document_id)
+    services.set_revocation_ground(actor=request.auth, document=document, ground=payload.ground)
+    return _document(access_document(request.auth, document_id))
+
+
 class RegisterOut(Schema):
     kind: str
     kind_label: str

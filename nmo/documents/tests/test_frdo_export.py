@@ -519,3 +519,27 @@ def test_the_revocation_page_asks_the_ground(rgmu, client):
     assert (document.status, document.revocation_ground) == ("revoked", "lost")
     page = client.get(document.get_absolute_url()).content.decode()
     assert "Основание: утрата" in page
+
+
+def test_the_ground_of_an_old_revocation_is_recorded_once(rgmu, client):
+    """A document revoked before grounds were asked shows a form for the ground on its
+    page; the ground is recorded once (audited), after which the check no longer lists
+    it and a second attempt is refused."""
+    document = issue(rgmu, complete(enrol(make_cohort(rgmu), make_learner(snils=snils()))))
+    revoke_document(actor=rgmu.staff, document=document, reason="Ошибка в дате рождения")
+    client.force_login(rgmu.staff)
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert "Основание аннулирования" in page
+    url = reverse("documents:revocation_ground", args=[document.pk])
+    assert client.post(url, {"ground-ground": "annulled"}).status_code == 422
+    assert client.post(url, {"ground-ground": "destroyed"}).status_code == 302
+    document.refresh_from_db()
+    assert document.revocation_ground == "destroyed"
+    assert AuditEntry.objects.filter(action="document.revocation_ground").count() == 1
+    from nmo.documents.frdo import check_frdo
+
+    assert check_frdo(actor=rgmu.staff, organisation=rgmu.organisation, year=2026).complete
+    again = client.post(url, {"ground-ground": "lost"}, follow=True)
+    assert "только один раз" in again.content.decode()
+    document.refresh_from_db()
+    assert document.revocation_ground == "destroyed"
