@@ -35,6 +35,8 @@ from nmo.documents.forms import (
 )
 from nmo.documents.models import DocumentHandover, QualificationDocument
 from nmo.documents.types import FRDO_TEMPLATE_VERSION
+from nmo.programmes.rules import COUNTRY_NAMES
+from nmo.programmes.selectors import enrolments_of_learner
 
 PAGE_SIZE = 25
 FRDO_ERRORS_SHOWN = 20  # the rest is on the check page
@@ -339,7 +341,12 @@ def my_documents(request: SignedInRequest) -> HttpResponse:
     """The documents issued to the signed-in person, with their PDFs."""
     require_login(request.user)
     documents = selectors.documents_of_holder(request.user)
-    return render(request, "documents/my_documents.html", {"documents": documents})
+    enrolments = enrolments_of_learner(request.user)
+    return render(
+        request,
+        "documents/my_documents.html",
+        {"documents": documents, "enrolments": enrolments, "country_names": COUNTRY_NAMES},
+    )
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -281,3 +281,27 @@ def test_the_cohort_keeps_its_form_of_study(npc, client):
     client.force_login(npc.staff)
     page = client.get(reverse("programmes:cohort_edit", args=[cohort.pk])).content.decode()
     assert "Форма обучения" in page
+
+
+def test_the_person_sees_what_was_stated(npc, client):
+    """The learner sees, on «Мои документы», what the organisation recorded about them
+    for ФИС ФРДО; another person does not."""
+    cohort = make_cohort(npc, study_form="full_time")
+    enrolment = enrol(
+        npc,
+        cohort,
+        citizenship="112",
+        education_level="higher",
+        diploma_series="107704",
+        diploma_number="0123456",
+        funding_source="contract",
+    )
+    client.force_login(enrolment.learner)
+    page = client.get(reverse("documents:my_documents")).content.decode()
+    assert "Сведения о вас для ФИС ФРДО" in page
+    assert "112 — Беларусь" in page
+    assert "серия 107704 № 0123456" in page
+    assert "По договору об оказании платных образовательных услуг" in page
+    assert "Очная" in page
+    client.force_login(npc.staff)
+    assert "0123456" not in client.get(reverse("documents:my_documents")).content.decode()
