@@ -487,6 +487,12 @@ def _rows(learners: list[tuple[Person, str, str]]) -> list[LearnerRow]:
             snils=number,
             email=email,
             contract_number=f"ДПО-{index + 101}",
+            # What ФИС ФРДО asks (ADR 0114), so that the demo's FRDO export uploads.
+            birth_date=date(1970 + index % 25, 1 + index % 12, 1 + index % 28),
+            education_level="higher",
+            diploma_series=f"1077{index % 10:02d}",
+            diploma_number=f"{1_234_500 + index:07d}",
+            funding_source="contract",
         )
         for index, (p, email, number) in enumerate(learners)
     ]
@@ -511,6 +517,7 @@ def _cohort(
             attestation_date=ends_on,
             place=AttestationPlace.ORGANISATION,
             address=address,
+            study_form="part_time",
         ),
     )
 
@@ -684,7 +691,7 @@ def load_organisation(
     documents = issue_documents_for(actor=staff, attestation=attestation, issued_on=today)
     counts.documents += len(documents)
     revoked = documents[-1]
-    revoke_document(actor=staff, document=revoked, reason=plan.revoked_reason)
+    revoke_document(actor=staff, document=revoked, reason=plan.revoked_reason, ground="exchanged")
     issue_document(actor=staff, enrolment=revoked.enrolment, kind=revoked.kind, issued_on=today)
     counts.documents += 1
     record_handover(actor=staff, document=documents[0], mode="in_person", handed_on=today)

@@ -9,6 +9,7 @@ __all__ = [
     "DocumentKindNotAllowed",
     "DocumentRevoked",
     "DocumentTampered",
+    "FrdoIncomplete",
     "HandoverAlreadyRecorded",
     "HandoverInvalid",
     "LayoutInvalid",
@@ -92,3 +93,10 @@ class DocumentTampered(Conflict):
         "совпадают с сохранённой контрольной суммой. Администраторы уведомлены; "
         "обратитесь в организацию, выдавшую документ."
     )
+
+
+class FrdoIncomplete(ValidationFailed):
+    """The FRDO file would lack what the template requires (ADR 0114): `errors["frdo"]`
+    names each learner and the missing columns."""
+
+    code = "frdo_incomplete"

@@ -8,7 +8,7 @@ from nmo.accounts.selectors import list_organisations
 from nmo.core.forms import AccessibleForm, DateField, DateInput
 from nmo.documents.layouts import BLANKS
 from nmo.documents.models import HandoverModeChoices
-from nmo.documents.types import BlankKind, DocumentKind, DocumentStatus, PrintMode
+from nmo.documents.types import BlankKind, DocumentKind, DocumentStatus, PrintMode, RevocationGround
 
 
 class RegisterFilterForm(forms.Form):
@@ -83,11 +83,25 @@ class HandoverForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
+    ground = forms.ChoiceField(
+        label="Основание",
+        choices=[("", "выберите основание"), *RevocationGround.choices],
+        help_text="Так документ попадёт в выгрузку для ФИС ФРДО: подтверждение утраты, "
+        "обмена или уничтожения.",
+    )
     reason = forms.CharField(
         label="Причина аннулирования",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Причина и дата будут видны на странице проверки документа по QR-коду.",
+    )
+
+
+class GroundForm(forms.Form):
+    ground = forms.ChoiceField(
+        label="Основание аннулирования",
+        choices=[("", "выберите основание"), *RevocationGround.choices],
+        help_text="Нужно для выгрузки в ФИС ФРДО; указывается один раз.",
     )
 
 

@@ -1,11 +1,23 @@
-"""The FRDO export: the organisation's register for a year as an XLSX file in the columns of
-the ФИС ФРДО template for ДПП, to upload to the federal register of issued documents.
+"""The FRDO export: the organisation's qualification documents of a year as an XLSX file
+in the columns of the ФИС ФРДО template for ДПО (удостоверения о повышении квалификации,
+дипломы о профессиональной переподготовке), ready to upload (ADR 0114).
 
-`row_of` turns an issued or revoked document into one row and `write_xlsx` writes the rows
-under the Russian headers; neither touches the database. `export_frdo` is the staff's
-action: access check, one query for the rows, the file, and an audit entry (the file
-carries personal data: names and SNILS). The columns the system does not hold (date of
-birth, sex, previous education…) are present and left empty (ADR 0109).
+The columns follow the ДПО template of ФИС ФРДО (frdocs.obrnadzor.gov.ru) in the edition
+with 40 columns, «Вид документа» … «Номер документа для изменения» — see `COLUMNS` and
+the app's README for the version and the sources. `row_of` turns a document into one row
+and `write_xlsx` writes the rows under the template's headers; neither touches the
+database. `check_frdo` lists, per document, the columns the system cannot fill yet;
+`export_frdo` refuses (FrdoIncomplete, 422) while anything is missing, naming the learner
+and the column, and otherwise returns the file and audits the export (names, SNILS, dates
+of birth: personal data).
+
+How the register maps onto the template: a document issued in place of another
+(`replaces`) is a «Дубликат» carrying the original's name, series, number, registration
+number, date and holder in the «(оригинала)» columns; every other document is an
+«Оригинал». A revoked document keeps its status and says why it stopped being valid in
+the confirmation columns — «Подтверждение утраты», «Подтверждение обмена»,
+«Подтверждение уничтожения» — from its `revocation_ground`; the template has no
+«Аннулирован». Справки об обучении are not in the ДПО template and are not exported.
 """
 
 import io
@@ -20,144 +32,342 @@ from nmo.accounts.models import Organisation, User
 from nmo.core.exceptions import ValidationFailed
 from nmo.core.services import record_audit
 from nmo.documents import selectors
+from nmo.documents.exceptions import FrdoIncomplete
 from nmo.documents.models import QualificationDocument
 from nmo.documents.rules import padded_number
-from nmo.documents.types import DocumentKind, DocumentStatus
+from nmo.documents.types import (
+    QUALIFICATION_KINDS,
+    DocumentKind,
+    RevocationGround,
+)
+from nmo.programmes.types import OKSM_RUSSIA, EducationLevel, FundingSource, StudyForm
 
 YEAR_MIN = 2000
 YEAR_MAX = 2100
 
+
 DOCUMENT_NAMES: dict[DocumentKind, str] = {
     DocumentKind.QUALIFICATION_CERTIFICATE: "Удостоверение о повышении квалификации",
     DocumentKind.RETRAINING_DIPLOMA: "Диплом о профессиональной переподготовке",
-    DocumentKind.TRAINING_RECORD: "Справка об обучении или о периоде обучения",
 }
-"""Название документа, as the regulations name them (npc-2.8, npc-2.11, rgmu-2.8, rgmu-2.11)."""
+"""«Вид документа»: the template's reference values (npc-2.8, rgmu-2.8)."""
 
-DOCUMENT_TYPES: dict[DocumentKind, str] = {
-    DocumentKind.QUALIFICATION_CERTIFICATE: "Документ о квалификации",
-    DocumentKind.RETRAINING_DIPLOMA: "Документ о квалификации",
-    DocumentKind.TRAINING_RECORD: "Документ об обучении",
+PROGRAMME_TYPES: dict[DocumentKind, str] = {
+    DocumentKind.QUALIFICATION_CERTIFICATE: "Повышение квалификации",
+    DocumentKind.RETRAINING_DIPLOMA: "Профессиональная переподготовка",
 }
-"""Вид документа: a document on qualification or a document on training (273-ФЗ, ст. 60)."""
+"""«Дополнительная профессиональная программа (повышение квалификации/ профессиональная
+переподготовка)»."""
 
 STATUS_ORIGINAL = "Оригинал"
-STATUS_REVOKED = "Аннулирован"
+STATUS_DUPLICATE = "Дубликат"
+YES = "Да"
+NO = "Нет"
+SEX_VALUES = {"male": "Муж", "female": "Жен"}
+EDUCATION_FORM_IN_ORGANISATION = "в образовательной организации"
+"""«Форма получения образования на момент прекращения образовательных отношений»: a ДПП
+is mastered in the organisation."""
+
+CONFIRMATIONS: dict[str, str] = {
+    RevocationGround.LOST: "lost",
+    RevocationGround.EXCHANGED: "exchanged",
+    RevocationGround.DESTROYED: "destroyed",
+}
 
 
 @dataclass(frozen=True)
 class FrdoRow:
-    """What the system holds of one document for the FRDO template."""
+    """One row of the template, as written (None: an empty cell)."""
 
     document_name: str
-    document_type: str
     status: str
-    series: str
+    lost: str
+    exchanged: str
+    destroyed: str
+    series: str | None
     number: str
     issued_on: date
     registration_number: str
+    programme_type: str
     programme_title: str
-    hours: int
+    professional_area: str | None
+    specialty_group: str | None
+    qualification: str | None
+    education_level: str | None
+    diploma_last_name: str | None
+    diploma_series: str | None
+    diploma_number: str | None
     year_started: int
     year_finished: int
+    hours: int
     last_name: str
     first_name: str
-    middle_name: str
-    snils: str
+    middle_name: str | None
+    birth_date: date | None
+    sex: str | None
+    snils: str | None
+    study_form: str | None
+    funding_source: str | None
+    education_form: str
+    citizenship: str
+    original_name: str | None = None
+    original_series: str | None = None
+    original_number: str | None = None
+    original_registration_number: str | None = None
+    original_issued_on: date | None = None
+    original_last_name: str | None = None
+    original_first_name: str | None = None
+    original_middle_name: str | None = None
+    change_number: str | None = None
 
 
-COLUMNS: tuple[tuple[str, str | None], ...] = (
-    ("Название документа", "document_name"),
-    ("Вид документа", "document_type"),
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Вид документа", "document_name"),
     ("Статус документа", "status"),
-    ("Подтверждение утраты", None),
-    ("Подтверждение обмена", None),
-    ("Подтверждение уничтожения", None),
+    ("Подтверждение утраты", "lost"),
+    ("Подтверждение обмена", "exchanged"),
+    ("Подтверждение уничтожения", "destroyed"),
     ("Серия документа", "series"),
     ("Номер документа", "number"),
     ("Дата выдачи документа", "issued_on"),
     ("Регистрационный номер", "registration_number"),
+    (
+        "Дополнительная профессиональная программа (повышение квалификации/ "
+        "профессиональная переподготовка)",
+        "programme_type",
+    ),
     ("Наименование дополнительной профессиональной программы", "programme_title"),
-    ("Наименование области профессиональной деятельности", None),
-    ("Наименование квалификации, профессии, специальности", None),
-    ("Срок обучения (часов)", "hours"),
-    ("Год поступления на обучение", "year_started"),
-    ("Год окончания обучения", "year_finished"),
-    ("Уровень образования ВО/СПО", None),
-    ("Фамилия, указанная в дипломе о ВО или СПО", None),
-    ("Серия документа о ВО/СПО", None),
-    ("Номер документа о ВО/СПО", None),
+    ("Наименование области профессиональной деятельности", "professional_area"),
+    ("Укрупненные группы специальностей", "specialty_group"),
+    ("Наименование квалификации, профессии, специальности", "qualification"),
+    ("Уровень образования ВО/СПО", "education_level"),
+    ("Фамилия указанная в дипломе о ВО или СПО", "diploma_last_name"),
+    ("Серия документа о ВО/СПО", "diploma_series"),
+    ("Номер документа о ВО/СПО", "diploma_number"),
+    ("Год начала обучения (для документа о квалификации)", "year_started"),
+    ("Год окончания обучения (для документа о квалификации)", "year_finished"),
+    ("Срок обучения, часов (для документа о квалификации)", "hours"),
     ("Фамилия получателя", "last_name"),
     ("Имя получателя", "first_name"),
     ("Отчество получателя", "middle_name"),
-    ("Дата рождения получателя", None),
-    ("Пол получателя", None),
+    ("Дата рождения получателя", "birth_date"),
+    ("Пол получателя", "sex"),
     ("СНИЛС", "snils"),
-    ("Форма обучения", None),
-    ("Источник финансирования обучения", None),
-    ("Форма получения образования на момент прекращения образовательных отношений", None),
-    ("Гражданство получателя (код страны по ОКСМ)", None),
+    ("Форма обучения", "study_form"),
+    ("Источник финансирования обучения", "funding_source"),
+    (
+        "Форма получения образования на момент прекращения образовательных отношений",
+        "education_form",
+    ),
+    ("Гражданство получателя (код страны по ОКСМ)", "citizenship"),
+    ("Наименование документа об образовании (оригинала)", "original_name"),
+    ("Серия (оригинала)", "original_series"),
+    ("Номер (оригинала)", "original_number"),
+    ("Регистрационный N (оригинала)", "original_registration_number"),
+    ("Дата выдачи (оригинала)", "original_issued_on"),
+    ("Фамилия получателя (оригинала)", "original_last_name"),
+    ("Имя получателя (оригинала)", "original_first_name"),
+    ("Отчество получателя (оригинала)", "original_middle_name"),
+    ("Номер документа для изменения", "change_number"),
 )
-"""The template's columns in order, each with the `FrdoRow` field that fills it, or None
-for a column the system does not hold (left empty)."""
+"""The template's 40 columns in order, each with the `FrdoRow` field that fills it."""
 
 HEADERS: tuple[str, ...] = tuple(header for header, _ in COLUMNS)
-NOT_HELD: tuple[str, ...] = tuple(header for header, field in COLUMNS if field is None)
+HEADER_OF: dict[str, str] = {field: header for header, field in COLUMNS}
+REVOCATION_GROUND_COLUMN = "Основание аннулирования (утрата, обмен или уничтожение)"
 
 DATE_FORMAT = "DD.MM.YYYY"
-SHEET_TITLE = "ДПП"
+SHEET_TITLE = "Шаблон"
 
 
-def _name_parts(document: QualificationDocument) -> tuple[str, str, str]:
-    """The holder's surname, name and patronymic as printed on the document: the learner's
-    own fields while they still spell the printed name, else the printed name split at
-    spaces (everything after the name is the patronymic, as in «… оглы»)."""
-    learner: User = document.enrolment.learner
-    if learner.full_name == document.holder_name:
+def _name_parts(name: str, learner: User) -> tuple[str, str, str]:
+    """The surname, name and patronymic of a printed name: the learner's own fields while
+    they still spell it, else the name split at spaces (everything after the name is the
+    patronymic, as in «… оглы»)."""
+    if learner.full_name == name:
         return learner.last_name, learner.first_name, learner.middle_name
-    parts = document.holder_name.split()
+    parts = name.split()
     if len(parts) < 2:
         return (parts[0] if parts else ""), "", ""
     return parts[0], parts[1], " ".join(parts[2:])
 
 
+def _or_none(value: str) -> str | None:
+    return value or None
+
+
 def row_of(document: QualificationDocument) -> FrdoRow:
-    """Return the FRDO row of an issued or revoked document (its enrolment's learner loaded
-    with it). A справка counts the years of the period actually studied."""
+    """Return the FRDO row of a qualification document (its enrolment's learner and
+    cohort, and the document it replaces, loaded with it)."""
     kind = DocumentKind(document.kind)
-    is_record = kind == DocumentKind.TRAINING_RECORD
-    started = (document.studied_from if is_record else None) or document.period_from
-    finished = (document.studied_to if is_record else None) or document.period_to
-    last_name, first_name, middle_name = _name_parts(document)
+    enrolment = document.enrolment
+    learner: User = enrolment.learner
+    last_name, first_name, middle_name = _name_parts(document.holder_name, learner)
+    confirmation = CONFIRMATIONS.get(document.revocation_ground) if document.is_revoked else None
+    level = enrolment.education_level
+    original = document.replaces
+    original_fields: dict[str, object] = {}
+    if original is not None:
+        o_last, o_first, o_middle = _name_parts(original.holder_name, learner)
+        original_fields = {
+            "original_name": DOCUMENT_NAMES.get(DocumentKind(original.kind)),
+            "original_series": _or_none(original.series),
+            "original_number": padded_number(original.number),
+            "original_registration_number": original.registration_number,
+            "original_issued_on": original.issued_on,
+            "original_last_name": o_last,
+            "original_first_name": o_first,
+            "original_middle_name": _or_none(o_middle),
+        }
     return FrdoRow(
         document_name=DOCUMENT_NAMES[kind],
-        document_type=DOCUMENT_TYPES[kind],
-        status=STATUS_REVOKED if document.status == DocumentStatus.REVOKED else STATUS_ORIGINAL,
-        series=document.series,
+        status=STATUS_DUPLICATE if original is not None else STATUS_ORIGINAL,
+        lost=YES if confirmation == "lost" else NO,
+        exchanged=YES if confirmation == "exchanged" else NO,
+        destroyed=YES if confirmation == "destroyed" else NO,
+        series=_or_none(document.series),
         number=padded_number(document.number),
         issued_on=document.issued_on,
         registration_number=document.registration_number,
+        programme_type=PROGRAMME_TYPES[kind],
         programme_title=document.programme_title,
+        professional_area=None,
+        specialty_group=None,
+        qualification=(
+            _or_none(document.specialty) if kind == DocumentKind.RETRAINING_DIPLOMA else None
+        ),
+        education_level=EducationLevel(level).label if level else None,
+        # The surname in the diploma is the learner's own unless stated otherwise.
+        diploma_last_name=(enrolment.diploma_last_name or last_name) if level else None,
+        diploma_series=_or_none(enrolment.diploma_series),
+        diploma_number=_or_none(enrolment.diploma_number),
+        year_started=document.period_from.year,
+        year_finished=document.period_to.year,
         hours=document.hours,
-        year_started=started.year,
-        year_finished=finished.year,
         last_name=last_name,
         first_name=first_name,
-        middle_name=middle_name,
-        snils=document.enrolment.learner.snils_display,
+        middle_name=_or_none(middle_name),
+        birth_date=learner.birth_date,
+        sex=SEX_VALUES.get(learner.sex),
+        snils=_or_none(learner.snils_display),
+        study_form=(
+            StudyForm(enrolment.cohort.study_form).label if enrolment.cohort.study_form else None
+        ),
+        funding_source=(
+            FundingSource(enrolment.funding_source).label if enrolment.funding_source else None
+        ),
+        education_form=EDUCATION_FORM_IN_ORGANISATION,
+        citizenship=enrolment.citizenship or OKSM_RUSSIA,
+        **original_fields,  # type: ignore[arg-type]
     )
 
 
+REQUIRED_FIELDS: tuple[str, ...] = (
+    "education_level",
+    "diploma_number",
+    "birth_date",
+    "sex",
+    "study_form",
+    "funding_source",
+)
+"""The columns the template requires that depend on what was collected (the others come
+from the register itself and are always filled)."""
+
+
+@dataclass(frozen=True)
+class FrdoGap:
+    """What one document's row lacks: the template's column names, in column order."""
+
+    document_id: int
+    registration_number: str
+    holder_name: str
+    enrolment_id: int
+    cohort_id: int
+    missing: tuple[str, ...]
+
+    def message(self) -> str:
+        return (
+            f"{self.holder_name} (рег. № {self.registration_number}): не указано — "
+            + ", ".join(f"«{column}»" for column in self.missing)
+            + "."
+        )
+
+
+def missing_of(document: QualificationDocument, row: FrdoRow) -> tuple[str, ...]:
+    """The template's columns the row leaves empty although the template requires them:
+    the person's and the learner's details, the SNILS of a Russian citizen, and the
+    ground of a revoked document."""
+    missing = [HEADER_OF[field] for field in REQUIRED_FIELDS if getattr(row, field) is None]
+    if row.snils is None and row.citizenship == OKSM_RUSSIA:
+        missing.append(HEADER_OF["snils"])
+    if document.is_revoked and not document.revocation_ground:
+        missing.append(REVOCATION_GROUND_COLUMN)
+    order = {header: index for index, header in enumerate(HEADERS)}
+    return tuple(sorted(missing, key=lambda header: order.get(header, len(order))))
+
+
+def _documents(organisation: Organisation, year: int) -> list[QualificationDocument]:
+    return list(
+        selectors.documents_of_organisation(organisation, year=year)
+        .filter(kind__in=[kind.value for kind in QUALIFICATION_KINDS])
+        .select_related("enrolment__learner", "enrolment__cohort", "replaces")
+        .defer("replaces__pdf", "replaces__snapshot")
+    )
+
+
+@dataclass(frozen=True)
+class FrdoCheck:
+    """The pre-export check of an organisation's year: how many documents go to the file
+    and what each incomplete one lacks."""
+
+    year: int
+    documents: int
+    gaps: tuple[FrdoGap, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.gaps
+
+
+def _gaps(documents: Sequence[QualificationDocument]) -> tuple[list[FrdoRow], list[FrdoGap]]:
+    rows: list[FrdoRow] = []
+    gaps: list[FrdoGap] = []
+    for document in documents:
+        row = row_of(document)
+        rows.append(row)
+        missing = missing_of(document, row)
+        if missing:
+            gaps.append(
+                FrdoGap(
+                    document_id=document.pk,
+                    registration_number=document.registration_number,
+                    holder_name=document.holder_name,
+                    enrolment_id=document.enrolment_id,
+                    cohort_id=document.enrolment.cohort_id,
+                    missing=missing,
+                )
+            )
+    return rows, gaps
+
+
+def check_frdo(*, actor: User, organisation: Organisation, year: int) -> FrdoCheck:
+    """List, per document of the year, what the FRDO file would lack. Staff of the
+    organisation only (PermissionDenied / NotFound otherwise). Reads, never writes."""
+    require_staff_of(actor, organisation)
+    documents = _documents(organisation, year)
+    _, gaps = _gaps(documents)
+    return FrdoCheck(year=year, documents=len(documents), gaps=tuple(gaps))
+
+
 def cells_of(row: FrdoRow) -> tuple[object, ...]:
-    """Return the row's values in the order of `HEADERS`, None where the system holds
-    nothing."""
-    return tuple(getattr(row, field) if field else None for _, field in COLUMNS)
+    """Return the row's values in the order of `HEADERS` (None: an empty cell)."""
+    return tuple(getattr(row, field) for _, field in COLUMNS)
 
 
 def write_xlsx(rows: Iterable[FrdoRow]) -> bytes:
     """Write the rows under the template's headers as an XLSX workbook of one sheet. Text
-    is stored as text — a name starting with "=" never becomes a formula — and dates as
-    dates shown ДД.ММ.ГГГГ."""
+    is stored as text — a name starting with "=" never becomes a formula, a number keeps
+    its leading zeros — and dates as dates shown ДД.ММ.ГГГГ."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import Cell
@@ -219,17 +429,22 @@ def file_name(organisation: Organisation, year: int) -> str:
 
 @transaction.atomic
 def export_frdo(*, actor: User, organisation: Organisation, year: int) -> bytes:
-    """Return the FRDO file of the documents the organisation issued in `year`: issued and
-    revoked alike («Оригинал» / «Аннулирован»), in register order (kind, then number).
+    """Return the FRDO file of the qualification documents the organisation issued in
+    `year`, in register order (kind, then number). While any row lacks what the template
+    requires, refuse with FrdoIncomplete (422): one message per document naming the
+    learner and the columns (`check_frdo` lists the same).
 
     Only the staff of the organisation (PermissionDenied without the role, NotFound for
     another organisation's staff). The rows come from one query; the export is audited as
-    "documents.frdo_export" since the file carries names and SNILS."""
+    "documents.frdo_export" since the file carries personal data."""
     require_staff_of(actor, organisation)
-    documents = selectors.documents_of_organisation(organisation, year=year).select_related(
-        "enrolment__learner"
-    )
-    rows: Sequence[FrdoRow] = [row_of(document) for document in documents]
+    rows, gaps = _gaps(_documents(organisation, year))
+    if gaps:
+        raise FrdoIncomplete(
+            "Файл для ФИС ФРДО не сформирован: не хватает сведений. "
+            f"Строк с пробелами: {len(gaps)} из {len(rows)}.",
+            errors={"frdo": [gap.message() for gap in gaps]},
+        )
     content = write_xlsx(rows)
     record_audit(
         actor=actor,

@@ -14,7 +14,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from nmo.core.models import BaseModel
-from nmo.documents.types import BlankKind, DocumentKind, DocumentStatus, ReservationStatus
+from nmo.documents.types import (
+    BlankKind,
+    DocumentKind,
+    DocumentStatus,
+    ReservationStatus,
+    RevocationGround,
+)
 
 # The kinds and statuses are declared once, with their labels, in nmo.documents.types.
 # The handover modes are the regulation's `HandoverMode` codes (a test keeps them equal),
@@ -151,6 +157,13 @@ class QualificationDocument(BaseModel):
         related_name="+",
     )
     revocation_reason = models.TextField("причина аннулирования", blank=True)
+    revocation_ground = models.CharField(
+        "основание (для ФИС ФРДО)",
+        max_length=20,
+        choices=RevocationGround.choices,
+        blank=True,
+        help_text="Пусто у документов, аннулированных до того, как основание спрашивалось.",
+    )
     verification_token = models.CharField("ключ страницы проверки", max_length=64, unique=True)
     pdf = models.BinaryField("PDF")
     pdf_sha256 = models.CharField("SHA-256 файла PDF", max_length=64)

@@ -41,7 +41,8 @@ from nmo.documents.exceptions import (
     RegisterInvalid,
     RevocationInvalid,
 )
-from nmo.documents.frdo import export_frdo as export_frdo  # a service kept beside its columns
+from nmo.documents.frdo import check_frdo as check_frdo  # services kept beside the columns
+from nmo.documents.frdo import export_frdo as export_frdo
 from nmo.documents.integrity import FrozenView as FrozenView
 from nmo.documents.integrity import checked_pdf as checked_pdf
 from nmo.documents.integrity import frozen_view as frozen_view
@@ -74,6 +75,7 @@ from nmo.documents.types import (
     HandoverMode,
     RegisterEntry,
     ReservationStatus,
+    RevocationGround,
 )
 from nmo.programmes.models import Cohort, Enrolment, EnrolmentStatus
 from nmo.programmes.selectors import get_enrolment, lock_enrolment
@@ -598,15 +600,19 @@ def record_handover(
 
 @transaction.atomic
 def revoke_document(
-    *, actor: User, document: QualificationDocument, reason: str
+    *, actor: User, document: QualificationDocument, reason: str, ground: str = ""
 ) -> QualificationDocument:
     """Revoke (аннулировать) an issued document with a reason, which its public
-    verification page then shows with the date. The number stays taken: it is never
-    reused (ADR 0106). A reason of fewer than 10 characters: RevocationInvalid (422); a
+    verification page then shows with the date, and the ground the ФИС ФРДО template
+    records (`RevocationGround`: lost, exchanged, destroyed; "" leaves it for the FRDO
+    check to ask, ADR 0114). The number stays taken: it is never reused (ADR 0106). A
+    reason of fewer than 10 characters or an unknown ground: RevocationInvalid (422); a
     document already revoked: DocumentAlreadyRevoked (409). Organisation staff only.
     Audited as "document.revoke"."""
     require_staff_of(actor, document.organisation)
     errors = revocation_errors(reason)
+    if ground and ground not in RevocationGround.values:
+        errors["ground"] = ["Выберите основание: утрата, обмен или уничтожение."]
     if errors:
         raise RevocationInvalid(errors=errors)
     now = timezone.now()
@@ -618,6 +624,7 @@ def revoke_document(
         revoked_at=now,
         revoked_by=actor,
         revocation_reason=text,
+        revocation_ground=ground,
         updated_at=now,
     )
     if claimed != 1:
@@ -626,6 +633,7 @@ def revoke_document(
     document.revoked_at = now
     document.revoked_by = actor
     document.revocation_reason = text
+    document.revocation_ground = ground
     record_audit(
         actor=actor,
         action="document.revoke",
@@ -633,7 +641,38 @@ def revoke_document(
         changes={
             "status": [DocumentStatus.ISSUED.value, DocumentStatus.REVOKED.value],
             "reason": text,
+            "ground": ground,
         },
+    )
+    return document
+
+
+@transaction.atomic
+def set_revocation_ground(
+    *, actor: User, document: QualificationDocument, ground: str
+) -> QualificationDocument:
+    """Record the ground of a document revoked before grounds were asked (ADR 0114): once,
+    for ФИС ФРДО's confirmation columns. An unknown ground: RevocationInvalid (422); a
+    document not revoked or with its ground recorded: DocumentAlreadyRevoked (409).
+    Organisation staff only. Audited as "document.revocation_ground"."""
+    require_staff_of(actor, document.organisation)
+    if ground not in RevocationGround.values:
+        raise RevocationInvalid(
+            errors={"ground": ["Выберите основание: утрата, обмен или уничтожение."]}
+        )
+    claimed = QualificationDocument.objects.filter(
+        pk=document.pk, status=DocumentStatus.REVOKED, revocation_ground=""
+    ).update(revocation_ground=ground, updated_at=timezone.now())
+    if claimed != 1:
+        raise DocumentAlreadyRevoked(
+            "Основание можно указать только у аннулированного документа, и только один раз."
+        )
+    document.revocation_ground = ground
+    record_audit(
+        actor=actor,
+        action="document.revocation_ground",
+        target=document,
+        changes={"ground": ground},
     )
     return document
 

@@ -8,10 +8,11 @@ from datetime import date
 
 from django.db.models import TextChoices
 
-from nmo.core.audit import AuditAction, AuditField
+from nmo.core.audit import AuditAction, AuditField, choices_of
 from nmo.regulations.types import FailedDocument, HandoverMode, QualificationDocument
 
 __all__ = [
+    "FRDO_TEMPLATE_VERSION",
     "QUALIFICATION_KINDS",
     "AttestationFacts",
     "BlankKind",
@@ -21,6 +22,7 @@ __all__ = [
     "PrintMode",
     "RegisterEntry",
     "ReservationStatus",
+    "RevocationGround",
 ]
 
 
@@ -67,6 +69,23 @@ class RegisterEntry:
     reservation_id: int | None = None
 
 
+class RevocationGround(TextChoices):
+    """Why a document stopped being valid, in the words of the ФИС ФРДО template's
+    confirmation columns (ADR 0114): the holder lost it («Подтверждение утраты»), it was
+    exchanged for a new one — a changed name, an error in it («Подтверждение обмена») — or
+    the form was destroyed — spoilt or issued in error («Подтверждение уничтожения»)."""
+
+    LOST = "lost", "утрата"
+    EXCHANGED = "exchanged", "обмен (замена)"
+    DESTROYED = "destroyed", "уничтожение (испорчен или выдан ошибочно)"
+
+
+FRDO_TEMPLATE_VERSION = (
+    "ФИС ФРДО, шаблон ДПО в 40 столбцов (от «Вид документа» до «Номер документа для изменения»)"
+)
+"""Which template the FRDO export's columns follow; ADR 0114 and the app's README say how
+it was established."""
+
 QUALIFICATION_KINDS: frozenset[DocumentKind] = frozenset(
     {DocumentKind.QUALIFICATION_CERTIFICATE, DocumentKind.RETRAINING_DIPLOMA}
 )
@@ -107,6 +126,7 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
         "Документ об обучении вручён", fields_of="documents.documenthandover"
     ),
     "document.revoke": AuditAction("Документ об обучении аннулирован", pairs=True),
+    "document.revocation_ground": "Указано основание аннулирования документа",
     "document_register.configure": "Изменены настройки реестра документов",
     "documents.frdo_export": "Выгружены сведения для ФИС ФРДО",
     "document_register.reserve": "Зарезервирован номер документа по решению комиссии",
@@ -120,4 +140,6 @@ AUDIT_FIELDS: dict[str, str | AuditField] = {
     "documents": "документов",
     "pdf_sha256": "SHA-256 файла PDF",
     "issued_on": "дата выдачи",
+    "ground": AuditField("основание", choices=choices_of(RevocationGround.choices)),
+    "incomplete": "строк с недостающими сведениями",
 }

@@ -7,6 +7,7 @@ app_name = "documents"
 urlpatterns = [
     path("", views.register, name="register"),
     path("register/frdo.xlsx", views.frdo_export, name="frdo_export"),
+    path("register/frdo-check/", views.frdo_check, name="frdo_check"),
     path("registers/", views.register_settings, name="register_settings"),
     path("my/", views.my_documents, name="my_documents"),
     path(
@@ -30,4 +31,5 @@ urlpatterns = [
     path("<int:document_id>/pdf/", views.document_pdf, name="document_pdf"),
     path("<int:document_id>/handover/", views.record_handover, name="record_handover"),
     path("<int:document_id>/revoke/", views.revoke, name="revoke"),
+    path("<int:document_id>/ground/", views.revocation_ground, name="revocation_ground"),
 ]

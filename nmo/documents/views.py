@@ -25,8 +25,10 @@ from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
 from nmo.core.forms import show_refusal
 from nmo.documents import frdo, selectors, services
 from nmo.documents.access import access_document, access_document_file
+from nmo.documents.exceptions import FrdoIncomplete
 from nmo.documents.forms import (
     BlankLayoutForm,
+    GroundForm,
     HandoverForm,
     OrganisationDetailsForm,
     PrintForm,
@@ -36,10 +38,13 @@ from nmo.documents.forms import (
 )
 from nmo.documents.models import DocumentHandover, QualificationDocument
 from nmo.documents.printing import blank_kinds_of
-from nmo.documents.types import BlankKind, PrintMode
+from nmo.documents.types import FRDO_TEMPLATE_VERSION, BlankKind, PrintMode
 from nmo.printing.files import set_file_name
+from nmo.programmes.rules import COUNTRY_NAMES
+from nmo.programmes.selectors import enrolments_of_learner
 
 PAGE_SIZE = 25
+FRDO_ERRORS_SHOWN = 20  # the rest is on the check page
 ID_MAX_DIGITS = 18  # beyond a 64-bit key: no such organisation
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -50,6 +55,7 @@ def _register_page(
     filters_data: Any,
     frdo_errors: Sequence[str] = (),
     frdo_initial: dict[str, str] | None = None,
+    frdo_check_year: int | None = None,
     status: int | None = None,
 ) -> HttpResponse:
     staff_of = selectors.staff_organisations(request.user)
@@ -88,6 +94,7 @@ def _register_page(
             "organisations": organisations,
             "frdo": frdo_form,
             "frdo_errors": list(frdo_errors),
+            "frdo_check_year": frdo_check_year,
         },
         status=status or (422 if form.is_bound and form.errors else 200),
     )
@@ -117,6 +124,48 @@ def _export_organisation(request: SignedInRequest, raw: str) -> Organisation:
     raise ValidationFailed(
         "Выберите организацию.",
         errors={"organisation": ["Выберите организацию, документы которой выгрузить."]},
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+@signed_in
+def frdo_check(request: SignedInRequest) -> HttpResponse:
+    """The check before the FRDO export (`?year=2026`, `&organisation=<id>`): per
+    document of the year, the template's columns still empty, with links to where each is
+    filled in (the learner's enrolment page, the cohort's form). Staff only; a missing or
+    malformed year re-shows the register with the reason (422)."""
+    require_staff(request.user)
+    raw_organisation = (request.GET.get("organisation") or "").strip()
+    raw_year = request.GET.get("year")
+    reasons: list[str] = []
+    organisation: Organisation | None = None
+    year = 0
+    try:
+        organisation = _export_organisation(request, raw_organisation)
+    except ValidationFailed as exc:
+        reasons += [m for field in exc.errors.values() for m in field]
+    try:
+        year = frdo.parse_year(raw_year)
+    except ValidationFailed as exc:
+        reasons += [m for field in exc.errors.values() for m in field]
+    if organisation is None or reasons:
+        return _register_page(
+            request,
+            filters_data=None,
+            frdo_errors=reasons,
+            frdo_initial={"year": (raw_year or "")[:20], "organisation": raw_organisation},
+            status=422,
+        )
+    check = frdo.check_frdo(actor=request.user, organisation=organisation, year=year)
+    return render(
+        request,
+        "documents/frdo_check.html",
+        {
+            "check": check,
+            "organisation": organisation,
+            "template_version": FRDO_TEMPLATE_VERSION,
+            "export_query": f"year={year}&organisation={organisation.pk}",
+        },
     )
 
 
@@ -150,11 +199,17 @@ def frdo_export(request: SignedInRequest) -> HttpResponse:
             frdo_initial={"year": (raw_year or "")[:20], "organisation": raw_organisation},
             status=422,
         )
-    content = frdo.export_frdo(
-        actor=request.user,
-        organisation=organisation,
-        year=year,
-    )
+    try:
+        content = frdo.export_frdo(actor=request.user, organisation=organisation, year=year)
+    except FrdoIncomplete as exc:
+        return _register_page(
+            request,
+            filters_data=None,
+            frdo_errors=[exc.message, *exc.errors.get("frdo", [])[:FRDO_ERRORS_SHOWN]],
+            frdo_initial={"year": str(year), "organisation": raw_organisation},
+            frdo_check_year=year,
+            status=422,
+        )
     response = HttpResponse(content, content_type=XLSX)
     set_file_name(response, frdo.file_name(organisation, year))
     response["X-Content-Type-Options"] = "nosniff"
@@ -169,6 +224,7 @@ def _detail(
     handover_form: HandoverForm | None = None,
     revoke_form: RevokeForm | None = None,
     print_form: PrintForm | None = None,
+    ground_form: GroundForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     handover = DocumentHandover.objects.filter(document=document).first()
@@ -183,6 +239,7 @@ def _detail(
             "revoke_form": revoke_form or RevokeForm(),
             "print_form": print_form,
             "blanks": blanks,
+            "ground_form": ground_form or GroundForm(prefix="ground"),
         },
         status=status,
     )
@@ -238,6 +295,7 @@ def revoke(request: SignedInRequest, document_id: int) -> HttpResponse:
                 actor=request.user,
                 document=document,
                 reason=form.cleaned_data["reason"],
+                ground=form.cleaned_data["ground"],
             )
         except ValidationFailed as exc:
             show_refusal(form, exc)
@@ -248,6 +306,28 @@ def revoke(request: SignedInRequest, document_id: int) -> HttpResponse:
             messages.success(request, "Документ аннулирован.")
             return redirect(document.get_absolute_url())
     return _detail(request, document, revoke_form=form, status=422)
+
+
+@require_POST
+@signed_in
+def revocation_ground(request: SignedInRequest, document_id: int) -> HttpResponse:
+    """Record the ground of a document revoked before grounds were asked (ADR 0114)."""
+    document = access_document(request.user, document_id)
+    form = GroundForm(request.POST, prefix="ground")
+    if form.is_valid():
+        try:
+            services.set_revocation_ground(
+                actor=request.user, document=document, ground=form.cleaned_data["ground"]
+            )
+        except ValidationFailed as exc:
+            show_refusal(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect(document.get_absolute_url())
+        else:
+            messages.success(request, "Основание аннулирования записано.")
+            return redirect(document.get_absolute_url())
+    return _detail(request, document, ground_form=form, status=422)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -269,7 +349,12 @@ def my_documents(request: SignedInRequest) -> HttpResponse:
     """The documents issued to the signed-in person, with their PDFs."""
     require_login(request.user)
     documents = selectors.documents_of_holder(request.user)
-    return render(request, "documents/my_documents.html", {"documents": documents})
+    enrolments = enrolments_of_learner(request.user)
+    return render(
+        request,
+        "documents/my_documents.html",
+        {"documents": documents, "enrolments": enrolments, "country_names": COUNTRY_NAMES},
+    )
 
 
 @require_http_methods(["GET", "HEAD"])

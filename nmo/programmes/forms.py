@@ -9,6 +9,19 @@ from nmo.accounts.selectors import list_organisations, list_units, units_for_org
 from nmo.catalog.selectors import list_specialties
 from nmo.core.forms import AccessibleForm, DateField, DateInput, limit_choices
 from nmo.programmes.models import EnrolmentStatus, Programme, StageMode
+from nmo.programmes.rules import (
+    DIPLOMA_NAME_MAX,
+    DIPLOMA_NUMBER_MAX,
+    DIPLOMA_SERIES_MAX,
+    citizenship_of,
+)
+from nmo.programmes.types import (
+    OKSM_RUSSIA,
+    EducationLevel,
+    FrdoDetails,
+    FundingSource,
+    StudyForm,
+)
 from nmo.programmes.xlsx import MAX_FILE_BYTES
 from nmo.regulations.types import (
     AttestationForm,
@@ -220,6 +233,12 @@ class CohortForm(AccessibleForm):
             "установленный положением."
         ),
     )
+    study_form = forms.ChoiceField(
+        label="Форма обучения",
+        choices=[("", "не указана"), *StudyForm.choices],
+        required=False,
+        help_text="Для выгрузки в ФИС ФРДО: форма, в которой обучается вся группа.",
+    )
 
     FIELD_OF = {"unit_id": "unit"}
 
@@ -258,7 +277,64 @@ class CohortForm(AccessibleForm):
             self.fields["programme"].required = False
 
 
-class LearnerForm(AccessibleForm):
+class FrdoFieldsMixin(forms.Form):
+    """What a learner states for ФИС ФРДО (ADR 0114): citizenship, the diploma of higher
+    or secondary vocational education the programme builds on, the funding source."""
+
+    citizenship = forms.CharField(
+        label="Гражданство (код страны по ОКСМ)",
+        max_length=60,
+        required=False,
+        initial=OKSM_RUSSIA,
+        help_text="Три цифры: Россия — 643, Беларусь — 112, Казахстан — 398. Пусто — Россия.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    education_level = forms.ChoiceField(
+        label="Уровень образования (диплом, на основании которого зачислен)",
+        choices=[("", "не указан"), *EducationLevel.choices],
+        required=False,
+    )
+    diploma_last_name = forms.CharField(
+        label="Фамилия, указанная в дипломе о ВО или СПО",
+        max_length=DIPLOMA_NAME_MAX,
+        required=False,
+        help_text="Только если отличается от нынешней фамилии слушателя.",
+    )
+    diploma_series = forms.CharField(
+        label="Серия диплома о ВО или СПО", max_length=DIPLOMA_SERIES_MAX, required=False
+    )
+    diploma_number = forms.CharField(
+        label="Номер диплома о ВО или СПО", max_length=DIPLOMA_NUMBER_MAX, required=False
+    )
+    funding_source = forms.ChoiceField(
+        label="Источник финансирования обучения",
+        choices=[("", "не указан"), *FundingSource.choices],
+        required=False,
+    )
+
+    def clean_citizenship(self) -> str:
+        raw = self.cleaned_data.get("citizenship") or ""
+        code = citizenship_of(raw)
+        if code is None:
+            raise forms.ValidationError(
+                "Укажите трёхзначный код страны по ОКСМ (Россия — 643), а не «%(value)s».",
+                params={"value": raw[:40]},
+            )
+        return code
+
+    def frdo_details(self) -> FrdoDetails:
+        data = self.cleaned_data
+        return FrdoDetails(
+            citizenship=data["citizenship"],
+            education_level=data["education_level"],
+            diploma_last_name=data["diploma_last_name"],
+            diploma_series=data["diploma_series"],
+            diploma_number=data["diploma_number"],
+            funding_source=data["funding_source"],
+        )
+
+
+class LearnerForm(FrdoFieldsMixin, AccessibleForm):
     last_name = forms.CharField(label="Фамилия", max_length=150)
     first_name = forms.CharField(label="Имя", max_length=150)
     middle_name = forms.CharField(label="Отчество", max_length=150, required=False)
@@ -286,14 +362,19 @@ class LearnerForm(AccessibleForm):
     contract_number = forms.CharField(label="Номер договора", max_length=100, required=False)
     contract_date = DateField(label="Дата договора", required=False, widget=DateInput())
 
+    field_order = ["last_name", "first_name", "middle_name", "snils", "email", "phone", "sex",
+                   "birth_date", "contract_number", "contract_date"]  # fmt: skip
+
 
 class LearnersImportForm(AccessibleForm):
     file = forms.FileField(
         label="Список слушателей (XLSX)",
         help_text=(
             "Столбцы «Фамилия», «Имя», «Отчество» (или «ФИО»), «СНИЛС», «E-mail», «Телефон», "
-            "«Номер договора», «Дата договора»; по желанию «Пол» (м/ж) и «Дата рождения». "
-            "Скачайте образец ниже."
+            "«Номер договора», «Дата договора»; по желанию «Пол» (м/ж), «Дата рождения» и "
+            "сведения для ФИС ФРДО: «Гражданство (код ОКСМ)», «Уровень образования ВО/СПО», "
+            "«Фамилия в дипломе о ВО/СПО», «Серия диплома о ВО/СПО», «Номер диплома о ВО/СПО», "
+            "«Источник финансирования». Скачайте образец ниже."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
@@ -305,7 +386,7 @@ class LearnersImportForm(AccessibleForm):
         return upload
 
 
-class EnrolmentForm(AccessibleForm):
+class EnrolmentForm(FrdoFieldsMixin, AccessibleForm):
     programme_completed = forms.BooleanField(label="Программа освоена", required=False)
     curriculum_completed = forms.BooleanField(
         label="Учебный (индивидуальный) план выполнен в полном объёме", required=False
@@ -313,6 +394,9 @@ class EnrolmentForm(AccessibleForm):
     status = forms.ChoiceField(label="Состояние", choices=EnrolmentStatus.choices)
     contract_number = forms.CharField(label="Номер договора", max_length=100, required=False)
     contract_date = DateField(label="Дата договора", required=False, widget=DateInput())
+
+    field_order = ["programme_completed", "curriculum_completed", "status", "contract_number",
+                   "contract_date"]  # fmt: skip
 
 
 class IntermediateResultForm(AccessibleForm):

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from nmo.core.models import BaseModel
+from nmo.programmes.types import OKSM_RUSSIA, EducationLevel, FundingSource, StudyForm
 from nmo.regulations.types import (
     AttestationForm,
     AttestationPlace,
@@ -255,6 +256,10 @@ class Cohort(BaseModel):
     videoconference_requirements = models.TextField(
         "технические требования к оборудованию и каналам связи", blank=True
     )
+    # The form every learner of the cohort studies in, for ФИС ФРДО (ADR 0114).
+    study_form = models.CharField(
+        "форма обучения", max_length=20, choices=StudyForm.choices, blank=True
+    )
     regulation_version = models.ForeignKey(
         "regulations.RegulationVersion",
         verbose_name="версия положения",
@@ -328,6 +333,28 @@ class Enrolment(BaseModel):
         max_length=20,
         choices=EnrolmentStatus.choices,
         default=EnrolmentStatus.ENROLLED,
+    )
+    # What the learner stated at enrolment for ФИС ФРДО (ADR 0114): personal data, shown
+    # to the organisation's staff and the learner only.
+    citizenship = models.CharField(
+        "гражданство (код страны по ОКСМ)", max_length=3, default=OKSM_RUSSIA
+    )
+    education_level = models.CharField(
+        "уровень образования ВО/СПО", max_length=30, choices=EducationLevel.choices, blank=True
+    )
+    diploma_last_name = models.CharField(
+        "фамилия, указанная в дипломе о ВО или СПО",
+        max_length=150,
+        blank=True,
+        help_text="Пусто — как нынешняя фамилия слушателя.",
+    )
+    diploma_series = models.CharField("серия документа о ВО/СПО", max_length=20, blank=True)
+    diploma_number = models.CharField("номер документа о ВО/СПО", max_length=30, blank=True)
+    funding_source = models.CharField(
+        "источник финансирования обучения",
+        max_length=30,
+        choices=FundingSource.choices,
+        blank=True,
     )
 
     class Meta:

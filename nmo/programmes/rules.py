@@ -488,3 +488,154 @@ def curriculum_errors(data: CurriculumData, *, programme_hours: int) -> dict[str
             f"Сумма часов дисциплин ({total}) больше объёма программы ({programme_hours})."
         ]
     return errors
+
+
+# --- what the ФИС ФРДО template asks of a learner (ADR 0114) -----------------------------
+
+COUNTRY_NAMES: dict[str, str] = {
+    "643": "Россия",
+    "112": "Беларусь",
+    "398": "Казахстан",
+    "417": "Киргизия",
+    "051": "Армения",
+    "031": "Азербайджан",
+    "860": "Узбекистан",
+    "762": "Таджикистан",
+    "795": "Туркмения",
+    "498": "Молдова",
+    "804": "Украина",
+    "268": "Грузия",
+    "008": "Албания",
+    "156": "Китай",
+    "704": "Вьетнам",
+    "356": "Индия",
+}
+"""The ОКСМ codes (= ISO 3166-1 numeric) a roster may name in words instead of the code;
+any other citizenship is given by its three-digit code."""
+
+_COUNTRY_WORDS: dict[str, str] = {
+    **{name.casefold(): code for code, name in COUNTRY_NAMES.items()},
+    "рф": "643",
+    "российская федерация": "643",
+    "республика беларусь": "112",
+    "белоруссия": "112",
+    "республика казахстан": "398",
+    "кыргызстан": "417",
+}
+
+_LEVEL_WORDS: dict[str, str] = {
+    "во": "higher",
+    "высшее": "higher",
+    "высшее образование": "higher",
+    "спо": "secondary_vocational",
+    "среднее профессиональное": "secondary_vocational",
+    "среднее профессиональное образование": "secondary_vocational",
+    "higher": "higher",
+    "secondary_vocational": "secondary_vocational",
+}
+
+_FUNDING_WORDS: dict[str, str] = {
+    "за счет бюджетных ассигнований федерального бюджета": "federal_budget",
+    "федеральный бюджет": "federal_budget",
+    "за счет бюджетных ассигнований бюджета субъекта российской федерации": "regional_budget",
+    "бюджет субъекта": "regional_budget",
+    "бюджет субъекта рф": "regional_budget",
+    "региональный бюджет": "regional_budget",
+    "за счет бюджетных ассигнований местного бюджета": "local_budget",
+    "местный бюджет": "local_budget",
+    "по договору об оказании платных образовательных услуг": "contract",
+    "договор": "contract",
+    "по договору": "contract",
+    "платно": "contract",
+    "платное обучение": "contract",
+    "federal_budget": "federal_budget",
+    "regional_budget": "regional_budget",
+    "local_budget": "local_budget",
+    "contract": "contract",
+}
+
+_STUDY_FORM_WORDS: dict[str, str] = {
+    "очная": "full_time",
+    "очно-заочная": "part_time",
+    "заочная": "extramural",
+    "full_time": "full_time",
+    "part_time": "part_time",
+    "extramural": "extramural",
+}
+
+DIPLOMA_SERIES_MAX = 20
+DIPLOMA_NUMBER_MAX = 30
+DIPLOMA_NAME_MAX = 150
+
+
+def _word_key(value: str) -> str:
+    return " ".join(value.casefold().replace("ё", "е").split())
+
+
+def citizenship_of(value: str) -> str | None:
+    """Read a citizenship: an ОКСМ code («643», «51» → «051») or a country named in
+    `COUNTRY_NAMES` («Россия», «РФ»); "" for nothing stated, None for anything else."""
+    text = _word_key(value)
+    if not text:
+        return ""
+    if text.isascii() and text.isdigit() and len(text) <= 3 and int(text) > 0:
+        return f"{int(text):03d}"
+    return _COUNTRY_WORDS.get(text)
+
+
+def education_level_of(value: str) -> str | None:
+    """Read «ВО» / «СПО» (or the template's full words); "" for nothing, None otherwise."""
+    text = _word_key(value)
+    return "" if not text else _LEVEL_WORDS.get(text)
+
+
+def funding_source_of(value: str) -> str | None:
+    """Read a funding source: the template's value or a short word («договор», «платно»,
+    «федеральный бюджет»…); "" for nothing, None otherwise."""
+    text = _word_key(value)
+    return "" if not text else _FUNDING_WORDS.get(text)
+
+
+def study_form_of(value: str) -> str | None:
+    """Read «очная» / «очно-заочная» / «заочная»; "" for nothing, None otherwise."""
+    text = _word_key(value).replace("очно заочная", "очно-заочная")
+    return "" if not text else _STUDY_FORM_WORDS.get(text)
+
+
+def frdo_detail_problems(
+    *,
+    citizenship: str,
+    education_level: str,
+    diploma_last_name: str,
+    diploma_series: str,
+    diploma_number: str,
+    funding_source: str,
+) -> list[tuple[str, str]]:
+    """Check what a learner states for ФИС ФРДО (stored values, not words); return (field,
+    message) pairs. Everything may be left for later, but a diploma's series, number or
+    surname needs the level of the diploma."""
+    problems: list[tuple[str, str]] = []
+    if citizenship and not (
+        len(citizenship) == 3 and citizenship.isascii() and citizenship.isdigit()
+    ):
+        problems.append(
+            ("citizenship", "Гражданство — трёхзначный код страны по ОКСМ (Россия — 643).")
+        )
+    if education_level and education_level not in _LEVEL_WORDS.values():
+        problems.append(("education_level", "Уровень образования — «ВО» или «СПО»."))
+    if funding_source and funding_source not in _FUNDING_WORDS.values():
+        problems.append(("funding_source", "Выберите источник финансирования обучения из списка."))
+    for field, value, limit, what in (
+        ("diploma_last_name", diploma_last_name, DIPLOMA_NAME_MAX, "Фамилия в дипломе"),
+        ("diploma_series", diploma_series, DIPLOMA_SERIES_MAX, "Серия диплома"),
+        ("diploma_number", diploma_number, DIPLOMA_NUMBER_MAX, "Номер диплома"),
+    ):
+        if len(value) > limit:
+            problems.append((field, f"{what} — не более {limit} символов."))
+    if diploma_number and not re.fullmatch(r"[0-9A-Za-zА-Яа-яЁё\- ]+", diploma_number):
+        problems.append(("diploma_number", "Номер диплома — цифры и буквы, без знаков."))
+    if (diploma_series or diploma_number or diploma_last_name) and not education_level:
+        problems.append(
+            ("education_level", "Укажите уровень образования (ВО или СПО) для этого диплома.")
+        )
+    return problems

@@ -292,6 +292,16 @@ def list_enrolments(cohort: Cohort, *, active_only: bool = False) -> QuerySet[En
     )
 
 
+def enrolments_of_learner(user: User) -> QuerySet[Enrolment]:
+    """The person's own enrolments, newest cohort first, with the programme and the
+    organisation: what they stated for ФИС ФРДО is theirs to see (ADR 0114)."""
+    return (
+        Enrolment.objects.filter(learner=user)
+        .select_related("cohort__programme__organisation")
+        .order_by("-cohort__starts_on", "-id")
+    )
+
+
 def is_learner(user: User | AnonymousUser) -> bool:
     """Return whether the user is enrolled in any cohort (the menu shows the learner's
     entry)."""

@@ -4,6 +4,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import TextChoices
+
 from nmo.core.audit import AuditAction, AuditField, choices_of
 from nmo.regulations.types import (
     AttestationForm,
@@ -87,6 +89,40 @@ class BankImport:
     replaced: int
 
 
+# --- what the ФИС ФРДО template for ДПО asks of a learner (ADR 0114) -------------------
+# The labels are the template's reference values, written into the file as they stand.
+
+OKSM_RUSSIA = "643"
+"""The ОКСМ code of Russia: the citizenship an enrolment gets when none is stated."""
+
+
+class EducationLevel(TextChoices):
+    """«Уровень образования ВО/СПО»: the education a ДПП is built on (273-ФЗ, ст. 76 ч. 3)."""
+
+    HIGHER = "higher", "Высшее образование"
+    SECONDARY_VOCATIONAL = "secondary_vocational", "Среднее профессиональное образование"
+
+
+class StudyForm(TextChoices):
+    """«Форма обучения» of a cohort (273-ФЗ, ст. 17 ч. 2)."""
+
+    FULL_TIME = "full_time", "Очная"
+    PART_TIME = "part_time", "Очно-заочная"
+    EXTRAMURAL = "extramural", "Заочная"
+
+
+class FundingSource(TextChoices):
+    """«Источник финансирования обучения» of one learner (273-ФЗ, ст. 99, 101)."""
+
+    FEDERAL_BUDGET = "federal_budget", "За счет бюджетных ассигнований федерального бюджета"
+    REGIONAL_BUDGET = (
+        "regional_budget",
+        "За счет бюджетных ассигнований бюджета субъекта Российской Федерации",
+    )
+    LOCAL_BUDGET = "local_budget", "За счет бюджетных ассигнований местного бюджета"
+    CONTRACT = "contract", "По договору об оказании платных образовательных услуг"
+
+
 @dataclass(frozen=True)
 class CohortData:
     """What staff fill in for a cohort."""
@@ -101,6 +137,7 @@ class CohortData:
     is_remote: bool = False
     uses_videoconference: bool = False
     videoconference_requirements: str = ""
+    study_form: str = ""  # a StudyForm value, "" while not stated
 
 
 @dataclass(frozen=True)
@@ -119,6 +156,38 @@ class LearnerRow:
     contract_date: date | None = None
     sex: str = ""  # "male" | "female" | "" (not given: inferred for a new account)
     birth_date: date | None = None
+    # What the FRDO template asks (ADR 0114); "" = not stated (citizenship: Russia).
+    citizenship: str = ""
+    education_level: str = ""
+    diploma_last_name: str = ""
+    diploma_series: str = ""
+    diploma_number: str = ""
+    funding_source: str = ""
+
+
+@dataclass(frozen=True)
+class FrdoDetails:
+    """What a learner states for ФИС ФРДО on the enrolment page (stored values)."""
+
+    citizenship: str = ""
+    education_level: str = ""
+    diploma_last_name: str = ""
+    diploma_series: str = ""
+    diploma_number: str = ""
+    funding_source: str = ""
+
+    def as_row(self) -> "LearnerRow":
+        return LearnerRow(
+            row=0,
+            last_name="",
+            first_name="",
+            citizenship=self.citizenship,
+            education_level=self.education_level,
+            diploma_last_name=self.diploma_last_name,
+            diploma_series=self.diploma_series,
+            diploma_number=self.diploma_number,
+            funding_source=self.funding_source,
+        )
 
 
 @dataclass(frozen=True)
@@ -306,6 +375,17 @@ AUDIT_FIELDS: dict[str, str | AuditField] = {
     "assessed_on": "дата",
     "stage_kind": AuditField("вид этапа", choices=choices_of(StageKind.choices)),
     "supporting_documents": "подтверждающих документов",
+    "citizenship": "гражданство (код ОКСМ)",
+    "education_level": AuditField(
+        "уровень образования ВО/СПО", choices=choices_of(EducationLevel.choices)
+    ),
+    "diploma_last_name": "фамилия в дипломе о ВО/СПО",
+    "diploma_series": "серия диплома о ВО/СПО",
+    "diploma_number": "номер диплома о ВО/СПО",
+    "funding_source": AuditField(
+        "источник финансирования обучения", choices=choices_of(FundingSource.choices)
+    ),
+    "study_form": AuditField("форма обучения", choices=choices_of(StudyForm.choices)),
 }
 
 

@@ -1,6 +1,7 @@
 """Pages of programmes and cohorts for the organisation's staff. Each view parses the form,
 checks access, calls one service or selector and renders."""
 
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -397,6 +398,7 @@ def _cohort_data(data: dict[str, Any]) -> CohortData:
         is_remote=data["is_remote"],
         uses_videoconference=data["uses_videoconference"],
         videoconference_requirements=data["videoconference_requirements"],
+        study_form=data.get("study_form") or "",
     )
 
 
@@ -454,6 +456,7 @@ def cohort_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         "is_remote": cohort.is_remote,
         "uses_videoconference": cohort.uses_videoconference,
         "videoconference_requirements": cohort.videoconference_requirements,
+        "study_form": cohort.study_form,
     }
     form = CohortForm(
         request.POST or None,
@@ -557,6 +560,7 @@ def enrolment_create(request: SignedInRequest, pk: int) -> HttpResponse:
             contract_date=data["contract_date"],
             sex=data["sex"],
             birth_date=data["birth_date"],
+            **asdict(form.frdo_details()),
         )
         try:
             enrolment = services.enrol_learner(actor=request.user, cohort=cohort, learner=row)
@@ -625,6 +629,12 @@ def _enrolment_page(
             "status": enrolment.status,
             "contract_number": enrolment.contract_number,
             "contract_date": enrolment.contract_date,
+            "citizenship": enrolment.citizenship,
+            "education_level": enrolment.education_level,
+            "diploma_last_name": enrolment.diploma_last_name,
+            "diploma_series": enrolment.diploma_series,
+            "diploma_number": enrolment.diploma_number,
+            "funding_source": enrolment.funding_source,
         }
     )
     context = {
@@ -660,6 +670,7 @@ def enrolment_detail(request: SignedInRequest, pk: int, enrolment_pk: int) -> Ht
                 status=data["status"],
                 contract_number=data["contract_number"],
                 contract_date=data["contract_date"],
+                frdo=form.frdo_details(),
             )
         except ValidationFailed as exc:
             show_refusal(form, exc)

@@ -21,7 +21,14 @@ from nmo.accounts.rules import (
 )
 from nmo.core.uploads import UploadRefused, check_table_upload, read_xlsx_rows
 from nmo.programmes.models import AssessmentItemKind
-from nmo.programmes.rules import normalise_text, split_full_name
+from nmo.programmes.rules import (
+    citizenship_of,
+    education_level_of,
+    frdo_detail_problems,
+    funding_source_of,
+    normalise_text,
+    split_full_name,
+)
 from nmo.programmes.types import BankRow, LearnerRow
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -277,19 +284,43 @@ def bank_template() -> bytes:
 # --- learners ---------------------------------------------------------------------------
 
 LEARNER_HEADER = ("Фамилия", "Имя", "Отчество", "СНИЛС", "E-mail", "Телефон", "Номер договора",
-                  "Дата договора", "Пол", "Дата рождения")  # fmt: skip
+                  "Дата договора", "Пол", "Дата рождения", "Гражданство (код ОКСМ)",
+                  "Уровень образования ВО/СПО", "Фамилия в дипломе о ВО/СПО",
+                  "Серия диплома о ВО/СПО", "Номер диплома о ВО/СПО",
+                  "Источник финансирования")  # fmt: skip
 _LEARNER_ALIASES = {
     "full_name": ("фио", "ф.и.о.", "фамилия имя отчество"),
-    "last_name": ("фамилия",),
-    "first_name": ("имя",),
-    "middle_name": ("отчество",),
+    "last_name": ("фамилия", "фамилия получателя"),
+    "first_name": ("имя", "имя получателя"),
+    "middle_name": ("отчество", "отчество получателя"),
     "snils": ("снилс",),
     "email": ("e-mail", "email", "эл. почта", "электронная почта", "адрес электронной почты"),
     "phone": ("телефон", "тел.", "контактный телефон"),
     "contract_number": ("номер договора", "договор номер", "договор", "договор номер/дата"),
     "contract_date": ("дата договора",),
     "sex": ("пол",),
-    "birth_date": ("дата рождения", "д.р.", "дата рожд."),
+    "birth_date": ("дата рождения", "д.р.", "дата рожд.", "дата рождения получателя"),
+    # The FRDO template's own headers are accepted too (ADR 0114).
+    "citizenship": (
+        "гражданство",
+        "гражданство (код оксм)",
+        "гражданство получателя (код страны по оксм)",
+        "код оксм",
+    ),
+    "education_level": ("уровень образования во/спо", "уровень образования", "образование"),
+    "diploma_last_name": (
+        "фамилия в дипломе о во/спо",
+        "фамилия указанная в дипломе о во или спо",
+        "фамилия, указанная в дипломе о во или спо",
+        "фамилия в дипломе",
+    ),
+    "diploma_series": ("серия диплома о во/спо", "серия документа о во/спо", "серия диплома"),
+    "diploma_number": ("номер диплома о во/спо", "номер документа о во/спо", "номер диплома"),
+    "funding_source": (
+        "источник финансирования",
+        "источник финансирования обучения",
+        "финансирование",
+    ),
 }
 _SEX_WORDS = {
     "м": "male", "м.": "male", "муж": "male", "муж.": "male", "мужской": "male", "male": "male",
@@ -374,6 +405,14 @@ def learner_row_problems(row: LearnerRow) -> list[tuple[str, str]]:
     problem = birth_date_error(row.birth_date, date.today())  # noqa: DTZ011 - a calendar date
     if problem:
         problems.append(("birth_date", problem))
+    problems += frdo_detail_problems(
+        citizenship=row.citizenship,
+        education_level=row.education_level,
+        diploma_last_name=row.diploma_last_name,
+        diploma_series=row.diploma_series,
+        diploma_number=row.diploma_number,
+        funding_source=row.funding_source,
+    )
     return problems
 
 
@@ -391,7 +430,46 @@ def clean_learner(row: LearnerRow) -> LearnerRow:
         contract_date=row.contract_date,
         sex=row.sex,
         birth_date=row.birth_date,
+        citizenship=row.citizenship.strip(),
+        education_level=row.education_level.strip(),
+        diploma_last_name=normalise_text(row.diploma_last_name),
+        diploma_series=normalise_text(row.diploma_series),
+        diploma_number=normalise_text(row.diploma_number),
+        funding_source=row.funding_source.strip(),
     )
+
+
+def _frdo_details(
+    columns: _Columns, row: Sequence[Cell], where: str, errors: list[str]
+) -> dict[str, str]:
+    """Read the FRDO columns of a roster row (ADR 0114) as stored values; a word the
+    template does not know is reported by row and left out."""
+    values = {
+        "diploma_last_name": _text(columns.get(row, "diploma_last_name")),
+        "diploma_series": _text(columns.get(row, "diploma_series")),
+        "diploma_number": _text(columns.get(row, "diploma_number")),
+    }
+    for field, read, message in (
+        ("citizenship", citizenship_of, "укажите трёхзначный код страны по ОКСМ (Россия — 643)"),
+        ("education_level", education_level_of, "укажите «ВО» или «СПО»"),
+        (
+            "funding_source",
+            funding_source_of,
+            "укажите «договор», «федеральный бюджет», «бюджет субъекта» или «местный бюджет»",
+        ),
+    ):
+        raw = _text(columns.get(row, field))
+        value = read(raw)
+        if value is None:
+            what = {
+                "citizenship": "гражданство",
+                "education_level": "уровень образования",
+                "funding_source": "источник финансирования",
+            }[field]
+            errors.append(f"{where}: {what} «{raw[:40]}» — {message}.")
+            value = ""
+        values[field] = value
+    return values
 
 
 def parse_learners(rows: Sequence[Sequence[Cell]]) -> tuple[list[LearnerRow], list[str]]:
@@ -439,6 +517,7 @@ def parse_learners(rows: Sequence[Sequence[Cell]]) -> tuple[list[LearnerRow], li
                 errors.append(
                     f"{where}: дата рождения «{_text(raw_birth)[:40]}» — укажите ДД.ММ.ГГГГ."
                 )
+        frdo = _frdo_details(columns, row, where, errors)
         learner = clean_learner(
             LearnerRow(
                 row=number,
@@ -452,6 +531,7 @@ def parse_learners(rows: Sequence[Sequence[Cell]]) -> tuple[list[LearnerRow], li
                 contract_date=contract_date,
                 sex=sex,
                 birth_date=birth_date,
+                **frdo,
             )
         )
         errors.extend(f"{where}: {message}" for _, message in learner_row_problems(learner))
@@ -470,7 +550,8 @@ def learners_workbook(
 
 LEARNERS_EXAMPLE: tuple[tuple[object, ...], ...] = (
     ("Петров", "Пётр", "Петрович", "112-233-445 95", "petrov@example.ru", "+7 900 000-00-01",
-     "ПК-17/2026", "12.01.2026", "м", "14.03.1985"),
+     "ПК-17/2026", "12.01.2026", "м", "14.03.1985", "643", "ВО", "", "107704",
+     "0123456", "договор"),
 )  # fmt: skip
 
 

@@ -207,19 +207,24 @@ def test_activation_refusal_has_no_wcag_a_or_aa_violations(
         ("retake_file", "Подать заявление за слушателя"),
         ("retake_file_refused", "Подать заявление за слушателя"),
         ("register", "Реестр выданных документов"),
+        ("frdo_check", "Проверка сведений для ФИС ФРДО за 2026 год"),
     ],
-    ids=["retake-list", "retake-file", "retake-file-refused", "register"],
+    ids=["retake-list", "retake-file", "retake-file-refused", "register", "frdo-check"],
 )
 def test_staff_retake_and_register_pages_have_no_wcag_a_or_aa_violations(
     page: Page, axe_source: str, page_name: str, heading: str
 ) -> None:
     """The retake list with learners staff may file for, the form for filing a paper
-    application (also showing a late application's refusal) and the documents register
-    break no WCAG 2.1 A/AA rule axe checks."""
+    application (also showing a late application's refusal), the documents register and
+    the check before the FRDO export (ADR 0114) break no WCAG 2.1 A/AA rule axe checks."""
     from nmo.attestation.tests.factories import PASSWORD as STAFF_PASSWORD
     from nmo.attestation.tests.test_retakes import retake_setup
 
     setup, failed, _, _ = retake_setup("npc")
+    if page_name == "frdo_check":  # one document whose learner lacks the FRDO details
+        from nmo.documents.tests.factories import enrol, issue, make_cohort, make_learner
+
+        issue(setup.org, enrol(make_cohort(setup.org), make_learner(last_name="Жукова")))
     sign_in(page, setup.org.staff.email, STAFF_PASSWORD)
     file_path = reverse("attestation:retake_file", kwargs={"result_pk": failed.pk})
     page.goto(
@@ -228,6 +233,7 @@ def test_staff_retake_and_register_pages_have_no_wcag_a_or_aa_violations(
             "retake_file": file_path,
             "retake_file_refused": file_path,
             "register": reverse("documents:register"),
+            "frdo_check": reverse("documents:frdo_check") + "?year=2026",
         }[page_name]
     )
     if page_name == "retake_file_refused":

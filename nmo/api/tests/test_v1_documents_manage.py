@@ -7,6 +7,8 @@ import openpyxl
 import pytest
 
 from nmo.documents.tests.factories import ISSUED_ON, NPC, issue, make_enrolment, organisation_under
+from nmo.documents.tests.test_frdo_export import complete, snils
+from nmo.programmes.models import Enrolment
 from nmo.regulations.types import PresetCode
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +101,25 @@ def test_registers_and_the_frdo_file(npc, outsider, api_client, token_for):
     certificate = next(r for r in registers if r["kind"] == "qualification_certificate")
     assert certificate["next_number"] == 2
     year = ISSUED_ON.year
+    # Missing details (ADR 0114): the file is refused, the check lists them.
+    refused = api_client.get(f"{base}/frdo?year={year}", **headers)
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "frdo_incomplete"
+    check = api_client.get(f"{base}/frdo/check?year={year}", **headers)
+    assert check.status_code == 200
+    body = check.json()
+    assert (body["documents"], body["complete"]) == (1, False)
+    assert body["template"].startswith("ФИС ФРДО, шаблон ДПО")
+    assert "Пол получателя" in body["gaps"][0]["missing"]
+    assert api_client.get(f"{base}/frdo/check?year={year}", **token_for(outsider)).status_code == (
+        404
+    )
+    enrolment = Enrolment.objects.get(qualification_documents__organisation=npc.organisation)
+    complete(enrolment)
+    learner = enrolment.learner
+    learner.snils = snils()
+    learner.save(update_fields=["snils"])
+    assert api_client.get(f"{base}/frdo/check?year={year}", **headers).json()["complete"]
     response = api_client.get(f"{base}/frdo?year={year}", **headers)
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active

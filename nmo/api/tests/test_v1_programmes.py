@@ -151,3 +151,40 @@ def test_it_checks_access(api_client, token_for, npc, outsider, specialist):
     response = post(api_client, f"/api/v1/cohorts/{cohort.pk}/learners", [learner()], **headers)
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
     assert not Enrolment.objects.exists()
+
+
+def test_the_frdo_details_go_through_the_api(api_client, token_for, npc):
+    """API parity (ADR 0114): the learner import takes citizenship, the diploma and the
+    funding source; PATCH changes them (fields left out keep their values); the cohort
+    shows them with its form of study; a bad value is 422 by index and field."""
+    cohort = make_cohort(npc, study_form="extramural")
+    headers = token_for(npc.staff)
+    path = f"/api/v1/cohorts/{cohort.pk}/learners"
+    bad = post(api_client, path, [learner(education_level="магистр")], **headers)
+    assert bad.status_code == 422
+    assert "0.education_level" in bad.json()["errors"]
+    body = [
+        learner(
+            citizenship="112",
+            education_level="higher",
+            diploma_series="107704",
+            diploma_number="0123456",
+            funding_source="contract",
+        )
+    ]
+    assert post(api_client, path, body, **headers).status_code == 201
+    enrolment = Enrolment.objects.get(cohort=cohort)
+    assert (enrolment.citizenship, enrolment.funding_source) == ("112", "contract")
+    changed = api_client.patch(
+        f"{path}/{enrolment.pk}",
+        {"funding_source": "local_budget", "diploma_last_name": "Петрова"},
+        content_type="application/json",
+        **headers,
+    )
+    assert changed.status_code == 200, changed.content
+    out = changed.json()
+    assert (out["funding_source"], out["diploma_last_name"]) == ("local_budget", "Петрова")
+    assert (out["citizenship"], out["diploma_number"]) == ("112", "0123456")
+    shown = api_client.get(f"/api/v1/cohorts/{cohort.pk}", **headers).json()
+    assert shown["study_form"] == "extramural"
+    assert shown["learners"][0]["education_level"] == "higher"

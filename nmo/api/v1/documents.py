@@ -22,6 +22,7 @@ from nmo.documents.access import access_document, access_document_file
 from nmo.documents.exceptions import DocumentTampered
 from nmo.documents.models import DocumentHandover, DocumentRegister, QualificationDocument
 from nmo.documents.selectors import verification_url
+from nmo.documents.types import FRDO_TEMPLATE_VERSION as TEMPLATE_VERSION
 from nmo.documents.types import DocumentKind, HandoverMode
 
 router = Router(tags=["Документы об обучении"])
@@ -268,6 +269,12 @@ class HandoverIn(Schema):
 
 class RevokeIn(Schema):
     reason: str = Field(..., max_length=1000, description="Причина, не менее 10 символов")
+    ground: str = Field(
+        "",
+        max_length=20,
+        description="Основание для ФИС ФРДО: lost — утрата, exchanged — обмен, "
+        "destroyed — уничтожение (испорчен или выдан ошибочно)",
+    )
 
 
 @router.post(
@@ -309,7 +316,31 @@ def revoke_document(
     the date; its number is never reused (ADR 0106). A short reason: 422; a document
     revoked already: 409 `document_already_revoked`."""
     document = access_document(request.auth, document_id)
-    services.revoke_document(actor=request.auth, document=document, reason=payload.reason)
+    services.revoke_document(
+        actor=request.auth, document=document, reason=payload.reason, ground=payload.ground
+    )
+    return _document(access_document(request.auth, document_id))
+
+
+class GroundIn(Schema):
+    ground: str = Field(
+        ..., max_length=20, description="lost — утрата, exchanged — обмен, destroyed — уничтожение"
+    )
+
+
+@router.post(
+    "/documents/{document_id}/revocation-ground",
+    response={200: DocumentOut, **CHANGE_ERRORS},
+    auth=bearer,
+    summary="Указать основание аннулирования (для ФИС ФРДО)",
+)
+def set_revocation_ground(
+    request: AuthenticatedRequest, document_id: int, payload: GroundIn
+) -> dict[str, Any]:
+    """Record, once, the ground of a document revoked before grounds were asked (ADR
+    0114). An unknown ground: 422; a document not revoked or with a ground: 409."""
+    document = access_document(request.auth, document_id)
+    services.set_revocation_ground(actor=request.auth, document=document, ground=payload.ground)
     return _document(access_document(request.auth, document_id))
 
 
@@ -373,6 +404,57 @@ def configure_register(
     return _register(register)
 
 
+class FrdoGapOut(Schema):
+    document_id: int
+    registration_number: str
+    holder_name: str
+    enrolment_id: int
+    cohort_id: int
+    missing: list[str] = Field(..., description="Столбцы шаблона, которые пусты")
+
+
+class FrdoCheckOut(Schema):
+    year: int
+    template: str = Field(..., description="Версия шаблона ФИС ФРДО, которой следуют столбцы")
+    documents: int = Field(..., description="Документов в выгрузке")
+    complete: bool
+    gaps: list[FrdoGapOut]
+
+
+@router.get(
+    "/organisations/{organisation_id}/frdo/check",
+    response={200: FrdoCheckOut, **ERRORS, 422: ErrorOut},
+    auth=bearer,
+    summary="Проверка сведений перед выгрузкой в ФИС ФРДО",
+)
+def frdo_check(
+    request: AuthenticatedRequest,
+    organisation_id: int,
+    year: QueryEx[int, P(ge=2000, le=2100, description="Год выдачи")],
+) -> dict[str, Any]:
+    """Per document of the year, the FRDO template's columns that are still empty (the
+    same list the export refuses with, 422 `frdo_incomplete`)."""
+    organisation = access_staff_organisation(request.auth, organisation_id)
+    check = services.check_frdo(actor=request.auth, organisation=organisation, year=year)
+    return {
+        "year": check.year,
+        "template": TEMPLATE_VERSION,
+        "documents": check.documents,
+        "complete": check.complete,
+        "gaps": [
+            {
+                "document_id": gap.document_id,
+                "registration_number": gap.registration_number,
+                "holder_name": gap.holder_name,
+                "enrolment_id": gap.enrolment_id,
+                "cohort_id": gap.cohort_id,
+                "missing": list(gap.missing),
+            }
+            for gap in check.gaps
+        ],
+    }
+
+
 @router.get(
     "/organisations/{organisation_id}/frdo",
     response={200: None, **ERRORS, 422: ErrorOut},
@@ -385,9 +467,10 @@ def frdo_export(
     organisation_id: int,
     year: QueryEx[int, P(ge=2000, le=2100, description="Год выдачи")],
 ) -> HttpResponse:
-    """The organisation's documents issued in a year, issued and revoked alike, in
-    register order, as XLSX in the FRDO template's columns. Audited: the file carries
-    names and SNILS."""
+    """The organisation's qualification documents issued in a year, in register order,
+    as XLSX in the columns of the FRDO template for ДПО (ADR 0114). While data are
+    missing: 422 `frdo_incomplete`, one message per learner naming the columns (see
+    `/frdo/check`). Audited: the file carries personal data."""
     organisation = access_staff_organisation(request.auth, organisation_id)
     content = services.export_frdo(actor=request.auth, organisation=organisation, year=year)
     return file_response(content, XLSX, f"frdo-{organisation.pk}-{year}.xlsx")

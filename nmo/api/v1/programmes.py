@@ -37,7 +37,7 @@ from nmo.programmes.models import (
     ProgrammeStage,
     StageMode,
 )
-from nmo.programmes.types import CohortData, LearnerRow, ProgrammeData, StageData
+from nmo.programmes.types import CohortData, FrdoDetails, LearnerRow, ProgrammeData, StageData
 from nmo.regulations.types import (
     AttestationForm,
     AttestationPlace,
@@ -86,6 +86,17 @@ class ProgrammeOut(Schema):
     stages: list[StageOut]
 
 
+FRDO_FIELDS = (
+    "citizenship",
+    "education_level",
+    "diploma_last_name",
+    "diploma_series",
+    "diploma_number",
+    "funding_source",
+)
+"""What a learner states for ФИС ФРДО (ADR 0114)."""
+
+
 class LearnerOut(Schema):
     id: int
     full_name: str
@@ -101,6 +112,12 @@ class EnrolmentOut(Schema):
     status: str
     programme_completed: bool
     curriculum_completed: bool
+    citizenship: str
+    education_level: str
+    diploma_last_name: str
+    diploma_series: str
+    diploma_number: str
+    funding_source: str
 
 
 class NoticeOut(Schema):
@@ -129,6 +146,7 @@ class CohortOut(Schema):
     address: str
     is_remote: bool
     uses_videoconference: bool
+    study_form: str
     learners: list[EnrolmentOut]
     notices: list[NoticeOut]
 
@@ -144,6 +162,18 @@ class LearnerIn(Schema):
     contract_date: IsoDate | None = None
     sex: str = Field("", max_length=6, description='"male" | "female"; пусто — по отчеству')
     birth_date: IsoDate | None = None
+    citizenship: str = Field("", max_length=3, description="Код страны по ОКСМ; пусто — 643")
+    education_level: str = Field(
+        "", max_length=30, description="higher — ВО, secondary_vocational — СПО"
+    )
+    diploma_last_name: str = Field("", max_length=150, description="Фамилия в дипломе о ВО/СПО")
+    diploma_series: str = Field("", max_length=20)
+    diploma_number: str = Field("", max_length=30)
+    funding_source: str = Field(
+        "",
+        max_length=30,
+        description="federal_budget, regional_budget, local_budget, contract",
+    )
 
 
 class LearnersImportOut(Schema):
@@ -212,6 +242,7 @@ def _enrolment(enrolment: Enrolment) -> dict[str, Any]:
         "status": enrolment.status,
         "programme_completed": enrolment.programme_completed,
         "curriculum_completed": enrolment.curriculum_completed,
+        **{field: getattr(enrolment, field) for field in FRDO_FIELDS},
     }
 
 
@@ -228,6 +259,7 @@ def _cohort(cohort: Cohort) -> dict[str, Any]:
         "address": cohort.address,
         "is_remote": cohort.is_remote,
         "uses_videoconference": cohort.uses_videoconference,
+        "study_form": cohort.study_form,
         "learners": [_enrolment(e) for e in selectors.list_enrolments(cohort)],
         "notices": list(selectors.list_notices(cohort)),
     }
@@ -287,6 +319,12 @@ def import_learners(
             contract_date=item.contract_date,
             sex=item.sex,
             birth_date=item.birth_date,
+            citizenship=item.citizenship,
+            education_level=item.education_level,
+            diploma_last_name=item.diploma_last_name,
+            diploma_series=item.diploma_series,
+            diploma_number=item.diploma_number,
+            funding_source=item.funding_source,
         )
         for index, item in enumerate(payload)
     ]
@@ -587,6 +625,12 @@ class CohortIn(Schema):
     is_remote: bool = False
     uses_videoconference: bool = False
     videoconference_requirements: str = Field("", max_length=5000)
+    study_form: str = Field(
+        "",
+        max_length=20,
+        description="full_time — очная, part_time — очно-заочная, "
+        "extramural — заочная (для ФИС ФРДО)",
+    )
 
 
 class CohortRef(Schema):
@@ -610,6 +654,7 @@ def _cohort_data(payload: CohortIn) -> CohortData:
         is_remote=payload.is_remote,
         uses_videoconference=payload.uses_videoconference,
         videoconference_requirements=payload.videoconference_requirements,
+        study_form=payload.study_form,
     )
 
 
@@ -689,6 +734,14 @@ class EnrolmentIn(Schema):
     )
     contract_number: str | None = Field(None, max_length=100)
     contract_date: IsoDate | None = None
+    citizenship: str | None = Field(None, max_length=3, description="Код страны по ОКСМ")
+    education_level: str | None = Field(
+        None, max_length=30, description="higher / secondary_vocational"
+    )
+    diploma_last_name: str | None = Field(None, max_length=150)
+    diploma_series: str | None = Field(None, max_length=20)
+    diploma_number: str | None = Field(None, max_length=30)
+    funding_source: str | None = Field(None, max_length=30)
 
 
 class IntermediateResultIn(Schema):
@@ -749,8 +802,18 @@ def update_enrolment(
         "contract_number": enrolment.contract_number,
         "contract_date": enrolment.contract_date,
     }
-    values.update({k: v for k, v in given.items() if v is not None or k == "contract_date"})
-    enrolment = services.update_enrolment(actor=request.auth, enrolment=enrolment, **values)
+    values.update(
+        {
+            k: v
+            for k, v in given.items()
+            if k not in FRDO_FIELDS and (v is not None or k == "contract_date")
+        }
+    )
+    frdo = {field: getattr(enrolment, field) for field in FRDO_FIELDS}
+    frdo.update({k: v for k, v in given.items() if k in FRDO_FIELDS and v is not None})
+    enrolment = services.update_enrolment(
+        actor=request.auth, enrolment=enrolment, frdo=FrdoDetails(**frdo), **values
+    )
     return _enrolment(access_enrolment(request.auth, cohort, enrolment.pk))
 
 

@@ -155,6 +155,27 @@ def test_the_revoked_document_shows_as_revoked_on_its_verification_page(demo, or
     assert "Документ аннулирован" in page
 
 
+@pytest.mark.parametrize("staff", ["npc-staff@nmo.local", "rostgmu-staff@nmo.local"])
+def test_the_frdo_file_of_the_demo_downloads(demo, staff):
+    """The demo's learners carry what ФИС ФРДО asks (ADR 0114): the staff's FRDO file for
+    this year downloads, the revoked document marked exchanged, its re-issue a duplicate."""
+    import io
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    client = signed_in(staff)
+    year = timezone.localdate().year
+    check = _text(client.get("/documents/register/frdo-check/", {"year": year}))
+    assert "Все сведения на месте" in check
+    response = client.get("/documents/register/frdo.xlsx", {"year": year})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
+    statuses = {(row[1], row[3]) for row in rows[1:]}
+    assert ("Дубликат", "Нет") in statuses
+    assert ("Оригинал", "Да") in statuses
+
+
 def test_e_mails_sent_while_loading_are_neither_printed_nor_queued(
     capsys, django_capture_on_commit_callbacks
 ):  # type: ignore[no-untyped-def]

@@ -66,11 +66,11 @@ def test_the_page_revokes_and_shows_it(org, document, client):
     message (422); afterwards the page shows the date and reason and no more forms."""
     client.login(email=org.staff.email, password=PASSWORD)
     url = reverse("documents:revoke", args=[document.pk])
-    response = client.post(url, {"reason": "ошибка"})
+    response = client.post(url, {"reason": "ошибка", "ground": "exchanged"})
     assert response.status_code == 422
     assert "не менее 10 символов" in response.content.decode()
 
-    response = client.post(url, {"reason": REASON})
+    response = client.post(url, {"reason": REASON, "ground": "exchanged"})
     assert response.status_code == 302
     page = client.get(document.get_absolute_url()).content.decode()
     assert "Аннулирован" in page
@@ -78,7 +78,7 @@ def test_the_page_revokes_and_shows_it(org, document, client):
     assert "Аннулировать документ" not in page
     assert "Записать выдачу" not in page
 
-    again = client.post(url, {"reason": REASON}, follow=True)
+    again = client.post(url, {"reason": REASON, "ground": "exchanged"}, follow=True)
     assert "Документ уже аннулирован" in again.content.decode()
 
 

@@ -27,7 +27,7 @@ from nmo.programmes.models import (
     NoticeStatus,
     Programme,
 )
-from nmo.programmes.rules import cohort_errors, normalise_text
+from nmo.programmes.rules import cohort_errors, frdo_detail_problems, normalise_text
 from nmo.programmes.selectors import (
     programme_problems,
     regulation_for,
@@ -37,11 +37,14 @@ from nmo.programmes.selectors import (
 from nmo.programmes.services._common import unit_of
 from nmo.programmes.services.notices import plan_notices, send_soon
 from nmo.programmes.types import (
+    OKSM_RUSSIA,
     CohortData,
     CompletionOutcome,
     EnrolmentImport,
+    FrdoDetails,
     LearnerRow,
     RegulationInForce,
+    StudyForm,
 )
 from nmo.programmes.xlsx import (
     MAX_LEARNER_ROWS,
@@ -74,6 +77,8 @@ def _cohort_errors(
         uses_videoconference=data.uses_videoconference,
         videoconference_requirements=data.videoconference_requirements,
     )
+    if data.study_form and data.study_form not in StudyForm.values:
+        errors["study_form"] = ["Выберите форму обучения: очная, очно-заочная или заочная."]
     if data.unit_id is not None and unit_of(organisation_id, data.unit_id) is None:
         errors["unit_id"] = ["Выберите подразделение своей организации."]
     for field, value, limit in (
@@ -100,6 +105,7 @@ def _cohort_values(programme: Programme, data: CohortData) -> dict[str, Any]:
         "videoconference_requirements": (
             data.videoconference_requirements.strip() if data.uses_videoconference else ""
         ),
+        "study_form": data.study_form,
     }
 
 
@@ -288,7 +294,11 @@ def _enrol_rows(
         enrolment, made = Enrolment.objects.get_or_create(
             cohort=cohort,
             learner=user,
-            defaults={"contract_number": row.contract_number, "contract_date": row.contract_date},
+            defaults={
+                "contract_number": row.contract_number,
+                "contract_date": row.contract_date,
+                **_frdo_values(row),
+            },
         )
         enrolment_ids.append(enrolment.pk)
         if made:
@@ -318,6 +328,18 @@ def _enrol_rows(
         already_enrolled=already,
         enrolment_ids=tuple(enrolment_ids),
     )
+
+
+def _frdo_values(row: LearnerRow) -> dict[str, str]:
+    """What the learner stated for ФИС ФРДО (ADR 0114); no citizenship stated is Russia."""
+    return {
+        "citizenship": row.citizenship or OKSM_RUSSIA,
+        "education_level": row.education_level,
+        "diploma_last_name": row.diploma_last_name,
+        "diploma_series": row.diploma_series,
+        "diploma_number": row.diploma_number,
+        "funding_source": row.funding_source,
+    }
 
 
 def _has_due_notice(cohort: Cohort) -> bool:
@@ -414,9 +436,11 @@ def update_enrolment(
     status: str,
     contract_number: str,
     contract_date: date | None,
+    frdo: FrdoDetails | None = None,
 ) -> Enrolment:
     """Record whether the learner mastered the programme and did the (individual)
-    curriculum in full (npc-2.3, rgmu-2.3), the contract, or the learner's withdrawal.
+    curriculum in full (npc-2.3, rgmu-2.3), the contract, or the learner's withdrawal, and,
+    when given, what the learner stated for ФИС ФРДО (ADR 0114; no citizenship is Russia).
     Audited as "enrolment.update" with the values before and after."""
     enrolment = _check_enrolment(actor, enrolment)
     errors: dict[str, list[str]] = {}
@@ -424,6 +448,11 @@ def update_enrolment(
         errors["status"] = ["Выберите состояние из списка."]
     if len(contract_number.strip()) > 100:
         errors["contract_number"] = ["Не более 100 символов."]
+    frdo_values: dict[str, str] = {}
+    if frdo is not None:
+        frdo_values = _frdo_values(clean_learner(frdo.as_row()))
+        for field, message in frdo_detail_problems(**frdo_values):
+            errors.setdefault(field, []).append(message)
     if errors:
         raise LearnersInvalid(errors=errors)
     values: dict[str, Any] = {
@@ -432,6 +461,7 @@ def update_enrolment(
         "status": status,
         "contract_number": normalise_text(contract_number),
         "contract_date": contract_date,
+        **frdo_values,
     }
     before = {field: getattr(enrolment, field) for field in values}
     for field, value in values.items():
