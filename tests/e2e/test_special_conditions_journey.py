@@ -77,7 +77,9 @@ def test_special_conditions_from_the_application_to_the_commission_sheet(
         sign_out(page)
 
         sign_in(page, staff_email, factories.PASSWORD)
-        main_menu(page).get_by_role("link", name="Специальные условия").click()
+        # The staff reach the applications from the cohorts' list (the menu keeps one line).
+        main_menu(page).get_by_role("link", name="Группы").click()
+        page.get_by_role("link", name="Заявления о специальных условиях").click()
         card = page.get_by_role("region", name=f"{name} — {setup.programme.title}")
         expect(card).to_contain_text("Программа экранного доступа NVDA")
         expect(
