@@ -70,8 +70,9 @@ def test_the_last_two_signers_sign_all_at_once():
 
 @pytest.mark.clause("npc-2.13")
 def test_every_signer_signs_all_at_once():
-    """НПЦ: the five signers of the statement (npc-2.13) sign all at the same moment: all
-    succeed, the statement is frozen once, numbered 1, with five signatures."""
+    """НПЦ: the five signers of the statement and of the meeting protocol (npc-2.13) sign
+    all at the same moment: all succeed, each record is frozen once, with five signatures;
+    the statement is numbered 1."""
     setup = decided("npc")
     signers = [s.seat.person for s in required_signers(setup.attestation)]
     assert len(signers) == 5
@@ -80,6 +81,8 @@ def test_every_signer_signs_all_at_once():
     results = race(len(signers), lambda index: sign_all(setup, signers[index], shown))
 
     assert [outcome for outcome, _ in results] == ["ok"] * len(signers), results
-    assert sum(len(value) for _, value in results) == 1
-    [statement] = frozen_once(setup, 5)
+    assert sum(len(value) for _, value in results) == 2  # the statement, the meeting protocol
+    records = frozen_once(setup, 5)
+    assert sorted(r.kind for r in records) == ["attestation_statement", "meeting_protocol"]
+    [statement] = [r for r in records if r.kind == "attestation_statement"]
     assert statement.number == 1
