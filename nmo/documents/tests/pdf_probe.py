@@ -60,6 +60,13 @@ class Pdf:
         height = page.get_size()[1]
         return Found(x=left / PT_PER_MM, y=(height - top) / PT_PER_MM)
 
+    def find_all(self, needle: str, index: int = 0) -> list[Found]:
+        """Where every match of `needle` starts on the page, in reading order."""
+        found = []
+        while (match := self.find(needle, index, occurrence=len(found))) is not None:
+            found.append(match)
+        return found
+
 
 PREVIEWS = Path(__file__).resolve().parents[3] / "reports" / "previews"
 

@@ -273,12 +273,15 @@ def test_certificate_on_blank_prints_only_values_at_their_positions(org, person)
     assert pdf.page_size_mm() == pytest.approx((297, 210), abs=0.5)
     for code, value in expected.items():
         assert value in text, code
-        found = pdf.find(value)
-        assert found is not None, code
         want_x = 160.5 if code == "holder" else spec.field(code).default[0] + 3
         want_y = 45 if code == "holder" else spec.field(code).default[1] + 2
-        assert found.x == pytest.approx(want_x, abs=1.0), code
-        assert found.y == pytest.approx(want_y, abs=1.0), code
+        # A short value may also occur inside a longer one: «ПК-1» inside the default
+        # series «ПК-1042-2026» of an organisation whose code is 1042. One of its
+        # occurrences must start at its own place.
+        places = [(round(f.x, 1), round(f.y, 1)) for f in pdf.find_all(value)]
+        assert any(
+            abs(x - want_x) <= 1.0 and abs(y - want_y) <= 1.0 for x, y in places
+        ), (code, value, places)
     assert "13.03.2026" in text  # period_to shares the issue day here
     assert_no_form_text(text)
     assert AuditEntry.objects.filter(action="document.print_blank", object_id=str(document.pk))
