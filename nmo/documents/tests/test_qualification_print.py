@@ -279,9 +279,11 @@ def test_certificate_on_blank_prints_only_values_at_their_positions(org, person)
         # series «ПК-1042-2026» of an organisation whose code is 1042. One of its
         # occurrences must start at its own place.
         places = [(round(f.x, 1), round(f.y, 1)) for f in pdf.find_all(value)]
-        assert any(
-            abs(x - want_x) <= 1.0 and abs(y - want_y) <= 1.0 for x, y in places
-        ), (code, value, places)
+        assert any(abs(x - want_x) <= 1.0 and abs(y - want_y) <= 1.0 for x, y in places), (
+            code,
+            value,
+            places,
+        )
     assert "13.03.2026" in text  # period_to shares the issue day here
     assert_no_form_text(text)
     assert AuditEntry.objects.filter(action="document.print_blank", object_id=str(document.pk))
