@@ -80,6 +80,17 @@ class Programme(BaseModel):
         help_text="Печатается в дипломе: «право на ведение профессиональной деятельности "
         "в сфере …».",
     )
+    # The public catalogue's card of the programme (issue 15, faq-join-steps): whether it is
+    # offered to specialists, what it costs and whether an educational certificate pays for it
+    # (faq-portal-cycles).
+    published = models.BooleanField("опубликована в каталоге", default=False)
+    summary = models.TextField("описание для каталога", blank=True)
+    price = models.DecimalField(
+        "стоимость обучения, руб.", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    by_certificate = models.BooleanField(
+        "можно обучаться по образовательному сертификату", default=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="кто создал",
@@ -98,6 +109,10 @@ class Programme(BaseModel):
                 condition=Q(remote_share_percent__lte=100), name="programme_remote_share_0_100"
             ),
             models.CheckConstraint(condition=Q(hours__gte=1), name="programme_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gte=0),
+                name="programme_price_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -260,6 +275,9 @@ class Cohort(BaseModel):
     study_form = models.CharField(
         "форма обучения", max_length=20, choices=StudyForm.choices, blank=True
     )
+    # Places offered to specialists through the catalogue (issue 15); None — the cohort
+    # takes no applications (the organisation enrols its own learners).
+    seats = models.PositiveIntegerField("мест для записи через каталог", null=True, blank=True)
     regulation_version = models.ForeignKey(
         "regulations.RegulationVersion",
         verbose_name="версия положения",
