@@ -20,7 +20,7 @@ from nmo.core.services import enqueue_after_commit, record_audit
 from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.models import ProgrammeStage
 from nmo.regulations.types import StageKind
-from nmo.testing import rules
+from nmo.testing import protocol, rules
 from nmo.testing.exceptions import (
     AnswerInvalid,
     AttemptClosed,
@@ -597,3 +597,9 @@ def annul_attempt(*, actor: User, attempt_id: int, reason: str) -> Attempt:
         },
     )
     return attempt
+
+
+def render_protocol_pdf(attempt: Attempt) -> bytes:
+    """The individual protocol of a finished attempt as PDF (rgmu-app4): the appeal
+    commission's pages print it through this public module."""
+    return protocol.render_protocol_pdf(attempt)
