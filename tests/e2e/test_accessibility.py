@@ -270,3 +270,66 @@ def test_a_background_jobs_page_has_no_wcag_a_or_aa_violations(
         expect(page.get_by_text(text)).to_be_visible()
         violations = _violations(page, axe_source)
         assert violations == [], _describe(violations)
+
+
+# --- Appeals (chapter 5 of both regulations) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "page_name", "heading"),
+    [
+        ("learner", "file", "Заявление о подаче апелляции"),
+        ("learner", "detail", "Апелляция"),
+        ("staff", "list", "Апелляции"),
+        ("staff", "detail", "Апелляция"),
+        ("staff", "commissions", "Апелляционные комиссии"),
+        ("staff", "letters", "Уведомления"),
+        ("staff", "book", "Книга протоколов"),
+        ("member", "detail", "Апелляция"),
+    ],
+    ids=[
+        "learner-file",
+        "learner-appeal",
+        "staff-register",
+        "staff-hearing",
+        "staff-commissions",
+        "staff-letters",
+        "staff-book",
+        "member-hearing",
+    ],
+)
+def test_appeal_pages_have_no_wcag_a_or_aa_violations(
+    page: Page, axe_source: str, who: str, page_name: str, heading: str
+) -> None:
+    """The learner's application form and appeal page, the study department's register,
+    the hearing page with its forms and documents, the commissions' orders, the letters
+    to post and the book of protocols, and the hearing page as a member of the appeal
+    commission sees it, break no WCAG 2.1 A/AA rule axe checks: the regulations' own
+    learners with disabilities file appeals too (npc-5.10, rgmu-5.10)."""
+    from django.utils import timezone
+
+    from nmo.appeals.tests.factories import appeal_setup, file_as_learner, with_commission
+    from nmo.attestation.tests.factories import PASSWORD as STAFF_PASSWORD
+
+    today = timezone.localdate()
+    s = appeal_setup("rgmu", decided_on=today)
+    user = {"learner": s.learner, "staff": s.staff, "member": s.members[0]}[who]
+    user.set_password(STAFF_PASSWORD)
+    user.save(update_fields=["password"])
+    url = reverse("appeals:appeal_file", kwargs={"result_pk": s.failed.pk})
+    if page_name != "file":
+        appeal = with_commission(s, file_as_learner(s, today), order_date=today)
+        url = {
+            "detail": appeal.get_absolute_url(),
+            "list": reverse("appeals:appeal_list"),
+            "commissions": reverse("appeals:commission_list"),
+            "letters": reverse("appeals:letters"),
+            "book": reverse("appeals:book"),
+        }[page_name]
+    sign_in(page, user.email, STAFF_PASSWORD)
+    page.goto(url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+
+    violations = _violations(page, axe_source)
+
+    assert violations == [], _describe(violations)
