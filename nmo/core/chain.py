@@ -82,6 +82,11 @@ def next_place(connection: BaseDatabaseWrapper) -> tuple[int, str]:
     table = _table("core_auditentry", connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Check the transaction's deferred foreign keys now, and the rest of them as
+            # they are written: a key checked at COMMIT waits for a row lock while this
+            # transaction holds the append lock — and the row's holder may be queueing
+            # for the append lock (a deadlock; tests/concurrency/test_audit_lock_order.py).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
         cursor.execute(
             f"SELECT seq, entry_hash FROM {table} WHERE seq IS NOT NULL "  # noqa: S608
