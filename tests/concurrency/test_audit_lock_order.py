@@ -48,7 +48,7 @@ def test_a_child_insert_and_a_parent_lock_both_audit_without_a_deadlock():
                 # Give the other transaction the time to lock the parent and queue for
                 # the append lock before this one commits (and checks its key).
                 locked.wait(timeout=5)
-        except BaseException as exc:  # noqa: BLE001 — reported to the test
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
@@ -60,7 +60,7 @@ def test_a_child_insert_and_a_parent_lock_both_audit_without_a_deadlock():
                 Programme.objects.select_for_update().get(pk=programme.pk)
                 locked.set()
                 record_audit(actor=None, action="race.parent", changes={})
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             locked.set()
