@@ -104,24 +104,7 @@ def test_an_issue_and_two_api_reports_of_one_document_at_once_book_it_once():
         assert response.status_code in (200, 201), response.content
         return response.status_code
 
-    import threading, time, psycopg, json
-    seen = []
-    stop = threading.Event()
-    dbname = connection.settings_dict["NAME"]
-    def monitor():
-        with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{dbname}", autocommit=True) as c:
-            c.execute("CREATE EXTENSION IF NOT EXISTS pgrowlocks")
-            while not stop.is_set():
-                rows = c.execute("SELECT locked_row::text, multi, xids::text, modes::text, pids::text FROM pgrowlocks('accounts_organisation')").fetchall()
-                acts = c.execute("SELECT pid, backend_xid::text, left(query, 200) FROM pg_stat_activity WHERE datname=%s", [dbname]).fetchall()
-                for r in rows:
-                    if "Update" in r[3] or "Upd" in r[3]:
-                        seen.append((r, acts))
-                time.sleep(0.02)
-    t = threading.Thread(target=monitor); t.start()
     results = race(LEARNERS * 3, work)
-    stop.set(); t.join()
-    open("/tmp/h8c/diag.txt", "w").write("\n".join(repr(x) for x in seen[:20]))
 
     assert [outcome for outcome, _ in results] == ["ok"] * (LEARNERS * 3), results
     for i, learner in enumerate(learners):

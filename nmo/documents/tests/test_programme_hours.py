@@ -59,9 +59,7 @@ def _cabinet(client, specialist) -> str:
 
 
 @pytest.mark.clause("faq-cycle-hours", "faq-portal-cycles")
-def test_an_issued_certificate_brings_the_programmes_hours_to_the_cycle(
-    rgmu, specialist, client
-):
+def test_an_issued_certificate_brings_the_programmes_hours_to_the_cycle(rgmu, specialist, client):
     """An удостоверение о ПК for a 108 h programme, 60 % remote, issued to a specialist
     with a cardiology cycle: the ledger gets 108 h with 64 h remote (60 % of 108 = 64.8,
     rounded down), dated on the document's date, for cardiology, linked to the document;
