@@ -63,6 +63,20 @@ class CreditEntry(models.Model):
     )
     occurred_on = models.DateField("дата образовательной активности")
     reference = models.CharField("основание", max_length=100, blank=True)
+    # A programme's qualification document (ADR 0118). The documents app sits above this
+    # one, so the document is held by its id and the path of its public check page, not
+    # by a foreign key; `document_key` is the number an API report is matched by.
+    programme_title = models.CharField("программа ДПП", max_length=500, blank=True)
+    document_key = models.CharField(
+        "номер документа для сверки",
+        max_length=100,
+        blank=True,
+        help_text="Серия и номер без пробелов и знаков, заглавными (rules.document_key).",
+    )
+    document_id = models.PositiveBigIntegerField(
+        "документ о квалификации в системе", null=True, blank=True
+    )
+    document_url = models.CharField("страница проверки документа", max_length=200, blank=True)
     organisation = models.ForeignKey(
         "accounts.Organisation",
         verbose_name="образовательная организация",
@@ -126,6 +140,18 @@ class CreditEntry(models.Model):
                 fields=["specialist", "reference"],
                 condition=Q(reverses__isnull=True, kind="programme"),
                 name="credit_programme_once_per_reference",
+            ),
+            # One live entry per qualification document of an organisation, whether its
+            # issue here or the organisation's API report came first (ADR 0118).
+            models.UniqueConstraint(
+                fields=["specialist", "organisation", "document_key"],
+                condition=Q(reverses__isnull=True, kind="programme") & ~Q(document_key=""),
+                name="credit_programme_once_per_document",
+            ),
+            models.UniqueConstraint(
+                fields=["document_id"],
+                condition=Q(reverses__isnull=True, document_id__isnull=False),
+                name="credit_once_per_issued_document",
             ),
             models.CheckConstraint(
                 condition=Q(reverses__isnull=True, hours__gt=0)

@@ -3,6 +3,7 @@ rule passed in (faq-cycle-hours), never from a constant here."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -79,6 +80,30 @@ def choose_specialty(
         if sid in any_cycle:
             return sid
     return ordered[0]
+
+
+_NUMBER_WORDS = re.compile(r"серия|номер|№", re.IGNORECASE)
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def document_key(number: str) -> str:
+    """The key a qualification document's number is matched by (ADR 0118): the same
+    document booked by its issue on this portal and reported by the organisation's own
+    system through the API is one entry. Series and number as printed, with the words
+    «серия», «№» and every space, dash or other sign dropped, upper case, «Ё» as «Е»:
+    "серия ПК-7724-2026 № 000015", "ПК 7724 2026 000015" and "пк7724-2026/000015" are one
+    key. Empty when nothing of a number is left."""
+    text = _NUMBER_WORDS.sub("", number or "")
+    return _NOT_ALNUM.sub("", text).upper().replace("Ё", "Е")
+
+
+def programme_remote_hours(hours: int, remote_share_percent: int) -> int:
+    """The hours of a programme delivered by distance technologies, from its share in
+    percent (ADR 0118): rounded down to a whole academic hour, so the ledger never holds
+    more remote hours than the programme delivered (the ≥ 50 % condition of
+    faq-cycle-hours is never met by rounding)."""
+    percent = max(0, min(100, remote_share_percent))
+    return hours * percent // 100
 
 
 def ordered_part_names(terms: RuleTerms) -> list[str]:

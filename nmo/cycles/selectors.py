@@ -34,6 +34,7 @@ NOTICE_SALT = "nmo.cycles.entry-notice"
 HISTORY_FIELDS = (
     "specialist_id", "activity_id", "specialty_id", "organisation_id", "reverses_id",
     "source", "kind", "hours", "remote_hours", "occurred_on", "reference", "reason",
+    "programme_title", "document_url",
     "created_at", "activity__title", "activity__kind", "activity__provider__name",
     "activity__provider__short_name", "specialty__name", "specialty__code",
     "organisation__name", "organisation__short_name",

@@ -20,12 +20,14 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import Organisation, User
 from nmo.core.exceptions import Conflict
 from nmo.core.services import record_audit
+from nmo.cycles import services as cycle_services
 from nmo.documents.blanks import calibration_pdf as calibration_pdf  # beside the layouts
 from nmo.documents.blanks import configure_blank_layout as configure_blank_layout
 from nmo.documents.blanks import configure_details as configure_details
@@ -200,9 +202,14 @@ def _series_for(register: DocumentRegister, organisation: Organisation, year: in
 
 
 def _live_reservation(enrolment: Enrolment, wanted: DocumentKind) -> RegisterReservation | None:
+    # Only the reservation's row: the model's ordering joins the register and the
+    # organisation, which a bare FOR UPDATE would lock too — and every ledger entry or
+    # document of the organisation checks its key at commit, so that lock deadlocked
+    # with the audit chain's lock under concurrent issues and API reports (ADR 0118).
     return (
-        RegisterReservation.objects.select_for_update()
+        RegisterReservation.objects.select_for_update(of=("self",))
         .filter(enrolment=enrolment, kind=wanted.value, status=ReservationStatus.RESERVED)
+        .order_by("pk")
         .first()
     )
 
@@ -393,12 +400,47 @@ def issue_document(
         facts=facts,
     )
     _save_document(document, live, wanted)
+    if not is_record:
+        _book_hours(actor, document, enrolment)
     if reservation is not None:
         reservation.status = ReservationStatus.USED.value
         reservation.document = document
         reservation.save(update_fields=["status", "document", "updated_at"])
     _audit_issue(actor, document, replaces)
     return document
+
+
+def _first_issued_on(document: QualificationDocument) -> date:
+    """The date of the first document of a replacement chain: a duplicate or an exchanged
+    document attests the same training, so its hours keep the original's date."""
+    issued_on, replaces_id = document.issued_on, document.replaces_id
+    seen: set[int] = set()
+    while replaces_id is not None and replaces_id not in seen:
+        seen.add(replaces_id)
+        issued_on, replaces_id = QualificationDocument.objects.values_list(
+            "issued_on", "replaces_id"
+        ).get(pk=replaces_id)
+    return issued_on
+
+
+def _book_hours(actor: User, document: QualificationDocument, enrolment: Enrolment) -> None:
+    """The programme's hours reach the learner's cycle (issue 15, ADR 0118): booked in
+    the ledger in the issuing transaction, so the document and its hours commit or roll
+    back together; once per document, whatever retries or API reports come."""
+    programme = enrolment.cohort.programme
+    cycle_services.book_document_hours(
+        actor=actor,
+        specialist=enrolment.learner,
+        organisation=document.organisation,
+        specialty_ids=list(programme.specialties.values_list("pk", flat=True)),
+        programme_title=document.programme_title,
+        hours=document.hours,
+        remote_share_percent=programme.remote_share_percent,
+        completed_on=_first_issued_on(document),
+        document_number=document.display_number,
+        document_id=document.pk,
+        document_url=reverse("documents:verify", kwargs={"token": document.verification_token}),
+    )
 
 
 def _entry_of(document: QualificationDocument | RegisterReservation) -> RegisterEntry:
@@ -634,6 +676,16 @@ def revoke_document(
     document.revoked_by = actor
     document.revocation_reason = text
     document.revocation_ground = ground
+    if DocumentKind(document.kind) in QUALIFICATION_KINDS:
+        # Its hours leave the cycle with it; a duplicate or exchange books them again.
+        cycle_services.reverse_document_hours(
+            actor=actor,
+            specialist=document.enrolment.learner,
+            organisation=document.organisation,
+            document_number=document.display_number,
+            document_id=document.pk,
+            reason=f"Документ {document.display_number} аннулирован: {text}",
+        )
     record_audit(
         actor=actor,
         action="document.revoke",

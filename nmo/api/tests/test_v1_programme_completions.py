@@ -114,3 +114,21 @@ def test_it_checks_access(api_client, token_for, staff, specialist, cardiology):
     response = _post(api_client, {**BODY, "snils": "191-641-000 47"}, token_for(staff))
     assert response.status_code == 404
     assert response.json()["code"] == "specialist_not_found"
+
+
+@pytest.mark.clause("faq-cycle-hours")
+def test_a_repeat_with_the_number_written_differently_is_the_same_document(
+    api_client, token_for, staff, specialist, cardiology
+):
+    """A system that sends the number once as printed and once run together is answered
+    200 with the first entry: numbers are matched by their key, not their spelling
+    (ADR 0118)."""
+    headers = token_for(staff)
+    first = _post(api_client, {**BODY, "document_number": "серия 7724 № 00012345"}, headers)
+    assert first.status_code == 201, first.content
+    again = _post(api_client, {**BODY, "document_number": "7724-00012345"}, headers)
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    entry = CreditEntry.objects.get(specialist=specialist, kind="programme")
+    assert entry.programme_title == BODY["programme_title"]
+    assert entry.document_key == "772400012345"

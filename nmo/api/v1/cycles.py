@@ -197,6 +197,7 @@ def report_programme_completion(
         remote_hours=payload.remote_hours,
         completed_on=payload.completed_on,
         document_number=payload.document_number,
+        programme_title=payload.programme_title,
     )
     body = {"id": report.entry.pk, "cycle_id": report.cycle_id}
     return Status(201 if report.created else 200, body)

@@ -180,7 +180,9 @@ def test_issuing_leaves_a_protocol_being_signed_as_it_is(
         )
         == given
     )
-    assert mailoutbox == []
+    # Nobody is asked to sign again; the learners are told of their programme's hours
+    # reaching their ledger (ADR 0118).
+    assert {m.subject for m in mailoutbox} <= {"НМО: начислены кредиты"}
     for signer in signers[2:]:
         services.sign_record(actor=signer.seat.person, record=current)
     current.refresh_from_db()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from nmo.cycles import rules
 from nmo.cycles.cache import invalidate_cabinet
 from nmo.cycles.exceptions import (
     AlreadyCredited,
+    EntryAlreadyReversed,
     ModuleCompletionInvalid,
     ModuleNotInCatalogue,
     ProgrammeHoursInvalid,
@@ -33,10 +35,12 @@ from nmo.cycles.models import (
 )
 from nmo.cycles.services.ledger import (
     HOURS_MAX,
+    REASON_MAX,
     REFERENCE_MAX,
     credit_refusal,
     post_credit,
     send_credit_notice,
+    write_reversal,
 )
 from nmo.cycles.types import CompletionResult, ProgrammeReport
 
@@ -192,14 +196,18 @@ def record_programme_hours(
     completed_on: date,
     reference: str,
     organisation: Organisation | None = None,
+    programme_title: str = "",
 ) -> CreditEntry:
     """Record the hours of a ДПП completed at an educational organisation, with those
     delivered by distance technologies, in the ledger (faq-cycle-hours: the 108 h part and
     its ≥50% remote share).
 
     Organisation staff only (403). `reference` (the qualification document's number or
-    the contract) identifies the programme: the same reference twice is refused (409
-    `programme_already_recorded`). Hours are whole academic hours; 0 ≤ remote ≤ hours.
+    the contract) identifies the programme: the same reference twice, or the same
+    document number written differently (`rules.document_key`: spaces, dashes, «серия»,
+    «№» do not count), also when the document's issue on this portal booked it first, is
+    refused (409 `programme_already_recorded`). Hours are whole academic hours;
+    0 ≤ remote ≤ hours.
     """
     if not has_role(actor, Role.ORGANISATION_STAFF):
         raise PermissionDenied()
@@ -217,10 +225,13 @@ def record_programme_hours(
         errors["remote_hours"] = ["Часы с ДОТ — целое число от нуля до часов программы."]
     if completed_on > timezone.localdate():
         errors["completed_on"] = ["Дата окончания обучения не может быть в будущем."]
+    key = rules.document_key(reference)
     if not reference:
         errors["reference"] = ["Укажите основание: номер документа о квалификации или договора."]
     elif len(reference) > REFERENCE_MAX:
         errors["reference"] = [f"Не более {REFERENCE_MAX} символов."]
+    elif not key:
+        errors["reference"] = ["В номере документа нет ни цифр, ни букв."]
     if errors:
         raise ProgrammeHoursInvalid(errors=errors)
     try:
@@ -235,6 +246,8 @@ def record_programme_hours(
                 remote_hours=remote_hours,
                 occurred_on=completed_on,
                 reference=reference,
+                programme_title=(programme_title or "").strip()[:500],
+                document_key=key,
                 organisation=org,
                 created_by=actor,
             )
@@ -268,6 +281,7 @@ def report_programme_completion(
     remote_hours: int,
     completed_on: date,
     document_number: str,
+    programme_title: str = "",
 ) -> ProgrammeReport:
     """Record a ДПП an organisation's own system reports (`POST /programme-completions` of
     api.md, faq-cycle-hours, faq-portal-cycles): the specialist is found by SNILS (a bad
@@ -284,8 +298,9 @@ def report_programme_completion(
     specialist = user_for_snils(snils)
     if specialist is None or not specialist.is_active:
         raise SpecialistNotFound()
+    org = _staff_organisation(actor, None)
     reference = (document_number or "").strip()
-    entry = _programme_entry(specialist, reference) if reference else None
+    entry = _programme_entry(specialist, org, reference) if reference else None
     created = entry is None
     if entry is None:
         try:
@@ -297,10 +312,12 @@ def report_programme_completion(
                 remote_hours=remote_hours,
                 completed_on=completed_on,
                 reference=reference,
+                organisation=org,
+                programme_title=programme_title,
             )
         except ProgrammeHoursRecorded:
-            # A concurrent report of the same document won the unique constraint.
-            entry = _programme_entry(specialist, reference)
+            # A concurrent report or issue of the same document won the unique constraint.
+            entry = _programme_entry(specialist, org, reference)
             if entry is None:
                 raise
             created = False
@@ -317,10 +334,170 @@ def report_programme_completion(
     return ProgrammeReport(entry=entry, cycle_id=cycle.pk if cycle else None, created=created)
 
 
-def _programme_entry(specialist: User, reference: str) -> CreditEntry | None:
-    return CreditEntry.objects.filter(
-        specialist=specialist,
-        reference=reference,
-        kind=CreditKind.PROGRAMME,
-        reverses__isnull=True,
-    ).first()
+def _programme_entry(
+    specialist: User, organisation: Organisation, reference: str
+) -> CreditEntry | None:
+    """The live entry of the document: by its key within the organisation, else (entries
+    written before keys existed) by the exact reference."""
+    live = CreditEntry.objects.filter(
+        specialist=specialist, kind=CreditKind.PROGRAMME, reverses__isnull=True
+    )
+    key = rules.document_key(reference)
+    by_key = live.filter(organisation=organisation, document_key=key).first() if key else None
+    return by_key or live.filter(reference=reference).first()
+
+
+def _programme_specialty(specialist: User, specialty_ids: Sequence[int], on: date) -> int | None:
+    """The programme's specialty the hours go to (ADR 0118, rules.choose_specialty): the
+    one of the learner's cycle that covers the date, else one the learner has any cycle
+    in, else the first by name (when the learner enters a cycle in it later, the hours
+    appear there: a cycle counts the entries of its dates)."""
+    named = list(Specialty.objects.filter(pk__in=specialty_ids).values_list("pk", "name"))
+    cycles = list(
+        Cycle.objects.filter(specialist=specialist, specialty_id__in=specialty_ids).values_list(
+            "specialty_id", "starts_on", "ends_on"
+        )
+    )
+    return rules.choose_specialty(activity_specialties=named, cycles=cycles, on=on)
+
+
+def _document_entry(
+    *, specialist: User, organisation: Organisation, key: str, document_id: int
+) -> CreditEntry | None:
+    """The live (not reversing) entry of a qualification document: booked by its issue
+    here (its id) or reported by the organisation's system (its number's key)."""
+    live = CreditEntry.objects.filter(
+        specialist=specialist, kind=CreditKind.PROGRAMME, reverses__isnull=True
+    )
+    return (
+        live.filter(document_id=document_id).first()
+        or live.filter(organisation=organisation, document_key=key).first()
+    )
+
+
+@transaction.atomic
+def book_document_hours(
+    *,
+    actor: User,
+    specialist: User,
+    organisation: Organisation,
+    specialty_ids: Sequence[int],
+    programme_title: str,
+    hours: int,
+    remote_share_percent: int,
+    completed_on: date,
+    document_number: str,
+    document_id: int,
+    document_url: str,
+) -> CreditEntry | None:
+    """Book the hours of a programme whose qualification document (удостоверение о ПК,
+    диплом о ПП) was issued, in the learner's ledger (faq-cycle-hours, faq-portal-cycles;
+    ADR 0118). Called by the documents app inside the issuing transaction, after its own
+    check that the actor is staff of the organisation.
+
+    The entry carries the programme's hours and, from its share of distance learning,
+    its remote hours (`rules.programme_remote_hours`, rounded down), is dated
+    `completed_on` (the date of the first document of a replacement chain), goes to the
+    specialty of `_programme_specialty`, and keeps the document's number, key, id and
+    check page. Once per document: a document already booked — by this call before, or
+    by the organisation's API report of the same number (`rules.document_key`) — returns
+    that entry, whatever happened concurrently (unique constraints
+    `credit_once_per_issued_document`, `credit_programme_once_per_document`). None when
+    there is nothing to book: a programme without specialties, or hours the ledger
+    cannot hold."""
+    key = rules.document_key(document_number)
+    if not key or not specialty_ids or not 0 < hours <= HOURS_MAX:
+        return None
+    existing = _document_entry(
+        specialist=specialist, organisation=organisation, key=key, document_id=document_id
+    )
+    if existing is not None:
+        return existing
+    specialty_id = _programme_specialty(specialist, specialty_ids, completed_on)
+    if specialty_id is None:
+        return None
+    remote_hours = rules.programme_remote_hours(hours, remote_share_percent)
+    try:
+        with transaction.atomic():
+            entry = CreditEntry.objects.create(
+                specialist=specialist,
+                activity=None,
+                specialty_id=specialty_id,
+                source=CreditSource.PROGRAMME,
+                kind=CreditKind.PROGRAMME,
+                hours=hours,
+                remote_hours=remote_hours,
+                occurred_on=completed_on,
+                reference=document_number.strip()[:REFERENCE_MAX],
+                programme_title=programme_title.strip()[:500],
+                document_key=key,
+                document_id=document_id,
+                document_url=document_url,
+                organisation=organisation,
+                created_by=actor,
+            )
+    except IntegrityError:
+        # A concurrent API report (or a retried issue) booked the document first.
+        existing = _document_entry(
+            specialist=specialist, organisation=organisation, key=key, document_id=document_id
+        )
+        if existing is None:
+            raise
+        return existing
+    invalidate_cabinet(entry.specialist_id)
+    record_audit(
+        actor=actor,
+        action="credit.programme",
+        target=entry,
+        changes={
+            "specialist": specialist.pk,
+            "specialty": specialty_id,
+            "hours": hours,
+            "remote_hours": remote_hours,
+            "reference": entry.reference,
+            "document": document_id,
+            "organisation": organisation.pk,
+            "occurred_on": completed_on,
+        },
+    )
+    send_credit_notice(entry=entry)
+    return entry
+
+
+@transaction.atomic
+def reverse_document_hours(
+    *,
+    actor: User,
+    specialist: User,
+    organisation: Organisation,
+    document_number: str,
+    document_id: int,
+    reason: str,
+) -> CreditEntry | None:
+    """Reverse the hours a qualification document brought (ADR 0118): called by the
+    documents app when the document is revoked — also before its duplicate or exchange
+    is issued, which books the hours again on the new document, so they are never
+    counted twice. The reversing entry carries `reason`. Idempotent: a document whose
+    hours are already reversed returns that reversal; one that brought none, None."""
+    key = rules.document_key(document_number)
+    original = _document_entry(
+        specialist=specialist, organisation=organisation, key=key, document_id=document_id
+    )
+    if original is None:
+        return None
+    done = CreditEntry.objects.filter(reverses=original).first()
+    if done is not None:
+        return done
+    text = (reason.strip() or "Документ аннулирован.")[:REASON_MAX]
+    try:
+        reversal = write_reversal(original=original, actor=actor, reason=text)
+    except EntryAlreadyReversed:
+        return CreditEntry.objects.filter(reverses=original).first()
+    record_audit(
+        actor=actor,
+        action="credit.programme_reverse",
+        target=reversal,
+        changes={"reverses": original.pk, "hours": reversal.hours, "document": document_id},
+    )
+    send_credit_notice(entry=reversal)
+    return reversal

@@ -201,11 +201,12 @@ def send_credit_notice(*, entry: CreditEntry) -> None:
     specialist = entry.specialist
     if not specialist.email:
         return
-    what = (
-        f"«{entry.activity.title}»"
-        if entry.activity_id and entry.activity
-        else f"программу ДПП ({entry.reference})"
-    )
+    if entry.activity_id and entry.activity:
+        what = f"«{entry.activity.title}»"
+    elif entry.programme_title:
+        what = f"программу ДПП «{entry.programme_title}» (документ {entry.reference})"
+    else:
+        what = f"программу ДПП ({entry.reference})"
     cabinet = absolute_url(reverse("cycles:cabinet"))
     notice = absolute_url(reverse("cycles:entry_notice", kwargs={"entry_id": entry.pk}))
     greeting = " ".join(p for p in (specialist.first_name, specialist.middle_name) if p)
@@ -262,6 +263,22 @@ def reverse_entry(*, actor: User, entry: CreditEntry, reason: str) -> CreditEntr
         raise EntryNotReversible()
     if CreditEntry.objects.filter(reverses=original).exists():
         raise EntryAlreadyReversed()
+    reversal = write_reversal(original=original, actor=actor, reason=reason)
+    record_audit(
+        actor=actor,
+        action="credit.reverse",
+        target=reversal,
+        changes={"reverses": original.pk, "hours": reversal.hours, "reason": reason},
+    )
+    send_credit_notice(entry=reversal)
+    return reversal
+
+
+def write_reversal(*, original: CreditEntry, actor: User | None, reason: str) -> CreditEntry:
+    """Write the entry that cancels `original` — same specialist, activity or programme
+    document, specialty, kind and date, negated hours — and drop the cabinet's cache; the
+    caller checked who acts and audits. A second reversal of one entry meets the unique
+    `reverses` column: `EntryAlreadyReversed`, with the caller's transaction usable."""
     try:
         with transaction.atomic():
             reversal = CreditEntry.objects.create(
@@ -276,6 +293,10 @@ def reverse_entry(*, actor: User, entry: CreditEntry, reason: str) -> CreditEntr
                 ),
                 occurred_on=original.occurred_on,
                 reference=original.reference,
+                programme_title=original.programme_title,
+                document_key=original.document_key,
+                document_id=original.document_id,
+                document_url=original.document_url,
                 organisation_id=original.organisation_id,
                 reverses=original,
                 reason=reason,
@@ -284,11 +305,4 @@ def reverse_entry(*, actor: User, entry: CreditEntry, reason: str) -> CreditEntr
     except IntegrityError as exc:
         raise EntryAlreadyReversed() from exc
     invalidate_cabinet(reversal.specialist_id)
-    record_audit(
-        actor=actor,
-        action="credit.reverse",
-        target=reversal,
-        changes={"reverses": original.pk, "hours": reversal.hours, "reason": reason},
-    )
-    send_credit_notice(entry=reversal)
     return reversal

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -132,3 +133,34 @@ def test_remote_share_boundaries():
     )
     assert at.remote_percent == 50
     assert none.remote_share is None
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "серия ПК-7724-2026 № 000015",
+        "ПК 7724 2026 000015",
+        "пк7724-2026/000015",
+        "Серия пк-7724-2026, номер 000015",
+    ],
+)
+def test_a_document_number_is_one_key_however_written(written):
+    """ADR 0118: the issue here and the organisation's API report match by this key."""
+    assert rules.document_key(written) == "ПК77242026000015"
+
+
+def test_a_document_key_keeps_what_tells_numbers_apart():
+    assert rules.document_key("№ 000015") != rules.document_key("№ 000016")
+    assert rules.document_key("000015") != rules.document_key("15")  # zeros are printed
+    assert rules.document_key("№ —") == ""
+    assert rules.document_key("серия Ё1") == "Е1"
+
+
+@pytest.mark.parametrize(
+    ("hours", "percent", "remote"),
+    [(108, 60, 64), (108, 30, 32), (108, 50, 54), (36, 50, 18), (107, 50, 53), (72, 0, 0),
+     (72, 100, 72), (144, 49, 70)],
+)  # fmt: skip
+def test_remote_hours_are_rounded_down(hours, percent, remote):
+    """ADR 0118: never more distance hours than the programme delivered."""
+    assert rules.programme_remote_hours(hours, percent) == remote
