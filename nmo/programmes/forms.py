@@ -462,14 +462,15 @@ class CurriculumForm(AccessibleForm):
     )
 
 
-class PriceField(forms.CharField):
+class PriceField(forms.Field):
     """A price in roubles as people type it: «12 500», «12500,50», «12500.50»."""
 
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        text = str(super().to_python(value) or "")
-        text = "".join(text.split()).replace("\u00a0", "").replace(",", ".")
+    def to_python(self, value: Any) -> Decimal | None:
+        text = "".join(str(value or "").split()).replace(",", ".")
         if not text:
             return None
+        if len(text) > 20:
+            raise forms.ValidationError("Стоимость — от 0 до 10 000 000 руб.")
         try:
             price = Decimal(text)
         except InvalidOperation:
@@ -499,9 +500,8 @@ class CatalogueCardForm(AccessibleForm):
     price = PriceField(
         label="Стоимость обучения, руб.",
         required=False,
-        max_length=20,
         help_text="Пусто — программа не продаётся по договору (например, только по сертификату).",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12, "maxlength": 20}),
     )
     by_certificate = forms.BooleanField(
         label="Можно оплатить образовательным сертификатом", required=False

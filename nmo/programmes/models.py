@@ -147,6 +147,17 @@ class Programme(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("programmes:programme_detail", kwargs={"pk": self.pk})
 
+    @property
+    def price_text(self) -> str:
+        """The price as the catalogue prints it: «12 500 руб.», «12 500,50 руб.» (groups
+        parted by a no-break space), «бесплатно» for 0, "" when there is none."""
+        if self.price is None:
+            return ""
+        if not self.price:
+            return "бесплатно"
+        whole = f"{self.price:,.2f}".replace(",", "\u00a0").replace(".", ",")
+        return f"{whole.removesuffix(',00')}\u00a0руб."
+
 
 class ProgrammeDiscipline(BaseModel):
     """One discipline (module) of the programme's curriculum with its hours, in `order`: the
