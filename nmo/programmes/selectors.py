@@ -586,11 +586,8 @@ def seats_left(cohort: Cohort) -> int | None:
     None when the cohort takes no applications."""
     if cohort.seats is None:
         return None
-    value: int | None = (
-        annotate_seats_left(Cohort.objects.filter(pk=cohort.pk))
-        .values_list("seats_left", flat=True)
-        .first()
-    )
+    found = annotate_seats_left(Cohort.objects.filter(pk=cohort.pk)).only("seats").first()
+    value: int | None = getattr(found, "seats_left", None)
     return value
 
 

@@ -59,7 +59,8 @@ def test_the_staff_fill_the_card_and_publish(npc, offered):
 
     programme.refresh_from_db()
     cohort.refresh_from_db()
-    assert programme.published and programme.price == Decimal("12500.00")
+    assert programme.published
+    assert programme.price == Decimal("12500.00")
     assert cohort.seats == 20
     actions = list(
         AuditEntry.objects.filter(action__startswith="programme.").values_list("action", flat=True)
@@ -122,7 +123,9 @@ def test_a_certificate_instead_of_a_price_is_enough(npc, offered):
 
     published = services.publish_programme(actor=npc.staff, programme=programme)
 
-    assert published.published and published.price is None and published.by_certificate
+    assert published.published
+    assert published.price is None
+    assert published.by_certificate
 
 
 def test_a_published_card_cannot_be_emptied_and_nothing_is_half_saved(npc, offered):
@@ -144,7 +147,8 @@ def test_a_published_card_cannot_be_emptied_and_nothing_is_half_saved(npc, offer
     assert "снимите программу с публикации" in refused.value.message
     programme.refresh_from_db()
     cohort.refresh_from_db()
-    assert programme.price == Decimal("12500.00") and cohort.seats == 5
+    assert programme.price == Decimal("12500.00")
+    assert cohort.seats == 5
 
 
 @pytest.mark.parametrize(
