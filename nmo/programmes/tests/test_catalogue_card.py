@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
 
 from nmo.catalog.models import Specialty
 from nmo.catalog.services import load_specialties
@@ -222,3 +223,20 @@ def test_seats_left_are_seats_less_active_learners_never_below_zero(npc, offered
     bulk = selectors.upcoming_cohorts(programme).get(pk=cohort.pk)
     assert bulk.seats_left == selectors.seats_left(cohort) == 0
     assert bulk.seats_taken == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
+@pytest.mark.django_db
+def test_postgresql_has_the_catalogue_indexes_of_programmes():
+    """Migration 0007: the trigram index of the title search and the partial indexes of
+    the filters and of the open cohorts (ADR 0116)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE tablename IN ('programmes_programme', 'programmes_cohort')"
+        )
+        indexes = dict(cursor.fetchall())
+
+    assert "gin (title_search gin_trgm_ops)" in indexes["programme_title_trgm_idx"]
+    assert "WHERE published" in indexes["programme_published_kind_idx"]
+    assert "WHERE (seats IS NOT NULL)" in indexes["cohort_open_start_idx"]
