@@ -148,7 +148,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     ):
         tab_query = query.copy()
         tab_query["kind"] = value
-        if value != PROGRAMME and value:
+        if value != PROGRAMME:  # the programme kind would switch the tab to programmes
             tab_query.pop("programme_kind", None)
         tabs.append({"label": label, "query": tab_query.urlencode(), "current": kind == value})
     all_programmes = query.copy()

@@ -2,6 +2,7 @@
 listed beside events and modules with the same search and filters, a programme's public
 page, the staff's card page, and a page's fixed number of queries."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -307,3 +308,16 @@ def test_the_card_page_checks_who_acts(client, npc, listed, specialist):
     assert client.get(url).status_code == 403
     assert client.post(f"{url}unpublish/").status_code == 403
     assert Programme.objects.get(pk=listed.pk).published
+
+
+def test_the_tabs_leave_the_programme_kind_behind(client, listed):
+    """With «Вид программы ДПП» chosen, the «Все», «Мероприятия» and «Модули» tabs drop it
+    (it would show programmes only); the «Программы ДПП» tab keeps it."""
+    html = client.get(
+        CATALOGUE, {"programme_kind": ProgrammeKind.QUALIFICATION_UPGRADE, "q": "помощь"}
+    ).content.decode()
+
+    assert 'href="?q=%D0%BF%D0%BE%D0%BC%D0%BE%D1%89%D1%8C&amp;kind="' in html
+    tabs = re.findall(r'<li><a href="\?([^"]*)"[^>]*>([^<]+)</a></li>', html)
+    assert "programme_kind" in dict((label, q) for q, label in tabs)["Программы ДПП"]
+    assert all("programme_kind" not in q for q, label in tabs if label != "Программы ДПП")
