@@ -1,4 +1,5 @@
-"""Benchmark of the public CME catalogue on PostgreSQL with 100,000 accredited activities.
+"""Benchmark of the public CME catalogue on PostgreSQL with 100,000 accredited activities
+and 5,000 published programmes (ДПП) with their cohorts (ADR 0116).
 
 Run from the project root:
 
@@ -8,7 +9,13 @@ It creates its own database (`nmo_bench_catalogue` on postgres://postgres@127.0.
 override with BENCH_PG_URL), migrates it, bulk-inserts 100,000 accredited activities (plus
 10,000 submitted and rejected ones that must stay invisible) with 1–3 specialties each,
 then times typical catalogue queries through the selector (`catalogue_page`) and through
-the public API (`GET /api/v1/catalogue`), p50/p95 over `--runs` runs.
+the public API (`GET /api/v1/catalogue`), p50/p95 over `--runs` runs. Beside them it
+bulk-inserts 300 educational organisations with 6,000 programmes (5,000 published), about
+15,000 cohorts (past and upcoming, most upcoming ones with seats) and 60,000 enrolments,
+and times the programmes' part of the catalogue (`catalogue_programmes_page`: open cohorts
+and seats left included) against the same floors, and the catalogue's HTML page (`/catalogue/`
+with its «Все» tab joining events, modules and programmes, and `?kind=programme`) against
+TARGET_PAGE_MS.
 
 Each figure is printed next to a floor measured in the same run: a plain single-table
 indexed query, `SELECT id, title FROM catalog_activity WHERE status = 'accredited' ORDER
@@ -31,6 +38,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import secrets
 import sys
 import time
 from collections.abc import Callable
@@ -41,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-DB_NAME = "nmo_bench_catalogue"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "nmo_bench_catalogue")
 SQLITE_PATH = Path("/tmp/nmo_bench_catalogue.sqlite3")  # noqa: S108 - a scratch file
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 os.environ["DATABASE_URL"] = f"{PG_URL}/{DB_NAME}"
@@ -56,6 +64,13 @@ SEED = 20_26
 TARGET_FLOOR_FACTOR = 4.0
 TARGET_MS = 50.0
 TARGET_API_MS = 80.0
+TARGET_PAGE_MS = 150.0  # the whole HTML page: both parts, the form, the template
+
+PROGRAMMES = 6_000
+PUBLISHED = 5_000
+EDUCATIONAL_ORGANISATIONS = 300
+LEARNERS = 20_000
+ENROLMENTS = 60_000
 
 TOPICS = [
     "кардиологии", "артериальной гипертензии", "сердечной недостаточности", "аритмий",
@@ -203,6 +218,134 @@ def fill() -> None:
     print(f"  inserted {total:,} activities in {time.perf_counter() - started:.1f} s")
 
 
+def fill_programmes() -> None:
+    """300 educational organisations under the РостГМУ preset's regulation, 6,000
+    programmes (5,000 published) with 1–2 specialties and 1–4 cohorts each, from two years
+    back to a year ahead; 80% of the upcoming cohorts offer 10–40 seats; 60,000 enrolments
+    of 20,000 learners take some of them."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from nmo.accounts.models import Organisation, OrganisationKind, Unit, UnitKind, User
+    from nmo.accounts.services import add_user
+    from nmo.catalog.models import Specialty
+    from nmo.catalog.rules import search_key
+    from nmo.programmes.models import Cohort, Enrolment, Programme
+    from nmo.regulations.models import RegulationVersion
+    from nmo.regulations.services import apply_preset
+    from nmo.regulations.types import AttestationForm, AttestationPlace, ProgrammeKind
+
+    rng = random.Random(SEED + 1)
+    today = timezone.localdate()
+    staff = add_user(
+        email="bench-staff@example.ru",
+        password=secrets.token_urlsafe(16),
+        role="organisation_staff",
+        organisation_name="Образовательная организация № 0000",
+    )
+    first = Organisation.objects.get(name="Образовательная организация № 0000")
+    apply_preset(actor=staff, organisation=first, preset_code="rostgmu")
+    version = RegulationVersion.objects.order_by("pk").first()
+    assert version is not None
+    Organisation.objects.bulk_create(
+        Organisation(
+            name=f"Образовательная организация № {i:04d}", kind=OrganisationKind.EDUCATIONAL
+        )
+        for i in range(1, EDUCATIONAL_ORGANISATIONS)
+    )
+    organisations = list(
+        Organisation.objects.filter(name__startswith="Образовательная").values_list("id", flat=True)
+    )
+    Unit.objects.bulk_create(
+        Unit(organisation_id=o, name="Кафедра", kind=UnitKind.DEPARTMENT) for o in organisations
+    )
+    unit_of = dict(
+        Unit.objects.filter(organisation_id__in=organisations).values_list("organisation_id", "id")
+    )
+    specialty_ids = list(Specialty.objects.order_by("code").values_list("id", flat=True))
+    started = time.perf_counter()
+    programmes = []
+    for i in range(PROGRAMMES):
+        organisation = rng.choice(organisations)
+        title = f"{rng.choice(ANGLES).capitalize()} {rng.choice(TOPICS)} ({i})"
+        kind = (
+            ProgrammeKind.QUALIFICATION_UPGRADE
+            if rng.random() < 0.8
+            else ProgrammeKind.PROFESSIONAL_RETRAINING
+        )
+        programmes.append(
+            Programme(
+                organisation_id=organisation,
+                unit_id=unit_of[organisation],
+                kind=kind,
+                title=title,
+                title_search=search_key(title),
+                hours=rng.choice([18, 36, 72, 144])
+                if kind == ProgrammeKind.QUALIFICATION_UPGRADE
+                else rng.choice([252, 504]),
+                remote_share_percent=rng.choice([0, 0, 30, 50, 70, 100, 100]),
+                attestation_form=AttestationForm.EXAM,
+                attestation_hours=2,
+                published=i < PUBLISHED,
+                summary="Программа для бенчмарка каталога.",
+                price=rng.choice([None, 9_500, 12_000, 25_000, 48_000]),
+                by_certificate=rng.random() < 0.4,
+            )
+        )
+    with transaction.atomic():
+        created = Programme.objects.bulk_create(programmes, batch_size=2000)
+        through = Programme.specialties.through
+        through.objects.bulk_create(
+            (
+                through(programme_id=programme.pk, specialty_id=s)
+                for programme in created
+                for s in set(rng.sample(specialty_ids, rng.randint(1, 2)))
+            ),
+            batch_size=5000,
+        )
+        cohorts = []
+        for programme in created:
+            for _ in range(rng.randint(1, 4)):
+                starts_on = today + timedelta(days=rng.randrange(-730, 365))
+                ends_on = starts_on + timedelta(days=rng.choice([6, 13, 27, 90]))
+                upcoming = starts_on >= today
+                cohorts.append(
+                    Cohort(
+                        programme_id=programme.pk,
+                        unit_id=programme.unit_id,
+                        starts_on=starts_on,
+                        ends_on=ends_on,
+                        attestation_date=ends_on,
+                        place=AttestationPlace.ORGANISATION,
+                        regulation_version=version,
+                        seats=rng.randint(10, 40) if upcoming and rng.random() < 0.8 else None,
+                    )
+                )
+        created_cohorts = Cohort.objects.bulk_create(cohorts, batch_size=5000)
+        User.objects.bulk_create(
+            (
+                User(email=f"learner{i}@bench.example.ru", last_name=f"Слушатель {i}")
+                for i in range(LEARNERS)
+            ),
+            batch_size=5000,
+        )
+        learners = list(
+            User.objects.filter(email__endswith="@bench.example.ru").values_list("id", flat=True)
+        )
+        pairs = set()
+        while len(pairs) < ENROLMENTS:
+            pairs.add((rng.choice(created_cohorts).pk, rng.choice(learners)))
+        Enrolment.objects.bulk_create(
+            (Enrolment(cohort_id=c, learner_id=u) for c, u in pairs), batch_size=5000
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
+    print(
+        f"  inserted {PROGRAMMES:,} programmes, {len(created_cohorts):,} cohorts, "
+        f"{ENROLMENTS:,} enrolments in {time.perf_counter() - started:.1f} s"
+    )
+
+
 def timed_interleaved(
     fn: Callable[[], object], *floors: Callable[[], object], runs: int, warmup: int = 3
 ) -> tuple[list[float], ...]:
@@ -262,17 +405,23 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+    from django.utils import timezone
 
     from nmo.catalog.models import Activity
     from nmo.catalog.selectors import catalogue_page
     from nmo.catalog.types import CatalogueFilters
+    from nmo.programmes.models import Programme
+    from nmo.programmes.selectors import catalogue_programmes_page
+    from nmo.programmes.types import ProgrammeCatalogueFilters
 
     # Only what the catalogue needs: other apps may be mid-change in the tree.
-    for app in ("core", "accounts", "catalog"):
+    for app in ("core", "accounts", "catalog", "regulations", "programmes"):
         call_command("migrate", app, verbosity=0)
     if not reuse or not Activity.objects.exists():
         print("Filling …")
         fill()
+    if not reuse or not Programme.objects.exists():
+        fill_programmes()
     counts = {
         status: Activity.objects.filter(status=status).count()
         for status in ("accredited", "submitted", "rejected")
@@ -392,6 +541,86 @@ def main() -> int:
                 f"{floor_p95:>6.2f} {p95 / floor_p95:>7.1f} {count_p95:>7.2f} {limit:>6.1f}  "
                 f"{verdict}"
             )
+    programme_cases: list[tuple[str, ProgrammeCatalogueFilters, int]] = [
+        ("programmes: no filter, page 1", ProgrammeCatalogueFilters(), 1),
+        ("programmes: no filter, page 50", ProgrammeCatalogueFilters(), 50),
+        ("programmes: specialty 31.08.36", ProgrammeCatalogueFilters(specialty="31.08.36"), 1),
+        ("programmes: q='КАРДИОлогии'", ProgrammeCatalogueFilters(q="КАРДИОлогии"), 1),
+        (
+            "programmes: kind=ПП, online",
+            ProgrammeCatalogueFilters(kind="professional_retraining", format="online"),
+            1,
+        ),
+        (
+            "programmes: dates next month",
+            ProgrammeCatalogueFilters(
+                date_from=timezone.localdate() + timedelta(days=30),
+                date_to=timezone.localdate() + timedelta(days=60),
+            ),
+            1,
+        ),
+    ]
+    if args.explain:
+        from django.test.utils import CaptureQueriesContext
+
+        prefix = "EXPLAIN QUERY PLAN " if args.sqlite else "EXPLAIN ANALYZE "
+        for label, pfilters, page_no in programme_cases:
+            with CaptureQueriesContext(connection) as captured:
+                catalogue_programmes_page(filters=pfilters, page=page_no)
+            for query in captured.captured_queries:
+                print(f"\n=== {label}\n{query['sql'][:400]}")
+                with connection.cursor() as cursor:
+                    cursor.execute(prefix + query["sql"])
+                    for row in cursor.fetchall():
+                        print("   ", row[-1])
+    print()
+    for label, pfilters, page_no in programme_cases:
+        presult = catalogue_programmes_page(filters=pfilters, page=page_no)
+
+        def run_programmes(f: ProgrammeCatalogueFilters = pfilters, n: int = page_no) -> None:
+            page = catalogue_programmes_page(filters=f, page=n)
+            for programme in page.items:  # what a page renders
+                _ = (
+                    programme.organisation.name,
+                    [s.code for s in programme.specialties.all()],
+                    [(c.starts_on, c.seats_left) for c in programme.open_cohorts],
+                )
+
+        samples, floors, counts = timed_interleaved(
+            run_programmes, floor, count_floor, runs=args.runs
+        )
+        p50, p95 = p(samples, 0.5), p(samples, 0.95)
+        floor_p95, count_p95 = p(floors, 0.95), p(counts, 0.95)
+        limit = min(TARGET_MS, TARGET_FLOOR_FACTOR * (floor_p95 + count_p95))
+        ok = p95 <= limit
+        failed += not ok
+        verdict = "—" if args.sqlite else ("PASS" if ok else "FAIL")
+        print(
+            f"{label + ' [selector]':44} {presult.total:>6} {p50:>7.2f} {p95:>7.2f} "
+            f"{floor_p95:>6.2f} {p95 / floor_p95:>7.1f} {count_p95:>7.2f} {limit:>6.1f}  {verdict}"
+        )
+    print()
+    for label, params in (
+        ("HTML page /catalogue/ (Все)", {}),
+        ("HTML page ?kind=programme", {"kind": "programme"}),
+        ("HTML page ?q=кардиологии", {"q": "кардиологии"}),
+        ("HTML page ?specialty=31.08.36", {"specialty": "31.08.36"}),
+    ):
+
+        def run_page(params: dict[str, str] = params) -> None:
+            response = client.get("/catalogue/", params)
+            assert response.status_code == 200
+
+        samples, floors, counts = timed_interleaved(run_page, floor, count_floor, runs=args.runs)
+        p50, p95 = p(samples, 0.5), p(samples, 0.95)
+        ok = p95 <= TARGET_PAGE_MS
+        failed += not ok
+        verdict = "—" if args.sqlite else ("PASS" if ok else "FAIL")
+        print(
+            f"{label + ' [page]':44} {'':>6} {p50:>7.2f} {p95:>7.2f} "
+            f"{p(floors, 0.95):>6.2f} {p95 / p(floors, 0.95):>7.1f} {p(counts, 0.95):>7.2f} "
+            f"{TARGET_PAGE_MS:>6.1f}  {verdict}"
+        )
     took = time.perf_counter() - total_started
     if args.sqlite:
         print(f"\nSQLite: figures for comparison only, no verdict — run took {took:.0f} s")

@@ -2,12 +2,18 @@ from django.contrib import admin
 from django.urls import include, path
 
 from nmo.api.v1 import api
+from nmo.catalog import urls as catalog_urls
+from nmo.web import catalogue as web_catalogue
+
+# The catalogue page joins events, modules and programmes, so it is served by the site
+# floor (nmo.web) under the catalog's own namespace and URLs (ADR 0116).
+catalogue_urls = ([*web_catalogue.urlpatterns, *catalog_urls.urlpatterns], "catalog")
 
 urlpatterns = [
     path("", include("nmo.web.urls")),
     path("accounts/", include("nmo.accounts.urls")),
     path("calendar/", include("nmo.workcalendar.urls")),
-    path("catalogue/", include("nmo.catalog.urls")),
+    path("catalogue/", include(catalogue_urls)),
     path("cabinet/", include("nmo.cycles.urls")),
     path("codes/", include("nmo.codes.urls")),
     path("regulations/", include("nmo.regulations.urls")),

@@ -28,35 +28,6 @@ def _specialty_choices(*, blank: str | None = None) -> list[tuple[str, str]]:
     return [("", blank), *choices] if blank is not None else choices
 
 
-class CatalogueFilterForm(AccessibleForm):
-    q = forms.CharField(
-        label="Название содержит",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
-    specialty = forms.ChoiceField(label="Специальность", required=False)
-    kind = forms.ChoiceField(
-        label="Вид", required=False, choices=[("", "Мероприятия и модули"), *ActivityKind.choices]
-    )
-    format = forms.ChoiceField(
-        label="Формат", required=False, choices=[("", "Любой"), *ActivityFormat.choices]
-    )
-    date_from = DateField(label="Проходит с", required=False, **DATE_WIDGET)
-    date_to = DateField(label="по", required=False, **DATE_WIDGET)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["specialty"].choices = _specialty_choices(blank="Все специальности")  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        date_from, date_to = data.get("date_from"), data.get("date_to")
-        if date_from and date_to and date_to < date_from:
-            self.add_error("date_to", "Дата окончания периода не может быть раньше даты начала.")
-        return data
-
-
 class ReviewFilterForm(AccessibleForm):
     q = forms.CharField(
         label="Название содержит",

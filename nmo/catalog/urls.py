@@ -4,8 +4,9 @@ from nmo.catalog import views
 
 app_name = "catalog"
 
+# The catalogue page itself ("", name "catalogue") and a programme's public page are
+# nmo.web.catalogue's, joined to these under the namespace by config/urls.py (ADR 0116).
 urlpatterns = [
-    path("", views.catalogue, name="catalogue"),
     path("specialties/", views.specialty_list, name="specialties"),
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
     path("my/", views.provider_activities, name="provider_activities"),

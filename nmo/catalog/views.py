@@ -1,12 +1,11 @@
-"""Pages of the catalog: the nomenclature, the public CME catalogue and an activity's page,
+"""Pages of the catalog: the nomenclature, an activity's page (the public catalogue's page
+is served by nmo.web.catalogue, ADR 0116),
 providers' applications, and the accreditation commission's queue and decision page.
 
 Each view parses its form, checks access, calls one selector or service and renders."""
 
-from typing import Any
-
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -22,16 +21,14 @@ from nmo.catalog.access import (
 )
 from nmo.catalog.forms import (
     ActivityForm,
-    CatalogueFilterForm,
     DecisionForm,
     ProviderActivitiesFilterForm,
     ReviewFilterForm,
 )
-from nmo.catalog.rules import CATALOGUE_PAGE_SIZE, is_foreign
+from nmo.catalog.rules import is_foreign
 from nmo.catalog.selectors import (
     activities_for_provider,
     can_see_application,
-    catalogue_page,
     get_credit_policy,
     history_of,
     is_expert,
@@ -40,7 +37,7 @@ from nmo.catalog.selectors import (
     list_specialties,
     providers_for,
 )
-from nmo.catalog.types import ActivityKind, ActivityStatus, CatalogueFilters
+from nmo.catalog.types import ActivityKind, ActivityStatus
 from nmo.core.exceptions import DomainError, ValidationFailed
 from nmo.core.forms import show_refusal
 
@@ -51,79 +48,13 @@ def specialty_list(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/specialty_list.html", {"specialties": list_specialties()})
 
 
-def _page_number(raw: str | None) -> int:
-    """Pages tolerate a mistyped number the way Paginator.get_page does: not a positive
-    number → the first page."""
-    try:
-        number = int(raw or 1)
-    except ValueError:
-        return 1
-    return max(number, 1)
-
-
 def _query_without_page(request: HttpRequest) -> str:
     query: QueryDict = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
 
 
-class _Counted:
-    """What Paginator needs to number the pages when the rows were fetched apart."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-
-    def count(self) -> int:
-        return self.total
-
-    def __len__(self) -> int:
-        return self.total
-
-
-# --- The public catalogue (faq-only-listed, faq-join-steps step 4) -----------------------
-
-
-@require_http_methods(["GET", "HEAD"])
-def catalogue(request: HttpRequest) -> HttpResponse:
-    """The catalogue of accredited events and e-modules, searchable and filtered, 20 per
-    page; «Мероприятия» and «Модули» are the kind filter."""
-    form = CatalogueFilterForm(request.GET or None)
-    values: dict[str, Any] = {}
-    if form.is_bound:
-        form.is_valid()
-        values = {k: v for k, v in form.cleaned_data.items() if v}
-    filters = CatalogueFilters(**values)
-    number = _page_number(request.GET.get("page"))
-    result = catalogue_page(filters=filters, page=number)
-    if not result.items and number > result.num_pages:
-        number = result.num_pages
-        result = catalogue_page(filters=filters, page=number)
-    paginator = Paginator(_Counted(result.total), CATALOGUE_PAGE_SIZE)  # type: ignore[arg-type]
-    page = Page(result.items, number, paginator)
-    kind_query = request.GET.copy()
-    kind_query.pop("page", None)
-    tabs = []
-    for value, label in (
-        ("", "Все"),
-        (ActivityKind.EVENT, "Мероприятия"),
-        (ActivityKind.MODULE, "Модули"),
-    ):
-        kind_query["kind"] = value
-        tabs.append(
-            {"label": label, "query": kind_query.urlencode(), "current": filters.kind == value}
-        )
-    return render(
-        request,
-        "catalog/catalogue.html",
-        {
-            "form": form,
-            "page": page,
-            "total": result.total,
-            "tabs": tabs,
-            "query": _query_without_page(request),
-            "filtered": bool(values),
-        },
-    )
+# --- An activity's page (the catalogue page itself is nmo.web.catalogue, ADR 0116) -------
 
 
 @require_http_methods(["GET", "HEAD"])

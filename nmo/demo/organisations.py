@@ -58,12 +58,15 @@ from nmo.programmes.services import (
     create_programme,
     decide_admission,
     import_learners,
+    publish_programme,
     record_debt,
     record_intermediate_result,
     set_curriculum,
+    update_catalogue_card,
     update_enrolment,
 )
 from nmo.programmes.types import (
+    CatalogueCardData,
     CohortData,
     CurriculumData,
     DisciplineData,
@@ -602,6 +605,65 @@ def _attestation_today(
     return decide_attestation(actor=chair, attestation=attestation)
 
 
+CATALOGUE_CARDS: dict[str, tuple[str, Decimal | None, bool, int]] = {
+    # title → (summary, price, by certificate, seats of each upcoming cohort)
+    "Неотложная помощь детям на догоспитальном этапе": (
+        "Для педиатров и врачей скорой помощи: оценка состояния ребёнка, алгоритмы "
+        "неотложной помощи, симуляционные занятия. Половина программы — дистанционно.",
+        Decimal("14500"),
+        True,
+        24,
+    ),
+    "Функциональная диагностика в кардиологии": (
+        "ЭКГ, суточное мониторирование, нагрузочные пробы: разбор записей с "
+        "преподавателями кафедры. Полностью дистанционно.",
+        None,
+        True,
+        30,
+    ),
+}
+"""The demo's programmes offered in the public catalogue (issue 15, ADR 0116)."""
+
+
+def _offer_in_catalogue(
+    plan: OrganisationPlan, *, staff: User, programmes: list[Programme], today: date
+) -> int:
+    """Two upcoming cohorts with seats for each programme of CATALOGUE_CARDS, its card
+    filled and the programme published; returns the number of cohorts opened."""
+    opened = 0
+    for programme in programmes:
+        card = CATALOGUE_CARDS.get(programme.title)
+        if card is None:
+            continue
+        summary, price, by_certificate, seats = card
+        cohorts = []
+        for n, weeks in enumerate((3, 9), start=1):
+            starts_on = first_working_day_on_or_after(today + timedelta(weeks=weeks))
+            cohorts.append(
+                _cohort(
+                    staff=staff,
+                    programme=programme,
+                    title=f"{programme.title}: набор {n}",
+                    starts_on=starts_on,
+                    ends_on=first_working_day_on_or_after(starts_on + timedelta(weeks=2)),
+                    address=plan.address,
+                )
+            )
+        update_catalogue_card(
+            actor=staff,
+            programme=programme,
+            data=CatalogueCardData(
+                summary=summary,
+                price=price,
+                by_certificate=by_certificate,
+                seats={c.pk: seats for c in cohorts},
+            ),
+        )
+        publish_programme(actor=staff, programme=programme)
+        opened += len(cohorts)
+    return opened
+
+
 def load_organisation(
     plan: OrganisationPlan,
     *,
@@ -715,4 +777,5 @@ def load_organisation(
             if r.enrolment.learner.email == absent[0].email
         )
         apply_for_retake(actor=staff, learner_result=result, kind=RetakeKind.NO_VALID_REASON)
+    counts.cohorts += _offer_in_catalogue(plan, staff=staff, programmes=programmes, today=today)
     return counts

@@ -5,6 +5,7 @@ from nmo.core.exceptions import Conflict, ValidationFailed
 __all__ = [
     "AdmissionOverrideInvalid",
     "AssessmentBankFileInvalid",
+    "CatalogueCardInvalid",
     "CohortInvalid",
     "LearnersInvalid",
     "NoticeNotRetryable",
@@ -28,6 +29,15 @@ class ProgrammeBreachesRegulation(ValidationFailed):
 
     code = "programme_breaches_regulation"
     default_message = "Программа не соответствует положению об итоговой аттестации."
+
+
+class CatalogueCardInvalid(ValidationFailed):
+    """The catalogue card is filled wrongly, or the programme could not be used by a
+    specialist if it were published (no specialty, no upcoming cohort with seats, no way
+    to pay); each message says what to add."""
+
+    code = "catalogue_card_invalid"
+    default_message = "Программу нельзя опубликовать в каталоге в таком виде."
 
 
 class StageInvalid(ValidationFailed):

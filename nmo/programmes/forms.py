@@ -1,5 +1,7 @@
 """Forms of the programmes pages: they parse input; every rule is checked by the services."""
 
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django import forms
@@ -13,6 +15,8 @@ from nmo.programmes.rules import (
     DIPLOMA_NAME_MAX,
     DIPLOMA_NUMBER_MAX,
     DIPLOMA_SERIES_MAX,
+    SEATS_MAX,
+    SUMMARY_MAX,
     citizenship_of,
 )
 from nmo.programmes.types import (
@@ -456,3 +460,74 @@ class CurriculumForm(AccessibleForm):
         help_text="По одной в строке: наименование, тире и число академических часов, например "
         "«Кардиология — 36». Печатаются в приложении к диплому в этом порядке.",
     )
+
+
+class PriceField(forms.Field):
+    """A price in roubles as people type it: «12 500», «12500,50», «12500.50»."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        text = "".join(str(value or "").split()).replace(",", ".")
+        if not text:
+            return None
+        if len(text) > 20:
+            raise forms.ValidationError("Стоимость — от 0 до 10 000 000 руб.")
+        try:
+            price = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError(
+                "Введите стоимость числом, например 12 500 или 12 500,50."
+            ) from None
+        if not price.is_finite() or abs(price) >= Decimal("1e12"):
+            raise forms.ValidationError("Стоимость — от 0 до 10 000 000 руб.")
+        if price != price.quantize(Decimal("0.01")):
+            raise forms.ValidationError(
+                "Стоимость указывается в рублях и копейках: не больше двух знаков после запятой."
+            )
+        return price
+
+
+class CatalogueCardForm(AccessibleForm):
+    """The programme's card in the public catalogue and the seats of its upcoming cohorts
+    (one field `seats_<cohort id>` per cohort)."""
+
+    summary = forms.CharField(
+        label="Описание для каталога",
+        required=False,
+        max_length=SUMMARY_MAX,
+        help_text="Чему научится специалист и для кого программа. Видно всем посетителям.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    price = PriceField(
+        label="Стоимость обучения, руб.",
+        required=False,
+        help_text="Пусто — программа не продаётся по договору (например, только по сертификату).",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12, "maxlength": 20}),
+    )
+    by_certificate = forms.BooleanField(
+        label="Можно оплатить образовательным сертификатом", required=False
+    )
+
+    def __init__(self, *args: Any, cohorts: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cohorts = list(cohorts)
+        self.cohort_fields: list[str] = []
+        for cohort in self.cohorts:
+            name = f"seats_{cohort.pk}"
+            taken = getattr(cohort, "seats_taken", 0)
+            self.fields[name] = forms.IntegerField(
+                label=f"Мест в группе «{cohort}»",
+                required=False,
+                min_value=1,
+                max_value=SEATS_MAX,
+                help_text=f"Уже обучается: {taken}. Пусто — группа не принимает заявок "
+                "через каталог.",
+            )
+            self.initial.setdefault(name, cohort.seats)
+            self.cohort_fields.append(name)
+        self._describe_fields()
+
+    def seats(self) -> dict[int, int | None]:
+        return {
+            int(name.removeprefix("seats_")): self.cleaned_data.get(name)
+            for name in self.cohort_fields
+        }

@@ -49,6 +49,8 @@ class Programme(BaseModel):
     )
     kind = models.CharField("вид программы", max_length=30, choices=ProgrammeKind.choices)
     title = models.CharField("наименование", max_length=500)
+    # The folded title the public catalogue searches, as Activity.title_search (ADR 0116).
+    title_search = models.CharField(max_length=500, editable=False, default="")
     hours = models.PositiveIntegerField("объём, академических часов")
     specialties = models.ManyToManyField(
         "catalog.Specialty", verbose_name="специальности", related_name="programmes", blank=True
@@ -114,12 +116,47 @@ class Programme(BaseModel):
                 name="programme_price_not_negative",
             ),
         ]
+        # The public catalogue's filters (ADR 0116): kind and the share of distance learning
+        # among the published programmes; migration 0007 adds a pg_trgm index on
+        # title_search on PostgreSQL. Specialties use the link table's own indexes.
+        indexes = [
+            models.Index(
+                fields=["kind", "remote_share_percent"],
+                name="programme_published_kind_idx",
+                condition=Q(published=True),
+            ),
+            models.Index(
+                fields=["remote_share_percent"],
+                name="programme_published_remote_idx",
+                condition=Q(published=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        from nmo.catalog.rules import search_key
+
+        self.title_search = search_key(self.title)[:500]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "title_search"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def get_absolute_url(self) -> str:
         return reverse("programmes:programme_detail", kwargs={"pk": self.pk})
+
+    @property
+    def price_text(self) -> str:
+        """The price as the catalogue prints it: «12 500 руб.», «12 500,50 руб.» (groups
+        parted by a no-break space), «бесплатно» for 0, "" when there is none."""
+        if self.price is None:
+            return ""
+        if not self.price:
+            return "бесплатно"
+        whole = f"{self.price:,.2f}".replace(",", "\u00a0").replace(".", ",")
+        return f"{whole.removesuffix(',00')}\u00a0руб."
 
 
 class ProgrammeDiscipline(BaseModel):
@@ -309,6 +346,14 @@ class Cohort(BaseModel):
             models.CheckConstraint(
                 condition=Q(uses_videoconference=False) | Q(is_remote=True),
                 name="cohort_videoconference_is_remote",
+            ),
+        ]
+        # The catalogue's open cohorts of a programme (seats offered), by start (ADR 0116).
+        indexes = [
+            models.Index(
+                fields=["programme", "starts_on", "ends_on"],
+                name="cohort_open_start_idx",
+                condition=Q(seats__isnull=False),
             ),
         ]
 

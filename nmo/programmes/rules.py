@@ -5,6 +5,7 @@ the regulation (`RegulationInForce`) and, for dates, the work calendar."""
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Choices
 
@@ -639,3 +640,60 @@ def frdo_detail_problems(
             ("education_level", "Укажите уровень образования (ВО или СПО) для этого диплома.")
         )
     return problems
+
+
+# --- the catalogue card (issue 15, ADR 0116) ---------------------------------------------
+
+SUMMARY_MAX = 2000
+PRICE_MAX = Decimal("10000000")
+SEATS_MAX = 10_000
+
+
+def catalogue_card_errors(
+    *, summary: str, price: Decimal | None, seats: Iterable[int | None]
+) -> dict[str, list[str]]:
+    """What is wrong with the card's values themselves (lengths and ranges)."""
+    errors: dict[str, list[str]] = {}
+    if len(summary) > SUMMARY_MAX:
+        errors["summary"] = [f"Описание — не более {SUMMARY_MAX} символов."]
+    if price is not None and not Decimal(0) <= price <= PRICE_MAX:
+        errors["price"] = ["Стоимость — от 0 до 10 000 000 руб."]
+    if any(s is not None and not 1 <= s <= SEATS_MAX for s in seats):
+        errors["seats"] = [
+            f"Число мест — от 1 до {SEATS_MAX}; оставьте поле пустым, если группа не "
+            "принимает заявок через каталог."
+        ]
+    return errors
+
+
+def publication_errors(
+    *,
+    summary: str,
+    price: Decimal | None,
+    by_certificate: bool,
+    specialty_count: int,
+    open_cohort_count: int,
+) -> dict[str, list[str]]:
+    """Why a specialist could not use the programme if it were in the catalogue: they find
+    programmes by specialty, choose a cohort with free seats and need to know what it
+    costs or that an educational certificate pays for it (faq-join-steps,
+    faq-portal-cycles). Empty — it may be published."""
+    errors: dict[str, list[str]] = {}
+    if not summary.strip():
+        errors["summary"] = ["Добавьте описание: чему научится специалист и для кого программа."]
+    if price is None and not by_certificate:
+        errors["price"] = [
+            "Укажите стоимость обучения или отметьте, что программу можно оплатить "
+            "образовательным сертификатом."
+        ]
+    if specialty_count == 0:
+        errors["specialties"] = [
+            "У программы не указано ни одной специальности: специалисты ищут программы по "
+            "своей специальности. Укажите специальности в карточке программы."
+        ]
+    if open_cohort_count == 0:
+        errors["seats"] = [
+            "Нет группы, в которую можно записаться: наберите группу с датой начала не "
+            "раньше сегодняшней и укажите в ней число мест для записи через каталог."
+        ]
+    return errors

@@ -2,12 +2,30 @@
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from nmo.accounts.models import Organisation, Role, Unit, User
 from nmo.accounts.selectors import organisations_for, units_for_organisation
+from nmo.catalog.models import Specialty
+from nmo.catalog.rules import CATALOGUE_PAGE_SIZE, search_key
 from nmo.programmes.models import (
     Admission,
     AssessmentItem,
@@ -36,6 +54,8 @@ from nmo.programmes.types import (
     AdmissionFacts,
     AdmissionResult,
     NoticeTimeliness,
+    ProgrammeCatalogueFilters,
+    ProgrammeCataloguePage,
     RegulationInForce,
     SpecialConditions,
     StageData,
@@ -530,3 +550,170 @@ def special_conditions_of_learner(
         .order_by("-cohort__starts_on")
     )
     return [(e, list(e.special_conditions_applications.all())) for e in enrolments]
+
+
+# --- the public catalogue (issue 15, faq-join-steps, ADR 0116) ----------------------------
+
+
+def annotate_seats_left(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    """Annotate each cohort with `seats_left`: the seats offered through the catalogue less
+    the places taken, never below zero; None when the cohort takes no applications.
+
+    The one place that says what takes a place (now: an active enrolment of the cohort), so
+    the catalogue, the cohort's card and the applications count it alike. One subquery, not
+    a query per cohort."""
+    taken = (
+        Enrolment.objects.filter(cohort=OuterRef("pk"), status=EnrolmentStatus.ENROLLED)
+        .order_by()
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return cohorts.annotate(
+        seats_taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0)
+    ).annotate(
+        seats_left=Case(
+            When(seats__isnull=True, then=Value(None)),
+            When(seats__lte=F("seats_taken"), then=Value(0)),
+            default=F("seats") - F("seats_taken"),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def seats_left(cohort: Cohort) -> int | None:
+    """The seats of the cohort still free for specialists (see `annotate_seats_left`);
+    None when the cohort takes no applications."""
+    if cohort.seats is None:
+        return None
+    found = annotate_seats_left(Cohort.objects.filter(pk=cohort.pk)).only("seats").first()
+    value: int | None = getattr(found, "seats_left", None)
+    return value
+
+
+def open_cohorts(on: date | None = None) -> QuerySet[Cohort]:
+    """Cohorts that take applications through the catalogue: seats offered and the start
+    not yet passed (`on`, the local today by default)."""
+    today = on or timezone.localdate()
+    return Cohort.objects.filter(seats__isnull=False, starts_on__gte=today)
+
+
+def _open_cohorts_prefetch(today: date) -> Prefetch[Any]:
+    cohorts = annotate_seats_left(open_cohorts(today)).only(
+        "id", "programme_id", "title", "starts_on", "ends_on", "study_form", "seats"
+    )
+    return Prefetch("cohorts", queryset=cohorts.order_by("starts_on", "pk"), to_attr="open_cohorts")
+
+
+def _specialties_prefetch() -> Prefetch[Any]:
+    return Prefetch(
+        "specialties", queryset=Specialty.objects.only("id", "code", "name").order_by("name")
+    )
+
+
+def _catalogue_programmes(
+    filters: ProgrammeCatalogueFilters, today: date
+) -> tuple[QuerySet[Programme], QuerySet[Cohort]]:
+    """The published programmes matching the filters that have an open cohort (within the
+    period, when one is given), and the open cohorts' query the ordering uses."""
+    qs = Programme.objects.filter(published=True)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.format == "online":
+        qs = qs.filter(remote_share_percent=100)
+    elif filters.format == "in_person":
+        qs = qs.filter(remote_share_percent__lt=100)
+    if filters.specialty:
+        # Resolved to the id first, as the activities' filter does (ADR 0201).
+        found = list(
+            Specialty.objects.filter(code=filters.specialty)
+            .order_by()
+            .values_list("pk", flat=True)[:1]
+        )
+        if not found:
+            return qs.none(), open_cohorts(today).none()
+        qs = qs.filter(specialties=found[0])
+    key = search_key(filters.q)
+    if key:
+        qs = qs.filter(title_search__contains=key)
+    cohorts = open_cohorts(today).filter(programme=OuterRef("pk"))
+    if filters.date_from is not None:
+        cohorts = cohorts.filter(ends_on__gte=filters.date_from)
+    if filters.date_to is not None:
+        cohorts = cohorts.filter(starts_on__lte=filters.date_to)
+    return qs.filter(Exists(cohorts)), cohorts
+
+
+def catalogue_programmes_page(
+    *,
+    filters: ProgrammeCatalogueFilters | None = None,
+    page: int = 1,
+    per_page: int = CATALOGUE_PAGE_SIZE,
+    on: date | None = None,
+) -> ProgrammeCataloguePage:
+    """One page (from 1) of the programmes in the public catalogue, the nearest start of an
+    open cohort first, and the total. A programme is listed while it is published and has
+    an open cohort (`open_cohorts`); each row carries its organisation, specialties and
+    `open_cohorts` with `seats_left`.
+
+    Five queries whatever the page's length (a sixth resolves a specialty code): the count,
+    the page's ids, their rows, their specialties, their open cohorts with seats left."""
+    if page < 1:
+        raise ValueError("page numbers start at 1")
+    today = on or timezone.localdate()
+    filtered, cohorts = _catalogue_programmes(filters or ProgrammeCatalogueFilters(), today)
+    total = filtered.count()
+    offset = (page - 1) * per_page
+    items: list[Programme] = []
+    if offset < total:
+        next_start = cohorts.order_by("starts_on").values("starts_on")[:1]
+        ids = list(
+            filtered.annotate(next_start=Subquery(next_start))
+            .order_by("next_start", "pk")
+            .values_list("pk", flat=True)[offset : offset + per_page]
+        )
+        rows = {
+            p.pk: p
+            for p in Programme.objects.filter(pk__in=ids)
+            .select_related("organisation")
+            .only(*_CATALOGUE_FIELDS)
+            .prefetch_related(_specialties_prefetch(), _open_cohorts_prefetch(today))
+        }
+        items = [rows[pk] for pk in ids if pk in rows]
+    return ProgrammeCataloguePage(items=items, total=total, number=page, per_page=per_page)
+
+
+_CATALOGUE_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "hours",
+    "remote_share_percent",
+    "summary",
+    "price",
+    "by_certificate",
+    "organisation",
+    "organisation__name",
+)
+
+
+def get_catalogue_programme(programme_id: int, *, on: date | None = None) -> Programme | None:
+    """A published programme for the public page (organisation, specialties and open
+    cohorts with seats left loaded), or None: an unpublished one does not exist for the
+    public."""
+    today = on or timezone.localdate()
+    return (
+        Programme.objects.filter(pk=programme_id, published=True)
+        .select_related("organisation", "unit")
+        .prefetch_related(_specialties_prefetch(), _open_cohorts_prefetch(today))
+        .first()
+    )
+
+
+def upcoming_cohorts(programme: Programme, *, on: date | None = None) -> QuerySet[Cohort]:
+    """The programme's cohorts that have not started yet (their seats are the catalogue
+    card's), nearest first, with `seats_left`."""
+    today = on or timezone.localdate()
+    return annotate_seats_left(
+        Cohort.objects.filter(programme=programme, starts_on__gte=today)
+    ).order_by("starts_on", "pk")

@@ -3,6 +3,8 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import TextChoices
 
@@ -17,6 +19,9 @@ from nmo.regulations.types import (
     RegulationRules,
     StageKind,
 )
+
+if TYPE_CHECKING:
+    from nmo.programmes.models import Programme
 
 
 @dataclass(frozen=True)
@@ -314,7 +319,57 @@ class NoticeTimeliness:
 
 # The audit log's words for this app's actions (ADR 0018).
 _STAGE = "programmes.programmestage"
+# --- The public catalogue of programmes (issue 15, ADR 0116) ------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueCardData:
+    """What the organisation states on a programme's card in the public catalogue: a short
+    description, the price (None — not sold under a contract), whether an educational
+    certificate pays for it, and the seats offered in each upcoming cohort (cohort id →
+    seats; None — the cohort takes no applications)."""
+
+    summary: str = ""
+    price: Decimal | None = None
+    by_certificate: bool = False
+    seats: Mapping[int, int | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProgrammeCatalogueFilters:
+    """The catalogue's filters as they apply to programmes: `q` a substring of the title,
+    `specialty` a specialty code, `kind` ПК/ПП (ProgrammeKind), `format` «online» (fully
+    distance learning) or «in_person» (with a classroom part), and `date_from`/`date_to`
+    keep the programmes with an open cohort whose dates overlap that period."""
+
+    q: str = ""
+    specialty: str = ""
+    kind: str = ""
+    format: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class ProgrammeCataloguePage:
+    """One page of the programmes in the catalogue: each programme with its organisation,
+    specialties and `open_cohorts` (upcoming cohorts that take applications, each with
+    `seats_left`) loaded, and the total number of matching programmes."""
+
+    items: "list[Programme]"
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
 AUDIT_ACTIONS: dict[str, str | AuditAction] = {
+    "programme.catalogue_card": "Изменена карточка программы в каталоге",
+    "programme.publish": "Программа опубликована в каталоге",
+    "programme.unpublish": "Программа снята с публикации в каталоге",
     "programme.create": "Создана программа",
     "programme.update": "Изменена программа",
     "programme.set_curriculum": "Изменены квалификация и дисциплины (модули) программы",

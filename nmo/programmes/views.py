@@ -27,9 +27,11 @@ from nmo.programmes.access import (
     access_programme,
     access_stage,
 )
+from nmo.programmes.exceptions import CatalogueCardInvalid
 from nmo.programmes.forms import (
     AdmissionOverrideForm,
     BankImportForm,
+    CatalogueCardForm,
     CohortForm,
     CurriculumForm,
     DebtClearForm,
@@ -44,6 +46,7 @@ from nmo.programmes.forms import (
 from nmo.programmes.models import Cohort, Enrolment, Programme
 from nmo.programmes.rules import parse_disciplines
 from nmo.programmes.types import (
+    CatalogueCardData,
     CohortData,
     CurriculumData,
     LearnerRow,
@@ -803,3 +806,83 @@ def notice_retry(request: SignedInRequest, pk: int, notice_pk: int) -> HttpRespo
     else:
         messages.success(request, "Уведомление будет отправлено повторно.")
     return redirect(reverse("programmes:cohort_detail", args=[pk]) + "#notices")
+
+
+# --- the catalogue card (issue 15, ADR 0116) ---------------------------------------------
+
+
+def _catalogue_card_form(programme: Programme, data: Any = None) -> CatalogueCardForm:
+    price = "" if programme.price is None else f"{programme.price:.2f}".replace(".", ",")
+    return CatalogueCardForm(
+        data,
+        cohorts=selectors.upcoming_cohorts(programme),
+        initial={
+            "summary": programme.summary,
+            "price": price,
+            "by_certificate": programme.by_certificate,
+        },
+    )
+
+
+def _catalogue_card_page(
+    request: SignedInRequest,
+    programme: Programme,
+    form: CatalogueCardForm,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    context = {"programme": programme, "form": form, "cohorts": form.cohorts, **extra}
+    return render(request, "programmes/programme_catalogue.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@signed_in
+def programme_catalogue(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The programme's card in the public catalogue: description, price, payment by an
+    educational certificate and the seats of the upcoming cohorts."""
+    programme = access_programme(request.user, pk)
+    form = _catalogue_card_form(programme, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = CatalogueCardData(
+            summary=form.cleaned_data["summary"],
+            price=form.cleaned_data["price"],
+            by_certificate=form.cleaned_data["by_certificate"],
+            seats=form.seats(),
+        )
+        try:
+            services.update_catalogue_card(actor=request.user, programme=programme, data=data)
+        except ValidationFailed as exc:
+            if exc.message != CatalogueCardInvalid.default_message:
+                form.add_error(None, exc.message)
+            show_refusal(form, exc)
+        else:
+            messages.success(request, "Карточка программы в каталоге сохранена.")
+            return redirect("programmes:programme_catalogue", pk=programme.pk)
+    return _catalogue_card_page(request, programme, form, status=_status(form))
+
+
+@require_POST
+@signed_in
+def programme_publish(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Publish the programme in the public catalogue, or say what it lacks."""
+    programme = access_programme(request.user, pk)
+    try:
+        services.publish_programme(actor=request.user, programme=programme)
+    except ValidationFailed as exc:
+        form = _catalogue_card_form(programme)
+        problems = [m for ms in exc.errors.values() for m in ms]
+        return _catalogue_card_page(
+            request, programme, form, status=exc.status, refusal=exc.message, problems=problems
+        )
+    messages.success(request, "Программа опубликована в каталоге.")
+    return redirect("programmes:programme_catalogue", pk=programme.pk)
+
+
+@require_POST
+@signed_in
+def programme_unpublish(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Take the programme out of the public catalogue."""
+    programme = access_programme(request.user, pk)
+    services.unpublish_programme(actor=request.user, programme=programme)
+    messages.success(request, "Программа снята с публикации: в каталоге её больше не видно.")
+    return redirect("programmes:programme_catalogue", pk=programme.pk)

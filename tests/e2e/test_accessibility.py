@@ -151,7 +151,7 @@ def cme_world() -> CmeWorld:
 @pytest.mark.parametrize(
     ("who", "page_name", "heading"),
     [
-        (None, "catalogue", "Каталог мероприятий и электронных модулей НМО"),
+        (None, "catalogue", "Каталог НМО: мероприятия, электронные модули и программы ДПП"),
         ("specialist", "cabinet", "Мой кабинет: план обучения"),
         ("specialist", "activation", "Активировать код подтверждения (ИКП)"),
         ("provider", "activity_codes", "Коды подтверждения и свидетельства НМО"),

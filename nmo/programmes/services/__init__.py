@@ -7,6 +7,11 @@ from nmo.programmes.services.admission import (
     override_admission,
 )
 from nmo.programmes.services.bank import import_assessment_bank
+from nmo.programmes.services.catalogue import (
+    publish_programme,
+    unpublish_programme,
+    update_catalogue_card,
+)
 from nmo.programmes.services.cohorts import (
     clear_debt,
     create_cohort,
@@ -52,6 +57,7 @@ __all__ = [
     "mark_programme_completed",
     "override_admission",
     "plan_notices",
+    "publish_programme",
     "record_debt",
     "record_intermediate_result",
     "refuse_special_conditions",
@@ -60,6 +66,8 @@ __all__ = [
     "send_due_notices",
     "set_curriculum",
     "start_learners_import",
+    "unpublish_programme",
+    "update_catalogue_card",
     "update_cohort",
     "update_enrolment",
     "update_programme",
