@@ -4,12 +4,15 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from django.utils.timezone import localdate as date_today
 
 from nmo.accounts.models import Organisation, Role, Unit, User
 from nmo.accounts.selectors import organisations_for, units_for_organisation
 from nmo.programmes.models import (
+    APPLICATION_HOLDS_SEAT,
     Admission,
+    ApplicationStatus,
     AssessmentItem,
     AssessmentItemKind,
     Cohort,
@@ -21,6 +24,7 @@ from nmo.programmes.models import (
     NoticeDelivery,
     Programme,
     ProgrammeDiscipline,
+    ProgrammeApplication,
     ProgrammeStage,
     SpecialConditionsApplication,
     SpecialConditionsStatus,
@@ -530,3 +534,95 @@ def special_conditions_of_learner(
         .order_by("-cohort__starts_on")
     )
     return [(e, list(e.special_conditions_applications.all())) for e in enrolments]
+
+
+# --- applications for cohorts (заявки на обучение, ADR 0117) ----------------------------
+
+
+def seats_taken(cohort: Cohort) -> int:
+    """The cohort's catalogue seats taken: applications filed and not yet decided plus
+    applications accepted (ADR 0117). Learners the organisation enrols itself take none of
+    the seats offered in the catalogue."""
+    return ProgrammeApplication.objects.filter(
+        cohort=cohort, status__in=APPLICATION_HOLDS_SEAT
+    ).count()
+
+
+def free_seats(cohort: Cohort) -> int | None:
+    """Seats still open to applications; None when the cohort takes no applications."""
+    if cohort.seats is None:
+        return None
+    return max(cohort.seats - seats_taken(cohort), 0)
+
+
+def cohorts_open_for_applications() -> QuerySet[Cohort]:
+    """Cohorts a specialist may apply for: of a published programme, with seats offered,
+    not started yet."""
+    return Cohort.objects.filter(
+        programme__published=True, seats__isnull=False, starts_on__gt=date_today()
+    ).select_related("programme__organisation", "unit")
+
+
+def cohort_open_for_applications(cohort_id: int) -> Cohort | None:
+    """The cohort if a specialist may apply for it now, else None."""
+    return cohorts_open_for_applications().filter(pk=cohort_id).first()
+
+
+def open_cohorts_for_specialties(specialty_ids: Sequence[int], *, limit: int = 10) -> list[Cohort]:
+    """The nearest open cohorts of programmes for these specialties (the cabinet's
+    suggestions beside the specialist's cycles)."""
+    if not specialty_ids:
+        return []
+    cohorts = (
+        cohorts_open_for_applications()
+        .filter(programme__specialties__in=list(specialty_ids))
+        .distinct()
+        .order_by("starts_on", "pk")
+    )
+    return list(cohorts[:limit])
+
+
+def applications_of_specialist(specialist: User) -> QuerySet[ProgrammeApplication]:
+    """The specialist's applications, newest first."""
+    return ProgrammeApplication.objects.filter(specialist=specialist).select_related(
+        "cohort__programme__organisation", "enrolment"
+    )
+
+
+def list_programme_applications(
+    actor: User,
+    *,
+    status: str = "",
+    cohort_id: int | None = None,
+    query: str = "",
+) -> QuerySet[ProgrammeApplication]:
+    """Applications for the cohorts of the organisations the actor is staff of, filed
+    ones first, then newest; filtered by state, cohort and the specialist's name or
+    e-mail."""
+    organisations = organisations_for(actor, Role.ORGANISATION_STAFF)
+    applications = ProgrammeApplication.objects.filter(
+        cohort__programme__organisation__in=organisations
+    )
+    if status:
+        applications = applications.filter(status=status)
+    if cohort_id is not None:
+        applications = applications.filter(cohort_id=cohort_id)
+    for word in query.split()[:5]:
+        applications = applications.filter(
+            Q(specialist__last_name__icontains=word)
+            | Q(specialist__first_name__icontains=word)
+            | Q(specialist__middle_name__icontains=word)
+            | Q(specialist__email__icontains=word)
+        )
+    filed_first = Case(When(status=ApplicationStatus.FILED, then=0), default=1)
+    return applications.select_related(
+        "specialist", "cohort__programme__organisation", "decided_by", "enrolment"
+    ).order_by(filed_first, "-created_at", "-pk")
+
+
+def application_cohorts(actor: User) -> QuerySet[Cohort]:
+    """Cohorts of the actor's organisations that take applications (the list's filter)."""
+    organisations = organisations_for(actor, Role.ORGANISATION_STAFF)
+    return Cohort.objects.filter(
+        programme__organisation__in=organisations, seats__isnull=False
+    ).select_related("programme")
