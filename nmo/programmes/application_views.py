@@ -99,9 +99,7 @@ def my_applications(request: SignedInRequest) -> HttpResponse:
     """The specialist's applications with their states (faq-join-steps)."""
     require_role(request.user, Role.SPECIALIST)
     applications = selectors.applications_of_specialist(request.user)
-    return render(
-        request, "programmes/application_my.html", {"applications": applications}
-    )
+    return render(request, "programmes/application_my.html", {"applications": applications})
 
 
 @require_POST

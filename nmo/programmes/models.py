@@ -737,7 +737,9 @@ class ProgrammeApplication(BaseModel):
     payment_basis = models.CharField(
         "основание обучения", max_length=30, choices=PaymentBasis.choices
     )
-    voucher_number = models.CharField("номер образовательного сертификата", max_length=50, blank=True)
+    voucher_number = models.CharField(
+        "номер образовательного сертификата", max_length=50, blank=True
+    )
     employer_name = models.CharField("работодатель", max_length=500, blank=True)
     comment = models.TextField("комментарий специалиста", blank=True)
     status = models.CharField(
@@ -759,7 +761,9 @@ class ProgrammeApplication(BaseModel):
     withdrawn_at = models.DateTimeField("отозвана", null=True, blank=True)
     contract_number = models.CharField("номер договора", max_length=100, blank=True)
     contract_date = models.DateField("дата договора", null=True, blank=True)
-    contract_payer = models.CharField("заказчик (плательщик) по договору", max_length=500, blank=True)
+    contract_payer = models.CharField(
+        "заказчик (плательщик) по договору", max_length=500, blank=True
+    )
     enrolment = models.ForeignKey(
         Enrolment,
         verbose_name="зачисление",

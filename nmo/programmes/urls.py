@@ -104,9 +104,7 @@ urlpatterns += [
         name="application_withdraw",
     ),
     path("applications/", application_views.application_list, name="application_list"),
-    path(
-        "applications/<int:pk>/", application_views.application_detail, name="application_detail"
-    ),
+    path("applications/<int:pk>/", application_views.application_detail, name="application_detail"),
     path(
         "applications/<int:pk>/accept/",
         application_views.application_accept,

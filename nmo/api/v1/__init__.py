@@ -7,6 +7,7 @@ from ninja.renderers import JSONRenderer
 
 from nmo.api.errors import declare_common_errors, install_error_handlers
 from nmo.api.v1 import (
+    applications,
     accounts,
     activities,
     appeals,
@@ -62,6 +63,7 @@ api.add_router("", cycles.router)
 api.add_router("/calendar", calendar.router)
 api.add_router("", regulations.router)
 api.add_router("", programmes.router)
+api.add_router("", applications.router)
 api.add_router("", commissions.router)
 api.add_router("", attestation.router)
 api.add_router("", retakes.router)

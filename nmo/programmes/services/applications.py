@@ -268,9 +268,7 @@ def apply_for_cohort(
 
 
 @transaction.atomic
-def withdraw_application(
-    *, actor: User, application: ProgrammeApplication
-) -> ProgrammeApplication:
+def withdraw_application(*, actor: User, application: ProgrammeApplication) -> ProgrammeApplication:
     """The specialist withdraws their own application before the decision; the seat is
     freed. Someone else's application is NotFound; a decided one ApplicationNotOpen.
     Audited as "programme_application.withdraw"; the organisation's staff are told."""
