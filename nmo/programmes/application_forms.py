@@ -1,6 +1,8 @@
 """Forms of the application pages (заявки на обучение, ADR 0117): they parse input; the
 services check every rule."""
 
+from typing import cast
+
 from django import forms
 
 from nmo.core.forms import AccessibleForm, DateField
@@ -35,8 +37,7 @@ class ApplyForm(AccessibleForm):
     def __init__(self, *args: object, by_certificate: bool = True, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if not by_certificate:
-            field = self.fields["payment_basis"]
-            assert isinstance(field, forms.ChoiceField)
+            field = cast(forms.ChoiceField, self.fields["payment_basis"])
             field.choices = [
                 ("", "— выберите —"),
                 *(c for c in PaymentBasis.choices if c[0] != PaymentBasis.EDUCATION_VOUCHER),
@@ -76,6 +77,5 @@ class ApplicationFilterForm(AccessibleForm):
 
     def __init__(self, *args: object, cohorts: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["cohort"]
-        assert isinstance(field, forms.ChoiceField)
+        field = cast(forms.ChoiceField, self.fields["cohort"])
         field.choices = [("", "все"), *cohorts]

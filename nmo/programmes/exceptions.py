@@ -3,15 +3,15 @@
 from nmo.core.exceptions import Conflict, ValidationFailed
 
 __all__ = [
+    "AdmissionOverrideInvalid",
     "ApplicationExists",
     "ApplicationInvalid",
     "ApplicationNotOpen",
-    "CohortClosedForApplications",
-    "NoSeatsLeft",
-    "AdmissionOverrideInvalid",
     "AssessmentBankFileInvalid",
+    "CohortClosedForApplications",
     "CohortInvalid",
     "LearnersInvalid",
+    "NoSeatsLeft",
     "NoticeNotRetryable",
     "ProgrammeBreachesRegulation",
     "ProgrammeInvalid",

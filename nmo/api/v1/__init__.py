@@ -7,10 +7,10 @@ from ninja.renderers import JSONRenderer
 
 from nmo.api.errors import declare_common_errors, install_error_handlers
 from nmo.api.v1 import (
-    applications,
     accounts,
     activities,
     appeals,
+    applications,
     attestation,
     calendar,
     catalogue,

@@ -3,6 +3,7 @@ cohort's page, the organisation accepts — enrolling the same account — or de
 reason and records the contract; the seats are never oversold; e-mail at each step."""
 
 from datetime import timedelta
+from email.header import decode_header, make_header
 
 import pytest
 from django.core import mail
@@ -13,6 +14,7 @@ from django.utils import timezone
 from nmo.accounts.models import User
 from nmo.accounts.services import Registration, register_specialist
 from nmo.core.models import AuditEntry
+from nmo.core.tests.test_email_smtp import smtp_server  # noqa: F401 - the real SMTP fixture
 from nmo.programmes import services
 from nmo.programmes.exceptions import (
     ApplicationExists,
@@ -31,7 +33,7 @@ from nmo.programmes.models import (
 from nmo.programmes.selectors import free_seats, seats_taken
 from nmo.programmes.tests.conftest import PASSWORD
 from nmo.programmes.tests.factories import learner_row, make_cohort, make_programme, snils_number
-from nmo.programmes.types import ApplicationRequest, ContractData
+from nmo.programmes.types import ApplicationRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +140,8 @@ def test_a_specialist_applies_and_the_acceptance_enrols_the_same_account(
     assert AuditEntry.objects.filter(action="programme_application.accept").count() == 1
 
     mine = me.get(reverse("programmes:my_applications")).content.decode()
-    assert "принята" in mine and "ДПП-17/2026" in mine
+    assert "принята" in mine
+    assert "ДПП-17/2026" in mine
     cabinet = me.get(reverse("cycles:cabinet")).content.decode()
     assert "Программы ДПП: мои заявки" in cabinet
     assert f"заявка № {application.pk} <strong>принята</strong>" in cabinet
@@ -209,7 +212,8 @@ def test_a_decline_needs_a_reason_which_the_specialist_receives(
     assert "отклонена" in mail.outbox[0].subject
     assert "Причина: Нет сертификата специалиста по педиатрии." in mail.outbox[0].body
     page = signed_in(specialist).get(reverse("programmes:my_applications")).content.decode()
-    assert "отклонена" in page and "Нет сертификата специалиста по педиатрии." in page
+    assert "отклонена" in page
+    assert "Нет сертификата специалиста по педиатрии." in page
     # Declined, the specialist may apply again.
     services.apply_for_cohort(actor=specialist, cohort=cohort, request=BY_CONTRACT)
 
@@ -378,3 +382,42 @@ def test_an_accepted_specialist_is_then_the_learner_of_the_imported_row(npc, spe
     )
     assert (result.enrolled, result.already_enrolled) == (0, 1)
     assert Enrolment.objects.filter(cohort=cohort).count() == 1
+
+
+# --- e-mail through a real SMTP server --------------------------------------------------
+
+
+def _subject(letter) -> str:
+    return str(make_header(decode_header(letter["Subject"])))
+
+
+def test_each_step_is_mailed_through_smtp_after_the_commit(
+    npc,
+    specialist,
+    smtp_server,  # noqa: F811 - the fixture imported above
+    django_capture_on_commit_callbacks,
+):
+    """The letters go through a real SMTP server (aiosmtpd) and only after the commit:
+    filed → the specialist and the organisation's staff; declined with the reason, then
+    filed again and accepted → the specialist."""
+    cohort = offered(npc)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = services.apply_for_cohort(actor=specialist, cohort=cohort, request=BY_CONTRACT)
+    assert smtp_server.messages == []  # nothing leaves before the commit
+    for callback in callbacks:
+        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline_application(
+            actor=npc.staff, application=first, reason="Не приложен диплом о ВО."
+        )
+        second = services.apply_for_cohort(actor=specialist, cohort=cohort, request=BY_CONTRACT)
+        services.accept_application(actor=npc.staff, application=second)
+    letters = [(letter["To"], _subject(letter)) for letter in smtp_server.messages]
+    assert letters == [
+        (specialist.email, "НМО: заявка на обучение подана"),
+        (npc.staff.email, "НМО: новая заявка на обучение"),
+        (specialist.email, "НМО: заявка на обучение отклонена"),
+        (specialist.email, "НМО: заявка на обучение подана"),
+        (npc.staff.email, "НМО: новая заявка на обучение"),
+        (specialist.email, "НМО: заявка на обучение принята"),
+    ]
