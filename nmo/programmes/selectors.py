@@ -582,6 +582,13 @@ def open_cohorts_for_specialties(specialty_ids: Sequence[int], *, limit: int = 1
     return list(cohorts[:limit])
 
 
+def get_programme_application(application_id: int) -> ProgrammeApplication:
+    """One application with its cohort, programme, organisation and specialist."""
+    return ProgrammeApplication.objects.select_related(
+        "cohort__programme__organisation", "specialist", "enrolment"
+    ).get(pk=application_id)
+
+
 def applications_of_specialist(specialist: User) -> QuerySet[ProgrammeApplication]:
     """The specialist's applications, newest first."""
     return ProgrammeApplication.objects.filter(specialist=specialist).select_related(

@@ -56,7 +56,7 @@ class DeclineIn(Schema):
     reason: str = Field(..., max_length=4000, description="Причина отказа (от 10 символов)")
 
 
-class CohortRef(Schema):
+class ApplicationCohortOut(Schema):
     id: int
     programme_id: int
     programme: str
@@ -65,7 +65,7 @@ class CohortRef(Schema):
     ends_on: IsoDate
 
 
-class SpecialistRef(Schema):
+class ApplicationSpecialistOut(Schema):
     id: int
     full_name: str
     email: str
@@ -73,8 +73,8 @@ class SpecialistRef(Schema):
 
 class ApplicationOut(Schema):
     id: int
-    cohort: CohortRef
-    specialist: SpecialistRef
+    cohort: ApplicationCohortOut
+    specialist: ApplicationSpecialistOut
     payment_basis: str
     voucher_number: str
     employer_name: str
@@ -118,7 +118,7 @@ def _out(application: ProgrammeApplication) -> dict[str, Any]:
         "employer_name": application.employer_name,
         "comment": application.comment,
         "status": application.status,
-        "status_label": ApplicationStatus(application.status).label,
+        "status_label": application.get_status_display(),
         "decision_reason": application.decision_reason,
         "filed_at": application.created_at,
         "decided_at": application.decided_at,
@@ -131,11 +131,7 @@ def _out(application: ProgrammeApplication) -> dict[str, Any]:
 
 
 def _reload(application: ProgrammeApplication) -> dict[str, Any]:
-    return _out(
-        ProgrammeApplication.objects.select_related(
-            "cohort__programme__organisation", "specialist"
-        ).get(pk=application.pk)
-    )
+    return _out(selectors.get_programme_application(application.pk))
 
 
 def _contract(payload: ContractIn) -> ContractData:
