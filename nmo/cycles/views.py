@@ -38,6 +38,22 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return set_file_name(HttpResponse(content, content_type="application/pdf"), filename)
 
 
+def _cabinet_panels(request: SignedInRequest) -> list[str]:
+    """Panels other apps add to the cabinet (ADR 0117): each AppConfig's `cabinet_panel`
+    renders its own section for the specialist and the specialties of their cycles — the
+    programmes app shows the specialist's applications for programmes (ДПП) there. Found
+    through the app registry, so this app imports none of them (same floor)."""
+    from django.apps import apps
+
+    specialty_ids = sorted({c.specialty_id for c in selectors.list_cycles(request.user)})
+    panels: list[str] = []
+    for config in apps.get_app_configs():
+        panel = getattr(config, "cabinet_panel", None)
+        if panel is not None:
+            panels.append(panel(request, specialty_ids))
+    return panels
+
+
 def _render_cabinet(
     request: SignedInRequest, *, form: EnterCycleForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -61,6 +77,8 @@ def _render_cabinet(
         "cycles_html": mark_safe(sections["cycles"]),  # noqa: S308 - our own rendered template
         "history_html": mark_safe(sections[f"history:{number}"]),  # noqa: S308 - likewise
         "form": form or EnterCycleForm(specialties=selectors.list_specialty_choices()),
+        # Not cached: the state of an application changes without the specialist's credits.
+        "panels": [mark_safe(p) for p in _cabinet_panels(request)],  # noqa: S308 - apps' templates
     }
     return render(request, "cycles/cabinet.html", context, status=status)
 

@@ -16,6 +16,7 @@ from nmo.programmes.models import (
     Debt,
     Enrolment,
     Programme,
+    ProgrammeApplication,
     ProgrammeStage,
     SpecialConditionsApplication,
     SpecialConditionsDocument,
@@ -153,3 +154,38 @@ def access_special_conditions_document(
     ):
         return document
     raise NotFound()
+
+
+def access_programme_application(
+    actor: User | AnonymousUser, application_id: int
+) -> ProgrammeApplication:
+    """Return an application for a cohort to the staff of the cohort's organisation (who
+    decide on it); 403 without the staff role, NotFound for another organisation's."""
+    require_role(actor, Role.ORGANISATION_STAFF)
+    application = (
+        ProgrammeApplication.objects.select_related(
+            "specialist", "cohort__programme__organisation", "decided_by", "enrolment"
+        )
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or not has_role(
+        actor, Role.ORGANISATION_STAFF, application.cohort.programme.organisation
+    ):
+        raise NotFound()
+    return application
+
+
+def access_own_application(
+    actor: User | AnonymousUser, application_id: int
+) -> ProgrammeApplication:
+    """Return one of the specialist's own applications; anyone else's is NotFound."""
+    person = require_login(actor)
+    application = (
+        ProgrammeApplication.objects.select_related("cohort__programme__organisation")
+        .filter(pk=application_id, specialist=person)
+        .first()
+    )
+    if application is None:
+        raise NotFound()
+    return application

@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING
 from django.apps import AppConfig
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
 
     from nmo.accounts.models import User
 
@@ -26,3 +29,25 @@ class ProgrammesConfig(AppConfig):
             with contextlib.suppress(AttributeError):  # AnonymousUser and the like
                 user._programmes_roles = cached  # type: ignore[union-attr]
         return cached
+
+    def cabinet_panel(self, request: HttpRequest, specialty_ids: Sequence[int]) -> str:
+        """The cabinet's section «Программы ДПП» (ADR 0117): the specialist's applications
+        with their states, the cohorts they are enrolled in through them, and open cohorts
+        of programmes for the specialties of their cycles, each with «Подать заявку»."""
+        from django.template.loader import render_to_string
+
+        from nmo.programmes.selectors import (
+            applications_of_specialist,
+            open_cohorts_for_specialties,
+        )
+
+        applications = list(applications_of_specialist(request.user)[:20])  # type: ignore[arg-type]
+        applied = {a.cohort_id for a in applications if a.status in ("filed", "accepted")}
+        suggestions = [
+            c for c in open_cohorts_for_specialties(specialty_ids) if c.pk not in applied
+        ]
+        return render_to_string(
+            "programmes/_cabinet_applications.html",
+            {"applications": applications, "suggestions": suggestions},
+            request=request,
+        )

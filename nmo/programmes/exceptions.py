@@ -4,10 +4,15 @@ from nmo.core.exceptions import Conflict, ValidationFailed
 
 __all__ = [
     "AdmissionOverrideInvalid",
+    "ApplicationExists",
+    "ApplicationInvalid",
+    "ApplicationNotOpen",
     "AssessmentBankFileInvalid",
     "CatalogueCardInvalid",
+    "CohortClosedForApplications",
     "CohortInvalid",
     "LearnersInvalid",
+    "NoSeatsLeft",
     "NoticeNotRetryable",
     "ProgrammeBreachesRegulation",
     "ProgrammeInvalid",
@@ -93,3 +98,32 @@ class SpecialConditionsInvalid(ValidationFailed):
 class SpecialConditionsNotOpen(Conflict):
     code = "special_conditions_not_open"
     default_message = "Решение по этому заявлению уже принято."
+
+
+class ApplicationInvalid(ValidationFailed):
+    code = "application_invalid"
+    default_message = "Заявка на обучение заполнена с ошибками."
+
+
+class ApplicationExists(Conflict):
+    code = "application_exists"
+    default_message = (
+        "Вы уже подали заявку в эту группу: дождитесь решения организации или отзовите заявку."
+    )
+
+
+class ApplicationNotOpen(Conflict):
+    code = "application_not_open"
+    default_message = "По этой заявке решение уже принято или она отозвана."
+
+
+class CohortClosedForApplications(Conflict):
+    code = "cohort_closed_for_applications"
+    default_message = "Группа не принимает заявок."
+
+
+class NoSeatsLeft(Conflict):
+    """The cohort's seats offered in the catalogue are all taken (ADR 0117)."""
+
+    code = "no_seats_left"
+    default_message = "Свободных мест в группе не осталось: выберите другую группу программы."

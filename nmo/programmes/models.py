@@ -743,3 +743,116 @@ class SpecialConditionsDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class PaymentBasis(models.TextChoices):
+    """How a specialist's training is paid for (faq-join-steps, faq-portal-cycles)."""
+
+    EDUCATION_VOUCHER = "education_voucher", "образовательный сертификат"
+    SPECIALIST_CONTRACT = "specialist_contract", "договор со специалистом"
+    EMPLOYER_CONTRACT = "employer_contract", "договор с работодателем"
+
+
+class ApplicationStatus(models.TextChoices):
+    FILED = "filed", "подана"
+    ACCEPTED = "accepted", "принята"
+    DECLINED = "declined", "отклонена"
+    WITHDRAWN = "withdrawn", "отозвана"
+
+
+APPLICATION_HOLDS_SEAT = (ApplicationStatus.FILED, ApplicationStatus.ACCEPTED)
+"""A filed application holds its seat until it is decided or withdrawn (ADR 0117)."""
+
+
+class ProgrammeApplication(BaseModel):
+    """A specialist's application (заявка на обучение) for a cohort offered in the catalogue
+    (faq-join-steps, steps 1–2): how the training is paid for, the organisation's decision
+    with its reason and the contract it records. Acceptance enrols the specialist — the
+    same account — as a learner of the cohort (`enrolment`)."""
+
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="специалист",
+        on_delete=models.PROTECT,
+        related_name="programme_applications",
+    )
+    cohort = models.ForeignKey(
+        Cohort, verbose_name="группа", on_delete=models.PROTECT, related_name="applications"
+    )
+    payment_basis = models.CharField(
+        "основание обучения", max_length=30, choices=PaymentBasis.choices
+    )
+    voucher_number = models.CharField(
+        "номер образовательного сертификата", max_length=50, blank=True
+    )
+    employer_name = models.CharField("работодатель", max_length=500, blank=True)
+    comment = models.TextField("комментарий специалиста", blank=True)
+    status = models.CharField(
+        "состояние",
+        max_length=20,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.FILED,
+    )
+    decision_reason = models.TextField("причина отказа", blank=True)
+    decided_at = models.DateTimeField("решение принято", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто принял решение",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField("отозвана", null=True, blank=True)
+    contract_number = models.CharField("номер договора", max_length=100, blank=True)
+    contract_date = models.DateField("дата договора", null=True, blank=True)
+    contract_payer = models.CharField(
+        "заказчик (плательщик) по договору", max_length=500, blank=True
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name="зачисление",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+
+    class Meta:
+        verbose_name = "заявка на обучение"
+        verbose_name_plural = "заявки на обучение"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["specialist", "cohort"],
+                condition=Q(status__in=["filed", "accepted"]),
+                name="application_one_active",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decision_reason=""),
+                name="application_decline_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(payment_basis="education_voucher") | ~Q(voucher_number=""),
+                name="application_voucher_has_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(payment_basis="employer_contract") | ~Q(employer_name=""),
+                name="application_employer_named",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(enrolment__isnull=False),
+                name="application_accepted_enrols",
+            ),
+        ]
+        indexes = [models.Index(fields=["cohort", "status"], name="application_cohort_status")]
+
+    def __str__(self) -> str:
+        return f"Заявка на обучение № {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ApplicationStatus.FILED
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:my_applications") + f"#application-{self.pk}"

@@ -21,13 +21,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.timezone import localdate as date_today
 
 from nmo.accounts.models import Organisation, Role, Unit, User
 from nmo.accounts.selectors import organisations_for, units_for_organisation
 from nmo.catalog.models import Specialty
 from nmo.catalog.rules import CATALOGUE_PAGE_SIZE, search_key
 from nmo.programmes.models import (
+    APPLICATION_HOLDS_SEAT,
     Admission,
+    ApplicationStatus,
     AssessmentItem,
     AssessmentItemKind,
     Cohort,
@@ -38,6 +41,7 @@ from nmo.programmes.models import (
     IntermediateResult,
     NoticeDelivery,
     Programme,
+    ProgrammeApplication,
     ProgrammeDiscipline,
     ProgrammeStage,
     SpecialConditionsApplication,
@@ -559,11 +563,13 @@ def annotate_seats_left(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
     """Annotate each cohort with `seats_left`: the seats offered through the catalogue less
     the places taken, never below zero; None when the cohort takes no applications.
 
-    The one place that says what takes a place (now: an active enrolment of the cohort), so
-    the catalogue, the cohort's card and the applications count it alike. One subquery, not
-    a query per cohort."""
+    A place is taken by an application filed and not yet decided or accepted (ADR 0117,
+    `seats_taken`); learners the organisation enrols itself take none of the catalogue's
+    seats. One subquery, not a query per cohort."""
     taken = (
-        Enrolment.objects.filter(cohort=OuterRef("pk"), status=EnrolmentStatus.ENROLLED)
+        ProgrammeApplication.objects.filter(
+            cohort=OuterRef("pk"), status__in=APPLICATION_HOLDS_SEAT
+        )
         .order_by()
         .values("cohort")
         .annotate(n=Count("pk"))
@@ -717,3 +723,102 @@ def upcoming_cohorts(programme: Programme, *, on: date | None = None) -> QuerySe
     return annotate_seats_left(
         Cohort.objects.filter(programme=programme, starts_on__gte=today)
     ).order_by("starts_on", "pk")
+
+
+# --- applications for cohorts (заявки на обучение, ADR 0117) ----------------------------
+
+
+def seats_taken(cohort: Cohort) -> int:
+    """The cohort's catalogue seats taken: applications filed and not yet decided plus
+    applications accepted (ADR 0117). Learners the organisation enrols itself take none of
+    the seats offered in the catalogue."""
+    return ProgrammeApplication.objects.filter(
+        cohort=cohort, status__in=APPLICATION_HOLDS_SEAT
+    ).count()
+
+
+def free_seats(cohort: Cohort) -> int | None:
+    """Seats still open to applications; None when the cohort takes no applications."""
+    if cohort.seats is None:
+        return None
+    return max(cohort.seats - seats_taken(cohort), 0)
+
+
+def cohorts_open_for_applications() -> QuerySet[Cohort]:
+    """Cohorts a specialist may apply for: of a published programme, with seats offered,
+    not started yet."""
+    return Cohort.objects.filter(
+        programme__published=True, seats__isnull=False, starts_on__gt=date_today()
+    ).select_related("programme__organisation", "unit")
+
+
+def cohort_open_for_applications(cohort_id: int) -> Cohort | None:
+    """The cohort if a specialist may apply for it now, else None."""
+    return cohorts_open_for_applications().filter(pk=cohort_id).first()
+
+
+def open_cohorts_for_specialties(specialty_ids: Sequence[int], *, limit: int = 10) -> list[Cohort]:
+    """The nearest open cohorts of programmes for these specialties (the cabinet's
+    suggestions beside the specialist's cycles)."""
+    if not specialty_ids:
+        return []
+    cohorts = (
+        cohorts_open_for_applications()
+        .filter(programme__specialties__in=list(specialty_ids))
+        .distinct()
+        .order_by("starts_on", "pk")
+    )
+    return list(cohorts[:limit])
+
+
+def get_programme_application(application_id: int) -> ProgrammeApplication:
+    """One application with its cohort, programme, organisation and specialist."""
+    return ProgrammeApplication.objects.select_related(
+        "cohort__programme__organisation", "specialist", "enrolment"
+    ).get(pk=application_id)
+
+
+def applications_of_specialist(specialist: User) -> QuerySet[ProgrammeApplication]:
+    """The specialist's applications, newest first."""
+    return ProgrammeApplication.objects.filter(specialist=specialist).select_related(
+        "cohort__programme__organisation", "enrolment"
+    )
+
+
+def list_programme_applications(
+    actor: User,
+    *,
+    status: str = "",
+    cohort_id: int | None = None,
+    query: str = "",
+) -> QuerySet[ProgrammeApplication]:
+    """Applications for the cohorts of the organisations the actor is staff of, filed
+    ones first, then newest; filtered by state, cohort and the specialist's name or
+    e-mail."""
+    organisations = organisations_for(actor, Role.ORGANISATION_STAFF)
+    applications = ProgrammeApplication.objects.filter(
+        cohort__programme__organisation__in=organisations
+    )
+    if status:
+        applications = applications.filter(status=status)
+    if cohort_id is not None:
+        applications = applications.filter(cohort_id=cohort_id)
+    for word in query.split()[:5]:
+        applications = applications.filter(
+            Q(specialist__last_name__icontains=word)
+            | Q(specialist__first_name__icontains=word)
+            | Q(specialist__middle_name__icontains=word)
+            | Q(specialist__email__icontains=word)
+        )
+    filed_first = Case(When(status=ApplicationStatus.FILED, then=0), default=1)
+    return applications.select_related(
+        "specialist", "cohort__programme__organisation", "decided_by", "enrolment"
+    ).order_by(filed_first, "-created_at", "-pk")
+
+
+def application_cohorts(actor: User) -> QuerySet[Cohort]:
+    """Cohorts of the actor's organisations that take applications (the list's filter)."""
+    organisations = organisations_for(actor, Role.ORGANISATION_STAFF)
+    return Cohort.objects.filter(
+        programme__organisation__in=organisations, seats__isnull=False
+    ).select_related("programme")

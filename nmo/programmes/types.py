@@ -404,6 +404,11 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "special_conditions.file": "Подано заявление о специальных условиях итоговой аттестации",
     "special_conditions.grant": "Предоставлены специальные условия итоговой аттестации",
     "special_conditions.refuse": "Отказано в специальных условиях итоговой аттестации",
+    "programme_application.file": "Подана заявка на обучение",
+    "programme_application.withdraw": "Заявка на обучение отозвана",
+    "programme_application.accept": "Заявка на обучение принята, специалист зачислен",
+    "programme_application.decline": "Заявка на обучение отклонена",
+    "programme_application.contract": "Записан договор по заявке на обучение",
 }
 AUDIT_FIELDS: dict[str, str | AuditField] = {
     "enrolment": AuditField("слушатель", refers_to="programmes.enrolment"),
@@ -441,6 +446,13 @@ AUDIT_FIELDS: dict[str, str | AuditField] = {
         "источник финансирования обучения", choices=choices_of(FundingSource.choices)
     ),
     "study_form": AuditField("форма обучения", choices=choices_of(StudyForm.choices)),
+    "payment_basis": "основание обучения",
+    "voucher_number": "номер образовательного сертификата",
+    "employer_name": "работодатель",
+    "contract_number": "номер договора",
+    "contract_date": "дата договора",
+    "contract_payer": "заказчик по договору",
+    "decision_reason": "причина отказа",
 }
 
 
@@ -461,3 +473,25 @@ class CurriculumData:
     qualification_title: str = ""
     practice_field: str = ""
     disciplines: tuple[DisciplineData, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApplicationRequest:
+    """What a specialist fills in to apply for a cohort: how the training is paid for —
+    an educational certificate (its number), a contract with the specialist, or a contract
+    with the employer (its name) — and an optional comment."""
+
+    payment_basis: str
+    voucher_number: str = ""
+    employer_name: str = ""
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class ContractData:
+    """The training contract the organisation records for an accepted application; an
+    empty payer is taken from the payment basis (the specialist or the employer)."""
+
+    number: str
+    concluded_on: date | None
+    payer: str = ""

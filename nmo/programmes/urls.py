@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nmo.programmes import special_conditions_views, views
+from nmo.programmes import application_views, special_conditions_views, views
 
 app_name = "programmes"
 
@@ -94,5 +94,33 @@ urlpatterns += [
         "cohorts/<int:pk>/learners/<int:enrolment_pk>/special-conditions/",
         special_conditions_views.special_conditions_file,
         name="special_conditions_file",
+    ),
+]
+
+# Applications for cohorts (заявки на обучение, ADR 0117).
+urlpatterns += [
+    path("apply/<int:cohort_pk>/", application_views.apply, name="apply"),
+    path("my/applications/", application_views.my_applications, name="my_applications"),
+    path(
+        "my/applications/<int:pk>/withdraw/",
+        application_views.application_withdraw,
+        name="application_withdraw",
+    ),
+    path("applications/", application_views.application_list, name="application_list"),
+    path("applications/<int:pk>/", application_views.application_detail, name="application_detail"),
+    path(
+        "applications/<int:pk>/accept/",
+        application_views.application_accept,
+        name="application_accept",
+    ),
+    path(
+        "applications/<int:pk>/decline/",
+        application_views.application_decline,
+        name="application_decline",
+    ),
+    path(
+        "applications/<int:pk>/contract/",
+        application_views.application_contract,
+        name="application_contract",
     ),
 ]

@@ -56,6 +56,7 @@ MENU: tuple[NavEntry, ...] = (
     NavEntry("Мой кабинет", "cycles:cabinet", ("specialist",)),
     NavEntry("Активировать код", "codes:activate", ("specialist",)),
     NavEntry("Мои обращения", "codes:my_support_requests", ("specialist",)),
+    NavEntry("Заявки на ДПП", "programmes:my_applications", ("specialist",)),
     # provider and accreditation expert
     NavEntry("Мои мероприятия и модули", "catalog:provider_activities", ("provider",)),
     NavEntry("Заявки на оценку", "catalog:review_queue", ("accreditation_expert",)),
@@ -63,6 +64,7 @@ MENU: tuple[NavEntry, ...] = (
     # organisation staff and commission members
     NavEntry("Программы", "programmes:programme_list", ("organisation_staff",)),
     NavEntry("Группы", "programmes:cohort_list", ("organisation_staff",)),
+    NavEntry("Заявки", "programmes:application_list", ("organisation_staff",)),
     NavEntry("Комиссии", "attestation:commission_list", ("organisation_staff",)),
     NavEntry(
         "Аттестации",

@@ -10,6 +10,7 @@ from nmo.api.v1 import (
     accounts,
     activities,
     appeals,
+    applications,
     attestation,
     calendar,
     catalogue,
@@ -62,6 +63,7 @@ api.add_router("", cycles.router)
 api.add_router("/calendar", calendar.router)
 api.add_router("", regulations.router)
 api.add_router("", programmes.router)
+api.add_router("", applications.router)
 api.add_router("", commissions.router)
 api.add_router("", attestation.router)
 api.add_router("", retakes.router)

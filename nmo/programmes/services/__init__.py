@@ -6,6 +6,13 @@ from nmo.programmes.services.admission import (
     decide_admission,
     override_admission,
 )
+from nmo.programmes.services.applications import (
+    accept_application,
+    apply_for_cohort,
+    decline_application,
+    record_contract,
+    withdraw_application,
+)
 from nmo.programmes.services.bank import import_assessment_bank
 from nmo.programmes.services.catalogue import (
     publish_programme,
@@ -41,12 +48,15 @@ from nmo.programmes.services.special_conditions import (
 )
 
 __all__ = [
+    "accept_application",
     "add_stage",
     "admit_to_retake",
+    "apply_for_cohort",
     "clear_debt",
     "create_cohort",
     "create_programme",
     "decide_admission",
+    "decline_application",
     "enrol_learner",
     "file_special_conditions",
     "grant_special_conditions",
@@ -58,6 +68,7 @@ __all__ = [
     "override_admission",
     "plan_notices",
     "publish_programme",
+    "record_contract",
     "record_debt",
     "record_intermediate_result",
     "refuse_special_conditions",
@@ -72,4 +83,5 @@ __all__ = [
     "update_enrolment",
     "update_programme",
     "update_stage",
+    "withdraw_application",
 ]
