@@ -25,8 +25,8 @@ from django.utils.timezone import localdate as date_today
 
 from nmo.accounts.models import Organisation, Role, Unit, User
 from nmo.accounts.selectors import organisations_for, units_for_organisation
-from nmo.catalog.models import Specialty
 from nmo.catalog.rules import CATALOGUE_PAGE_SIZE, search_key
+from nmo.catalog.selectors import list_specialties
 from nmo.programmes.models import (
     APPLICATION_HOLDS_SEAT,
     Admission,
@@ -599,9 +599,10 @@ def seats_left(cohort: Cohort) -> int | None:
 
 def open_cohorts(on: date | None = None) -> QuerySet[Cohort]:
     """Cohorts that take applications through the catalogue: seats offered and the start
-    not yet passed (`on`, the local today by default)."""
+    still ahead (`on`, the local today by default)."""
     today = on or timezone.localdate()
-    return Cohort.objects.filter(seats__isnull=False, starts_on__gte=today)
+    # As `cohorts_open_for_applications`: a cohort that starts today takes no more.
+    return Cohort.objects.filter(seats__isnull=False, starts_on__gt=today)
 
 
 def _open_cohorts_prefetch(today: date) -> Prefetch[Any]:
@@ -613,7 +614,8 @@ def _open_cohorts_prefetch(today: date) -> Prefetch[Any]:
 
 def _specialties_prefetch() -> Prefetch[Any]:
     return Prefetch(
-        "specialties", queryset=Specialty.objects.only("id", "code", "name").order_by("name")
+        "specialties",
+        queryset=list_specialties(include_inactive=True).only("id", "code", "name"),
     )
 
 
@@ -632,7 +634,8 @@ def _catalogue_programmes(
     if filters.specialty:
         # Resolved to the id first, as the activities' filter does (ADR 0201).
         found = list(
-            Specialty.objects.filter(code=filters.specialty)
+            list_specialties(include_inactive=True)
+            .filter(code=filters.specialty)
             .order_by()
             .values_list("pk", flat=True)[:1]
         )

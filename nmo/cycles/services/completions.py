@@ -13,6 +13,7 @@ from nmo.accounts.models import Organisation, Role, User
 from nmo.accounts.rules import snils_error
 from nmo.accounts.selectors import has_role, organisations_for, user_for_email, user_for_snils
 from nmo.catalog.models import Activity, ActivityKind, Specialty
+from nmo.catalog.selectors import list_specialties
 from nmo.core.exceptions import NotFound, PermissionDenied
 from nmo.core.services import record_audit
 from nmo.cycles import rules
@@ -352,7 +353,11 @@ def _programme_specialty(specialist: User, specialty_ids: Sequence[int], on: dat
     one of the learner's cycle that covers the date, else one the learner has any cycle
     in, else the first by name (when the learner enters a cycle in it later, the hours
     appear there: a cycle counts the entries of its dates)."""
-    named = list(Specialty.objects.filter(pk__in=specialty_ids).values_list("pk", "name"))
+    named = list(
+        list_specialties(include_inactive=True)
+        .filter(pk__in=specialty_ids)
+        .values_list("pk", "name")
+    )
     cycles = list(
         Cycle.objects.filter(specialist=specialist, specialty_id__in=specialty_ids).values_list(
             "specialty_id", "starts_on", "ends_on"

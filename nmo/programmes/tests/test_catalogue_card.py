@@ -8,13 +8,19 @@ import pytest
 import time_machine
 from django.db import connection
 
+from nmo.accounts.models import User
 from nmo.catalog.models import Specialty
 from nmo.catalog.services import load_specialties
 from nmo.core.exceptions import NotFound, PermissionDenied
 from nmo.core.models import AuditEntry
 from nmo.programmes import selectors, services
 from nmo.programmes.exceptions import CatalogueCardInvalid
-from nmo.programmes.models import Enrolment, EnrolmentStatus, Programme
+from nmo.programmes.models import (
+    ApplicationStatus,
+    PaymentBasis,
+    Programme,
+    ProgrammeApplication,
+)
 from nmo.programmes.tests.factories import enrol, make_cohort, make_programme
 from nmo.programmes.types import CatalogueCardData
 
@@ -202,10 +208,11 @@ def test_only_the_organisations_staff_publish(npc, offered, outsider, specialist
         services.unpublish_programme(actor=specialist, programme=programme)
 
 
-def test_seats_left_are_seats_less_active_learners_never_below_zero(npc, offered):
-    """One selector says what takes a seat (an active enrolment); the bulk annotation and
-    the single cohort agree, a withdrawn learner frees the seat, and an overfull cohort
-    has 0 left, not a negative number."""
+def test_seats_left_count_the_applications_that_hold_a_seat_never_below_zero(npc, offered):
+    """One selector says what takes a catalogue seat (an application filed or accepted,
+    ADR 0117); the bulk annotation and the single cohort agree, a learner the
+    organisation enrols itself takes none, a declined or withdrawn application frees its
+    seat, and seats cut below the applications leave 0, not a negative number."""
     programme, cohort = offered
     assert selectors.seats_left(cohort) is None  # takes no applications
     services.update_catalogue_card(
@@ -213,16 +220,36 @@ def test_seats_left_are_seats_less_active_learners_never_below_zero(npc, offered
     )
     cohort.refresh_from_db()
     assert selectors.seats_left(cohort) == 2
-    first = enrol(npc, cohort, n=1)
+    enrol(npc, cohort, n=1)  # the organisation's own learner
+    assert selectors.seats_left(cohort) == 2
+
+    def application(n: int, status: str) -> ProgrammeApplication:
+        specialist = User.objects.create_user(
+            email=f"seat{n}@example.ru", password="x" * 12, last_name="Местова", first_name="Анна"
+        )
+        return ProgrammeApplication.objects.create(
+            specialist=specialist,
+            cohort=cohort,
+            payment_basis=PaymentBasis.SPECIALIST_CONTRACT,
+            status=status,
+            decision_reason="Группа укомплектована."
+            if status == ApplicationStatus.DECLINED
+            else "",
+        )
+
+    first = application(1, ApplicationStatus.FILED)
     assert selectors.seats_left(cohort) == 1
-    enrol(npc, cohort, n=2)
-    enrol(npc, cohort, n=3)
-    assert selectors.seats_left(cohort) == 0
-    Enrolment.objects.filter(pk=first.pk).update(status=EnrolmentStatus.WITHDRAWN)
-    assert selectors.seats_left(cohort) == 0  # 2 seats, 2 learners still studying
+    application(2, ApplicationStatus.DECLINED)
+    assert selectors.seats_left(cohort) == 1
+    ProgrammeApplication.objects.filter(pk=first.pk).update(status=ApplicationStatus.WITHDRAWN)
+    assert selectors.seats_left(cohort) == 2
+    application(3, ApplicationStatus.FILED)
+    application(4, ApplicationStatus.FILED)
+    application(5, ApplicationStatus.FILED)  # as if the seats were cut after filing
+    assert selectors.seats_left(cohort) == 0 == selectors.free_seats(cohort)
     bulk = selectors.upcoming_cohorts(programme).get(pk=cohort.pk)
-    assert bulk.seats_left == selectors.seats_left(cohort) == 0
-    assert bulk.seats_taken == 2
+    assert bulk.seats_left == 0
+    assert bulk.seats_taken == 3
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")

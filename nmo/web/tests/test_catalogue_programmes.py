@@ -11,13 +11,14 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from nmo.accounts.models import User
 from nmo.catalog.models import Specialty
 from nmo.catalog.services import load_specialties
 from nmo.catalog.tests.factories import ActivityFactory
 from nmo.programmes import services
-from nmo.programmes.models import Cohort, Programme
+from nmo.programmes.models import Cohort, PaymentBasis, Programme, ProgrammeApplication
 from nmo.programmes.tests.conftest import PASSWORD, organisation_under
-from nmo.programmes.tests.factories import enrol, make_cohort, make_programme
+from nmo.programmes.tests.factories import make_cohort, make_programme
 from nmo.programmes.types import CatalogueCardData
 from nmo.regulations.types import ProgrammeKind
 
@@ -60,10 +61,15 @@ def publish(org, programme, *, seats=20, price=Decimal("12500"), **card):
 
 @pytest.fixture
 def listed(npc, specialties):
-    """A published ПК of paediatrics, 36 h, 20 seats from 4 May 2026, one learner enrolled."""
+    """A published ПК of paediatrics, 36 h, 20 seats from 4 May 2026, one applied for."""
     programme = make_programme(npc, specialty_ids=(specialties["31.08.19"].pk,))
     cohort = publish(npc, programme)
-    enrol(npc, cohort, last_name="Сидорова", email="sidorova@example.ru")
+    specialist = User.objects.create_user(
+        email="sidorova@example.ru", password=PASSWORD, last_name="Сидорова", first_name="Анна"
+    )
+    ProgrammeApplication.objects.create(  # a filed application holds its seat (ADR 0117)
+        specialist=specialist, cohort=cohort, payment_basis=PaymentBasis.SPECIALIST_CONTRACT
+    )
     return programme
 
 
@@ -114,6 +120,8 @@ def test_a_specialist_finds_a_programme_in_the_catalogue_and_opens_its_page(
         "12\u00a0500\u00a0руб.",
     ):
         assert text in html, text
+    cohort = listed.cohorts.get()
+    assert f'href="/programmes/apply/{cohort.pk}/"' in html  # step 2 starts here
     assert "Сидорова" not in html
     assert "sidorova@" not in html
     assert "Сидорова" not in tab
