@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "oauth2_provider",  # the credit portal's OAuth 2.0 provider (ADR 0501)
     "ninja",  # its templates and static files: the API docs work offline (ADR 0013)
     "nmo.core",
     "nmo.accounts",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "nmo.testing",
     "nmo.appeals",
     "nmo.documents",
+    "nmo.sync",
     "nmo.printing",
     "nmo.web",
     "nmo.demo",
@@ -223,6 +225,31 @@ elif env_str("CACHE_DIR", ""):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The two portals (ADR 0501): this deployment plays the cycle portal ("cycles": cycles,
+# plan, programmes), the credit portal ("credits": events, modules, codes) or both (the
+# default). A one-role deployment names the other one: its address and, on both sides,
+# the OAuth 2.0 client the cycle portal signs in with (faq-sync-once, faq-activate-where).
+PORTAL_ROLES = env_list("NMO_PORTAL_ROLES", ["cycles", "credits"])
+OTHER_PORTAL_URL = env_str("NMO_OTHER_PORTAL_URL", "").rstrip("/")
+OTHER_PORTAL_NAME = env_str("NMO_OTHER_PORTAL_NAME", "")
+SYNC_CLIENT_ID = env_str("NMO_SYNC_CLIENT_ID", "")
+SYNC_CLIENT_SECRET = env_str("NMO_SYNC_CLIENT_SECRET", "")
+# Seconds between two synchronisations of a linked account, and the longest retry pause.
+SYNC_INTERVAL_SECONDS = env_int("NMO_SYNC_INTERVAL_SECONDS", 15 * 60)
+SYNC_RETRY_MAX_SECONDS = env_int("NMO_SYNC_RETRY_MAX_SECONDS", 60 * 60)
+SYNC_BATCH_SIZE = env_int("NMO_SYNC_BATCH_SIZE", 100)
+# django-oauth-toolkit, the credit portal's provider: authorization code with PKCE only,
+# one read-only scope.
+OAUTH2_PROVIDER = {
+    "PKCE_REQUIRED": True,
+    "SCOPES": {"credits": "Чтение записей о кредитах"},
+    "DEFAULT_SCOPES": ["credits"],
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 60 * 60,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ROTATE_REFRESH_TOKEN": True,
+}
 
 # Background work: the immediate backend runs a task at enqueue time (after commit);
 # production sets TASKS_BACKEND=database and runs `manage.py run_worker` (db_worker that
