@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
-    "oauth2_provider",  # the credit portal's OAuth 2.0 provider (ADR 0501)
     "ninja",  # its templates and static files: the API docs work offline (ADR 0013)
     "nmo.core",
     "nmo.accounts",
@@ -63,6 +62,9 @@ INSTALLED_APPS = [
     "nmo.web",
     "nmo.demo",
     "nmo.api",
+    # The credit portal's OAuth 2.0 provider (ADR 0501); after nmo.sync, whose Russian
+    # consent page replaces its own.
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [

@@ -33,3 +33,10 @@ def other_portal_name() -> str:
     if configured:
         return configured
     return "портал учёта кредитов" if not is_credit_portal() else "портал циклов"
+
+
+def links_to_credit_portal() -> bool:
+    """May a specialist link this deployment to a credit portal elsewhere? A cycle-only
+    portal always offers it; one with both roles only when another portal is configured
+    (the default, both roles and none, stays as it was)."""
+    return is_cycle_portal() and (not is_credit_portal() or bool(other_portal_url()))
