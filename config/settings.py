@@ -3,6 +3,7 @@ the defaults let a fresh clone run on SQLite with no other server."""
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -357,6 +358,11 @@ _csp_directives: dict[str, list[str] | str] = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+if OTHER_PORTAL_URL:
+    # Linking the portals (ADR 0501): a form here is answered by a redirect to the other
+    # portal (to its consent page, back from it), which form-action also governs.
+    _other = urlsplit(OTHER_PORTAL_URL)
+    _csp_directives["form-action"] = ["'self'", f"{_other.scheme}://{_other.netloc}"]
 if env_str("CSP_REPORT_URI", ""):
     _csp_directives["report-uri"] = env_str("CSP_REPORT_URI", "")
 CSP_MODE = env_str("CSP_MODE", "enforce").strip().lower()

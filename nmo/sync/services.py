@@ -25,7 +25,12 @@ from nmo.core.services import record_audit
 from nmo.cycles.exceptions import SyncedCreditInvalid
 from nmo.cycles.services import SyncedCredit, record_synced_credits
 from nmo.sync import client
-from nmo.sync.exceptions import AccessRevoked, AlreadyLinked, OtherPortalDown
+from nmo.sync.exceptions import (
+    AccessRevoked,
+    AlreadyLinked,
+    LinkNotConfigured,
+    OtherPortalDown,
+)
 from nmo.sync.models import AccountLink, LinkState
 
 logger = logging.getLogger(__name__)
@@ -101,11 +106,16 @@ def _enqueue(link_id: int, run_after: dt.datetime | None = None) -> None:
     from nmo.sync.tasks import synchronise_link
 
     task = synchronise_link
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return  # the immediate backend (tests, development) has no later
-        task = task.using(run_after=run_after)
-    transaction.on_commit(lambda: task.enqueue(link_id=link_id))
+    if run_after is None:
+        transaction.on_commit(lambda: task.enqueue(link_id=link_id))
+        return
+    if not task.get_backend().supports_defer:
+        return  # the immediate backend (tests, development) has no later
+    # A scheduled run carries its time: a run rescheduled meanwhile (a run completed, a
+    # retry) makes it obsolete, so runs queued by «сейчас» never multiply the chain.
+    due = run_after.isoformat()
+    later = task.using(run_after=run_after)
+    transaction.on_commit(lambda: later.enqueue(link_id=link_id, due=due))
 
 
 def synchronise_now(*, specialist: User) -> AccountLink:
@@ -187,11 +197,15 @@ def _fail(link_id: int, exc: DomainError) -> None:
         _enqueue(link_id, run_after=retry_at)
 
 
-def synchronise(link_id: int) -> AccountLink | None:
+def synchronise(link_id: int, due: str | None = None) -> AccountLink | None:
     """One run of the link's synchronisation: pages of the feed until it is read through.
-    Safe to run twice at once or after a killed run (see the module's docstring)."""
+    Safe to run twice at once or after a killed run (see the module's docstring). `due`:
+    the time a scheduled run was queued for; it does nothing if the link has been
+    rescheduled since."""
     link = AccountLink.objects.filter(pk=link_id, unlinked_at__isnull=True).first()
     if link is None or link.state == LinkState.REVOKED:
+        return link
+    if due is not None and link.next_attempt_at != dt.datetime.fromisoformat(due):
         return link
     AccountLink.objects.filter(pk=link_id).update(
         state=LinkState.RUNNING, heartbeat_at=timezone.now()
@@ -240,7 +254,7 @@ def synchronise(link_id: int) -> AccountLink | None:
                     # later credits: the next run, periodic (faq-sync-why)
                     _enqueue(link_id, run_after=locked.next_attempt_at)
                     return locked
-    except (OtherPortalDown, AccessRevoked, SyncedCreditInvalid) as exc:
+    except (OtherPortalDown, AccessRevoked, SyncedCreditInvalid, LinkNotConfigured) as exc:
         logger.warning("Синхронизация связи %s прервана: %s", link_id, exc.message)
         _fail(link_id, exc)
     return AccountLink.objects.get(pk=link_id)
