@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nmo.accounts.models import User
-from nmo.catalog.models import Specialty
+from nmo.catalog.selectors import active_specialties_by_code
 from nmo.core.services import record_audit
 from nmo.cycles.cache import invalidate_cabinet
 from nmo.cycles.exceptions import SyncedCreditInvalid
@@ -66,7 +66,7 @@ def record_synced_credits(
         ).values_list("source_id", flat=True)
     )
     codes = {c.specialty_code for c in credits}
-    specialties = dict(Specialty.objects.filter(code__in=codes).values_list("code", "pk"))
+    specialties = {code: s.pk for code, s in active_specialties_by_code(codes).items()}
     added = 0
     for credit in credits:
         if credit.source_id in known:
