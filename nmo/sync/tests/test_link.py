@@ -95,19 +95,19 @@ def test_a_reused_code_is_refused(client, specialist, provider, credit_portal):
     credited(specialist, provider, 1)
     client.force_login(specialist)
     callback = consent(client)
+    kept = dict(client.session["sync_link_consent"])  # the browser's state and verifier
     assert client.get(local(callback)).status_code == 302
     link = AccountLink.objects.get()
     services.unlink(specialist=specialist)
-    # The replay: the browser's session again holds the state and verifier it first had.
-    query = parse_qs(urlsplit(callback).query)
+    # The replay with everything right but the code, which the credit portal has spent.
     with pytest.raises(LinkRefused) as refused:
         services.finish_linking(
             specialist=specialist,
             redirect_uri=CALLBACK,
-            expected_state=query["state"][0],
-            verifier="x" * 64,
+            expected_state=kept["state"],
+            verifier=kept["verifier"],
             callback_url=callback,
-            state=query["state"][0],
+            state=kept["state"],
         )
     assert "код подтверждения уже использован" in refused.value.message
     assert AccountLink.objects.count() == 1
