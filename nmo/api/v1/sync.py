@@ -37,35 +37,35 @@ class LinkedClientAuth(HttpBearer):
 linked_client = LinkedClientAuth()
 
 
-class FeedQuery(Schema):
+class SyncFeedQuery(Schema):
     after: int = Field(0, ge=0, description="Курсор: номер последней полученной записи")
     limit: int = Field(100, ge=1, le=PAGE_MAX)
 
 
-class SpecialtyOut(Schema):
+class SyncSpecialtyOut(Schema):
     code: str
     name: str
 
 
-class FeedItemOut(Schema):
+class SyncFeedItemOut(Schema):
     id: int = Field(..., description="Номер записи на портале учёта кредитов")
     kind: str = Field(..., description="event или module")
     hours: int = Field(..., description="Кредиты; отрицательные у исправления")
     occurred_on: date
     title: str
-    specialty: SpecialtyOut
+    specialty: SyncSpecialtyOut
     reverses: int | None = Field(None, description="Номер исправляемой записи")
 
 
-class FeedOut(Schema):
-    items: list[FeedItemOut]
+class SyncFeedOut(Schema):
+    items: list[SyncFeedItemOut]
     next: int = Field(..., description="Курсор для следующего запроса")
     has_more: bool
     remaining: int
     total: int
 
 
-class AccountOut(Schema):
+class SyncAccountOut(Schema):
     name: str
     email: str
 
@@ -77,11 +77,13 @@ def _credit_portal() -> None:
 
 @router.get(
     "/sync/account",
-    response={200: AccountOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: SyncAccountOut, 401: ErrorOut, 404: ErrorOut},
     auth=linked_client,
     summary="Аккаунт, давший согласие на синхронизацию",
 )
 def account(request: HttpRequest) -> dict[str, Any]:
+    """The account on this credit portal whose owner consented: the cycle portal shows it
+    beside the link."""
     _credit_portal()
     user: User = request.auth  # type: ignore[attr-defined]
     return {"name": user.full_name, "email": user.email}
@@ -89,11 +91,11 @@ def account(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/sync/credits",
-    response={200: FeedOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: SyncFeedOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=linked_client,
     summary="Записи о кредитах специалиста для портала циклов",
 )
-def credits(request: HttpRequest, query: Query[FeedQuery]) -> dict[str, Any]:
+def credits(request: HttpRequest, query: Query[SyncFeedQuery]) -> dict[str, Any]:
     """The specialist's credits (codes, modules, support decisions and their corrections)
     after the cursor `after`, oldest first. Pass `next` back as `after` until `has_more`
     is false; new credits come later with higher numbers."""
