@@ -3,6 +3,7 @@ the defaults let a fresh clone run on SQLite with no other server."""
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -57,10 +58,14 @@ INSTALLED_APPS = [
     "nmo.testing",
     "nmo.appeals",
     "nmo.documents",
+    "nmo.sync",
     "nmo.printing",
     "nmo.web",
     "nmo.demo",
     "nmo.api",
+    # The credit portal's OAuth 2.0 provider (ADR 0501); after nmo.sync, whose Russian
+    # consent page replaces its own.
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +229,40 @@ elif env_str("CACHE_DIR", ""):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The two portals (ADR 0501): this deployment plays the cycle portal ("cycles": cycles,
+# plan, programmes), the credit portal ("credits": events, modules, codes) or both (the
+# default). A one-role deployment names the other one: its address and, on both sides,
+# the OAuth 2.0 client the cycle portal signs in with (faq-sync-once, faq-activate-where).
+PORTAL_ROLES = env_list("NMO_PORTAL_ROLES", ["cycles", "credits"])
+OTHER_PORTAL_URL = env_str("NMO_OTHER_PORTAL_URL", "").rstrip("/")
+OTHER_PORTAL_NAME = env_str("NMO_OTHER_PORTAL_NAME", "")
+SYNC_CLIENT_ID = env_str("NMO_SYNC_CLIENT_ID", "")
+SYNC_CLIENT_SECRET = env_str("NMO_SYNC_CLIENT_SECRET", "")
+# Seconds between two synchronisations of a linked account, and the longest retry pause.
+SYNC_INTERVAL_SECONDS = env_int("NMO_SYNC_INTERVAL_SECONDS", 15 * 60)
+SYNC_RETRY_MAX_SECONDS = env_int("NMO_SYNC_RETRY_MAX_SECONDS", 60 * 60)
+SYNC_BATCH_SIZE = env_int("NMO_SYNC_BATCH_SIZE", 100)
+# django-oauth-toolkit, the credit portal's provider: authorization code with PKCE only,
+# one read-only scope.
+OAUTH2_PROVIDER = {
+    "PKCE_REQUIRED": True,
+    "SCOPES": {"credits": "Чтение записей о кредитах"},
+    "DEFAULT_SCOPES": ["credits"],
+    # http redirect addresses only in development and the tests (DEBUG on).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 60 * 60,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # RFC 9700 (OAuth 2.0 Security BCP) behaviour now, not at django-oauth-toolkit 4.0.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}
+
 # Background work: the immediate backend runs a task at enqueue time (after commit);
 # production sets TASKS_BACKEND=database and runs `manage.py run_worker` (db_worker that
 # reconnects, ADR 0027).
@@ -328,6 +367,11 @@ _csp_directives: dict[str, list[str] | str] = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+if OTHER_PORTAL_URL:
+    # Linking the portals (ADR 0501): a form here is answered by a redirect to the other
+    # portal (to its consent page, back from it), which form-action also governs.
+    _other = urlsplit(OTHER_PORTAL_URL)
+    _csp_directives["form-action"] = ["'self'", f"{_other.scheme}://{_other.netloc}"]
 if env_str("CSP_REPORT_URI", ""):
     _csp_directives["report-uri"] = env_str("CSP_REPORT_URI", "")
 CSP_MODE = env_str("CSP_MODE", "enforce").strip().lower()

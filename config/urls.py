@@ -22,6 +22,7 @@ urlpatterns = [
     path("testing/", include("nmo.testing.urls")),
     path("appeals/", include("nmo.appeals.urls")),
     path("documents/", include("nmo.documents.urls")),
+    path("sync/", include("nmo.sync.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@
 from nmo.core.exceptions import Conflict, ValidationFailed
 
 __all__ = [
+    "ActivateOnCreditPortal",
     "ActivityNotAccreditedEvent",
     "CodeAlreadyYours",
     "CodeCountInvalid",
@@ -16,6 +17,17 @@ __all__ = [
 CODE_NOT_ACTIVATED_MESSAGE = (
     "Код не был активирован. Возможно код неверен или уже был активирован ранее"
 )
+
+
+class ActivateOnCreditPortal(Conflict):
+    """A cycle-only deployment takes no codes: they are activated on the credit portal,
+    whose credits reach this one by the synchronisation (faq-activate-where)."""
+
+    code = "activate_on_credit_portal"
+    default_message = (
+        "Коды подтверждения активируются на портале учёта кредитов; кредиты появятся "
+        "здесь после синхронизации аккаунтов."
+    )
 
 
 class CodeNotActivated(Conflict):

@@ -53,6 +53,7 @@ from nmo.codes.forms import (
 )
 from nmo.codes.models import SupportStatus
 from nmo.codes.services.issue import MAX_ROSTER_BYTES
+from nmo.core import portal
 from nmo.core.exceptions import (
     Conflict,
     NotFound,
@@ -237,6 +238,18 @@ def activate(request: SignedInRequest) -> HttpResponse:
     """The activation form (faq-ikp-activation): the result is announced with
     role=status, a refusal with role=alert and a link to the support request."""
     require_role(request.user, Role.SPECIALIST)
+    if not portal.is_credit_portal():
+        # faq-activate-where: codes are activated on the credit portal; this one only
+        # shows their credits after the synchronisation.
+        return render(
+            request,
+            "codes/activate_elsewhere.html",
+            {
+                "credit_portal_url": portal.other_portal_url("/codes/activate/"),
+                "credit_portal_name": portal.other_portal_name(),
+            },
+            status=200 if request.method == "GET" else 409,
+        )
     form = ActivationForm(request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {"form": form}
     status = 200

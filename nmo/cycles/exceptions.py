@@ -19,6 +19,7 @@ __all__ = [
     "ProgrammeHoursRecorded",
     "ReversalInvalid",
     "SpecialistNotFound",
+    "SyncedCreditInvalid",
 ]
 
 
@@ -121,3 +122,12 @@ class PlanItemInvalid(Conflict):
 class PlanItemDone(Conflict):
     code = "plan_item_done"
     default_message = "Кредиты за этот пункт уже начислены: выполненный пункт остаётся в плане."
+
+
+class SyncedCreditInvalid(ValidationFailed):
+    """A record from the credit portal that this portal cannot book (faq-sync-why): an
+    unknown specialty, a kind of activity it does not count, a correction of a record it
+    never received."""
+
+    code = "synced_credit_invalid"
+    default_message = "Запись с портала учёта кредитов не может быть учтена."

@@ -95,6 +95,15 @@ class CreditEntry(models.Model):
         related_name="reversed_by",
     )
     reason = models.TextField("причина исправления", blank=True)
+    # Provenance of an entry brought over from the credit portal by the link between the
+    # two portals (faq-sync-why, ADR 0501): the portal, its entry's id there, the title of
+    # the activity there (it has no row in this catalogue) and when it arrived.
+    source_portal = models.CharField("портал-источник", max_length=200, blank=True)
+    source_id = models.CharField("номер записи на портале-источнике", max_length=40, blank=True)
+    source_title = models.CharField(
+        "мероприятие или модуль на портале-источнике", max_length=500, blank=True
+    )
+    synced_at = models.DateTimeField("синхронизировано", null=True, blank=True)
     created_by = models.ForeignKey(
         "accounts.User",
         verbose_name="кто записал",
@@ -153,15 +162,28 @@ class CreditEntry(models.Model):
                 condition=Q(reverses__isnull=True, document_id__isnull=False),
                 name="credit_once_per_issued_document",
             ),
+            # A synchronised record arrives exactly once per specialist, portal and its id
+            # there, however often the synchronisation is retried (faq-sync-once).
+            models.UniqueConstraint(
+                fields=["specialist", "source_portal", "source_id"],
+                condition=Q(source="sync"),
+                name="credit_synced_once",
+            ),
             models.CheckConstraint(
                 condition=Q(reverses__isnull=True, hours__gt=0)
                 | Q(reverses__isnull=False, hours__lt=0),
                 name="credit_sign_matches_kind",
             ),
-            # Programme hours come from an organisation, everything else from the catalogue.
+            # Programme hours come from an organisation, everything else from the catalogue
+            # or, synchronised, from the credit portal's catalogue (no row here).
             models.CheckConstraint(
                 condition=Q(kind="programme", activity__isnull=True, remote_hours__isnull=False)
-                | (~Q(kind="programme") & Q(activity__isnull=False, remote_hours__isnull=True)),
+                | (~Q(kind="programme") & Q(activity__isnull=False, remote_hours__isnull=True))
+                | (
+                    ~Q(kind="programme")
+                    & Q(source="sync", activity__isnull=True, remote_hours__isnull=True)
+                    & ~Q(source_id="")
+                ),
                 name="credit_activity_or_programme",
             ),
             models.CheckConstraint(
@@ -173,7 +195,7 @@ class CreditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        what = self.activity if self.activity_id else self.reference
+        what = self.activity if self.activity_id else (self.source_title or self.reference)
         return f"{self.specialist}: {what} ({self.hours})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:

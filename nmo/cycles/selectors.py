@@ -345,3 +345,39 @@ def entry_for_notice_token(token: str) -> CreditEntry | None:
         .filter(pk=pk)
         .first()
     )
+
+
+# The credit portal's feed for the link between the two portals (ADR 0501) ------------
+
+#: The entries a cycle portal may take over: credits of catalogue activities (codes,
+#: modules, support decisions) and their corrections; never programme hours (the cycle
+#: portal's own) nor entries that came here by synchronisation themselves.
+FEED_SOURCES = ("code", "module", "support", "correction")
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    items: list[CreditEntry]
+    remaining: int  # entries after this page
+    total: int  # all entries of the feed
+
+
+def credits_feed(specialist: User, *, after: int, limit: int) -> FeedPage:
+    """The specialist's ledger in the order it was written, the entries after id `after`:
+    the cursor is the last id handed out, so a new credit (a higher id) comes after it."""
+    entries = (
+        CreditEntry.objects.filter(
+            specialist=specialist, source__in=FEED_SOURCES, activity__isnull=False
+        )
+        .exclude(kind="programme")
+        .order_by("pk")
+    )
+    page = list(
+        entries.filter(pk__gt=after).select_related("activity", "specialty")[: max(limit, 1)]
+    )
+    last = page[-1].pk if page else after
+    return FeedPage(
+        items=page,
+        remaining=entries.filter(pk__gt=last).count(),
+        total=entries.count(),
+    )

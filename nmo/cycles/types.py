@@ -24,6 +24,7 @@ class CreditSource(TextChoices):
     MODULE = "module", "Электронный модуль"
     SUPPORT = "support", "Решение провайдера по обращению"
     PROGRAMME = "programme", "Программа ДПП"
+    SYNC = "sync", "Синхронизация с порталом учёта кредитов"
     CORRECTION = "correction", "Исправление (сторнирование)"
 
 

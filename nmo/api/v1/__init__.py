@@ -22,6 +22,7 @@ from nmo.api.v1 import (
     programmes,
     regulations,
     retakes,
+    sync,
     testing,
 )
 
@@ -71,3 +72,4 @@ api.add_router("", appeals.router)
 api.add_router("", documents.router)
 api.add_router("", jobs.router)
 api.add_router("", testing.router)
+api.add_router("", sync.router)

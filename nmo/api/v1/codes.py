@@ -8,7 +8,9 @@ from nmo.api.auth import AuthenticatedRequest, bearer
 from nmo.api.v1.schemas import ErrorOut
 from nmo.codes import services
 from nmo.codes.access import access_provider_activity
+from nmo.codes.exceptions import ActivateOnCreditPortal
 from nmo.codes.rules import MAX_CODES_PER_ISSUE
+from nmo.core import portal
 from nmo.core.middleware import client_ip
 
 router = Router(tags=["Коды подтверждения (ИКП)"])
@@ -77,7 +79,10 @@ def activate_code(request: AuthenticatedRequest, payload: ActivateIn) -> Status:
     """Activate a code as typed (any case, spaces, symbols; "O" for zero). Every failure
     that reveals nothing about the code is 409 `code_not_activated`; the specialist's own
     code again is 409 `code_already_yours`; too many failures are 429 with Retry-After;
-    503 `service_unavailable` with Retry-After while the throttle's store is down."""
+    503 `service_unavailable` with Retry-After while the throttle's store is down; 409
+    `activate_on_credit_portal` on a deployment without the credit portal's role."""
+    if not portal.is_credit_portal():
+        raise ActivateOnCreditPortal  # faq-activate-where: 409 on a cycle-only portal
     activation = services.activate_code(
         specialist=request.auth, typed_code=payload.code, ip=client_ip(request)
     )
