@@ -74,7 +74,12 @@ class AuditEntry(models.Model):
         # The append lock and the insert in one transaction: the lock is held until the
         # caller's transaction ends, so no other append takes the same place (ADR 0024).
         with transaction.atomic(savepoint=False):
-            self.seq, self.prev_hash = next_place(connection)
+            self.seq, self.prev_hash, last_at = next_place(connection, self.created_at)
+            # Time follows the chain (ADR 0602): an entry made before it took the lock is
+            # not dated before the entry ahead of it, so every month's partition holds one
+            # run of places and an archived month ends where the live log begins.
+            if last_at is not None and self.created_at < last_at:
+                self.created_at = last_at
             self.entry_hash = entry_digest(self)
             super().save(*args, **kwargs)
 
