@@ -96,7 +96,7 @@ def ensure_partitions(*, ahead: int = DEFAULT_AHEAD, actor: Any = None) -> list[
 
         record_audit(
             actor=actor,
-            action=PARTITIONS_ACTION,
+            action="audit.partitions",
             object_type="core.auditentry",
             object_repr="журнал аудита",
             changes={"made": made},
@@ -179,13 +179,9 @@ def _summary(cursor: Any, table: str, month: date) -> ArchivedMonth:
     rows, first_seq, last_seq = cursor.fetchone()
     first_prev = last_hash = ""
     if rows:
-        cursor.execute(
-            f"SELECT prev_hash FROM {table} WHERE seq = %s", [first_seq]  # noqa: S608
-        )
+        cursor.execute(f"SELECT prev_hash FROM {table} WHERE seq = %s", [first_seq])  # noqa: S608
         first_prev = cursor.fetchone()[0]
-        cursor.execute(
-            f"SELECT entry_hash FROM {table} WHERE seq = %s", [last_seq]  # noqa: S608
-        )
+        cursor.execute(f"SELECT entry_hash FROM {table} WHERE seq = %s", [last_seq])  # noqa: S608
         last_hash = cursor.fetchone()[0]
     return ArchivedMonth(month, table, rows, first_seq, first_prev, last_seq, last_hash)
 
@@ -194,8 +190,10 @@ def parse_month(text: str) -> date:
     try:
         year, month = (int(part) for part in text.split("-"))
         return date(year, month, 1)
-    except ValueError:
-        raise DomainError(f"Месяц «{text}» не понят: укажите его как ГГГГ-ММ, например 2026-01.")
+    except ValueError as error:
+        raise DomainError(
+            f"Месяц «{text}» не понят: укажите его как ГГГГ-ММ, например 2026-01."
+        ) from error
 
 
 def archive_before(before: date, *, move: bool = True, actor: Any = None) -> list[ArchivedMonth]:
@@ -308,7 +306,7 @@ def _record(done: list[ArchivedMonth], actor: Any) -> None:
     with transaction.atomic():
         record_audit(
             actor=actor,
-            action=ARCHIVE_ACTION,
+            action="audit.archive",
             object_type="core.auditentry",
             object_repr="журнал аудита",
             changes={

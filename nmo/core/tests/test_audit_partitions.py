@@ -61,9 +61,7 @@ def _write(moment: datetime, count: int, action: str = "grade.change") -> list[A
 
 def _months_in(table: str) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_inherits WHERE inhparent = %s::regclass", [table]
-        )
+        cursor.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = %s::regclass", [table])
         return int(cursor.fetchone()[0])
 
 
@@ -144,7 +142,7 @@ def test_update_and_delete_are_refused_on_every_partition():
     names = [partition_name(JAN), partition_name(FEB)]
     for name in names:
         for sql in (
-            f'UPDATE "{name}" SET action = \'x\'',  # noqa: S608
+            f"UPDATE \"{name}\" SET action = 'x'",  # noqa: S608
             f'DELETE FROM "{name}"',  # noqa: S608
             f'TRUNCATE "{name}"',
         ):
@@ -153,7 +151,7 @@ def test_update_and_delete_are_refused_on_every_partition():
     with owner_connection() as owner:
         for name in names:
             with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
-                owner.execute(f'UPDATE "{name}" SET action = \'x\'')  # noqa: S608
+                owner.execute(f"UPDATE \"{name}\" SET action = 'x'")  # noqa: S608
             with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
                 owner.execute(f'DELETE FROM "{name}"')  # noqa: S608
     assert AuditEntry.objects.filter(action="grade.change").count() == 4
@@ -194,7 +192,8 @@ def test_archiving_detaches_old_months_and_both_halves_still_verify(clean_archiv
     assert f"2031-01 → {ARCHIVE_SCHEMA}.core_auditentry_p2031_01: записей 3" in out
     assert f"последняя № {feb[-1].seq}, хеш {feb[-1].entry_hash}" in out
     attached = {p.name for p in attached_partitions()}
-    assert partition_name(JAN) not in attached and partition_name(FEB) not in attached
+    assert partition_name(JAN) not in attached
+    assert partition_name(FEB) not in attached
     assert partition_name(MAR) in attached
     assert not AuditEntry.objects.filter(pk__in=[e.pk for e in jan + feb]).exists()
     # The move is itself in the log, with the boundary the live chain goes on from.
@@ -219,9 +218,12 @@ def test_archiving_detaches_old_months_and_both_halves_still_verify(clean_archiv
         owner.execute(f"ALTER TABLE {table} DISABLE TRIGGER core_auditentry_no_change")
         owner.execute(f"UPDATE {table} SET action = 'x' WHERE id = %s", [jan[1].pk])  # noqa: S608
     if db_roles.split():
-        with pytest.raises(DatabaseError, match="permission denied"):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
+        with (
+            pytest.raises(DatabaseError, match="permission denied"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
     with db_roles.as_owner():
         broken = verify_chain(archive=True).broken
     assert broken is not None
@@ -234,9 +236,8 @@ def test_an_entry_cut_at_the_live_side_of_the_boundary_is_found(clean_archive):
     _pg()
     _write(JAN, 2)
     feb = _write(FEB, 3)
-    with time_machine.travel(datetime(2031, 2, 20, tzinfo=UTC)):
-        with db_roles.as_owner():
-            archive_before(date(2031, 2, 1))
+    with time_machine.travel(datetime(2031, 2, 20, tzinfo=UTC)), db_roles.as_owner():
+        archive_before(date(2031, 2, 1))
     with audit_trigger_off():
         raw("DELETE FROM core_auditentry WHERE id = %s", [feb[0].pk])
     broken = verify_chain().broken
@@ -285,6 +286,8 @@ def test_the_migration_moves_a_log_with_rows_into_partitions():
     # Appends go on with fresh ids and the trigger is back.
     entry = record_audit(actor=None, action="grade.change")
     assert entry.pk > before[-1][0]
-    with owner_connection() as owner:
-        with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
-            owner.execute(f'DELETE FROM "{partition_name(JAN)}"')  # noqa: S608
+    with (
+        owner_connection() as owner,
+        pytest.raises(psycopg.errors.RaiseException, match="append-only"),
+    ):
+        owner.execute(f'DELETE FROM "{partition_name(JAN)}"')  # noqa: S608

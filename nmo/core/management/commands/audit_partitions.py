@@ -28,7 +28,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not partitioned():
-            self.stdout.write("Журнал аудита не разделён по месяцам (не PostgreSQL): нечего делать.")
+            self.stdout.write(
+                "Журнал аудита не разделён по месяцам (не PostgreSQL): нечего делать."
+            )
             return
         if not options["check"]:
             try:
