@@ -104,7 +104,8 @@ def next_place(
             row = cursor.fetchone()
         else:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
-            # The month the entry lands in: its time, or the last entry's if later.
+            # The month of the entry's time (if save() moves it to the last entry's, that
+            # month is attached: the last entry is in it).
             cursor.execute(
                 "SELECT last.seq, last.entry_hash, last.created_at, "  # noqa: S608
                 "lands.month, EXISTS (SELECT 1 FROM pg_inherits "
@@ -113,7 +114,7 @@ def next_place(
                 "OR NOT EXISTS (SELECT 1 FROM pg_partitioned_table "
                 "WHERE partrelid = 'core_auditentry'::regclass) "
                 f"FROM (SELECT 1) one LEFT JOIN LATERAL ({last}) last ON true, "
-                "LATERAL (SELECT date_trunc('month', greatest(%s::timestamptz, last.created_at) "
+                "LATERAL (SELECT date_trunc('month', %s::timestamptz "
                 "AT TIME ZONE 'UTC')::date AS month) lands",
                 [moment],
             )

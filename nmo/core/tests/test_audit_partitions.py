@@ -7,7 +7,7 @@ The PostgreSQL tests are transactional: the archive must run outside a transacti
 Time is moved to 2031 so that whole months lie in the past whatever today is."""
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import psycopg
 import pytest
@@ -66,13 +66,19 @@ def _months_in(table: str) -> int:
 
 
 def test_sqlite_keeps_the_plain_table_and_time_follows_the_chain():
-    """On every database an entry made before it took the append lock is never dated
-    before the entry ahead of it: each month then holds one run of places."""
+    """On every database an entry dated a little before the entry ahead of it (it waited
+    for the append lock, or its node's clock lags) takes that entry's time: each month
+    then holds one run of places. A clock set back by months is no race: that entry
+    keeps its own time."""
     first = record_audit(actor=None, action="grade.change")
-    late = AuditEntry(action="grade.change", created_at=datetime(2020, 1, 1, tzinfo=UTC))
+    late = AuditEntry(action="grade.change", created_at=first.created_at - timedelta(seconds=2))
     late.save(force_insert=True)
     assert late.seq == first.seq + 1
     assert late.created_at == first.created_at
+    backdated_to = first.created_at - timedelta(days=60)
+    backdated = AuditEntry(action="grade.change", created_at=backdated_to)
+    backdated.save(force_insert=True)
+    assert backdated.created_at == backdated_to
     assert verify_chain().ok
     if connection.vendor == "sqlite":
         assert not partitioned()
