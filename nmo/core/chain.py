@@ -140,7 +140,7 @@ def next_place(
 class Break:
     """The first broken link: which entry, and what differs."""
 
-    kind: str  # "hash", "link", "gap", "unchained", "anchor", "place"
+    kind: str  # "hash", "link", "gap", "unchained", "anchor", "place", "missing"
     entry_id: int | None
     seq: int | None
     created_at: datetime | None
@@ -158,7 +158,16 @@ BREAK_LABELS = {
     "unchained": "запись вне цепочки",
     "anchor": "журнал не доходит до отмеченной ранее записи",
     "place": "запись на месте, уже пройденном цепочкой (повтор или перенесённая в архив)",
+    "missing": "архивного месяца нет в базе данных",
 }
+
+
+def _exists(table: str) -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+        return bool(cursor.fetchone()[0])
 
 
 @dataclass(frozen=True)
@@ -261,6 +270,20 @@ def verify_chain(
         expected_seq = start + 1
     checked = 0
     for source in sources:
+        if source is not None and not _exists(source):
+            return ChainReport(
+                checked,
+                expected_seq - 1,
+                prev,
+                Break(
+                    "missing",
+                    None,
+                    expected_seq,
+                    None,
+                    f"Архивного месяца {source} нет в базе данных: восстановите его из "
+                    "выгрузки (pg_restore), чтобы проверить цепочку с начала.",
+                ),
+            )
         for row in _rows(batch, source):
             entry_id, seq, created_at = row[0], row[1], row[2]
             values = dict(zip(CONTENT, row[1 : 1 + len(CONTENT)], strict=True))

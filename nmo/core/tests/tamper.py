@@ -100,7 +100,8 @@ def owner_connection() -> psycopg.Connection[Any]:
 
 def drop_archive() -> None:
     """Drop the audit log's archived and detached months (ADR 0602): they outlive a
-    transactional test's TRUNCATE, and the next test's archive would collide with them."""
+    transactional test's TRUNCATE, and the next test's archive would collide with them.
+    Then attach this month and the next three again."""
     with owner_connection() as conn:
         conn.execute("DROP SCHEMA IF EXISTS audit_archive CASCADE")
         conn.execute("CREATE SCHEMA audit_archive")
@@ -110,3 +111,9 @@ def drop_archive() -> None:
             "AND c.relname ~ '^core_auditentry_p[0-9]{4}_[0-9]{2}$'"
         ).fetchall():
             conn.execute(f'DROP TABLE "{name}"')
+        # An archive test cuts off every month before its own, today's too: make today's
+        # and the coming months again for the tests that insert without the model.
+        conn.execute(
+            "SELECT core_auditentry_ensure_partitions("
+            "date_trunc('month', now() AT TIME ZONE 'UTC')::date, 4)"
+        )

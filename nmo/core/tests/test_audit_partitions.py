@@ -236,6 +236,16 @@ def test_archiving_detaches_old_months_and_both_halves_still_verify(clean_archiv
     assert (broken.kind, broken.entry_id) == ("hash", jan[1].pk)
     assert verify_chain().ok  # the live log alone is whole
     assert mar[0].prev_hash == feb[-1].entry_hash  # the boundary is a real link
+    # A month taken to cold storage and dropped: the live log still verifies, the walk
+    # from the start says what to restore.
+    with owner_connection() as owner:
+        owner.execute(f"DROP TABLE {table}")
+    with db_roles.as_owner():
+        missing = verify_chain(archive=True).broken
+    assert missing is not None
+    assert missing.kind == "missing"
+    assert table in missing.detail
+    assert verify_chain().ok
 
 
 def test_an_entry_cut_at_the_live_side_of_the_boundary_is_found(clean_archive):
@@ -297,3 +307,19 @@ def test_the_migration_moves_a_log_with_rows_into_partitions():
         pytest.raises(psycopg.errors.RaiseException, match="append-only"),
     ):
         owner.execute(f'DELETE FROM "{partition_name(JAN)}"')  # noqa: S608
+
+
+def test_the_archive_refuses_to_cut_across_interleaved_places(clean_archive):
+    """A clock set back by a month writes a January line after February's: cutting
+    January off would take a place from the middle of the live chain."""
+    _pg()
+    _write(FEB, 2)
+    _write(JAN, 1)  # the clock set back: keeps its January time, takes a later place
+    with (
+        time_machine.travel(datetime(2031, 3, 5, tzinfo=UTC)),
+        db_roles.as_owner(),
+        pytest.raises(DomainError, match="перемежаются"),
+    ):
+        archive_before(date(2031, 2, 1))
+    assert partition_name(JAN) in {p.name for p in attached_partitions()}
+    assert not AuditEntry.objects.filter(action="audit.archive").exists()
