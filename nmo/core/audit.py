@@ -107,6 +107,13 @@ CORE_ACTIONS: Mapping[str, str | AuditAction] = {
         },
     ),
     "audit.verify": "Проверена цепочка журнала аудита",
+    "audit.partitions": AuditAction(
+        "Созданы месячные разделы журнала аудита", fields={"made": "разделы"}
+    ),
+    "audit.archive": AuditAction(
+        "Месяцы журнала аудита перенесены в архив",
+        fields={"months": "месяцы", "boundary": "граница цепочки (последняя запись архива)"},
+    ),
     "integrity.file_changed": "Файл документа изменён после подписания (не совпадает SHA-256)",
     "integrity.record_changed": "Данные документа изменены после выдачи (не совпадает слепок)",
 }

@@ -16,10 +16,11 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.dateparse import parse_datetime
 
 from nmo.core.integrity import AUDIT_CHAIN, GENESIS, seal
 
@@ -73,29 +74,68 @@ def _table(name: str, connection: BaseDatabaseWrapper) -> str:
 APPEND_LOCK = 0x4E4D4F4155444954
 
 
-def next_place(connection: BaseDatabaseWrapper) -> tuple[int, str]:
+def partition_name(moment: datetime) -> str:
+    """The audit log's partition that holds a moment: one per calendar month in UTC
+    (ADR 0602)."""
+    utc = moment.astimezone(UTC)
+    return f"core_auditentry_p{utc:%Y_%m}"
+
+
+def next_place(
+    connection: BaseDatabaseWrapper, moment: datetime | None = None
+) -> tuple[int, str, datetime | None]:
     """Take the chain's append lock (held until the transaction ends) and return the
-    place of the next entry and the hash of the last one. On PostgreSQL the lock is a
-    transaction-level advisory lock and the last entry is read in the next statement,
-    whose snapshot sees every append committed before the lock was granted; SQLite
-    serialises writing transactions itself (they begin IMMEDIATE)."""
+    place of the next entry, the hash of the last one and the last one's time. On
+    PostgreSQL the lock is a transaction-level advisory lock and the last entry is read in
+    the next statement, whose snapshot sees every append committed before the lock was
+    granted; SQLite serialises writing transactions itself (they begin IMMEDIATE).
+
+    Given the `moment` of the entry, on PostgreSQL the same statement asks whether its
+    month's partition is attached, and if not makes it (ADR 0602: there is no default
+    partition; the daily `audit_partitions` keeps months ahead, this is the safety net)."""
     table = _table("core_auditentry", connection)
+    last = (
+        f"SELECT seq, entry_hash, created_at FROM {table} WHERE seq IS NOT NULL "  # noqa: S608
+        "ORDER BY seq DESC LIMIT 1"
+    )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor != "postgresql":
+            cursor.execute(last)
+            row = cursor.fetchone()
+        else:
             # Check the transaction's deferred foreign keys now, and the rest of them as
             # they are written: a key checked at COMMIT waits for a row lock while this
             # transaction holds the append lock — and the row's holder may be queueing
             # for the append lock (a deadlock; tests/concurrency/test_audit_lock_order.py).
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
-        cursor.execute(
-            f"SELECT seq, entry_hash FROM {table} WHERE seq IS NOT NULL "  # noqa: S608
-            "ORDER BY seq DESC LIMIT 1"
-        )
-        row = cursor.fetchone()
+            # The month of the entry's time (if save() moves it to the last entry's, that
+            # month is attached: the last entry is in it).
+            cursor.execute(
+                "SELECT last.seq, last.entry_hash, last.created_at, "  # noqa: S608
+                "lands.month, EXISTS (SELECT 1 FROM pg_inherits "
+                "WHERE inhparent = 'core_auditentry'::regclass AND inhrelid = to_regclass("
+                "'core_auditentry_p' || to_char(lands.month, 'YYYY_MM'))) "
+                "OR NOT EXISTS (SELECT 1 FROM pg_partitioned_table "
+                "WHERE partrelid = 'core_auditentry'::regclass) "
+                f"FROM (SELECT 1) one LEFT JOIN LATERAL ({last}) last ON true, "
+                "LATERAL (SELECT date_trunc('month', %s::timestamptz "
+                "AT TIME ZONE 'UTC')::date AS month) lands",
+                [moment],
+            )
+            *row, month, attached = cursor.fetchone()
+            if month is not None and not attached:
+                cursor.execute("SELECT core_auditentry_ensure_partitions(%s, 1)", [month])
+            if row[0] is None:
+                row = None
     if row is None:
-        return 1, GENESIS
-    return int(row[0]) + 1, str(row[1])
+        return 1, GENESIS, None
+    last_at = row[2]
+    if isinstance(last_at, str):  # SQLite hands back the stored text or a naive UTC time
+        last_at = parse_datetime(last_at)
+    if last_at is not None and last_at.tzinfo is None:
+        last_at = last_at.replace(tzinfo=UTC)
+    return int(row[0]) + 1, str(row[1]), last_at
 
 
 # --- Verification -------------------------------------------------------------------------
@@ -105,7 +145,7 @@ def next_place(connection: BaseDatabaseWrapper) -> tuple[int, str]:
 class Break:
     """The first broken link: which entry, and what differs."""
 
-    kind: str  # "hash", "link", "gap", "unchained", "anchor"
+    kind: str  # "hash", "link", "gap", "unchained", "anchor", "place", "missing"
     entry_id: int | None
     seq: int | None
     created_at: datetime | None
@@ -122,7 +162,17 @@ BREAK_LABELS = {
     "gap": "пропущены записи (удалены)",
     "unchained": "запись вне цепочки",
     "anchor": "журнал не доходит до отмеченной ранее записи",
+    "place": "запись на месте, уже пройденном цепочкой (повтор или перенесённая в архив)",
+    "missing": "архивного месяца нет в базе данных",
 }
+
+
+def _exists(table: str) -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+        return bool(cursor.fetchone()[0])
 
 
 @dataclass(frozen=True)
@@ -137,16 +187,28 @@ class ChainReport:
         return self.broken is None
 
 
-def _rows(batch: int) -> Iterator[tuple[Any, ...]]:
-    """Every chained entry by place, read in batches by keyset: constant memory."""
+def _rows(batch: int, table: str | None = None) -> Iterator[tuple[Any, ...]]:
+    """Every chained entry by place, read in batches by keyset: constant memory. `table`:
+    an archived month's table (ADR 0602) instead of the live log."""
     from nmo.core.models import AuditEntry
 
     after = 0
     fields = ("id", *CONTENT, "prev_hash", "entry_hash")
     while True:
-        rows = list(
-            AuditEntry.objects.filter(seq__gt=after).order_by("seq").values_list(*fields)[:batch]
-        )
+        if table is None:
+            rows = list(
+                AuditEntry.objects.filter(seq__gt=after)
+                .order_by("seq")
+                .values_list(*fields)[:batch]
+            )
+        else:
+            rows = [
+                tuple(getattr(entry, name) for name in fields)
+                for entry in AuditEntry.objects.raw(
+                    f"SELECT * FROM {table} WHERE seq > %s ORDER BY seq LIMIT %s",  # noqa: S608
+                    [after, batch],
+                )
+            ]
         if not rows:
             return
         yield from rows
@@ -163,6 +225,12 @@ def _problem(
     prev: str,
 ) -> tuple[str, str] | None:
     """What is wrong with one entry read in order, if anything: (kind, detail)."""
+    if seq < expected_seq:
+        return (
+            "place",
+            f"Запись № {seq} (id {entry_id}) стоит на месте, которое цепочка уже прошла "
+            f"(ожидалась № {expected_seq}).",
+        )
     if seq != expected_seq:
         missing = f"№ {expected_seq}" if seq == expected_seq + 1 else f"№ {expected_seq}–{seq - 1}"
         return "gap", f"Нет записей {missing}; следующая запись — № {seq}."
@@ -177,32 +245,70 @@ def _problem(
     return None
 
 
-def verify_chain(*, batch: int = BATCH, anchor: tuple[int, str] | None = None) -> ChainReport:
+def verify_chain(
+    *,
+    batch: int = BATCH,
+    anchor: tuple[int, str] | None = None,
+    archive: bool = False,
+) -> ChainReport:
     """Walk the log by place and return how many entries were checked and the first
     broken link: an entry whose content no longer gives its hash, whose `prev_hash` is
-    not the hash of the entry before it, a place missing (an entry deleted), an entry
-    outside the chain, or — given an `anchor` (place, hash) noted earlier — a log that
-    no longer reaches it with the same hash (entries cut from its end)."""
-    from nmo.core.models import AuditEntry
+    not the hash of the entry before it, a place missing (an entry deleted), a place
+    taken twice, an entry outside the chain, or — given an `anchor` (place, hash) noted
+    earlier — a log that no longer reaches it with the same hash (entries cut from its
+    end).
 
-    expected_seq = 1
-    prev = GENESIS
+    Months moved to the archive (ADR 0602) are not in the live log: the walk begins
+    after the boundary the latest «audit.archive» line records (its last place and
+    hash). With `archive` it begins at the first entry instead and walks the archived
+    months' tables first (they must still be in the database, read by the owner), so
+    the whole chain is checked from its start across every boundary."""
+    from nmo.core.models import AuditEntry
+    from nmo.core.partitions import archived_tables, boundary
+
+    expected_seq, prev = 1, GENESIS
+    sources: list[str | None] = [None]
+    if archive:
+        sources = [*archived_tables(), None]
+    else:
+        start, prev = boundary()
+        expected_seq = start + 1
     checked = 0
-    for row in _rows(batch):
-        entry_id, seq, created_at = row[0], row[1], row[2]
-        values = dict(zip(CONTENT, row[1 : 1 + len(CONTENT)], strict=True))
-        prev_hash, entry_hash = row[-2], row[-1]
-        problem = _problem(seq, entry_id, values, prev_hash, entry_hash, expected_seq, prev)
-        if problem is None and anchor is not None and seq == anchor[0] and entry_hash != anchor[1]:
-            problem = ("anchor", f"Хеш записи № {seq} не совпадает с отмеченным ранее.")
-        if problem is not None:
-            kind, detail = problem
+    for source in sources:
+        if source is not None and not _exists(source):
             return ChainReport(
-                checked, expected_seq - 1, prev, Break(kind, entry_id, seq, created_at, detail)
+                checked,
+                expected_seq - 1,
+                prev,
+                Break(
+                    "missing",
+                    None,
+                    expected_seq,
+                    None,
+                    f"Архивного месяца {source} нет в базе данных: восстановите его из "
+                    "выгрузки (pg_restore), чтобы проверить цепочку с начала.",
+                ),
             )
-        prev = entry_hash
-        expected_seq += 1
-        checked += 1
+        for row in _rows(batch, source):
+            entry_id, seq, created_at = row[0], row[1], row[2]
+            values = dict(zip(CONTENT, row[1 : 1 + len(CONTENT)], strict=True))
+            prev_hash, entry_hash = row[-2], row[-1]
+            problem = _problem(seq, entry_id, values, prev_hash, entry_hash, expected_seq, prev)
+            if (
+                problem is None
+                and anchor is not None
+                and seq == anchor[0]
+                and entry_hash != anchor[1]
+            ):
+                problem = ("anchor", f"Хеш записи № {seq} не совпадает с отмеченным ранее.")
+            if problem is not None:
+                kind, detail = problem
+                return ChainReport(
+                    checked, expected_seq - 1, prev, Break(kind, entry_id, seq, created_at, detail)
+                )
+            prev = entry_hash
+            expected_seq += 1
+            checked += 1
     last_seq = expected_seq - 1
     unchained = AuditEntry.objects.filter(seq__isnull=True).order_by("id").first()
     if unchained is not None:

@@ -21,6 +21,8 @@ CREDENTIALS = ("USER", "PASSWORD", "HOST", "PORT")
 # truncate (a correction is a new row). Their triggers (core 0002, cycles 0006) hold the
 # same rule against the owner's plain UPDATE and DELETE.
 APPEND_ONLY_TABLES = ("core_auditentry", "cycles_creditentry")
+#: The names of the audit log's monthly partitions (ADR 0602).
+PARTITION_PATTERN = "^core_auditentry_p[0-9]{4}_[0-9]{2}$"
 
 _app_credentials: dict[str, dict[str, Any]] = {}
 
@@ -109,7 +111,30 @@ def grant_statements(*, owner: str, app: str) -> list[str]:
         f"REVOKE UPDATE, DELETE, TRUNCATE ON {quote(table)} FROM {a}"
         for table in APPEND_ONLY_TABLES
     ]
+    # The audit log's monthly partitions (ADR 0602), attached or detached, are reached
+    # only through the log: the grant on all tables above gave each UPDATE and DELETE.
+    statements.append(
+        "DO $$ DECLARE part regclass; BEGIN "  # noqa: S608 — our own constants
+        "FOR part IN SELECT c.oid::regclass FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+        f"AND c.relkind = 'r' AND c.relname ~ '{PARTITION_PATTERN}' "
+        f"LOOP EXECUTE format('REVOKE ALL ON %s FROM %I', part, {_literal(app)}); "
+        "END LOOP; END $$"
+    )
+    # The one piece of DDL the application may run: making the audit log's partitions
+    # ahead (a SECURITY DEFINER function of the owner's, ADR 0602).
+    statements.append(
+        "DO $$ BEGIN IF to_regprocedure('core_auditentry_ensure_partitions(date, integer)') "
+        "IS NOT NULL THEN EXECUTE format('GRANT EXECUTE ON FUNCTION "
+        f"core_auditentry_ensure_partitions(date, integer) TO %I', {_literal(app)}); "
+        "END IF; END $$"
+    )
     return statements
+
+
+def _literal(text: str) -> str:
+    """A role name as an SQL string literal (inside a DO block's format())."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def grant_app_role(using: str = DEFAULT_DB_ALIAS) -> list[str]:

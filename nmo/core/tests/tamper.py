@@ -81,3 +81,39 @@ def raw(sql: str, params: list[Any] | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
         return cursor.rowcount
+
+
+def owner_connection() -> psycopg.Connection[Any]:
+    """A connection of its own as the schema's owner (or the one role), in autocommit."""
+    owner = db_roles.owner_credentials() or {
+        key: connection.settings_dict.get(key) for key in db_roles.CREDENTIALS
+    }
+    return psycopg.connect(
+        dbname=connection.settings_dict["NAME"],
+        user=owner.get("USER"),
+        password=owner.get("PASSWORD") or None,
+        host=owner.get("HOST") or None,
+        port=owner.get("PORT") or None,
+        autocommit=True,
+    )
+
+
+def drop_archive() -> None:
+    """Drop the audit log's archived and detached months (ADR 0602): they outlive a
+    transactional test's TRUNCATE, and the next test's archive would collide with them.
+    Then attach this month and the next three again."""
+    with owner_connection() as conn:
+        conn.execute("DROP SCHEMA IF EXISTS audit_archive CASCADE")
+        conn.execute("CREATE SCHEMA audit_archive")
+        for (name,) in conn.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relispartition "
+            "AND c.relname ~ '^core_auditentry_p[0-9]{4}_[0-9]{2}$'"
+        ).fetchall():
+            conn.execute(f'DROP TABLE "{name}"')
+        # An archive test cuts off every month before its own, today's too: make today's
+        # and the coming months again for the tests that insert without the model.
+        conn.execute(
+            "SELECT core_auditentry_ensure_partitions("
+            "date_trunc('month', now() AT TIME ZONE 'UTC')::date, 4)"
+        )

@@ -4,13 +4,16 @@ alert on it. Reads only; batches of `--batch` entries keep memory constant.
 
 It ends by printing the last entry's place and hash: kept outside the database (a
 monitoring system, a signed e-mail), that line is the anchor the next run checks with
-`--anchor НОМЕР:ХЕШ`, which finds entries cut from the end of the log."""
+`--anchor НОМЕР:ХЕШ`, which finds entries cut from the end of the log. Months moved to
+the archive (ADR 0602) are skipped from the recorded boundary on; `--archive` walks them
+too, from the first entry."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from nmo.core import db_roles
 from nmo.core.chain import BATCH, verify_chain
 
 
@@ -27,6 +30,12 @@ class Command(BaseCommand):
             help="НОМЕР:ХЕШ последней записи, напечатанные прошлой проверкой: журнал должен "
             "доходить до неё с тем же хешем.",
         )
+        parser.add_argument(
+            "--archive",
+            action="store_true",
+            help="Проверить и перенесённые в архив месяцы, с первой записи (от имени "
+            "владельца схемы).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         anchor = None
@@ -37,7 +46,13 @@ class Command(BaseCommand):
                     "Укажите --anchor в виде НОМЕР:ХЕШ (64 шестнадцатеричных знака)."
                 )
             anchor = (int(place), digest.lower())
-        report = verify_chain(batch=max(1, options["batch"]), anchor=anchor)
+        batch = max(1, options["batch"])
+        if options["archive"]:
+            # The archive schema is the owner's alone (ADR 0602).
+            with db_roles.as_owner():
+                report = verify_chain(batch=batch, anchor=anchor, archive=True)
+        else:
+            report = verify_chain(batch=batch, anchor=anchor)
         if report.broken is None:
             self.stdout.write(
                 f"Цепочка журнала аудита цела: проверено записей — {report.checked}. "
