@@ -30,6 +30,7 @@ missed.
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -287,14 +288,26 @@ def peak(env: dict[str, str]) -> tuple[bool, bool]:
     return correct, fast
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def capacity(env: dict[str, str]) -> tuple[bool, float]:
     clear_tasks()
+    cpu_before = _children_cpu()
+    stop(start_workers(env))  # on an empty queue: the CPU of the workers' start alone
+    startup = _children_cpu() - cpu_before
     run_producers(env, BACKLOG, 0)
+    cpu_before = _children_cpu()
     workers = start_workers(env)
     try:
         drained = wait_drained(BACKLOG)
     finally:
         stop(workers)
+    # The workers' own CPU (user + system, Django's start included): what sizes the worker
+    # machines, whatever else this machine is running.
+    cpu = max(_children_cpu() - cpu_before - startup, 1e-9)
     by_status = counts()
     correct = drained and by_status.get("SUCCESSFUL", 0) == BACKLOG
     from django.db.models import Max, Min
@@ -306,6 +319,21 @@ def capacity(env: dict[str, str]) -> tuple[bool, float]:
     print(
         f"   {rate:7.1f} tasks/s (first start to last finish); "
         f"{'correct' if correct else 'INCORRECT'}"
+    )
+    from nmo.core.tasks import send_email
+
+    body_started = time.process_time()
+    for n in range(200):  # the task's own work, in this process, without any queue
+        send_email.call(to=[f"body{n}@example.ru"], subject="Уведомление НМО", body="Принято.")
+    body = (time.process_time() - body_started) / 200
+    print(
+        f"   worker CPU: {cpu / BACKLOG * 1000:.1f} ms a task (their start apart) = "
+        f"{BACKLOG / cpu:.0f} tasks/s per core; {RATE} tasks/s need "
+        f"{RATE * cpu / BACKLOG:.1f} cores of workers"
+    )
+    print(
+        f"   of which the notice itself (MIME letter, .eml file): {body * 1000:.1f} ms; "
+        f"the queue's own share {max(cpu / BACKLOG - body, 0) * 1000:.1f} ms"
     )
     return correct, rate
 
@@ -347,6 +375,7 @@ def floor() -> float:
             "FROM generate_series(1, %s) n",
             (BACKLOG,),
         )
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     drainers = [
         subprocess.Popen([sys.executable, "-c", FLOOR_WORKER, url])  # noqa: S603
@@ -355,6 +384,7 @@ def floor() -> float:
     for drainer in drainers:
         drainer.wait()
     elapsed = time.perf_counter() - started
+    cpu = _children_cpu() - cpu_before
     with psycopg.connect(url, autocommit=True) as connection:
         done = connection.execute(
             "SELECT count(*) FROM bench_floor_queue WHERE status = 'DONE'"
@@ -362,7 +392,10 @@ def floor() -> float:
         connection.execute("DROP TABLE bench_floor_queue")
     rate = BACKLOG / elapsed
     print(f"3. floor: bare SQL queue, {WORKERS} processes draining {BACKLOG:,} rows")
-    print(f"   {rate:7.1f} tasks/s (with the processes' start); {done and done[0]} done")
+    print(
+        f"   {rate:7.1f} tasks/s (with the processes' start); {done and done[0]} done; "
+        f"client CPU {cpu / BACKLOG * 1000:.1f} ms a task"
+    )
     return rate
 
 
@@ -387,12 +420,15 @@ def main() -> int:
             f"bench_queue: the database task queue (PostgreSQL, {cores} cores, load {load}, "
             f"CONN_MAX_AGE={CONN_MAX_AGE})"
         )
-        peak_correct, fast = peak(env)
-        capacity_correct, ceiling = capacity(env)
-        floor_rate = floor()
-        print(f"   capacity / floor: {ceiling / floor_rate:.2f}")
+        phases = os.environ.get("BENCH_PHASES", "peak,capacity,floor").split(",")
+        peak_correct, fast = peak(env) if "peak" in phases else (True, False)
+        capacity_correct, ceiling = capacity(env) if "capacity" in phases else (True, 0.0)
+        if "floor" in phases:
+            floor_rate = floor()
+            print(f"   capacity / floor: {ceiling / floor_rate:.2f}")
         letters = len(list(Path(mail_dir).glob("*.eml")))
-        expected = RATE * SECONDS + BACKLOG
+        # the capacity phase also times 200 notices without a queue
+        expected = RATE * SECONDS * ("peak" in phases) + (BACKLOG + 200) * ("capacity" in phases)
         delivered = letters == expected
         print(f"letters written: {letters:,} of {expected:,}")
         connection.close()
