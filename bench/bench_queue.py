@@ -190,16 +190,16 @@ def run_producers(env: dict[str, str], total: int, rate: float) -> tuple[list[fl
         for n in range(PRODUCERS)
     ]
     for producer in producers:
-        assert producer.stdout is not None  # noqa: S101
+        assert producer.stdout is not None
         producer.stdout.readline()  # "ready": Django set up, connected
     start_at = time.time() + 0.2
     for producer in producers:
-        assert producer.stdin is not None  # noqa: S101
+        assert producer.stdin is not None
         producer.stdin.write(f"{start_at}\n".encode())
         producer.stdin.close()
     durations: list[float] = []
     for producer in producers:
-        assert producer.stdout is not None  # noqa: S101
+        assert producer.stdout is not None
         out = producer.stdout.read()
         producer.wait()
         if producer.returncode != 0:
@@ -257,8 +257,8 @@ def peak(env: dict[str, str]) -> tuple[bool, bool]:
     latencies, first, last_enqueued, last_finished = timings()
     enqueue_rate = total / max(last_enqueued - first, 1e-9)
     completion_rate = len(latencies) / max(last_finished - first, 1e-9)
-    correct = drained and by_status.get("SUCCESSFUL", 0) == total and total == sum(
-        by_status.values()
+    correct = (
+        drained and by_status.get("SUCCESSFUL", 0) == total and total == sum(by_status.values())
     )
     fast = (
         completion_rate >= COMPLETION_TARGET * RATE
@@ -433,7 +433,7 @@ def main() -> int:
         print(f"letters written: {letters:,} of {expected:,}")
         connection.close()
         correct = peak_correct and capacity_correct and delivered
-        verdict = "the database queue holds the peak" if fast else "the peak MISSED"
+        verdict = f"the database queue holds {RATE} tasks/s" if fast else f"{RATE} tasks/s MISSED"
         print(f"result: {'correct' if correct else 'INCORRECT'}; {verdict}")
         strict = os.environ.get("BENCH_STRICT") == "1"
         return 0 if correct and (fast or not strict) else 1

@@ -144,8 +144,11 @@ class ReplicaMiddleware:
                 )
         elif drop_cookie:
             response.delete_cookie(COOKIE, samesite="Lax")
-        streamed = isinstance(response, StreamingHttpResponse)
-        if streamed and not isinstance(response, FileResponse) and routing.replica:
+        if (
+            isinstance(response, StreamingHttpResponse)
+            and not isinstance(response, FileResponse)
+            and routing.replica
+        ):
             # A streamed report reads while the server sends it, after this call returned.
             response.streaming_content = _on_replica(response.streaming_content)
         return response

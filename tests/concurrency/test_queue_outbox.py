@@ -63,12 +63,15 @@ def test_a_connection_killed_before_the_commit_leaves_no_task_and_no_change():
         cursor.execute("SELECT pg_terminate_backend(%s)", [pids[0]])
     release.set()
     thread.join(30)
-    assert outcome and outcome[0] is not None  # the commit did not happen
+    assert outcome
+    assert outcome[0] is not None
     assert not Session.objects.filter(session_key="killed").exists()
     assert not DBTaskResult.objects.exists()
 
 
-@override_settings(TASKS=DATABASE_QUEUE, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+@override_settings(
+    TASKS=DATABASE_QUEUE, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+)
 def test_a_committed_change_has_its_task_and_the_worker_delivers_it_once():
     """Committed: the change and exactly one task row exist from the same instant (the
     worker cannot see the task earlier, nor the change without it); `run_worker`

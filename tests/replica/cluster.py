@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ PORTS = [int(p) for p in os.environ.get("REPLICA_TEST_PORTS", "5440,5441").split
 APP_PORT = int(os.environ.get("REPLICA_TEST_APP_PORT", "8890"))
 DB_NAME = "nmo"
 #: The seeded accounts' password and the application the test accredits (seed.py).
-PASSWORD = "replica-password-123"  # noqa: S105 - a throwaway cluster
+PASSWORD = "replica-password-123"
 TITLE = "Конференция «Реплика и запись»"
 
 
@@ -211,7 +211,7 @@ def replicated_app() -> Iterator[Replicated]:
         env = app_environment(primary, standby, media)
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)  # noqa: S603
-        seeded = subprocess.run(  # noqa: S603
+        seeded = subprocess.run(
             [sys.executable, "-m", "tests.replica.seed"],
             env=env,
             cwd=ROOT,
@@ -268,8 +268,6 @@ def replicated_app() -> Iterator[Replicated]:
             except subprocess.TimeoutExpired:
                 app.kill()
         for server in (standby, primary):
-            try:
+            with suppress(subprocess.CalledProcessError):
                 server.stop()
-            except subprocess.CalledProcessError:
-                pass
         shutil.rmtree(base, ignore_errors=True)

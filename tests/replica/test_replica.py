@@ -76,12 +76,18 @@ def test_the_writer_reads_their_write_and_public_readers_always_get_an_answer(cl
         timeout=30,
     )
     assert decided.status_code == 302, decided.text[:500]
-    assert cluster.primary.query(
-        "SELECT status FROM catalog_activity WHERE id = %s", [cluster.activity_id]
-    ) == "accredited"
-    assert cluster.standby.query(
-        "SELECT status FROM catalog_activity WHERE id = %s", [cluster.activity_id]
-    ) == "submitted"  # the replica is behind
+    assert (
+        cluster.primary.query(
+            "SELECT status FROM catalog_activity WHERE id = %s", [cluster.activity_id]
+        )
+        == "accredited"
+    )
+    assert (
+        cluster.standby.query(
+            "SELECT status FROM catalog_activity WHERE id = %s", [cluster.activity_id]
+        )
+        == "submitted"
+    )  # the replica is behind
     assert expert.cookies.get("nmo_wal")
 
     for _ in range(3):  # every read, not one lucky one
@@ -100,7 +106,6 @@ def test_the_writer_reads_their_write_and_public_readers_always_get_an_answer(cl
     own = _catalogue(expert, base)
     assert TITLE in own.text
     assert not expert.cookies.get("nmo_wal")  # caught up: the writer reads the replica again
-
 
     # The standby stops: the public catalogue is read from the primary (after one failed
     # connection the replica is left alone for REPLICA_RETRY_SECONDS), never an error page.
