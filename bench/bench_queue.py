@@ -22,7 +22,7 @@ worker`) through the `.eml` file backend.
 Run: `.venv/bin/python bench/bench_queue.py`. It creates (and at the end drops) its own
 database BENCH_QUEUE_DB (default nmo_bench_queue) on BENCH_PG_URL (default
 postgres://postgres@127.0.0.1:5432). Knobs (environment): BENCH_RATE (200), BENCH_SECONDS
-(20), BENCH_WORKERS (4), BENCH_PRODUCERS (4), BENCH_BACKLOG (3000),
+(20), BENCH_QUEUE_WORKERS (4), BENCH_PRODUCERS (4), BENCH_BACKLOG (3000),
 BENCH_CONN_MAX_AGE (600: the workers keep their connection; 0 opens one a task).
 Exit status 1 when a task is lost or failed; with BENCH_STRICT=1 also when a target is
 missed.
@@ -45,7 +45,7 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rs
 DB_NAME = os.environ.get("BENCH_QUEUE_DB", "nmo_bench_queue")
 RATE = int(os.environ.get("BENCH_RATE", "200"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+WORKERS = int(os.environ.get("BENCH_QUEUE_WORKERS", "4"))
 PRODUCERS = int(os.environ.get("BENCH_PRODUCERS", "4"))
 BACKLOG = int(os.environ.get("BENCH_BACKLOG", "3000"))
 CONN_MAX_AGE = os.environ.get("BENCH_CONN_MAX_AGE", "600")
