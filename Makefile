@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 VAR := var
 SECRET := $(VAR)/secret_key
 
-.PHONY: run dev setup test test-pg test-api lint format docs clauses bench chaos lock clean demo worker
+.PHONY: run dev setup test test-pg test-api test-replica lint format docs clauses bench bench-queue chaos lock clean demo worker
 
 # uv installs the pinned lock in seconds, from the sources pip is configured with; pip is
 # the fall-back (config/install.py, ADR 0013).
@@ -81,6 +81,12 @@ test-pg: $(STAMP)
 	  fi; \
 	  $(MAKE) test PYTEST_ARGS="$(PYTEST_ARGS) --create-db"
 
+# The read replica alone (ADR 0605; `make test-pg` runs it too): a throwaway primary and
+# its streaming standby from the machine's PostgreSQL programs on ports 5440-5441, the app
+# on 8890 (REPLICA_TEST_PORTS, REPLICA_TEST_APP_PORT), all removed afterwards.
+test-replica: $(STAMP)
+	DATABASE_URL='$(PG_DATABASE_URL)' $(BIN)/pytest -q -n 0 tests/replica $(PYTEST_ARGS)
+
 # Schemathesis against a live server on a throwaway PostgreSQL database with the demo
 # data, every operation, anonymously and as each role (ADR 0026). API_DATABASE_URL names
 # the database it drops and creates; API_MAX_EXAMPLES (default 10) the examples per
@@ -109,6 +115,10 @@ clauses: $(STAMP)
 
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+# The task queue against the national peak of 200 tasks/s (ADR 0606); on demand only.
+bench-queue: $(STAMP)
+	$(BIN)/python bench/bench_queue.py
 
 # Faults on purpose (not part of test, bench or CI): activations on gunicorn + PostgreSQL +
 # its own Redis (port 6391) + run_worker while workers are killed, connections terminated

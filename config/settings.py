@@ -133,6 +133,47 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # transaction mode cannot keep prepared statements).
     threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = threshold or None
+# A streaming replica (ADR 0605): when REPLICA_DATABASE_URL is set, the public catalogue,
+# the verification pages and the reports (REPLICA_READ_VIEWS, `namespace:name` patterns)
+# read from it, unless the browser's last write has not reached it yet; everything else,
+# and every write, goes to DATABASE_URL. Unset: one database, nothing routed.
+REPLICA_READ_VIEWS = env_list(
+    "REPLICA_READ_VIEWS",
+    [
+        "catalog:catalogue",
+        "catalog:specialties",
+        "catalog:activity_detail",
+        "api-v1:catalogue",
+        "api-v1:specialties",
+        "codes:verify",
+        "cycles:verify_entry",
+        "documents:verify",
+        "api-v1:verify_document",
+        "documents:register",
+        "documents:frdo_export",
+        "cycles:cycle_report",
+    ],
+)
+# How long a writer's cookie may keep them on the primary (it is dropped as soon as the
+# replica has replayed their write), and how long a replica that did not answer is left.
+REPLICA_PIN_MAX_SECONDS = env_int("REPLICA_PIN_MAX_SECONDS", 3600)
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)
+if env_str("REPLICA_DATABASE_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("REPLICA_DATABASE_URL", ""),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("REPLICA_DATABASE_URL must name a PostgreSQL streaming replica")
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # Tests never read a second copy: the alias is the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["nmo.core.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "nmo.core.db_router.ReplicaMiddleware",
+    )
 # The role that owns the schema (ADR 0023): `DATABASE_URL` is the application's role, with
 # only the DML it needs; the commands that change the schema (migrate, flush,
 # grant_app_role, and prepare through migrate) switch the connection to these credentials

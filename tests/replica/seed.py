@@ -1,0 +1,37 @@
+"""The rows the replica test starts from, written to the throwaway primary before the
+standby is copied from it: the specialties, an accreditation expert and a provider's
+application awaiting the expert's decision. Run by tests/replica/cluster.py as
+`python -m tests.replica.seed` with the server's settings; prints the application's id."""
+
+import datetime as dt
+
+import django
+
+django.setup()
+
+from nmo.accounts.services import add_user  # noqa: E402
+from nmo.catalog.models import Activity, Specialty  # noqa: E402
+from nmo.catalog.services import load_specialties  # noqa: E402
+from tests.replica.cluster import PASSWORD, TITLE  # noqa: E402
+
+load_specialties()
+add_user(email="expert@example.ru", password=PASSWORD, role="accreditation_expert")
+provider = add_user(
+    email="provider@example.ru",
+    password=PASSWORD,
+    role="provider",
+    organisation_name="Общество кардиологов",
+)
+activity = Activity.objects.create(
+    provider=provider.memberships.get().organisation,
+    submitted_by=provider,
+    kind="event",
+    title=TITLE,
+    format="in_person",
+    starts_on=dt.date(2027, 3, 12),
+    ends_on=dt.date(2027, 3, 13),
+    hours_requested=6,
+    status="submitted",
+)
+activity.specialties.set(Specialty.objects.all()[:1])
+print(activity.pk)
