@@ -72,6 +72,8 @@ max_client_conn = 400
 default_pool_size = 40
 ignore_startup_parameters = extra_float_digits,options
 stats_users = {urlsplit(DATABASE_URL).username}
+log_connections = 0
+log_disconnections = 0
 logfile = {folder / "pgbouncer.log"}
 pidfile = {folder / "pgbouncer.pid"}
 """
@@ -91,7 +93,10 @@ def start(folder: Path) -> subprocess.Popen[bytes]:
         for path in folder.iterdir():
             os.chown(path, account.pw_uid, account.pw_gid)
         command = [binary, "-u", "postgres", str(ini)]
-    process = subprocess.Popen(command)  # noqa: S603 - our own arguments
+    # Its log goes to the file only (the test's output stays readable).
+    process = subprocess.Popen(  # noqa: S603 - our own arguments
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     for _ in range(100):
         if process.poll() is not None:
             log = folder / "pgbouncer.log"

@@ -105,7 +105,7 @@ class Cluster:
                 "DJANGO_SETTINGS_MODULE": "config.settings",
                 "DJANGO_DEBUG": "false",
                 # One secret and one integrity key on every node: a session or a password
-                # reset link signed by one node is checked by another (docs/deploy.md §8).
+                # reset link signed by one node is checked by another (docs/deploy.md §7).
                 "DJANGO_SECRET_KEY": settings.SECRET_KEY,
                 "NMO_INTEGRITY_KEY": settings.INTEGRITY_KEY or settings.SECRET_KEY,
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -71,6 +71,7 @@ def test_session_state_is_gone_at_the_next_transaction():
 def test_a_prepared_statement_breaks_without_the_switch():
     """A connection that prepares its statements (what DATABASE_PREPARE_THRESHOLD does,
     ADR 0203) fails behind the pooler at the first reuse; the settings turn it off."""
+
     def run_twice() -> None:
         with raw_connection(prepare_threshold=0) as conn:
             # Prepared in one exchange, run in the next: the reset between them drops it.
