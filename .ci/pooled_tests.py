@@ -15,7 +15,8 @@ at the end (--reuse-db) and dropped at the start of the next run (--create-db), 
 PgBouncer holds connections to it.
 
 Environment: PG_DATABASE_URL, PG_OWNER_URL, PG_ADMIN_URL (as `make test-pg`),
-PGBOUNCER_PORT, PYTEST_ARGS (added to the pytest command).
+PGBOUNCER_PORT, PYTEST_ARGS (added to the pytest command), POOLED_TEST_PATHS (default
+"tests/concurrency tests/pooler").
 """
 
 import os
@@ -36,7 +37,7 @@ PORT = int(os.environ.get("PGBOUNCER_PORT", "6433"))
 DATABASE_URL = os.environ.get("PG_DATABASE_URL", "postgres://nmo_app@127.0.0.1:5432/nmo")
 OWNER_URL = os.environ.get("PG_OWNER_URL", "postgres://nmo_owner@127.0.0.1:5432/nmo")
 ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PATHS = ["tests/concurrency", "tests/pooler"]
+PATHS = os.environ.get("POOLED_TEST_PATHS", "tests/concurrency tests/pooler").split()
 
 
 def pooled(url: str) -> str:
