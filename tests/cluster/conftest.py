@@ -2,6 +2,7 @@
 from the system's packages (CI installs it, and fails here without it, as with chromium)."""
 
 import os
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -11,7 +12,7 @@ from tests.cluster.harness import Cluster, new_cluster, nginx_binary
 
 
 @pytest.fixture(scope="module")
-def cluster(django_db_setup, django_db_blocker) -> Iterator[Cluster]:  # type: ignore[no-untyped-def]
+def cluster(request, django_db_setup, django_db_blocker) -> Iterator[Cluster]:  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock():
         vendor = connection.vendor
     if vendor != "postgresql":
@@ -30,6 +31,9 @@ def cluster(django_db_setup, django_db_blocker) -> Iterator[Cluster]:  # type: i
         pytest.fail(f"the cluster did not start:\n{logs}")
     yield running
     running.stop()
+    # The nodes' and nginx's logs stay in the folder when a test failed.
+    if request.session.testsfailed == 0:
+        shutil.rmtree(running.folder, ignore_errors=True)
 
 
 @pytest.fixture
