@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 VAR := var
 SECRET := $(VAR)/secret_key
 
-.PHONY: run dev setup test test-pg test-api test-replica lint format docs clauses bench bench-queue chaos lock clean demo worker
+.PHONY: run dev setup test test-pg test-pgbouncer test-cluster test-replica test-api lint format docs clauses bench bench-queue bench-scale chaos lock clean demo worker
 
 # uv installs the pinned lock in seconds, from the sources pip is configured with; pip is
 # the fall-back (config/install.py, ADR 0013).
@@ -86,6 +86,18 @@ test-pg: $(STAMP)
 # on 8890 (REPLICA_TEST_PORTS, REPLICA_TEST_APP_PORT), all removed afterwards.
 test-replica: $(STAMP)
 	DATABASE_URL='$(PG_DATABASE_URL)' $(BIN)/pytest -q -n 0 tests/replica $(PYTEST_ARGS)
+
+# Three gunicorn nodes behind nginx on one PostgreSQL and one Redis (tests/cluster,
+# ADR 0603); also part of `make test-pg`. CLUSTER_PORT (default 8870) and the next four.
+test-cluster: $(STAMP)
+	$(MAKE) test-pg PYTEST_ARGS="$(PYTEST_ARGS) tests/cluster"
+
+# The race tests (tests/concurrency, tests/pooler) with the application's role through
+# PgBouncer in transaction mode on PGBOUNCER_PORT (default 6433), started for the run
+# (ADR 0604); the owner migrates straight on PostgreSQL.
+test-pgbouncer: $(STAMP)
+	PG_DATABASE_URL='$(PG_DATABASE_URL)' PG_OWNER_URL='$(PG_OWNER_URL)' \
+	  PG_ADMIN_URL='$(PG_ADMIN_URL)' PYTEST_ARGS='$(PYTEST_ARGS)' $(BIN)/python .ci/pooled_tests.py
 
 # Schemathesis against a live server on a throwaway PostgreSQL database with the demo
 # data, every operation, anonymously and as each role (ADR 0026). API_DATABASE_URL names

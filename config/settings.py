@@ -104,6 +104,13 @@ TEMPLATES = [
     },
 ]
 
+# A connection pooler between the app and PostgreSQL: "" (none) or "pgbouncer" (transaction
+# mode; ADR 0604). Session state does not survive a transaction behind it.
+DATABASE_POOLER = env_str("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in {"", "pgbouncer"}:
+    raise ImproperlyConfigured(
+        f"DATABASE_POOLER must be empty or pgbouncer, got {DATABASE_POOLER!r}"
+    )
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -132,6 +139,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's cursors bind on the client and never prepare. 0 turns it off (a pooler in
     # transaction mode cannot keep prepared statements).
     threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
+    if DATABASE_POOLER == "pgbouncer":
+        # PgBouncer in transaction mode (ADR 0604) hands each transaction to any server
+        # connection: a statement prepared on one is missing on the next, and a cursor
+        # declared WITH HOLD outside a transaction (Django's `.iterator()` in autocommit)
+        # lives on a connection the next FETCH may not get. Neither is used behind it.
+        threshold = 0
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = threshold or None
 # A streaming replica (ADR 0605): when REPLICA_DATABASE_URL is set, the public catalogue,
 # the verification pages and the reports (REPLICA_READ_VIEWS, `namespace:name` patterns)
