@@ -475,6 +475,14 @@ def double_credits(db: str) -> tuple[int, ...]:
         return tuple(int(conn.execute(q).fetchone()[0]) for q in queries)
 
 
+def _migrated(db: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(f"{PG_URL}/{db}") as conn:
+        row = conn.execute("SELECT to_regclass('django_tasks_database_dbtaskresult')").fetchone()
+    return bool(row and row[0])
+
+
 def _forget_earlier_activation_bench(db: str) -> None:
     """Remove what an earlier activation run on this database added (its specialists,
     provider, events, codes, credits and floor table), so that `prepare` can add them
@@ -490,7 +498,8 @@ def _forget_earlier_activation_bench(db: str) -> None:
         "accounts_organisation WHERE name = 'Общество кардиологов')"
     )
     with psycopg.connect(f"{PG_URL}/{db}", autocommit=True) as conn:
-        if not conn.execute(people).fetchone():
+        migrated = conn.execute("SELECT to_regclass('accounts_user')").fetchone()
+        if migrated is None or migrated[0] is None or not conn.execute(people).fetchone():
             return
         conn.execute("SET session_replication_role = replica")  # past the append-only guards
         for sql in (
@@ -525,7 +534,7 @@ def part_activation(db: str) -> int:
     use_db(db)
     redis.Redis.from_url(bench.REDIS_URL).flushdb()
     _forget_earlier_activation_bench(db)
-    before = double_credits(db)
+    before = double_credits(db) if _migrated(db) else (0, 0, 0, 0, 0)
     process = None
     try:
         tokens, codes, race_codes = bench.prepare()
@@ -639,6 +648,22 @@ def figures(text: str) -> dict[str, Any]:
         if (re.search(r"(PASS|FAIL)\s*$", line) and "×" in line)
         or "[selector]" in line
         or "[API]" in line
+        or any(
+            key in line
+            for key in (
+                "CPU per request",
+                "FRDO export",
+                "chain verif",
+                "ratio",
+                "double credits",
+                "race:",
+                "req/s",
+                "this run:",
+                "result:",
+                "audit log:",
+                "documents, ",
+            )
+        )
     ]
     return found
 
