@@ -531,6 +531,9 @@ def part_activation(db: str) -> int:
 
     bench.DB_NAME = db
     bench.ENV["DATABASE_URL"] = f"{PG_URL}/{db}"
+    # One secret key for every part: the audit chain's HMAC key derives from it, and
+    # lines appended under the activation bench's own key ("bench") would not verify.
+    bench.ENV["DJANGO_SECRET_KEY"] = os.environ["DJANGO_SECRET_KEY"] = SECRET
     use_db(db)
     redis.Redis.from_url(bench.REDIS_URL).flushdb()
     _forget_earlier_activation_bench(db)
@@ -745,6 +748,23 @@ def _load(path: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def _last_section(log: Path, part: str) -> str:
+    """The output of the last run of `part` in a driver's log (parts measured again are
+    appended to it)."""
+    if not log.exists():
+        return ""
+    text = log.read_text()
+    start = text.rfind(f"=== {part} (")
+    if start < 0:
+        return ""
+    end = text.find(f"--- {part}: exit", start)
+    section = text[start : end if end > 0 else len(text)]
+    other = section.rfind("\n--- ")  # another driver's part ended inside this one
+    if other >= 0:
+        section = section[section.find("\n", other + 1) + 1 :]
+    return section
+
+
 def write_report(target: Path) -> None:
     """docs/scale-report.md from reports/scale/generate-*.json and run-*.json: the load
     time, the sizes, the measured figures per scale and how each grows between scales."""
@@ -865,8 +885,21 @@ def write_report(target: Path) -> None:
                 f"- 1/{round(1 / s)}: exit {figures_['exit']} in {figures_['seconds']:.0f} s; "
                 + ", ".join(f"{k} {v:g}" for k, v in shown.items())
             )
-            lines += [f"    - `{line}`" for line in figures_.get("lines", [])]
+            section = _last_section(REPORTS / f"run-{s:g}.txt", part)
+            shown_lines = figures(section)["lines"] if section else figures_.get("lines", [])
+            lines += [f"    - `{line}`" for line in shown_lines]
         lines.append("")
+    notes = REPORTS / "notes.md"  # what happened in these runs, written by who ran them
+    if notes.exists():
+        lines += [notes.read_text(), ""]
+    control = REPORTS / "control-activation.txt"
+    if control.exists():  # `run.py --part activation --db <an empty database>`
+        lines += [
+            "### activation on an empty database (control, the same hour)",
+            "",
+            *[f"    {line}" for line in control.read_text().splitlines() if line.strip()],
+            "",
+        ]
     target.write_text("\n".join(lines) + "\n")
     print(f"Written: {target}")
 
