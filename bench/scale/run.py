@@ -778,7 +778,7 @@ def write_report(target: Path) -> None:
         "from `reports/scale/*.json`; ADR 0601). Scale 1 is the national size: 2M",
         "specialists, 50M ledger entries, 20M codes, 500k activities, 200k documents, 20M",
         "audit entries. Machine: 2 cores shared with eight other sessions (load average",
-        "10–17 during the runs), PostgreSQL 15 with its default settings, 23 GB of RAM.",
+        "7–20 during the runs), PostgreSQL 15 with its default settings, 23 GB of RAM.",
         "",
         "## Load",
         "",
