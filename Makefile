@@ -132,6 +132,17 @@ bench: $(STAMP)
 bench-queue: $(STAMP)
 	$(BIN)/python bench/bench_queue.py
 
+# The country's data (issue 16, ADR 0601; not part of test, bench or CI): generates the
+# national dataset at BENCH_SCALE (0.01 = 1/100 of the country, about 10 minutes and 0.4 GB;
+# 0.1 about 30 minutes and 4 GB) into its own PostgreSQL database (needs the postgres
+# superuser: BENCH_PG_URL), runs the benchmarks on it, writes reports/scale/ and
+# docs/scale-report.md.
+BENCH_SCALE ?= 0.01
+bench-scale: $(STAMP)
+	@DJANGO_SECRET_KEY=bench-collectstatic DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
+	@$(BIN)/python bench/scale/run.py --scale $(BENCH_SCALE); status=$$?; \
+	  $(BIN)/python bench/scale/run.py --report docs/scale-report.md; exit $$status
+
 # Faults on purpose (not part of test, bench or CI): activations on gunicorn + PostgreSQL +
 # its own Redis (port 6391) + run_worker while workers are killed, connections terminated
 # and Redis restarted; lost acknowledgements and double credits must be 0 (bench/README.md).
