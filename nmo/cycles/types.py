@@ -217,7 +217,9 @@ class CycleCard:
 AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "credit.post": "Начислены кредиты",
     "credit.programme": "Зачтены часы за программу повышения квалификации",
+    "credit.programme_reverse": "Часы за программу ДПП сторнированы: документ отозван",
     "credit.reverse": "Начисление кредитов сторнировано",
+    "credit.sync": "Кредиты перенесены с портала учёта кредитов",
     "cycle.enter": "Начат пятилетний цикл",
     "cycle_rule.add": "Добавлено правило цикла",
     "cycle_rule.default": "Правило цикла назначено для новых циклов",
