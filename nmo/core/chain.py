@@ -107,8 +107,11 @@ def next_place(
             # they are written: a key checked at COMMIT waits for a row lock while this
             # transaction holds the append lock — and the row's holder may be queueing
             # for the append lock (a deadlock; tests/concurrency/test_audit_lock_order.py).
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
+            # One round trip (the activation's statements are counted, ADR 0203): a
+            # constant, no parameters, so the simple protocol takes both statements.
+            cursor.execute(
+                f"SET CONSTRAINTS ALL IMMEDIATE; SELECT pg_advisory_xact_lock({APPEND_LOCK:d})"
+            )
             # The month of the entry's time (if save() moves it to the last entry's, that
             # month is attached: the last entry is in it).
             cursor.execute(

@@ -52,6 +52,10 @@ def _env(database: Path, roles: str, other: str) -> dict[str, str]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": f"sqlite:///{database}",
+        # The PostgreSQL run's owner, replica and pooler belong to the suite's database.
+        "DATABASE_OWNER_URL": "",
+        "REPLICA_DATABASE_URL": "",
+        "DATABASE_POOLER": "",
         "DJANGO_DEBUG": "true",
         "DJANGO_SECRET_KEY": f"e2e-{roles}",
         "TASKS_BACKEND": "database",

@@ -310,7 +310,7 @@ def test_one_activation_takes_few_queries(specialist, event, code, django_assert
         assert [s.split()[0] for s in sql] == [
             "SAVEPOINT",
             "WITH",
-            "SELECT",  # the chain's append lock
+            "SET",  # deferred keys checked, then the chain's append lock, in one trip
             "SELECT",  # the last entry's place and hash
             "INSERT",
             "RELEASE",
