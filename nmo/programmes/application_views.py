@@ -86,7 +86,7 @@ def apply(request: SignedInRequest, cohort_pk: int) -> HttpResponse:
     context = {
         "cohort": cohort,
         "programme": cohort.programme,
-        "free_seats": selectors.free_seats(cohort),
+        "free_seats": selectors.seats_left(cohort),
         "form": form,
         "active": active,
     }
@@ -155,7 +155,7 @@ def _detail(
     context: dict[str, Any] = {
         "application": application,
         "cohort": cohort,
-        "free_seats": selectors.free_seats(cohort),
+        "free_seats": selectors.seats_left(cohort),
     }
     if application.status == ApplicationStatus.FILED:
         context["accept_form"] = accept_form or ContractForm(auto_id="accept_%s")

@@ -588,13 +588,12 @@ def annotate_seats_left(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
 
 
 def seats_left(cohort: Cohort) -> int | None:
-    """The seats of the cohort still free for specialists (see `annotate_seats_left`);
-    None when the cohort takes no applications."""
+    """The seats of the cohort still open to applications, never below zero (seats cut
+    after filing); None when the cohort takes no applications. `annotate_seats_left` is
+    its bulk form."""
     if cohort.seats is None:
         return None
-    found = annotate_seats_left(Cohort.objects.filter(pk=cohort.pk)).only("seats").first()
-    value: int | None = getattr(found, "seats_left", None)
-    return value
+    return max(cohort.seats - seats_taken(cohort), 0)
 
 
 def open_cohorts(on: date | None = None) -> QuerySet[Cohort]:
@@ -738,13 +737,6 @@ def seats_taken(cohort: Cohort) -> int:
     return ProgrammeApplication.objects.filter(
         cohort=cohort, status__in=APPLICATION_HOLDS_SEAT
     ).count()
-
-
-def free_seats(cohort: Cohort) -> int | None:
-    """Seats still open to applications; None when the cohort takes no applications."""
-    if cohort.seats is None:
-        return None
-    return max(cohort.seats - seats_taken(cohort), 0)
 
 
 def cohorts_open_for_applications() -> QuerySet[Cohort]:

@@ -44,6 +44,7 @@ from nmo.programmes.models import (
     ProgrammeApplication,
 )
 from nmo.programmes.rules import normalise_text
+from nmo.programmes.selectors import seats_taken
 from nmo.programmes.types import ApplicationRequest, ContractData, FundingSource
 
 VOUCHER_MAX = 50
@@ -75,10 +76,6 @@ def _lock_application(application_id: int) -> ProgrammeApplication:
         .select_related("specialist")
         .get(pk=application_id)
     )
-
-
-def _held_seats(cohort: Cohort, statuses: tuple[str, ...]) -> int:
-    return ProgrammeApplication.objects.filter(cohort=cohort, status__in=statuses).count()
 
 
 def _cohort_name(cohort: Cohort) -> str:
@@ -215,7 +212,7 @@ def apply_for_cohort(
         raise ApplicationExists()
     if Enrolment.objects.filter(cohort=cohort, learner=specialist).exists():
         raise ApplicationExists("Вы уже зачислены в эту группу слушателем.")
-    if _held_seats(cohort, APPLICATION_HOLDS_SEAT) >= cohort.seats:
+    if seats_taken(cohort) >= cohort.seats:
         raise NoSeatsLeft()
     basis = request.payment_basis
     try:
@@ -249,7 +246,7 @@ def apply_for_cohort(
             "employer_name": application.employer_name,
         },
     )
-    left = cohort.seats - _held_seats(cohort, APPLICATION_HOLDS_SEAT)
+    left = cohort.seats - seats_taken(cohort)
     _email_specialist(
         application,
         "заявка на обучение подана",
@@ -324,7 +321,9 @@ def accept_application(
     values, errors = _contract_values(application, contract or ContractData("", None))
     if errors:
         raise ApplicationInvalid(errors=errors)
-    accepted = _held_seats(cohort, (ApplicationStatus.ACCEPTED,))
+    accepted = ProgrammeApplication.objects.filter(
+        cohort=cohort, status=ApplicationStatus.ACCEPTED
+    ).count()
     if cohort.seats is None or accepted >= cohort.seats:
         raise NoSeatsLeft(
             "Все места группы, предложенные в каталоге, уже заняты принятыми заявками: "

@@ -30,7 +30,7 @@ from nmo.programmes.models import (
     Programme,
     ProgrammeApplication,
 )
-from nmo.programmes.selectors import free_seats, seats_taken
+from nmo.programmes.selectors import seats_left, seats_taken
 from nmo.programmes.tests.conftest import PASSWORD
 from nmo.programmes.tests.factories import learner_row, make_cohort, make_programme, snils_number
 from nmo.programmes.types import ApplicationRequest
@@ -104,7 +104,7 @@ def test_a_specialist_applies_and_the_acceptance_enrols_the_same_account(
     assert filed.status_code == 302
     application = ProgrammeApplication.objects.get(specialist=specialist)
     assert application.status == ApplicationStatus.FILED
-    assert free_seats(cohort) == 2
+    assert seats_left(cohort) == 2
     assert [m.to for m in mail.outbox] == [[specialist.email], [npc.staff.email]]
     assert "заявка на обучение подана" in mail.outbox[0].subject
     assert "Уважаемая Мария Петровна" in mail.outbox[0].body
@@ -201,13 +201,13 @@ def test_a_decline_needs_a_reason_which_the_specialist_receives(
     assert "от 10 до 2000 символов" in short.content.decode()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.FILED
-    assert free_seats(cohort) == 0
+    assert seats_left(cohort) == 0
     with django_capture_on_commit_callbacks(execute=True):
         done = staff.post(url, {"reason": "Нет сертификата специалиста по педиатрии."})
     assert done.status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DECLINED
-    assert free_seats(cohort) == 1
+    assert seats_left(cohort) == 1
     assert [m.to for m in mail.outbox] == [[specialist.email]]
     assert "отклонена" in mail.outbox[0].subject
     assert "Причина: Нет сертификата специалиста по педиатрии." in mail.outbox[0].body
@@ -229,7 +229,7 @@ def test_the_specialist_withdraws_before_the_decision_only(npc, specialist):
     application.refresh_from_db()
     assert application.status == ApplicationStatus.WITHDRAWN
     assert application.withdrawn_at is not None
-    assert free_seats(cohort) == 1
+    assert seats_left(cohort) == 1
     again = me.post(url, follow=True)
     assert "решение уже принято или она отозвана" in again.content.decode()
     with pytest.raises(ApplicationNotOpen):
