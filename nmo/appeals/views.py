@@ -228,6 +228,29 @@ def _act(request: SignedInRequest, pk: int, action: Any, success: str) -> HttpRe
     return redirect(appeal)
 
 
+def _act_on_form(
+    request: SignedInRequest,
+    appeal: Appeal,
+    form: Any,
+    form_name: str,
+    action: Any,
+    success: str,
+) -> HttpResponse:
+    """Run a staff action from one of the appeal page's forms: done — back to the page
+    with `success`; bad input or a refusal — the page again (422) with that form's
+    errors and the other forms as they were."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except DomainError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(appeal)
+    context = _detail_context(request, appeal, **{form_name: form})
+    return render(request, "appeals/appeal_detail.html", context, status=422)
+
+
 @require_POST
 @signed_in
 def appeal_assign(request: SignedInRequest, pk: int) -> HttpResponse:
@@ -287,21 +310,19 @@ def appeal_commission(request: SignedInRequest, pk: int) -> HttpResponse:
     """Record the rector's order forming the commission for this appeal (rgmu-5.3)."""
     appeal = access_appeal_for_staff(request.user, pk)
     form = CommissionForm(request.POST, auto_id="c_%s")
-    if form.is_valid():
-        try:
-            services.form_appeal_commission(
-                actor=request.user,
-                organisation=appeal.organisation,
-                data=_commission_data(form),
-                appeal=appeal,
-            )
-        except DomainError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(request, "Состав апелляционной комиссии утверждён.")
-            return redirect(appeal)
-    context = _detail_context(request, appeal, commission_form=form)
-    return render(request, "appeals/appeal_detail.html", context, status=422)
+    return _act_on_form(
+        request,
+        appeal,
+        form,
+        "commission_form",
+        lambda data: services.form_appeal_commission(
+            actor=request.user,
+            organisation=appeal.organisation,
+            data=_commission_data(form),
+            appeal=appeal,
+        ),
+        "Состав апелляционной комиссии утверждён.",
+    )
 
 
 @require_POST
@@ -310,22 +331,20 @@ def appeal_schedule(request: SignedInRequest, pk: int) -> HttpResponse:
     """Set the hearing's day and place and invite the appellant."""
     appeal = access_appeal_for_staff(request.user, pk)
     form = ScheduleForm(request.POST, auto_id="s_%s")
-    if form.is_valid():
-        try:
-            services.schedule_hearing(
-                actor=request.user,
-                appeal=appeal,
-                hearing_on=form.cleaned_data["hearing_on"],
-                place=form.cleaned_data["place"],
-                late_reason=form.cleaned_data["late_reason"],
-            )
-        except DomainError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(request, "Заседание назначено, заявитель приглашён.")
-            return redirect(appeal)
-    context = _detail_context(request, appeal, schedule_form=form)
-    return render(request, "appeals/appeal_detail.html", context, status=422)
+    return _act_on_form(
+        request,
+        appeal,
+        form,
+        "schedule_form",
+        lambda data: services.schedule_hearing(
+            actor=request.user,
+            appeal=appeal,
+            hearing_on=data["hearing_on"],
+            place=data["place"],
+            late_reason=data["late_reason"],
+        ),
+        "Заседание назначено, заявитель приглашён.",
+    )
 
 
 @require_POST
@@ -334,22 +353,20 @@ def appeal_hearing(request: SignedInRequest, pk: int) -> HttpResponse:
     """Record who attended and the course of the discussion."""
     appeal = access_appeal_for_staff(request.user, pk)
     form = HearingForm(request.POST, seats=selectors.seats_of(appeal.commission), auto_id="h_%s")
-    if form.is_valid():
-        try:
-            services.record_hearing(
-                actor=request.user,
-                appeal=appeal,
-                present_seat_ids=[int(x) for x in form.cleaned_data["present"]],
-                appellant_attendance=form.cleaned_data["appellant_attendance"],
-                discussion=form.cleaned_data["discussion"],
-            )
-        except DomainError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(request, "Присутствие отмечено.")
-            return redirect(appeal)
-    context = _detail_context(request, appeal, hearing_form=form)
-    return render(request, "appeals/appeal_detail.html", context, status=422)
+    return _act_on_form(
+        request,
+        appeal,
+        form,
+        "hearing_form",
+        lambda data: services.record_hearing(
+            actor=request.user,
+            appeal=appeal,
+            present_seat_ids=[int(x) for x in data["present"]],
+            appellant_attendance=data["appellant_attendance"],
+            discussion=data["discussion"],
+        ),
+        "Присутствие отмечено.",
+    )
 
 
 @require_POST
@@ -359,23 +376,21 @@ def appeal_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     appeal = access_appeal_for_staff(request.user, pk)
     voting = [s for s in selectors.present_seats(appeal) if s.can_vote]
     form = DecisionForm(request.POST, seats=voting, auto_id="d_%s")
-    if form.is_valid():
-        try:
-            services.decide_appeal(
-                actor=request.user,
-                appeal=appeal,
-                resolution=form.cleaned_data["outcome"],
-                votes=form.votes(),
-                new_grade=form.cleaned_data["new_grade"],
-                retake_on=form.cleaned_data["retake_on"],
-            )
-        except DomainError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(request, "Решение апелляционной комиссии принято.")
-            return redirect(appeal)
-    context = _detail_context(request, appeal, decision_form=form)
-    return render(request, "appeals/appeal_detail.html", context, status=422)
+    return _act_on_form(
+        request,
+        appeal,
+        form,
+        "decision_form",
+        lambda data: services.decide_appeal(
+            actor=request.user,
+            appeal=appeal,
+            resolution=data["outcome"],
+            votes=form.votes(),
+            new_grade=data["new_grade"],
+            retake_on=data["retake_on"],
+        ),
+        "Решение апелляционной комиссии принято.",
+    )
 
 
 @require_POST
@@ -384,21 +399,19 @@ def appeal_notice(request: SignedInRequest, pk: int) -> HttpResponse:
     """Record the day the notice letter was posted."""
     appeal = access_appeal_for_staff(request.user, pk)
     form = NoticeForm(request.POST, auto_id="n_%s")
-    if form.is_valid():
-        try:
-            services.record_notice_posted(
-                actor=request.user,
-                appeal=appeal,
-                posted_on=form.cleaned_data["posted_on"],
-                tracking=form.cleaned_data["tracking"],
-            )
-        except DomainError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(request, "Отправка уведомления отмечена.")
-            return redirect(appeal)
-    context = _detail_context(request, appeal, notice_form=form)
-    return render(request, "appeals/appeal_detail.html", context, status=422)
+    return _act_on_form(
+        request,
+        appeal,
+        form,
+        "notice_form",
+        lambda data: services.record_notice_posted(
+            actor=request.user,
+            appeal=appeal,
+            posted_on=data["posted_on"],
+            tracking=data["tracking"],
+        ),
+        "Отправка уведомления отмечена.",
+    )
 
 
 @require_POST
