@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from nmo.accounts.models import Organisation, Role, User
@@ -335,14 +336,19 @@ def report_programme_completion(
     return ProgrammeReport(entry=entry, cycle_id=cycle.pk if cycle else None, created=created)
 
 
+def _live_programme_entries(specialist: User) -> QuerySet[CreditEntry]:
+    """The specialist's programme entries not written to reverse another."""
+    return CreditEntry.objects.filter(
+        specialist=specialist, kind=CreditKind.PROGRAMME, reverses__isnull=True
+    )
+
+
 def _programme_entry(
     specialist: User, organisation: Organisation, reference: str
 ) -> CreditEntry | None:
     """The live entry of the document: by its key within the organisation, else (entries
     written before keys existed) by the exact reference."""
-    live = CreditEntry.objects.filter(
-        specialist=specialist, kind=CreditKind.PROGRAMME, reverses__isnull=True
-    )
+    live = _live_programme_entries(specialist)
     key = rules.document_key(reference)
     by_key = live.filter(organisation=organisation, document_key=key).first() if key else None
     return by_key or live.filter(reference=reference).first()
@@ -371,9 +377,7 @@ def _document_entry(
 ) -> CreditEntry | None:
     """The live (not reversing) entry of a qualification document: booked by its issue
     here (its id) or reported by the organisation's system (its number's key)."""
-    live = CreditEntry.objects.filter(
-        specialist=specialist, kind=CreditKind.PROGRAMME, reverses__isnull=True
-    )
+    live = _live_programme_entries(specialist)
     return (
         live.filter(document_id=document_id).first()
         or live.filter(organisation=organisation, document_key=key).first()
