@@ -19,7 +19,7 @@ from nmo.programmes.models import Cohort, Enrolment, Programme
 from nmo.programmes.tests.conftest import PASSWORD, organisation_under
 from nmo.programmes.tests.factories import snils_number
 from nmo.programmes.tests.test_applications import offered
-from tests.e2e.helpers import main_menu, sign_in, sign_out
+from tests.e2e.helpers import ensure_default_cycle_rule, main_menu, sign_in, sign_out
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -48,6 +48,7 @@ def test_a_specialist_goes_from_the_catalogue_to_the_hours_in_the_cabinet(page: 
             personal_data_consent=True,
         )
     )
+    ensure_default_cycle_rule()
     enter_cycle(
         specialist=specialist, specialty_code=cycle_factories.CARDIOLOGY, starts_on=date(2025, 3, 1)
     )
