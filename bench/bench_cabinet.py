@@ -167,11 +167,12 @@ def load() -> None:
             INSERT INTO cycles_creditentry
               (created_at, specialist_id, activity_id, specialty_id, source, kind, hours,
                remote_hours, occurred_on, reference, organisation_id, reverses_id, reason,
-               created_by_id)
+               created_by_id, document_key, document_url, programme_title, source_portal,
+               source_id, source_title)
             SELECT now(), u.id, a.id, a.spec,
                    CASE WHEN a.kind = 'module' THEN 'module' ELSE 'code' END, a.kind,
                    a.credits, NULL, DATE '2021-01-01' + ((u.idx * 31 + n * 17) %% 2000),
-                   '', NULL, NULL, '', NULL
+                   '', NULL, NULL, '', NULL, '', '', '', '', '', ''
             FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1)::int AS idx
                   FROM accounts_user WHERE email LIKE 'bench-0%%') u
             CROSS JOIN generate_series(0, %s) AS n
@@ -200,10 +201,12 @@ def load() -> None:
             INSERT INTO cycles_creditentry
               (created_at, specialist_id, activity_id, specialty_id, source, kind, hours,
                remote_hours, occurred_on, reference, organisation_id, reverses_id, reason,
-               created_by_id)
+               created_by_id, document_key, document_url, programme_title, source_portal,
+               source_id, source_title)
             SELECT now(), %s, a.id, a.spec,
                    CASE WHEN a.kind = 'module' THEN 'module' ELSE 'code' END, a.kind,
-                   a.credits, NULL, DATE '2022-01-10' + (n * 5), '', NULL, NULL, '', NULL
+                   a.credits, NULL, DATE '2022-01-10' + (n * 5), '', NULL, NULL, '', NULL,
+                   '', '', '', '', '', ''
             FROM generate_series(0, %s) AS n
             JOIN (SELECT (row_number() OVER (ORDER BY a.id) - 1)::int AS idx, a.id, a.kind,
                          a.credits, s.specialty_id AS spec
@@ -218,9 +221,11 @@ def load() -> None:
             INSERT INTO cycles_creditentry
               (created_at, specialist_id, activity_id, specialty_id, source, kind, hours,
                remote_hours, occurred_on, reference, organisation_id, reverses_id, reason,
-               created_by_id)
+               created_by_id, document_key, document_url, programme_title, source_portal,
+               source_id, source_title)
             SELECT now(), %s, NULL, %s, 'programme', 'programme', 36, 20,
-                   DATE '2024-05-01' + n * 30, 'Удостоверение ' || n, %s, NULL, '', %s
+                   DATE '2024-05-01' + n * 30, 'Удостоверение ' || n, %s, NULL, '', %s,
+                   'УД' || n, '', 'Кардиология', '', '', ''
             FROM generate_series(0, 2) AS n
             """,
             [target.pk, cardiology.pk, college.pk, staff.pk],

@@ -362,13 +362,15 @@ class Loader:
             """
             INSERT INTO cycles_creditentry (created_at, source, hours, occurred_on, reference,
                 reason, activity_id, created_by_id, reverses_id, specialist_id, specialty_id,
-                kind, organisation_id, remote_hours)
+                kind, organisation_id, remote_hours, document_key, document_url,
+                programme_title, source_portal, source_id, source_title)
             SELECT occurred_on + time '10:00',
                    CASE WHEN k < %(codes)s THEN 'code' ELSE 'module' END,
                    hours, occurred_on,
                    CASE WHEN k < %(codes)s THEN pg_temp.scale_code(code_no) ELSE '' END, '',
                    activity_id, NULL, NULL, specialist_id, specialty_id,
-                   CASE WHEN k < %(codes)s THEN 'event' ELSE 'module' END, NULL, NULL
+                   CASE WHEN k < %(codes)s THEN 'event' ELSE 'module' END, NULL, NULL,
+                   '', '', '', '', '', ''
             FROM scale_entries ORDER BY specialist_id, k
             """,
             {"codes": codes},
@@ -551,6 +553,13 @@ class Loader:
         # Six years of entries in time order, about 20M at scale 1.
         first = datetime(2021, 1, 1, tzinfo=UTC)
         step = timedelta(seconds=6 * 365 * 86400 / n)
+        # The log is partitioned by month (ADR 0602): the months of the six years are
+        # attached first, through the migration's own function.
+        now = datetime.now(UTC)
+        months = (now.year - first.year) * 12 + now.month - first.month + 2
+        self.conn.execute(
+            "SELECT core_auditentry_ensure_partitions(%s, %s)", [first.date(), months]
+        )
         batch = 50_000
         written = 0
         with (

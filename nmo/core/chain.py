@@ -112,16 +112,18 @@ def next_place(
             cursor.execute(
                 f"SET CONSTRAINTS ALL IMMEDIATE; SELECT pg_advisory_xact_lock({APPEND_LOCK:d})"
             )
-            # The month of the entry's time (if save() moves it to the last entry's, that
-            # month is attached: the last entry is in it).
+            # The chain's end is the one row its trigger keeps (ADR 0609), read in the
+            # same statement as whether the month of the entry's time is attached (if
+            # save() moves it to the last entry's, that month is: the last entry is in
+            # it). Without the row (a log emptied and refilled by hand) the log is asked.
             cursor.execute(
-                "SELECT last.seq, last.entry_hash, last.created_at, "  # noqa: S608
+                "SELECT head.seq, head.entry_hash, head.created_at, "
                 "lands.month, EXISTS (SELECT 1 FROM pg_inherits "
                 "WHERE inhparent = 'core_auditentry'::regclass AND inhrelid = to_regclass("
                 "'core_auditentry_p' || to_char(lands.month, 'YYYY_MM'))) "
                 "OR NOT EXISTS (SELECT 1 FROM pg_partitioned_table "
                 "WHERE partrelid = 'core_auditentry'::regclass) "
-                f"FROM (SELECT 1) one LEFT JOIN LATERAL ({last}) last ON true, "
+                "FROM (SELECT 1) one LEFT JOIN core_auditchainhead head ON head.id = 1, "
                 "LATERAL (SELECT date_trunc('month', %s::timestamptz "
                 "AT TIME ZONE 'UTC')::date AS month) lands",
                 [moment],
@@ -130,7 +132,8 @@ def next_place(
             if month is not None and not attached:
                 cursor.execute("SELECT core_auditentry_ensure_partitions(%s, 1)", [month])
             if row[0] is None:
-                row = None
+                cursor.execute(last)
+                row = cursor.fetchone()
     if row is None:
         return 1, GENESIS, None
     last_at = row[2]

@@ -95,6 +95,27 @@ class AuditEntry(models.Model):
         raise RuntimeError("Журнал аудита только дополняется: запись нельзя удалить.")
 
 
+class AuditChainHead(models.Model):
+    """The end of the audit log's hash chain — place, hash and time of the last entry —
+    in one row, kept by a trigger on the log in the appending transaction (PostgreSQL,
+    ADR 0609). `next_place` reads it under the append lock instead of asking every
+    monthly partition for its last entry: that question's planning and index probes grew
+    with the months and were held under the lock every append waits for."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    seq = models.PositiveBigIntegerField("номер последней записи")
+    entry_hash = models.CharField("хеш последней записи", max_length=64)
+    created_at = models.DateTimeField("время последней записи")
+
+    class Meta:
+        verbose_name = "конец цепочки журнала аудита"
+        verbose_name_plural = "конец цепочки журнала аудита"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_one_row")]
+
+    def __str__(self) -> str:
+        return f"№ {self.seq}"
+
+
 class JobStatus(models.TextChoices):
     QUEUED = "queued", "В очереди"
     RUNNING = "running", "Выполняется"

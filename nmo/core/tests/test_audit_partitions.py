@@ -290,9 +290,9 @@ def test_the_migration_moves_a_log_with_rows_into_partitions():
             executor.loader.build_graph()
             executor.migrate([("core", "0006_audit_partitions_h8f")])
         finally:
+            # Forward to the latest migration of core (the chain's head, 0007, too).
             executor.loader.build_graph()
-            if not partitioned():
-                executor.migrate([("core", "0006_audit_partitions_h8f")])
+            executor.migrate(executor.loader.graph.leaf_nodes("core"))
         db_roles.grant_app_role()
     assert partitioned()
     assert partition_name(JAN) in {p.name for p in attached_partitions()}
