@@ -3,6 +3,7 @@
 from typing import Literal
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import P, QueryEx, Router, Schema
 
 from nmo.api.v1.schemas import ErrorOut, IsoDate
@@ -10,6 +11,8 @@ from nmo.catalog.models import Activity
 from nmo.catalog.selectors import catalogue_page, list_matching_specialties
 from nmo.catalog.types import CatalogueFilters
 from nmo.core.exceptions import ValidationFailed
+from nmo.programmes.selectors import catalogue_programmes_page
+from nmo.programmes.types import ProgrammeCatalogueFilters
 
 router = Router(tags=["Справочники и каталог"])
 
@@ -130,3 +133,116 @@ def catalogue(
     )
     result = catalogue_page(filters=filters, page=page)
     return {"items": [_item(a) for a in result.items], "total": result.total}
+
+
+# --- Programmes (ДПП) of educational organisations (issue 15, ADR 0116) --------------------
+
+
+class CatalogueCohortOut(Schema):
+    id: int
+    title: str
+    starts_on: IsoDate
+    ends_on: IsoDate
+    study_form: str
+    seats_left: int | None
+    apply_url: str
+
+
+class CatalogueProgrammeOut(Schema):
+    id: int
+    kind: str
+    title: str
+    organisation: str
+    specialties: list[str]
+    hours: int
+    remote_share_percent: int
+    price: str | None
+    by_certificate: bool
+    url: str
+    cohorts: list[CatalogueCohortOut]
+
+
+class CatalogueProgrammesOut(Schema):
+    items: list[CatalogueProgrammeOut]
+    total: int
+
+
+def _programme_item(programme) -> dict[str, object]:
+    return {
+        "id": programme.pk,
+        "kind": programme.kind,
+        "title": programme.title,
+        "organisation": programme.organisation.name,
+        "specialties": [s.code for s in programme.specialties.all()],
+        "hours": programme.hours,
+        "remote_share_percent": programme.remote_share_percent,
+        "price": None if programme.price is None else f"{programme.price:.2f}",
+        "by_certificate": programme.by_certificate,
+        "url": reverse("catalog:programme_detail", args=[programme.pk]),
+        "cohorts": [
+            {
+                "id": cohort.pk,
+                "title": cohort.title,
+                "starts_on": cohort.starts_on,
+                "ends_on": cohort.ends_on,
+                "study_form": cohort.study_form,
+                "seats_left": cohort.seats_left,
+                "apply_url": reverse("programmes:apply", args=[cohort.pk]),
+            }
+            for cohort in programme.open_cohorts
+        ],
+    }
+
+
+@router.get(
+    "/catalogue/programmes",
+    response={200: CatalogueProgrammesOut, 422: ErrorOut},
+    auth=None,
+    summary="Каталог: программы ДПП образовательных организаций с открытым набором",
+)
+def catalogue_programmes(
+    request: HttpRequest,
+    kind: QueryEx[
+        Literal["", "qualification_upgrade", "professional_retraining"],
+        P(description="qualification_upgrade — ПК, professional_retraining — ПП; пусто — все"),
+    ] = "",
+    specialty: QueryEx[
+        str, P(max_length=20, description="Код специальности, например 31.08.19")
+    ] = "",
+    q: QueryEx[
+        str,
+        P(
+            max_length=CATALOGUE_QUERY_MAX_LENGTH,
+            description="Часть названия, без учёта регистра и «ё»/«е»",
+        ),
+    ] = "",
+    format: QueryEx[
+        Literal["", "in_person", "online"],
+        P(description="online — полностью дистанционно, in_person — с очной частью"),
+    ] = "",
+    date_from: QueryEx[
+        IsoDate | None, P(description="Группы, идущие в этот день или позже (ГГГГ-ММ-ДД)")
+    ] = None,
+    date_to: QueryEx[
+        IsoDate | None, P(description="Группы, начинающиеся в этот день или раньше")
+    ] = None,
+    page: QueryEx[int, P(ge=1, le=1_000_000, description="Номер страницы, с 1; по 20")] = 1,
+) -> dict[str, object]:
+    """The published programmes that have a cohort open for applications, the nearest
+    start first, 20 per page, with the same search and filters as the catalogue's page
+    (faq-join-steps: a specialist chooses a ДПП from the catalogue). Each cohort carries
+    the seats left (null: not limited) and the address of its application form."""
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise ValidationFailed(
+            errors={"date_to": ["Дата окончания периода не может быть раньше даты начала."]}
+        )
+    filters = ProgrammeCatalogueFilters(
+        q=q,
+        specialty=specialty.strip(),
+        kind=kind,
+        format=format,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    result = catalogue_programmes_page(filters=filters, page=page)
+    return {"items": [_programme_item(p) for p in result.items], "total": result.total}
