@@ -476,6 +476,7 @@ def _load(summary: DemoSummary) -> None:
         summary.cohorts += counts.cohorts
         summary.learners += counts.learners
         summary.documents += counts.documents
+    organisations.apply_from_the_catalogue(specialist)
 
 
 def load_demo() -> DemoSummary:

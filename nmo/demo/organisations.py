@@ -50,10 +50,18 @@ from nmo.documents.services import (
     record_handover,
     revoke_document,
 )
-from nmo.programmes.models import Cohort, Enrolment, Programme, ProgrammeStage
+from nmo.programmes.models import (
+    Cohort,
+    Enrolment,
+    PaymentBasis,
+    Programme,
+    ProgrammeApplication,
+    ProgrammeStage,
+)
 from nmo.programmes.selectors import list_enrolments, list_programmes, list_stages
 from nmo.programmes.services import (
     add_stage,
+    apply_for_cohort,
     create_cohort,
     create_programme,
     decide_admission,
@@ -66,6 +74,7 @@ from nmo.programmes.services import (
     update_enrolment,
 )
 from nmo.programmes.types import (
+    ApplicationRequest,
     CatalogueCardData,
     CohortData,
     CurriculumData,
@@ -662,6 +671,34 @@ def _offer_in_catalogue(
         publish_programme(actor=staff, programme=programme)
         opened += len(cohorts)
     return opened
+
+
+#: The programme the demo's cardiologist has applied for from the catalogue.
+APPLIED_FOR = "Функциональная диагностика в кардиологии"
+
+
+def apply_from_the_catalogue(specialist: User) -> ProgrammeApplication | None:
+    """The cardiologist's application, with her educational certificate, for the first
+    open cohort of APPLIED_FOR: it waits in the organisation's «Заявки» and shows in her
+    plan (faq-join-steps). Nothing when she has applied already or nothing is open."""
+    if ProgrammeApplication.objects.filter(specialist=specialist).exists():
+        return None
+    cohort = (
+        Cohort.objects.filter(programme__title=APPLIED_FOR, programme__published=True)
+        .order_by("starts_on", "pk")
+        .first()
+    )
+    if cohort is None:
+        return None
+    return apply_for_cohort(
+        actor=specialist,
+        cohort=cohort,
+        request=ApplicationRequest(
+            payment_basis=PaymentBasis.EDUCATION_VOUCHER,
+            voucher_number="ОС-77-2026/00418",
+            comment="Прошу зачислить в ближайшую группу.",
+        ),
+    )
 
 
 def load_organisation(

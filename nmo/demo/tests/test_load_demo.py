@@ -105,6 +105,17 @@ def test_the_specialist_sees_credits_of_every_kind_a_plan_and_the_report(demo):
     assert client.get(report.group(1)).status_code == 200
 
 
+def test_the_specialist_has_applied_for_a_programme_and_the_organisation_sees_it(demo):
+    """The cardiologist applied from the catalogue with her educational certificate: her
+    applications page and РостГМУ's «Заявки» both show it, waiting (faq-join-steps)."""
+    mine = _text(signed_in("specialist@nmo.local").get("/programmes/my/applications/"))
+    assert "Функциональная диагностика в кардиологии" in mine
+    assert "подана" in mine
+    staff = _text(signed_in("rostgmu-staff@nmo.local").get("/programmes/applications/"))
+    assert "Иванова Мария Петровна" in staff
+    assert "образовательный сертификат" in staff
+
+
 def test_the_provider_has_activities_in_every_status_codes_and_an_open_support_request(demo):
     client = signed_in("provider@nmo.local")
     activities = _text(client.get("/catalogue/my/"))
