@@ -107,16 +107,18 @@ def next_place(
             # they are written: a key checked at COMMIT waits for a row lock while this
             # transaction holds the append lock — and the row's holder may be queueing
             # for the append lock (a deadlock; tests/concurrency/test_audit_lock_order.py).
-            # One round trip (the activation's statements are counted, ADR 0203): a
-            # constant, no parameters, so the simple protocol takes both statements.
+            # Then the lock, then the chain's end — the one row its trigger keeps (ADR
+            # 0609) — with whether the month of the entry's time is attached (if save()
+            # moves it to the last entry's, that month is: the last entry is in it).
+            # Three statements in one round trip, every appender waits for this lock
+            # (ADR 0203 counts the activation's statements): no parameters, so the simple
+            # protocol takes them all, and each statement has its own snapshot — the
+            # read sees every append committed before the lock was granted. The time is
+            # a literal of our own making (an ISO date and time).
+            instant = "NULL" if moment is None else f"'{moment.astimezone(UTC).isoformat()}'"
             cursor.execute(
-                f"SET CONSTRAINTS ALL IMMEDIATE; SELECT pg_advisory_xact_lock({APPEND_LOCK:d})"
-            )
-            # The chain's end is the one row its trigger keeps (ADR 0609), read in the
-            # same statement as whether the month of the entry's time is attached (if
-            # save() moves it to the last entry's, that month is: the last entry is in
-            # it). Without the row (a log emptied and refilled by hand) the log is asked.
-            cursor.execute(
+                "SET CONSTRAINTS ALL IMMEDIATE; "
+                f"SELECT pg_advisory_xact_lock({APPEND_LOCK:d}); "
                 "SELECT head.seq, head.entry_hash, head.created_at, "
                 "lands.month, EXISTS (SELECT 1 FROM pg_inherits "
                 "WHERE inhparent = 'core_auditentry'::regclass AND inhrelid = to_regclass("
@@ -124,10 +126,11 @@ def next_place(
                 "OR NOT EXISTS (SELECT 1 FROM pg_partitioned_table "
                 "WHERE partrelid = 'core_auditentry'::regclass) "
                 "FROM (SELECT 1) one LEFT JOIN core_auditchainhead head ON head.id = 1, "
-                "LATERAL (SELECT date_trunc('month', %s::timestamptz "
-                "AT TIME ZONE 'UTC')::date AS month) lands",
-                [moment],
+                f"LATERAL (SELECT date_trunc('month', {instant}::timestamptz "
+                "AT TIME ZONE 'UTC')::date AS month) lands"
             )
+            cursor.nextset()  # past SET CONSTRAINTS
+            cursor.nextset()  # past the lock: the chain's end
             *row, month, attached = cursor.fetchone()
             if month is not None and not attached:
                 cursor.execute("SELECT core_auditentry_ensure_partitions(%s, 1)", [month])

@@ -141,7 +141,7 @@ def _not_claimed(*, specialist: User, value: str) -> CodeAlreadyYours | CodeNotA
 def _redeem_in_one_statement(*, specialist: User, value: str) -> Activation:
     """The activation on PostgreSQL, its hot path (ADR 0203): the claim, the ledger entry,
     the cabinet's new version and the queued notice as one statement of data-modifying
-    CTEs, then the audit line on the hash chain (ADR 0024: three small statements) in the
+    CTEs, then the audit line on the hash chain (ADR 0024: two small round trips) in the
     same transaction; its text is the same every time, so the connection prepares it
     (`prepared_cursor`) and PostgreSQL does not plan it again.
 
