@@ -117,7 +117,7 @@ def next_place(
             # a literal of our own making (an ISO date and time).
             instant = "NULL" if moment is None else f"'{moment.astimezone(UTC).isoformat()}'"
             cursor.execute(
-                "SET CONSTRAINTS ALL IMMEDIATE; "
+                "SET CONSTRAINTS ALL IMMEDIATE; "  # noqa: S608 - constants and our own time
                 f"SELECT pg_advisory_xact_lock({APPEND_LOCK:d}); "
                 "SELECT head.seq, head.entry_hash, head.created_at, "
                 "lands.month, EXISTS (SELECT 1 FROM pg_inherits "
