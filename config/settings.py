@@ -299,6 +299,10 @@ SYNC_CLIENT_SECRET = env_str("NMO_SYNC_CLIENT_SECRET", "")
 SYNC_INTERVAL_SECONDS = env_int("NMO_SYNC_INTERVAL_SECONDS", 15 * 60)
 SYNC_RETRY_MAX_SECONDS = env_int("NMO_SYNC_RETRY_MAX_SECONDS", 60 * 60)
 SYNC_BATCH_SIZE = env_int("NMO_SYNC_BATCH_SIZE", 100)
+# The cycle portal keeps the credit portal's tokens encrypted (ADR 0502): Fernet keys,
+# comma-separated, the first encrypts and all decrypt (rotation: put the new key first,
+# drop the old one once every link has synchronised). Unset: derived from SECRET_KEY.
+SYNC_TOKEN_KEYS = env_list("NMO_SYNC_TOKEN_KEYS", [])
 # django-oauth-toolkit, the credit portal's provider: authorization code with PKCE only,
 # one read-only scope.
 OAUTH2_PROVIDER = {

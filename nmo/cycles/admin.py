@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from nmo.accounts.access import require_login
 from nmo.core.exceptions import DomainError
 from nmo.cycles import services
-from nmo.cycles.models import CreditEntry, Cycle, CycleRule, ModuleCompletion
+from nmo.cycles.models import CreditEntry, CreditSource, Cycle, CycleRule, ModuleCompletion
 from nmo.cycles.rules import rule_problems
 from nmo.cycles.types import RuleTerms
 
@@ -46,6 +46,8 @@ class CreditEntryAdmin(_ReadOnly):
     def reverse_link(self, obj: CreditEntry) -> str:
         if obj.reverses_id:
             return f"сторнирует № {obj.reverses_id}"
+        if obj.source == CreditSource.SYNC:
+            return "исправляется на портале учёта кредитов"
         url = reverse("cycles:entry_reverse", kwargs={"entry_id": obj.pk})
         return format_html('<a href="{}">Сторнировать</a>', url)
 

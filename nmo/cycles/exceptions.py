@@ -9,6 +9,7 @@ __all__ = [
     "CycleOverlaps",
     "CycleRuleInvalid",
     "EntryAlreadyReversed",
+    "EntryFromOtherPortal",
     "EntryNotReversible",
     "ModuleCompletionInvalid",
     "ModuleNotInCatalogue",
@@ -89,6 +90,18 @@ class EntryNotReversible(Conflict):
 
     code = "entry_not_reversible"
     default_message = "Сторнирующую запись нельзя сторнировать."
+
+
+class EntryFromOtherPortal(Conflict):
+    """A credit brought over from the credit portal by the link between the portals is
+    corrected there, not here: its correction reaches this ledger with the next
+    synchronisation (ADR 0502)."""
+
+    code = "entry_from_other_portal"
+    default_message = (
+        "Эта запись перенесена с портала учёта кредитов и здесь не исправляется: исправьте "
+        "её на портале учёта кредитов, исправление придёт сюда при синхронизации."
+    )
 
 
 class EntryAlreadyReversed(Conflict):

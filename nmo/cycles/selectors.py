@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Window
@@ -17,6 +18,7 @@ from nmo.accounts.models import User
 from nmo.catalog.models import Activity, Specialty
 from nmo.catalog.rules import search_key
 from nmo.catalog.selectors import get_credit_policy, list_accredited_activities, list_specialties
+from nmo.core import portal
 from nmo.core.throttle import STORE_ERRORS
 from nmo.cycles import rules
 from nmo.cycles.models import CreditEntry, Cycle, CycleRule, PlanItem
@@ -381,3 +383,12 @@ def credits_feed(specialist: User, *, after: int, limit: int) -> FeedPage:
         remaining=entries.filter(pk__gt=last).count(),
         total=entries.count(),
     )
+
+
+def source_portal_named(url: str) -> str:
+    """The portal a synchronised entry came from, as a specialist knows it: the configured
+    name of the other portal (NMO_OTHER_PORTAL_NAME) with its address, else the address."""
+    name = str(settings.OTHER_PORTAL_NAME or "").strip()
+    if name and url and url.rstrip("/") == portal.other_portal_url():
+        return f"«{name}» ({url})"
+    return url

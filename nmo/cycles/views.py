@@ -204,6 +204,7 @@ def entry_notice(request: HttpRequest, entry_id: int) -> HttpResponse:
             "reversed_by": reversed_by,
             "verify_url": verify_url,
             "qr": qr_data_uri(verify_url),
+            "source_portal": selectors.source_portal_named(entry.source_portal),
         },
     )
     title = "Уведомление об исправлении" if entry.reverses_id else "Уведомление о начислении"

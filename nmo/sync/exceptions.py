@@ -9,6 +9,7 @@ __all__ = [
     "LinkNotConfigured",
     "LinkRefused",
     "OtherPortalDown",
+    "TokenUnreadable",
 ]
 
 
@@ -51,4 +52,17 @@ class AccessRevoked(Conflict):
     default_message = (
         "Доступ к порталу учёта кредитов отозван. Перенесённые записи сохранены; чтобы "
         "синхронизация продолжилась, свяжите аккаунты заново."
+    )
+
+
+class TokenUnreadable(AccessRevoked):
+    """The link's stored tokens cannot be decrypted: the key they were encrypted with is
+    no longer among NMO_SYNC_TOKEN_KEYS (ADR 0502). Like a revoked grant, only linking
+    again helps."""
+
+    code = "token_unreadable"
+    default_message = (
+        "Сохранённый доступ к порталу учёта кредитов не удаётся прочитать: на этом портале "
+        "сменился ключ шифрования. Перенесённые записи сохранены; чтобы синхронизация "
+        "продолжилась, разорвите связь и свяжите аккаунты заново в разделе «Личные сведения»."
     )

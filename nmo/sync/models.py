@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from nmo.core.models import BaseModel
+from nmo.sync.sealed import SealedTextField
 
 __all__ = ["AccountLink", "LinkState"]
 
@@ -19,8 +20,8 @@ class LinkState(models.TextChoices):
 
 class AccountLink(BaseModel):
     """Kept on the cycle portal: the credit portal's OAuth 2.0 tokens for the specialist's
-    account there, the cursor of its credit feed and the state the cabinet shows. An
-    unlinked link stays, so what it brought over stays explained."""
+    account there (encrypted at rest), the cursor of its credit feed and the state the
+    cabinet shows. An unlinked link stays, so what it brought over stays explained."""
 
     specialist = models.ForeignKey(
         "accounts.User",
@@ -30,8 +31,9 @@ class AccountLink(BaseModel):
     )
     portal_url = models.CharField("портал учёта кредитов", max_length=200)
     remote_account = models.CharField("аккаунт на портале учёта кредитов", max_length=300)
-    access_token = models.TextField("токен доступа", blank=True)
-    refresh_token = models.TextField("токен обновления", blank=True)
+    # Encrypted in the column (ADR 0502); read back decrypted, or `Unreadable`.
+    access_token = SealedTextField("токен доступа", blank=True)
+    refresh_token = SealedTextField("токен обновления", blank=True)
     token_expires_at = models.DateTimeField("токен действует до", null=True, blank=True)
     # The last source id taken over: every record up to it is here (saved with them).
     cursor = models.BigIntegerField("курсор ленты", default=0)

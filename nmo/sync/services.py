@@ -30,8 +30,10 @@ from nmo.sync.exceptions import (
     AlreadyLinked,
     LinkNotConfigured,
     OtherPortalDown,
+    TokenUnreadable,
 )
 from nmo.sync.models import AccountLink, LinkState
+from nmo.sync.sealed import Unreadable
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +126,7 @@ def synchronise_now(*, specialist: User) -> AccountLink:
     if link is None:
         raise NotFound()
     if link.state == LinkState.REVOKED:
-        raise AccessRevoked()
+        raise AccessRevoked(link.error or None)
     with transaction.atomic():
         AccountLink.objects.filter(pk=link.pk).update(
             state=LinkState.RUNNING, error="", heartbeat_at=timezone.now()
@@ -146,6 +148,10 @@ def _save_token(link_id: int) -> Callable[..., None]:
 
 
 def _token_of(link: AccountLink) -> dict[str, Any]:
+    """The link's tokens for Authlib, decrypted; `TokenUnreadable` when the key that
+    encrypted them is gone (ADR 0502)."""
+    if isinstance(link.access_token, Unreadable) or isinstance(link.refresh_token, Unreadable):
+        raise TokenUnreadable()
     token: dict[str, Any] = {
         "access_token": link.access_token,
         "refresh_token": link.refresh_token,

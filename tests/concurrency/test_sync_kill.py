@@ -29,10 +29,12 @@ from nmo.sync.models import AccountLink, LinkState
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 ROOT = Path(__file__).resolve().parents[2]
-PORT = 8845  # helper h8d's range
+PORT = int(os.environ.get("NMO_SYNC_KILL_PORT", "8845"))  # helper h8d's range by default
 RECORDS = 1000
 CLIENT_ID = "cycle-portal"
 SECRET = "kill-test-client-secret-0123456789abcdef"
+# The link's tokens are encrypted (ADR 0502): the worker needs the key the test wrote with.
+TOKEN_KEY = "bmVpdGhlci1hLXJlYWwta2V5LWZvci1raWxsLXRlc3Q="
 
 
 def _database_url() -> str:
@@ -58,6 +60,7 @@ def _env() -> dict[str, str]:
         "NMO_SYNC_CLIENT_ID": CLIENT_ID,
         "NMO_SYNC_CLIENT_SECRET": SECRET,
         "NMO_SYNC_BATCH_SIZE": "10",
+        "NMO_SYNC_TOKEN_KEYS": TOKEN_KEY,
         "LOG_LEVEL": "WARNING",
         "PYTHONWARNINGS": "ignore",
     }
@@ -158,10 +161,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.mark.clause("faq-sync-once")
-def test_a_killed_worker_resumes_and_each_record_arrives_once(specialist, provider):
+def test_a_killed_worker_resumes_and_each_record_arrives_once(specialist, provider, settings):
     """faq-sync-once: SIGKILL of the worker mid-synchronisation of 1,000 records, then a
     new worker: every record once, the cursor and the records always agree, the link
     ends «завершена» with 1,000 brought over."""
+    settings.SYNC_TOKEN_KEYS = [TOKEN_KEY]
     source_ids = _credits_on_the_credit_portal(specialist, provider)
     application = get_application_model().objects.create(
         name="Портал циклов",

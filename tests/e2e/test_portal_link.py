@@ -22,8 +22,12 @@ from playwright.sync_api import Browser, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-CYCLES = "http://127.0.0.1:8841"
-CREDITS = "http://localhost:8842"
+# Ports: NMO_E2E_PORTAL_PORTS="<cycles>,<credits>" lets a helper run it in its own range.
+CYCLES_PORT, CREDITS_PORT = (
+    int(p) for p in os.environ.get("NMO_E2E_PORTAL_PORTS", "8841,8842").split(",")
+)
+CYCLES = f"http://127.0.0.1:{CYCLES_PORT}"
+CREDITS = f"http://localhost:{CREDITS_PORT}"
 CLIENT_ID = "cycle-portal"
 SECRET = "e2e-client-secret-0123456789abcdefghij"
 EMAIL = "ivanova@example.ru"
@@ -117,8 +121,8 @@ def two_portals(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     code = _manage(credits_env, "shell", "-c", SETUP_CREDIT_PORTAL).strip().splitlines()[-1]
     _manage(credits_env, "sync_client")
     processes = [
-        _start(cycles_env, "runserver", "127.0.0.1:8841", "--noreload"),
-        _start(credits_env, "runserver", "127.0.0.1:8842", "--noreload"),
+        _start(cycles_env, "runserver", f"127.0.0.1:{CYCLES_PORT}", "--noreload"),
+        _start(credits_env, "runserver", f"127.0.0.1:{CREDITS_PORT}", "--noreload"),
         _start(cycles_env, "run_worker", "--queue-name", "*", "--interval", "0.5"),
     ]
     try:

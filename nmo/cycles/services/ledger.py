@@ -21,6 +21,7 @@ from nmo.cycles.exceptions import (
     ActivityNotInCatalogue,
     AlreadyCredited,
     EntryAlreadyReversed,
+    EntryFromOtherPortal,
     EntryNotReversible,
     ReversalInvalid,
 )
@@ -30,6 +31,7 @@ from nmo.cycles.models import (
     CreditSource,
     Cycle,
 )
+from nmo.cycles.selectors import source_portal_named
 
 REASON_MAX = 2000
 REFERENCE_MAX = rules.REFERENCE_MAX
@@ -238,6 +240,15 @@ def send_credit_notice(*, entry: CreditEntry) -> None:
     send_email_after_commit(to=[specialist.email], subject=subject, body="\n".join(lines))
 
 
+def _from_other_portal(entry: CreditEntry) -> EntryFromOtherPortal:
+    return EntryFromOtherPortal(
+        f"Запись № {entry.pk} перенесена с портала учёта кредитов "
+        f"{source_portal_named(entry.source_portal)} (там это запись № {entry.source_id}) "
+        "и здесь не исправляется: исправьте её на портале учёта кредитов. Исправление "
+        "придёт сюда сторнирующей записью при следующей синхронизации."
+    )
+
+
 @transaction.atomic
 def reverse_entry(*, actor: User, entry: CreditEntry, reason: str) -> CreditEntry:
     """Correct a ledger entry by a reversing entry with a reason; never an edit.
@@ -245,6 +256,8 @@ def reverse_entry(*, actor: User, entry: CreditEntry, reason: str) -> CreditEntr
     Administrators only (403 otherwise). The reversal carries the same specialist,
     activity, specialty, kind and date with negated hours, so it cancels the original in
     whichever cycle counted it. One reversal per entry; a reversal is not reversible.
+    A credit synchronised from the credit portal is corrected there (its reversal comes
+    through the feed, ADR 0502): `EntryFromOtherPortal`, naming that portal.
     """
     if not is_admin(actor):
         raise PermissionDenied()
@@ -259,6 +272,8 @@ def reverse_entry(*, actor: User, entry: CreditEntry, reason: str) -> CreditEntr
     original = CreditEntry.objects.filter(pk=entry.pk).first()
     if original is None:
         raise NotFound()
+    if original.source == CreditSource.SYNC:
+        raise _from_other_portal(original)
     if original.reverses_id is not None:
         raise EntryNotReversible()
     if CreditEntry.objects.filter(reverses=original).exists():
@@ -278,7 +293,11 @@ def write_reversal(*, original: CreditEntry, actor: User | None, reason: str) ->
     """Write the entry that cancels `original` — same specialist, activity or programme
     document, specialty, kind and date, negated hours — and drop the cabinet's cache; the
     caller checked who acts and audits. A second reversal of one entry meets the unique
-    `reverses` column: `EntryAlreadyReversed`, with the caller's transaction usable."""
+    `reverses` column: `EntryAlreadyReversed`, with the caller's transaction usable. Any
+    other integrity error is not that and propagates as it is. A synchronised entry is
+    refused (`EntryFromOtherPortal`): it is corrected on the credit portal."""
+    if original.source == CreditSource.SYNC:
+        raise _from_other_portal(original)
     try:
         with transaction.atomic():
             reversal = CreditEntry.objects.create(
@@ -303,6 +322,11 @@ def write_reversal(*, original: CreditEntry, actor: User | None, reason: str) ->
                 created_by=actor,
             )
     except IntegrityError as exc:
-        raise EntryAlreadyReversed() from exc
+        # Only the unique `reverses` column means "reversed already": the savepoint is
+        # rolled back, and a competing reversal it met has committed (the violation waits
+        # for it), so it is visible now. Anything else (a check constraint) is not that.
+        if CreditEntry.objects.filter(reverses_id=original.pk).exists():
+            raise EntryAlreadyReversed() from exc
+        raise
     invalidate_cabinet(reversal.specialist_id)
     return reversal

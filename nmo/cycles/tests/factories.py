@@ -1,14 +1,17 @@
 """Factories of the cycles tests: accredited catalogue activities created directly (the
 accreditation workflow is the catalog app's), specialties from the nomenclature file."""
 
-from datetime import date
+from datetime import date, datetime
 
 import factory
+from django.utils import timezone
 from faker import Faker
 
 from nmo.accounts.models import Organisation, OrganisationKind, User
 from nmo.catalog.models import Activity, ActivityFormat, ActivityKind, ActivityStatus, Specialty
 from nmo.catalog.services import load_specialties
+from nmo.cycles.models import CreditEntry
+from nmo.cycles.services import SyncedCredit, record_synced_credits
 
 _faker = Faker("ru_RU")
 
@@ -93,3 +96,31 @@ def set_foreign_credits(*, allowed: bool) -> None:
     CreditPolicy.objects.update_or_create(
         pk=1, defaults={"foreign_credits_allowed": allowed, "basis": "тест"}
     )
+
+
+def synced_credit(
+    specialist: User,
+    *,
+    portal: str,
+    source_id: str = "4217",
+    title: str = "Конференция по кардиологии",
+    synced_at: datetime | None = None,
+) -> CreditEntry:
+    """A 6-credit event brought over from the credit portal `portal` by the link between
+    the portals (its record № `source_id` there), booked through the ledger's service."""
+    record_synced_credits(
+        specialist=specialist,
+        source_portal=portal,
+        credits=[
+            SyncedCredit(
+                source_id=source_id,
+                kind="event",
+                hours=6,
+                occurred_on=date(2025, 10, 1),
+                specialty_code=CARDIOLOGY,
+                title=title,
+            )
+        ],
+        synced_at=synced_at or timezone.now(),
+    )
+    return CreditEntry.objects.get(source_portal=portal, source_id=source_id)

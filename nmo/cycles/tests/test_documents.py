@@ -163,3 +163,34 @@ def test_a_300_entry_activity_report_splits_no_row(client, specialist, cycle):
     assert (
         name == "Отчёт об образовательной активности НМО — Иванова М.П. — 31.08.36 — 2025–2030.pdf"
     )
+
+
+@pytest.mark.clause("faq-keep-proof", "faq-sync-why")
+def test_the_notice_of_a_synced_credit_names_where_it_came_from(
+    client, specialist, cycle, settings
+):
+    """The notice of a credit brought over from the credit portal names that portal, the
+    record's number there and the time of the synchronisation (its provenance), and does
+    not pass it off as a programme (faq-sync-why, faq-keep-proof)."""
+    settings.OTHER_PORTAL_URL = "https://credits.example.ru"
+    settings.OTHER_PORTAL_NAME = "Портал непрерывного образования"
+    entry = factories.synced_credit(
+        specialist,
+        portal="https://credits.example.ru",
+        title="Конференция «Кардиология сегодня»",
+        synced_at=datetime(2025, 10, 2, 12, 30, tzinfo=ZoneInfo("UTC")),
+    )
+    client.force_login(specialist)
+    text = " ".join(_text(client.get(f"/cabinet/entries/{entry.pk}/notice.pdf")).split())
+    text = text.replace("https:// ", "https://")  # a long address wraps in its cell
+    assert "Уведомление о начислении кредитов" in text
+    assert "Конференция «Кардиология сегодня»" in text
+    assert (
+        "Получено с портала учёта кредитов «Портал непрерывного образования» "
+        "(https://credits.example.ru)" in text
+    )
+    assert "Номер записи на портале учёта кредитов № 4217" in text
+    assert "Синхронизировано 02.10.2025 15:30" in text  # Moscow time
+    assert "Синхронизация с порталом учёта кредитов" in text
+    assert "Программа ДПП" not in text
+    assert "Образовательная организация" not in text

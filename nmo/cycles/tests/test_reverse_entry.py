@@ -3,13 +3,20 @@
 from datetime import date
 
 import pytest
+from django.db import IntegrityError
 
 from nmo.core.exceptions import PermissionDenied
 from nmo.core.models import AuditEntry
-from nmo.cycles.exceptions import EntryAlreadyReversed, EntryNotReversible, ReversalInvalid
+from nmo.cycles.exceptions import (
+    EntryAlreadyReversed,
+    EntryFromOtherPortal,
+    EntryNotReversible,
+    ReversalInvalid,
+)
 from nmo.cycles.models import CreditEntry, CreditSource
 from nmo.cycles.selectors import cycle_progress
 from nmo.cycles.services import enter_cycle, post_credit, reverse_entry
+from nmo.cycles.services.ledger import write_reversal
 from nmo.cycles.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +100,66 @@ def test_the_reversal_page_reverses_for_an_admin_only(client, entry, admin_user,
     response = client.post(url, {"reason": "Дубликат"})
     assert response.status_code == 302
     assert CreditEntry.objects.filter(reverses=entry, reason="Дубликат").exists()
+
+
+PORTAL = "https://credits.example.ru"
+
+
+@pytest.fixture
+def synced_entry(specialist, cardiology):
+    """A credit brought over from the credit portal by the link (its record № 4217)."""
+    return factories.synced_credit(specialist, portal=PORTAL)
+
+
+@pytest.mark.clause("faq-sync-why")
+def test_a_synced_credit_is_corrected_on_the_credit_portal(synced_entry, admin_user, settings):
+    """faq-sync-why: the credit's truth is on the credit portal; reversing its copy here
+    is refused with a message naming that portal and the record's number there (not
+    «уже сторнирована»), and nothing is written."""
+    settings.OTHER_PORTAL_URL = PORTAL
+    settings.OTHER_PORTAL_NAME = "Портал НМО"
+    with pytest.raises(EntryFromOtherPortal) as refused:
+        reverse_entry(actor=admin_user, entry=synced_entry, reason="Ошибка")
+    message = refused.value.message
+    assert "«Портал НМО» (https://credits.example.ru)" in message
+    assert "запись № 4217" in message
+    assert "исправьте её на портале учёта кредитов" in message
+    assert "уже сторнирована" not in message
+    assert CreditEntry.objects.count() == 1
+
+
+@pytest.mark.clause("faq-sync-why")
+def test_the_reversal_page_explains_where_a_synced_credit_is_corrected(
+    client, synced_entry, admin_user
+):
+    """The administrator's page shows where the synchronised credit came from and offers
+    no reversal; a POST all the same gets the refusal in Russian with 422, never a 500."""
+    client.force_login(admin_user)
+    url = f"/cabinet/ledger/{synced_entry.pk}/reverse/"
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "здесь не исправляется" in text
+    assert "запись № 4217" in text
+    assert "Сторнировать запись</button>" not in text
+    response = client.post(url, {"reason": "Ошибка"})
+    assert response.status_code == 422
+    assert "перенесена с портала учёта кредитов https://credits.example.ru" in (
+        response.content.decode()
+    )
+    assert "уже сторнирована" not in response.content.decode()
+    assert CreditEntry.objects.count() == 1
+    listing = client.get("/admin/cycles/creditentry/").content.decode()
+    assert "исправляется на портале учёта кредитов" in listing
+    assert url not in listing
+
+
+def test_only_a_second_reversal_is_called_already_reversed(entry, admin_user):
+    """write_reversal maps the unique `reverses` column to «уже сторнирована»; any other
+    integrity error (here the sign check, for a zero-hour original) is not claimed to be
+    that."""
+    entry.hours = 0  # in memory only: its reversal would carry 0 hours
+    with pytest.raises(IntegrityError) as caught:
+        write_reversal(original=entry, actor=admin_user, reason="Ошибка")
+    assert not isinstance(caught.value, EntryAlreadyReversed)
+    assert not CreditEntry.objects.filter(reverses=entry).exists()
