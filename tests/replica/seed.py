@@ -12,8 +12,9 @@ from django.utils import timezone
 django.setup()
 
 from nmo.accounts.services import add_user  # noqa: E402
-from nmo.catalog.models import Activity, Specialty  # noqa: E402
+from nmo.catalog.models import Specialty  # noqa: E402
 from nmo.catalog.services import load_specialties  # noqa: E402
+from nmo.catalog.tests.factories import ActivityFactory  # noqa: E402
 from nmo.codes.models import ConfirmationCode  # noqa: E402
 from tests.replica.cluster import CODE, PASSWORD, SECOND_TITLE, TITLE  # noqa: E402
 
@@ -25,20 +26,15 @@ provider = add_user(
     role="provider",
     organisation_name="Общество кардиологов",
 )
-ids = []
-for title in (TITLE, SECOND_TITLE):
-    activity = Activity.objects.create(
+ids = [
+    ActivityFactory(
         provider=provider.memberships.get().organisation,
         submitted_by=provider,
-        kind="event",
         title=title,
-        format="in_person",
         starts_on=dt.date(2027, 3, 12),
-        ends_on=dt.date(2027, 3, 13),
-        hours_requested=6,
-        status="submitted",
-    )
-    activity.specialties.set(Specialty.objects.all()[:1])
-    ids.append(activity.pk)
+        specialties=Specialty.objects.all()[:1],
+    ).pk
+    for title in (TITLE, SECOND_TITLE)
+]
 ConfirmationCode.objects.create(value=CODE, activity_id=ids[0], issued_at=timezone.now())
 print(*ids, sep="\n")
