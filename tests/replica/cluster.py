@@ -27,9 +27,14 @@ ROOT = Path(__file__).resolve().parents[2]
 PORTS = [int(p) for p in os.environ.get("REPLICA_TEST_PORTS", "5440,5441").split(",")]
 APP_PORT = int(os.environ.get("REPLICA_TEST_APP_PORT", "8890"))
 DB_NAME = "nmo"
-#: The seeded accounts' password and the application the test accredits (seed.py).
+#: The seeded accounts' password and the applications the tests accredit (seed.py).
 PASSWORD = "replica-password-123"
 TITLE = "Конференция «Реплика и запись»"
+SECOND_TITLE = "Семинар «Реплика после сбоя»"
+#: A confirmation code of the first application: its public verification page.
+CODE = "REPL-1CA00001"
+#: How long a worker leaves a replica that failed it (REPLICA_RETRY_SECONDS), short here.
+RETRY_SECONDS = 3
 
 
 def pg_bin() -> Path | None:
@@ -110,6 +115,8 @@ class Replicated:
     standby: Server
     app_url: str
     activity_id: int
+    second_activity_id: int
+    app_log: Path
 
     def pause_replay(self) -> None:
         self.standby.query("SELECT pg_wal_replay_pause()")
@@ -121,6 +128,72 @@ class Replicated:
 
     def resume_replay(self) -> None:
         self.standby.query("SELECT pg_wal_replay_resume()")
+
+    def app_output(self) -> str:
+        """What the app server wrote to its stderr (its log: LOG_LEVEL=WARNING)."""
+        return self.app_log.read_text(errors="replace") if self.app_log.exists() else ""
+
+    def start_standby(self) -> None:
+        """Start the standby again (after a stop) and wait until it answers queries."""
+        if not (self.standby.data / "postmaster.pid").exists():
+            self.standby.start()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if self.standby.query("SELECT pg_is_in_recovery()"):
+                    return
+            except psycopg.OperationalError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError("the standby did not come back")
+            time.sleep(0.1)
+
+    @contextmanager
+    def replay_holds(self, tables: list[str]) -> Iterator[psycopg.Connection[Any]]:
+        """An ACCESS EXCLUSIVE lock on `tables` taken in an open transaction on the
+        primary, replayed by the standby: its readers of these tables wait, in the middle
+        of their request, until the transaction ends (rolled back on leaving)."""
+        with psycopg.connect(
+            host="127.0.0.1", port=self.primary.port, user="postgres", dbname=DB_NAME
+        ) as holder:
+            holder.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
+            # Another transaction's commit flushes the WAL, the lock's record with it.
+            self.primary.query("SELECT txid_current()")
+            deadline = time.monotonic() + 30
+            while self.standby.query(
+                "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' "
+                "AND relation = ANY(%s::regclass[])",
+                [tables],
+            ) < len(tables):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the standby did not replay the lock")
+                time.sleep(0.05)
+            try:
+                yield holder
+            finally:
+                holder.rollback()
+
+    def waiting_readers(self, count: int, timeout: float = 60) -> list[int]:
+        """The standby's backends of the app that wait on a replayed lock, once there are
+        `count` of them."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with psycopg.connect(
+                host="127.0.0.1", port=self.standby.port, user="postgres", dbname=DB_NAME
+            ) as connection:
+                pids = [
+                    row[0]
+                    for row in connection.execute(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = %s "
+                        "AND backend_type = 'client backend' AND wait_event_type = 'Lock'",
+                        [DB_NAME],
+                    )
+                ]
+            if len(pids) >= count:
+                return pids
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{len(pids)} readers wait on the standby, not {count}")
+            time.sleep(0.05)
 
     def wait_caught_up(self, timeout: float = 30) -> None:
         position = self.primary.query("SELECT pg_current_wal_lsn()::text")
@@ -151,6 +224,7 @@ def app_environment(primary: Server, standby: Server, media: Path) -> dict[str, 
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "MEDIA_ROOT": str(media),
         "LOG_LEVEL": "WARNING",
+        "REPLICA_RETRY_SECONDS": str(RETRY_SECONDS),
     }
 
 
@@ -219,7 +293,7 @@ def replicated_app() -> Iterator[Replicated]:
             capture_output=True,
             text=True,
         )
-        activity_id = int(seeded.stdout.strip().splitlines()[-1])
+        activity_id, second_activity_id = map(int, seeded.stdout.strip().splitlines()[-2:])
         _run(
             [
                 str(binaries / "pg_basebackup"),
@@ -241,6 +315,7 @@ def replicated_app() -> Iterator[Replicated]:
         standby.start()
         if not standby.query("SELECT pg_is_in_recovery()"):
             raise RuntimeError("the copy is not a standby")
+        app_log = base / "app.log"
         app = subprocess.Popen(  # noqa: S603
             [
                 sys.executable,
@@ -256,10 +331,11 @@ def replicated_app() -> Iterator[Replicated]:
             ],
             env=env,
             cwd=ROOT,
+            stderr=app_log.open("wb"),
         )
         app_url = f"http://127.0.0.1:{APP_PORT}"
         _wait_http(f"{app_url}/catalogue/", app)
-        yield Replicated(primary, standby, app_url, activity_id)
+        yield Replicated(primary, standby, app_url, activity_id, second_activity_id, app_log)
     finally:
         if app is not None:
             app.terminate()
