@@ -58,7 +58,13 @@ from nmo.programmes.models import (
     ProgrammeApplication,
     ProgrammeStage,
 )
-from nmo.programmes.selectors import list_enrolments, list_programmes, list_stages
+from nmo.programmes.selectors import (
+    applications_of_specialist,
+    cohorts_open_for_applications,
+    list_enrolments,
+    list_programmes,
+    list_stages,
+)
 from nmo.programmes.services import (
     add_stage,
     apply_for_cohort,
@@ -681,10 +687,11 @@ def apply_from_the_catalogue(specialist: User) -> ProgrammeApplication | None:
     """The cardiologist's application, with her educational certificate, for the first
     open cohort of APPLIED_FOR: it waits in the organisation's «Заявки» and shows in her
     plan (faq-join-steps). Nothing when she has applied already or nothing is open."""
-    if ProgrammeApplication.objects.filter(specialist=specialist).exists():
+    if applications_of_specialist(specialist).exists():
         return None
     cohort = (
-        Cohort.objects.filter(programme__title=APPLIED_FOR, programme__published=True)
+        cohorts_open_for_applications()
+        .filter(programme__title=APPLIED_FOR)
         .order_by("starts_on", "pk")
         .first()
     )
