@@ -319,28 +319,32 @@ def part_frdo(db: str) -> int:
     response = client.get(
         "/documents/register/frdo.xlsx", {"year": str(FRDO_YEAR), "organisation": organisation.pk}
     )
-    size = 0
-    if getattr(response, "streaming", False):
+    # The export streams a finished file from disk (ADR 0607): it is read to its end
+    # into a temporary file, as a browser would save it, so the RSS is the export's own.
+    import tempfile
+
+    streamed = getattr(response, "streaming", False)
+    saved = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
+    if streamed:
         for chunk in response.streaming_content:
-            size += len(chunk)
+            saved.write(chunk)
     else:
-        size = len(response.content)
+        saved.write(response.content)
+    size = saved.tell()
     took = time.perf_counter() - started
     after = _rss_mib()
     if response.status_code != 200:
         print(f"  FRDO export: HTTP {response.status_code}")
         return 1
-    import io
-
     from openpyxl import load_workbook
 
-    rows = 0
-    if not getattr(response, "streaming", False):
-        sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
-        rows = sum(1 for _ in sheet.iter_rows(min_row=2, values_only=True))
+    saved.seek(0)
+    sheet = load_workbook(saved, read_only=True).worksheets[0]
+    rows = sum(1 for _ in sheet.iter_rows(min_row=2, values_only=True))
+    saved.close()
     print(
         f"  FRDO export {FRDO_YEAR}: {rows:,} rows, {size / 1024:,.0f} kB in {took:.2f} s "
-        f"({rows / took:,.0f} rows/s); streamed: {getattr(response, 'streaming', False)}; "
+        f"({rows / took:,.0f} rows/s); streamed: {streamed}; "
         f"peak RSS {before:,.0f} MiB before, {after:,.0f} MiB after "
         f"(+{after - before:,.0f} MiB)"
     )

@@ -14,6 +14,7 @@ from nmo.catalog.models import Activity
 from nmo.codes.models import ConfirmationCode
 from nmo.codes.selectors import list_codes
 from nmo.core.cells import as_text
+from nmo.core.keyset import keyset_rows
 from nmo.core.links import absolute_url
 from nmo.core.russian import agree, by_sex, person_from_full_name
 from nmo.printing.files import document_file_name
@@ -167,7 +168,7 @@ def codes_workbook(activity: Activity) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Коды")
     sheet.append(["№", "Код (ИКП)", "ФИО", "E-mail", "Активирован", "Ссылка для проверки"])
-    for number, code in enumerate(list_codes(activity).iterator(chunk_size=2000), start=1):
+    for number, code in enumerate(keyset_rows(list_codes(activity), order=("id",), size=2000), 1):
         participant = code.participant
         sheet.append(
             [

@@ -10,9 +10,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_tasks.base import Task
 
-from nmo.core.audit import EntryView, describe_entries
+from nmo.core.audit import describe_entries
 from nmo.core.cells import as_text
 from nmo.core.chain import ChainReport, verify_chain
+from nmo.core.keyset import keyset_chunks
 from nmo.core.models import AuditEntry
 from nmo.core.request_context import current_client_ip
 from nmo.core.selectors import newest_audit_id
@@ -116,10 +117,10 @@ _EXPORT_CHUNK = 500
 
 
 def _export_rows(entries: "models.QuerySet[AuditEntry]") -> Iterator[tuple[str, ...]]:
-    chunk: list[AuditEntry] = []
-
-    def rows(views: list[EntryView]) -> Iterator[tuple[str, ...]]:
-        for view in views:
+    # The page's order made a key (ADR 0607): newest first, id breaking a tie. Read in
+    # keyset chunks, not through `.iterator()`, whose cursor PgBouncer cannot keep.
+    for chunk in keyset_chunks(entries, order=("-created_at", "-id"), size=_EXPORT_CHUNK):
+        for view in describe_entries(chunk):
             entry = view.entry
             yield (
                 timezone.localtime(entry.created_at).strftime("%d.%m.%Y %H:%M:%S"),
@@ -129,13 +130,6 @@ def _export_rows(entries: "models.QuerySet[AuditEntry]") -> Iterator[tuple[str, 
                 view.changes_text,
                 entry.ip or "",
             )
-
-    for entry in entries.iterator(chunk_size=_EXPORT_CHUNK):
-        chunk.append(entry)
-        if len(chunk) == _EXPORT_CHUNK:
-            yield from rows(describe_entries(chunk))
-            chunk = []
-    yield from rows(describe_entries(chunk))
 
 
 def _csv(rows: Iterator[tuple[str, ...]]) -> tuple[bytes, int]:

@@ -8,8 +8,8 @@ the app's README for the version and the sources. `row_of` turns a document into
 and `write_xlsx` writes the rows under the template's headers; neither touches the
 database. `check_frdo` lists, per document, the columns the system cannot fill yet;
 `export_frdo` refuses (FrdoIncomplete, 422) while anything is missing, naming the learner
-and the column, and otherwise returns the file and audits the export (names, SNILS, dates
-of birth: personal data).
+and the column, and otherwise returns the file (a temporary file, to stream) and audits
+the export (names, SNILS, dates of birth: personal data).
 
 How the register maps onto the template: a document issued in place of another
 (`replaces`) is a «Дубликат» carrying the original's name, series, number, registration
@@ -20,16 +20,18 @@ the confirmation columns — «Подтверждение утраты», «По
 «Аннулирован». Справки об обучении are not in the ДПО template and are not exported.
 """
 
-import io
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import IO
 
 from django.db import transaction
 
 from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import Organisation, User
 from nmo.core.exceptions import ValidationFailed
+from nmo.core.keyset import keyset_rows
 from nmo.core.services import record_audit
 from nmo.documents import selectors
 from nmo.documents.exceptions import FrdoIncomplete
@@ -306,19 +308,31 @@ def missing_of(document: QualificationDocument, row: FrdoRow) -> tuple[str, ...]
     return tuple(sorted(missing, key=lambda header: order.get(header, len(order))))
 
 
-#: Documents read per round trip: the year of a big organisation (100,000 rows at the
-#: national scale, ADR 0601) is read through a server-side cursor, never held whole.
+#: Documents read per query: a year of a big organisation (100,000 rows at the national
+#: scale, ADR 0601) is read in keyset chunks (ADR 0607), never held whole.
 CHUNK = 2000
+
+#: Register order, made unique: kind, then number (one register per kind of an
+#: organisation, a number once per register), then id should two ever tie.
+REGISTER_ORDER = ("kind", "number", "id")
 
 
 def _documents(organisation: Organisation, year: int) -> Iterator[QualificationDocument]:
-    return (
+    documents = (
         selectors.documents_of_organisation(organisation, year=year)
         .filter(kind__in=[kind.value for kind in QUALIFICATION_KINDS])
         .select_related("enrolment__learner", "enrolment__cohort", "replaces")
-        .defer("replaces__pdf", "replaces__snapshot")
-        .iterator(chunk_size=CHUNK)
+        # What the row needs: not the PDF, not the snapshots and particulars (kilobytes
+        # of JSON each, times CHUNK in memory) of the document or the one it replaces.
+        .defer(
+            "snapshot",
+            "particulars",
+            "replaces__pdf",
+            "replaces__snapshot",
+            "replaces__particulars",
+        )
     )
+    return keyset_rows(documents, order=REGISTER_ORDER, size=CHUNK)
 
 
 @dataclass(frozen=True)
@@ -378,10 +392,12 @@ def cells_of(row: FrdoRow) -> tuple[object, ...]:
     return tuple(getattr(row, field) for _, field in COLUMNS)
 
 
-def write_xlsx(rows: Iterable[FrdoRow]) -> bytes:
-    """Write the rows under the template's headers as an XLSX workbook of one sheet. Text
-    is stored as text — a name starting with "=" never becomes a formula, a number keeps
-    its leading zeros — and dates as dates shown ДД.ММ.ГГГГ."""
+def write_xlsx(rows: Iterable[FrdoRow], out: IO[bytes]) -> None:
+    """Write the rows under the template's headers as an XLSX workbook of one sheet into
+    `out` (a seekable file). Text is stored as text — a name starting with "=" never
+    becomes a formula, a number keeps its leading zeros — and dates as dates shown
+    ДД.ММ.ГГГГ. openpyxl's write-only sheet puts each row in a temporary file as it comes
+    and keeps none; the zip is then written into `out`."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import Cell
@@ -404,9 +420,7 @@ def write_xlsx(rows: Iterable[FrdoRow]) -> bytes:
     sheet.append([cell(header, font=bold) for header in HEADERS])
     for row in rows:
         sheet.append([cell(value) for value in cells_of(row)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(out)
 
 
 def parse_year(raw: str | None) -> int:
@@ -441,30 +455,39 @@ def file_name(organisation: Organisation, year: int) -> str:
     return f"frdo-{organisation.pk}-{year}.xlsx"
 
 
-@transaction.atomic
-def export_frdo(*, actor: User, organisation: Organisation, year: int) -> bytes:
+def export_frdo(*, actor: User, organisation: Organisation, year: int) -> IO[bytes]:
     """Return the FRDO file of the qualification documents the organisation issued in
-    `year`, in register order (kind, then number). While any row lacks what the template
-    requires, refuse with FrdoIncomplete (422): one message per document naming the
-    learner and the columns (`check_frdo` lists the same).
+    `year`, in register order (kind, then number), as an open temporary file at its
+    start — the caller streams and closes it (FileResponse does). While any row lacks
+    what the template requires, refuse with FrdoIncomplete (422): one message per
+    document naming the learner and the columns (`check_frdo` lists the same).
 
     Only the staff of the organisation (PermissionDenied without the role, NotFound for
-    another organisation's staff). The rows come from one query, read in chunks and
-    written as they come (one pass, memory independent of the year's size, ADR 0601);
-    the export is audited as "documents.frdo_export" since the file carries personal data."""
+    another organisation's staff). The rows are read in keyset chunks of CHUNK and
+    written as they come into a temporary file on disk (one pass, memory independent of
+    the year's size, also behind PgBouncer; ADR 0601, 0607); no transaction is held
+    while they are read. The export is audited as "documents.frdo_export" since the
+    file carries personal data."""
     require_staff_of(actor, organisation)
     rows = _Rows(_documents(organisation, year))
-    content = write_xlsx(rows)
-    if rows.gaps:  # the file written is dropped: nothing is given out incomplete
-        raise FrdoIncomplete(
-            "Файл для ФИС ФРДО не сформирован: не хватает сведений. "
-            f"Строк с пробелами: {len(rows.gaps)} из {rows.count}.",
-            errors={"frdo": [gap.message() for gap in rows.gaps]},
-        )
-    record_audit(
-        actor=actor,
-        action="documents.frdo_export",
-        target=organisation,
-        changes={"year": year, "documents": rows.count},
-    )
-    return content
+    out = tempfile.TemporaryFile(prefix="frdo-")  # noqa: SIM115 - the caller closes it
+    try:
+        write_xlsx(rows, out)
+        if rows.gaps:  # the file written is dropped: nothing is given out incomplete
+            raise FrdoIncomplete(
+                "Файл для ФИС ФРДО не сформирован: не хватает сведений. "
+                f"Строк с пробелами: {len(rows.gaps)} из {rows.count}.",
+                errors={"frdo": [gap.message() for gap in rows.gaps]},
+            )
+        with transaction.atomic():
+            record_audit(
+                actor=actor,
+                action="documents.frdo_export",
+                target=organisation,
+                changes={"year": year, "documents": rows.count},
+            )
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -171,7 +171,7 @@ def frdo_check(request: SignedInRequest) -> HttpResponse:
 
 @require_GET  # not HEAD: every export is audited, and HEAD would build and record one
 @signed_in
-def frdo_export(request: SignedInRequest) -> HttpResponse:
+def frdo_export(request: SignedInRequest) -> HttpResponse | FileResponse:
     """The organisation's register for a year as XLSX in the columns of the FRDO template
     (`?year=2026`, and `&organisation=<id>` for staff of several): issued and revoked
     documents in register order. Staff of the organisation only (403 without the role,
@@ -210,7 +210,9 @@ def frdo_export(request: SignedInRequest) -> HttpResponse:
             frdo_check_year=year,
             status=422,
         )
-    response = HttpResponse(content, content_type=XLSX)
+    # The file was finished on disk (a zip is complete only at its end); it is sent in
+    # blocks and closed (and gone) when sent.
+    response = FileResponse(content, content_type=XLSX)
     set_file_name(response, frdo.file_name(organisation, year))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

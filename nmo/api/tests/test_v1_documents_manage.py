@@ -122,7 +122,12 @@ def test_registers_and_the_frdo_file(npc, outsider, api_client, token_for):
     assert api_client.get(f"{base}/frdo/check?year={year}", **headers).json()["complete"]
     response = api_client.get(f"{base}/frdo?year={year}", **headers)
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert response.streaming  # from a temporary file (ADR 0607)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="frdo-{npc.organisation.pk}-{year}.xlsx"'
+    )
+    content = b"".join(response.streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert sheet.max_row == 2  # the header and one document
     assert api_client.get(f"{base}/frdo?year=1999", **headers).status_code == 422
     assert api_client.get(f"{base}/frdo?year={year}", **token_for(outsider)).status_code == 404

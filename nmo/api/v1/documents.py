@@ -10,12 +10,18 @@ token of its QR code is public and shows only what the verification page shows."
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, P, QueryEx, Router, Schema
 
 from nmo.accounts.access import access_staff_organisation
 from nmo.api.auth import AuthenticatedRequest, bearer
-from nmo.api.v1.schemas import ErrorOut, IsoDate, binary_response, file_response
+from nmo.api.v1.schemas import (
+    ErrorOut,
+    IsoDate,
+    binary_response,
+    file_response,
+    streamed_file_response,
+)
 from nmo.core.exceptions import NotFound
 from nmo.documents import selectors, services
 from nmo.documents.access import access_document, access_document_file
@@ -466,11 +472,11 @@ def frdo_export(
     request: AuthenticatedRequest,
     organisation_id: int,
     year: QueryEx[int, P(ge=2000, le=2100, description="Год выдачи")],
-) -> HttpResponse:
+) -> FileResponse:
     """The organisation's qualification documents issued in a year, in register order,
     as XLSX in the columns of the FRDO template for ДПО (ADR 0114). While data are
     missing: 422 `frdo_incomplete`, one message per learner naming the columns (see
     `/frdo/check`). Audited: the file carries personal data."""
     organisation = access_staff_organisation(request.auth, organisation_id)
     content = services.export_frdo(actor=request.auth, organisation=organisation, year=year)
-    return file_response(content, XLSX, f"frdo-{organisation.pk}-{year}.xlsx")
+    return streamed_file_response(content, XLSX, f"frdo-{organisation.pk}-{year}.xlsx")
