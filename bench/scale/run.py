@@ -140,12 +140,13 @@ def _add_cabinet_target(bench: Any) -> None:
             INSERT INTO cycles_creditentry
               (created_at, specialist_id, activity_id, specialty_id, source, kind, hours,
                remote_hours, occurred_on, reference, organisation_id, reverses_id, reason,
-               created_by_id)
+               created_by_id, document_key, document_url, programme_title, source_portal,
+               source_id, source_title)
             SELECT now(), %s, a.id, a.spec,
                    CASE WHEN a.kind = 'module' THEN 'module' ELSE 'code' END, a.kind,
                    a.credits, NULL, DATE '2022-01-10' + (n * 5),
                    CASE WHEN a.kind = 'module' THEN '' ELSE 'BENCH-' || n END,
-                   NULL, NULL, '', NULL
+                   NULL, NULL, '', NULL, '', '', '', '', '', ''
             FROM generate_series(0, %s) AS n
             JOIN (SELECT (row_number() OVER (ORDER BY id) - 1)::int AS idx, * FROM (
                     SELECT DISTINCT ON (a.id) a.id, a.kind, a.credits, s.specialty_id AS spec
@@ -161,9 +162,11 @@ def _add_cabinet_target(bench: Any) -> None:
             INSERT INTO cycles_creditentry
               (created_at, specialist_id, activity_id, specialty_id, source, kind, hours,
                remote_hours, occurred_on, reference, organisation_id, reverses_id, reason,
-               created_by_id)
+               created_by_id, document_key, document_url, programme_title, source_portal,
+               source_id, source_title)
             SELECT now(), %s, NULL, %s, 'programme', 'programme', 36, 20,
-                   DATE '2024-05-01' + n * 30, 'Удостоверение ' || n, %s, NULL, '', %s
+                   DATE '2024-05-01' + n * 30, 'Удостоверение ' || n, %s, NULL, '', %s,
+                   'УД' || n, '', 'Кардиология', '', '', ''
             FROM generate_series(0, 2) AS n
             """,
             [target.pk, cardiology.pk, college.pk, staff.pk],

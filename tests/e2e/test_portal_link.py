@@ -4,17 +4,21 @@ product started twice — a cycle portal (127.0.0.1:8841) and a credit portal
 SQLite database, the cycle portal with its task worker. In Chromium the specialist links
 the accounts from «Личные сведения» (signs in on the credit portal and consents), is sent
 by the cycle portal to the credit portal to activate a code, and sees the credit in the
-cycle portal's cabinet after the background synchronisation."""
+cycle portal's cabinet after the background synchronisation; then the cycle portal's
+worker is killed with SIGKILL while it brings over 1,000 more credits, and started again:
+every record arrives once."""
 
 import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -43,6 +47,28 @@ staff = provider_staff("provider@example.ru", "Общество кардиоло
 event = accredited_event(submitted_by=staff)
 print(issued_codes(staff, event, 1)[0].value)
 """
+RECORDS = 1000
+# The credit portal posts 1,000 more credits to the specialist (webinars of the provider).
+MORE_CREDITS = f"""
+import datetime as dt
+from nmo.accounts.models import User
+from nmo.catalog.models import Activity, Specialty
+from nmo.cycles.models import CreditEntry, CreditKind, CreditSource
+specialist = User.objects.get(email="{EMAIL}")
+first = Activity.objects.filter(status="accredited").order_by("pk").first()
+clones = []
+for n in range({RECORDS}):
+    clone = Activity.objects.get(pk=first.pk)
+    clone.pk = None
+    clone.title = f"Вебинар № {{n + 1}}"
+    clones.append(clone)
+specialty = Specialty.objects.get(code="31.08.36")
+CreditEntry.objects.bulk_create(
+    CreditEntry(specialist=specialist, activity=a, specialty=specialty,
+        source=CreditSource.CODE, kind=CreditKind.EVENT, hours=1,
+        occurred_on=dt.date(2025, 3, 12))
+    for a in Activity.objects.bulk_create(clones))
+"""
 SETUP_CYCLE_PORTAL = f"""
 from nmo.accounts.services import Registration, register_specialist
 register_specialist(data=Registration(email="{EMAIL}", password="{PASSWORD}",
@@ -69,6 +95,8 @@ def _env(database: Path, roles: str, other: str) -> dict[str, str]:
         "NMO_SYNC_CLIENT_ID": CLIENT_ID,
         "NMO_SYNC_CLIENT_SECRET": SECRET,
         "NMO_SYNC_INTERVAL_SECONDS": "3",
+        # Pages of ten: the kill below lands in the middle of the 1,000 records.
+        "NMO_SYNC_BATCH_SIZE": "10",
         "PYTHONWARNINGS": "ignore",
     }
 
@@ -107,9 +135,41 @@ def _wait_for(url: str) -> None:
     raise RuntimeError(f"{url} did not answer within 90 s")
 
 
+@dataclass
+class Portals:
+    """The two running portals: the code to activate on the credit portal, the cycle
+    portal's environment and database, and the processes (the worker last)."""
+
+    code: str
+    cycles_env: dict[str, str]
+    credits_env: dict[str, str]
+    cycles_db: Path
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start_worker(self) -> None:
+        self.processes.append(
+            _start(self.cycles_env, "run_worker", "--queue-name", "*", "--interval", "0.5")
+        )
+
+    def kill_worker(self) -> None:
+        worker = self.processes[-1]
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+
+    def synced(self) -> tuple[int, int]:
+        """Credits brought over by synchronisation on the cycle portal: rows, distinct
+        source records (read straight from its database, as the worker commits them)."""
+        with sqlite3.connect(f"file:{self.cycles_db}?mode=ro", uri=True, timeout=30) as db:
+            rows, distinct = db.execute(
+                "SELECT count(*), count(DISTINCT source_id) FROM cycles_creditentry "
+                "WHERE source = 'sync'"
+            ).fetchone()
+        return int(rows), int(distinct)
+
+
 @pytest.fixture(scope="module")
-def two_portals(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Both portals running; the code to activate on the credit portal."""
+def two_portals(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portals]:
+    """Both portals running, the cycle portal with its task worker."""
     folder = tmp_path_factory.mktemp("portals")
     cycles_db, credits_db = folder / "cycles.sqlite3", folder / "credits.sqlite3"
     cycles_env = _env(cycles_db, "cycles", CREDITS)
@@ -120,20 +180,21 @@ def two_portals(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _manage(cycles_env, "shell", "-c", SETUP_CYCLE_PORTAL)
     code = _manage(credits_env, "shell", "-c", SETUP_CREDIT_PORTAL).strip().splitlines()[-1]
     _manage(credits_env, "sync_client")
-    processes = [
+    portals = Portals(code, cycles_env, credits_env, cycles_db)
+    portals.processes += [
         _start(cycles_env, "runserver", f"127.0.0.1:{CYCLES_PORT}", "--noreload"),
         _start(credits_env, "runserver", f"127.0.0.1:{CREDITS_PORT}", "--noreload"),
-        _start(cycles_env, "run_worker", "--queue-name", "*", "--interval", "0.5"),
     ]
+    portals.start_worker()
     try:
         _wait_for(CYCLES)
         _wait_for(CREDITS)
-        yield code
+        yield portals
     finally:
-        for process in processes:
+        for process in portals.processes:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
+        for process in portals.processes:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -158,12 +219,15 @@ def _sign_in(page: Page) -> None:
 
 @pytest.mark.clause("faq-sync-why", "faq-sync-once", "faq-activate-where")
 def test_link_activate_on_the_credit_portal_see_the_credit_on_the_cycle_portal(
-    two_portals: str, tab: Page
+    two_portals: Portals, tab: Page
 ) -> None:
     """faq-sync-once: linked once from «Личные сведения» through the real consent of the
     credit portal (another server, another database). faq-activate-where: the cycle
     portal sends the specialist to the credit portal to activate a code. faq-sync-why:
-    the credit appears in the cycle portal's cabinet after the worker's synchronisation."""
+    the credit appears in the cycle portal's cabinet after the worker's synchronisation.
+    Then 1,000 more credits are posted on the credit portal; the cycle portal's worker is
+    killed with SIGKILL in the middle of bringing them over and started again: every
+    record is there once, none lost, and the cabinet says the synchronisation is over."""
     page = tab
     page.goto(CYCLES + "/accounts/login/")
     _sign_in(page)
@@ -189,7 +253,7 @@ def test_link_activate_on_the_credit_portal_see_the_credit_on_the_cycle_portal(
     )
     page.get_by_role("link", name="Перейти к активации кода на портале учёта кредитов").click()
     expect(page).to_have_url(f"{CREDITS}/codes/activate/")
-    page.get_by_label("Индивидуальный код подтверждения (ИКП)").fill(two_portals)
+    page.get_by_label("Индивидуальный код подтверждения (ИКП)").fill(two_portals.code)
     page.get_by_role("button", name="Активировать").click()
     expect(page.get_by_role("status")).to_contain_text("активирован")
 
@@ -203,3 +267,27 @@ def test_link_activate_on_the_credit_portal_see_the_credit_on_the_cycle_portal(
         time.sleep(2)
     expect(page.get_by_text("перенесено с портала учёта кредитов").first).to_be_visible()
     expect(page.get_by_text("Синхронизация завершена")).to_be_visible()
+
+    # 1,000 more credits on the credit portal; the worker dies in the middle of them.
+    _manage(two_portals.credits_env, "shell", "-c", MORE_CREDITS)
+    deadline = time.monotonic() + 120
+    while two_portals.synced()[0] < 100:
+        assert time.monotonic() < deadline, "the synchronisation of 1,000 did not start"
+        time.sleep(0.05)
+    two_portals.kill_worker()
+    at_kill, distinct = two_portals.synced()
+    assert at_kill < 1 + RECORDS, "finished before the kill: nothing proven"
+    assert distinct == at_kill
+
+    # A new worker; the dead run is taken up again and ends with each record once.
+    _manage(two_portals.cycles_env, "sync_links", "--stale-after", "0")
+    two_portals.start_worker()
+    deadline = time.monotonic() + 300
+    while two_portals.synced()[0] < 1 + RECORDS:
+        assert time.monotonic() < deadline, "the synchronisation did not finish"
+        time.sleep(0.5)
+    time.sleep(2)  # whatever a duplicate would need to arrive
+    assert two_portals.synced() == (1 + RECORDS, 1 + RECORDS)
+    page.goto(CYCLES + "/cabinet/")
+    expect(page.get_by_text("Синхронизация завершена")).to_be_visible()
+    expect(page.get_by_text("Вебинар № 1000").first).to_be_attached()
