@@ -36,16 +36,11 @@ class ProgrammesConfig(AppConfig):
         of programmes for the specialties of their cycles, each with «Подать заявку»."""
         from django.template.loader import render_to_string
 
-        from nmo.programmes.selectors import (
-            applications_of_specialist,
-            open_cohorts_for_specialties,
-        )
+        from nmo.programmes.selectors import applications_of_specialist, suggested_cohorts
 
         applications = list(applications_of_specialist(request.user)[:20])  # type: ignore[arg-type]
         applied = {a.cohort_id for a in applications if a.status in ("filed", "accepted")}
-        suggestions = [
-            c for c in open_cohorts_for_specialties(specialty_ids) if c.pk not in applied
-        ]
+        suggestions = [c for c in suggested_cohorts(specialty_ids) if c.cohort_id not in applied]
         return render_to_string(
             "programmes/_cabinet_applications.html",
             {"applications": applications, "suggestions": suggestions},

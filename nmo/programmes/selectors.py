@@ -1,10 +1,12 @@
 """Reads of programmes, cohorts, notices and admission decisions."""
 
+import contextlib
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -27,6 +29,7 @@ from nmo.accounts.models import Organisation, Role, Unit, User
 from nmo.accounts.selectors import organisations_for, units_for_organisation
 from nmo.catalog.rules import CATALOGUE_PAGE_SIZE, search_key
 from nmo.catalog.selectors import list_specialties
+from nmo.core.throttle import STORE_ERRORS
 from nmo.programmes.models import (
     APPLICATION_HOLDS_SEAT,
     Admission,
@@ -57,6 +60,7 @@ from nmo.programmes.rules import (
 from nmo.programmes.types import (
     AdmissionFacts,
     AdmissionResult,
+    CohortSuggestion,
     NoticeTimeliness,
     ProgrammeCatalogueFilters,
     ProgrammeCataloguePage,
@@ -764,6 +768,41 @@ def open_cohorts_for_specialties(specialty_ids: Sequence[int], *, limit: int = 1
         .order_by("starts_on", "pk")
     )
     return list(cohorts[:limit])
+
+
+#: Seconds the cabinet's suggested cohorts for a set of specialties are kept in the cache:
+#: public data, the same for every specialist of those specialties; a cohort that fills
+#: up meanwhile is refused, with the reason, on its application form.
+SUGGESTIONS_SECONDS = 60
+
+
+def suggested_cohorts(specialty_ids: Sequence[int]) -> list[CohortSuggestion]:
+    """`open_cohorts_for_specialties` as the cabinet shows them, kept SUGGESTIONS_SECONDS
+    in Django's cache (Redis in production) per set of specialties: the cabinet is the
+    specialist's most visited page, and the query (programmes × specialties × cohorts,
+    DISTINCT) was a third of its time (docs/scale-report.md). Built anew when the cache
+    is down (ADR 0021)."""
+    if not specialty_ids:
+        return []
+    key = "programmes:suggestions:" + ",".join(str(i) for i in sorted(set(specialty_ids)))
+    with contextlib.suppress(*STORE_ERRORS):
+        found = cache.get(key)
+        if found is not None:
+            return list(found)
+    made = [
+        CohortSuggestion(
+            cohort_id=c.pk,
+            programme_title=c.programme.title,
+            organisation=str(c.programme.organisation),
+            hours=c.programme.hours,
+            starts_on=c.starts_on,
+            ends_on=c.ends_on,
+        )
+        for c in open_cohorts_for_specialties(specialty_ids)
+    ]
+    with contextlib.suppress(*STORE_ERRORS):
+        cache.set(key, made, timeout=SUGGESTIONS_SECONDS)
+    return made
 
 
 def get_programme_application(application_id: int) -> ProgrammeApplication:

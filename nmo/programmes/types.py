@@ -495,3 +495,16 @@ class ContractData:
     number: str
     concluded_on: date | None
     payer: str = ""
+
+
+@dataclass(frozen=True)
+class CohortSuggestion:
+    """An open cohort the cabinet suggests beside the specialist's cycles: what its line
+    shows, small enough to keep in the cache."""
+
+    cohort_id: int
+    programme_title: str
+    organisation: str
+    hours: int
+    starts_on: date
+    ends_on: date
