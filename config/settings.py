@@ -296,6 +296,9 @@ OTHER_PORTAL_NAME = env_str("NMO_OTHER_PORTAL_NAME", "")
 SYNC_CLIENT_ID = env_str("NMO_SYNC_CLIENT_ID", "")
 SYNC_CLIENT_SECRET = env_str("NMO_SYNC_CLIENT_SECRET", "")
 # Seconds between two synchronisations of a linked account, and the longest retry pause.
+# The FRDO export of a year with this many documents or more is written by a background
+# job (the person waits on its page); fewer are the answer to the request (ADR 0607).
+FRDO_EXPORT_JOB_THRESHOLD = env_int("FRDO_EXPORT_JOB_THRESHOLD", 500)
 SYNC_INTERVAL_SECONDS = env_int("NMO_SYNC_INTERVAL_SECONDS", 15 * 60)
 SYNC_RETRY_MAX_SECONDS = env_int("NMO_SYNC_RETRY_MAX_SECONDS", 60 * 60)
 SYNC_BATCH_SIZE = env_int("NMO_SYNC_BATCH_SIZE", 100)

@@ -9,10 +9,10 @@ sees it at once; an all-or-nothing step reports its items when it has committed.
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django_tasks.base import Task
@@ -32,10 +32,13 @@ INTERNAL_FAILURE = (
 
 @dataclass(frozen=True)
 class JobResult:
-    """What a finished job leaves: a message for the person and, optionally, a file."""
+    """What a finished job leaves: a message for the person and, optionally, a file —
+    its bytes (`content`) or, for a file too large to hold, an open file (`file`, read
+    from its start in blocks into the result and then closed)."""
 
     message: str
     content: bytes | None = None
+    file: IO[bytes] | None = None
     file_name: str = ""
     content_type: str = ""
 
@@ -119,7 +122,15 @@ def run_job(job_id: int, work: Work) -> str:
         logger.exception("background job %s (%s) failed", job.pk, job.kind)
         _save(job, status=JobStatus.FAILED, errors=[INTERNAL_FAILURE], finished_at=timezone.now())
     else:
-        if outcome.content is not None:
+        if outcome.file is not None:
+            with outcome.file:
+                outcome.file.seek(0)
+                job.result.save(
+                    f"{job.pk}-{outcome.file_name}",
+                    File(outcome.file, name=outcome.file_name),
+                    save=False,
+                )
+        elif outcome.content is not None:
             job.result.save(
                 f"{job.pk}-{outcome.file_name}", ContentFile(outcome.content), save=False
             )

@@ -21,17 +21,23 @@ the confirmation columns — «Подтверждение утраты», «По
 """
 
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import IO
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import Organisation, User
 from nmo.core.exceptions import ValidationFailed
+from nmo.core.jobs import start_job
 from nmo.core.keyset import keyset_rows
+from nmo.core.models import BackgroundJob
+from nmo.core.russian import count as counted
 from nmo.core.services import record_audit
 from nmo.documents import selectors
 from nmo.documents.exceptions import FrdoIncomplete
@@ -40,6 +46,7 @@ from nmo.documents.rules import padded_number
 from nmo.documents.types import (
     QUALIFICATION_KINDS,
     DocumentKind,
+    DocumentStatus,
     RevocationGround,
 )
 from nmo.programmes.types import OKSM_RUSSIA, EducationLevel, FundingSource, StudyForm
@@ -178,6 +185,7 @@ HEADERS: tuple[str, ...] = tuple(header for header, _ in COLUMNS)
 HEADER_OF: dict[str, str] = {field: header for header, field in COLUMNS}
 REVOCATION_GROUND_COLUMN = "Основание аннулирования (утрата, обмен или уничтожение)"
 
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD.MM.YYYY"
 SHEET_TITLE = "Шаблон"
 
@@ -317,10 +325,16 @@ CHUNK = 2000
 REGISTER_ORDER = ("kind", "number", "id")
 
 
+def _year(organisation: Organisation, year: int) -> QuerySet[QualificationDocument]:
+    """The documents of the organisation's year that go to the file."""
+    return selectors.documents_of_organisation(organisation, year=year).filter(
+        kind__in=[kind.value for kind in QUALIFICATION_KINDS]
+    )
+
+
 def _documents(organisation: Organisation, year: int) -> Iterator[QualificationDocument]:
     documents = (
-        selectors.documents_of_organisation(organisation, year=year)
-        .filter(kind__in=[kind.value for kind in QUALIFICATION_KINDS])
+        _year(organisation, year)
         .select_related("enrolment__learner", "enrolment__cohort", "replaces")
         # What the row needs: not the PDF, not the snapshots and particulars (kilobytes
         # of JSON each, times CHUNK in memory) of the document or the one it replaces.
@@ -349,12 +363,23 @@ class FrdoCheck:
         return not self.gaps
 
 
+#: Rows written between two reports of a job's progress (a few seconds of openpyxl).
+PROGRESS_EVERY = 500
+
+Written = Callable[[int], None]
+"""What is told the number of rows written so far (a job's progress)."""
+
+
 class _Rows:
     """The rows of the documents as they are read, noting each one's gaps on the way, so
-    that a year is checked and written in one pass with only the gaps kept."""
+    that a year is checked and written in one pass with only the gaps kept; `written` is
+    told every PROGRESS_EVERY rows how many the writer has taken."""
 
-    def __init__(self, documents: Iterable[QualificationDocument]) -> None:
+    def __init__(
+        self, documents: Iterable[QualificationDocument], written: Written | None = None
+    ) -> None:
         self.documents = documents
+        self.written = written
         self.count = 0
         self.gaps: list[FrdoGap] = []
 
@@ -375,6 +400,17 @@ class _Rows:
                     )
                 )
             yield row
+            if self.written is not None and self.count % PROGRESS_EVERY == 0:
+                self.written(self.count)  # the writer has asked for the next row
+
+
+def _incomplete(gaps: list[FrdoGap] | tuple[FrdoGap, ...], documents: int) -> FrdoIncomplete:
+    """The refusal of a year with gaps: how many rows lack what, one message a document."""
+    return FrdoIncomplete(
+        "Файл для ФИС ФРДО не сформирован: не хватает сведений. "
+        f"Строк с пробелами: {len(gaps)} из {documents}.",
+        errors={"frdo": [gap.message() for gap in gaps]},
+    )
 
 
 def check_frdo(*, actor: User, organisation: Organisation, year: int) -> FrdoCheck:
@@ -455,7 +491,9 @@ def file_name(organisation: Organisation, year: int) -> str:
     return f"frdo-{organisation.pk}-{year}.xlsx"
 
 
-def export_frdo(*, actor: User, organisation: Organisation, year: int) -> IO[bytes]:
+def export_frdo(
+    *, actor: User, organisation: Organisation, year: int, written: Written | None = None
+) -> IO[bytes]:
     """Return the FRDO file of the qualification documents the organisation issued in
     `year`, in register order (kind, then number), as an open temporary file at its
     start — the caller streams and closes it (FileResponse does). While any row lacks
@@ -467,18 +505,17 @@ def export_frdo(*, actor: User, organisation: Organisation, year: int) -> IO[byt
     written as they come into a temporary file on disk (one pass, memory independent of
     the year's size, also behind PgBouncer; ADR 0601, 0607); no transaction is held
     while they are read. The export is audited as "documents.frdo_export" since the
-    file carries personal data."""
+    file carries personal data. A job passes `written`, told the rows written every
+    PROGRESS_EVERY rows and once more when all are."""
     require_staff_of(actor, organisation)
-    rows = _Rows(_documents(organisation, year))
+    rows = _Rows(_documents(organisation, year), written)
     out = tempfile.TemporaryFile(prefix="frdo-")  # noqa: SIM115 - the caller closes it
     try:
         write_xlsx(rows, out)
         if rows.gaps:  # the file written is dropped: nothing is given out incomplete
-            raise FrdoIncomplete(
-                "Файл для ФИС ФРДО не сформирован: не хватает сведений. "
-                f"Строк с пробелами: {len(rows.gaps)} из {rows.count}.",
-                errors={"frdo": [gap.message() for gap in rows.gaps]},
-            )
+            raise _incomplete(rows.gaps, rows.count)
+        if written is not None:
+            written(rows.count)
         with transaction.atomic():
             record_audit(
                 actor=actor,
@@ -491,3 +528,74 @@ def export_frdo(*, actor: User, organisation: Organisation, year: int) -> IO[byt
         raise
     out.seek(0)
     return out
+
+
+# --- a big year: a background job (ADR 0017, 0025, 0607) --------------------------------
+
+_LEARNER = "enrolment__learner__"
+GAP_FILTER = (
+    Q(enrolment__education_level="")
+    | Q(enrolment__diploma_number="")
+    | Q(**{f"{_LEARNER}birth_date__isnull": True})
+    | ~Q(**{f"{_LEARNER}sex__in": list(SEX_VALUES)})
+    | Q(enrolment__cohort__study_form="")
+    | Q(enrolment__funding_source="")
+    | Q(**{f"{_LEARNER}snils__isnull": True}, enrolment__citizenship__in=["", OKSM_RUSSIA])
+    | Q(status=DocumentStatus.REVOKED, revocation_ground="")
+)
+"""The documents whose row `missing_of` finds lacking, said in SQL: a big year is
+refused before its job starts by one EXISTS, not by reading its rows. Should the two
+ever disagree, nothing is given out incomplete: the job's own pass refuses the year
+with the same messages."""
+
+_DOCUMENTS = ("документ", "документа", "документов")
+
+
+def frdo_export_size(organisation: Organisation, year: int) -> int:
+    """How many documents (rows) the year's file has: one COUNT."""
+    return _year(organisation, year).count()
+
+
+def frdo_export_needs_job(size: int) -> bool:
+    """Whether a year of `size` documents is written by a background job rather than
+    while the person waits: from settings.FRDO_EXPORT_JOB_THRESHOLD documents on (openpyxl
+    writes about 200 rows a second on a loaded machine, docs/capacity.md)."""
+    return size >= settings.FRDO_EXPORT_JOB_THRESHOLD
+
+
+def refuse_incomplete(*, actor: User, organisation: Organisation, year: int) -> None:
+    """Refuse (FrdoIncomplete, 422) a year whose rows lack what the template requires,
+    with the messages the export refuses with — without reading the rows unless a gap
+    is there (GAP_FILTER)."""
+    require_staff_of(actor, organisation)
+    if _year(organisation, year).filter(GAP_FILTER).exists():
+        check = check_frdo(actor=actor, organisation=organisation, year=year)
+        if check.gaps:
+            raise _incomplete(check.gaps, check.documents)
+
+
+def start_frdo_export(*, actor: User, organisation: Organisation, year: int) -> BackgroundJob:
+    """Write the year's FRDO file in a background job of `actor` (the file is the job's
+    result, for its owner only; its progress counts the rows written). A year with gaps is
+    refused here (FrdoIncomplete), no job started; the job audits the export when its
+    file is complete, as `export_frdo` does."""
+    from nmo.documents.tasks import export_frdo_job
+
+    refuse_incomplete(actor=actor, organisation=organisation, year=year)
+    size = frdo_export_size(organisation, year)
+    return start_job(
+        owner=actor,
+        kind="documents.frdo_export",
+        title=f"Выгрузка в ФИС ФРДО за {year} год: {organisation.name} "
+        f"({counted(size, _DOCUMENTS)})",
+        task=export_frdo_job,
+        total=size,
+        back_url=reverse("documents:register"),
+        organisation_id=organisation.pk,
+        year=year,
+    )
+
+
+def written_message(rows: int) -> str:
+    """What the job's page says of the finished file."""
+    return f"Файл для ФИС ФРДО готов: в нём {counted(rows, _DOCUMENTS)}."

@@ -169,14 +169,20 @@ def frdo_check(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@require_GET  # not HEAD: every export is audited, and HEAD would build and record one
+# Not HEAD: every export is audited, and HEAD would build and record one.
+@require_http_methods(["GET", "POST"])
 @signed_in
 def frdo_export(request: SignedInRequest) -> HttpResponse | FileResponse:
     """The organisation's register for a year as XLSX in the columns of the FRDO template
     (`?year=2026`, and `&organisation=<id>` for staff of several): issued and revoked
     documents in register order. Staff of the organisation only (403 without the role,
     404 for another organisation); a missing or malformed year re-shows the register with
-    the reason (422). Audited: the file carries names and SNILS."""
+    the reason (422), a year with gaps the refusal (422). Audited: the file carries names
+    and SNILS.
+
+    A year of FRDO_EXPORT_JOB_THRESHOLD documents or more takes minutes to write: the GET
+    shows how many and a button, whose POST starts a background job and opens its page
+    (ADR 0025, 0607) — a year with gaps is refused before, and no job is started."""
     require_staff(request.user)
     raw_organisation = (request.GET.get("organisation") or "").strip()
     raw_year = request.GET.get("year")
@@ -200,6 +206,22 @@ def frdo_export(request: SignedInRequest) -> HttpResponse | FileResponse:
             status=422,
         )
     try:
+        size = frdo.frdo_export_size(organisation, year)
+        if frdo.frdo_export_needs_job(size):
+            if request.method != "POST":
+                frdo.refuse_incomplete(actor=request.user, organisation=organisation, year=year)
+                return render(
+                    request,
+                    "documents/frdo_export_prepare.html",
+                    {
+                        "organisation": organisation,
+                        "year": year,
+                        "size": size,
+                        "query": f"year={year}&organisation={organisation.pk}",
+                    },
+                )
+            job = frdo.start_frdo_export(actor=request.user, organisation=organisation, year=year)
+            return redirect("web:job", job.pk)
         content = frdo.export_frdo(actor=request.user, organisation=organisation, year=year)
     except FrdoIncomplete as exc:
         return _register_page(

@@ -11,15 +11,17 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import Field, P, QueryEx, Router, Schema
+from ninja import Field, P, QueryEx, Router, Schema, Status
 
 from nmo.accounts.access import access_staff_organisation
 from nmo.api.auth import AuthenticatedRequest, bearer
 from nmo.api.v1.schemas import (
     ErrorOut,
     IsoDate,
+    JobOut,
     binary_response,
     file_response,
+    job_out,
     streamed_file_response,
 )
 from nmo.core.exceptions import NotFound
@@ -461,22 +463,44 @@ def frdo_check(
     }
 
 
+def _frdo_responses() -> dict[str, Any]:
+    extra = binary_response("Файл XLSX в столбцах шаблона ФИС ФРДО (год меньше порога)", XLSX)
+    extra["responses"][202] = {
+        "description": (
+            "Год с числом документов не меньше порога FRDO_EXPORT_JOB_THRESHOLD: файл "
+            "готовится фоновым заданием. Опрашивайте `url` (GET /jobs/{id}, `done` строк "
+            "из `total`), пока `status` не станет «done», затем скачайте `file_url`."
+        )
+    }
+    return extra
+
+
 @router.get(
     "/organisations/{organisation_id}/frdo",
-    response={200: None, **ERRORS, 422: ErrorOut},
+    response={200: None, 202: JobOut, **ERRORS, 422: ErrorOut},
     auth=bearer,
-    summary="Выгрузка в ФИС ФРДО (XLSX) за год",
-    openapi_extra=binary_response("Файл XLSX в столбцах шаблона ФИС ФРДО", XLSX),
+    summary="Выгрузка в ФИС ФРДО (XLSX) за год; большой год — фоновым заданием (202)",
+    openapi_extra=_frdo_responses(),
 )
 def frdo_export(
     request: AuthenticatedRequest,
     organisation_id: int,
     year: QueryEx[int, P(ge=2000, le=2100, description="Год выдачи")],
-) -> FileResponse:
+) -> FileResponse | Status:
     """The organisation's qualification documents issued in a year, in register order,
     as XLSX in the columns of the FRDO template for ДПО (ADR 0114). While data are
     missing: 422 `frdo_incomplete`, one message per learner naming the columns (see
-    `/frdo/check`). Audited: the file carries personal data."""
+    `/frdo/check`). Audited: the file carries personal data.
+
+    A year of many documents (the server's `FRDO_EXPORT_JOB_THRESHOLD`, 500 by default)
+    takes minutes to write, so it is not the answer: 202 with a background job (ADR 0025,
+    0607) — poll its `url` (GET /jobs/{id}: `done` rows of `total`) until `status` is
+    "done", then download `file_url` (GET /jobs/{id}/file, the same XLSX; only the caller
+    who started it may). Each such call starts a new job: poll it rather than call again.
+    A year with gaps answers 422 `frdo_incomplete` before any job is started."""
     organisation = access_staff_organisation(request.auth, organisation_id)
+    if services.frdo_export_needs_job(services.frdo_export_size(organisation, year)):
+        job = services.start_frdo_export(actor=request.auth, organisation=organisation, year=year)
+        return Status(202, job_out(job))
     content = services.export_frdo(actor=request.auth, organisation=organisation, year=year)
     return streamed_file_response(content, XLSX, f"frdo-{organisation.pk}-{year}.xlsx")
