@@ -6,6 +6,7 @@ from functools import partial
 from django_tasks import task
 
 from nmo.accounts.models import Organisation
+from nmo.accounts.selectors import get_organisation
 from nmo.core.exceptions import NotFound
 from nmo.core.jobs import JobResult, Progress, run_job
 from nmo.core.models import BackgroundJob
@@ -16,9 +17,10 @@ def _export(
 ) -> JobResult:
     from nmo.documents import frdo
 
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None:
-        raise NotFound()
+    try:
+        organisation = get_organisation(organisation_id)
+    except Organisation.DoesNotExist as exc:
+        raise NotFound() from exc
     progress(0, frdo.frdo_export_size(organisation, year))
     rows = 0
 
