@@ -1,5 +1,6 @@
 """Directories and the catalogue (api.md: Activities)."""
 
+from datetime import date
 from typing import Literal
 
 from django.http import HttpRequest
@@ -82,6 +83,25 @@ def _item(activity: Activity) -> dict[str, object]:
     }
 
 
+# The query parameters both catalogue routes take (activities, programmes).
+SpecialtyParam = QueryEx[str, P(max_length=20, description="Код специальности, например 31.08.36")]
+TitleQueryParam = QueryEx[
+    str,
+    P(
+        max_length=CATALOGUE_QUERY_MAX_LENGTH,
+        description="Часть названия, без учёта регистра и «ё»/«е»",
+    ),
+]
+PageParam = QueryEx[int, P(ge=1, le=1_000_000, description="Номер страницы, с 1; по 20")]
+
+
+def _period_checked(date_from: date | None, date_to: date | None) -> None:
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise ValidationFailed(
+            errors={"date_to": ["Дата окончания периода не может быть раньше даты начала."]}
+        )
+
+
 @router.get(
     "/catalogue",
     response={200: CatalogueOut, 422: ErrorOut},
@@ -94,16 +114,8 @@ def catalogue(
         Literal["", "event", "module"],
         P(description="event — «Мероприятия», module — «Модули»; пусто — все"),
     ] = "",
-    specialty: QueryEx[
-        str, P(max_length=20, description="Код специальности, например 31.08.36")
-    ] = "",
-    q: QueryEx[
-        str,
-        P(
-            max_length=CATALOGUE_QUERY_MAX_LENGTH,
-            description="Часть названия, без учёта регистра и «ё»/«е»",
-        ),
-    ] = "",
+    specialty: SpecialtyParam = "",
+    q: TitleQueryParam = "",
     format: QueryEx[
         Literal["", "in_person", "online"], P(description="in_person — очно, online — онлайн")
     ] = "",
@@ -113,16 +125,13 @@ def catalogue(
     date_to: QueryEx[
         IsoDate | None, P(description="Мероприятия, начинающиеся в этот день или раньше")
     ] = None,
-    page: QueryEx[int, P(ge=1, le=1_000_000, description="Номер страницы, с 1; по 20")] = 1,
+    page: PageParam = 1,
 ) -> dict[str, object]:
     """Accredited activities only (faq-only-listed), newest dates first, 20 per page, as
     `{"items": [...], "total"}`. `provider` is the provider's full name, `specialties`
     the codes of its specialties. A page beyond the last has no items; an unknown
     specialty code matches nothing."""
-    if date_from is not None and date_to is not None and date_to < date_from:
-        raise ValidationFailed(
-            errors={"date_to": ["Дата окончания периода не может быть раньше даты начала."]}
-        )
+    _period_checked(date_from, date_to)
     filters = CatalogueFilters(
         q=q,
         specialty=specialty.strip(),
@@ -206,16 +215,8 @@ def catalogue_programmes(
         Literal["", "qualification_upgrade", "professional_retraining"],
         P(description="qualification_upgrade — ПК, professional_retraining — ПП; пусто — все"),
     ] = "",
-    specialty: QueryEx[
-        str, P(max_length=20, description="Код специальности, например 31.08.19")
-    ] = "",
-    q: QueryEx[
-        str,
-        P(
-            max_length=CATALOGUE_QUERY_MAX_LENGTH,
-            description="Часть названия, без учёта регистра и «ё»/«е»",
-        ),
-    ] = "",
+    specialty: SpecialtyParam = "",
+    q: TitleQueryParam = "",
     format: QueryEx[
         Literal["", "in_person", "online"],
         P(description="online — полностью дистанционно, in_person — с очной частью"),
@@ -226,16 +227,13 @@ def catalogue_programmes(
     date_to: QueryEx[
         IsoDate | None, P(description="Группы, начинающиеся в этот день или раньше")
     ] = None,
-    page: QueryEx[int, P(ge=1, le=1_000_000, description="Номер страницы, с 1; по 20")] = 1,
+    page: PageParam = 1,
 ) -> dict[str, object]:
     """The published programmes that have a cohort open for applications, the nearest
     start first, 20 per page, with the same search and filters as the catalogue's page
     (faq-join-steps: a specialist chooses a ДПП from the catalogue). Each cohort carries
     the seats left (null: not limited) and the address of its application form."""
-    if date_from is not None and date_to is not None and date_to < date_from:
-        raise ValidationFailed(
-            errors={"date_to": ["Дата окончания периода не может быть раньше даты начала."]}
-        )
+    _period_checked(date_from, date_to)
     filters = ProgrammeCatalogueFilters(
         q=q,
         specialty=specialty.strip(),
