@@ -122,18 +122,19 @@ def run_job(job_id: int, work: Work) -> str:
         logger.exception("background job %s (%s) failed", job.pk, job.kind)
         _save(job, status=JobStatus.FAILED, errors=[INTERNAL_FAILURE], finished_at=timezone.now())
     else:
-        if outcome.file is not None:
-            with outcome.file:
-                outcome.file.seek(0)
-                job.result.save(
-                    f"{job.pk}-{outcome.file_name}",
-                    File(outcome.file, name=outcome.file_name),
-                    save=False,
-                )
-        elif outcome.content is not None:
-            job.result.save(
-                f"{job.pk}-{outcome.file_name}", ContentFile(outcome.content), save=False
+        try:
+            _store_result(job, outcome)
+        except Exception:
+            # The storage refused the file (a full disk): the job fails with the same
+            # answer as any internal failure, never stays «выполняется», and no half-written
+            # result is kept.
+            logger.exception("background job %s (%s): result not stored", job.pk, job.kind)
+            if job.result:
+                job.result.delete(save=False)
+            _save(
+                job, status=JobStatus.FAILED, errors=[INTERNAL_FAILURE], finished_at=timezone.now()
             )
+            return job.status
         _save(
             job,
             status=JobStatus.DONE,
@@ -149,6 +150,21 @@ def run_job(job_id: int, work: Work) -> str:
             job.source.delete(save=False)
             _save(job, source="")
     return job.status
+
+
+def _store_result(job: BackgroundJob, outcome: JobResult) -> None:
+    """Save the job's file into its `result`: an open file copied in blocks (a 100,000-row
+    export is never held in memory), or the bytes given."""
+    if outcome.file is not None:
+        with outcome.file:
+            outcome.file.seek(0)
+            job.result.save(
+                f"{job.pk}-{outcome.file_name}",
+                File(outcome.file, name=outcome.file_name),
+                save=False,
+            )
+    elif outcome.content is not None:
+        job.result.save(f"{job.pk}-{outcome.file_name}", ContentFile(outcome.content), save=False)
 
 
 def read_source(job: BackgroundJob) -> bytes:

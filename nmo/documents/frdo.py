@@ -20,6 +20,7 @@ the confirmation columns — «Подтверждение утраты», «По
 «Аннулирован». Справки об обучении are not in the ДПО template and are not exported.
 """
 
+import contextlib
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -453,9 +454,21 @@ def write_xlsx(rows: Iterable[FrdoRow], out: IO[bytes]) -> None:
             written.font = font
         return written
 
-    sheet.append([cell(header, font=bold) for header in HEADERS])
-    for row in rows:
-        sheet.append([cell(value) for value in cells_of(row)])
+    try:
+        sheet.append([cell(header, font=bold) for header in HEADERS])
+        for row in rows:
+            sheet.append([cell(value) for value in cells_of(row)])
+    except BaseException:
+        # The read failed mid-way (a lost connection between chunks): the sheet's own
+        # temporary file, with the rows so far — names and SNILS — goes now, not when the
+        # worker process ends.
+        writer = getattr(sheet, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(Exception):  # lxml refuses to close a half sheet
+                writer.xf.close()
+            with contextlib.suppress(OSError, ValueError):
+                writer.cleanup()
+        raise
     workbook.save(out)
 
 

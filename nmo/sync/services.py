@@ -21,6 +21,7 @@ from django.utils import timezone
 from nmo.accounts.models import User
 from nmo.core import portal
 from nmo.core.exceptions import DomainError, NotFound
+from nmo.core.keyset import keyset_chunks
 from nmo.core.services import record_audit
 from nmo.cycles.exceptions import SyncedCreditInvalid
 from nmo.cycles.services import SyncedCredit, record_synced_credits
@@ -319,3 +320,26 @@ def unlink(*, specialist: User) -> AccountLink:
             pass
     link.refresh_from_db()
     return link
+
+
+def rotate_tokens(*, chunk: int = 500) -> tuple[int, int]:
+    """Encrypt every link's stored tokens again with the first of the keys (ADR 0502), so
+    that the old key can be dropped at once; return (links rotated, links whose tokens no
+    key opens — those specialists will be asked to link again). Reads by keyset chunks;
+    each chunk is one transaction."""
+    rotated = unreadable = 0
+    links = AccountLink.objects.exclude(access_token="", refresh_token="").only(
+        "id", "access_token", "refresh_token"
+    )
+    for rows in keyset_chunks(links, order=("id",), size=chunk):
+        readable = [
+            link
+            for link in rows
+            if not isinstance(link.access_token, Unreadable)
+            and not isinstance(link.refresh_token, Unreadable)
+        ]
+        unreadable += len(rows) - len(readable)
+        with transaction.atomic():
+            AccountLink.objects.bulk_update(readable, ["access_token", "refresh_token"])
+        rotated += len(readable)
+    return rotated, unreadable

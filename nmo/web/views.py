@@ -237,10 +237,13 @@ def job(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @signed_in
 def job_file(request: SignedInRequest, pk: int) -> HttpResponse:
-    """The result file of the owner's finished job; 404 for anyone else."""
+    """The result file of the owner's finished job; 404 for anyone else. Never kept by a
+    browser's or a proxy's cache: a result may carry names and SNILS (an FRDO file)."""
     found = job_of(request.user, pk)
     response = FileResponse(
         open_result(found), content_type=found.result_type or "application/octet-stream"
     )
     set_file_name(response, found.result_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -63,3 +63,31 @@ def test_a_breakdown_is_reported_in_russian_and_a_second_run_changes_nothing(spe
     with pytest.raises(NotFound):
         read_result(failed)
     assert run_job(job.pk, lambda current, progress: JobResult(message="x")) == JobStatus.FAILED
+
+
+def test_a_result_the_storage_refuses_fails_the_job_instead_of_leaving_it_running(
+    specialist, monkeypatch
+):
+    """A full disk when the finished file is stored: the job ends failed with the Russian
+    reason (its page stops polling), and no part of the file is kept."""
+    import tempfile
+
+    from django.core.files.storage import FileSystemStorage
+
+    def full(self, name, content, max_length=None):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "save", full)
+    job = queued(specialist)
+    spooled = tempfile.TemporaryFile()  # noqa: SIM115 - run_job closes it (asserted below)
+    spooled.write(b"PK\x03\x04" + b"0" * 1000)
+
+    def work(current, progress):
+        return JobResult(message="Готово.", file=spooled, file_name="frdo.xlsx")
+
+    assert run_job(job.pk, work) == JobStatus.FAILED
+    failed = BackgroundJob.objects.get(pk=job.pk)
+    assert failed.errors == [INTERNAL_FAILURE]
+    assert failed.finished_at is not None
+    assert not failed.result
+    assert spooled.closed

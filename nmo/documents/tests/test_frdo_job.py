@@ -84,6 +84,9 @@ def test_a_big_year_is_written_by_a_job_its_owner_downloads(
     assert download["Content-Disposition"] == (
         f'attachment; filename="frdo-{rgmu.organisation.pk}-2026.xlsx"'
     )
+    # Names and SNILS: kept by no cache, as the direct export.
+    assert download["Cache-Control"] == "private, no-store"
+    assert download["X-Content-Type-Options"] == "nosniff"
     rows = sheet_rows(streamed(download))
     numbers = [row["Номер документа"] for row in rows]
     assert len(numbers) == 5 == len(set(numbers))

@@ -5,6 +5,7 @@ written to a temporary file and streamed; the memory it takes does not grow with
 year, and the file is the one the export always wrote for the same documents."""
 
 import io
+import tempfile
 import tracemalloc
 import zipfile
 from datetime import date, datetime
@@ -230,3 +231,21 @@ def test_the_rows_are_read_in_keyset_chunks(rgmu, monkeypatch):
         "year": 2026,
         "documents": 25,
     }
+
+
+def test_a_read_failing_mid_way_leaves_no_temporary_file_with_rows():
+    """The rows stop coming (a connection lost between chunks): the error goes up, and
+    the sheet's temporary file, which held the rows written so far, is gone at once."""
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+    from nmo.documents.frdo import write_xlsx
+
+    before = set(ALL_TEMP_FILES)
+
+    def rows():
+        raise ConnectionError("server closed the connection unexpectedly")
+        yield  # pragma: no cover - a generator that fails at its first row
+
+    with tempfile.TemporaryFile() as out, pytest.raises(ConnectionError):
+        write_xlsx(rows(), out)
+    assert set(ALL_TEMP_FILES) == before

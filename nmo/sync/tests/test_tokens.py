@@ -69,7 +69,11 @@ def test_rotating_the_keys_keeps_the_link(client, specialist, provider, credit_p
     assert AccountLink.objects.get(pk=link.pk).access_token == link.access_token
     credited(specialist, provider, 1)
     assert services.synchronise(link.pk).state == LinkState.DONE
-    assert stored(link.pk)[0] != old_access
+    # Now under the new key (a value encrypted anew under the old one would differ too).
+    assert Fernet(NEW_KEY.encode()).decrypt(stored(link.pk)[0].encode()).decode() == (
+        link.access_token
+    )
+    assert old_access
 
     settings.SYNC_TOKEN_KEYS = [NEW_KEY]
     credited(specialist, provider, 1)
@@ -132,3 +136,26 @@ def test_the_migration_encrypts_the_tokens_kept_in_clear(specialist):
     migration.encrypt_tokens(apps, SimpleNamespace(connection=connection))  # run twice: same
     link.refresh_from_db()
     assert link.access_token == "clear-access-token"
+
+
+def test_the_rotation_command_moves_every_link_to_the_first_key_at_once(
+    client, specialist, provider, credit_portal, settings
+):
+    """`manage.py rotate_sync_tokens` after a new key was put first: the link's tokens
+    open with the new key alone, before any synchronisation ran; a link no key opens is
+    counted and the command fails, naming what the specialists must do."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.SYNC_TOKEN_KEYS = [OLD_KEY]
+    link = linked(client, specialist, provider)
+    settings.SYNC_TOKEN_KEYS = [NEW_KEY, OLD_KEY]
+    call_command("rotate_sync_tokens", stdout=SimpleNamespace(write=lambda text: None))
+    access, refresh = stored(link.pk)
+    assert Fernet(NEW_KEY.encode()).decrypt(access.encode()).decode() == link.access_token
+    assert Fernet(NEW_KEY.encode()).decrypt(refresh.encode()).decode() == link.refresh_token
+
+    settings.SYNC_TOKEN_KEYS = [OTHER_KEY]
+    with pytest.raises(CommandError, match="связать аккаунты заново"):
+        call_command("rotate_sync_tokens", stdout=SimpleNamespace(write=lambda text: None))
+    assert stored(link.pk) == (access, refresh)  # nothing destroyed
