@@ -174,6 +174,22 @@ def read_source(job: BackgroundJob) -> bytes:
     return content
 
 
+def unfinished_job(owner: AbstractBaseUser, *, kind: str, title: str) -> BackgroundJob | None:
+    """The owner's job of this kind and title still queued or running, if any: asked
+    twice for the same long work (a reload, a client calling again), the caller gets the
+    job already under way instead of a second one."""
+    return (
+        BackgroundJob.objects.filter(
+            owner_id=owner.pk,
+            kind=kind,
+            title=title[:300],
+            status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
 def jobs_of(user: AbstractBaseUser, *, limit: int = 50) -> list[BackgroundJob]:
     """The person's latest jobs, newest first (the «Мои задания» page), by the owner's
     index."""

@@ -35,7 +35,7 @@ from django.urls import reverse
 from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import Organisation, User
 from nmo.core.exceptions import ValidationFailed
-from nmo.core.jobs import start_job
+from nmo.core.jobs import start_job, unfinished_job
 from nmo.core.keyset import keyset_rows
 from nmo.core.models import BackgroundJob
 from nmo.core.russian import count as counted
@@ -587,6 +587,9 @@ def refuse_incomplete(*, actor: User, organisation: Organisation, year: int) -> 
             raise _incomplete(check.gaps, check.documents)
 
 
+FRDO_JOB_KIND = "documents.frdo_export"
+
+
 def start_frdo_export(*, actor: User, organisation: Organisation, year: int) -> BackgroundJob:
     """Write the year's FRDO file in a background job of `actor` (the file is the job's
     result, for its owner only; its progress counts the rows written). A year with gaps is
@@ -596,11 +599,14 @@ def start_frdo_export(*, actor: User, organisation: Organisation, year: int) -> 
 
     refuse_incomplete(actor=actor, organisation=organisation, year=year)
     size = frdo_export_size(organisation, year)
+    title = f"Выгрузка в ФИС ФРДО за {year} год: {organisation.name} ({counted(size, _DOCUMENTS)})"
+    running = unfinished_job(actor, kind=FRDO_JOB_KIND, title=title)
+    if running is not None:  # asked again while it runs: the same job, not a second export
+        return running
     return start_job(
         owner=actor,
-        kind="documents.frdo_export",
-        title=f"Выгрузка в ФИС ФРДО за {year} год: {organisation.name} "
-        f"({counted(size, _DOCUMENTS)})",
+        kind=FRDO_JOB_KIND,
+        title=title,
         task=export_frdo_job,
         total=size,
         back_url=reverse("documents:register"),

@@ -496,7 +496,8 @@ def frdo_export(
     takes minutes to write, so it is not the answer: 202 with a background job (ADR 0025,
     0607) — poll its `url` (GET /jobs/{id}: `done` rows of `total`) until `status` is
     "done", then download `file_url` (GET /jobs/{id}/file, the same XLSX; only the caller
-    who started it may). Each such call starts a new job: poll it rather than call again.
+    who started it may). Called again while that job is queued or running, the route answers
+    the same job, so a retry starts no second export.
     A year with gaps answers 422 `frdo_incomplete` before any job is started."""
     organisation = access_staff_organisation(request.auth, organisation_id)
     if services.frdo_export_needs_job(services.frdo_export_size(organisation, year)):

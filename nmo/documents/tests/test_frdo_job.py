@@ -253,6 +253,20 @@ def test_the_api_answers_202_with_a_job_for_a_big_year(
     assert BackgroundJob.objects.count() == 1
 
 
+@override_settings(FRDO_EXPORT_JOB_THRESHOLD=3)
+def test_asked_again_while_the_job_runs_the_api_answers_the_same_job(rgmu, api_client, token_for):
+    """A client that calls the big year again (a retry, a second click) before the job has
+    run gets the job under way, not a second export of the same year."""
+    documents(rgmu, 3)
+    headers = token_for(rgmu.staff)
+    url = f"/api/v1/organisations/{rgmu.organisation.pk}/frdo?year=2026"
+    first = api_client.get(url, **headers)  # the task waits for a commit that never comes
+    second = api_client.get(url, **headers)
+    assert first.status_code == second.status_code == 202
+    assert first.json()["id"] == second.json()["id"]
+    assert BackgroundJob.objects.count() == 1
+
+
 def test_the_job_counts_the_rows_as_they_are_written(rgmu, monkeypatch):
     """The job's progress is the rows written so far, every PROGRESS_EVERY rows and at
     the end: 7 rows by 3 report 3, 6, then 7."""
