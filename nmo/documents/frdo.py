@@ -590,15 +590,17 @@ def refuse_incomplete(*, actor: User, organisation: Organisation, year: int) -> 
 FRDO_JOB_KIND = "documents.frdo_export"
 
 
-def start_frdo_export(*, actor: User, organisation: Organisation, year: int) -> BackgroundJob:
+def start_frdo_export(
+    *, actor: User, organisation: Organisation, year: int, size: int
+) -> BackgroundJob:
     """Write the year's FRDO file in a background job of `actor` (the file is the job's
-    result, for its owner only; its progress counts the rows written). A year with gaps is
-    refused here (FrdoIncomplete), no job started; the job audits the export when its
+    result, for its owner only; its progress counts the rows written). `size` is the
+    caller's `frdo_export_size`, counted to decide that a job is needed. A year with gaps
+    is refused here (FrdoIncomplete), no job started; the job audits the export when its
     file is complete, as `export_frdo` does."""
     from nmo.documents.tasks import export_frdo_job
 
     refuse_incomplete(actor=actor, organisation=organisation, year=year)
-    size = frdo_export_size(organisation, year)
     title = f"Выгрузка в ФИС ФРДО за {year} год: {organisation.name} ({counted(size, _DOCUMENTS)})"
     running = unfinished_job(actor, kind=FRDO_JOB_KIND, title=title)
     if running is not None:  # asked again while it runs: the same job, not a second export

@@ -220,7 +220,9 @@ def frdo_export(request: SignedInRequest) -> HttpResponse | FileResponse:
                         "query": f"year={year}&organisation={organisation.pk}",
                     },
                 )
-            job = frdo.start_frdo_export(actor=request.user, organisation=organisation, year=year)
+            job = frdo.start_frdo_export(
+                actor=request.user, organisation=organisation, year=year, size=size
+            )
             return redirect("web:job", job.pk)
         content = frdo.export_frdo(actor=request.user, organisation=organisation, year=year)
     except FrdoIncomplete as exc:

@@ -500,8 +500,11 @@ def frdo_export(
     the same job, so a retry starts no second export.
     A year with gaps answers 422 `frdo_incomplete` before any job is started."""
     organisation = access_staff_organisation(request.auth, organisation_id)
-    if services.frdo_export_needs_job(services.frdo_export_size(organisation, year)):
-        job = services.start_frdo_export(actor=request.auth, organisation=organisation, year=year)
+    size = services.frdo_export_size(organisation, year)
+    if services.frdo_export_needs_job(size):
+        job = services.start_frdo_export(
+            actor=request.auth, organisation=organisation, year=year, size=size
+        )
         return Status(202, job_out(job))
     content = services.export_frdo(actor=request.auth, organisation=organisation, year=year)
     return streamed_file_response(content, XLSX, f"frdo-{organisation.pk}-{year}.xlsx")
