@@ -65,7 +65,7 @@ from nmo.attestation.types import (
 )
 from nmo.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from nmo.core.forms import show_refusal
-from nmo.core.russian import number_with
+from nmo.core.russian import by_gender, number_with
 from nmo.printing.files import set_file_name
 from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.access import access_cohort
@@ -563,7 +563,8 @@ def document_sign(request: SignedInRequest, pk: int, document_pk: int) -> HttpRe
     except DomainError as exc:
         return _refused(request, attestation, exc)
     if record.is_frozen:
-        messages.success(request, f"Подписано всеми: {record} сдан в архив.")
+        archived = by_gender(record.kind_label, "сдан", "сдана", "сдано")
+        messages.success(request, f"Подписано всеми: {record} {archived} в архив.")
     else:
         messages.success(request, "Ваша подпись учтена.")
     return redirect(reverse("attestation:attestation_detail", args=[pk]) + "#documents")

@@ -15,6 +15,7 @@ from nmo.accounts.access import SignedInRequest, require_role, require_staff, si
 from nmo.accounts.models import Role
 from nmo.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from nmo.core.forms import show_refusal
+from nmo.core.russian import by_sex
 from nmo.programmes import selectors, services
 from nmo.programmes.access import access_own_application, access_programme_application
 from nmo.programmes.application_forms import (
@@ -205,7 +206,8 @@ def application_accept(request: SignedInRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Заявка принята: {application.specialist.full_name} зачислен(а) в группу, "
+                f"Заявка принята: {application.specialist.full_name} "
+                f"{by_sex(application.specialist, 'зачислен', 'зачислена')} в группу, "
                 f"специалист получит письмо.",
             )
             return redirect("programmes:application_detail", pk=pk)

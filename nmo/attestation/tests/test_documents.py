@@ -397,7 +397,6 @@ def test_it_checks_access(npc, outsider):
         services.correct_record(actor=outsider, record=statement, reason="Чужая правка!!")
 
 
-@pytest.mark.clause("rgmu-app1")
 def test_a_cohorts_protocols_are_drawn_up_without_a_query_per_learner(rgmu):
     """Drawing up the protocols of a cohort reads the commission, the heading and the
     stage results once for the cohort, not once per learner: for 500 learners the

@@ -181,6 +181,9 @@ def test_signatories_sign_on_the_page_and_download_the_files(npc):
         assert response.status_code == 302
     statement.refresh_from_db()
     assert statement.status == "frozen"
+    # The last signatory is told the record went to the archive, in its own gender.
+    shown = client.get(response.url).content.decode()
+    assert f"Подписано всеми: {statement} сдана в архив." in shown
     client = client_for(npc.staff)
     pdf = client.get(reverse("attestation:document_pdf", args=[setup.attestation.pk, statement.pk]))
     assert pdf["Content-Type"] == "application/pdf"

@@ -40,7 +40,7 @@ def test_a_test_is_zachteno_from_the_threshold_under_both_presets(preset, percen
     assert rules.stage_grade(GradeScale.TWO_POINT, bands=bands, percent=Decimal(percent)) == grade
 
 
-@pytest.mark.clause("rgmu-3.6", "rgmu-app1")
+@pytest.mark.clause("rgmu-3.6")
 @pytest.mark.parametrize(
     ("percent", "grade"),
     [
@@ -109,7 +109,7 @@ def test_a_mean_rounds_half_up_to_the_nearest_grade(mean, grade):
     assert rules.round_to_grade(Decimal(mean)) == grade
 
 
-@pytest.mark.clause("rgmu-3.3", "rgmu-app1")
+@pytest.mark.clause("rgmu-3.3")
 @pytest.mark.parametrize(
     ("grades", "final", "mean"),
     [

@@ -288,7 +288,7 @@ def withdraw_application(*, actor: User, application: ProgrammeApplication) -> P
     _email_organisation(
         cohort,
         "заявка на обучение отозвана",
-        f"{person.full_name} {by_sex(person, 'отозвал', 'отозвала', 'отозвал(а)')} заявку "
+        f"{person.full_name} {by_sex(person, 'отозвал', 'отозвала')} заявку "
         f"№ {application.pk} на обучение по программе {_cohort_name(cohort)}; место "
         f"освободилось.",
     )

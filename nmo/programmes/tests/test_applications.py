@@ -125,6 +125,7 @@ def test_a_specialist_applies_and_the_acceptance_enrols_the_same_account(
             {"contract_number": "ДПП-17/2026", "contract_date": signed_on.strftime("%d.%m.%Y")},
         )
     assert accepted.status_code == 302
+    assert "Иванова Мария Петровна зачислена в группу" in (staff.get(accepted.url).content.decode())
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ACCEPTED
     assert application.decided_by == npc.staff
@@ -218,14 +219,21 @@ def test_a_decline_needs_a_reason_which_the_specialist_receives(
     services.apply_for_cohort(actor=specialist, cohort=cohort, request=BY_CONTRACT)
 
 
-def test_the_specialist_withdraws_before_the_decision_only(npc, specialist):
+def test_the_specialist_withdraws_before_the_decision_only(
+    npc, specialist, django_capture_on_commit_callbacks
+):
+    """The organisation is told who withdrew, the verb agreeing with her sex."""
     cohort = offered(npc, seats=1)
     application = services.apply_for_cohort(actor=specialist, cohort=cohort, request=BY_CONTRACT)
     other = another_specialist()
     url = reverse("programmes:application_withdraw", kwargs={"pk": application.pk})
     assert signed_in(other).post(url).status_code == 404
     me = signed_in(specialist)
-    assert me.post(url).status_code == 302
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert me.post(url).status_code == 302
+    [letter] = [m for m in mail.outbox if "отозвана" in m.subject]
+    assert "Иванова Мария Петровна отозвала заявку" in letter.body
     application.refresh_from_db()
     assert application.status == ApplicationStatus.WITHDRAWN
     assert application.withdrawn_at is not None

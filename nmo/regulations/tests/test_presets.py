@@ -183,7 +183,7 @@ def test_npc_2_11_a_training_record_for_those_who_fail():
     assert NPC_DZM.documents.training_record_on_failed_retake is True
 
 
-@pytest.mark.clause("npc-2.12", "npc-app1")
+@pytest.mark.clause("npc-2.12")
 def test_npc_2_12_results_go_into_an_attestation_statement():
     """npc-2.12: results of qualification upgrade go into the statement of Appendix 1;
     npc-2.13, npc-4.9: the protocols of the commission's meetings are kept with them."""
@@ -468,7 +468,7 @@ def test_rgmu_2_11_training_record_also_after_a_failed_retake():
     assert ROSTGMU.documents.training_record_on_failed_retake is True
 
 
-@pytest.mark.clause("rgmu-2.12", "rgmu-app1", "rgmu-app2")
+@pytest.mark.clause("rgmu-2.12")
 def test_rgmu_2_12_retraining_protocol_and_commission_report():
     """rgmu-2.12: a protocol per learner for retraining (App. 1) and the report (App. 2);
     rgmu-4.8: the exam statement of a qualification-upgrade cohort."""
