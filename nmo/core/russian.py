@@ -248,6 +248,47 @@ def inflect_phrase(phrase: str, case: str) -> str:
     return " ".join(out)
 
 
+def nominative_of_genitive(phrase: str) -> str:
+    """A phrase stored in the genitive, as it follows «в сфере …», put back into the
+    nominative with a capital, for a register that wants the name of the thing itself:
+    nominative_of_genitive("организации здравоохранения и общественного здоровья") ==
+    "Организация здравоохранения и общественного здоровья". The head noun and the
+    adjectives before it change, its dependants stay; a phrase whose head is not found
+    in the genitive is returned as stored."""
+    words = phrase.split()
+    morph = _morph()
+    out = []
+    for word in words:
+        genitive = [p for p in morph.parse(word.lower()) if "gent" in p.tag]
+        noun = _noun(genitive)
+        if noun is not None:
+            form = _inflect(noun, {"nomn", str(noun.tag.number or "sing")})
+            if form is None:
+                return phrase
+            out.append(_match_capitals(word, form))
+            break
+        adjective = next((p for p in genitive if "ADJF" in p.tag or "PRTF" in p.tag), None)
+        if adjective is None:
+            return phrase
+        out.append(word)  # agreed below, once the noun's gender and number are known
+    else:
+        return phrase
+    head = morph.parse(out[-1].lower())[0]
+    for position in range(len(out) - 1):
+        adjective = next(
+            p
+            for p in morph.parse(words[position].lower())
+            if "gent" in p.tag and ("ADJF" in p.tag or "PRTF" in p.tag)
+        )
+        grammemes = {"nomn", str(head.tag.number or "sing")}
+        if head.tag.number != "plur" and head.tag.gender:
+            grammemes.add(str(head.tag.gender))
+        form = _inflect(adjective, grammemes)
+        out[position] = _match_capitals(words[position], form) if form else words[position]
+    result = " ".join([*out, *words[len(out) :]])
+    return result[:1].upper() + result[1:]
+
+
 def unit_in(case: str, name: str) -> str:
     """A unit's name as stored, inside a sentence: unit_in("loct", "Кафедра кардиологии")
     == "кафедре кардиологии" (the kind of unit written small, as in running text);

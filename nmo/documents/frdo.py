@@ -30,6 +30,7 @@ from typing import IO
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.fields.json import KT
 from django.urls import reverse
 
 from nmo.accounts.access import require_staff_of
@@ -39,6 +40,7 @@ from nmo.core.jobs import start_job, unfinished_job
 from nmo.core.keyset import keyset_rows
 from nmo.core.models import BackgroundJob
 from nmo.core.russian import count as counted
+from nmo.core.russian import nominative_of_genitive
 from nmo.core.services import record_audit
 from nmo.documents import selectors
 from nmo.documents.exceptions import FrdoIncomplete
@@ -207,6 +209,21 @@ def _or_none(value: str) -> str | None:
     return value or None
 
 
+#: The particulars a row reads, annotated by `_documents` so the JSON stays unread.
+PARTICULARS = ("qualification_title", "practice_field")
+
+
+def _particular(document: QualificationDocument, key: str) -> str:
+    """One of the document's particulars as issued: annotated on the export's rows
+    (`frdo_<key>`), else read from the document."""
+    annotated = f"frdo_{key}"
+    if hasattr(document, annotated):
+        value = getattr(document, annotated)
+    else:
+        value = (document.particulars or {}).get(key)
+    return " ".join(str(value or "").split())
+
+
 def row_of(document: QualificationDocument) -> FrdoRow:
     """Return the FRDO row of a qualification document (its enrolment's learner and
     cohort, and the document it replaces, loaded with it)."""
@@ -242,10 +259,17 @@ def row_of(document: QualificationDocument) -> FrdoRow:
         registration_number=document.registration_number,
         programme_type=PROGRAMME_TYPES[kind],
         programme_title=document.programme_title,
-        professional_area=None,
+        # A retraining diploma's sphere and qualification, as it printed them (ADR 0114).
+        professional_area=(
+            _or_none(nominative_of_genitive(_particular(document, "practice_field")))
+            if kind == DocumentKind.RETRAINING_DIPLOMA
+            else None
+        ),
         specialty_group=None,
         qualification=(
-            _or_none(document.specialty) if kind == DocumentKind.RETRAINING_DIPLOMA else None
+            _or_none(_particular(document, "qualification_title") or document.specialty)
+            if kind == DocumentKind.RETRAINING_DIPLOMA
+            else None
         ),
         education_level=EducationLevel(level).label if level else None,
         # The surname in the diploma is the learner's own unless stated otherwise.
@@ -346,6 +370,7 @@ def _documents(organisation: Organisation, year: int) -> Iterator[QualificationD
             "replaces__snapshot",
             "replaces__particulars",
         )
+        .annotate(**{f"frdo_{key}": KT(f"particulars__{key}") for key in PARTICULARS})
     )
     return keyset_rows(documents, order=REGISTER_ORDER, size=CHUNK)
 

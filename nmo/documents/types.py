@@ -81,7 +81,8 @@ class RevocationGround(TextChoices):
 
 
 FRDO_TEMPLATE_VERSION = (
-    "ФИС ФРДО, шаблон ДПО в 40 столбцов (от «Вид документа» до «Номер документа для изменения»)"
+    "ФИС ФРДО, шаблон ДПО в 40 столбцов (от «Вид документа» до «Номер документа для "
+    "изменения»), редакция, действующая с 02.2025"
 )
 """Which template the FRDO export's columns follow; ADR 0114 and the app's README say how
 it was established."""

@@ -174,3 +174,22 @@ def test_template_filters():
         "Выдан Антоновой Алле Борисовне; прошла; 12 зачётных единиц; 1 слушателю; "
         "на кафедре кардиологии"
     )
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        ("кардиологии", "Кардиология"),
+        ("лечебного дела", "Лечебное дело"),
+        ("клинической лабораторной диагностики", "Клиническая лабораторная диагностика"),
+        (
+            "организации здравоохранения и общественного здоровья",
+            "Организация здравоохранения и общественного здоровья",
+        ),
+        ("Кардиология", "Кардиология"),  # already the name itself
+    ],
+)
+def test_a_sphere_stored_after_v_sfere_is_named_in_the_nominative(stored, expected):
+    """The FRDO file names a diploma's sphere of activity by itself, while the diploma
+    prints it after «в сфере …» (ADR 0114)."""
+    assert russian.nominative_of_genitive(stored) == expected

@@ -173,6 +173,10 @@ def test_a_full_row_for_a_man_and_a_woman(org, client, request):
             else ProgrammeKind.QUALIFICATION_UPGRADE
         ),
     )
+    # The diploma's sphere and qualification, as its programme states them (ADR 0114).
+    retraining.qualification_title = "Врач — организатор здравоохранения"
+    retraining.practice_field = "организации здравоохранения и общественного здоровья"
+    retraining.save(update_fields=["qualification_title", "practice_field"])
     woman = complete(
         enrol(
             make_cohort(org, retraining),
@@ -188,7 +192,7 @@ def test_a_full_row_for_a_man_and_a_woman(org, client, request):
         citizenship="112",
     )  # fmt: skip
     certificate = issue(org, man)
-    diploma = issue(org, woman)
+    issue(org, woman)
     response = export(client, org.staff, year="2026")
     assert response.status_code == 200, response.content.decode()[:2000]
     assert response["Content-Type"] == XLSX
@@ -236,11 +240,15 @@ def test_a_full_row_for_a_man_and_a_woman(org, client, request):
         assert hers["Вид документа"] == "Диплом о профессиональной переподготовке"
         assert hers[TEMPLATE_COLUMNS[9]] == "Профессиональная переподготовка"
         assert hers["Наименование квалификации, профессии, специальности"] == (
-            diploma.specialty or None
+            "Врач — организатор здравоохранения"
+        )
+        assert hers["Наименование области профессиональной деятельности"] == (
+            "Организация здравоохранения и общественного здоровья"
         )
     else:
         assert hers["Вид документа"] == "Удостоверение о повышении квалификации"
         assert hers[TEMPLATE_COLUMNS[9]] == "Повышение квалификации"
+        assert hers["Наименование области профессиональной деятельности"] is None
     assert hers["Уровень образования ВО/СПО"] == "Среднее профессиональное образование"
     assert hers["Фамилия указанная в дипломе о ВО или СПО"] == "Антонова"
     assert (hers["Имя получателя"], hers["Отчество получателя"]) == ("Алла", "Борисовна")
