@@ -192,13 +192,23 @@ def draw_up_records(*, actor: User, attestation: Attestation) -> list[Attestatio
                 created_by=actor,
             )
             record.attestation = attestation
+            if kind == RecordKind.RETRAINING_PROTOCOL:
+                # The learner's protocol takes its number when it is drawn up: the diploma
+                # cites «протокол № … от …» (rgmu-2.8) and may be issued before the last
+                # signature, and the two must agree (ADR 0110). Drawn-up records are never
+                # deleted, so the register stays gap-free (ADR 0106).
+                record.number = _next_number(record.organisation_id, kind.value)
             record.content = _content(record, header)
             record.save()
             record_audit(
                 actor=actor,
                 action="document.draw_up",
                 target=record,
-                changes={"kind": kind.value, "learner_result": result.pk if result else None},
+                changes={
+                    "kind": kind.value,
+                    "learner_result": result.pk if result else None,
+                    "number": record.number,
+                },
             )
         elif not record.is_frozen:
             record.attestation = attestation
@@ -288,7 +298,9 @@ def render_record_docx(record: AttestationDocument) -> bytes:
 
 def _freeze(actor: User, record: AttestationDocument) -> None:
     previous = record.supersedes
-    if previous is not None and previous.number is not None:
+    if record.number is not None:  # numbered when drawn up
+        number = record.number
+    elif previous is not None and previous.number is not None:
         number = previous.number
     else:
         number = _next_number(record.organisation_id, record.kind)

@@ -401,6 +401,30 @@ def test_the_signed_protocol_and_the_issued_diploma_carry_the_same_entry():
     assert (protocol.version, protocol.status) == (1, "frozen")
 
 
+@pytest.mark.clause("rgmu-2.8", "rgmu-app1")
+def test_a_diploma_issued_before_the_last_signature_cites_the_protocols_own_number():
+    """The diploma prints «Протокол … № N от …» of the learner's protocol. Issued while
+    the protocol still awaits signatures, it cites the number the protocol was drawn up
+    with, and the protocol, once signed by all, is filed under that same number."""
+    setup = rgmu_decided_mixed()
+    first, _, _ = setup.results()
+    protocol = protocol_of(setup, first)
+    assert protocol.status != "frozen"
+    assert protocol.number is not None
+    assert f"ПРОТОКОЛ № {protocol.number}" in pdf_text(services.render_record_pdf(protocol))
+    issued = services.issue_documents_for(
+        actor=setup.org.staff, attestation=setup.attestation, issued_on=timezone.localdate()
+    )
+    diploma = next(d for d in issued if d.enrolment_id == first.enrolment_id)
+    diploma_text = " ".join(pdf_text(bytes(diploma.pdf)).split())
+    cited = f"№ {protocol.number} от {setup.attestation.held_on:%d.%m.%Y}"
+    assert cited in diploma_text
+    frozen = sign_all(protocol)
+    assert frozen.status == "frozen"
+    assert frozen.number == protocol.number
+    assert f"ПРОТОКОЛ № {protocol.number}" in pdf_text(bytes(frozen.pdf))
+
+
 @pytest.mark.clause("rgmu-app1")
 def test_a_reservation_of_a_learner_whose_result_changes_is_void_and_its_number_not_reused():
     """Reopened and decided again: a learner who still passes keeps the reserved entry; one

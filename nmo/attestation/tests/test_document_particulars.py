@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from nmo.attestation import services
+from nmo.attestation.selectors import current_records
 from nmo.attestation.tests.factories import decided
 from nmo.documents.services import configure_details
 from nmo.programmes.models import IntermediateResult
@@ -63,7 +64,10 @@ def test_issued_diploma_cites_the_protocol_and_grades_its_supplement(rgmu):
     face, supplement = page_texts(bytes(diploma.pdf))
     first.refresh_from_db()
 
-    assert "Протокол итоговой аттестационной комиссии от 16.10.2026" in face
+    [protocol] = current_records(setup.attestation).filter(
+        kind="retraining_protocol", learner_result=first
+    )
+    assert f"Протокол итоговой аттестационной комиссии № {protocol.number} от 16.10.2026" in face
     assert "присвоена квалификация «Врач-педиатр»" in face
     assert "в сфере педиатрии" in face
     assert "Проректор по последипломному образованию А. А. Сидоров" in face

@@ -136,7 +136,7 @@ def test_the_retraining_protocol_follows_rgmu_appendix_1(rgmu):
     text = pdf_text(services.render_record_pdf(protocol))
     assert "ПРОЕКТ" in text
     for expected in (
-        "ПРОТОКОЛ № ____",
+        f"ПРОТОКОЛ № {protocol.number}",  # numbered when drawn up (ADR 0110)
         "профессиональной переподготовки по специальности «Педиатрия»",
         "с 05.10.2026 по 16.10.2026 на кафедре педиатрии",
         "Дата проведения 16.10.2026",
