@@ -5,6 +5,7 @@ from nmo.core.exceptions import Conflict, ValidationFailed
 __all__ = [
     "AnswerInvalid",
     "AttemptClosed",
+    "AttemptGrantInvalid",
     "AttemptNotAllowed",
     "TestFormInvalid",
     "TestSessionInvalid",
@@ -43,3 +44,12 @@ class AttemptClosed(Conflict):
 class AnswerInvalid(ValidationFailed):
     code = "answer_invalid"
     default_message = "Ответ не соответствует вопросу."
+
+
+class AttemptGrantInvalid(ValidationFailed):
+    """A new attempt after an annulment that may not be given: the attempt is not
+    annulled, the commission has decided, the regulation's retake rules forbid it, or the
+    window is wrong (ADR 0307)."""
+
+    code = "attempt_grant_invalid"
+    default_message = "Новую попытку назначить нельзя."

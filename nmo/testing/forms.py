@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from nmo.testing.models import GrantBasis
 from nmo.testing.rules import MAX_ATTEMPTS, MAX_LIMIT_MINUTES, MAX_QUESTIONS
 from nmo.testing.types import Section
 
@@ -56,6 +57,30 @@ class AnnulForm(forms.Form):
     reason = forms.CharField(
         label="Причина аннулирования",
         min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+
+
+class GrantForm(forms.Form):
+    """A new attempt after an annulment (ADR 0307); empty times: from now, for as long as
+    the session's window."""
+
+    basis = forms.ChoiceField(
+        label="Основание новой попытки", choices=GrantBasis.choices, widget=forms.RadioSelect
+    )
+    opens_at = forms.DateTimeField(
+        label="Начать можно с", required=False, input_formats=DATETIME_LOCAL
+    )
+    closes_at = forms.DateTimeField(
+        label="Начать можно до", required=False, input_formats=DATETIME_LOCAL
+    )
+    comment = forms.CharField(
+        label="Комментарий",
+        required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -38,6 +38,14 @@ class EventKind(models.TextChoices):
     SCORED = "scored", "результат перенесён в аттестацию"
     NOT_TRANSFERRED = "not_transferred", "результат не перенесён в аттестацию"
     ANNULLED = "annulled", "аннулирована"
+    NEW_ATTEMPT_GRANTED = "granted", "назначена новая попытка"
+
+
+class GrantBasis(models.TextChoices):
+    """Why the department gives a learner a new attempt after annulling one (ADR 0307)."""
+
+    TECHNICAL = "technical", "технический сбой (не пересдача)"
+    RETAKE = "retake", "повторное прохождение (пересдача)"
 
 
 class TestForm(BaseModel):
@@ -150,6 +158,7 @@ class Attempt(BaseModel):
     deadline = models.DateTimeField("окончание времени")
     extension_minutes = models.PositiveSmallIntegerField("продление, минут", default=0)
     finished_at = models.DateTimeField("окончание", null=True, blank=True)
+    page_opened_at = models.DateTimeField("страница теста впервые открыта", null=True, blank=True)
     score = models.PositiveSmallIntegerField("верных ответов", null=True, blank=True)
     max_score = models.PositiveSmallIntegerField("вопросов", null=True, blank=True)
     percent = models.DecimalField(
@@ -282,3 +291,67 @@ class AttemptEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%H:%M:%S} {self.get_kind_display()}"
+
+
+class AttemptGrant(BaseModel):
+    """A new attempt the department gives a learner after annulling one (ADR 0307): its own
+    window (`opens_at`–`closes_at`, the last moment it may start), the basis (a technical
+    fault is not a retake; a retake follows the regulation's retake rules) and, once the
+    learner starts it, the attempt it became."""
+
+    session = models.ForeignKey(
+        TestSession, verbose_name="сеанс", on_delete=models.PROTECT, related_name="grants"
+    )
+    learner_result = models.ForeignKey(
+        "attestation.LearnerResult",
+        verbose_name="слушатель на аттестации",
+        on_delete=models.PROTECT,
+        related_name="test_grants",
+    )
+    annulled_attempt = models.OneToOneField(
+        Attempt,
+        verbose_name="аннулированная попытка",
+        on_delete=models.PROTECT,
+        related_name="grant",
+    )
+    basis = models.CharField("основание", max_length=20, choices=GrantBasis.choices)
+    opens_at = models.DateTimeField("начать можно с")
+    closes_at = models.DateTimeField("начать можно до")
+    comment = models.TextField("комментарий", blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто назначил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    attempt = models.OneToOneField(
+        Attempt,
+        verbose_name="попытка по назначению",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="granted_by_grant",
+    )
+
+    class Meta:
+        verbose_name = "назначение новой попытки"
+        verbose_name_plural = "назначения новых попыток"
+        ordering = ["session", "learner_result", "opens_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="grant_window_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Новая попытка с {self.opens_at:%d.%m.%Y %H:%M}"
+
+    @property
+    def basis_label(self) -> str:
+        return GrantBasis(self.basis).label
+
+    @property
+    def is_retake(self) -> bool:
+        return self.basis == GrantBasis.RETAKE

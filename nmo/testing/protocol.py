@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from nmo.printing.pdf import render_print
 from nmo.testing import selectors
-from nmo.testing.models import Attempt, EventKind
+from nmo.testing.models import Attempt, EventKind, GrantBasis
 
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "testing" / "print" / "protocol.css"
 
@@ -28,7 +28,35 @@ def _event_line(event: Any) -> str:
         return f"{label}: {details.get('reason')}"
     if event.kind == EventKind.NOT_TRANSFERRED:
         return f"{label}: {details.get('reason')}"
+    if event.kind == EventKind.RESUMED:
+        how = (
+            "повторное подключение, страница теста открыта снова"
+            if details.get("via") == "page"
+            else "повторное подключение, повторный запуск попытки"
+        )
+        left = details.get("remaining_seconds")
+        return f"{label}: {how}" + (f", осталось {left} с" if left is not None else "")
+    if event.kind == EventKind.NEW_ATTEMPT_GRANTED:
+        return (
+            f"{label} ({_basis(details.get('basis'))}): начать можно с "
+            f"{_moment(details.get('opens_at'))} до {_moment(details.get('closes_at'))}"
+        )
+    if event.kind == EventKind.STARTED and details.get("basis"):
+        return f"{label}: новая попытка по назначению ({_basis(details.get('basis'))})"
     return label
+
+
+def _basis(value: Any) -> str:
+    return GrantBasis(value).label if value in GrantBasis.values else "—"
+
+
+def _moment(value: Any) -> str:
+    from datetime import datetime
+
+    try:
+        return f"{timezone.localtime(datetime.fromisoformat(str(value))):%d.%m.%Y %H:%M}"
+    except ValueError:
+        return "—"
 
 
 def protocol_context(attempt: Attempt) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from nmo.testing.models import (
     Answer,
     Attempt,
     AttemptEvent,
+    AttemptGrant,
     AttemptQuestion,
     AttemptStatus,
     TestForm,
@@ -91,6 +92,9 @@ class LearnerTest:
     open_attempt: Attempt | None
     can_start: bool
     decided: bool
+    grant: AttemptGrant | None = None
+    """The new attempt the department gave after an annulment, not yet started, whose
+    window has not closed (ADR 0307): it replaces the session's window."""
 
 
 def tests_for_learner(user: User) -> list[LearnerTest]:
@@ -112,15 +116,40 @@ def tests_for_learner(user: User) -> list[LearnerTest]:
             (a for a in attempts if a.is_open and rules.is_before_deadline(a.deadline, now)), None
         )
         used = sum(1 for a in attempts if a.status != AttemptStatus.ANNULLED)
-        can_start = open_attempt is None and (
-            session.opens_at <= now < session.closes_at
-            and used < session.form.attempts_allowed
-            and not session.attestation.is_decided
-        )
+        grant = pending_grant(session, result.pk)
+        if grant is not None:
+            in_window = grant.opens_at <= now < grant.closes_at
+        else:
+            in_window = (
+                session.opens_at <= now < session.closes_at and used < session.form.attempts_allowed
+            )
+        can_start = open_attempt is None and in_window and not session.attestation.is_decided
         out.append(
-            LearnerTest(session, attempts, open_attempt, can_start, session.attestation.is_decided)
+            LearnerTest(
+                session,
+                attempts,
+                open_attempt,
+                can_start,
+                session.attestation.is_decided,
+                grant,
+            )
         )
     return out
+
+
+def pending_grant(session: TestSession, learner_result_id: int) -> AttemptGrant | None:
+    """The learner's new attempt given after an annulment and not yet started, whose
+    window has not closed (ADR 0307), or None."""
+    return (
+        AttemptGrant.objects.filter(
+            session=session,
+            learner_result_id=learner_result_id,
+            attempt__isnull=True,
+            closes_at__gt=timezone.now(),
+        )
+        .order_by("opens_at", "pk")
+        .first()
+    )
 
 
 def ticket_of(attempt: Attempt) -> list[dict[str, Any]]:
@@ -191,6 +220,8 @@ class ProgressRow:
     answered: int
     total: int
     remaining: int
+    grant: AttemptGrant | None = None
+    """The new attempt given after the latest attempt was annulled (ADR 0307)."""
 
 
 def session_progress(session: TestSession) -> list[ProgressRow]:
@@ -204,6 +235,10 @@ def session_progress(session: TestSession) -> list[ProgressRow]:
         .order_by("number")
     ):
         attempts[each.learner_result_id] = each  # the latest attempt wins
+    grants = {
+        g.annulled_attempt_id: g
+        for g in AttemptGrant.objects.filter(session=session).select_related("attempt")
+    }
     now = timezone.now()
     rows = []
     for result in results:
@@ -220,6 +255,7 @@ def session_progress(session: TestSession) -> list[ProgressRow]:
                     if attempt and attempt.is_open
                     else 0
                 ),
+                grant=grants.get(attempt.pk) if attempt else None,
             )
         )
     return rows

@@ -4,7 +4,7 @@ deadline, scoring into the attestation, annulment."""
 
 import json
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -16,14 +16,17 @@ from nmo.attestation import selectors as attestation_selectors
 from nmo.attestation import services as attestation_services
 from nmo.attestation.models import Attestation, LearnerResult
 from nmo.core.exceptions import DomainError, NotFound
-from nmo.core.services import enqueue_after_commit, record_audit
+from nmo.core.services import enqueue_after_commit, record_audit, send_email_after_commit
 from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.models import ProgrammeStage
+from nmo.regulations import rules as regulation_rules
+from nmo.regulations import selectors as regulation_selectors
 from nmo.regulations.types import StageKind
 from nmo.testing import protocol, rules
 from nmo.testing.exceptions import (
     AnswerInvalid,
     AttemptClosed,
+    AttemptGrantInvalid,
     AttemptNotAllowed,
     TestFormInvalid,
     TestSessionInvalid,
@@ -32,9 +35,11 @@ from nmo.testing.models import (
     Answer,
     Attempt,
     AttemptEvent,
+    AttemptGrant,
     AttemptQuestion,
     AttemptStatus,
     EventKind,
+    GrantBasis,
     TestForm,
     TestSession,
 )
@@ -43,6 +48,7 @@ from nmo.testing.types import BankQuestion, SavedAnswer, TestFormData
 
 REASON_MIN = 10
 REASON_MAX = 2000
+COMMENT_MAX = 2000
 
 
 def _event(attempt: Attempt, kind: EventKind, at: datetime, **details: Any) -> None:
@@ -193,7 +199,13 @@ def _start(actor: User, session: TestSession) -> tuple[Attempt, bool]:
     attempt = _open_attempt_of(session, result.pk)
     if attempt is not None:
         if rules.is_before_deadline(attempt.deadline, now):
-            _event(attempt, EventKind.RESUMED, now)
+            _event(
+                attempt,
+                EventKind.RESUMED,
+                now,
+                via="start",
+                remaining_seconds=rules.remaining_seconds(attempt.deadline, now),
+            )
             return attempt, False
         _finish(attempt.pk, AttemptStatus.CLOSED, actor=None)
     attestation = session.attestation
@@ -201,21 +213,31 @@ def _start(actor: User, session: TestSession) -> tuple[Attempt, bool]:
         raise AttemptNotAllowed("Решение комиссии уже принято: тестирование закрыто.")
     if not result.is_present:
         raise AttemptNotAllowed(f"Вы отмечены как «{result.attendance_label}».")
-    if now < session.opens_at:
-        raise AttemptNotAllowed(
-            f"Тестирование начнётся {timezone.localtime(session.opens_at):%d.%m.%Y в %H:%M}."
-        )
-    if now >= session.closes_at:
-        raise AttemptNotAllowed(
-            f"Начать тестирование можно было до "
-            f"{timezone.localtime(session.closes_at):%d.%m.%Y %H:%M}."
-        )
     form = session.form
-    counted = Attempt.objects.filter(session=session, learner_result=result).exclude(
-        status=AttemptStatus.ANNULLED
-    )
-    if counted.count() >= form.attempts_allowed:
-        raise AttemptNotAllowed("Все попытки тестирования использованы.")
+    grant = _pending_grant(session, result.pk, now, lock=True)
+    if grant is not None:
+        # The department's new attempt after an annulment (ADR 0307): its own window
+        # instead of the session's, one attempt.
+        if now < grant.opens_at:
+            raise AttemptNotAllowed(
+                f"Новая попытка назначена: начать её можно с {_local(grant.opens_at)} "
+                f"до {_local(grant.closes_at)}."
+            )
+    else:
+        if now < session.opens_at:
+            raise AttemptNotAllowed(
+                f"Тестирование начнётся {timezone.localtime(session.opens_at):%d.%m.%Y в %H:%M}."
+            )
+        if now >= session.closes_at:
+            raise AttemptNotAllowed(
+                f"Начать тестирование можно было до "
+                f"{timezone.localtime(session.closes_at):%d.%m.%Y %H:%M}."
+            )
+        counted = Attempt.objects.filter(session=session, learner_result=result).exclude(
+            status=AttemptStatus.ANNULLED
+        )
+        if counted.count() >= form.attempts_allowed:
+            raise AttemptNotAllowed("Все попытки тестирования использованы.")
     number = Attempt.objects.filter(session=session, learner_result=result).count() + 1
     extension = programme_selectors.test_time_extension_minutes(enrolment_id=result.enrolment_id)
     seed = secrets.randbits(62)
@@ -249,6 +271,11 @@ def _start(actor: User, session: TestSession) -> tuple[Attempt, bool]:
             for position, question in enumerate(ticket, start=1)
         ]
     )
+    granted: dict[str, Any] = {}
+    if grant is not None:
+        grant.attempt = attempt
+        grant.save(update_fields=["attempt", "updated_at"])
+        granted = {"grant": grant.pk, "basis": grant.basis}
     _event(
         attempt,
         EventKind.STARTED,
@@ -257,11 +284,81 @@ def _start(actor: User, session: TestSession) -> tuple[Attempt, bool]:
         deadline=attempt.deadline.isoformat(),
         seed=seed,
         items=[q.item_id for q in ticket],
+        **granted,
     )
     if extension:
         _event(attempt, EventKind.TIME_EXTENDED, now, minutes=extension)
     _schedule_closing(attempt)
     return attempt, True
+
+
+def _local(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%d.%m.%Y %H:%M}"
+
+
+def _pending_grant(
+    session: TestSession, learner_result_id: int, now: datetime, *, lock: bool = False
+) -> AttemptGrant | None:
+    """The learner's new attempt given by the department and not yet started whose window
+    has not closed (ADR 0307), or None."""
+    grants = AttemptGrant.objects.filter(
+        session=session,
+        learner_result_id=learner_result_id,
+        attempt__isnull=True,
+        closes_at__gt=now,
+    ).order_by("opens_at", "pk")
+    if lock:
+        grants = grants.select_for_update()
+    return grants.first()
+
+
+RESUME_REPEAT_SECONDS = 10
+"""A page opened within this many seconds of a logged repeat start is that reconnection."""
+
+
+def open_attempt_page(*, actor: User, attempt_id: int) -> bool:
+    """The learner opens the page of a running attempt. The first opening follows the
+    start and logs nothing; every later one (a reload, a second tab, coming back after a
+    lost connection) is a reconnection, logged by `resume_attempt`. The autosave never
+    calls this. Returns whether a reconnection was logged."""
+    require_login(actor)
+    first = Attempt.objects.filter(
+        pk=attempt_id, learner=actor, status=AttemptStatus.OPEN, page_opened_at__isnull=True
+    ).update(page_opened_at=timezone.now())
+    if first:
+        return False
+    return resume_attempt(actor=actor, attempt_id=attempt_id)
+
+
+def resume_attempt(*, actor: User, attempt_id: int, via: str = "page") -> bool:
+    """A running attempt is opened again (a reload, a second tab, coming back after a lost
+    connection): the same attempt and the same deadline; the reconnection is logged as
+    "resumed" with the seconds left, for the protocol. Nothing is logged for an attempt
+    that is not open or whose deadline has passed, nor for a page opened right after a
+    repeat start that was logged already. Returns whether it was logged."""
+    require_login(actor)
+    attempt = Attempt.objects.filter(
+        pk=attempt_id, learner=actor, status=AttemptStatus.OPEN
+    ).first()
+    now = timezone.now()
+    if attempt is None or not rules.is_before_deadline(attempt.deadline, now):
+        return False
+    last = AttemptEvent.objects.filter(attempt=attempt).order_by("-at", "-pk").first()
+    if (
+        last is not None
+        and last.kind == EventKind.RESUMED
+        and last.details.get("via") == "start"
+        and now - last.at <= timedelta(seconds=RESUME_REPEAT_SECONDS)
+    ):
+        return False
+    _event(
+        attempt,
+        EventKind.RESUMED,
+        now,
+        via=via,
+        remaining_seconds=rules.remaining_seconds(attempt.deadline, now),
+    )
+    return True
 
 
 def _sections(form: TestForm) -> tuple[Any, ...]:
@@ -550,8 +647,9 @@ def annul_attempt(*, actor: User, attempt_id: int, reason: str) -> Attempt:
     rules, a technical failure). Its result is withdrawn from the attestation, and the
     learner may start a new attempt in the session: an annulled attempt does not count
     against the form's attempts (the retake of the whole attestation follows the retake
-    rules). Audited as "testing.annul" (and the withdrawn result as
-    "attestation.grade_from_test")."""
+    rules). Once the session has closed, the department gives the new attempt its own
+    window with `grant_new_attempt` (ADR 0307). Audited as "testing.annul" (and the
+    withdrawn result as "attestation.grade_from_test")."""
     attempt = (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("session__attestation__cohort__programme__organisation", "session__form")
@@ -597,6 +695,189 @@ def annul_attempt(*, actor: User, attempt_id: int, reason: str) -> Attempt:
         },
     )
     return attempt
+
+
+def _cite(attestation: Attestation, path: str) -> str:
+    clause = regulation_selectors.clauses_of(attestation.regulation_version).get(path)
+    return f" ({clause})" if clause else ""
+
+
+def _months(n: int) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} месяц"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return f"{n} месяца"
+    return f"{n} месяцев"
+
+
+def _retake_errors(attempt: Attempt, closes_at: datetime) -> dict[str, list[str]]:
+    """The regulation's retake rules applied to a new attempt given as a retake (ADR 0307):
+    once (retake.max_retakes, counting the attestation's own attempt number and the
+    retakes already given in it), and no later than retake.latest_months after the
+    attestation."""
+    attestation = attempt.session.attestation
+    reg = attestation_selectors.rules_of_attestation(attestation)
+    once = _cite(attestation, "retake.max_retakes")
+    if not attestation_selectors.retake_left(attestation):
+        return {
+            "basis": [
+                f"Повторно пройти итоговую аттестацию можно только однократно{once}: это уже "
+                "повторная аттестация. Новая попытка возможна только при техническом сбое."
+            ]
+        }
+    given = AttemptGrant.objects.filter(
+        session__attestation=attestation,
+        learner_result_id=attempt.learner_result_id,
+        basis=GrantBasis.RETAKE,
+    )
+    if given.count() >= reg.retake.max_retakes:
+        first = given.order_by("created_at").first()
+        when = f" ({_local(first.created_at)})" if first is not None else ""
+        return {
+            "basis": [
+                f"Повторно пройти тестирование можно только однократно{once}: пересдача уже "
+                f"назначалась{when}. Новая попытка возможна только при техническом сбое."
+            ]
+        }
+    latest = regulation_rules.retake_latest_date(reg, attestation.held_on)
+    if timezone.localtime(closes_at).date() > latest:
+        return {
+            "closes_at": [
+                f"Пересдача — не позднее {latest:%d.%m.%Y}: "
+                f"{_months(reg.retake.latest_months)} с даты итоговой аттестации"
+                f"{_cite(attestation, 'retake.latest_months')}."
+            ]
+        }
+    return {}
+
+
+@transaction.atomic
+def grant_new_attempt(
+    *,
+    actor: User,
+    attempt_id: int,
+    basis: str,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    comment: str = "",
+) -> AttemptGrant:
+    """After annulling an attempt the department gives the learner a new one with its own
+    window (ADR 0307), also once the session has closed: from `opens_at` (now by default)
+    until `closes_at` (by default as long as the session's own window) the learner may
+    start it from «Мои тесты». A technical fault is not a retake; a retake follows the
+    regulation's retake rules (once, within `retake.latest_months` of the attestation).
+    Only while the commission has not decided and no signed record covers the result.
+    Refused with AttemptGrantInvalid and a Russian message. Audited as
+    "testing.grant_attempt"; logged on the annulled attempt; the learner is e-mailed."""
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related(
+            "session__attestation__cohort__programme__organisation",
+            "session__attestation__regulation_version__regulation",
+            "learner",
+        )
+        .filter(pk=attempt_id)
+        .first()
+    )
+    if attempt is None:
+        raise NotFound()
+    session = attempt.session
+    attestation = session.attestation
+    require_staff_of(actor, attestation.cohort.programme.organisation)
+    now = timezone.now()
+    if basis not in GrantBasis.values:
+        raise AttemptGrantInvalid(errors={"basis": ["Укажите основание новой попытки."]})
+    if attempt.status != AttemptStatus.ANNULLED:
+        raise AttemptGrantInvalid(
+            errors={"attempt": ["Новая попытка назначается после аннулирования попытки."]}
+        )
+    existing = AttemptGrant.objects.filter(annulled_attempt=attempt).first()
+    if existing is not None:
+        raise AttemptGrantInvalid(
+            errors={
+                "attempt": [
+                    f"Новая попытка уже назначена: с {_local(existing.opens_at)} "
+                    f"до {_local(existing.closes_at)}."
+                ]
+            }
+        )
+    later = Attempt.objects.filter(
+        session=session, learner_result_id=attempt.learner_result_id, number__gt=attempt.number
+    ).first()
+    if later is not None:
+        raise AttemptGrantInvalid(
+            errors={"attempt": [f"Слушатель уже проходит тест заново (попытка {later.number})."]}
+        )
+    if attestation.is_decided:
+        raise AttemptGrantInvalid(
+            errors={
+                "attestation": [
+                    "Решение комиссии уже принято: пройти тестирование заново можно только на "
+                    "повторной итоговой аттестации по заявлению слушателя."
+                ]
+            }
+        )
+    result = attempt.learner_result
+    locked = attestation_selectors.lock_reason(attestation, [result])
+    if locked:
+        raise AttemptGrantInvalid(errors={"attestation": [locked]})
+    opens = (opens_at or now).replace(second=0, microsecond=0)
+    closes = closes_at or opens + max(session.closes_at - session.opens_at, timedelta(hours=1))
+    errors: dict[str, list[str]] = {}
+    if closes <= opens:
+        errors["closes_at"] = ["Окончание — позже начала."]
+    elif closes <= now:
+        errors["closes_at"] = ["Окончание уже прошло: укажите время позже текущего."]
+    if not errors and basis == GrantBasis.RETAKE:
+        errors = _retake_errors(attempt, closes)
+    comment = comment.strip()
+    if len(comment) > COMMENT_MAX:
+        errors["comment"] = [f"Комментарий — не более {COMMENT_MAX} символов."]
+    if errors:
+        raise AttemptGrantInvalid(errors=errors)
+    grant = AttemptGrant.objects.create(
+        session=session,
+        learner_result_id=attempt.learner_result_id,
+        annulled_attempt=attempt,
+        basis=basis,
+        opens_at=opens,
+        closes_at=closes,
+        comment=comment,
+        granted_by=actor,
+    )
+    _event(
+        attempt,
+        EventKind.NEW_ATTEMPT_GRANTED,
+        now,
+        basis=basis,
+        opens_at=opens.isoformat(),
+        closes_at=closes.isoformat(),
+        by=actor.full_name,
+    )
+    record_audit(
+        actor=actor,
+        action="testing.grant_attempt",
+        target=grant,
+        changes={
+            "annulled_attempt": attempt.pk,
+            "learner_result": attempt.learner_result_id,
+            "basis": basis,
+            "opens_at": opens,
+            "closes_at": closes,
+            "comment": comment,
+        },
+    )
+    if attempt.learner.email:
+        send_email_after_commit(
+            to=[attempt.learner.email],
+            subject="Назначена новая попытка тестирования",
+            body=(
+                f"Итоговая аттестация по программе «{attestation.cohort.programme.title}»: "
+                f"вам назначена новая попытка тестирования ({grant.basis_label}). Начать её "
+                f"можно в разделе «Мои тесты» с {_local(opens)} до {_local(closes)}."
+            ),
+        )
+    return grant
 
 
 def render_protocol_pdf(attempt: Attempt) -> bytes:

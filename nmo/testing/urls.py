@@ -22,5 +22,6 @@ urlpatterns = [
     path("attempts/<int:pk>/state/", views.attempt_state, name="attempt_state"),
     path("attempts/<int:pk>/submit/", views.attempt_submit, name="attempt_submit"),
     path("attempts/<int:pk>/annul/", views.attempt_annul, name="attempt_annul"),
+    path("attempts/<int:pk>/grant/", views.attempt_grant, name="attempt_grant"),
     path("attempts/<int:pk>/protocol.pdf", views.attempt_protocol, name="attempt_protocol"),
 ]

@@ -26,7 +26,7 @@ from nmo.testing.access import (
     access_session_for_learner,
 )
 from nmo.testing.exceptions import AttemptClosed
-from nmo.testing.forms import AnnulForm, SessionForm, TestFormForm, blueprint_text
+from nmo.testing.forms import AnnulForm, GrantForm, SessionForm, TestFormForm, blueprint_text
 from nmo.testing.protocol import render_protocol_pdf
 from nmo.testing.types import TestFormData
 
@@ -68,6 +68,7 @@ def attestation_testing(request: SignedInRequest, pk: int) -> HttpResponse:
             "is_staff": is_staff_of(request.user, attestation.commission.organisation_id),
             "session_form": SessionForm(),
             "annul_form": AnnulForm(),
+            "grant_form": GrantForm(),
         },
     )
 
@@ -199,6 +200,39 @@ def attempt_annul(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect("testing:attestation_testing", pk=attempt.session.attestation_id)
 
 
+@require_POST
+@signed_in
+def attempt_grant(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Give the learner a new attempt after the annulment, with its own window (ADR 0307)."""
+    attempt = access_attempt_for_staff(request.user, pk)
+    form = GrantForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "Укажите основание новой попытки и время в формате ДД.ММ.ГГГГ ЧЧ:ММ."
+        )
+    else:
+        data = form.cleaned_data
+        try:
+            grant = services.grant_new_attempt(
+                actor=request.user,
+                attempt_id=attempt.pk,
+                basis=data["basis"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                comment=data["comment"],
+            )
+        except DomainError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(
+                request,
+                f"Новая попытка назначена: {attempt.learner.full_name} может начать её с "
+                f"{timezone.localtime(grant.opens_at):%d.%m.%Y %H:%M} до "
+                f"{timezone.localtime(grant.closes_at):%d.%m.%Y %H:%M}.",
+            )
+    return redirect("testing:attestation_testing", pk=attempt.session.attestation_id)
+
+
 def attempt_protocol(request: HttpRequest, pk: int) -> HttpResponse:
     """The individual protocol of a finished attempt (rgmu-app4), PDF."""
     attempt = access_attempt_protocol(request.user, pk)
@@ -240,6 +274,9 @@ def attempt_take(request: SignedInRequest, pk: int) -> HttpResponse:
         services.close_attempt_at_deadline(attempt_id=attempt.pk)
         messages.info(request, "Попытка завершена.")
         return redirect("testing:my_tests")
+    # The first opening is the start; every later one (a reload, a second tab, coming back
+    # after a lost connection — never the autosave) is logged as a reconnection.
+    services.open_attempt_page(actor=request.user, attempt_id=attempt.pk)
     return render(
         request,
         "testing/take.html",

@@ -53,6 +53,11 @@ def test_a_learner_takes_the_test_through_the_api(t, api_client, token_for):
         assert saved.status_code == 200, saved.content
         assert set(saved.json()) == {"saved_at", "remaining_seconds"}
         state = api_client.get(f"/api/v1/attempts/{body['id']}", **auth).json()
+        # api.md «Test attempts»: GET /api/v1/attempts/{id} → exactly these keys
+        assert set(state) == {"id", "status", "deadline", "remaining_seconds", "answers"}
+        assert state["id"] == body["id"]
+        assert state["deadline"] == body["deadline"]
+        assert state["remaining_seconds"] == 30 * 60 - 90
         assert state["status"] == "open"
         assert state["answers"][str(question["id"])]["options"] == [question["options"][0]["id"]]
         assert state["answers"][str(question["id"])]["flagged"] is True

@@ -177,3 +177,106 @@ def test_the_department_annuls_an_attempt_on_the_page(db, client):
     assert client.post(
         f"/testing/attempts/{attempt.pk}/annul/", {"reason": "x" * 20}
     ).status_code in (403, 404)
+
+
+def test_reopening_the_test_page_is_logged_as_a_reconnection_in_the_protocol(db, client):
+    """The first opening after the start logs nothing; a reload, a second tab or coming
+    back after a lost connection is logged once per opening (the autosave is not), with
+    the seconds left, and the protocol's event log shows it."""
+    t = make_testing("npc")
+    learner = t.learner()
+    client.force_login(learner)
+    with time_machine.travel(OPENS, tick=False):
+        started = client.post(f"/testing/sessions/{t.session.pk}/start/")
+        attempt = Attempt.objects.get(learner=learner)
+        assert client.get(started.url).status_code == 200
+    assert resumed(attempt) == 0
+    with time_machine.travel(OPENS + timedelta(seconds=60), tick=False):
+        assert client.get(started.url).status_code == 200
+        question = selectors.ticket_of(attempt)[0]
+        for _ in range(3):
+            client.post(
+                f"/testing/attempts/{attempt.pk}/answers/{question['id']}/",
+                {"option": right_options(question)},
+            )
+        client.get(f"/testing/attempts/{attempt.pk}/state/")
+    assert resumed(attempt) == 1
+    with time_machine.travel(OPENS + timedelta(seconds=120), tick=False):
+        assert client.get(started.url).status_code == 200
+        client.post(f"/testing/attempts/{attempt.pk}/submit/", {"action": "submit"})
+    assert resumed(attempt) == 2
+    client.force_login(t.setup.chair)
+    text = pdf_text(client.get(f"/testing/attempts/{attempt.pk}/protocol.pdf").content)
+    assert (
+        "возобновление (повторный вход): повторное подключение, страница теста открыта снова, "
+        "осталось 1740 с" in text
+    )
+    assert "осталось 1680 с" in text
+
+
+def resumed(attempt) -> int:
+    return selectors.events_of(attempt).filter(kind="resumed").count()
+
+
+def test_after_the_session_closed_the_department_gives_a_new_attempt_on_the_pages(db, client):
+    """An attempt annulled after the session has closed: the department gives a new one on
+    the session's page (a technical fault, the window by default from now), the learner
+    sees it in «Мои тесты», starts and submits attempt 2, and its score is the stage's
+    result; a retake outside the regulation's months is refused with the rule's words."""
+    from nmo.attestation.models import StageResult
+    from nmo.testing.tests.factories import CLOSES
+
+    t = make_testing("rgmu")
+    learner, other = t.learner(0), t.learner(1)
+    for person in (learner, other):
+        client.force_login(person)
+        with time_machine.travel(OPENS, tick=False):
+            client.post(f"/testing/sessions/{t.session.pk}/start/")
+            mine = Attempt.objects.get(learner=person)
+            client.post(f"/testing/attempts/{mine.pk}/submit/", {"action": "submit"})
+    first = Attempt.objects.get(learner=learner)
+    theirs = Attempt.objects.get(learner=other)
+    after = CLOSES + timedelta(hours=1)
+    page = f"/testing/attestations/{t.setup.attestation.pk}/"
+    client.force_login(t.staff)
+    with time_machine.travel(after, tick=False):
+        for each in (first, theirs):
+            client.post(f"/testing/attempts/{each.pk}/annul/", {"reason": "Сбой сервера в 10:12"})
+        body = client.get(page).content.decode()
+        assert "Назначить новую попытку" in body
+        granted = client.post(
+            f"/testing/attempts/{first.pk}/grant/", {"basis": "technical"}, follow=True
+        )
+        body = granted.content.decode()
+        assert "Новая попытка назначена: " in body
+        assert "Новая попытка назначена (технический сбой (не пересдача)): начать можно с " in body
+        refused = client.post(
+            f"/testing/attempts/{theirs.pk}/grant/",
+            {"basis": "retake", "opens_at": "2027-01-20T10:00", "closes_at": "2027-01-20T12:00"},
+            follow=True,
+        ).content.decode()
+        assert "Пересдача — не позднее 16.01.2027: 3 месяца с даты итоговой аттестации" in refused
+        client.force_login(learner)
+        mine = client.get("/testing/my/").content.decode()
+        assert "Назначена новая попытка (технический сбой (не пересдача))" in mine
+        assert "Начать тест" in mine
+        started = client.post(f"/testing/sessions/{t.session.pk}/start/")
+        second = Attempt.objects.get(learner=learner, number=2)
+        assert started.url == f"/testing/attempts/{second.pk}/"
+        for q in selectors.ticket_of(second):
+            client.post(
+                f"/testing/attempts/{second.pk}/answers/{q['id']}/", {"option": right_options(q)}
+            )
+        client.post(f"/testing/attempts/{second.pk}/submit/", {"action": "submit"})
+        client.force_login(other)
+        assert "Начать тест" not in client.get("/testing/my/").content.decode()
+    second.refresh_from_db()
+    assert second.status == "submitted"
+    result = StageResult.objects.get(learner_result=second.learner_result)
+    assert (result.percent, result.grade) == (second.percent, "excellent")
+    client.force_login(t.setup.chair)
+    text = pdf_text(client.get(f"/testing/attempts/{first.pk}/protocol.pdf").content)
+    assert (
+        "назначена новая попытка (технический сбой (не пересдача)): начать можно с 16.10.2026"
+        in text
+    )
