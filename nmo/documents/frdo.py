@@ -52,6 +52,7 @@ from nmo.documents.types import (
     DocumentStatus,
     RevocationGround,
 )
+from nmo.printing.files import document_file_name
 from nmo.programmes.types import OKSM_RUSSIA, EducationLevel, FundingSource, StudyForm
 
 YEAR_MIN = 2000
@@ -524,9 +525,10 @@ def parse_year(raw: str | None) -> int:
     return int(text)
 
 
-def file_name(organisation: Organisation, year: int) -> str:
-    """Return the name of the downloaded file: frdo-<organisation id>-<year>.xlsx."""
-    return f"frdo-{organisation.pk}-{year}.xlsx"
+def frdo_file_name(organisation: Organisation, year: int) -> str:
+    """Return the name of the downloaded file, «ФИС ФРДО — РостГМУ — 2026.xlsx»
+    (ADR 0029: a name that says what the file is)."""
+    return document_file_name("ФИС ФРДО", organisation, year, extension="xlsx")
 
 
 def export_frdo(

@@ -47,6 +47,7 @@ from nmo.documents.frdo import check_frdo as check_frdo  # services kept beside 
 from nmo.documents.frdo import export_frdo as export_frdo
 from nmo.documents.frdo import frdo_export_needs_job as frdo_export_needs_job
 from nmo.documents.frdo import frdo_export_size as frdo_export_size
+from nmo.documents.frdo import frdo_file_name as frdo_file_name
 from nmo.documents.frdo import start_frdo_export as start_frdo_export
 from nmo.documents.integrity import FrozenView as FrozenView
 from nmo.documents.integrity import checked_pdf as checked_pdf

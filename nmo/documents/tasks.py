@@ -35,7 +35,7 @@ def _export(
     return JobResult(
         message=frdo.written_message(rows),
         file=out,
-        file_name=frdo.file_name(organisation, year),
+        file_name=frdo.frdo_file_name(organisation, year),
         content_type=frdo.CONTENT_TYPE,
     )
 

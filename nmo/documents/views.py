@@ -23,6 +23,7 @@ from nmo.accounts.access import (
 from nmo.accounts.models import Organisation
 from nmo.core.exceptions import Conflict, NotFound, ValidationFailed
 from nmo.core.forms import show_refusal
+from nmo.core.russian import inflect_phrase
 from nmo.documents import frdo, selectors, services
 from nmo.documents.access import access_document, access_document_file
 from nmo.documents.exceptions import FrdoIncomplete
@@ -39,7 +40,7 @@ from nmo.documents.forms import (
 from nmo.documents.models import DocumentHandover, QualificationDocument
 from nmo.documents.printing import blank_kinds_of
 from nmo.documents.types import FRDO_TEMPLATE_VERSION, BlankKind, PrintMode
-from nmo.printing.files import set_file_name
+from nmo.printing.files import document_file_name, set_file_name
 from nmo.programmes.rules import COUNTRY_NAMES
 from nmo.programmes.selectors import enrolments_of_learner
 
@@ -237,7 +238,7 @@ def frdo_export(request: SignedInRequest) -> HttpResponse | FileResponse:
     # The file was finished on disk (a zip is complete only at its end); it is sent in
     # blocks and closed (and gone) when sent.
     response = FileResponse(content, content_type=XLSX)
-    set_file_name(response, frdo.file_name(organisation, year))
+    set_file_name(response, frdo.frdo_file_name(organisation, year))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -446,7 +447,7 @@ def register_settings(request: SignedInRequest) -> HttpResponse:
 
 def _pdf_response(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    set_file_name(response, name, inline=True)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -559,7 +560,8 @@ def blank_calibration(request: SignedInRequest, organisation_id: int, blank: str
     content = services.calibration_pdf(
         actor=request.user, organisation=organisation, blank=kind.value
     )
-    return _pdf_response(content, f"calibration-{kind.value}.pdf")
+    name = document_file_name("Калибровочная страница", kind.label, organisation, extension="pdf")
+    return _pdf_response(content, name)
 
 
 @require_GET
@@ -575,7 +577,7 @@ def document_print(request: SignedInRequest, document_id: int) -> HttpResponse:
         return _detail(request, document, print_form=form, status=422)
     if form.cleaned_data["mode"] == PrintMode.FULL:
         return _pdf_response(
-            services.checked_pdf(document), f"{document.kind}-{document.number:06d}.pdf"
+            services.checked_pdf(document), selectors.document_file_name_of(document)
         )
     blank = form.cleaned_data["blank"] or (blank_kinds_of(document) or [""])[0]
     try:
@@ -586,4 +588,8 @@ def document_print(request: SignedInRequest, document_id: int) -> HttpResponse:
     except Conflict as exc:
         messages.error(request, exc.message)
         return redirect(document.get_absolute_url())
-    return _pdf_response(content, f"blank-{blank}-{document.number:06d}.pdf")
+    stem = selectors.document_file_name_of(document).removesuffix(".pdf")
+    name = document_file_name(
+        stem, f"печать на {inflect_phrase(BlankKind(blank).label, 'loct')}", extension="pdf"
+    )
+    return _pdf_response(content, name)

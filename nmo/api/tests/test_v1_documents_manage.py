@@ -8,6 +8,7 @@ import pytest
 
 from nmo.documents.tests.factories import ISSUED_ON, NPC, issue, make_enrolment, organisation_under
 from nmo.documents.tests.test_frdo_export import complete, snils
+from nmo.printing.files import attachment_header
 from nmo.programmes.models import Enrolment
 from nmo.regulations.types import PresetCode
 
@@ -123,8 +124,12 @@ def test_registers_and_the_frdo_file(npc, outsider, api_client, token_for):
     response = api_client.get(f"{base}/frdo?year={year}", **headers)
     assert response.status_code == 200
     assert response.streaming  # from a temporary file (ADR 0607)
-    assert response["Content-Disposition"] == (
-        f'attachment; filename="frdo-{npc.organisation.pk}-{year}.xlsx"'
+    assert response["Content-Disposition"] == attachment_header(
+        f"ФИС ФРДО — {npc.organisation} — {year}.xlsx"
+    )
+    assert (
+        "filename*=UTF-8''%D0%A4%D0%98%D0%A1%20%D0%A4%D0%A0%D0%94%D0%9E"
+        in (response["Content-Disposition"])
     )
     content = b"".join(response.streaming_content)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active

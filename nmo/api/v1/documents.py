@@ -507,4 +507,4 @@ def frdo_export(
         )
         return Status(202, job_out(job))
     content = services.export_frdo(actor=request.auth, organisation=organisation, year=year)
-    return streamed_file_response(content, XLSX, f"frdo-{organisation.pk}-{year}.xlsx")
+    return streamed_file_response(content, XLSX, services.frdo_file_name(organisation, year))

@@ -26,6 +26,7 @@ from nmo.documents.tests.test_frdo_streaming import (
     a_year,
     more_of_the_same,
 )
+from nmo.printing.files import attachment_header
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +82,8 @@ def test_a_big_year_is_written_by_a_job_its_owner_downloads(
     download = client.get(reverse("web:job_file", args=[job.pk]))
     assert download.status_code == 200
     assert download["Content-Type"] == XLSX
-    assert download["Content-Disposition"] == (
-        f'attachment; filename="frdo-{rgmu.organisation.pk}-2026.xlsx"'
+    assert download["Content-Disposition"] == attachment_header(
+        f"ФИС ФРДО — {rgmu.organisation} — 2026.xlsx"
     )
     # Names and SNILS: kept by no cache, as the direct export.
     assert download["Cache-Control"] == "private, no-store"

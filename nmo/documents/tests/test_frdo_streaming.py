@@ -26,6 +26,7 @@ from nmo.documents.services import revoke_document
 from nmo.documents.tests import factories
 from nmo.documents.tests.factories import enrol, issue, make_cohort, make_learner, make_programme
 from nmo.documents.tests.test_frdo_export import complete
+from nmo.printing.files import attachment_header
 from nmo.programmes.models import Enrolment
 from nmo.regulations.types import ProgrammeKind
 
@@ -151,8 +152,8 @@ def test_the_file_is_byte_for_byte_the_one_written_before(rgmu, client):
     assert response.status_code == 200
     assert response.streaming
     assert response["Content-Type"] == XLSX
-    assert response["Content-Disposition"] == (
-        f'attachment; filename="frdo-{rgmu.organisation.pk}-2026.xlsx"'
+    assert response["Content-Disposition"] == attachment_header(
+        f"ФИС ФРДО — {rgmu.organisation} — 2026.xlsx"
     )
     assert response["Cache-Control"] == "private, no-store"
     content = b"".join(response.streaming_content)
