@@ -14,6 +14,7 @@ from nmo.documents.tests.factories import PASSWORD, issue, make_enrolment, make_
 from nmo.documents.tests.pdf_probe import Pdf
 from nmo.documents.tests.test_qualification_print import DETAILS, configured
 from nmo.documents.types import BlankKind
+from nmo.printing.files import attachment_header
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +97,10 @@ def test_the_calibration_page_is_a_pdf_of_the_blank(rgmu, client):
     pdf = Pdf(response.content)
     assert pdf.page_size_mm() == pytest.approx((210, 297), abs=0.5)
     assert "Калибровочный лист" in pdf.text()
+    assert response["Content-Disposition"] == attachment_header(
+        f"Калибровочная страница — бланк приложения к диплому — {rgmu.organisation}.pdf",
+        inline=True,
+    )
 
 
 @pytest.mark.clause("npc-2.8")
@@ -119,12 +124,18 @@ def test_staff_choose_how_to_print_a_document(npc, client):
     full = client.get(url, {"mode": "full"})
     assert full.status_code == 200
     assert full.content == bytes(document.pdf)
+    named = f"Удостоверение о ПК {document.display_number} — Жукова А.С. — "
+    named += f"{document.issued_on:%d.%m.%Y}"
+    assert full["Content-Disposition"] == attachment_header(f"{named}.pdf", inline=True)
 
     blank = client.get(url, {"mode": "blank", "blank": "certificate"})
     assert blank.status_code == 200
     text = Pdf(blank.content).text()
     assert "Жуковой Анне Сергеевне" in text
     assert "УДОСТОВЕРЕНИЕ" not in text
+    assert blank["Content-Disposition"] == attachment_header(
+        f"{named} — печать на бланке удостоверения о повышении квалификации.pdf", inline=True
+    )
 
     assert client.get(url, {"mode": "sideways"}).status_code == 422
     wrong = client.get(url, {"mode": "blank", "blank": "supplement"})
