@@ -638,6 +638,20 @@ class SpecialConditionsApplication(BaseModel):
         related_name="+",
     )
     on_behalf = models.BooleanField("записано сотрудником по бумажному заявлению", default=False)
+    # What was asked, for each attestation stage (rgmu-7.7: "для каждого аттестационного
+    # испытания"); the three booleans below summarise it (any stage, by the stage's form).
+    assistant_stages = models.ManyToManyField(
+        ProgrammeStage,
+        verbose_name="этапы, на которых нужен ассистент",
+        blank=True,
+        related_name="+",
+    )
+    extra_time_stages = models.ManyToManyField(
+        ProgrammeStage,
+        verbose_name="этапы, на которых нужно больше времени",
+        blank=True,
+        related_name="+",
+    )
     needs_assistant = models.BooleanField("нужен ассистент", default=False)
     extra_time_written = models.BooleanField(
         "нужно больше времени на письменные испытания и тестирование", default=False

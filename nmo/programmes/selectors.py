@@ -484,6 +484,8 @@ def notice_timeliness(notice: CohortNotice, today: date) -> NoticeTimeliness:
 
 def _granted(application: SpecialConditionsApplication) -> SpecialConditions:
     return SpecialConditions(
+        assistant_stage_ids=frozenset(s.pk for s in application.assistant_stages.all()),
+        extra_time_stage_ids=frozenset(s.pk for s in application.extra_time_stages.all()),
         enrolment_id=application.enrolment_id,
         application_id=application.pk,
         assistant=application.granted_assistant,
@@ -499,9 +501,13 @@ def special_conditions_for(*, enrolment_id: int) -> SpecialConditions | None:
     """Return the special conditions granted to the learner of the enrolment (rgmu-7.2,
     rgmu-7.4), or None: they attach to the person for that programme and every stage reads
     them from here, nobody retypes them."""
-    application = SpecialConditionsApplication.objects.filter(
-        enrolment_id=enrolment_id, status=SpecialConditionsStatus.GRANTED
-    ).first()
+    application = (
+        SpecialConditionsApplication.objects.filter(
+            enrolment_id=enrolment_id, status=SpecialConditionsStatus.GRANTED
+        )
+        .prefetch_related("assistant_stages", "extra_time_stages")
+        .first()
+    )
     return _granted(application) if application is not None else None
 
 
@@ -510,16 +516,19 @@ def special_conditions_by_enrolment(enrolment_ids: Sequence[int]) -> dict[int, S
     commission's sheet: assistant, technical means, extensions; nothing medical)."""
     applications = SpecialConditionsApplication.objects.filter(
         enrolment_id__in=list(enrolment_ids), status=SpecialConditionsStatus.GRANTED
-    )
+    ).prefetch_related("assistant_stages", "extra_time_stages")
     return {a.enrolment_id: _granted(a) for a in applications}
 
 
-def test_time_extension_minutes(*, enrolment_id: int) -> int:
-    """Return the minutes granted on top of a written or test stage's time limit for the
-    learner of the enrolment (rgmu-7.4: at most 90; 0 when nothing is granted). The testing
-    system adds them to the attempt's deadline."""
+def test_time_extension_minutes(*, enrolment_id: int, stage_id: int) -> int:
+    """Return the minutes granted on top of the test stage's time limit for the learner of
+    the enrolment (rgmu-7.4: at most 90), if the learner asked extra time for that stage
+    (rgmu-7.7: for each attestation stage); 0 otherwise. The testing system adds them to
+    the attempt's deadline."""
     conditions = special_conditions_for(enrolment_id=enrolment_id)
-    return conditions.written_minutes if conditions is not None else 0
+    if conditions is None:
+        return 0
+    return conditions.extra_minutes_for(stage_id, oral=False)
 
 
 test_time_extension_minutes.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
@@ -538,7 +547,7 @@ def list_special_conditions_applications(
         applications = applications.filter(status=status)
     return applications.select_related(
         "enrolment__learner", "enrolment__cohort__programme", "filed_by", "decided_by"
-    ).prefetch_related("documents")
+    ).prefetch_related("documents", "assistant_stages", "extra_time_stages")
 
 
 def special_conditions_of_learner(
@@ -552,7 +561,9 @@ def special_conditions_of_learner(
         .prefetch_related(
             Prefetch(
                 "special_conditions_applications",
-                queryset=SpecialConditionsApplication.objects.prefetch_related("documents"),
+                queryset=SpecialConditionsApplication.objects.prefetch_related(
+                    "documents", "assistant_stages", "extra_time_stages"
+                ),
             )
         )
         .order_by("-cohort__starts_on")

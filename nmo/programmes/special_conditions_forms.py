@@ -1,6 +1,7 @@
 """Forms of the special-conditions pages (rgmu-7.*): they parse input; the services check
 every rule."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -28,17 +29,23 @@ class MultipleFileField(forms.FileField):
 
 
 class SpecialConditionsForm(AccessibleForm):
-    needs_assistant = forms.BooleanField(
-        label="Нужен ассистент (помощь занять место, прочитать и оформить задание, общаться "
-        "с комиссией)",
+    """The written application: the assistant and extra time are asked for each stage of
+    the programme's attestation (rgmu-7.7: "для каждого аттестационного испытания")."""
+
+    assistant_stages = forms.TypedMultipleChoiceField(
+        label="Ассистент нужен на этапах (помощь занять место, прочитать и оформить задание, "
+        "общаться с комиссией)",
+        coerce=int,
         required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    extra_time_written = forms.BooleanField(
-        label="Нужно больше времени на письменные испытания и тестирование",
+    extra_time_stages = forms.TypedMultipleChoiceField(
+        label="Больше времени нужно на этапах",
+        coerce=int,
         required=False,
-    )
-    extra_time_oral = forms.BooleanField(
-        label="Нужно больше времени на подготовку к устному ответу", required=False
+        widget=forms.CheckboxSelectMultiple,
+        help_text="На письменном этапе и тестировании продлевается время сдачи, на устном — "
+        "время подготовки к ответу.",
     )
     technical_means = forms.CharField(
         label="Технические средства, которыми вы будете пользоваться",
@@ -66,6 +73,21 @@ class SpecialConditionsForm(AccessibleForm):
         help_text=f"PDF, JPEG или PNG, до {megabytes(MAX_SCAN_BYTES)} каждый, не более 5 "
         "файлов. Можно не прикладывать, если документы уже есть в организации.",
     )
+
+    def __init__(self, *args: Any, stages: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, prefix in (
+            ("assistant_stages", "Ассистент"),
+            ("extra_time_stages", "Больше времени"),
+        ):
+            self.fields[name].choices = [  # type: ignore[attr-defined]
+                (
+                    stage.pk,
+                    f"{prefix}: этап {stage.order}, {stage.get_kind_display()} "
+                    f"({stage.get_mode_display()})",
+                )
+                for stage in stages
+            ]
 
 
 class SpecialConditionsFileForm(SpecialConditionsForm):

@@ -52,9 +52,8 @@ def _terms(enrolment: Enrolment) -> dict[str, Any]:
 
 def _request_of(values: dict[str, Any]) -> SpecialConditionsRequest:
     return SpecialConditionsRequest(
-        needs_assistant=values["needs_assistant"],
-        extra_time_written=values["extra_time_written"],
-        extra_time_oral=values["extra_time_oral"],
+        assistant_stage_ids=tuple(values["assistant_stages"]),
+        extra_time_stage_ids=tuple(values["extra_time_stages"]),
         technical_means=values["technical_means"],
         accessible_premises=values["accessible_premises"],
         individual_features=values["individual_features"],
@@ -80,7 +79,11 @@ def my_special_conditions(request: SignedInRequest) -> HttpResponse:
 def special_conditions_apply(request: SignedInRequest, enrolment_pk: int) -> HttpResponse:
     """The learner's written application for one programme."""
     enrolment = access_own_enrolment(request.user, enrolment_pk)
-    form = SpecialConditionsForm(request.POST or None, request.FILES or None)
+    form = SpecialConditionsForm(
+        request.POST or None,
+        request.FILES or None,
+        stages=selectors.list_stages(enrolment.cohort.programme),
+    )
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         try:
@@ -218,7 +221,11 @@ def special_conditions_file(request: SignedInRequest, pk: int, enrolment_pk: int
     """Record a learner's paper application on their behalf, with the day it arrived."""
     cohort = access_cohort(request.user, pk)
     enrolment = access_enrolment(request.user, cohort, enrolment_pk)
-    form = SpecialConditionsFileForm(request.POST or None, request.FILES or None)
+    form = SpecialConditionsFileForm(
+        request.POST or None,
+        request.FILES or None,
+        stages=selectors.list_stages(enrolment.cohort.programme),
+    )
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         try:

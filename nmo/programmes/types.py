@@ -264,12 +264,19 @@ class CompletionOutcome:
 @dataclass(frozen=True)
 class SpecialConditionsRequest:
     """What a disabled learner asks for in the written application (rgmu-7.6, rgmu-7.7):
-    for each kind of test whether an assistant and extra time are needed, the technical
-    means, accessible premises, and the individual features (medical; staff only)."""
+    for each attestation stage whether an assistant and extra time are needed (the ids of
+    the programme's stages), the technical means, accessible premises, and the individual
+    features (medical; staff only).
+
+    A caller that gives no stage ids may say it per kind instead: `needs_assistant` means
+    every stage, `extra_time_written` every written stage, `extra_time_oral` every oral
+    one. With stage ids the three flags are ignored."""
 
     needs_assistant: bool = False
     extra_time_written: bool = False
     extra_time_oral: bool = False
+    assistant_stage_ids: tuple[int, ...] = ()
+    extra_time_stage_ids: tuple[int, ...] = ()
     technical_means: str = ""
     accessible_premises: bool = False
     individual_features: str = ""
@@ -302,6 +309,20 @@ class SpecialConditions:
     technical_means: str
     accessible_premises: bool
     granted_on: date | None
+    assistant_stage_ids: frozenset[int] = frozenset()
+    extra_time_stage_ids: frozenset[int] = frozenset()
+
+    def extra_minutes_for(self, stage_id: int, *, oral: bool) -> int:
+        """The minutes granted on top of one stage (rgmu-7.4, rgmu-7.7): the oral
+        preparation extension for an oral stage, the written one otherwise — only for a
+        stage the learner asked extra time for."""
+        if stage_id not in self.extra_time_stage_ids:
+            return 0
+        return self.oral_minutes if oral else self.written_minutes
+
+    def assistant_at(self, stage_id: int) -> bool:
+        """Whether the assistant is granted at the stage (asked for that stage)."""
+        return self.assistant and stage_id in self.assistant_stage_ids
 
 
 @dataclass(frozen=True)

@@ -95,10 +95,14 @@ class LearnerTest:
     grant: AttemptGrant | None = None
     """The new attempt the department gave after an annulment, not yet started, whose
     window has not closed (ADR 0307): it replaces the session's window."""
+    extension_minutes: int = 0
+    """The learner's own extension of the time limit by special conditions (rgmu-7.4): the
+    open attempt's, else what a start would add now."""
 
 
 def tests_for_learner(user: User) -> list[LearnerTest]:
-    """«Мои тесты»: the sessions of the learner's attestations with their attempts."""
+    """«Мои тесты»: the sessions of the learner's attestations with their attempts and the
+    learner's own time limit: the form's plus the special-conditions extension (rgmu-7.4)."""
     results = {r.attestation_id: r for r in attestation_selectors.results_for_learner(user)}
     sessions = (
         TestSession.objects.filter(attestation_id__in=results)
@@ -124,6 +128,13 @@ def tests_for_learner(user: User) -> list[LearnerTest]:
                 session.opens_at <= now < session.closes_at and used < session.form.attempts_allowed
             )
         can_start = open_attempt is None and in_window and not session.attestation.is_decided
+        extension = (
+            open_attempt.extension_minutes
+            if open_attempt is not None
+            else programme_selectors.test_time_extension_minutes(
+                enrolment_id=result.enrolment_id, stage_id=session.form.stage_id
+            )
+        )
         out.append(
             LearnerTest(
                 session,
@@ -132,6 +143,7 @@ def tests_for_learner(user: User) -> list[LearnerTest]:
                 can_start,
                 session.attestation.is_decided,
                 grant,
+                extension,
             )
         )
     return out

@@ -239,7 +239,9 @@ def _start(actor: User, session: TestSession) -> tuple[Attempt, bool]:
         if counted.count() >= form.attempts_allowed:
             raise AttemptNotAllowed("Все попытки тестирования использованы.")
     number = Attempt.objects.filter(session=session, learner_result=result).count() + 1
-    extension = programme_selectors.test_time_extension_minutes(enrolment_id=result.enrolment_id)
+    extension = programme_selectors.test_time_extension_minutes(
+        enrolment_id=result.enrolment_id, stage_id=form.stage_id
+    )
     seed = secrets.randbits(62)
     bank = bank_of(form.stage)
     ticket = rules.draw_ticket(

@@ -29,6 +29,8 @@
   function close(message) {
     if (closed) { return; }
     closed = true;
+    var confirmDialog = document.getElementById("submit-confirm");
+    if (confirmDialog && confirmDialog.open) { confirmDialog.close(); }
     form.querySelectorAll("input, button").forEach(function (el) {
       if (el.name !== "csrfmiddlewaretoken") { el.disabled = true; }
     });
@@ -126,14 +128,48 @@
   function saving() {
     return Object.keys(inFlight).some(function (id) { return inFlight[id]; });
   }
+  // The confirmation is a modal dialog on the page, not window.confirm: it is read by a
+  // screen reader, operated by Tab/Enter/Escape, and it says what is left unanswered.
+  var dialog = document.getElementById("submit-confirm");
+  var submitButton = document.getElementById("submit-test");
+  function summary() {
+    var unanswered = 0, flagged = 0;
+    form.querySelectorAll("fieldset[data-question]").forEach(function (field) {
+      var id = field.dataset.question;
+      if (!chosen(id).length) { unanswered += 1; }
+      if (document.getElementById("flag-" + id).checked) { flagged += 1; }
+    });
+    return "Вопросов без ответа: " + unanswered + ". Отмечено, чтобы вернуться: " + flagged + ".";
+  }
+  function finish() {
+    confirmed = true;
+    if (dialog && dialog.open) { dialog.close(); }
+    form.requestSubmit(submitButton);
+  }
+  if (dialog && typeof dialog.showModal === "function") {
+    document.getElementById("submit-confirm-yes").addEventListener("click", finish);
+    document.getElementById("submit-confirm-no").addEventListener("click", function () {
+      dialog.close();
+    });
+    dialog.addEventListener("close", function () {
+      if (!confirmed && !closed) { submitButton.focus(); }
+    });
+  } else {
+    dialog = null;
+  }
   form.addEventListener("submit", function (event) {
     var submitter = event.submitter;
     if (!submitter || submitter.value !== "submit") { return; }
-    if (!confirmed && !window.confirm("Завершить тест? После этого изменить ответы нельзя.")) {
+    if (!confirmed) {
       event.preventDefault();
+      if (dialog) {
+        document.getElementById("submit-confirm-summary").textContent = summary();
+        dialog.showModal();
+      } else if (window.confirm("Завершить тест? После этого изменить ответы нельзя.")) {
+        finish();
+      }
       return;
     }
-    confirmed = true;
     if (saving()) {
       // Let the answers being saved arrive first, then finish with the form's answers.
       event.preventDefault();

@@ -30,11 +30,12 @@ def _clean(page: Page, axe_source: str) -> None:
 def test_special_conditions_from_the_application_to_the_commission_sheet(
     page: Page, axe_source: str, tmp_path
 ) -> None:
-    """The learner files the application with the keyboard (labels, Space, Enter) three
-    months and more before the attestation (rgmu-7.6); the department grants +90 minutes
-    for written stages, +20 for oral preparation and an assistant (rgmu-7.4, rgmu-7.2);
-    on the day the secretary sees them on the sheet of the videoconference attestation
-    and records that the learner and the commission see and hear each other (rgmu-6.1)."""
+    """The learner files the application with the keyboard (labels, Space, Enter), stage by stage,
+    three months and more before the attestation (rgmu-7.6); the department grants +90
+    minutes for written stages, +20 for oral preparation and an assistant (rgmu-7.4,
+    rgmu-7.2); on the day the secretary sees them on the sheet of the videoconference
+    attestation and records that the learner and the commission see and hear each other
+    (rgmu-6.1)."""
     setup = factories.build(
         "rgmu", place=Place.REMOTE, videoconference_url="https://meet.jit.si/nmo-e2e"
     )
@@ -57,14 +58,22 @@ def test_special_conditions_from_the_application_to_the_commission_sheet(
         expect(page.get_by_text("не позднее 16.07.2026")).to_be_visible()
         _clean(page, axe_source)
         page.get_by_role("link", name="Подать заявление").click()
-        assistant = page.get_by_label("Нужен ассистент", exact=False)
+        # for each attestation stage (rgmu-7.7): the assistant at the test and the
+        # interview, extra time for the test
+        assistant = page.get_by_label("Ассистент: этап 1, тестирование (письменно)")
         assistant.focus()
         page.keyboard.press("Space")
         page.keyboard.press("Tab")
-        page.keyboard.press("Space")  # extra time for written stages and tests
         page.keyboard.press("Tab")
-        page.keyboard.press("Space")  # extra time for the oral answer's preparation
+        expect(page.get_by_label("Ассистент: этап 3, собеседование", exact=False)).to_be_focused()
+        page.keyboard.press("Space")
         page.keyboard.press("Tab")
+        expect(
+            page.get_by_label("Больше времени: этап 1, тестирование", exact=False)
+        ).to_be_focused()
+        page.keyboard.press("Space")
+        for _ in range(3):
+            page.keyboard.press("Tab")
         expect(page.get_by_label("Технические средства", exact=False)).to_be_focused()
         page.keyboard.type("Программа экранного доступа NVDA")
         page.get_by_label("Подтверждающие документы").set_input_files(str(scan))
@@ -82,6 +91,8 @@ def test_special_conditions_from_the_application_to_the_commission_sheet(
         page.get_by_role("link", name="Заявления о специальных условиях").click()
         card = page.get_by_role("region", name=f"{name} — {setup.programme.title}")
         expect(card).to_contain_text("Программа экранного доступа NVDA")
+        expect(card).to_contain_text("нужен на этапах: 1. тестирование; 3. собеседование")
+        expect(card).to_contain_text("нужно на этапах: 1. тестирование (письменно)")
         expect(
             card.get_by_label("Дополнительно на письменные испытания", exact=False)
         ).to_have_value("90")
@@ -95,7 +106,7 @@ def test_special_conditions_from_the_application_to_the_commission_sheet(
         page.goto(setup.attestation.get_absolute_url())
         conditions = page.get_by_role("table", name="Специальные условия слушателей")
         row = conditions.get_by_role("row", name=name)
-        expect(row).to_contain_text("присутствует ассистент")
+        expect(row).to_contain_text("присутствует ассистент (этапы: 1, 3)")
         expect(row).to_contain_text("Программа экранного доступа NVDA")
         expect(row).to_contain_text("150 мин. — на 90 мин. дольше")
         form = page.get_by_role("form", name="Записать состояние видеоконференции")

@@ -1,12 +1,16 @@
 """The online test, end to end, under each preset (issue 13, points 2, 4, 7, 9): a learner
 signs in, starts the test from «Мои тесты», answers by keyboard and mouse (each answer
 saved at once, «сохранено в …»), reloads without losing time, submits; the commission
-sees the score before voting and reads the attempt protocol (PDF). Under РостГМУ the
-learner has 90 extra minutes by special conditions and the timer shows them.
+sees the score before voting and reads the attempt protocol (PDF). Under РостГМУ staff
+grant the learner 90 extra minutes by special conditions (the programmes service, as the
+department's page does) and «Мои тесты» and the timer show them. A second journey takes the
+whole test by keyboard only (rgmu-7.*: the test page works with a keyboard and a screen
+reader).
 
 The organisation, attestation, bank, form and session are made in Python; everything after
 happens in the browser, by role and label."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,10 +18,9 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from nmo.attestation.tests.factories import PASSWORD
-from nmo.programmes import selectors as programme_selectors
 from nmo.testing import selectors
-from nmo.testing.models import Attempt
-from nmo.testing.tests.factories import OPENS, make_testing
+from nmo.testing.models import Answer, Attempt
+from nmo.testing.tests.factories import OPENS, grant_extra_time, make_testing
 from tests.e2e.helpers import main_menu, pdf_text, sign_in, sign_out
 from tests.e2e.test_accessibility import _describe, _violations
 
@@ -58,23 +61,22 @@ def _keyboard_answer(page: Page, question: dict) -> None:
 
 @pytest.mark.parametrize("preset", ["npc", "rgmu"])
 def test_a_learner_takes_the_test_and_the_commission_reads_the_protocol(
-    page: Page, axe_source: str, monkeypatch: pytest.MonkeyPatch, preset: str
+    page: Page, axe_source: str, preset: str
 ) -> None:
     t = make_testing(preset)
     learner = t.learner()
     learner.set_password(PASSWORD)
     learner.save(update_fields=["password"])
     extension = 90 if preset == "rgmu" else 0
-    monkeypatch.setattr(
-        programme_selectors,
-        "test_time_extension_minutes",
-        lambda *, enrolment_id: extension if enrolment_id == t.setup.enrolments[0].pk else 0,
-    )
-    page.on("dialog", lambda dialog: dialog.accept())
+    if extension:
+        grant_extra_time(t, minutes=extension)  # filed, then granted by staff: no patching
     with time_machine.travel(OPENS + timedelta(minutes=5), tick=True):
         sign_in(page, learner.email, PASSWORD)
         main_menu(page).get_by_role("link", name="Мои тесты").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Мои тесты")
+        expect(page.get_by_role("main")).to_contain_text(
+            "30 мин. + 90 мин. (особые условия)" if extension else "10 вопросов, 30 мин.;"
+        )
         page.get_by_role("button", name="Начать тест").click()
         attempt = Attempt.objects.get(learner=learner)
         expect(page.get_by_role("timer")).to_contain_text("1:59:" if extension else "29:")
@@ -95,6 +97,9 @@ def test_a_learner_takes_the_test_and_the_commission_reads_the_protocol(
         expect(page.locator(f"#status-{questions[0]['id']}")).to_contain_text("сохранено в")
         assert Attempt.objects.filter(learner=learner).count() == 1
         page.get_by_role("button", name="Завершить тест").click()
+        page.get_by_role("dialog", name="Завершить тест?").get_by_role(
+            "button", name="Да, завершить тест"
+        ).click()
         expect(page.get_by_text("Тест завершён: верных ответов 9 из 10")).to_be_visible()
         sign_out(page)
 
@@ -121,3 +126,105 @@ def test_a_learner_takes_the_test_and_the_commission_reads_the_protocol(
         assert "отлично" in text
     else:
         assert "зачтено" in text
+
+
+def _focus_is_visible(page: Page) -> None:
+    """The focused element shows the keyboard focus: :focus-visible and a drawn outline."""
+    shown = page.evaluate(
+        "() => { const el = document.activeElement;"
+        " return el.matches(':focus-visible') && getComputedStyle(el).outlineStyle !== 'none'; }"
+    )
+    assert shown, page.evaluate("() => document.activeElement.outerHTML")
+
+
+def _tab_until(page: Page, test: str, *, back: bool = False, limit: int = 120) -> None:
+    """Press Tab (Shift+Tab when `back`) until `test` (a JS expression over `el`, the focused
+    element) holds, checking the focus is visible at every stop."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        if page.evaluate("() => document.activeElement === document.body"):
+            continue  # the focus went past the page to the browser's own controls
+        _focus_is_visible(page)
+        if page.evaluate(f"() => {{ const el = document.activeElement; return {test}; }}"):
+            return
+    raise AssertionError(f"not reached by {'Shift+Tab' if back else 'Tab'}: {test}")
+
+
+@pytest.mark.clause("rgmu-7.2")
+def test_the_whole_test_is_taken_by_keyboard_only(page: Page, axe_source: str) -> None:
+    """Keyboard only, no mouse (rgmu-7.2: the technical means a disabled learner uses): sign
+    in, start the test from «Мои тесты», answer every question (arrows and Space in a radio
+    group, Space on checkboxes), go back through the question navigation to change an
+    answer and flag it, submit and confirm in the page's dialog (Escape returns to the
+    answers). The focus is visible at every stop, each save is announced in a polite live
+    region («сохранено в …»), and axe finds nothing on the page or in the open dialog."""
+    t = make_testing("npc")
+    learner = t.learner()
+    learner.set_password(PASSWORD)
+    learner.save(update_fields=["password"])
+    with time_machine.travel(OPENS + timedelta(minutes=5), tick=True):
+        page.goto("/accounts/login/")
+        _tab_until(page, "el.type === 'email' || el.name === 'username'")
+        page.keyboard.type(learner.email)
+        _tab_until(page, "el.type === 'password'")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("button", name="Выйти")).to_be_visible()
+        page.goto("/testing/my/")
+        _tab_until(page, "el.textContent.trim() === 'Начать тест'")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("timer")).to_contain_text("29:")
+        attempt = Attempt.objects.get(learner=learner)
+        questions = selectors.ticket_of(attempt)
+        assert {q["kind"] for q in questions} == {"single", "multiple"}
+        assert _violations(page, axe_source) == [], _describe(_violations(page, axe_source))
+        for question in questions:
+            status = page.locator(f"#status-{question['id']}")
+            expect(status).to_have_attribute("aria-live", "polite")
+            _keyboard_answer(page, question)
+            _focus_is_visible(page)
+            expect(status).to_have_text(re.compile(r"^сохранено в \d\d:\d\d:\d\d$"))
+            expect(page.locator(f"#nav-state-{question['id']}")).to_have_text(", отвечен")
+
+        # back through the navigation to the third question: change the answer, flag it
+        third = questions[2]
+        _tab_until(page, f"el.id === 'nav-{third['id']}'", back=True)
+        page.keyboard.press("Enter")
+        expect(page.locator(f"#q-{third['id']}")).to_be_focused()
+        _tab_until(page, f"el.name === 'q{third['id']}'")
+        if third["kind"] == "multiple":
+            page.keyboard.press("Space")  # unticks the first option, a right one
+        else:
+            page.keyboard.press("ArrowDown")  # the next option is a wrong one
+        _tab_until(page, f"el.id === 'flag-{third['id']}'")
+        page.keyboard.press("Space")
+        expect(page.locator(f"#flag-{third['id']}")).to_be_checked()
+        expect(page.locator(f"#nav-state-{third['id']}")).to_have_text(", отвечен, отмечен")
+        expect(page.locator(f"#status-{third['id']}")).to_contain_text("сохранено в")
+        assert _violations(page, axe_source) == [], _describe(_violations(page, axe_source))
+
+        # submit: the page's dialog, Escape returns to the answers, Enter confirms
+        _tab_until(page, "el.id === 'submit-test'")
+        page.keyboard.press("Enter")
+        dialog = page.get_by_role("dialog", name="Завершить тест?")
+        expect(dialog).to_be_visible()
+        expect(dialog).to_contain_text("Вопросов без ответа: 0. Отмечено, чтобы вернуться: 1.")
+        expect(dialog.get_by_role("button", name="Вернуться к ответам")).to_be_focused()
+        _focus_is_visible(page)
+        assert _violations(page, axe_source) == [], _describe(_violations(page, axe_source))
+        page.keyboard.press("Escape")
+        expect(dialog).to_be_hidden()
+        expect(page.locator("#submit-test")).to_be_focused()
+        assert Attempt.objects.get(pk=attempt.pk).status == "open"
+        page.keyboard.press("Enter")
+        expect(dialog).to_be_visible()
+        page.keyboard.press("Shift+Tab")
+        expect(dialog.get_by_role("button", name="Да, завершить тест")).to_be_focused()
+        _focus_is_visible(page)
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("Тест завершён: верных ответов 9 из 10")).to_be_visible()
+    attempt.refresh_from_db()
+    assert attempt.status == "submitted"
+    assert attempt.score == 9
+    assert list(Answer.objects.filter(attempt=attempt, flagged=True).values_list(
+        "question_id", flat=True)) == [third["id"]]  # fmt: skip

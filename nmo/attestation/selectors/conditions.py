@@ -14,10 +14,13 @@ from nmo.programmes.types import SpecialConditions
 @dataclass(frozen=True)
 class StageTime:
     """A stage's duration for one learner: the programme's plus the granted extension
-    (written stages: the written extension; oral: the preparation extension)."""
+    (written stages: the written extension; oral: the preparation extension), if the
+    learner asked extra time for this stage (rgmu-7.7), and whether the assistant is
+    granted at it."""
 
     stage: ProgrammeStage
     extra_minutes: int
+    assistant: bool = False
 
     @property
     def total_minutes(self) -> int:
@@ -31,6 +34,11 @@ class SheetConditions:
     result: LearnerResult
     conditions: SpecialConditions
     stage_times: tuple[StageTime, ...]
+
+    @property
+    def assistant_stages(self) -> str:
+        """The numbers of the stages at which the assistant is present: «1, 2»."""
+        return ", ".join(str(t.stage.order) for t in self.stage_times if t.assistant)
 
 
 def special_conditions_on_sheet(
@@ -48,9 +56,8 @@ def special_conditions_on_sheet(
         times = tuple(
             StageTime(
                 stage,
-                conditions.oral_minutes
-                if stage.mode == StageMode.ORAL
-                else conditions.written_minutes,
+                conditions.extra_minutes_for(stage.pk, oral=stage.mode == StageMode.ORAL),
+                conditions.assistant_at(stage.pk),
             )
             for stage in stages
         )

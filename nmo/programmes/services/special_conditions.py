@@ -2,13 +2,13 @@
 rgmu-7.6; where the regulation is silent, the law: ADR 0305).
 
 A learner files a written application for one enrolment (staff record a paper one on the
-learner's behalf, with the day it arrived): for each kind of test whether an assistant and
-extra time are needed, technical means, accessible premises, the individual features and
-supporting documents. The regulation's deadline (3 months before the attestation at
-РостГМУ, month arithmetic of ADR 0103) is computed when it is filed; a late application
-is kept and marked late, and staff may grant it only with a written reason. The granted
-conditions attach to the enrolment: the testing system and the commission's sheet read
-them through `selectors.special_conditions_for`.
+learner's behalf, with the day it arrived): for each stage of the attestation whether an
+assistant and extra time are needed (rgmu-7.7), technical means, accessible premises, the
+individual features and supporting documents. The regulation's deadline (3 months before the
+attestation at РостГМУ, month arithmetic of ADR 0103) is computed when it is filed; a late
+application is kept and marked late, and staff may grant it only with a written reason. The
+granted conditions attach to the enrolment: the testing system and the commission's sheet
+read them through `selectors.special_conditions_for`.
 """
 
 from collections.abc import Sequence
@@ -30,9 +30,11 @@ from nmo.programmes.exceptions import SpecialConditionsInvalid, SpecialCondition
 from nmo.programmes.models import (
     Enrolment,
     EnrolmentStatus,
+    ProgrammeStage,
     SpecialConditionsApplication,
     SpecialConditionsDocument,
     SpecialConditionsStatus,
+    StageMode,
 )
 from nmo.programmes.rules import cite
 from nmo.programmes.selectors import regulation_of_cohort
@@ -75,6 +77,8 @@ def _text_errors(request: SpecialConditionsRequest) -> dict[str, list[str]]:
         request.needs_assistant
         or request.extra_time_written
         or request.extra_time_oral
+        or request.assistant_stage_ids
+        or request.extra_time_stage_ids
         or request.technical_means.strip()
         or request.accessible_premises
     )
@@ -84,6 +88,30 @@ def _text_errors(request: SpecialConditionsRequest) -> dict[str, list[str]]:
             "технические средства или доступная аудитория."
         ]
     return errors
+
+
+def _asked_stages(
+    enrolment: Enrolment, request: SpecialConditionsRequest
+) -> tuple[list[ProgrammeStage], list[ProgrammeStage], dict[str, list[str]]]:
+    """The programme's stages the learner asks an assistant and extra time for (rgmu-7.7:
+    for each attestation stage); per kind when the request names no stage."""
+    stages = list(ProgrammeStage.objects.filter(programme_id=enrolment.cohort.programme_id))
+    by_id = {stage.pk: stage for stage in stages}
+    errors: dict[str, list[str]] = {}
+    if request.assistant_stage_ids or request.extra_time_stage_ids:
+        unknown = set(request.assistant_stage_ids) | set(request.extra_time_stage_ids)
+        if unknown - by_id.keys():
+            errors["extra_time_stages"] = ["Выберите этапы итоговой аттестации этой программы."]
+        assistant = [by_id[i] for i in sorted(set(request.assistant_stage_ids)) if i in by_id]
+        extra = [by_id[i] for i in sorted(set(request.extra_time_stage_ids)) if i in by_id]
+        return assistant, extra, errors
+    assistant = stages if request.needs_assistant else []
+    extra = [
+        stage
+        for stage in stages
+        if (request.extra_time_oral if stage.mode == StageMode.ORAL else request.extra_time_written)
+    ]
+    return assistant, extra, errors
 
 
 def _filing_date(on_behalf: bool, filed_on: date | None) -> date:
@@ -136,17 +164,19 @@ def file_special_conditions(
 
     Only the learner or the organisation's staff on the learner's behalf (recorded as
     `on_behalf`; only staff may give a past `filed_on`, the day a paper application
-    arrived); anyone else gets NotFound. One open or granted application per enrolment.
-    Supporting documents are PDF, JPEG or PNG scans. The deadline is the regulation's:
-    at РостГМУ 3 months before the planned attestation date by ADR 0103's month arithmetic
-    (rgmu-7.6); none where the regulation is silent (НПЦ, ADR 0305). A later application
-    is accepted for the decision and marked late: staff grant it only with a reason.
-    Audited as "special_conditions.file"."""
+    arrived); anyone else gets NotFound. One open or granted application per enrolment. The
+    assistant and extra time are asked for each stage of the programme's attestation
+    (rgmu-7.7); stages of another programme are refused. Supporting documents are PDF, JPEG
+    or PNG scans. The deadline is the regulation's: at РостГМУ 3 months before the planned
+    attestation date by ADR 0103's month arithmetic (rgmu-7.6); none where the regulation is
+    silent (НПЦ, ADR 0305). A later application is accepted for the decision and marked
+    late: staff grant it only with a reason. Audited as "special_conditions.file"."""
     enrolment = _locked_enrolment(enrolment)
     on_behalf = _check_applicant(actor, enrolment)
     if enrolment.status != EnrolmentStatus.ENROLLED:
         raise SpecialConditionsInvalid("Слушатель отчислен: заявление не принимается.")
-    errors = {**_text_errors(request), **_document_errors(documents)}
+    assistant_stages, extra_stages, stage_errors = _asked_stages(enrolment, request)
+    errors = {**_text_errors(request), **stage_errors, **_document_errors(documents)}
     if errors:
         raise SpecialConditionsInvalid(errors=errors)
     if SpecialConditionsApplication.objects.filter(
@@ -167,15 +197,17 @@ def file_special_conditions(
         filed_on=filed,
         filed_by=actor,
         on_behalf=on_behalf,
-        needs_assistant=request.needs_assistant,
-        extra_time_written=request.extra_time_written,
-        extra_time_oral=request.extra_time_oral,
+        needs_assistant=bool(assistant_stages),
+        extra_time_written=any(stage.mode != StageMode.ORAL for stage in extra_stages),
+        extra_time_oral=any(stage.mode == StageMode.ORAL for stage in extra_stages),
         technical_means=request.technical_means.strip(),
         accessible_premises=request.accessible_premises,
         individual_features=request.individual_features.strip(),
         deadline=deadline,
         is_late=deadline is not None and filed > deadline,
     )
+    application.assistant_stages.set(assistant_stages)
+    application.extra_time_stages.set(extra_stages)
     for upload in documents:
         SpecialConditionsDocument.objects.create(
             application=application,
@@ -193,9 +225,8 @@ def file_special_conditions(
             "enrolment": enrolment.pk,
             "filed_on": filed,
             "on_behalf": on_behalf,
-            "needs_assistant": request.needs_assistant,
-            "extra_time_written": request.extra_time_written,
-            "extra_time_oral": request.extra_time_oral,
+            "assistant_stages": [stage.order for stage in assistant_stages],
+            "extra_time_stages": [stage.order for stage in extra_stages],
             "accessible_premises": request.accessible_premises,
             "deadline": deadline,
             "is_late": application.is_late,

@@ -14,11 +14,11 @@ from nmo.core.exceptions import NotFound, PermissionDenied
 from nmo.core.models import AuditEntry
 from nmo.programmes import selectors, services
 from nmo.programmes.exceptions import SpecialConditionsInvalid, SpecialConditionsNotOpen
-from nmo.programmes.models import SpecialConditionsApplication
+from nmo.programmes.models import ProgrammeStage, SpecialConditionsApplication
 from nmo.programmes.types import SpecialConditionsGrant, SpecialConditionsRequest
 
 from .conftest import PASSWORD
-from .factories import enrol, make_cohort
+from .factories import enrol, make_cohort, make_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,12 @@ ASK = SpecialConditionsRequest(
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def extension(enrolment) -> int:
+    """The minutes the testing system adds to the programme's test stage (stage 1)."""
+    testing = enrolment.cohort.programme.stages.get(order=1)
+    return selectors.test_time_extension_minutes(enrolment_id=enrolment.pk, stage_id=testing.pk)
+
+
 def learner_of(enrolment):
     learner = enrolment.learner
     learner.set_password(PASSWORD)
@@ -49,7 +55,11 @@ def learner_of(enrolment):
 
 
 def cohort_with_learner(org, **overrides):
-    cohort = make_cohort(org, **{**ATTESTATION, **overrides})
+    """A cohort whose programme's attestation has two stages: 1. testing (written) and
+    2. interview (oral)."""
+    programme = make_programme(org, stages=2)
+    ProgrammeStage.objects.filter(programme=programme, order=2).update(mode="oral")
+    cohort = make_cohort(org, programme, **{**ATTESTATION, **overrides})
     return cohort, enrol(org, cohort, email=f"learner-{org.preset}@example.ru")
 
 
@@ -94,7 +104,7 @@ def test_a_late_application_is_granted_only_by_a_decision_that_records_why(rgmu)
     message = refused.value.errors["late_acceptance_reason"][0]
     assert "позже срока" in message
     assert "28.02.2026" in message
-    assert selectors.test_time_extension_minutes(enrolment_id=enrolment.pk) == 0
+    assert extension(enrolment) == 0
     reason = "Инвалидность установлена 20.02.2026, справка МСЭ получена 01.03.2026"
     granted = services.grant_special_conditions(
         actor=rgmu.staff, application=application, grant=grant, late_acceptance_reason=reason
@@ -102,7 +112,7 @@ def test_a_late_application_is_granted_only_by_a_decision_that_records_why(rgmu)
     assert granted.late_acceptance_reason == reason
     entry = AuditEntry.objects.get(action="special_conditions.grant")
     assert entry.changes["late_acceptance_reason"] == reason
-    assert selectors.test_time_extension_minutes(enrolment_id=enrolment.pk) == 60
+    assert extension(enrolment) == 60
 
 
 @pytest.mark.clause("rgmu-7.2", "rgmu-7.4")
@@ -114,10 +124,10 @@ def test_granted_conditions_attach_to_the_enrolment_and_the_testing_system_reads
     the oral preparation extension, the assistant and the means, without retyping; the
     learner gets an e-mail."""
     _, enrolment = cohort_with_learner(rgmu)
-    assert selectors.test_time_extension_minutes(enrolment_id=enrolment.pk) == 0
+    assert extension(enrolment) == 0
     assert selectors.special_conditions_for(enrolment_id=enrolment.pk) is None
     application = file_on(date(2026, 2, 1), enrolment)
-    assert selectors.test_time_extension_minutes(enrolment_id=enrolment.pk) == 0
+    assert extension(enrolment) == 0
     with django_capture_on_commit_callbacks(execute=True):
         services.grant_special_conditions(
             actor=rgmu.staff,
@@ -130,7 +140,7 @@ def test_granted_conditions_attach_to_the_enrolment_and_the_testing_system_reads
                 accessible_premises=True,
             ),
         )
-    assert selectors.test_time_extension_minutes(enrolment_id=enrolment.pk) == 90
+    assert extension(enrolment) == 90
     conditions = selectors.special_conditions_for(enrolment_id=enrolment.pk)
     assert conditions is not None
     assert (conditions.assistant, conditions.oral_minutes, conditions.accessible_premises) == (
@@ -164,10 +174,63 @@ def test_extensions_are_bounded_by_the_regulation(rgmu, written, oral, ok):
     assert "п. 7.4 Положения РостГМУ" in message
 
 
+@pytest.mark.clause("rgmu-7.6", "rgmu-7.4")
+def test_extra_time_and_the_assistant_are_asked_for_each_stage(rgmu):
+    """§7.7: the application states the assistant and extra time "for each attestation
+    stage" (rgmu-7.6). Asked for the interview only, the granted minutes lengthen that
+    stage and not the test: the testing system adds nothing to the written test the
+    learner did not ask for; a stage of another programme is refused."""
+    cohort, enrolment = cohort_with_learner(rgmu)
+    testing, interview = cohort.programme.stages.order_by("order")
+    foreign = make_programme(rgmu).stages.get()  # a stage of another programme
+    with time_machine.travel(date(2026, 2, 1), tick=False):
+        with pytest.raises(SpecialConditionsInvalid) as wrong:
+            services.file_special_conditions(
+                actor=learner_of(enrolment),
+                enrolment=enrolment,
+                request=SpecialConditionsRequest(extra_time_stage_ids=(foreign.pk,)),
+            )
+        assert "extra_time_stages" in wrong.value.errors
+        application = services.file_special_conditions(
+            actor=learner_of(enrolment),
+            enrolment=enrolment,
+            request=SpecialConditionsRequest(
+                assistant_stage_ids=(testing.pk,), extra_time_stage_ids=(interview.pk,)
+            ),
+        )
+    assert (application.needs_assistant, application.extra_time_written) == (True, False)
+    assert application.extra_time_oral
+    entry = AuditEntry.objects.get(action="special_conditions.file")
+    assert (entry.changes["assistant_stages"], entry.changes["extra_time_stages"]) == ([1], [2])
+    with pytest.raises(SpecialConditionsInvalid) as unasked:
+        services.grant_special_conditions(
+            actor=rgmu.staff,
+            application=application,
+            grant=SpecialConditionsGrant(written_minutes=90, oral_minutes=20),
+        )
+    assert unasked.value.errors["written_minutes"] == ["Слушатель не просил увеличить это время."]
+    services.grant_special_conditions(
+        actor=rgmu.staff,
+        application=application,
+        grant=SpecialConditionsGrant(assistant=True, oral_minutes=20),
+    )
+    conditions = selectors.special_conditions_for(enrolment_id=enrolment.pk)
+    assert conditions is not None
+    assert conditions.extra_minutes_for(interview.pk, oral=True) == 20
+    assert conditions.extra_minutes_for(testing.pk, oral=False) == 0
+    assert (conditions.assistant_at(testing.pk), conditions.assistant_at(interview.pk)) == (
+        True,
+        False,
+    )
+    assert (
+        selectors.test_time_extension_minutes(enrolment_id=enrolment.pk, stage_id=testing.pk) == 0
+    )
+
+
 @pytest.mark.clause("rgmu-7.6")
 def test_extra_time_is_granted_only_for_what_the_learner_asked(rgmu):
-    """The application states for each kind of test whether extra time is needed
-    (rgmu-7.6, §7.7): minutes the learner did not ask for are refused."""
+    """The application states for each stage whether extra time is needed (rgmu-7.6,
+    §7.7): minutes the learner did not ask for are refused."""
     _, enrolment = cohort_with_learner(rgmu)
     with time_machine.travel(date(2026, 2, 1), tick=False):
         application = services.file_special_conditions(
@@ -201,7 +264,7 @@ def test_npc_without_a_chapter_grants_what_the_law_requires_with_no_deadline(npc
         application=application,
         grant=SpecialConditionsGrant(written_minutes=45, oral_minutes=20, assistant=True),
     )
-    assert selectors.test_time_extension_minutes(enrolment_id=enrolment.pk) == 45
+    assert extension(enrolment) == 45
 
 
 @pytest.mark.clause("rgmu-7.6")
@@ -283,12 +346,15 @@ def test_the_learner_applies_on_the_page_and_only_they_and_staff_see_the_documen
     with time_machine.travel(date(2026, 2, 20), tick=False):
         form = client.get(url)
         assert form.status_code == 200
-        assert 'for="id_needs_assistant"' in form.content.decode()
+        html = form.content.decode()
+        assert "Ассистент: этап 1, тестирование (письменно)" in html
+        assert "Больше времени: этап 2, собеседование (устно)" in html
+        testing = ProgrammeStage.objects.get(programme=enrolment.cohort.programme, order=1)
         response = client.post(
             url,
             {
-                "needs_assistant": "on",
-                "extra_time_written": "on",
+                "assistant_stages": [testing.pk],
+                "extra_time_stages": [testing.pk],
                 "technical_means": "NVDA",
                 # the browser's claimed type is ignored: the file is served by its bytes
                 "documents": [SimpleUploadedFile("заключение МСЭ.pdf", PDF, "text/html")],
@@ -296,6 +362,8 @@ def test_the_learner_applies_on_the_page_and_only_they_and_staff_see_the_documen
         )
     assert response.status_code == 302
     application = SpecialConditionsApplication.objects.get(enrolment=enrolment)
+    assert list(application.extra_time_stages.all()) == [testing]
+    assert (application.extra_time_written, application.extra_time_oral) == (True, False)
     document = application.documents.get()
     assert "МСЭ" not in document.file.name
     doc_url = reverse("programmes:special_conditions_document", args=[application.pk, document.pk])
@@ -326,7 +394,7 @@ def test_a_document_that_is_not_a_scan_is_refused_with_a_message(client, rgmu):
     response = client.post(
         url,
         {
-            "needs_assistant": "on",
+            "assistant_stages": [enrolment.cohort.programme.stages.first().pk],
             "documents": [SimpleUploadedFile("a.pdf", b"MZ\x90\x00rest", "application/pdf")],
         },
     )
@@ -354,7 +422,7 @@ def test_staff_grant_a_late_application_on_the_page_with_the_reason(client, rgmu
         url, {**form, "late_acceptance_reason": "Справка МСЭ выдана после срока подачи"}
     )
     assert done.status_code == 302
-    assert selectors.test_time_extension_minutes(enrolment_id=enrolment.pk) == 90
+    assert extension(enrolment) == 90
 
 
 @pytest.mark.clause("rgmu-7.6")
@@ -372,7 +440,8 @@ def test_staff_record_a_paper_application_on_the_learners_page(client, rgmu, out
     bad = client.post(url, {"filed_on": "01.02.2026"})
     assert bad.status_code == 422
     assert "Отметьте, какие специальные условия нужны" in bad.content.decode()
-    done = client.post(url, {"filed_on": "01.02.2026", "extra_time_oral": "on"})
+    oral = ProgrammeStage.objects.get(programme=cohort.programme, mode="oral")
+    done = client.post(url, {"filed_on": "01.02.2026", "extra_time_stages": [oral.pk]})
     assert done.status_code == 302
     application = SpecialConditionsApplication.objects.get(enrolment=enrolment)
     assert (application.filed_on, application.on_behalf, application.is_late) == (

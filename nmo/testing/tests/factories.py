@@ -2,12 +2,14 @@
 programme's bank holds test questions, a test form and an open session."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from nmo.attestation.tests.factories import HELD_ON, Setup, build
+from nmo.programmes import services as programme_services
 from nmo.programmes.services import import_assessment_bank
 from nmo.programmes.tests.factories import bank_file
+from nmo.programmes.types import SpecialConditionsGrant, SpecialConditionsRequest
 from nmo.testing import models, services, types
 from nmo.testing.types import Section
 
@@ -76,6 +78,27 @@ def make_testing(key: str, **form) -> Testing:
         actor=setup.org.staff, attestation=setup.attestation, opens_at=OPENS, closes_at=CLOSES
     )
     return Testing(setup, test_form, session)
+
+
+FILED_ON = date(2026, 6, 1)  # before the deadline: 3 months before HELD_ON (rgmu-7.6)
+
+
+def grant_extra_time(t: Testing, index: int = 0, minutes: int = 90):
+    """The learner files a written application for extra time on written tests (a paper
+    one recorded by staff on FILED_ON, before the deadline) and staff grant `minutes`
+    through the programmes service: the real grant, nothing patched (rgmu-7.4)."""
+    enrolment = t.setup.enrolments[index]
+    application = programme_services.file_special_conditions(
+        actor=t.staff,
+        enrolment=enrolment,
+        request=SpecialConditionsRequest(extra_time_written=True),
+        filed_on=FILED_ON,
+    )
+    return programme_services.grant_special_conditions(
+        actor=t.staff,
+        application=application,
+        grant=SpecialConditionsGrant(written_minutes=minutes),
+    )
 
 
 def right_options(question: dict) -> list[int]:

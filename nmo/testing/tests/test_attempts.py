@@ -7,17 +7,24 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.test import override_settings
+from django.utils import timezone
 
 from nmo.attestation.models import StageResult
 from nmo.core.exceptions import NotFound
 from nmo.core.models import AuditEntry
+from nmo.programmes import services as services_of_programmes
+from nmo.programmes.exceptions import SpecialConditionsInvalid
+from nmo.programmes.models import SpecialConditionsApplication
+from nmo.programmes.types import SpecialConditionsGrant, SpecialConditionsRequest
 from nmo.testing import selectors, services
 from nmo.testing.exceptions import AnswerInvalid, AttemptClosed, AttemptNotAllowed
 from nmo.testing.models import Answer, Attempt, AttemptEvent
 from nmo.testing.tests.factories import (
     BEFORE,
     CLOSES,
+    FILED_ON,
     OPENS,
+    grant_extra_time,
     make_testing,
     right_options,
     wrong_option,
@@ -245,36 +252,76 @@ def test_the_department_annuls_an_attempt_and_the_learner_may_start_again(db):
     assert withdrawn.changes["after"] is None
 
 
-def test_time_extended_by_special_conditions_moves_the_deadline_not_the_session(db, monkeypatch):
-    """The learner's special-conditions extension (rgmu-7.*, selector of the programmes
-    app) is added at the start, logged, and not clipped by the session's end."""
-    from nmo.programmes import selectors as programme_selectors
-
+@pytest.mark.clause("rgmu-7.4")
+def test_time_extended_by_special_conditions_moves_the_deadline_not_the_session(db):
+    """The whole chain, nothing patched (rgmu-7.4): the learner's written application,
+    staff's grant through the programmes service (a written test's limit extended by at
+    most 90 minutes: 91 is refused), then the attempt's deadline = the form's limit + the
+    granted minutes, logged. Started a minute before the session closes, the extended
+    attempt runs its full time past the closing: answers are accepted after it, the sweep
+    leaves it open, and it closes at its own deadline."""
     t = make_testing("rgmu")
-    extended = t.setup.enrolments[0].pk
-    monkeypatch.setattr(
-        programme_selectors,
-        "test_time_extension_minutes",
-        lambda *, enrolment_id: 90 if enrolment_id == extended else 0,
+    with pytest.raises(SpecialConditionsInvalid) as over:
+        grant_extra_time(t, minutes=91)
+    assert "не более чем на 90 минут" in over.value.errors["written_minutes"][0]
+    application = SpecialConditionsApplication.objects.get(enrolment=t.setup.enrolments[0])
+    services_of_programmes.grant_special_conditions(
+        actor=t.staff, application=application, grant=SpecialConditionsGrant(written_minutes=90)
     )
     late = CLOSES - timedelta(minutes=1)
     with time_machine.travel(late, tick=False):
         attempt, _ = services.start_attempt(actor=t.learner(0), session=t.session)
         other, _ = services.start_attempt(actor=t.learner(1), session=t.session)
-    assert attempt.deadline == late + timedelta(minutes=120)
+    assert attempt.deadline == late + LIMIT + timedelta(minutes=90)
+    assert attempt.extension_minutes == 90
     assert other.deadline == late + LIMIT
     assert kinds(attempt) == ["started", "time_extended"]
     assert AttemptEvent.objects.get(attempt=attempt, kind="time_extended").details == {
         "minutes": 90
     }
+    question = selectors.ticket_of(attempt)[0]["id"]
     with time_machine.travel(late + timedelta(minutes=100), tick=False):
+        assert t.session.closes_at < timezone.now()
         services.save_answer(
-            actor=t.learner(0),
-            attempt_id=attempt.pk,
-            question_id=selectors.ticket_of(attempt)[0]["id"],
-            options=[1],
+            actor=t.learner(0), attempt_id=attempt.pk, question_id=question, options=[1]
         )
         assert services.close_expired_attempts() == 1  # the other learner's only
+    attempt.refresh_from_db()
+    assert attempt.status == "open"
+    with time_machine.travel(attempt.deadline - timedelta(seconds=1), tick=False):
+        services.save_answer(
+            actor=t.learner(0), attempt_id=attempt.pk, question_id=question, options=[2]
+        )
+        assert services.close_expired_attempts() == 0
+    with time_machine.travel(attempt.deadline, tick=False), pytest.raises(AttemptClosed):
+        services.save_answer(
+            actor=t.learner(0), attempt_id=attempt.pk, question_id=question, options=[1]
+        )
+    attempt.refresh_from_db()
+    assert attempt.status == "closed"
+    assert Answer.objects.get(attempt=attempt).chosen == [2]
+
+
+@pytest.mark.clause("rgmu-7.4", "rgmu-7.6")
+def test_extra_time_asked_for_another_stage_does_not_lengthen_the_test(db):
+    """Extra time is asked for each attestation stage (rgmu-7.6, §7.7): granted for the
+    written interview only, it does not lengthen the test."""
+    t = make_testing("rgmu")
+    interview = next(s for s in t.setup.stages() if s.kind == "interview")
+    application = services_of_programmes.file_special_conditions(
+        actor=t.staff,
+        enrolment=t.setup.enrolments[0],
+        request=SpecialConditionsRequest(extra_time_stage_ids=(interview.pk,)),
+        filed_on=FILED_ON,
+    )
+    services_of_programmes.grant_special_conditions(
+        actor=t.staff, application=application, grant=SpecialConditionsGrant(written_minutes=90)
+    )
+    with time_machine.travel(OPENS, tick=False):
+        attempt, _ = services.start_attempt(actor=t.learner(0), session=t.session)
+    assert attempt.deadline == OPENS + LIMIT
+    assert attempt.extension_minutes == 0
+    assert kinds(attempt) == ["started"]
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})

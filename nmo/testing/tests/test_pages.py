@@ -12,7 +12,13 @@ from nmo.attestation import services as attestation_services
 from nmo.attestation.tests.factories import all_present, grade_all, vote_all
 from nmo.testing import selectors
 from nmo.testing.models import Answer, Attempt
-from nmo.testing.tests.factories import OPENS, make_testing, right_options, wrong_option
+from nmo.testing.tests.factories import (
+    OPENS,
+    grant_extra_time,
+    make_testing,
+    right_options,
+    wrong_option,
+)
 
 
 def pdf_text(content: bytes) -> str:
@@ -65,6 +71,27 @@ def test_a_learner_takes_the_test_on_the_pages(db, client):
     )
     assert late.status_code == 409
     assert late.json()["code"] == "attempt_closed"
+
+
+@pytest.mark.clause("rgmu-7.4")
+def test_my_tests_shows_the_learner_their_own_extended_limit(db, client):
+    """«Мои тесты» shows the learner the limit that applies to them (rgmu-7.4): the form's
+    30 minutes plus the 90 granted by special conditions, and the same on the test page's
+    timer; a learner without a grant sees the form's limit only."""
+    t = make_testing("rgmu")
+    grant_extra_time(t, minutes=90)
+    with time_machine.travel(OPENS, tick=False):
+        client.force_login(t.learner(0))
+        mine = client.get("/testing/my/").content.decode()
+        assert "10 вопросов, 30 мин. + 90 мин. (особые условия), всего 120 мин.;" in mine
+        started = client.post(f"/testing/sessions/{t.session.pk}/start/")
+        assert 'data-remaining="7200"' in client.get(started.url).content.decode()
+        mine = client.get("/testing/my/").content.decode()
+        assert "30 мин. + 90 мин. (особые условия)" in mine
+        client.force_login(t.learner(1))
+        other = client.get("/testing/my/").content.decode()
+    assert "10 вопросов, 30 мин.;" in other
+    assert "особые условия" not in other
 
 
 def test_without_the_script_the_form_saves_and_submits_every_answer(db, client):
