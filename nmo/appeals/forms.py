@@ -145,6 +145,10 @@ class NoticeForm(forms.Form):
     tracking = forms.CharField(label="Почтовый идентификатор", max_length=40, required=False)
 
 
+class NoticeAddressForm(forms.Form):
+    postal_address = forms.CharField(label="Почтовый адрес заявителя (с индексом)", max_length=500)
+
+
 class AnswersScanForm(forms.Form):
     scan = forms.FileField(label="Скан письменных ответов обучившегося (PDF, JPEG или PNG)")
 

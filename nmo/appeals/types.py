@@ -131,6 +131,7 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
     "appeal.protocol.sign": "Протокол апелляционной комиссии подписан",
     "appeal.protocol.freeze": "Протокол апелляционной комиссии подписан всеми и закреплён",
     "appeal.notice.post": "Уведомление о решении апелляционной комиссии отправлено",
+    "appeal.address": "Указан почтовый адрес для уведомления о решении апелляционной комиссии",
 }
 AUDIT_FIELDS: dict[str, str | AuditField] = {
     "appeal_seat": AuditField("место в апелляционной комиссии", refers_to=_SEAT),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nmo.appeals import views
+from nmo.appeals import notice_views, views
 
 app_name = "appeals"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/protocol.docx", views.protocol_docx, name="protocol_docx"),
     path("<int:pk>/application.pdf", views.application_pdf, name="application_pdf"),
     path("<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
+    path("<int:pk>/notice/address/", notice_views.notice_address, name="notice_address"),
     path("<int:pk>/records/<int:record_pk>.pdf", views.record_pdf, name="record_pdf"),
     path(
         "<int:pk>/attempts/<int:attempt_pk>.pdf",

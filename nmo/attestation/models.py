@@ -681,7 +681,7 @@ class RetakeApplication(BaseModel):
                 name="retake_granted_has_date",
             ),
             models.CheckConstraint(
-                condition=Q(kind="no_valid_reason") | Q(document_presented_on__isnull=False),
+                condition=~Q(kind="valid_reason") | Q(document_presented_on__isnull=False),
                 name="retake_valid_reason_has_document",
             ),
         ]

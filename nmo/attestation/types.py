@@ -234,6 +234,9 @@ class RetakeKind(TextChoices):
     )
     # absent for a valid reason, with a document (x-2.10)
     VALID_REASON = "valid_reason", "аттестация после пропуска по уважительной причине"
+    # the appeal commission annulled the decision and set a retake (npc-5.16, rgmu-app4;
+    # ADR 0403): granted by the decision itself, never filed by the learner
+    APPEAL = "appeal", "повторное прохождение по решению апелляционной комиссии"
 
 
 class RetakeStatus(TextChoices):

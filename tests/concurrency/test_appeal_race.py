@@ -59,3 +59,33 @@ def test_two_decisions_of_one_hearing_at_once_leave_one():
     assert [type(v) for v in errors] == [AppealNotAllowed] * 2
     assert {v.code for v in errors} == {"appeal_decided"}
     assert AppealProtocol.objects.filter(appeal=appeal).count() == 1
+
+
+@pytest.mark.clause("npc-5.20")
+def test_two_appeals_decided_at_once_get_consecutive_protocol_numbers():
+    """npc-5.20: two appeals of one organisation heard the same year are decided at the
+    same moment: each protocol gets its own number, 1 and 2 — none repeated, none skipped
+    (the organisation-year counter row is locked FOR UPDATE)."""
+    s = appeal_setup("npc")
+    appeals = []
+    for result in (s.failed, s.passed):
+        with on(HELD_ON):
+            appeal = services.file_appeal(
+                actor=result.enrolment.learner, learner_result=result, filing=filing()
+            )
+        appeals.append(heard(s, appeal))
+    ballots = [votes(a) for a in appeals]
+
+    def work(index: int) -> Appeal:
+        return services.decide_appeal(
+            actor=s.staff, appeal=appeals[index], resolution="rejected", votes=ballots[index]
+        )
+
+    results = race(2, work)
+    assert [outcome for outcome, _ in results] == ["ok", "ok"], results
+    numbers = sorted(
+        AppealProtocol.objects.filter(organisation=s.org.organisation, year=2025).values_list(
+            "number", flat=True
+        )
+    )
+    assert numbers == [1, 2]

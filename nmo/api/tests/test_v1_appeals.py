@@ -130,3 +130,27 @@ def test_other_organisations_appeals_are_404_and_the_list_is_theirs(api_client):
     assert api_client.get("/api/v1/appeals").status_code == 401
     staff_list = api_client.get("/api/v1/appeals", **auth(s.staff)).json()
     assert [a["id"] for a in staff_list] == [appeal.pk]
+
+
+@pytest.mark.clause("npc-5.16", "npc-5.18")
+def test_the_appeal_shows_the_new_grade_and_the_posting_of_the_notice(api_client):
+    """npc-5.16, npc-5.18: after the commission satisfies the appeal with «зачтено» the
+    appeal shows `new_grade` "passed" and the notice due; `notice_posted_on` is null until
+    the study department records the posting, then the day."""
+    s = appeal_setup("npc")
+    appeal = heard(s, file_as_learner(s, HELD_ON))
+    services.decide_appeal(
+        actor=s.staff, appeal=appeal, resolution="new_result", new_grade="passed",
+        votes=votes(appeal),
+    )  # fmt: skip
+    url = f"/api/v1/appeals/{appeal.pk}"
+    one = api_client.get(url, **auth(s.learner)).json()
+    assert set(one) >= FIELDS
+    assert (one["outcome"], one["new_grade"]) == ("new_result", "passed")
+    assert (one["notice_due_on"], one["notice_posted_on"]) == ("2025-11-01", None)
+    services.record_notice_posted(actor=s.staff, appeal=appeal, posted_on=date(2025, 11, 1))
+    one = api_client.get(url, **auth(s.staff)).json()
+    assert one["notice_posted_on"] == "2025-11-01"
+    assert one["new_grade"] == "passed"
+    rejected = api_client.get("/api/v1/appeals", **auth(s.staff)).json()
+    assert [(a["id"], a["new_grade"]) for a in rejected] == [(appeal.pk, "passed")]

@@ -65,7 +65,7 @@ class RetakeOut(Schema):
     attestation_id: int
     programme: str
     attestation_held_on: IsoDate
-    kind: str = Field(..., description="no_valid_reason | valid_reason")
+    kind: str = Field(..., description="no_valid_reason | valid_reason | appeal")
     kind_label: str
     status: str = Field(
         ..., description="filed | granted | refused | referred_to_dispute_commission"

@@ -16,6 +16,7 @@ from nmo.appeals.services.protocols import (
     render_notice_pdf,
     render_protocol_docx,
     render_protocol_pdf,
+    set_notice_address,
     sign_protocol,
 )
 
@@ -34,6 +35,7 @@ __all__ = [
     "render_protocol_docx",
     "render_protocol_pdf",
     "schedule_hearing",
+    "set_notice_address",
     "sign_protocol",
     "withdraw_appeal",
 ]

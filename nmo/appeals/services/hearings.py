@@ -413,7 +413,11 @@ def decide_appeal(
             actor=actor, learner_result=result, grade=None, reason=reason
         )
         attestation_services.follow_appeal_with_documents(
-            actor=actor, learner_result=result, reason=reason, retake_on=retake_on
+            actor=actor,
+            learner_result=result,
+            reason=reason,
+            retake_on=retake_on,
+            retake_by=regulation_rules.retake_latest_date(reg, appeal.hearing_on),
         )
     record_audit(
         actor=actor,

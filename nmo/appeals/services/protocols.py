@@ -12,9 +12,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import User
 from nmo.appeals.access import seat_on
-from nmo.appeals.exceptions import AppealNotAllowed, ProtocolNotSignable
+from nmo.appeals.exceptions import AppealInvalid, AppealNotAllowed, ProtocolNotSignable
 from nmo.appeals.models import (
     Appeal,
     AppealProtocol,
@@ -29,17 +30,21 @@ from nmo.appeals.selectors import (
     seats_of,
     votes_of,
 )
-from nmo.appeals.types import AppealResolution, AppellantAttendance, ProtocolStatus
+from nmo.appeals.services._common import cite
+from nmo.appeals.types import AppealResolution, AppealStatus, AppellantAttendance, ProtocolStatus
 from nmo.core.exceptions import Conflict, PermissionDenied
 from nmo.core.integrity import sha256_hex
 from nmo.core.russian import by_sex
 from nmo.core.services import record_audit, report_tampering
+from nmo.printing.office import setup_form_page, setup_form_styles
 from nmo.printing.pdf import render_pdf_pages, render_print
 from nmo.regulations.types import AppealDocument, Grade, VoteChoice
 
 PRINT_DIR = Path(__file__).resolve().parents[1] / "templates" / "appeals" / "print"
 STYLESHEET = PRINT_DIR / "appeals.css"
 YES, NO = "да", "нет"
+ADDRESS_MIN = 10
+ADDRESS_MAX = 500
 
 
 def _next_number(organisation_id: int, year: int) -> int:
@@ -65,6 +70,7 @@ def application_content(appeal: Appeal) -> dict[str, Any]:
     return {
         "addressed_to": appeal.addressed_to,
         "from": appeal.learner.full_name,
+        "completed": by_sex(appeal.learner, "завершившего", "завершившей"),
         "programme": cohort.programme.title,
         "starts_on": f"{cohort.starts_on:%d.%m.%Y}",
         "ends_on": f"{cohort.ends_on:%d.%m.%Y}",
@@ -291,16 +297,16 @@ def render_protocol_pdf(protocol: AppealProtocol) -> bytes:
 
 
 def render_protocol_docx(protocol: AppealProtocol) -> bytes:
-    """Return the protocol as an editable DOCX in the form of the appendix."""
+    """Return the protocol as an editable DOCX in the form of the appendix, on A4."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
 
     doc = protocol.content
     document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
-    style.font.size = Pt(12)  # type: ignore[attr-defined]
+    # A4 with the archive form's margins and Times New Roman 12 pt (ADR 0029): python-docx's
+    # blank document is US Letter.
+    setup_form_page(document)
+    setup_form_styles(document)
 
     def centre(text: str, *, bold: bool = False) -> None:
         paragraph = document.add_paragraph()
@@ -361,12 +367,63 @@ def render_application_pdf(appeal: Appeal) -> bytes:
     )
 
 
+def _no_address(appeal: Appeal) -> AppealNotAllowed:
+    return AppealNotAllowed(
+        "Не указан почтовый адрес заявителя: уведомление о решении апелляционной комиссии "
+        f"направляется почтой{cite(appeal.regulation_version, 'appeal.notice_channel')}. "
+        "Укажите адрес в списке уведомлений к отправке, затем подготовьте письмо.",
+        code="notice_no_address",
+    )
+
+
+@transaction.atomic
+def set_notice_address(*, actor: User, appeal: Appeal, postal_address: str) -> Appeal:
+    """Record or correct the appellant's postal address the notice letter goes to
+    (npc-5.18, rgmu-5.18), until the posting is recorded. Staff of the organisation only.
+    Audited as "appeal.address" with the address before and after."""
+    appeal = (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=appeal.pk)
+    )
+    require_staff_of(actor, appeal.organisation)
+    if appeal.status == AppealStatus.WITHDRAWN:
+        raise AppealNotAllowed("Апелляция отозвана: уведомление не направляется.")
+    if appeal.notice_posted_on is not None:
+        raise AppealNotAllowed(
+            f"Уведомление уже отправлено {appeal.notice_posted_on:%d.%m.%Y}.", code="notice_posted"
+        )
+    address = " ".join(postal_address.split())
+    if not ADDRESS_MIN <= len(address) <= ADDRESS_MAX:
+        raise AppealInvalid(
+            errors={
+                "postal_address": [
+                    f"Укажите почтовый адрес с индексом: от {ADDRESS_MIN} до {ADDRESS_MAX} "
+                    "символов."
+                ]
+            }
+        )
+    before = appeal.postal_address
+    appeal.postal_address = address
+    appeal.save(update_fields=["postal_address", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="appeal.address",
+        target=appeal,
+        changes={"before": before, "after": address},
+    )
+    return appeal
+
+
 def render_notice_pdf(appeal: Appeal) -> bytes:
     """Return the notice letter of the decision to post to the appellant, with the
-    address (npc-5.18, rgmu-5.18)."""
+    address (npc-5.18, rgmu-5.18). Without a postal address the letter is refused
+    (AppealNotAllowed `notice_no_address`, saying where to give it)."""
     protocol = AppealProtocol.objects.filter(appeal=appeal).first()
     if appeal.hearing_on is None:
         raise AppealNotAllowed("Заседание апелляционной комиссии не назначено.")
+    if not appeal.postal_address.strip():
+        raise _no_address(appeal)
     return render_print(
         "appeals/print/notice.html",
         {

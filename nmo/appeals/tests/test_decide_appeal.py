@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 
 from nmo.appeals import services
 from nmo.appeals.exceptions import AppealFinal, AppealNotAllowed, DecisionRefused, HearingInvalid
@@ -21,14 +23,24 @@ from nmo.appeals.tests.factories import (
 )
 from nmo.appeals.types import AppealStatus
 from nmo.attestation import services as attestation_services
-from nmo.attestation.models import AttestationDocument, LearnerResult
+from nmo.attestation.exceptions import AttestationNotReady
+from nmo.attestation.models import AttestationDocument, LearnerResult, RetakeApplication
 from nmo.attestation.selectors import current_records, required_signers, results_for_learner
+from nmo.attestation.tests.factories import schedule_for
 from nmo.attestation.types import Outcome
 from nmo.core.models import AuditEntry
 from nmo.documents.models import QualificationDocument
+from nmo.documents.rules import padded_number
+from nmo.documents.selectors import documents_of_organisation
 from nmo.programmes.models import Admission
 
 pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def decide(s, appeal, resolution="rejected", **kw):
@@ -176,21 +188,103 @@ def test_npc_satisfied_with_zachteno_replaces_the_result_everywhere(
     assert any("Новая итоговая оценка: зачтено" in m.body for m in mail.outbox)
 
 
+def frozen(s, record):
+    """Sign a record of the attestation by everyone who signs it: it is frozen."""
+    for signer in required_signers(s.attestation.attestation):
+        attestation_services.sign_record(actor=signer.seat.person, record=record)
+    record.refresh_from_db()
+    assert record.is_frozen
+    return record
+
+
+def register_page(s) -> str:
+    return client_for(s.staff).get(reverse("documents:register")).content.decode()
+
+
 @pytest.mark.clause("rgmu-app4", "npc-5.16")
 def test_rgmu_satisfied_with_a_grade_of_the_four_point_scale():
     """rgmu-app4: satisfied with отлично, хорошо, удовлетворительно or зачтено: the
-    learner's grade becomes «удовлетворительно», the protocol of the learner gets the new
-    version, the retraining diploma is issued."""
+    learner's grade becomes «удовлетворительно»; the learner's signed retraining protocol
+    and the commission's signed report each get a new version saying the appeal's reason
+    and showing the new grade; the retraining diploma is issued, its number goes into the
+    protocol's diploma line, and the documents register lists it."""
     s = appeal_setup("rgmu")
+    records = current_records(s.attestation.attestation)
+    protocol = frozen(s, records.get(kind="retraining_protocol", learner_result=s.failed))
+    report = frozen(s, records.get(kind="commission_report"))
     appeal = heard(s, file_as_learner(s, HELD_ON))
     decided = decide(s, appeal, "new_result", new_grade="satisfactory")
     result = LearnerResult.objects.get(pk=s.failed.pk)
     assert result.final_grade == "satisfactory"
     assert result.outcome == Outcome.PASSED
     assert decided.get_new_grade_display() == "удовлетворительно"
-    assert QualificationDocument.objects.filter(
+    reason = "Решение апелляционной комиссии (протокол № 1 от 31.10.2025)"
+    new_protocol = AttestationDocument.objects.get(supersedes=protocol)
+    assert new_protocol.version == 2
+    assert reason in new_protocol.correction_reason
+    assert "«удовлетворительно»" in new_protocol.correction_reason
+    assert new_protocol.content["overall"] == "удовлетворительно"
+    assert new_protocol.content["outcome"] == "итоговая аттестация пройдена"
+    new_report = AttestationDocument.objects.get(supersedes=report)
+    assert new_report.version == 2
+    assert reason in new_report.correction_reason
+    row = next(r for r in new_report.content["learners"] if r["name"] == s.learner.full_name)
+    assert (row["grade"], row["outcome"]) == ("удовлетворительно", "итоговая аттестация пройдена")
+    assert (new_report.content["passed_count"], new_report.content["refused_count"]) == (3, 0)
+    # The old versions stay as signed, superseded.
+    protocol.refresh_from_db()
+    assert protocol.is_frozen
+    assert protocol.content["overall"] == "неудовлетворительно"
+    diploma = QualificationDocument.objects.get(
         enrolment=result.enrolment, status="issued", kind="retraining_diploma"
+    )
+    current = current_records(s.attestation.attestation).get(
+        kind="retraining_protocol", learner_result=s.failed
+    )
+    assert current.content["diploma_number"] == padded_number(diploma.number)
+    in_register = documents_of_organisation(s.org.organisation, kind="retraining_diploma")
+    assert diploma in list(in_register)
+    assert diploma.display_number in register_page(s)
+    assert AuditEntry.objects.filter(
+        action="attestation.appeal_result", object_id=str(result.pk)
     ).exists()
+
+
+@pytest.mark.clause("npc-5.16", "npc-app3")
+def test_npc_passed_on_appeal_revokes_the_spravka_and_issues_the_certificate():
+    """npc-5.16, npc-2.8, npc-2.11: a learner who failed and was already given a справка
+    об обучении is satisfied with «зачтено»: the справка is revoked with the appeal's
+    reason, the удостоверение is issued, and the documents register shows the revoked
+    справка and the new удостоверение."""
+    s = appeal_setup("npc")
+    attestation_services.issue_documents_for(
+        actor=s.staff, attestation=s.attestation.attestation, issued_on=HELD_ON,
+        include_failed=True,
+    )  # fmt: skip
+    spravka = QualificationDocument.objects.get(
+        enrolment=s.failed.enrolment, kind="training_record", status="issued"
+    )
+    decide(s, heard(s, file_as_learner(s, HELD_ON)), "new_result", new_grade="passed")
+    spravka.refresh_from_db()
+    assert spravka.status == "revoked"
+    assert "Решение апелляционной комиссии (протокол № 1" in spravka.revocation_reason
+    certificate = QualificationDocument.objects.get(
+        enrolment=s.failed.enrolment, kind="qualification_certificate"
+    )
+    assert certificate.status == "issued"
+    statuses = {
+        d.kind: d.status
+        for d in documents_of_organisation(s.org.organisation)
+        if d.enrolment_id == s.failed.enrolment_id
+    }
+    assert statuses == {"training_record": "revoked", "qualification_certificate": "issued"}
+    page = register_page(s)
+    assert certificate.display_number in page
+    assert "аннулирован" in page
+    audit = AuditEntry.objects.get(
+        action="attestation.appeal_documents", object_id=str(s.failed.pk)
+    )
+    assert set(audit.changes["documents"]) == {spravka.pk, certificate.pk}
 
 
 @pytest.mark.clause("npc-5.16", "rgmu-app4")
@@ -222,6 +316,47 @@ def test_satisfied_with_a_retake_annuls_the_decision_revokes_the_document_and_ad
     assert document.status == "revoked"
     assert "апелляционной комиссии" in document.revocation_reason
     assert Admission.objects.get(enrolment=result.enrolment, attempt=2).admitted
+    granted = RetakeApplication.objects.get(learner_result=result)
+    assert (granted.kind, granted.status) == ("appeal", "granted")
+    assert granted.retake_on == date(2025, 12, 15)
+    assert granted.latest_attestation_date == date(2026, 1, 31)
+    assert "протокол № 1" in granted.status_reason
+    assert AuditEntry.objects.filter(action="retake.grant", object_id=str(granted.pk)).exists()
+
+
+@pytest.mark.clause("npc-5.16", "rgmu-app4", "npc-2.9", "rgmu-2.9")
+@pytest.mark.parametrize("key", ["npc", "rgmu"])
+def test_the_retake_on_appeal_is_scheduled_no_earlier_than_its_day(key):
+    """npc-5.16, rgmu-app4 with npc-2.9, rgmu-2.9 (ADR 0403): the retake set by the
+    appeal commission for 15.12.2025 is on the study department's retake list and the
+    learner's retake page; a retake of the cohort held before that day does not take the
+    learner in (refused, naming who waits and from when); one held on that day does and is
+    linked to the granted retake."""
+    s = appeal_setup(key)
+    appellant = s.passed.enrolment.learner
+    with on(HELD_ON):
+        appeal = services.file_appeal(
+            actor=appellant, learner_result=s.passed, filing=filing(subject="procedure")
+        )
+    decide(s, heard(s, appeal), "retake", retake_on=date(2025, 12, 15))
+    retakes = client_for(s.staff).get(reverse("attestation:retake_list")).content.decode()
+    assert appellant.full_name in retakes
+    assert "решением апелляционной комиссии" in retakes
+    assert "Удовлетворено: 15.12.2025" in retakes
+    mine = client_for(appellant).get(reverse("attestation:my_retakes")).content.decode()
+    assert "назначено апелляционной комиссией на <strong>15.12.2025</strong>" in mine
+    assert "не позднее 31.01.2026" in mine
+    with pytest.raises(AttestationNotReady) as early:
+        schedule_for(s.attestation, held_on=date(2025, 12, 12), attempt=2)
+    assert f"{appellant.full_name} — не ранее 15.12.2025" in early.value.message
+    retake = schedule_for(s.attestation, held_on=date(2025, 12, 15), attempt=2)
+    assert list(
+        LearnerResult.objects.filter(attestation=retake).values_list("enrolment_id", flat=True)
+    ) == [s.passed.enrolment_id]
+    granted = RetakeApplication.objects.get(learner_result=s.passed)
+    assert granted.retake_attestation == retake
+    mine = client_for(appellant).get(reverse("attestation:my_retakes")).content.decode()
+    assert "итоговая аттестация — 15.12.2025" in mine
 
 
 @pytest.mark.clause("npc-5.19")

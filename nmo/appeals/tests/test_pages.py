@@ -24,6 +24,7 @@ from nmo.appeals.tests.factories import (
     with_commission,
 )
 from nmo.attestation.tests.factories import organisation_under
+from nmo.core.models import AuditEntry
 from nmo.regulations.types import AppealDocument
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +162,31 @@ def test_the_staff_run_the_hearing_from_the_page_and_members_sign():
     assert appeal.protocol.signatures.count() == 1
     page = client_for(s.learner).get(appeal.get_absolute_url()).content.decode()
     assert "Удовлетворить апелляцию с новым результатом: «зачтено»" in page
+    # Every step is in the audit log, by whom it was done.
+    done = {
+        (e.action, e.object_id, e.actor_id)
+        for e in AuditEntry.objects.filter(action__startswith="appeal.")
+    }
+    assert {
+        ("appeal.file", str(appeal.pk), s.learner.pk),
+        ("appeal.commission.form", str(commission.pk), s.staff.pk),
+        ("appeal.commission.assign", str(appeal.pk), s.staff.pk),
+        ("appeal.schedule", str(appeal.pk), s.staff.pk),
+        ("appeal.attendance", str(appeal.pk), s.staff.pk),
+        ("appeal.vote", str(appeal.pk), s.staff.pk),
+        ("appeal.decide", str(appeal.pk), s.staff.pk),
+        ("appeal.protocol.sign", str(appeal.protocol.pk), s.chair.pk),
+    } <= done
+    vote = AuditEntry.objects.get(action="appeal.vote", object_id=str(appeal.pk)).changes
+    assert (vote["proposal"], vote["new_grade"], vote["for"], vote["result"]) == (
+        "new_result", "passed", 4, "adopted",
+    )  # fmt: skip
+    decided = AuditEntry.objects.get(action="appeal.decide", object_id=str(appeal.pk)).changes
+    assert (decided["after"], decided["new_grade"], decided["protocol"]) == (
+        "new_result", "passed", 1,
+    )  # fmt: skip
+    scheduled = AuditEntry.objects.get(action="appeal.schedule", object_id=str(appeal.pk))
+    assert scheduled.changes["after"] == {"hearing_on": "2025-11-05", "place": "ауд. 5"}
     letters = staff.get(reverse("appeals:letters")).content.decode()
     assert s.learner.full_name in letters
 

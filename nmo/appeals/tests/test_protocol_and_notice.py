@@ -24,6 +24,7 @@ from nmo.appeals.tests.factories import (
 )
 from nmo.core.exceptions import PermissionDenied
 from nmo.core.integrity import sha256_hex
+from nmo.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,12 @@ def test_npc_protocol_in_the_appendix_3_form_signed_by_all_present_then_frozen()
     assert "ПРОЕКТ" not in text
     with pytest.raises(ProtocolNotSignable):
         services.sign_protocol(actor=s.chair, protocol=protocol)
+    signed = AuditEntry.objects.filter(action="appeal.protocol.sign", object_id=str(protocol.pk))
+    assert sorted(e.actor_id for e in signed) == sorted(
+        p.pk for p in (s.chair, s.deputy, s.members[0], s.secretary)
+    )
+    frozen = AuditEntry.objects.get(action="appeal.protocol.freeze", object_id=str(protocol.pk))
+    assert frozen.changes == {"number": 1, "year": 2025, "sha256": protocol.pdf_sha256}
     docx = Document(io.BytesIO(services.render_protocol_docx(protocol)))
     body = "\n".join(p.text for p in docx.paragraphs)
     assert "Протокол № 1" in body
@@ -181,3 +188,28 @@ def test_the_notice_is_due_the_day_after_the_hearing_or_the_next_working_day(key
     assert not flags_for(on_time).notice_late
     early = date.fromordinal(due.toordinal() - 1)
     assert early >= hearing_on
+    with on(HELD_ON):
+        third = services.file_appeal(
+            actor=second.passed.enrolment.learner, learner_result=second.passed, filing=filing()
+        )
+    third = heard(second, third, hearing_on=hearing_on)
+    third = services.decide_appeal(
+        actor=second.staff, appeal=third, resolution="rejected", votes=votes(third)
+    )
+    posted_early = services.record_notice_posted(
+        actor=second.staff, appeal=third, posted_on=early, tracking="14400012345678"
+    )
+    assert posted_early.notice_posted_on == early
+    assert not flags_for(posted_early).notice_late
+    assert letters_to_send(second.staff) == []
+    audits = {
+        e.object_id: e.changes for e in AuditEntry.objects.filter(action="appeal.notice.post")
+    }
+    assert audits[str(appeal.pk)]["late"] is True
+    assert audits[str(on_time.pk)]["late"] is False
+    assert audits[str(third.pk)] == {
+        "notice_posted_on": early.isoformat(),
+        "notice_due_on": due.isoformat(),
+        "late": False,
+        "tracking": "14400012345678",
+    }

@@ -113,12 +113,21 @@ def retake_options_for_learner(user: User) -> list[RetakeOption]:
     )
     for result in results:
         deadlines = retake_deadlines_for(result)
-        if deadlines is None:
-            continue
-        reg = rules_of_attestation(result.attestation)
         application = (
             RetakeApplication.objects.filter(learner_result=result).order_by("-pk").first()
         )
+        if deadlines is None and application is not None and application.kind == RetakeKind.APPEAL:
+            # The appeal commission set the retake (ADR 0403): no application to file.
+            clauses = regulation_selectors.clauses_of(result.attestation.regulation_version)
+            deadlines = RetakeDeadlines(
+                kind=RetakeKind.APPEAL,
+                application_deadline=None,
+                latest_attestation_date=application.latest_attestation_date,
+                clause=clauses.get("retake.latest_months", ""),
+            )
+        if deadlines is None:
+            continue
+        reg = rules_of_attestation(result.attestation)
         later = LearnerResult.objects.filter(
             enrolment_id=result.enrolment_id,
             attestation__attempt__gt=result.attestation.attempt,

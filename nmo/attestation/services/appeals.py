@@ -12,9 +12,19 @@ from nmo.accounts.models import User
 from nmo.accounts.selectors import get_organisation
 from nmo.attestation import rules
 from nmo.attestation.access import check_commission_staff
-from nmo.attestation.models import AttestationDocument, LearnerResult
+from nmo.attestation.models import (
+    AttestationDocument,
+    LearnerResult,
+    RetakeApplication,
+)
 from nmo.attestation.services.records import _refresh, correct_record, record_diploma
-from nmo.attestation.types import AttestationStatus, Outcome, RecordStatus
+from nmo.attestation.types import (
+    AttestationStatus,
+    Outcome,
+    RecordStatus,
+    RetakeKind,
+    RetakeStatus,
+)
 from nmo.core.exceptions import Conflict
 from nmo.core.services import record_audit
 from nmo.documents import selectors as document_selectors
@@ -97,6 +107,60 @@ def change_result_on_appeal(
     return updated
 
 
+def _grant_retake_on_appeal(
+    *, actor: User, result: LearnerResult, reason: str, retake_on: date, retake_by: date | None
+) -> RetakeApplication:
+    """Put the learner on the retake list with the appeal commission's day (ADR 0403): the
+    application of the result — one the learner had filed, or a new one of kind `appeal`
+    — granted on that day. The attempt-2 attestation that takes the learner in is linked
+    when it is scheduled (`schedule_attestation`)."""
+    attestation = result.attestation
+    application = (
+        RetakeApplication.objects.select_for_update()
+        .filter(learner_result=result)
+        .exclude(status=RetakeStatus.REFUSED)
+        .first()
+    )
+    before = None
+    if application is None:
+        application = RetakeApplication(
+            enrolment=result.enrolment,
+            attestation=attestation,
+            learner_result=result,
+            kind=RetakeKind.APPEAL,
+            filed_on=timezone.localdate(),
+            filed_by=actor,
+            on_behalf=True,
+            application_deadline=timezone.localdate(),
+        )
+    else:
+        before = {"status": application.status, "retake_on": application.retake_on}
+    application.status = RetakeStatus.GRANTED
+    application.status_reason = reason
+    application.retake_on = retake_on
+    application.latest_attestation_date = retake_by or application.latest_attestation_date
+    application.retake_attestation = None  # set when the retake taking them in is scheduled
+    application.decided_at = timezone.now()
+    application.decided_by = actor
+    application.save()
+    record_audit(
+        actor=actor,
+        action="retake.grant",
+        target=application,
+        changes={
+            "before": before,
+            "after": {
+                "status": application.status,
+                "retake_on": retake_on,
+                "retake_attestation": application.retake_attestation_id,
+                "latest_attestation_date": application.latest_attestation_date,
+            },
+            "reason": reason,
+        },
+    )
+    return application
+
+
 def _live(enrolment_id: int) -> list[QualificationDocument]:
     return list(document_selectors.issued_documents_for_enrolment(enrolment_id))
 
@@ -109,6 +173,7 @@ def follow_appeal_with_documents(
     reason: str,
     issued_on: date | None = None,
     retake_on: date | None = None,
+    retake_by: date | None = None,
 ) -> list[QualificationDocument]:
     """Bring the learner's documents on training in line with a result changed on appeal
     and return the documents issued or revoked.
@@ -116,10 +181,13 @@ def follow_appeal_with_documents(
     Passed now: a live справка об обучении is revoked with `reason` and the programme's
     qualification document issued (npc-2.8, rgmu-2.8; a retraining diploma goes into the
     protocol's diploma line). Annulled for a retake: a live qualification document is
-    revoked with `reason` and the learner is admitted to the retake held on `retake_on`
-    (`admit_to_retake`); the справка follows the retake's result as usual (npc-2.11,
-    rgmu-2.11). Staff of the organisation only. Audited as
-    "attestation.appeal_documents"."""
+    revoked with `reason`, and the retake is granted on the study department's list of
+    retakes — a granted `RetakeApplication` of kind `appeal` with the day `retake_on` and
+    the limit `retake_by` (ADR 0403) — and the learner admitted to attempt 2
+    (`admit_to_retake`): the cohort's attempt-2 attestation held on or after that day takes
+    them in; the справка follows the retake's result as usual (npc-2.11, rgmu-2.11). Staff
+    of the organisation only. Audited as "attestation.appeal_documents" (and
+    "retake.grant")."""
     result = _locked(learner_result)
     attestation = result.attestation
     organisation = get_organisation(attestation.commission.organisation_id)
@@ -156,11 +224,20 @@ def follow_appeal_with_documents(
                 changed.append(
                     document_services.revoke_document(actor=actor, document=document, reason=reason)
                 )
-        when = f" на {retake_on:%d.%m.%Y}" if retake_on else ""
+        if retake_on is None:
+            raise Conflict(
+                "Укажите дату повторного прохождения итоговой аттестации.", code="retake_on_missing"
+            )
+        _grant_retake_on_appeal(
+            actor=actor, result=result, reason=reason, retake_on=retake_on, retake_by=retake_by
+        )
         programme_services.admit_to_retake(
             actor=actor,
             enrolment=result.enrolment,
-            justification=f"{reason} Повторное прохождение итоговой аттестации назначено{when}.",
+            justification=(
+                f"{reason} Повторное прохождение итоговой аттестации назначено на "
+                f"{retake_on:%d.%m.%Y}."
+            ),
         )
     record_audit(
         actor=actor,

@@ -19,7 +19,13 @@ from nmo.attestation.exceptions import (
     GradesLocked,
     ResultInvalid,
 )
-from nmo.attestation.models import Attestation, Commission, LearnerResult, StageResult
+from nmo.attestation.models import (
+    Attestation,
+    Commission,
+    LearnerResult,
+    RetakeApplication,
+    StageResult,
+)
 from nmo.attestation.selectors import active_seats, lock_reason
 from nmo.attestation.services._common import cite
 from nmo.attestation.services.commissions import composition_breaches
@@ -28,6 +34,7 @@ from nmo.attestation.types import (
     AttestationData,
     AttestationStatus,
     Place,
+    RetakeStatus,
     SeatData,
     StageEntry,
 )
@@ -228,9 +235,31 @@ def schedule_attestation(*, actor: User, cohort: Cohort, data: AttestationData) 
             pk__in=list(taken)
         )
     )
+    # A retake granted for a later day (by the staff or the appeal commission, ADR 0403)
+    # waits for an attestation held on or after that day.
+    granted = {
+        a.enrolment_id: a
+        for a in RetakeApplication.objects.select_for_update()
+        .filter(
+            attestation__cohort=cohort,
+            attestation__attempt=data.attempt - 1,
+            status=RetakeStatus.GRANTED,
+        )
+        .order_by("pk")
+    }
+    waiting = [
+        e
+        for e in admitted
+        if e.pk in granted and (granted[e.pk].retake_on or data.held_on) > data.held_on
+    ]
+    admitted = [e for e in admitted if e not in waiting]
     if not admitted:
+        later = "".join(
+            f"; {e.learner.full_name} — не ранее {granted[e.pk].retake_on:%d.%m.%Y}"
+            for e in waiting
+        )
         raise AttestationNotReady(
-            "Нет допущенных слушателей, которые ещё не включены в аттестацию этой попытки."
+            f"Нет допущенных слушателей, которые ещё не включены в аттестацию этой попытки{later}."
         )
     attestation = Attestation.objects.create(
         cohort=cohort,
@@ -246,6 +275,10 @@ def schedule_attestation(*, actor: User, cohort: Cohort, data: AttestationData) 
     LearnerResult.objects.bulk_create(
         LearnerResult(attestation=attestation, enrolment=e) for e in admitted
     )
+    RetakeApplication.objects.filter(
+        pk__in=[granted[e.pk].pk for e in admitted if e.pk in granted],
+        retake_attestation__isnull=True,
+    ).update(retake_attestation=attestation, updated_at=timezone.now())
     record_audit(
         actor=actor,
         action="attestation.schedule",
