@@ -20,10 +20,10 @@ from nmo.appeals.models import (
     AppealSeat,
     AppealVote,
 )
-from nmo.appeals.types import AppealStatus, HearingDocument
+from nmo.appeals.types import AppealResolution, AppealStatus, HearingDocument
 from nmo.attestation import selectors as attestation_selectors
 from nmo.attestation.models import LearnerResult
-from nmo.attestation.types import AttestationStatus
+from nmo.attestation.types import AttestationStatus, Outcome
 from nmo.regulations import rules as regulation_rules
 from nmo.regulations import selectors as regulation_selectors
 from nmo.regulations.types import AppealDocument, CommissionRole, RegulationRules
@@ -128,6 +128,22 @@ def protocol_of(appeal: Appeal) -> AppealProtocol | None:
     return AppealProtocol.objects.filter(appeal=appeal).defer("pdf").first()
 
 
+def decision_pending(appeal: Appeal) -> bool:
+    """Return whether a decision that changes the result (a new result, a retake) is not
+    applied to it yet: recorded by the commission's chair or secretary, it waits for the
+    study department (`services.apply_appeal_decision`, ADR 0402)."""
+    if appeal.status != AppealStatus.DECIDED:
+        return False
+    if appeal.outcome not in (AppealResolution.NEW_RESULT, AppealResolution.RETAKE):
+        return False
+    result = attestation_selectors.results_for_appeal(appeal.learner_result_id)
+    if result is None:
+        return False
+    if appeal.outcome == AppealResolution.NEW_RESULT:
+        return result.final_grade != appeal.new_grade
+    return result.outcome != Outcome.ANNULLED
+
+
 def votes_of(appeal: Appeal) -> dict[int, str]:
     """Return {seat id: vote choice} of the open vote."""
     return dict(AppealVote.objects.filter(appeal=appeal).values_list("seat_id", "choice"))
@@ -195,11 +211,13 @@ class AppealFlags:
     heard_late: bool
     notice_overdue: bool
     notice_late: bool
+    commission_overdue: bool = False
 
     @property
     def any(self) -> bool:
         return (
-            self.commission_late
+            self.commission_overdue
+            or self.commission_late
             or self.hearing_overdue
             or self.heard_late
             or self.notice_overdue
@@ -208,9 +226,10 @@ class AppealFlags:
 
 
 def flags_for(appeal: Appeal, today: date | None = None) -> AppealFlags:
-    """Return the overdue flags of an appeal: the commission approved after its deadline
-    (rgmu-5.3), no hearing by its last day or a hearing after it (npc-5.11, rgmu-5.11),
-    the notice not posted by its last day or posted late (npc-5.18, rgmu-5.18)."""
+    """Return the overdue flags of an appeal: no order forming its commission by the
+    order's last day, or the order issued after it (rgmu-5.3), no hearing by its last
+    day or a hearing after it (npc-5.11, rgmu-5.11), the notice not posted by its last
+    day or posted late (npc-5.18, rgmu-5.18)."""
     today = today or timezone.localdate()
     commission = appeal.commission
     commission_late = bool(
@@ -220,12 +239,25 @@ def flags_for(appeal: Appeal, today: date | None = None) -> AppealFlags:
         and commission.order_date > appeal.commission_due_on
     )
     open_statuses = (AppealStatus.FILED, AppealStatus.SCHEDULED)
+    commission_overdue = bool(
+        appeal.commission_due_on
+        and commission is None
+        and appeal.status in open_statuses
+        and today > appeal.commission_due_on
+    )
     hearing_overdue = appeal.status in open_statuses and today > appeal.hearing_due_on
     heard_late = appeal.hearing_on is not None and appeal.hearing_on > appeal.hearing_due_on
     due = appeal.notice_due_on
     notice_overdue = bool(due and appeal.notice_posted_on is None and today > due)
     notice_late = bool(due and appeal.notice_posted_on and appeal.notice_posted_on > due)
-    return AppealFlags(commission_late, hearing_overdue, heard_late, notice_overdue, notice_late)
+    return AppealFlags(
+        commission_late,
+        hearing_overdue,
+        heard_late,
+        notice_overdue,
+        notice_late,
+        commission_overdue=commission_overdue,
+    )
 
 
 def letters_to_send(actor: User) -> list[Appeal]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/schedule/", views.appeal_schedule, name="appeal_schedule"),
     path("<int:pk>/hearing/", views.appeal_hearing, name="appeal_hearing"),
     path("<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
+    path("<int:pk>/apply/", views.appeal_apply, name="appeal_apply"),
     path("<int:pk>/notice/", views.appeal_notice, name="appeal_notice"),
     path("<int:pk>/answers/", views.appeal_answers, name="appeal_answers"),
     path("<int:pk>/withdraw/", views.appeal_withdraw, name="appeal_withdraw"),

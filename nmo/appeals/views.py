@@ -1,8 +1,10 @@
 """Pages of the appeals: the learner files and follows an appeal; the study department
 keeps the register with its deadlines and overdue flags, files paper applications, records
 the commission orders, the hearing, the decision and the posting of the notice; the appeal
-commission sees the documents and signs the protocol; the archive book by year. Each view
-parses, checks access, calls one service or selector and renders."""
+commission sees the documents and signs the protocol, its presiding chair (the deputy in
+the chair's absence) and its secretary record the attendance, the vote and the decision,
+the secretary the notice's posting; the archive book by year. Each view parses, checks
+access, calls one service or selector and renders."""
 
 from typing import Any
 
@@ -17,9 +19,14 @@ from nmo.accounts.selectors import get_organisation, user_for_email
 from nmo.appeals import selectors, services
 from nmo.appeals.access import (
     access_appeal,
+    access_appeal_for_hearing,
+    access_appeal_for_notice,
     access_appeal_for_staff,
     access_protocol,
+    can_decide,
     can_manage,
+    can_post_notice,
+    can_record_hearing,
     is_staff_of,
     seat_on,
 )
@@ -38,7 +45,7 @@ from nmo.appeals.types import AppealCommissionData, AppealFiling, AppealSeatData
 from nmo.attestation import selectors as attestation_selectors
 from nmo.attestation import services as attestation_services
 from nmo.attestation.access import access_learner_result_for_applicant
-from nmo.core.exceptions import DomainError, NotFound, ValidationFailed
+from nmo.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from nmo.core.forms import show_refusal
 from nmo.printing.files import set_file_name
 from nmo.regulations.types import AppealCommissionKind, CommissionRole
@@ -188,6 +195,10 @@ def _detail_context(request: SignedInRequest, appeal: Appeal, **forms: Any) -> d
         "documents": selectors.appeal_documents(appeal) if (manage or seat) else [],
         "application": services.application_content(appeal),
         "per_appeal": appeal.commission_due_on is not None,
+        "record_hearing": can_record_hearing(request.user, appeal),
+        "decide": can_decide(request.user, appeal),
+        "post_notice": can_post_notice(request.user, appeal),
+        "pending": selectors.decision_pending(appeal),
     }
     if manage:
         context.update(
@@ -199,12 +210,19 @@ def _detail_context(request: SignedInRequest, appeal: Appeal, **forms: Any) -> d
                 auto_id="s_%s",
                 initial={"hearing_on": appeal.hearing_on, "place": appeal.hearing_place},
             ),
-            hearing_form=forms.get("hearing_form") or HearingForm(seats=seats, auto_id="h_%s"),
-            decision_form=forms.get("decision_form")
-            or DecisionForm(seats=[s for s in present if s.can_vote], auto_id="d_%s"),
-            notice_form=forms.get("notice_form")
-            or NoticeForm(auto_id="n_%s", initial={"posted_on": timezone.localdate()}),
             scan_form=AnswersScanForm(auto_id="a_%s"),
+        )
+    if context["record_hearing"]:
+        context["hearing_form"] = forms.get("hearing_form") or HearingForm(
+            seats=seats, auto_id="h_%s"
+        )
+    if context["decide"]:
+        context["decision_form"] = forms.get("decision_form") or DecisionForm(
+            seats=[s for s in present if s.can_vote], auto_id="d_%s"
+        )
+    if context["post_notice"]:
+        context["notice_form"] = forms.get("notice_form") or NoticeForm(
+            auto_id="n_%s", initial={"posted_on": timezone.localdate()}
         )
     return context
 
@@ -236,12 +254,14 @@ def _act_on_form(
     action: Any,
     success: str,
 ) -> HttpResponse:
-    """Run a staff action from one of the appeal page's forms: done — back to the page
-    with `success`; bad input or a refusal — the page again (422) with that form's
-    errors and the other forms as they were."""
+    """Run an action from one of the appeal page's forms: done — back to the page with
+    `success`; bad input or a refusal — the page again (422) with that form's errors and
+    the other forms as they were; not the actor's to take — 403 (404)."""
     if form.is_valid():
         try:
             action(form.cleaned_data)
+        except (PermissionDenied, NotFound):
+            raise
         except DomainError as exc:
             show_refusal(form, exc)
         else:
@@ -350,8 +370,9 @@ def appeal_schedule(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 @signed_in
 def appeal_hearing(request: SignedInRequest, pk: int) -> HttpResponse:
-    """Record who attended and the course of the discussion."""
-    appeal = access_appeal_for_staff(request.user, pk)
+    """Record who attended and the course of the discussion: the study department, the
+    commission's secretary or its presiding chair (the deputy in the chair's absence)."""
+    appeal = access_appeal_for_hearing(request.user, pk)
     form = HearingForm(request.POST, seats=selectors.seats_of(appeal.commission), auto_id="h_%s")
     return _act_on_form(
         request,
@@ -372,8 +393,11 @@ def appeal_hearing(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 @signed_in
 def appeal_decide(request: SignedInRequest, pk: int) -> HttpResponse:
-    """Record the open vote and take the decision."""
-    appeal = access_appeal_for_staff(request.user, pk)
+    """Record the open vote and take the decision: the study department, the
+    commission's secretary or the person presiding at the hearing."""
+    appeal = access_appeal_for_hearing(request.user, pk)
+    if not can_decide(request.user, appeal):
+        raise PermissionDenied()
     voting = [s for s in selectors.present_seats(appeal) if s.can_vote]
     form = DecisionForm(request.POST, seats=voting, auto_id="d_%s")
     return _act_on_form(
@@ -395,9 +419,24 @@ def appeal_decide(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @signed_in
+def appeal_apply(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Apply to the result and the documents the decision the commission's chair or
+    secretary recorded (the study department)."""
+    access_appeal_for_staff(request.user, pk)
+    return _act(
+        request,
+        pk,
+        lambda a: services.apply_appeal_decision(actor=request.user, appeal=a),
+        "Решение апелляционной комиссии применено к результату.",
+    )
+
+
+@require_POST
+@signed_in
 def appeal_notice(request: SignedInRequest, pk: int) -> HttpResponse:
-    """Record the day the notice letter was posted."""
-    appeal = access_appeal_for_staff(request.user, pk)
+    """Record the day the notice letter was posted: the study department or the
+    commission's secretary."""
+    appeal = access_appeal_for_notice(request.user, pk)
     form = NoticeForm(request.POST, auto_id="n_%s")
     return _act_on_form(
         request,
@@ -482,7 +521,7 @@ def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal = access_appeal_for_staff(request.user, pk)
+    appeal = access_appeal_for_notice(request.user, pk)
     if not appeal.is_decided:
         raise NotFound()
     return _file(services.render_notice_pdf(appeal), PDF, f"appeal-notice-{appeal.pk}.pdf")

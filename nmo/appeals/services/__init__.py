@@ -4,6 +4,7 @@ the appeal commission, the hearing with its decision and notice, the protocol.""
 from nmo.appeals.services.commissions import assign_appeal_commission, form_appeal_commission
 from nmo.appeals.services.filing import attach_answers_scan, file_appeal, withdraw_appeal
 from nmo.appeals.services.hearings import (
+    apply_appeal_decision,
     decide_appeal,
     record_hearing,
     record_notice_posted,
@@ -22,6 +23,7 @@ from nmo.appeals.services.protocols import (
 
 __all__ = [
     "application_content",
+    "apply_appeal_decision",
     "assign_appeal_commission",
     "attach_answers_scan",
     "decide_appeal",

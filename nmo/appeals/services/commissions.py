@@ -1,13 +1,14 @@
 """The appeal commission as the regulation forms it: standing for a term by the director's
 order at НПЦ (npc-5.3), per appeal by the rector's order within 3 working days at РостГМУ
-(rgmu-5.3); chair, deputy chair, members and a secretary (npc-5.4), the chair and members
-not sitting on the attestation commission of the appealed specialty (npc-5.5, rgmu-5.5)."""
+(rgmu-5.3); chair, deputy chair, members and a secretary (npc-5.4), all of them staff of
+the organisation and the chair and members not sitting on the attestation commission of
+the appealed specialty (npc-5.5, rgmu-5.5; ADR 0402)."""
 
 from django.db import transaction
 
 from nmo.accounts.access import require_staff_of
-from nmo.accounts.models import Organisation, User
-from nmo.accounts.selectors import list_users
+from nmo.accounts.models import Organisation, Role, User
+from nmo.accounts.selectors import list_users, memberships_in
 from nmo.appeals.exceptions import AppealCommissionInvalid, AppealNotAllowed
 from nmo.appeals.models import Appeal, AppealCommission, AppealSeat
 from nmo.appeals.services._common import cite
@@ -23,6 +24,9 @@ from nmo.regulations.types import AppealCommissionKind, CommissionRole
 ORDER_MAX = 50
 POST_MAX = 300
 TITLE_MAX = 300
+STAFF_ROLES = (Role.ORGANISATION_STAFF, Role.COMMISSION_MEMBER)
+"""The roles of the accounts app that make a person one of the organisation's staff
+(ADR 0402): its employee, or one of its teaching staff invited to sit on commissions."""
 
 
 def _composition_errors(version: RegulationVersion, data: AppealCommissionData) -> list[str]:
@@ -43,6 +47,37 @@ def _composition_errors(version: RegulationVersion, data: AppealCommissionData) 
     people = [s.person_id for s in data.seats]
     if len(set(people)) != len(people):
         errors.append("Один человек занимает в комиссии одно место.")
+    return errors
+
+
+def not_staff_errors(
+    version: RegulationVersion, organisation: Organisation, seats: list[tuple[User, str]]
+) -> list[str]:
+    """Return a message naming each seated person who is not staff of the organisation
+    (holds neither of `STAFF_ROLES` in it): the chair, the deputy chair and the members
+    are approved from its staff (npc-5.5; its teaching staff, rgmu-5.5), the secretary is
+    one of its staff too (ADR 0402)."""
+    staff = set(
+        memberships_in(organisation)
+        .filter(role__in=STAFF_ROLES, user_id__in=[person.pk for person, _ in seats])
+        .values_list("user_id", flat=True)
+    )
+    clause = cite(version, "appeal.members_exclude_attestation_commission")
+    errors = []
+    for person, role in seats:
+        if person.pk in staff:
+            continue
+        label = CommissionRole(role).label.capitalize()
+        if role == CommissionRole.SECRETARY:
+            rule = "секретарь апелляционной комиссии — сотрудник организации"
+        else:
+            rule = (
+                "председатель, заместитель председателя и члены апелляционной комиссии "
+                f"утверждаются из числа её сотрудников{clause}"
+            )
+        errors.append(
+            f"{label} {person.full_name} — не сотрудник организации «{organisation}»: {rule}."
+        )
     return errors
 
 
@@ -94,7 +129,9 @@ def form_appeal_commission(
     commission is assigned to the appeal. Chair, deputy chair where the regulation has one,
     members and one secretary (npc-5.4); for an appeal the chair and members may not sit on
     the attestation commission of its specialty (npc-5.5, rgmu-5.5), a message names each
-    such person. Staff of the organisation only. Audited as "appeal.commission.form"."""
+    such person. Every seated person (the secretary too) must be staff of the
+    organisation, `STAFF_ROLES` (npc-5.5, rgmu-5.5; ADR 0402): a message names each one who
+    is not. Staff of the organisation only. Audited as "appeal.commission.form"."""
     require_staff_of(actor, organisation)
     version = regulation_selectors.current_version(organisation)
     reg = regulation_selectors.rules_of(version)
@@ -132,6 +169,11 @@ def form_appeal_commission(
     if any(s.person_id not in people for s in data.seats):
         errors["seats"] = ["Выберите сотрудников из списка."]
     seat_errors = _composition_errors(version, data)
+    seat_errors += not_staff_errors(
+        version,
+        organisation,
+        [(people[s.person_id], s.role) for s in data.seats if s.person_id in people],
+    )
     if per_appeal and appeal is not None:
         seat_errors += _appeal_conflicts(appeal, [(s.person_id, s.role) for s in data.seats])
     if seat_errors:

@@ -14,13 +14,24 @@ from django.utils import timezone
 
 from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import User
+from nmo.appeals.access import (
+    can_manage,
+    require_notice_poster,
+    require_presiding_or_secretary,
+)
 from nmo.appeals.exceptions import (
     AppealNotAllowed,
     DecisionRefused,
     HearingInvalid,
 )
 from nmo.appeals.models import Appeal, AppealAttendance, AppealVote
-from nmo.appeals.selectors import rules_of_appeal, seats_of, voting_seats
+from nmo.appeals.selectors import (
+    decision_pending,
+    protocol_of,
+    rules_of_appeal,
+    seats_of,
+    voting_seats,
+)
 from nmo.appeals.services._common import cite, email_learner
 from nmo.appeals.services.protocols import draw_up_protocol
 from nmo.appeals.types import AppealResolution, AppealStatus, AppellantAttendance
@@ -166,10 +177,15 @@ def record_hearing(
     """Record the hearing held: who of the commission attended (the chair presides, the
     deputy chair in the chair's absence, npc-5.7), whether the appellant or the proxy came
     (npc-5.12) and the course of the discussion (npc-app3). The hearing day must have come.
-    The decision is taken separately (`decide_appeal`). Staff of the organisation only.
-    Audited as "appeal.attendance"."""
+    The decision is taken separately (`decide_appeal`). Recorded by the study department,
+    the commission's secretary (npc-5.9) or the person presiding by this attendance — the
+    chair, or the deputy chair in the chair's absence (npc-5.7); another member gets
+    PermissionDenied. Audited as "appeal.attendance"."""
     appeal = _locked(appeal)
-    require_staff_of(actor, appeal.organisation)
+    seats = seats_of(appeal.commission)
+    present = [s for s in seats if s.pk in set(present_seat_ids)]
+    presiding = _presiding(rules_of_appeal(appeal).appeal.deputy_acts_for_chair, present)
+    require_presiding_or_secretary(actor, appeal, presiding.pk if presiding else None)  # type: ignore[attr-defined]
     if appeal.status not in (AppealStatus.SCHEDULED, AppealStatus.HEARD):
         if appeal.status == AppealStatus.DECIDED:
             raise AppealNotAllowed("Решение по апелляции уже принято.", code="appeal_decided")
@@ -184,15 +200,11 @@ def record_hearing(
     discussion = discussion.strip()
     if not discussion or len(discussion) > TEXT_MAX:
         errors["discussion"] = [f"Изложите ход обсуждения (до {TEXT_MAX} символов)."]
-    seats = seats_of(appeal.commission)
     ids = {s.pk for s in seats}
     if not set(present_seat_ids) <= ids:
         errors["present"] = ["Отметьте членов этой комиссии."]
     if errors:
         raise HearingInvalid(errors=errors)
-    present = [s for s in seats if s.pk in set(present_seat_ids)]
-    reg = rules_of_appeal(appeal)
-    presiding = _presiding(reg.appeal.deputy_acts_for_chair, present)
     AppealAttendance.objects.filter(appeal=appeal).delete()
     AppealAttendance.objects.bulk_create(
         AppealAttendance(appeal=appeal, seat=s, present=s.pk in set(present_seat_ids))
@@ -305,10 +317,15 @@ def decide_appeal(
     learner to it on `retake_on` (no later than the regulation's retake months after the
     hearing). The protocol is drawn up, numbered for the organisation and year, for
     everyone present to sign (npc-5.16). The notice is due the day after the hearing, or
-    the first working day after it (npc-5.18, rgmu-5.18). Staff of the organisation only.
-    Audited as "appeal.vote" and "appeal.decide"; the learner is e-mailed after commit."""
+    the first working day after it (npc-5.18, rgmu-5.18). Recorded by the study
+    department, the commission's secretary (npc-5.9) or the person presiding at the
+    hearing recorded (the chair, or the deputy chair in the chair's absence, npc-5.7);
+    another member gets PermissionDenied. Recorded by the chair or the secretary, the
+    change of the result and the documents waits for the study department
+    (`apply_appeal_decision`, ADR 0402). Audited as "appeal.vote" and "appeal.decide";
+    the learner is e-mailed after commit."""
     appeal = _locked(appeal)
-    require_staff_of(actor, appeal.organisation)
+    require_presiding_or_secretary(actor, appeal, appeal.presiding_seat_id)
     if appeal.status == AppealStatus.DECIDED:
         raise AppealNotAllowed("Решение по апелляции уже принято.", code="appeal_decided")
     if appeal.status != AppealStatus.HEARD:
@@ -395,30 +412,13 @@ def decide_appeal(
         ]
     )  # fmt: skip
     protocol = draw_up_protocol(actor=actor, appeal=appeal)
-    reason = (
-        f"Решение апелляционной комиссии (протокол № {protocol.number} от "
-        f"{appeal.hearing_on:%d.%m.%Y}): {chosen.label}"
-        + (f" «{grade.label}»" if appeal.new_grade and grade else "")
-        + "."
-    )
-    if chosen == AppealResolution.NEW_RESULT:
-        attestation_services.change_result_on_appeal(
-            actor=actor, learner_result=result, grade=grade, reason=reason
-        )
-        attestation_services.follow_appeal_with_documents(
-            actor=actor, learner_result=result, reason=reason
-        )
-    elif chosen == AppealResolution.RETAKE:
-        attestation_services.change_result_on_appeal(
-            actor=actor, learner_result=result, grade=None, reason=reason
-        )
-        attestation_services.follow_appeal_with_documents(
-            actor=actor,
-            learner_result=result,
-            reason=reason,
-            retake_on=retake_on,
-            retake_by=regulation_rules.retake_latest_date(reg, appeal.hearing_on),
-        )
+    reason = _decision_reason(appeal, protocol.number)
+    # The study department applies the decision to the result and the documents at once;
+    # recorded by the commission's chair or secretary, it waits for the study department
+    # (`apply_appeal_decision`, ADR 0402), as the attestation commission's decision does.
+    apply_now = can_manage(actor, appeal)
+    if apply_now:
+        _apply_effects(actor=actor, appeal=appeal, reason=reason)
     record_audit(
         actor=actor,
         action="appeal.decide",
@@ -430,6 +430,7 @@ def decide_appeal(
             "retake_on": appeal.retake_on,
             "notice_due_on": appeal.notice_due_on,
             "protocol": protocol.number,
+            "applied": apply_now,
         },
     )
     effect = ""
@@ -452,16 +453,89 @@ def decide_appeal(
     return appeal
 
 
+def _decision_reason(appeal: Appeal, protocol_number: int) -> str:
+    chosen = AppealResolution(appeal.outcome)
+    grade = f" «{Grade(appeal.new_grade).label}»" if appeal.new_grade else ""
+    return (
+        f"Решение апелляционной комиссии (протокол № {protocol_number} от "
+        f"{appeal.hearing_on:%d.%m.%Y}): {chosen.label}{grade}."
+    )
+
+
+def _apply_effects(*, actor: User, appeal: Appeal, reason: str) -> None:
+    """The decided outcome's effect on the result and the documents: a new result
+    replaces the old one with the documents following it; a retake annuls the result and
+    puts the learner on the retake list for the decided day, no later than the
+    regulation's limit counted from the hearing (ADR 0403); a rejection changes nothing."""
+    result = appeal.learner_result
+    assert appeal.hearing_on is not None  # noqa: S101 - decided appeals were heard
+    if appeal.outcome == AppealResolution.NEW_RESULT:
+        attestation_services.change_result_on_appeal(
+            actor=actor, learner_result=result, grade=Grade(appeal.new_grade), reason=reason
+        )
+        attestation_services.follow_appeal_with_documents(
+            actor=actor, learner_result=result, reason=reason
+        )
+    elif appeal.outcome == AppealResolution.RETAKE:
+        attestation_services.change_result_on_appeal(
+            actor=actor, learner_result=result, grade=None, reason=reason
+        )
+        attestation_services.follow_appeal_with_documents(
+            actor=actor,
+            learner_result=result,
+            reason=reason,
+            retake_on=appeal.retake_on,
+            retake_by=regulation_rules.retake_latest_date(
+                rules_of_appeal(appeal), appeal.hearing_on
+            ),
+        )
+
+
+@transaction.atomic
+def apply_appeal_decision(*, actor: User, appeal: Appeal) -> Appeal:
+    """Apply to the result and the documents a decision the commission's chair or
+    secretary recorded (ADR 0402): a new result replaces the old one everywhere with the
+    documents following it, a retake annuls the decision and admits the learner to it on
+    the decided day — what `decide_appeal` does at once when the study department records
+    the decision (npc-5.16, npc-5.17, rgmu-app4). Staff of the organisation only; a
+    decision already applied, or one that changes nothing (rejected), is refused.
+    Audited as "appeal.apply"."""
+    appeal = _locked(appeal)
+    require_staff_of(actor, appeal.organisation)
+    if not decision_pending(appeal):
+        raise AppealNotAllowed(
+            "Решение апелляционной комиссии уже применено к результату или не меняет его.",
+            code="appeal_applied",
+        )
+    protocol = protocol_of(appeal)
+    if protocol is None or appeal.hearing_on is None:
+        raise AppealNotAllowed("Протокол апелляционной комиссии не составлен.")
+    _apply_effects(actor=actor, appeal=appeal, reason=_decision_reason(appeal, protocol.number))
+    record_audit(
+        actor=actor,
+        action="appeal.apply",
+        target=appeal,
+        changes={
+            "outcome": appeal.outcome,
+            "new_grade": appeal.new_grade or None,
+            "retake_on": appeal.retake_on,
+            "protocol": protocol.number,
+        },
+    )
+    return appeal
+
+
 @transaction.atomic
 def record_notice_posted(
     *, actor: User, appeal: Appeal, posted_on: date, tracking: str = ""
 ) -> Appeal:
     """Record the day the notice letter was posted (npc-5.18, rgmu-5.18): not before the
     hearing, not in the future. A posting after the notice's last day is kept and flagged
-    late on the register. Staff of the organisation only. Audited as
-    "appeal.notice.post"."""
+    late on the register. Recorded by the study department or the commission's secretary,
+    who informs the appellant (npc-5.9); another member gets PermissionDenied.
+    Audited as "appeal.notice.post"."""
     appeal = _locked(appeal)
-    require_staff_of(actor, appeal.organisation)
+    require_notice_poster(actor, appeal)
     if appeal.status != AppealStatus.DECIDED or appeal.hearing_on is None:
         raise AppealNotAllowed("Уведомление направляется после решения комиссии.")
     if appeal.notice_posted_on is not None:

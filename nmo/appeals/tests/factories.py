@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-from nmo.accounts.models import User
+from nmo.accounts.models import Membership, Role, User
 from nmo.appeals import services
 from nmo.appeals.models import Appeal, AppealCommission
 from nmo.appeals.types import AppealCommissionData, AppealFiling, AppealSeatData
@@ -126,11 +126,23 @@ def appeal_setup(key: str, *, decided_on: date = HELD_ON, name: str | None = Non
         attestation=setup,
         failed=results[0],
         passed=results[1],
-        chair=person("Апелляционная", "Вера", "Павловна"),
-        deputy=person("Заместителева", "Ирина", "Олеговна"),
-        members=[person("Членов", "Антон", "Ильич"), person("Членова", "Дарья", "Юрьевна")],
-        secretary=person("Секретарь", "Олег", "Петрович"),
+        chair=teacher(org.organisation, "Апелляционная", "Вера", "Павловна"),
+        deputy=teacher(org.organisation, "Заместителева", "Ирина", "Олеговна"),
+        members=[
+            teacher(org.organisation, "Членов", "Антон", "Ильич"),
+            teacher(org.organisation, "Членова", "Дарья", "Юрьевна"),
+        ],
+        secretary=teacher(org.organisation, "Секретарь", "Олег", "Петрович"),
     )
+
+
+def teacher(organisation, last_name: str, first_name: str, middle_name: str) -> User:
+    """One of the organisation's staff who is not in its study department: the accounts
+    role of its teaching staff sitting on commissions (ADR 0402), without the study
+    department's powers."""
+    user = person(last_name, first_name, middle_name)
+    Membership.objects.create(user=user, role=Role.COMMISSION_MEMBER, organisation=organisation)
+    return user
 
 
 def filing(**overrides) -> AppealFiling:

@@ -6,7 +6,10 @@ commission of the specialty."""
 from datetime import date
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from nmo.accounts.models import Membership, Role
 from nmo.appeals import services
 from nmo.appeals.exceptions import AppealCommissionInvalid, HearingInvalid
 from nmo.appeals.models import AppealCommission
@@ -16,9 +19,12 @@ from nmo.appeals.tests.factories import (
     ORDER_DATE,
     appeal_setup,
     file_as_learner,
+    on,
+    teacher,
     with_commission,
 )
 from nmo.appeals.types import AppealSeatData
+from nmo.attestation.tests.factories import organisation_under, person
 from nmo.core.exceptions import NotFound, PermissionDenied
 from nmo.regulations.types import CommissionRole
 
@@ -90,6 +96,9 @@ def test_a_member_of_the_attestation_commission_may_not_sit_and_is_named(key):
     person (the attestation commission's chair here)."""
     s = appeal_setup(key)
     barred = s.attestation.chair
+    Membership.objects.create(
+        user=barred, role=Role.COMMISSION_MEMBER, organisation=s.org.organisation
+    )  # one of the staff, so only the attestation commission bars her
     appeal = file_as_learner(s, HELD_ON)
     data = s.commission_data(appeal.filed_on, seats=s.seats(chair=barred))
     if key == "npc":
@@ -106,6 +115,59 @@ def test_a_member_of_the_attestation_commission_may_not_sit_and_is_named(key):
     text = str(refused.value.errors)
     assert f"{barred.full_name} — член аттестационной комиссии по специальности «Педиатрия»" in text
     assert "п. 5.5 Положения" in text
+
+
+@pytest.mark.clause("npc-5.5", "rgmu-5.5")
+@pytest.mark.parametrize("key", ["npc", "rgmu"])
+def test_only_staff_of_the_organisation_sit_and_the_message_names_each_other_person(key):
+    """npc-5.5, rgmu-5.5: the chair, the deputy chair and the members are approved from
+    the organisation's staff (its teaching staff at РостГМУ), the secretary is one of its
+    staff too (ADR 0402): a learner as chair, a person of no organisation as a member,
+    another organisation's employee as deputy chair and a learner as secretary are each
+    refused by name; nothing is recorded. The same seats of the organisation's staff are
+    accepted."""
+    s = appeal_setup(key)
+    appeal = file_as_learner(s, HELD_ON)
+    learner = s.passed.enrolment.learner
+    nobody = person("Посторонний", "Иван", "Иванович")
+    other = organisation_under(key, name="ГБУЗ Другая больница", email="o@x.example.ru")
+    stranger = teacher(other.organisation, "Чужая", "Нина", "Львовна")
+    seats = (
+        AppealSeatData(learner.pk, CommissionRole.CHAIR),
+        AppealSeatData(stranger.pk, CommissionRole.DEPUTY_CHAIR),
+        AppealSeatData(s.members[0].pk, CommissionRole.MEMBER),
+        AppealSeatData(nobody.pk, CommissionRole.MEMBER),
+        AppealSeatData(s.learner.pk, CommissionRole.SECRETARY),
+    )
+    per_appeal = {"appeal": appeal} if key == "rgmu" else {}
+    with pytest.raises(AppealCommissionInvalid) as refused:
+        services.form_appeal_commission(
+            actor=s.staff,
+            organisation=s.org.organisation,
+            data=s.commission_data(appeal.filed_on, seats=seats),
+            **per_appeal,
+        )
+    messages = refused.value.errors["seats"]
+    organisation = str(s.org.organisation)
+    clause = "п. 5.5 Положения"
+    expected = [
+        f"Председатель {learner.full_name} — не сотрудник организации «{organisation}»",
+        f"Заместитель председателя {stranger.full_name} — не сотрудник организации",
+        f"Член комиссии {nobody.full_name} — не сотрудник организации",
+        f"Секретарь {s.learner.full_name} — не сотрудник организации",
+    ]
+    for text in expected:
+        assert any(text in m for m in messages), (text, messages)
+    assert not any(s.members[0].full_name in m for m in messages)
+    assert all(clause in m for m in messages if not m.startswith("Секретарь"))
+    assert AppealCommission.objects.filter(organisation=s.org.organisation).count() == 0
+    commission = services.form_appeal_commission(
+        actor=s.staff,
+        organisation=s.org.organisation,
+        data=s.commission_data(appeal.filed_on),
+        **per_appeal,
+    )
+    assert commission.seats.count() == 5
 
 
 @pytest.mark.clause("rgmu-5.3")
@@ -133,6 +195,39 @@ def test_rgmu_commission_per_appeal_by_the_rectors_order_within_3_working_days(o
     assert not commission.is_standing
     assert commission.valid_to is None
     assert flags_for(appeal, date(2025, 11, 7)).commission_late is late
+
+
+@pytest.mark.clause("rgmu-5.3")
+@pytest.mark.parametrize(
+    ("today", "overdue"),
+    [
+        (date(2025, 11, 5), False),  # N-1 (03.11 and 04.11 are holidays)
+        (date(2025, 11, 6), False),  # N: the 3rd working day after 31.10 (01.11 worked)
+        (date(2025, 11, 7), True),  # N+1: no order yet — flagged
+    ],
+)
+def test_rgmu_no_order_by_the_3rd_working_day_is_flagged_on_the_register(today, overdue):
+    """rgmu-5.3: while no rector's order forms the commission, the register flags the
+    appeal once the order's last day (3 working days after the application, counted on
+    the work calendar with a transferred working Saturday and two holidays) has passed;
+    the order issued, the flag becomes «приказ издан после срока»."""
+    s = appeal_setup("rgmu")
+    appeal = file_as_learner(s, HELD_ON)
+    assert flags_for(appeal, today).commission_overdue is overdue
+    client = Client()
+    client.force_login(s.staff)
+    with on(today):
+        register = client.get(reverse("appeals:appeal_list")).content.decode()
+        detail = client.get(appeal.get_absolute_url()).content.decode()
+    assert ("приказ не издан в срок" in register) is overdue
+    assert ("приказ не издан в срок" in detail) is overdue
+    with_commission(s, appeal, date(2025, 11, 7))
+    appeal.refresh_from_db()
+    assert not flags_for(appeal, today).commission_overdue
+    with on(today):
+        register = client.get(reverse("appeals:appeal_list")).content.decode()
+    assert "приказ не издан в срок" not in register
+    assert "приказ издан после срока" in register
 
 
 @pytest.mark.clause("rgmu-5.3")

@@ -14,9 +14,15 @@ from pypdf import PdfReader
 
 from nmo.appeals import services as appeals_services
 from nmo.appeals.selectors import appeal_documents
-from nmo.appeals.tests.factories import AppealSetup, file_as_learner, on, with_commission
+from nmo.appeals.tests.factories import (
+    AppealSetup,
+    file_as_learner,
+    on,
+    teacher,
+    with_commission,
+)
 from nmo.attestation import services as attestation_services
-from nmo.attestation.tests.factories import HELD_ON, all_present, grade_all, person, vote_all
+from nmo.attestation.tests.factories import HELD_ON, all_present, grade_all, vote_all
 from nmo.regulations.types import AppealDocument, StageKind
 from nmo.testing import selectors as testing_selectors
 from nmo.testing import services as testing_services
@@ -50,14 +56,18 @@ def failed_online(key: str) -> tuple[AppealSetup, object]:
     with on(HELD_ON):
         attestation_services.decide_attestation(actor=setup.chair, attestation=setup.attestation)
     results = {r.pk: r for r in setup.results()}
+    org = setup.org.organisation
     s = AppealSetup(
         attestation=setup,
         failed=results[failed.pk],
         passed=next(r for pk, r in results.items() if pk != failed.pk),
-        chair=person("Апелляционная", "Вера", "Павловна"),
-        deputy=person("Заместителева", "Ирина", "Олеговна"),
-        members=[person("Членов", "Антон", "Ильич"), person("Членова", "Дарья", "Юрьевна")],
-        secretary=person("Секретарь", "Олег", "Петрович"),
+        chair=teacher(org, "Апелляционная", "Вера", "Павловна"),
+        deputy=teacher(org, "Заместителева", "Ирина", "Олеговна"),
+        members=[
+            teacher(org, "Членов", "Антон", "Ильич"),
+            teacher(org, "Членова", "Дарья", "Юрьевна"),
+        ],
+        secretary=teacher(org, "Секретарь", "Олег", "Петрович"),
     )
     if key == "npc":  # НПЦ's standing commission, by the director's order for 2026 (npc-5.3)
         appeals_services.form_appeal_commission(
