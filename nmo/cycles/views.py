@@ -38,14 +38,13 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return set_file_name(HttpResponse(content, content_type="application/pdf"), filename)
 
 
-def _cabinet_panels(request: SignedInRequest) -> list[str]:
+def _cabinet_panels(request: SignedInRequest, specialty_ids: list[int]) -> list[str]:
     """Panels other apps add to the cabinet (ADR 0117): each AppConfig's `cabinet_panel`
     renders its own section for the specialist and the specialties of their cycles — the
     programmes app shows the specialist's applications for programmes (ДПП) there. Found
     through the app registry, so this app imports none of them (same floor)."""
     from django.apps import apps
 
-    specialty_ids = sorted({c.specialty_id for c in selectors.list_cycles(request.user)})
     panels: list[str] = []
     for config in apps.get_app_configs():
         panel = getattr(config, "cabinet_panel", None)
@@ -70,15 +69,28 @@ def _render_cabinet(
         page = selectors.credit_history_page(user, number=number, per_page=HISTORY_PAGE_SIZE)
         return render_to_string("cycles/_history.html", {"page": page, "rows": page.entries})
 
+    def specialties_section() -> str:
+        # The specialties of the cycles, for the other apps' panels: kept with the
+        # sections, so a repeat visit does not read the cycles again.
+        return ",".join(
+            str(i) for i in sorted({c.specialty_id for c in selectors.list_cycles(user)})
+        )
+
     sections = cached_sections(
-        user.pk, {"cycles": cycles_section, f"history:{number}": history_section}
+        user.pk,
+        {
+            "cycles": cycles_section,
+            f"history:{number}": history_section,
+            "specialties": specialties_section,
+        },
     )
+    specialty_ids = [int(i) for i in sections["specialties"].split(",") if i]
     context = {
         "cycles_html": mark_safe(sections["cycles"]),  # noqa: S308 - our own rendered template
         "history_html": mark_safe(sections[f"history:{number}"]),  # noqa: S308 - likewise
         "form": form or EnterCycleForm(specialties=selectors.list_specialty_choices()),
         # Not cached: the state of an application changes without the specialist's credits.
-        "panels": [mark_safe(p) for p in _cabinet_panels(request)],  # noqa: S308 - apps' templates
+        "panels": [mark_safe(p) for p in _cabinet_panels(request, specialty_ids)],  # noqa: S308
     }
     return render(request, "cycles/cabinet.html", context, status=status)
 

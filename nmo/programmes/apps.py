@@ -36,13 +36,20 @@ class ProgrammesConfig(AppConfig):
         of programmes for the specialties of their cycles, each with «Подать заявку»."""
         from django.template.loader import render_to_string
 
+        from nmo.programmes.cabinet import cached_panel
         from nmo.programmes.selectors import applications_of_specialist, suggested_cohorts
 
-        applications = list(applications_of_specialist(request.user)[:20])  # type: ignore[arg-type]
-        applied = {a.cohort_id for a in applications if a.status in ("filed", "accepted")}
-        suggestions = [c for c in suggested_cohorts(specialty_ids) if c.cohort_id not in applied]
-        return render_to_string(
-            "programmes/_cabinet_applications.html",
-            {"applications": applications, "suggestions": suggestions},
-            request=request,
-        )
+        def build() -> str:
+            applications = list(applications_of_specialist(request.user)[:20])  # type: ignore[arg-type]
+            applied = {a.cohort_id for a in applications if a.status in ("filed", "accepted")}
+            suggestions = [
+                c for c in suggested_cohorts(specialty_ids) if c.cohort_id not in applied
+            ]
+            # Rendered without the request: the section has no form, and the request
+            # would run every context processor (the menu's queries) again for one visit.
+            return render_to_string(
+                "programmes/_cabinet_applications.html",
+                {"applications": applications, "suggestions": suggestions},
+            )
+
+        return cached_panel(request.user.pk, specialty_ids, build)

@@ -27,6 +27,7 @@ from nmo.core.exceptions import NotFound
 from nmo.core.links import absolute_url
 from nmo.core.russian import by_sex, count, full_name_in
 from nmo.core.services import record_audit, send_email_after_commit
+from nmo.programmes.cabinet import forget_panel
 from nmo.programmes.exceptions import (
     ApplicationExists,
     ApplicationInvalid,
@@ -233,6 +234,7 @@ def apply_for_cohort(
                 ),
                 comment=request.comment.strip(),
             )
+            forget_panel(application.specialist_id)
     except IntegrityError as exc:  # the unique constraint, should the lock be bypassed
         raise ApplicationExists() from exc
     record_audit(
@@ -279,6 +281,7 @@ def withdraw_application(*, actor: User, application: ProgrammeApplication) -> P
     application.status = ApplicationStatus.WITHDRAWN
     application.withdrawn_at = timezone.now()
     application.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    forget_panel(application.specialist_id)
     record_audit(
         actor=person,
         action="programme_application.withdraw",
@@ -358,6 +361,7 @@ def accept_application(
     application.save(
         update_fields=["status", "decided_at", "decided_by", "enrolment", *values, "updated_at"]
     )
+    forget_panel(application.specialist_id)
     record_audit(
         actor=staff,
         action="programme_application.accept",
@@ -407,6 +411,7 @@ def decline_application(
     application.save(
         update_fields=["status", "decision_reason", "decided_at", "decided_by", "updated_at"]
     )
+    forget_panel(application.specialist_id)
     record_audit(
         actor=staff,
         action="programme_application.decline",
@@ -444,6 +449,7 @@ def record_contract(
     for field, value in values.items():
         setattr(application, field, value)
     application.save(update_fields=[*values, "updated_at"])
+    forget_panel(application.specialist_id)
     Enrolment.objects.filter(pk=application.enrolment_id).update(
         contract_number=values["contract_number"],
         contract_date=values["contract_date"],

@@ -75,3 +75,33 @@ def _pediatrics():
 
     load_specialties()
     return Specialty.objects.get(code=PEDIATRICS)
+
+
+def test_the_section_is_kept_and_a_change_of_the_application_shows_at_once(
+    npc, specialist, django_capture_on_commit_callbacks
+):
+    """A repeat visit serves the section from the cache without reading the
+    applications; the study department's decision shows on the very next visit (the
+    section is forgotten when the decision commits)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cohort = offered(npc, seats=3)
+    cohort.programme.specialties.set([_pediatrics()])
+    me = signed_in(_in_cycle(specialist))
+    with django_capture_on_commit_callbacks(execute=True):
+        application = services.apply_for_cohort(
+            actor=specialist,
+            cohort=cohort,
+            request=ApplicationRequest(payment_basis="specialist_contract"),
+        )
+    assert "<strong>подана</strong>" in me.get(reverse("cycles:cabinet")).content.decode()
+    with CaptureQueriesContext(connection) as seen:
+        again = me.get(reverse("cycles:cabinet")).content.decode()
+    assert "<strong>подана</strong>" in again
+    assert not [q for q in seen.captured_queries if "programmes_programmeapplication" in q["sql"]]
+    assert not [q for q in seen.captured_queries if '"cycles_cycle"' in q["sql"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_application(actor=npc.staff, application=application)
+    assert "<strong>принята</strong>" in me.get(reverse("cycles:cabinet")).content.decode()
