@@ -41,6 +41,12 @@ from nmo.appeals.forms import (
     ScheduleForm,
 )
 from nmo.appeals.models import Appeal
+from nmo.appeals.printed import (
+    application_file_name,
+    book_file_name,
+    notice_file_name,
+    protocol_file_name,
+)
 from nmo.appeals.types import AppealCommissionData, AppealFiling, AppealSeatData, ProxyData
 from nmo.attestation import selectors as attestation_selectors
 from nmo.attestation import services as attestation_services
@@ -118,7 +124,7 @@ def book_pdf(request: SignedInRequest, year: int) -> HttpResponse:
     protocols = selectors.protocols_of_year(selectors.staff_organisation_ids(request.user), year)
     if not protocols:
         raise NotFound()
-    return _file(services.render_book_pdf(protocols), PDF, f"appeal-protocols-{year}.pdf")
+    return _file(services.render_book_pdf(protocols), PDF, book_file_name(year))
 
 
 # --- filing -------------------------------------------------------------------------------
@@ -505,26 +511,26 @@ def protocol_sign(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def protocol_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     protocol = access_protocol(request.user, pk)
-    name = f"appeal-protocol-{protocol.year}-{protocol.number}.pdf"
+    name = protocol_file_name(protocol, protocol.appeal, "pdf")
     return _file(services.render_protocol_pdf(protocol), PDF, name)
 
 
 def protocol_docx(request: HttpRequest, pk: int) -> HttpResponse:
     protocol = access_protocol(request.user, pk)
-    name = f"appeal-protocol-{protocol.year}-{protocol.number}.docx"
+    name = protocol_file_name(protocol, protocol.appeal, "docx")
     return _file(services.render_protocol_docx(protocol), DOCX, name, inline=False)
 
 
 def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = access_appeal(request.user, pk)
-    return _file(services.render_application_pdf(appeal), PDF, f"appeal-{appeal.pk}.pdf")
+    return _file(services.render_application_pdf(appeal), PDF, application_file_name(appeal))
 
 
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = access_appeal_for_notice(request.user, pk)
     if not appeal.is_decided:
         raise NotFound()
-    return _file(services.render_notice_pdf(appeal), PDF, f"appeal-notice-{appeal.pk}.pdf")
+    return _file(services.render_notice_pdf(appeal), PDF, notice_file_name(appeal))
 
 
 def _commission_or_staff(request: HttpRequest, pk: int) -> Appeal:
@@ -545,7 +551,7 @@ def record_pdf(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     if record is None or record.learner_result_id not in (None, appeal.learner_result_id):
         raise NotFound()
     content = attestation_services.render_record_pdf(record)
-    return _file(content, PDF, f"{record.kind}-{record.number or 'draft'}-v{record.version}.pdf")
+    return _file(content, PDF, attestation_selectors.file_name_of(record, "pdf"))
 
 
 def attempt_protocol_pdf(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
@@ -558,7 +564,7 @@ def attempt_protocol_pdf(request: HttpRequest, pk: int, attempt_pk: int) -> Http
     if attempt is None:
         raise NotFound()
     content = testing_services.render_protocol_pdf(attempt)
-    return _file(content, PDF, f"Протокол тестирования — попытка {attempt.number}.pdf")
+    return _file(content, PDF, testing_selectors.protocol_file_name(attempt))
 
 
 def answers_scan(request: HttpRequest, pk: int) -> HttpResponse:

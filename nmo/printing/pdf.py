@@ -17,7 +17,7 @@ screen readers, in Russian.
 
 import functools
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,17 +160,30 @@ def render_pdf_pages(
     stylesheet: Path | None = None,
     progress: Callable[[int], None] | None = None,
     meta: PdfMeta | None = None,
+    footers: Sequence[str] | None = None,
 ) -> bytes:
     """Render one template per context and join them into one PDF (a page group each).
     With `stylesheet` the template is a standalone print page (as for `render_print`).
-    `progress(n)` is called after the n-th context is laid out."""
+    `footers`, one per context, print each part's own verification line at the foot of its
+    pages (a book of frozen protocols: each protocol's archive number and signing marks)
+    in place of `meta.footer`. `progress(n)` is called after the n-th context is laid
+    out."""
     font_config = thread_font_config()
     sheets = _sheets(stylesheet, meta) or None
     options = _options(meta)
+    if footers is not None and len(footers) != len(contexts):
+        raise ValueError("one footer per context")
     documents = []
     for number, ctx in enumerate(contexts, start=1):
+        part_sheets = sheets
+        if footers is not None:
+            part_sheets = _sheets(stylesheet, None)
+            if footers[number - 1]:
+                part_sheets.append(footer_stylesheet(footers[number - 1]))
         documents.append(
-            _html(template_name, ctx).render(stylesheets=sheets, font_config=font_config, **options)
+            _html(template_name, ctx).render(
+                stylesheets=part_sheets or None, font_config=font_config, **options
+            )
         )
         if progress is not None:
             progress(number)

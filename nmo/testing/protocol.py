@@ -1,14 +1,15 @@
 """The individual protocol of a test attempt (the "individual protocol from the automated
 system" of rgmu-app4): learner, programme, stage, date, start and end, the ticket's
 questions with the learner's answers and the right ones, score, percent, grade and the
-attempt's event log. A PDF through nmo.printing."""
+attempt's event log. A PDF through nmo.printing, described by its metadata (ADR 0029);
+rendered on demand from the stored attempt, so not frozen as PDF/A."""
 
 from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
 
-from nmo.printing.pdf import render_print
+from nmo.printing.pdf import PdfMeta, render_print
 from nmo.testing import selectors
 from nmo.testing.models import Attempt, EventKind, GrantBasis
 
@@ -81,7 +82,32 @@ def protocol_context(attempt: Attempt) -> dict[str, Any]:
     }
 
 
+def protocol_meta(attempt: Attempt, context: dict[str, Any]) -> PdfMeta:
+    """The PDF's title, subject, keywords and custom fields: whose attempt, which one,
+    its score and the seed the ticket is reproduced from."""
+    organisation = context["programme"].organisation.name
+    learner = context["learner"].full_name
+    return PdfMeta(
+        title=f"Индивидуальный протокол тестирования — {learner}, попытка {attempt.number}",
+        subject=f"{organisation}: {context['programme'].title}".strip(": "),
+        keywords=("НМО", "итоговая аттестация", "тестирование", "индивидуальный протокол"),
+        custom={
+            "DocumentKind": "testing_protocol",
+            "Attempt": str(attempt.number),
+            "Score": f"{attempt.score if attempt.score is not None else '—'} из "
+            f"{attempt.max_score if attempt.max_score is not None else '—'}",
+            "Seed": str(attempt.seed),
+            "StartedAt": f"{context['started']:%d.%m.%Y %H:%M:%S}",
+        },
+        author=organisation,
+    )
+
+
 def render_protocol_pdf(attempt: Attempt) -> bytes:
+    context = protocol_context(attempt)
     return render_print(
-        "testing/print/protocol.html", protocol_context(attempt), stylesheet=STYLESHEET
+        "testing/print/protocol.html",
+        context,
+        stylesheet=STYLESHEET,
+        meta=protocol_meta(attempt, context),
     )

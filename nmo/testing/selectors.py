@@ -11,6 +11,7 @@ from django.utils import timezone
 from nmo.accounts.models import User
 from nmo.attestation import selectors as attestation_selectors
 from nmo.attestation.models import Attestation
+from nmo.printing.files import document_file_name
 from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.models import ProgrammeStage
 from nmo.testing import rules
@@ -290,6 +291,18 @@ def attempt_protocols_for_result(learner_result_id: int) -> list[AttemptProtocol
         )
         if not a.is_open
     ]
+
+
+def protocol_file_name(attempt: Attempt) -> str:
+    """The download name of an attempt's individual protocol (ADR 0029): «Протокол
+    тестирования — Егоров Е.Ж. — 03.12.2026.pdf», «… — попытка 2.pdf» for a later attempt."""
+    return document_file_name(
+        "Протокол тестирования",
+        attempt.learner.short_name,
+        f"{timezone.localtime(attempt.started_at):%d.%m.%Y}",
+        f"попытка {attempt.number}" if attempt.number > 1 else "",
+        extension="pdf",
+    )
 
 
 def finished_attempt_of_result(*, learner_result_id: int, attempt_id: int) -> Attempt | None:

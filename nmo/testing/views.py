@@ -16,6 +16,7 @@ from nmo.accounts.access import SignedInRequest, require_staff, require_staff_of
 from nmo.attestation import selectors as attestation_selectors
 from nmo.attestation.access import access_attestation, is_staff_of
 from nmo.core.exceptions import DomainError, NotFound, ValidationFailed
+from nmo.printing.files import set_file_name
 from nmo.programmes.access import access_programme
 from nmo.testing import rules, selectors, services
 from nmo.testing.access import (
@@ -237,8 +238,7 @@ def attempt_protocol(request: HttpRequest, pk: int) -> HttpResponse:
     """The individual protocol of a finished attempt (rgmu-app4), PDF."""
     attempt = access_attempt_protocol(request.user, pk)
     response = HttpResponse(render_protocol_pdf(attempt), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="protocol-attempt-{attempt.pk}.pdf"'
-    return response
+    return set_file_name(response, selectors.protocol_file_name(attempt), inline=True)
 
 
 # --- the learner --------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from nmo.appeals.models import (
     AppealProtocolCounter,
     AppealProtocolSignature,
 )
+from nmo.appeals.printed import application_meta, book_meta, notice_meta, protocol_meta
 from nmo.appeals.selectors import (
     appeal_documents,
     attendance_of,
@@ -194,9 +195,15 @@ def draw_up_protocol(*, actor: User, appeal: Appeal) -> AppealProtocol:
     )
 
 
-def _render(content: dict[str, Any], *, draft: bool) -> bytes:
+def _render(protocol: AppealProtocol, content: dict[str, Any], *, draft: bool) -> bytes:
+    """The protocol's PDF from `content` (ADR 0029): a frozen one PDF/A-3b with its archive
+    number and signing marks in the metadata and on the verification line at the foot of
+    each page, never in the form's body; a draft plain, its foot line saying «ПРОЕКТ»."""
     return render_print(
-        "appeals/print/protocol.html", {"doc": content, "draft": draft}, stylesheet=STYLESHEET
+        "appeals/print/protocol.html",
+        {"doc": content, "draft": draft},
+        stylesheet=STYLESHEET,
+        meta=protocol_meta(protocol, content, draft=draft),
     )
 
 
@@ -216,7 +223,7 @@ def _freeze(actor: User, protocol: AppealProtocol) -> None:
         }
         for s in sorted(signed.values(), key=lambda s: s.signed_at)
     ]
-    pdf = _render(content, draft=False)
+    pdf = _render(protocol, content, draft=False)
     protocol.content = content
     protocol.pdf = pdf
     protocol.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
@@ -293,7 +300,7 @@ def render_protocol_pdf(protocol: AppealProtocol) -> bytes:
                 code="protocol_tampered",
             )
         return content
-    return _render(protocol.content, draft=True)
+    return _render(protocol, protocol.content, draft=True)
 
 
 def render_protocol_docx(protocol: AppealProtocol) -> bytes:
@@ -339,9 +346,10 @@ def render_protocol_docx(protocol: AppealProtocol) -> bytes:
         f"Голосование: за — {doc['votes_for']}, против — {doc['votes_against']}, "
         f"воздержались — {doc['abstained']}. {doc['decision_note']}"
     )
+    # Who signed in the system and when is in the frozen PDF's metadata and foot line
+    # (ADR 0029), not in the form's body.
     for signer in doc["signers"]:
-        stamp = f" (подписано в системе {signer['signed_at']})" if signer["signed_at"] else ""
-        document.add_paragraph(f"{signer['role'].capitalize()} ________ / {signer['name']}{stamp}")
+        document.add_paragraph(f"{signer['role'].capitalize()} ________ / {signer['name']}")
     document.add_paragraph(f"{doc['acquainted']} ________ / {doc['appellant']}")
     buffer = io.BytesIO()
     document.save(buffer)
@@ -350,20 +358,29 @@ def render_protocol_docx(protocol: AppealProtocol) -> bytes:
 
 def render_book_pdf(protocols: list[AppealProtocol]) -> bytes:
     """Return one PDF binding the year's frozen protocols in number order (npc-5.20):
-    each rendered from its frozen content, the same text its stored file holds."""
+    each rendered from its frozen content, the same text its stored file holds, with its
+    own verification line at the foot of its pages; the book is kept in the archive
+    (PDF/A-3b, its title, year and protocol numbers in the metadata)."""
+    if not protocols:
+        return b""
+    organisations = dict.fromkeys(str(p.content.get("organisation", "")) for p in protocols)
     return render_pdf_pages(
         "appeals/print/protocol.html",
         [{"doc": p.content, "draft": False} for p in protocols],
         stylesheet=STYLESHEET,
+        meta=book_meta("; ".join(o for o in organisations if o), protocols[0].year, protocols),
+        footers=[protocol_meta(p, p.content, draft=False).footer for p in protocols],
     )
 
 
 def render_application_pdf(appeal: Appeal) -> bytes:
     """Return the application in the regulation's form (npc-app2; rgmu App. 3)."""
+    content = application_content(appeal)
     return render_print(
         "appeals/print/application.html",
-        {"doc": application_content(appeal)},
+        {"doc": content},
         stylesheet=STYLESHEET,
+        meta=application_meta(appeal, content),
     )
 
 
@@ -424,13 +441,15 @@ def render_notice_pdf(appeal: Appeal) -> bytes:
         raise AppealNotAllowed("Заседание апелляционной комиссии не назначено.")
     if not appeal.postal_address.strip():
         raise _no_address(appeal)
+    organisation = appeal.organisation.name
     return render_print(
         "appeals/print/notice.html",
         {
             "appeal": appeal,
-            "organisation": appeal.organisation.name,
+            "organisation": organisation,
             "protocol": protocol,
             "due": appeal.notice_due_on,
         },
         stylesheet=STYLESHEET,
+        meta=notice_meta(appeal, organisation, protocol),
     )

@@ -2,9 +2,12 @@
 learner download them: the archive book of protocols and its PDF by year (npc-5.20), the
 protocol as PDF and DOCX on A4 (npc-app3, rgmu-app4), the notice letter with the address
 (npc-5.18, rgmu-5.18), the application in the РостГМУ form (Appendix 3: to the rector);
-another organisation gets 404."""
+another organisation gets 404. What is kept in the archive (the frozen protocol, the
+book) is PDF/A-3b with its fonts embedded, its archive number and signing marks in the
+metadata and on the foot line, not in the body; every file has a Russian name (ADR 0029)."""
 
 import io
+from urllib.parse import unquote
 
 import pytest
 from django.test import Client
@@ -26,6 +29,7 @@ from nmo.appeals.tests.factories import (
 from nmo.attestation.tests.factories import organisation_under
 from nmo.core.integrity import sha256_hex
 from nmo.core.models import AuditEntry
+from nmo.printing.tests.pdf_checks import assert_pdfa_3b, pages_text
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +41,15 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def file_name(response) -> str:
+    """The Russian name of a download (RFC 5987 `filename*`, UTF-8), checking that an
+    ASCII fallback is given too."""
+    header = response["Content-Disposition"]
+    assert 'filename="' in header, header
+    assert "filename*=UTF-8''" in header, header
+    return unquote(header.split("filename*=UTF-8''")[1])
 
 
 def text_of(pdf: bytes) -> str:
@@ -96,6 +109,7 @@ def test_the_book_page_and_the_book_pdf_of_a_year(rgmu):
     assert text.index("Протокол № 1") < text.index("Протокол № 2")
     assert s.learner.full_name in text
     assert second.learner.full_name in text
+    assert file_name(response) == "Книга протоколов апелляционной комиссии — 2025.pdf"
     assert staff.get(reverse("appeals:book_pdf", args=[2024])).status_code == 404
     outsider = client_for(
         organisation_under("rgmu", name="ГБУЗ Другая", email="other@x.example.ru").staff
@@ -123,14 +137,19 @@ def test_the_protocol_as_pdf_and_as_a_docx_on_a4(rgmu):
         s.learner.full_name,
         "удовлетворить апелляцию с результатом (отлично, хорошо, удовлетворительно, "
         "зачтено): хорошо",
-        "подписано в системе",
         "С решением апелляционной комиссии ознакомлена",
     ):
         assert expected in text, expected
+    assert file_name(response) == (
+        f"Протокол апелляционной комиссии № 1 — {s.learner.short_name} — 31.10.2025.pdf"
+    )
     response = client_for(s.staff).get(reverse("appeals:protocol_docx", args=[first.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response["Content-Disposition"].startswith("attachment")
+    assert file_name(response) == (
+        f"Протокол апелляционной комиссии № 1 — {s.learner.short_name} — 31.10.2025.docx"
+    )
     docx = Document(io.BytesIO(response.content))
     section = docx.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
@@ -139,6 +158,7 @@ def test_the_protocol_as_pdf_and_as_a_docx_on_a4(rgmu):
     assert "заседания апелляционной комиссии от 31.10.2025" in body
     assert "хорошо" in body
     assert s.chair.full_name in body
+    assert "подписано в системе" not in body
     outsider = client_for(
         organisation_under("npc", name="ГБУЗ Чужая", email="alien@x.example.ru").staff
     )
@@ -164,6 +184,12 @@ def test_the_notice_letter_pdf_carries_the_address(rgmu):
     assert "(протокол № 1)" in text
     assert "«хорошо»" in text
     assert "окончательным и обжалованию не подлежит" in text
+    assert file_name(response) == (
+        f"Уведомление о решении апелляционной комиссии — {s.learner.short_name} — 31.10.2025.pdf"
+    )
+    info = PdfReader(io.BytesIO(response.content)).metadata
+    assert info.title == "Уведомление о решении апелляционной комиссии"
+    assert info["/ArchiveNumber"] == "1/2025"
     assert (
         client_for(s.learner).get(reverse("appeals:notice_pdf", args=[first.pk])).status_code == 403
     )
@@ -193,6 +219,12 @@ def test_the_rgmu_application_is_addressed_to_the_rector_in_the_appendix_3_form(
     ):
         assert expected in text, (expected, text)
     assert "завершившего" not in text
+    assert file_name(response) == (
+        f"Заявление об апелляции — {s.learner.short_name} — {first.filed_on:%d.%m.%Y}.pdf"
+    )
+    info = PdfReader(io.BytesIO(response.content)).metadata
+    assert info.title == f"Заявление о подаче апелляции от {first.filed_on:%d.%m.%Y}"
+    assert info.author == s.learner.full_name
     man = client_for(s.staff).get(reverse("appeals:application_pdf", args=[second.pk])).content
     assert "завершившего обучение" in text_of(man)
     assert "завершившей" not in text_of(man)
@@ -236,3 +268,83 @@ def test_a_letter_without_an_address_is_refused_until_the_staff_give_one():
     letter = staff.get(reverse("appeals:notice_pdf", args=[appeal.pk]))
     assert letter.status_code == 200
     assert ADDRESS in text_of(letter.content)
+
+
+@pytest.mark.clause("npc-5.16", "npc-5.20")
+def test_the_frozen_protocol_and_the_book_are_pdfa_with_the_marks_on_the_foot_line(rgmu):
+    """npc-5.16, npc-5.20 (ADR 0029): the frozen protocol is PDF/A-3b (XMP part 3,
+    conformance B, output intent, in Russian, tagged) with every font embedded; its title,
+    archive number (number/year of the book) and each signatory with the time of signing
+    are in the file's metadata and on the verification line at the foot of every page —
+    the form's body no longer says «подписано в системе». The draft is a plain PDF whose
+    foot line says ПРОЕКТ. The year's book is PDF/A-3b too, each protocol's pages with
+    that protocol's own foot line."""
+    s, first, second = rgmu
+    protocol = AppealProtocol.objects.get(appeal=first)
+    pdf = bytes(protocol.pdf)
+    reader = assert_pdfa_3b(pdf)
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    info = reader.metadata
+    assert info.title == "Протокол заседания апелляционной комиссии № 1 от 31.10.2025"
+    assert info["/ArchiveNumber"] == "1/2025"
+    assert "архивный № 1/2025" in info["/Keywords"]
+    for signer in protocol.content["signers"]:
+        assert signer["signed_at"]
+        assert f"{signer['name']} ({signer['role']}), {signer['signed_at']}" in info["/SignedBy"]
+    pages = pages_text(pdf)
+    for page in pages:
+        assert "Архивный № 1/2025 · подписано в системе НМО всеми участниками заседания (5)" in (
+            page
+        )
+        assert f"/appeals/{first.pk}/" in page
+        body = page.split("Архивный №")[0]
+        assert "подписано в системе" not in body
+    assert "Подписи:" in " ".join(pages)
+
+    draft = services.render_protocol_pdf(
+        AppealProtocol(
+            appeal=first, year=2025, number=1, held_on=protocol.held_on, content=protocol.content
+        )
+    )  # the same protocol before its last signature
+    assert b"pdfaid" not in draft
+    assert "ПРОЕКТ · протокол № 1/2025 не подписан всеми участниками заседания" in text_of(draft)
+
+    response = client_for(s.staff).get(reverse("appeals:book_pdf", args=[2025]))
+    book = response.content
+    reader = assert_pdfa_3b(book)
+    info = reader.metadata
+    assert info.title == "Книга протоколов апелляционной комиссии за 2025 год"
+    assert info["/ArchiveNumbers"] == "1/2025; 2/2025"
+    pages = pages_text(book)
+    for page in pages:
+        body = page.split("Архивный №")[0]
+        number = 1 if s.learner.full_name in body else 2
+        if number == 2:
+            assert second.learner.full_name in body
+        assert f"Архивный № {number}/2025 · подписано в системе НМО" in page
+        assert "подписано в системе" not in body
+    assert {p.split("Архивный № ")[1][:6] for p in pages} == {"1/2025", "2/2025"}
+
+
+@pytest.mark.clause("rgmu-app4")
+def test_the_attestation_records_of_an_appeal_download_under_their_russian_names(rgmu):
+    """rgmu-app4: the retraining protocol and the commission's report the appeal
+    commission opens from the hearing page carry the attestation record's own Russian
+    name («Протокол ИА № … — Фамилия И.О. — дата.pdf»), not `retraining_protocol-1-v1.pdf`."""
+    from nmo.appeals.selectors import appeal_documents
+    from nmo.attestation.selectors import current_records, file_name_of
+
+    s, first, _ = rgmu
+    member = client_for(s.members[0])
+    records = {r.pk: r for r in current_records(s.attestation.attestation)}
+    seen = 0
+    for document in appeal_documents(first):
+        if "/records/" not in document.url:
+            continue
+        record = records[int(document.url.rsplit("/", 1)[1].removesuffix(".pdf"))]
+        response = member.get(document.url)
+        assert response.status_code == 200, document
+        assert file_name(response) == file_name_of(record, "pdf")
+        assert record.kind not in file_name(response)
+        seen += 1
+    assert seen == 2

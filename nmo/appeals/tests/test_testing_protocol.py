@@ -6,10 +6,12 @@ attestation commission — opens the protocol from the hearing page."""
 import io
 from datetime import date
 from decimal import Decimal
+from urllib.parse import unquote
 
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import timezone
 from pypdf import PdfReader
 
 from nmo.appeals import services as appeals_services
@@ -98,6 +100,12 @@ def test_the_appeal_commission_opens_the_attempt_protocol_of_the_appealed_result
     response = member.get(protocols[0].url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    # ADR 0029: a Russian name saying what the file is, RFC 5987's filename* in UTF-8.
+    encoded = response["Content-Disposition"].split("filename*=UTF-8''")[1]
+    started = timezone.localtime(attempt.started_at)
+    assert unquote(encoded) == (
+        f"Протокол тестирования — {s.learner.short_name} — {started:%d.%m.%Y}.pdf"
+    )
     text = " ".join(
         " ".join((p.extract_text() or "").split())
         for p in PdfReader(io.BytesIO(response.content)).pages

@@ -315,3 +315,45 @@ def test_every_archived_record_kind_is_pdfa():
             assert "подписано в системе" not in body
         kinds.add(record.kind)
     assert kinds == {"retraining_protocol", "commission_report"}
+
+
+def _qualification_upgrade_at_rgmu() -> Setup:
+    """A decided attestation of a qualification-upgrade cohort at РостГМУ (its ведомость,
+    rgmu-4.8, Appendix 4 item 2)."""
+    org = organisation_under("rgmu")
+    commission = make_commission(org)
+    programme = make_programme(org, retraining=False)
+    cohort = make_cohort(org, programme)
+    enrolments = enrol_admitted(org, cohort)
+    setup = Setup(org, commission, programme, cohort, enrolments, seats=seats_by_role(commission))
+    setup.attestation = schedule_for(setup)
+    all_present(setup)
+    grade_all(setup)
+    vote_all(setup)
+    services.decide_attestation(actor=setup.chair, attestation=setup.attestation)
+    setup.attestation.refresh_from_db()
+    return setup
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [("npc", "meeting_protocol"), ("rgmu-pk", "attestation_statement")],
+)
+def test_the_meeting_protocol_and_the_qualification_upgrade_statement_are_pdfa(key, kind):
+    """ADR 0029: НПЦ's protocol of the commission's meeting (npc-2.13, npc-4.9) and
+    РостГМУ's ведомость of a qualification-upgrade cohort (rgmu-4.8), once frozen, are
+    PDF/A-3b with every font (Liberation Serif) embedded, their archive number and signing
+    marks in the metadata and on the foot of each page, none of it in the body."""
+    from nmo.attestation.tests.factories import decided
+
+    setup = decided("npc") if key == "npc" else _qualification_upgrade_at_rgmu()
+    [record] = [d for d in current_records(setup.attestation) if d.kind == kind]
+    record = sign_all(record)
+    assert record.is_frozen
+    reader = assert_pdfa_3b(bytes(record.pdf))
+    assert reader.metadata["/ArchiveNumber"] == str(record.number)
+    assert reader.metadata["/DocumentKind"] == kind
+    assert reader.metadata["/SignedBy"].count(";") == len(record.content["signers"]) - 1
+    for page in pages_text(bytes(record.pdf)):
+        assert f"Архивный № {record.number} · версия 1 · подписано в системе НМО" in page
+        assert "подписано в системе" not in page.split("Архивный №")[0]

@@ -3,13 +3,16 @@ department's form, session and live progress with annulment, the protocol PDF.""
 
 import io
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 import time_machine
+from django.utils import timezone
 from pypdf import PdfReader
 
 from nmo.attestation import services as attestation_services
 from nmo.attestation.tests.factories import all_present, grade_all, vote_all
+from nmo.printing.tests.pdf_checks import font_names
 from nmo.testing import selectors
 from nmo.testing.models import Answer, Attempt
 from nmo.testing.tests.factories import (
@@ -165,6 +168,18 @@ def test_progress_annulment_and_the_protocol_for_the_commission_and_the_learner(
         client.force_login(t.setup.chair)
         protocol = client.get(f"/testing/attempts/{attempt.pk}/protocol.pdf")
     assert protocol.status_code == 200
+    # ADR 0029: a Russian name saying what the file is (RFC 5987's filename* in UTF-8) and
+    # the file's metadata; Liberation Serif embedded.
+    disposition = protocol["Content-Disposition"]
+    assert disposition.startswith("inline;")
+    assert unquote(disposition.split("filename*=UTF-8''")[1]) == (
+        f"Протокол тестирования — {learner.short_name} — "
+        f"{timezone.localtime(attempt.started_at):%d.%m.%Y}.pdf"
+    )
+    info = PdfReader(io.BytesIO(protocol.content)).metadata
+    assert info.title == f"Индивидуальный протокол тестирования — {learner.full_name}, попытка 1"
+    assert info["/DocumentKind"] == "testing_protocol"
+    assert any("Liberation-Serif" in name for name in font_names(protocol.content))
     text = pdf_text(protocol.content)
     assert "Индивидуальный протокол тестирования" in text
     assert learner.last_name in text
