@@ -8,7 +8,7 @@ from nmo.appeals.models import AppealCommission, AppealSeat
 from nmo.appeals.types import AppealResolution, AppealSubject, AppellantAttendance
 from nmo.core.forms import DateField, DateInput
 from nmo.core.uploads import UploadRefused, check_scan_upload
-from nmo.regulations.types import Grade, VoteChoice
+from nmo.regulations.types import Grade, Post, VoteChoice
 
 DATE = DateInput()
 
@@ -49,25 +49,44 @@ class AppealFileForm(forms.Form):
             )  # fmt: skip
 
 
+POST_KIND_CHOICES = [("", "— выберите —"), *Post.choices]
+POST_KIND_HINT = "По ней проверяется, что положение назначает на это место из числа таких лиц."
+
+
+def _post_kind(label: str, help_text: str = POST_KIND_HINT) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label, choices=POST_KIND_CHOICES, required=False, help_text=help_text
+    )
+
+
 class CommissionForm(forms.Form):
-    """The order approving an appeal commission and its seats, by e-mail of each person."""
+    """The order approving an appeal commission and its seats, by e-mail of each person,
+    with the post as the order writes it and what the person is in the organisation
+    (`Post`, checked against the posts the regulation appoints the seat from)."""
 
     title = forms.CharField(label="Наименование", max_length=300, initial="Апелляционная комиссия")
     order_number = forms.CharField(label="Номер приказа", max_length=50)
     order_date = DateField(label="Дата приказа", widget=DATE)
     chair = forms.EmailField(label="Председатель: e-mail сотрудника")
     chair_post = forms.CharField(label="Председатель: должность", max_length=300, required=False)
+    chair_post_kind = _post_kind("Председатель: кем является в организации")
     deputy = forms.EmailField(label="Заместитель председателя: e-mail", required=False)
     deputy_post = forms.CharField(
         label="Заместитель председателя: должность", max_length=300, required=False
     )
+    deputy_post_kind = _post_kind("Заместитель председателя: кем является в организации")
     members = forms.CharField(
         label="Члены комиссии",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="По одному в строке: e-mail; должность.",
     )
+    members_post_kind = _post_kind(
+        "Члены комиссии: кем являются в организации",
+        "Для каждого из членов комиссии, перечисленных выше. " + POST_KIND_HINT,
+    )
     secretary = forms.EmailField(label="Секретарь: e-mail")
     secretary_post = forms.CharField(label="Секретарь: должность", max_length=300, required=False)
+    secretary_post_kind = _post_kind("Секретарь: кем является в организации")
 
 
 class AssignForm(forms.Form):

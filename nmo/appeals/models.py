@@ -16,7 +16,7 @@ from nmo.appeals.types import (
     ProtocolStatus,
 )
 from nmo.core.models import BaseModel
-from nmo.regulations.types import AppealCommissionKind, CommissionRole, Grade, VoteChoice
+from nmo.regulations.types import AppealCommissionKind, CommissionRole, Grade, Post, VoteChoice
 
 
 class AppealCommission(BaseModel):
@@ -77,6 +77,13 @@ class AppealSeat(models.Model):
     )
     role = models.CharField("роль", max_length=20, choices=CommissionRole.choices)
     post = models.CharField("должность", max_length=300, blank=True)
+    post_kind = models.CharField(
+        "кем является в организации",
+        max_length=40,
+        choices=Post.choices,
+        blank=True,
+        help_text="По ней проверяется, что положение назначает на это место из числа таких лиц.",
+    )
 
     class Meta:
         verbose_name = "место в апелляционной комиссии"

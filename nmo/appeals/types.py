@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import TextChoices
 
 from nmo.core.audit import AuditAction, AuditField, choices_of
-from nmo.regulations.types import CommissionRole, Grade
+from nmo.regulations.types import CommissionRole, Grade, Post
 
 __all__ = [
     "AUDIT_ACTIONS",
@@ -94,6 +94,9 @@ class AppealSeatData:
     person_id: int
     role: CommissionRole
     post: str = ""
+    post_kind: Post | None = None
+    """What the person is in the organisation (`Post`), checked against the posts the
+    regulation appoints the seat from (npc-5.5, rgmu-5.5)."""
 
 
 @dataclass(frozen=True)
@@ -145,4 +148,5 @@ AUDIT_FIELDS: dict[str, str | AuditField] = {
     "notice_due_on": "уведомить не позднее",
     "notice_posted_on": "уведомление отправлено",
     "proxy_name": "доверенное лицо",
+    "post_kind": AuditField("кем является в организации", choices=choices_of(Post.choices)),
 }

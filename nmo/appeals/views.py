@@ -54,7 +54,7 @@ from nmo.attestation.access import access_learner_result_for_applicant
 from nmo.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from nmo.core.forms import show_refusal
 from nmo.printing.files import set_file_name
-from nmo.regulations.types import AppealCommissionKind, CommissionRole
+from nmo.regulations.types import AppealCommissionKind, CommissionRole, Post
 from nmo.testing import selectors as testing_selectors
 from nmo.testing import services as testing_services
 
@@ -303,21 +303,31 @@ def _commission_data(form: CommissionForm) -> AppealCommissionData:
     seats: list[AppealSeatData] = []
     unknown: list[str] = []
 
-    def add(email: str, role: CommissionRole, post: str) -> None:
+    def add(email: str, role: CommissionRole, post: str, kind: str) -> None:
         person = user_for_email(email)
         if person is None:
             unknown.append(email)
         else:
-            seats.append(AppealSeatData(person.pk, role, post))
+            seats.append(AppealSeatData(person.pk, role, post, Post(kind) if kind else None))
 
-    add(data["chair"], CommissionRole.CHAIR, data["chair_post"])
+    add(data["chair"], CommissionRole.CHAIR, data["chair_post"], data["chair_post_kind"])
     if data.get("deputy"):
-        add(data["deputy"], CommissionRole.DEPUTY_CHAIR, data["deputy_post"])
+        add(
+            data["deputy"],
+            CommissionRole.DEPUTY_CHAIR,
+            data["deputy_post"],
+            data["deputy_post_kind"],
+        )
     for line in data["members"].splitlines():
         if line.strip():
             email, _, post = line.partition(";")
-            add(email.strip(), CommissionRole.MEMBER, post.strip())
-    add(data["secretary"], CommissionRole.SECRETARY, data["secretary_post"])
+            add(email.strip(), CommissionRole.MEMBER, post.strip(), data["members_post_kind"])
+    add(
+        data["secretary"],
+        CommissionRole.SECRETARY,
+        data["secretary_post"],
+        data["secretary_post_kind"],
+    )
     if unknown:
         raise ValidationFailed(
             errors={"members": [f"Нет пользователя с e-mail {e}." for e in unknown]}

@@ -42,6 +42,7 @@ from nmo.regulations.types import (
     GradeScale,
     MajorityBasis,
     PercentBands,
+    Post,
     PresenceRule,
     QuorumKind,
     VoteChoice,
@@ -216,6 +217,29 @@ def appeal_commission_term_end(rules: RegulationRules, approved_on: date) -> dat
     if rules.appeal.commission_kind != AppealCommissionKind.STANDING or months is None:
         return None
     return add_months(approved_on, months)
+
+
+APPEAL_APPOINTEE_PATHS = {
+    CommissionRole.CHAIR: "appeal.chair_from",
+    CommissionRole.DEPUTY_CHAIR: "appeal.deputy_chair_from",
+    CommissionRole.MEMBER: "appeal.members_from",
+    CommissionRole.SECRETARY: "appeal.secretary_from",
+}
+"""The rule that says from which posts each seat of the appeal commission is appointed."""
+
+
+def appeal_appointees(rules: RegulationRules, role: CommissionRole) -> tuple[Post, ...]:
+    """Return the posts from which the seat `role` of the appeal commission is appointed;
+    empty when the regulation restricts none (any of the organisation's staff): the chair,
+    the deputy chair and the members from the staff of the units at НПЦ (npc-5.5), from
+    the scientific and teaching staff of the University at РостГМУ (rgmu-5.5)."""
+    appeal = rules.appeal
+    return {
+        CommissionRole.CHAIR: appeal.chair_from,
+        CommissionRole.DEPUTY_CHAIR: appeal.deputy_chair_from,
+        CommissionRole.MEMBER: appeal.members_from,
+        CommissionRole.SECRETARY: appeal.secretary_from,
+    }[role]
 
 
 def appeal_quorum_met(

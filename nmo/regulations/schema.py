@@ -53,8 +53,17 @@ from nmo.regulations.types import (
     StageKind,
 )
 
-SCHEMA_VERSION = 1
-"""The shape of the stored rule tree; `to_dict` writes it as "schema"."""
+SCHEMA_VERSION = 2
+"""The shape of the stored rule tree; `to_dict` writes it as "schema". Version 2 added
+the posts the appeal commission is appointed from (`AppealRules.chair_from` and the
+others, ADR 0402); a version-1 tree is read with them empty: the regulation version
+written then restricted no post, and a version is never rewritten."""
+
+ANY_POST = "Пусто — любой сотрудник организации."
+
+_ADDED_IN_2 = {
+    "appeal": ("chair_from", "deputy_chair_from", "members_from", "secretary_from"),
+}
 
 # Every field has no default: a preset states every rule, with its clause.
 
@@ -333,6 +342,18 @@ class AppealRules:
     members_exclude_attestation_commission: bool = field(
         metadata=rule("Члены не входят в аттестационную комиссию по этой специальности")
     )
+    chair_from: tuple[Post, ...] = field(
+        metadata=rule("Председатель апелляционной комиссии назначается из числа", hint=ANY_POST)
+    )
+    deputy_chair_from: tuple[Post, ...] = field(
+        metadata=rule("Заместитель председателя назначается из числа", hint=ANY_POST)
+    )
+    members_from: tuple[Post, ...] = field(
+        metadata=rule("Члены апелляционной комиссии назначаются из числа", hint=ANY_POST)
+    )
+    secretary_from: tuple[Post, ...] = field(
+        metadata=rule("Секретарь апелляционной комиссии назначается из числа", hint=ANY_POST)
+    )
     quorum_kind: QuorumKind = field(metadata=rule("Правомочность (кворум)"))
     quorum_min_members: int | None = field(
         metadata=rule("Кворум: не менее членов", unit=Unit.PERSONS, min_value=1, max_value=50)
@@ -450,7 +471,9 @@ class RegulationRules:
             raise ValidationFailed(errors={"__all__": ["Ожидается объект с полями правил."]})
         body = dict(data)
         schema = body.pop("schema", SCHEMA_VERSION)
-        if schema != SCHEMA_VERSION:
+        if schema == 1:
+            body = _upgrade_from_1(body)
+        elif schema != SCHEMA_VERSION:
             raise ValidationFailed(
                 errors={"schema": [f"Неизвестная версия схемы правил: {schema}."]}
             )
@@ -465,3 +488,13 @@ class RegulationRules:
     def to_dict(self) -> dict[str, Any]:
         """Return the rules as JSON-ready data (enums as codes, tuples as lists)."""
         return {"schema": SCHEMA_VERSION, **codec.dump(self)}
+
+
+def _upgrade_from_1(body: dict[str, Any]) -> dict[str, Any]:
+    """Read a version-1 tree as version 2: the rules added since are empty (no post
+    restricted), the rest is checked as it is."""
+    for topic, names in _ADDED_IN_2.items():
+        section = body.get(topic)
+        if isinstance(section, Mapping):
+            body[topic] = {**{name: [] for name in names}, **section}
+    return body

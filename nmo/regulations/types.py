@@ -190,6 +190,8 @@ class Post(models.TextChoices):
     STUDY_DEPARTMENT_STAFF = "study_department_staff", "сотрудник учебного отдела"
     PROGRAMME_UNIT_STAFF = "programme_unit_staff", "сотрудник подразделения, реализующего ДПП"
     TEACHING_STAFF = "teaching_staff", "преподаватель подразделения по профилю ДПП"
+    ACADEMIC_STAFF = "academic_staff", "научно-педагогический работник"
+    OTHER_UNIT_STAFF = "other_unit_staff", "сотрудник другого структурного подразделения"
 
 
 class ChairReplacement(models.TextChoices):

@@ -48,9 +48,17 @@ def _staff_schedules(page: Page, s, appeal: Appeal, per_appeal: bool) -> None:
         form = page.locator("form[action$='/commission/']")
         form.get_by_label("Номер приказа").fill("45-р")
         form.get_by_label("Дата приказа").fill(today)
+        academic = "научно-педагогический работник"  # rgmu-5.5
         form.get_by_label("Председатель: e-mail сотрудника").fill(s.chair.email)
+        form.get_by_label("Председатель: кем является в организации").select_option(label=academic)
         form.get_by_label("Заместитель председателя: e-mail").fill(s.deputy.email)
-        form.get_by_label("Члены комиссии").fill("\n".join(f"{m.email}; доцент" for m in s.members))
+        form.get_by_label("Заместитель председателя: кем является в организации").select_option(
+            label=academic
+        )
+        form.locator("#c_members").fill("\n".join(f"{m.email}; доцент" for m in s.members))
+        form.get_by_label("Члены комиссии: кем являются в организации").select_option(
+            label=academic
+        )
         form.get_by_label("Секретарь: e-mail").fill(s.secretary.email)
         form.get_by_role("button", name="Утвердить состав").click()
     else:

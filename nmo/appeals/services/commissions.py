@@ -1,8 +1,12 @@
 """The appeal commission as the regulation forms it: standing for a term by the director's
 order at НПЦ (npc-5.3), per appeal by the rector's order within 3 working days at РостГМУ
 (rgmu-5.3); chair, deputy chair, members and a secretary (npc-5.4), all of them staff of
-the organisation and the chair and members not sitting on the attestation commission of
-the appealed specialty (npc-5.5, rgmu-5.5; ADR 0402)."""
+the organisation, appointed from the posts the regulation names for each seat (any of
+the staff of the units at НПЦ, the scientific and teaching staff at РостГМУ), and the
+chair and members not sitting on the attestation commission of the appealed specialty
+(npc-5.5, rgmu-5.5; ADR 0402)."""
+
+from collections.abc import Sequence
 
 from django.db import transaction
 
@@ -19,7 +23,7 @@ from nmo.core.services import record_audit
 from nmo.regulations import rules as regulation_rules
 from nmo.regulations import selectors as regulation_selectors
 from nmo.regulations.models import RegulationVersion
-from nmo.regulations.types import AppealCommissionKind, CommissionRole
+from nmo.regulations.types import AppealCommissionKind, CommissionRole, Post
 
 ORDER_MAX = 50
 POST_MAX = 300
@@ -50,18 +54,22 @@ def _composition_errors(version: RegulationVersion, data: AppealCommissionData) 
     return errors
 
 
+def _staff_ids(organisation: Organisation, ids: list[int]) -> set[int]:
+    return set(
+        memberships_in(organisation)
+        .filter(role__in=STAFF_ROLES, user_id__in=ids)
+        .values_list("user_id", flat=True)
+    )
+
+
 def not_staff_errors(
-    version: RegulationVersion, organisation: Organisation, seats: list[tuple[User, str]]
+    version: RegulationVersion, organisation: Organisation, seats: Sequence[tuple[User, str]]
 ) -> list[str]:
     """Return a message naming each seated person who is not staff of the organisation
     (holds neither of `STAFF_ROLES` in it): the chair, the deputy chair and the members
     are approved from its staff (npc-5.5; its teaching staff, rgmu-5.5), the secretary is
     one of its staff too (ADR 0402)."""
-    staff = set(
-        memberships_in(organisation)
-        .filter(role__in=STAFF_ROLES, user_id__in=[person.pk for person, _ in seats])
-        .values_list("user_id", flat=True)
-    )
+    staff = _staff_ids(organisation, [person.pk for person, _ in seats])
     clause = cite(version, "appeal.members_exclude_attestation_commission")
     errors = []
     for person, role in seats:
@@ -78,6 +86,45 @@ def not_staff_errors(
         errors.append(
             f"{label} {person.full_name} — не сотрудник организации «{organisation}»: {rule}."
         )
+    return errors
+
+
+_APPOINTED = {
+    CommissionRole.CHAIR: "председатель апелляционной комиссии назначается",
+    CommissionRole.DEPUTY_CHAIR: "заместитель председателя апелляционной комиссии назначается",
+    CommissionRole.MEMBER: "члены апелляционной комиссии назначаются",
+    CommissionRole.SECRETARY: "секретарь апелляционной комиссии назначается",
+}
+
+
+def post_errors(
+    version: RegulationVersion, seats: Sequence[tuple[User, str, Post | None]]
+) -> list[str]:
+    """Return a message naming the seat, the person and the rule for each seat whose
+    person's post (`Post`) the regulation does not appoint it from: the chair, the deputy
+    chair and the members from the staff of the units at НПЦ (npc-5.5), from the
+    scientific and teaching staff of the University at РостГМУ (rgmu-5.5) — the posts are
+    the preset's data (`appeal.chair_from` and the others, ADR 0402). A seat the
+    regulation restricts to some posts needs its person's post."""
+    reg = regulation_selectors.rules_of(version)
+    errors = []
+    for person, role, post in seats:
+        seat = CommissionRole(role)
+        allowed = regulation_rules.appeal_appointees(reg, seat)
+        if not allowed or post in allowed:
+            continue
+        posts = "; ".join(p.label for p in allowed)
+        rule = (
+            f"{_APPOINTED[seat]} из числа: {posts}"
+            f"{cite(version, regulation_rules.APPEAL_APPOINTEE_PATHS[seat])}"
+        )
+        label = seat.label.capitalize()
+        if post is None:
+            errors.append(
+                f"{label} {person.full_name}: укажите, кем является в организации — {rule}."
+            )
+        else:
+            errors.append(f"{label} {person.full_name} — {Post(post).label}: {rule}.")
     return errors
 
 
@@ -131,7 +178,10 @@ def form_appeal_commission(
     the attestation commission of its specialty (npc-5.5, rgmu-5.5), a message names each
     such person. Every seated person (the secretary too) must be staff of the
     organisation, `STAFF_ROLES` (npc-5.5, rgmu-5.5; ADR 0402): a message names each one who
-    is not. Staff of the organisation only. Audited as "appeal.commission.form"."""
+    is not; and each seat's post (`AppealSeatData.post_kind`) is one the regulation
+    appoints the seat from (`post_errors`: any staff post at НПЦ, the scientific and
+    teaching staff at РостГМУ), a message names the seat, the person and the rule. Staff
+    of the organisation only. Audited as "appeal.commission.form"."""
     require_staff_of(actor, organisation)
     version = regulation_selectors.current_version(organisation)
     reg = regulation_selectors.rules_of(version)
@@ -144,6 +194,8 @@ def form_appeal_commission(
         errors["title"] = [f"Не более {TITLE_MAX} символов."]
     if any(len(s.post) > POST_MAX for s in data.seats):
         errors["seats"] = [f"Должность — не более {POST_MAX} символов."]
+    if any(s.post_kind and s.post_kind not in Post.values for s in data.seats):
+        errors.setdefault("seats", []).append("Выберите, кем является человек, из списка.")
     per_appeal = reg.appeal.commission_kind == AppealCommissionKind.PER_APPEAL
     if per_appeal:
         if appeal is None:
@@ -169,10 +221,16 @@ def form_appeal_commission(
     if any(s.person_id not in people for s in data.seats):
         errors["seats"] = ["Выберите сотрудников из списка."]
     seat_errors = _composition_errors(version, data)
-    seat_errors += not_staff_errors(
+    seated = [(people[s.person_id], s.role) for s in data.seats if s.person_id in people]
+    seat_errors += not_staff_errors(version, organisation, seated)
+    staff = _staff_ids(organisation, [person.pk for person, _ in seated])
+    seat_errors += post_errors(
         version,
-        organisation,
-        [(people[s.person_id], s.role) for s in data.seats if s.person_id in people],
+        [
+            (people[s.person_id], s.role, s.post_kind or None)
+            for s in data.seats
+            if s.person_id in staff and (not s.post_kind or s.post_kind in Post.values)
+        ],
     )
     if per_appeal and appeal is not None:
         seat_errors += _appeal_conflicts(appeal, [(s.person_id, s.role) for s in data.seats])
@@ -196,6 +254,7 @@ def form_appeal_commission(
             person=people[seat.person_id],
             role=CommissionRole(seat.role).value,
             post=seat.post.strip(),
+            post_kind=Post(seat.post_kind).value if seat.post_kind else "",
         )
     record_audit(
         actor=actor,
@@ -207,7 +266,12 @@ def form_appeal_commission(
             "valid_to": commission.valid_to,
             "appeal": appeal.pk if appeal else None,
             "seats": [
-                {"person": s.person_id, "role": CommissionRole(s.role).value} for s in data.seats
+                {
+                    "person": s.person_id,
+                    "role": CommissionRole(s.role).value,
+                    "post_kind": Post(s.post_kind).value if s.post_kind else "",
+                }
+                for s in data.seats
             ],
         },
     )

@@ -40,7 +40,7 @@ from nmo.attestation.tests.factories import (
     seats_by_role,
     vote_all,
 )
-from nmo.regulations.types import CommissionRole, Grade, GradeScale, StageKind
+from nmo.regulations.types import CommissionRole, Grade, GradeScale, Post, StageKind
 from nmo.workcalendar.services import seed_calendar
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -85,12 +85,27 @@ class AppealSetup:
     def learner(self) -> User:
         return self.failed.enrolment.learner
 
-    def seats(self, *, chair: User | None = None) -> tuple[AppealSeatData, ...]:
+    def seats(
+        self, *, chair: User | None = None, member_post: Post = Post.ACADEMIC_STAFF
+    ) -> tuple[AppealSeatData, ...]:
+        """The composition: chair, deputy chair and members of the scientific and
+        teaching staff (what both presets appoint them from, npc-5.5, rgmu-5.5; the
+        members' post is `member_post`), a secretary of the study department."""
+        academic = Post.ACADEMIC_STAFF
         return (
-            AppealSeatData((chair or self.chair).pk, CommissionRole.CHAIR, "Заместитель директора"),
-            AppealSeatData(self.deputy.pk, CommissionRole.DEPUTY_CHAIR, "Начальник отдела"),
-            *(AppealSeatData(m.pk, CommissionRole.MEMBER, "Доцент") for m in self.members),
-            AppealSeatData(self.secretary.pk, CommissionRole.SECRETARY, "Методист"),
+            AppealSeatData(
+                (chair or self.chair).pk, CommissionRole.CHAIR, "Заместитель директора", academic
+            ),
+            AppealSeatData(
+                self.deputy.pk, CommissionRole.DEPUTY_CHAIR, "Начальник отдела", academic
+            ),
+            *(
+                AppealSeatData(m.pk, CommissionRole.MEMBER, "Доцент", member_post)
+                for m in self.members
+            ),
+            AppealSeatData(
+                self.secretary.pk, CommissionRole.SECRETARY, "Методист", Post.STUDY_DEPARTMENT_STAFF
+            ),
         )
 
     def commission_data(self, order_date: date = ORDER_DATE, **kw) -> AppealCommissionData:

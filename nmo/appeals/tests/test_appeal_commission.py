@@ -1,7 +1,8 @@
 """The appeal commission (npc-5.3, npc-5.4, npc-5.5, rgmu-5.3, rgmu-5.5): standing for a
 year by the director's order at НПЦ, per appeal by the rector's order within 3 working
-days at РостГМУ; chair, deputy chair, members, secretary; nobody of the attestation
-commission of the specialty."""
+days at РостГМУ; chair, deputy chair, members, secretary; staff of the organisation,
+appointed from the posts the regulation names (any staff post at НПЦ, the scientific and
+teaching staff at РостГМУ); nobody of the attestation commission of the specialty."""
 
 from datetime import date
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from nmo.accounts.models import Membership, Role
 from nmo.appeals import services
 from nmo.appeals.exceptions import AppealCommissionInvalid, HearingInvalid
-from nmo.appeals.models import AppealCommission
+from nmo.appeals.models import AppealCommission, AppealSeat
 from nmo.appeals.selectors import flags_for
 from nmo.appeals.tests.factories import (
     HELD_ON,
@@ -26,7 +27,8 @@ from nmo.appeals.tests.factories import (
 from nmo.appeals.types import AppealSeatData
 from nmo.attestation.tests.factories import organisation_under, person
 from nmo.core.exceptions import NotFound, PermissionDenied
-from nmo.regulations.types import CommissionRole
+from nmo.core.models import AuditEntry
+from nmo.regulations.types import CommissionRole, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +137,7 @@ def test_only_staff_of_the_organisation_sit_and_the_message_names_each_other_per
     seats = (
         AppealSeatData(learner.pk, CommissionRole.CHAIR),
         AppealSeatData(stranger.pk, CommissionRole.DEPUTY_CHAIR),
-        AppealSeatData(s.members[0].pk, CommissionRole.MEMBER),
+        AppealSeatData(s.members[0].pk, CommissionRole.MEMBER, "Доцент", Post.ACADEMIC_STAFF),
         AppealSeatData(nobody.pk, CommissionRole.MEMBER),
         AppealSeatData(s.learner.pk, CommissionRole.SECRETARY),
     )
@@ -168,6 +170,176 @@ def test_only_staff_of_the_organisation_sit_and_the_message_names_each_other_per
         **per_appeal,
     )
     assert commission.seats.count() == 5
+
+
+RGMU_MEMBERS_RULE = (
+    "члены апелляционной комиссии назначаются из числа: научно-педагогический работник; "
+    "преподаватель подразделения по профилю ДПП (п. 5.5 Положения РостГМУ)"
+)
+
+
+@pytest.mark.clause("rgmu-5.5")
+def test_rgmu_seats_only_scientific_and_teaching_staff_and_names_a_study_department_employee():
+    """rgmu-5.5: the chair and members are appointed from the scientific and teaching
+    staff of the University (the preset's `appeal.members_from`): a member who is an
+    employee of the study department, one of the staff but not teaching staff, is refused
+    with a message naming the seat, the person and the rule; a deputy chair whose post is
+    not given is refused too; nothing is recorded. The same member as a teacher of the
+    programme's unit is accepted, and each seat keeps its post."""
+    s = appeal_setup("rgmu")
+    appeal = file_as_learner(s, HELD_ON)
+    clerk, colleague = s.members
+    seats = list(s.seats())
+    seats[1] = AppealSeatData(s.deputy.pk, CommissionRole.DEPUTY_CHAIR, "Начальник отдела")
+    seats[2] = AppealSeatData(
+        clerk.pk, CommissionRole.MEMBER, "Методист", Post.STUDY_DEPARTMENT_STAFF
+    )
+    with pytest.raises(AppealCommissionInvalid) as refused:
+        services.form_appeal_commission(
+            actor=s.staff,
+            organisation=s.org.organisation,
+            data=s.commission_data(appeal.filed_on, seats=tuple(seats)),
+            appeal=appeal,
+        )
+    messages = refused.value.errors["seats"]
+    assert messages == [
+        f"Заместитель председателя {s.deputy.full_name}: укажите, кем является в организации "
+        "— заместитель председателя апелляционной комиссии назначается из числа: "
+        "научно-педагогический работник; преподаватель подразделения по профилю ДПП "
+        "(п. 5.5 Положения РостГМУ).",
+        f"Член комиссии {clerk.full_name} — сотрудник учебного отдела: {RGMU_MEMBERS_RULE}.",
+    ]
+    assert not any(colleague.full_name in m for m in messages)
+    assert not AppealCommission.objects.filter(organisation=s.org.organisation).exists()
+    seats[1] = s.seats()[1]
+    seats[2] = AppealSeatData(clerk.pk, CommissionRole.MEMBER, "Ассистент", Post.TEACHING_STAFF)
+    commission = services.form_appeal_commission(
+        actor=s.staff,
+        organisation=s.org.organisation,
+        data=s.commission_data(appeal.filed_on, seats=tuple(seats)),
+        appeal=appeal,
+    )
+    kinds = dict(commission.seats.values_list("person_id", "post_kind"))
+    assert kinds[clerk.pk] == Post.TEACHING_STAFF
+    assert kinds[colleague.pk] == Post.ACADEMIC_STAFF
+    assert kinds[s.secretary.pk] == Post.STUDY_DEPARTMENT_STAFF
+    entry = AuditEntry.objects.get(action="appeal.commission.form")
+    assert {"person": clerk.pk, "role": "member", "post_kind": "teaching_staff"} in (
+        entry.changes["seats"]
+    )
+
+
+@pytest.mark.clause("npc-5.5")
+def test_npc_seats_its_staff_of_any_unit_but_needs_the_post():
+    """npc-5.5: the chair and members are appointed from the staff of the Centre's units —
+    any post of its staff (the preset's `appeal.members_from` lists them all): a member of
+    another unit (a clinical one) and a member of the study department are accepted; a
+    member whose post is not given is refused by name."""
+    s = appeal_setup("npc")
+    clinician, clerk = s.members
+    seats = list(s.seats())
+    seats[2] = AppealSeatData(clinician.pk, CommissionRole.MEMBER, "Врач-педиатр")
+    with pytest.raises(AppealCommissionInvalid) as refused:
+        services.form_appeal_commission(
+            actor=s.staff,
+            organisation=s.org.organisation,
+            data=s.commission_data(seats=tuple(seats)),
+        )
+    (message,) = refused.value.errors["seats"]
+    assert message.startswith(
+        f"Член комиссии {clinician.full_name}: укажите, кем является в организации — члены "
+        "апелляционной комиссии назначаются из числа: начальник учебного отдела;"
+    )
+    assert message.endswith("(п. 5.5 Положения НПЦ ДЗМ).")
+    seats[2] = AppealSeatData(
+        clinician.pk, CommissionRole.MEMBER, "Врач-педиатр", Post.OTHER_UNIT_STAFF
+    )
+    seats[3] = AppealSeatData(
+        clerk.pk, CommissionRole.MEMBER, "Методист", Post.STUDY_DEPARTMENT_STAFF
+    )
+    commission = services.form_appeal_commission(
+        actor=s.staff, organisation=s.org.organisation, data=s.commission_data(seats=tuple(seats))
+    )
+    assert AppealSeat.objects.get(commission=commission, person=clinician).post_kind == (
+        Post.OTHER_UNIT_STAFF
+    )
+
+
+def _order_form(s, members_post_kind: str, **extra) -> dict[str, str]:
+    return {
+        "title": "Апелляционная комиссия",
+        "order_number": "45-р",
+        "order_date": "31.10.2025",
+        "chair": s.chair.email,
+        "chair_post": "Профессор кафедры педиатрии",
+        "chair_post_kind": "academic_staff",
+        "deputy": s.deputy.email,
+        "deputy_post": "Доцент кафедры педиатрии",
+        "deputy_post_kind": "teaching_staff",
+        "members": "\n".join(f"{m.email}; Специалист" for m in s.members),
+        "members_post_kind": members_post_kind,
+        "secretary": s.secretary.email,
+        "secretary_post": "Методист",
+        "secretary_post_kind": "study_department_staff",
+        **extra,
+    }
+
+
+@pytest.mark.clause("rgmu-5.5")
+def test_rgmu_order_page_refuses_study_department_members_by_name_and_accepts_teaching_staff():
+    """rgmu-5.5: on the appeal's page the study department enters the rector's order with
+    what each person is in the University; members entered as employees of the study
+    department are refused (422), each named with the rule; entered as teaching staff,
+    the order is recorded and the commission list shows their posts."""
+    s = appeal_setup("rgmu")
+    appeal = file_as_learner(s, HELD_ON)
+    client = Client()
+    client.force_login(s.staff)
+    url = reverse("appeals:appeal_commission", args=[appeal.pk])
+    with on(HELD_ON):
+        page = client.get(appeal.get_absolute_url()).content.decode()
+        assert "Члены комиссии: кем являются в организации" in page
+        assert "научно-педагогический работник" in page
+        refused = client.post(url, _order_form(s, "study_department_staff"))
+    assert refused.status_code == 422
+    text = refused.content.decode()
+    for member in s.members:
+        assert f"Член комиссии {member.full_name} — сотрудник учебного отдела" in text
+    assert RGMU_MEMBERS_RULE in text
+    assert s.chair.full_name not in text.split("Исправьте ошибки", 1)[1].split("</ul>", 1)[0]
+    assert not AppealCommission.objects.exists()
+    with on(HELD_ON):
+        accepted = client.post(url, _order_form(s, "teaching_staff"))
+    assert accepted.status_code == 302
+    appeal.refresh_from_db()
+    kinds = dict(appeal.commission.seats.values_list("person_id", "post_kind"))
+    assert kinds == {
+        s.chair.pk: "academic_staff",
+        s.deputy.pk: "teaching_staff",
+        s.members[0].pk: "teaching_staff",
+        s.members[1].pk: "teaching_staff",
+        s.secretary.pk: "study_department_staff",
+    }
+    listing = client.get(reverse("appeals:commission_list")).content.decode()
+    assert "Специалист (преподаватель подразделения по профилю ДПП)" in listing
+
+
+@pytest.mark.clause("npc-5.5")
+def test_npc_order_page_accepts_its_staff_of_another_unit():
+    """npc-5.5: the director's order entered on the commissions page with members who are
+    employees of another unit of the Centre (a clinical one) is recorded."""
+    s = appeal_setup("npc")
+    client = Client()
+    client.force_login(s.staff)
+    response = client.post(
+        reverse("appeals:commission_list"),
+        _order_form(s, "other_unit_staff", order_date="13.01.2025"),
+    )
+    assert response.status_code == 302
+    commission = AppealCommission.objects.get(organisation=s.org.organisation)
+    assert set(
+        commission.seats.filter(role=CommissionRole.MEMBER).values_list("post_kind", flat=True)
+    ) == {"other_unit_staff"}
 
 
 @pytest.mark.clause("rgmu-5.3")

@@ -202,6 +202,12 @@ PRESET = build_preset(
             "deputy_chair_required": ("npc-5.4", True),
             "deputy_acts_for_chair": ("npc-5.7", True),
             "members_exclude_attestation_commission": ("npc-5.5", True),
+            # "из числа сотрудников структурных подразделений": any post of its staff; the
+            # deputy chair is one of the members (npc-5.4) and is appointed as they are
+            "chair_from": ("npc-5.5", tuple(Post)),
+            "deputy_chair_from": ("npc-5.5", tuple(Post)),
+            "members_from": ("npc-5.5", tuple(Post)),
+            "secretary_from": (SILENT, ()),  # npc-5.9 gives the duties, not the post
             "quorum_kind": ("npc-5.14", QuorumKind.MIN_MEMBERS),
             "quorum_min_members": ("npc-5.14", 3),  # "не менее 3-х членов"
             "quorum_share_percent": ("npc-5.14", None),

@@ -4,7 +4,7 @@ Each rule is written once, as (clause, value): the clause of shared/spec/clauses
 reproduces, or "rgmu-§N.N" for a paragraph without an id of its own there.
 """
 
-from nmo.regulations.presets.preset import build_preset
+from nmo.regulations.presets.preset import SILENT, build_preset
 from nmo.regulations.types import (
     AdmissionRequirement,
     Anchor,
@@ -253,6 +253,12 @@ PRESET = build_preset(
             "deputy_chair_required": ("rgmu-§5.4", True),
             "deputy_acts_for_chair": ("rgmu-§5.7", True),
             "members_exclude_attestation_commission": ("rgmu-5.5", True),
+            # "из числа научно-педагогических работников Университета" (a teacher of the
+            # programme's unit is one of them); the deputy chair is appointed as the members
+            "chair_from": ("rgmu-5.5", (Post.ACADEMIC_STAFF, Post.TEACHING_STAFF)),
+            "deputy_chair_from": ("rgmu-5.5", (Post.ACADEMIC_STAFF, Post.TEACHING_STAFF)),
+            "members_from": ("rgmu-5.5", (Post.ACADEMIC_STAFF, Post.TEACHING_STAFF)),
+            "secretary_from": (SILENT, ()),  # rgmu-5.9 gives the duties, not the post
             "quorum_kind": ("rgmu-5.14", QuorumKind.SHARE_OF_MEMBERS),
             "quorum_min_members": ("rgmu-5.14", None),
             "quorum_share_percent": ("rgmu-5.14", 50),  # "не менее 50% членов"

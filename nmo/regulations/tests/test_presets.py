@@ -306,8 +306,13 @@ def test_npc_5_4_appeal_commission_has_a_deputy_who_acts_for_the_chair():
 
 
 def test_npc_5_5_appeal_members_are_not_in_the_attestation_commission():
-    """npc-5.5: chair and members are not members of the attestation commission."""
+    """npc-5.5: chair and members are not members of the attestation commission; they
+    are staff of the units, of any post."""
     assert NPC_DZM.appeal.members_exclude_attestation_commission is True
+    assert NPC_DZM.appeal.chair_from == tuple(Post)
+    assert NPC_DZM.appeal.deputy_chair_from == tuple(Post)
+    assert NPC_DZM.appeal.members_from == tuple(Post)
+    assert NPC_DZM.appeal.secretary_from == ()
 
 
 def test_npc_5_10_appeal_to_the_chair_by_the_next_working_day():
@@ -581,6 +586,11 @@ def test_rgmu_5_3_appeal_commission_per_appeal_within_3_working_days_by_rector()
 def test_rgmu_5_5_appeal_members_are_not_in_the_attestation_subcommission():
     """rgmu-5.5: teaching staff who are not in the attestation (sub)commission."""
     assert ROSTGMU.appeal.members_exclude_attestation_commission is True
+    academic = (Post.ACADEMIC_STAFF, Post.TEACHING_STAFF)
+    assert ROSTGMU.appeal.chair_from == academic
+    assert ROSTGMU.appeal.deputy_chair_from == academic
+    assert ROSTGMU.appeal.members_from == academic
+    assert ROSTGMU.appeal.secretary_from == ()
 
 
 def test_rgmu_5_10_appeal_to_the_rector_by_the_next_working_day():

@@ -145,6 +145,21 @@ def test_an_unknown_schema_version_is_refused():
     assert errors_of(data) == {"schema": ["Неизвестная версия схемы правил: 99."]}
 
 
+def test_a_version_1_tree_is_read_with_the_appeal_posts_unrestricted():
+    """A rule tree stored before schema 2 lacks the posts the appeal commission is
+    appointed from: it is read with them empty (no post restricted, as then); a tree of
+    schema 2 must state them."""
+    data = ROSTGMU.to_dict()
+    assert data["schema"] == 2
+    for name in ("chair_from", "deputy_chair_from", "members_from", "secretary_from"):
+        del data["appeal"][name]
+    assert errors_of(data)["appeal.members_from"] == ["Обязательное поле."]
+    data["schema"] = 1
+    rules = RegulationRules.from_dict(data)
+    assert rules.appeal.members_from == ()
+    assert rules.appeal.quorum_share_percent == ROSTGMU.appeal.quorum_share_percent
+
+
 def test_not_an_object_is_refused():
     assert errors_of([]) == {"__all__": ["Ожидается объект с полями правил."]}
     assert "retake" in errors_of(changed(NPC_DZM, "retake", 5))
