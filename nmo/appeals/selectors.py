@@ -3,10 +3,10 @@ shown to the commission, the deadlines and their overdue flags, the archive book
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,10 +17,11 @@ from nmo.appeals.models import (
     AppealAttendance,
     AppealCommission,
     AppealProtocol,
+    AppealProtocolSignature,
     AppealSeat,
     AppealVote,
 )
-from nmo.appeals.types import AppealResolution, AppealStatus, HearingDocument
+from nmo.appeals.types import AppealResolution, AppealStatus, HearingDocument, ProtocolStatus
 from nmo.attestation import selectors as attestation_selectors
 from nmo.attestation.models import LearnerResult
 from nmo.attestation.types import AttestationStatus, Outcome
@@ -343,3 +344,87 @@ def navigation_roles_of(user: User | AnonymousUser) -> set[str]:
     if AppealSeat.objects.filter(person=user).exists():  # type: ignore[misc]
         roles.add("appeal_commission")
     return roles
+
+
+# --- what awaits a person's signature («На подпись», ADR 0115) ----------------------------
+
+
+def _protocols_awaiting(user: User) -> QuerySet[AppealProtocol]:
+    """The protocols not yet frozen of the hearings the user attended (a seat marked
+    present) and has not signed: what `sign_protocol` would accept from them."""
+    present = AppealAttendance.objects.filter(
+        appeal_id=OuterRef("appeal_id"), seat__person_id=user.pk, present=True
+    )
+    signed = AppealProtocolSignature.objects.filter(
+        protocol_id=OuterRef("pk"), seat__person_id=user.pk
+    )
+    return (
+        AppealProtocol.objects.exclude(status=ProtocolStatus.FROZEN)
+        .filter(Exists(present))
+        .exclude(Exists(signed))
+    )
+
+
+def protocols_to_sign_count(user: User | AnonymousUser) -> int:
+    """How many appeal protocols await the user's signature (the menu's count): one query."""
+    if not isinstance(user, User):
+        return 0
+    return _protocols_awaiting(user).count()
+
+
+@dataclass(frozen=True)
+class ProtocolSigner:
+    """One participant of the hearing who signs its protocol and, once given, when."""
+
+    seat: AppealSeat
+    signed_at: datetime | None
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+
+@dataclass(frozen=True)
+class ProtocolToSign:
+    """An appeal protocol awaiting one person's signature, with every signer."""
+
+    protocol: AppealProtocol
+    appeal: Appeal
+    signers: list[ProtocolSigner]
+
+    @property
+    def signed(self) -> list[ProtocolSigner]:
+        return [s for s in self.signers if s.signed]
+
+    @property
+    def unsigned(self) -> list[ProtocolSigner]:
+        return [s for s in self.signers if not s.signed]
+
+
+def protocol_signers(protocol: AppealProtocol) -> list[ProtocolSigner]:
+    """Everyone present at the hearing (they sign the protocol, npc-5.16), in the order of
+    the commission, each with the time of their signature if given."""
+    signed = dict(
+        AppealProtocolSignature.objects.filter(protocol=protocol).values_list(
+            "seat_id", "signed_at"
+        )
+    )
+    return [ProtocolSigner(seat, signed.get(seat.pk)) for seat in present_seats(protocol.appeal)]
+
+
+def protocols_to_sign(user: User | AnonymousUser) -> list[ProtocolToSign]:
+    """The appeal protocols awaiting the user's signature, the latest hearing first, each
+    with who has signed it (and when) and who has not yet."""
+    if not isinstance(user, User):
+        return []
+    protocols = (
+        _protocols_awaiting(user)
+        .select_related(
+            "appeal__learner",
+            "appeal__commission",
+            "appeal__learner_result__attestation__cohort__programme",
+        )
+        .defer("pdf")
+        .order_by("-held_on", "-pk")
+    )
+    return [ProtocolToSign(p, p.appeal, protocol_signers(p)) for p in protocols]

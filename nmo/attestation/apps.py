@@ -19,10 +19,14 @@ class AttestationConfig(AppConfig):
     @property
     def navigation_counts(self) -> dict[str, Callable[[Any], int]]:
         """The menu's counts: "to_sign", how many record versions await the person's
-        signature («На подпись», ADR 0115) — one query."""
+        signature («На подпись», ADR 0115) — one query, and none for a person seated on
+        no attestation commission (the roles the menu has already read)."""
         from nmo.attestation.selectors import pending_count
 
-        return {"to_sign": pending_count}
+        def to_sign(user: Any) -> int:
+            return pending_count(user) if "commission" in self.navigation_roles(user) else 0
+
+        return {"to_sign": to_sign}
 
     def navigation_roles(self, user: User | AnonymousUser) -> set[str]:
         """Return {"commission"} for a person seated on any attestation commission, so that

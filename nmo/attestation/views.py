@@ -617,12 +617,10 @@ def document_docx(request: HttpRequest, pk: int, document_pk: int) -> HttpRespon
 # --- signing: what awaits a person, all of an attestation at once (ADR 0115) -------------
 
 
-@signed_in
-def pending_signatures(request: SignedInRequest) -> HttpResponse:
-    """«На подпись»: every record version awaiting the person's signature, by attestation,
-    with who has signed and who has not yet, and one button per attestation."""
-    context = {"groups": selectors.pending_signatures(request.user)}
-    return render(request, "attestation/pending_signatures.html", context)
+def pending_signatures(request: HttpRequest) -> HttpResponse:
+    """The former address of «На подпись», in letters already sent: the page is the site's
+    `web:to_sign` now, listing the appeal protocols too (ADR 0115)."""
+    return redirect("web:to_sign", permanent=True)
 
 
 @require_POST
@@ -632,7 +630,7 @@ def attestation_sign_all(request: SignedInRequest, pk: int) -> HttpResponse:
     page showed (`record` fields); back to where the button was."""
     attestation = access_attestation(request.user, pk)
     back = (
-        reverse("attestation:pending_signatures")
+        reverse("web:to_sign")
         if request.POST.get("back") == "pending"
         else reverse("attestation:attestation_detail", args=[pk]) + "#documents"
     )

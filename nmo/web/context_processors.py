@@ -17,15 +17,18 @@ def extra_roles(user: object) -> set[str]:
 
 
 def extra_count(user: object, name: str) -> int:
-    """A menu count (`NavEntry.count`) from the app that provides it (`navigation_counts`
-    of its AppConfig: a mapping of names to functions of the user); 0 when none does."""
+    """A menu count (`NavEntry.count`): the sum of what the apps providing it give
+    (`navigation_counts` of their AppConfig: a mapping of names to functions of the user)
+    — «На подпись» counts the attestation's records and the appeal protocols; 0 when
+    none does."""
     from django.apps import apps
 
+    total = 0
     for config in apps.get_app_configs():
         counters = getattr(config, "navigation_counts", None)
         if counters is not None and name in counters:
-            return int(counters[name](user))
-    return 0
+            total += int(counters[name](user))
+    return total
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:

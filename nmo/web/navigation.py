@@ -71,7 +71,7 @@ MENU: tuple[NavEntry, ...] = (
         "attestation:attestation_list",
         ("organisation_staff", COMMISSION, "commission_member"),
     ),
-    NavEntry("На подпись", "attestation:pending_signatures", (COMMISSION,), count="to_sign"),
+    NavEntry("На подпись", "web:to_sign", (COMMISSION, APPEAL_COMMISSION), count="to_sign"),
     NavEntry("Пересдачи", "attestation:retake_list", ("organisation_staff",)),
     NavEntry("Тесты", "testing:index", ("organisation_staff", COMMISSION, "commission_member")),
     NavEntry("Апелляции", "appeals:appeal_list", ("organisation_staff", APPEAL_COMMISSION)),

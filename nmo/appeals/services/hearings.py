@@ -34,6 +34,7 @@ from nmo.appeals.selectors import (
 )
 from nmo.appeals.services._common import cite, email_learner
 from nmo.appeals.services.protocols import draw_up_protocol
+from nmo.appeals.services.sign_requests import ask_to_sign_protocol
 from nmo.appeals.types import AppealResolution, AppealStatus, AppellantAttendance
 from nmo.attestation import services as attestation_services
 from nmo.core.links import absolute_url
@@ -316,7 +317,8 @@ def decide_appeal(
     following it; or satisfy with a retake, which annuls the decision and admits the
     learner to it on `retake_on` (no later than the regulation's retake months after the
     hearing). The protocol is drawn up, numbered for the organisation and year, for
-    everyone present to sign (npc-5.16). The notice is due the day after the hearing, or
+    everyone present to sign (npc-5.16), each of whom gets one letter listing the protocols
+    awaiting their signature (ADR 0115). The notice is due the day after the hearing, or
     the first working day after it (npc-5.18, rgmu-5.18). Recorded by the study
     department, the commission's secretary (npc-5.9) or the person presiding at the
     hearing recorded (the chair, or the deputy chair in the chair's absence, npc-5.7);
@@ -412,6 +414,7 @@ def decide_appeal(
         ]
     )  # fmt: skip
     protocol = draw_up_protocol(actor=actor, appeal=appeal)
+    ask_to_sign_protocol(protocol)
     reason = _decision_reason(appeal, protocol.number)
     # The study department applies the decision to the result and the documents at once;
     # recorded by the commission's chair or secretary, it waits for the study department

@@ -35,7 +35,7 @@ from nmo.appeals.services._common import cite
 from nmo.appeals.types import AppealResolution, AppealStatus, AppellantAttendance, ProtocolStatus
 from nmo.core.exceptions import Conflict, PermissionDenied
 from nmo.core.integrity import sha256_hex
-from nmo.core.russian import by_sex
+from nmo.core.russian import at_unit, by_sex, full_name_in, person_from_full_name
 from nmo.core.services import record_audit, report_tampering
 from nmo.printing.office import setup_form_page, setup_form_styles
 from nmo.printing.pdf import render_pdf_pages, render_print
@@ -328,10 +328,13 @@ def render_protocol_docx(protocol: AppealProtocol) -> bytes:
         document.add_paragraph(f"{person['role'].capitalize()} — {person['name']}")
     document.add_paragraph("Повестка заседания:")
     document.add_paragraph(
+        # As the PDF words it: the appellant in the genitive, the unit inside the phrase.
         f"Рассмотрение апелляции {doc['subject']} после завершения обучения "
-        f"{doc['appellant']} на цикле по специальности «{doc['specialty']}» "
-        f"«{doc['programme']}» с {doc['starts_on']} по {doc['ends_on']}"
-        + (f", {doc['unit']}" if doc.get("unit") else "")
+        f"{full_name_in('gent', person_from_full_name(doc['appellant']))} на цикле по "
+        f"специальности «{doc['specialty']}»"
+        + (f" «{doc['programme']}»" if doc["programme"] != doc["specialty"] else "")
+        + f" с {doc['starts_on']} по {doc['ends_on']}"
+        + (f", {at_unit(doc['unit'])}" if doc.get("unit") else "")
         + "."
     )
     document.add_paragraph("В апелляционную комиссию представлены:")

@@ -29,6 +29,7 @@ from nmo.appeals.tests.factories import (
 from nmo.attestation.tests.factories import organisation_under
 from nmo.core.integrity import sha256_hex
 from nmo.core.models import AuditEntry
+from nmo.core.russian import full_name_in
 from nmo.printing.tests.pdf_checks import assert_pdfa_3b, pages_text
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +180,7 @@ def test_the_notice_letter_pdf_carries_the_address(rgmu):
     assert response.status_code == 200
     assert response["Content-Type"] == PDF
     text = text_of(response.content)
-    assert s.learner.full_name in text
+    assert full_name_in("datv", s.learner) in text  # addressed in the dative
     assert ADDRESS in text
     assert "(протокол № 1)" in text
     assert "«хорошо»" in text
@@ -208,9 +209,9 @@ def test_the_rgmu_application_is_addressed_to_the_rector_in_the_appendix_3_form(
     organisation = s.org.organisation.name
     for expected in (
         f"Ректору {organisation}",
-        f"от {s.learner.full_name}",
+        f"от {full_name_in('gent', s.learner)},",
         "завершившей обучение по программе «Педиатрия» с 20.10.2025 по 31.10.2025",
-        "Кафедра педиатрии",
+        "на кафедре педиатрии",  # the unit inside the phrase
         "по специальности «Педиатрия»",
         "Контактный телефон: +7 900 000-00-00",
         "Почтовый адрес: 344022, г. Ростов-на-",  # the line breaks after the hyphen

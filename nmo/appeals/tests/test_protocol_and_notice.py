@@ -25,6 +25,7 @@ from nmo.appeals.tests.factories import (
 from nmo.core.exceptions import PermissionDenied
 from nmo.core.integrity import sha256_hex
 from nmo.core.models import AuditEntry
+from nmo.core.russian import full_name_in
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +171,7 @@ def test_the_notice_is_due_the_day_after_the_hearing_or_the_next_working_day(key
     assert appeal.notice_due_on == due
     assert letters_to_send(s.staff) == [appeal]
     letter = text_of(services.render_notice_pdf(appeal))
-    assert s.learner.full_name in letter
+    assert full_name_in("datv", s.learner) in letter  # addressed in the dative
     assert "344022, г. Ростов-на-Дону" in letter
     assert "окончательным и обжалованию не подлежит" in letter
     with pytest.raises(HearingInvalid):

@@ -140,7 +140,7 @@ def letter(
         *(f"— {record_title(r)}: {absolute_url(r.get_absolute_url())}" for r in records),
         "",
         "Прочитать и подписать их можно на странице «На подпись» — все сразу одним действием:",
-        absolute_url(reverse("attestation:pending_signatures")),
+        absolute_url(reverse("web:to_sign")),
         "",
         "Страница аттестации:",
         absolute_url(reverse("attestation:attestation_detail", args=[attestation.pk])),

@@ -23,6 +23,7 @@ from nmo.attestation.tests.factories import (
     make_cohort,
     make_commission,
     make_programme,
+    organisation_under,
     schedule_for,
     seats_by_role,
     snils_number,
@@ -76,9 +77,9 @@ def is_woman(last: str, first: str) -> bool:
     return last in WOMEN or (last in ("Ли", "Шевчук") and first in WOMEN)
 
 
-def setup_with_learners(org) -> Setup:
+def setup_with_learners(org, *, retraining: bool | None = None) -> Setup:
     commission = make_commission(org)
-    programme = make_programme(org)
+    programme = make_programme(org, retraining=retraining)
     cohort = make_cohort(org, programme)
     enrolments = []
     for index, (last, first, middle, sex, _) in enumerate(LEARNERS, start=1):
@@ -201,5 +202,55 @@ def test_every_document_of_both_presets_declines_and_agrees(org):
             assert "успешно прошла итоговую аттестацию" in text
         else:
             assert "в том, что он с" in text, text
+            assert "прошёл обучение" in text
+            assert "успешно прошёл итоговую аттестацию" in text
+
+
+def test_rostgmu_qualification_upgrade_statement_and_certificates(db):
+    """РостГМУ, a qualification-upgrade cohort: the ведомость (the НПЦ Appendix 1 form that
+    rgmu-4.8 and Appendix 4 item 2 refer to) names each learner in the nominative as
+    enrolled, the commission's report has the unit inside the phrase, and each
+    удостоверение of РостГМУ is issued to the holder in the dative with the verbs by sex
+    and the hours agreeing with the number."""
+    org = organisation_under("rgmu")
+    setup = setup_with_learners(org, retraining=False)
+    issued = services.issue_documents_for(
+        actor=org.staff, attestation=setup.attestation, issued_on=ISSUED_ON, include_failed=True
+    )
+    records = {r.kind: r for r in current_records(setup.attestation)}
+    assert set(records) == {"attestation_statement", "commission_report"}
+    statement = records["attestation_statement"]
+    for signer in required_signers(setup.attestation):
+        services.sign_record(actor=signer.seat.person, record=statement)
+    statement.refresh_from_db()
+    text = pdf_text(services.render_record_pdf(statement))
+    word = docx_text(services.render_record_docx(statement))
+    for rendered, what in ((text, "statement PDF"), (word, "statement DOCX")):
+        assert_clean(rendered, what)
+        assert "ВЕДОМОСТЬ" in rendered.upper(), what
+        for last, first, middle, _sex, _dative in LEARNERS:
+            assert " ".join(p for p in (last, first, middle) if p) in rendered, (what, last)
+    report = pdf_text(services.render_record_pdf(records["commission_report"]))
+    assert_clean(report, "report PDF")
+    assert "на кафедре педиатрии" in report
+
+    by_holder = {(d.enrolment.learner.last_name, d.enrolment.learner.first_name): d for d in issued}
+    for last, first, _middle, _sex, dative in LEARNERS:
+        document: QualificationDocument = by_holder[(last, first)]
+        text = pdf_text(bytes(document.pdf))
+        assert_clean(text, f"{document.kind} of {last}")
+        if last == FAILS:
+            assert document.kind == "training_record"
+            assert f"{document.holder_name} обучалась в" in text
+            continue
+        assert document.kind == "qualification_certificate"
+        assert f"Настоящее удостоверение выдано {dative}" in text
+        assert "в объёме 36 академических часов" in text
+        if is_woman(last, first):
+            assert "в том, что она с" in text
+            assert "прошла обучение" in text
+            assert "успешно прошла итоговую аттестацию" in text
+        else:
+            assert "в том, что он с" in text
             assert "прошёл обучение" in text
             assert "успешно прошёл итоговую аттестацию" in text

@@ -106,7 +106,7 @@ def test_three_documents_for_five_signers_send_five_letters_listing_all_three(fi
         assert "Антонова Алла Борисовна" in body
         assert "Борисов Борис Викторович" in body
         assert "Отчёт комиссии" in body
-        assert reverse("attestation:pending_signatures") in body
+        assert reverse("web:to_sign") in body
     by_address = {m.to[0]: m.body for m in letters}
     chair = by_address[five.chair.email]
     assert "Кому: Председателевой Ольге Ивановне, председателю итоговой аттестационной" in chair
@@ -287,9 +287,7 @@ def test_the_menu_shows_the_count_in_the_links_text(five):
     member = five.members[0]
     client = client_for(member)
     menu = _menu(client.get(reverse("attestation:attestation_list")).content.decode())
-    link = re.search(
-        r'<a href="' + reverse("attestation:pending_signatures") + r'"([^>]*)>(.*?)</a>', menu, re.S
-    )
+    link = re.search(r'<a href="' + reverse("web:to_sign") + r'"([^>]*)>(.*?)</a>', menu, re.S)
     assert link is not None
     # The count is in the link's text: read as shown, «На подпись (3)».
     assert _text(link.group(2)) == "На подпись (3)"
@@ -298,14 +296,14 @@ def test_the_menu_shows_the_count_in_the_links_text(five):
     assert "На подпись</a>" in menu
     # Staff without a seat have nothing to sign and no such entry.
     staff_menu = _menu(client_for(five.org.staff).get(reverse("web:home")).content.decode())
-    assert reverse("attestation:pending_signatures") not in staff_menu
+    assert reverse("web:to_sign") not in staff_menu
 
 
 def test_the_page_lists_documents_with_who_signed_and_signs_all(five):
     services.sign_record(actor=five.chair, record=current_records(five.attestation)[0])
     member = five.members[0]
     client = client_for(member)
-    page = client.get(reverse("attestation:pending_signatures"))
+    page = client.get(reverse("web:to_sign"))
     assert page.status_code == 200
     html = page.content.decode()
     text = _text(html)
@@ -321,9 +319,9 @@ def test_the_page_lists_documents_with_who_signed_and_signs_all(five):
         {"record": ids, "back": "pending"},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("attestation:pending_signatures")
+    assert response["Location"] == reverse("web:to_sign")
     assert pending_count(member) == 0
-    after = client.get(reverse("attestation:pending_signatures")).content.decode()
+    after = client.get(reverse("web:to_sign")).content.decode()
     assert "Ваша подпись поставлена: 3 документа." in after
     assert "Документов, ожидающих вашей подписи, нет." in after
 
@@ -331,7 +329,7 @@ def test_the_page_lists_documents_with_who_signed_and_signs_all(five):
 def test_a_person_with_nothing_to_sign_sees_an_empty_list(five, django_user_model):
     nobody = django_user_model.objects.create_user(email="nobody@example.ru", password=PASSWORD)
     for user in (nobody, five.org.staff):
-        page = client_for(user).get(reverse("attestation:pending_signatures"))
+        page = client_for(user).get(reverse("web:to_sign"))
         assert page.status_code == 200
         assert "Документов, ожидающих вашей подписи, нет." in page.content.decode()
 

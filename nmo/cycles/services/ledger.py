@@ -14,6 +14,7 @@ from nmo.catalog.models import Activity, ActivityKind, ActivityStatus, Specialty
 from nmo.catalog.selectors import get_credit_policy
 from nmo.core.exceptions import NotFound, PermissionDenied
 from nmo.core.links import absolute_url
+from nmo.core.russian import number_with, plural
 from nmo.core.services import record_audit, send_email_after_commit
 from nmo.cycles import rules
 from nmo.cycles.cache import invalidate_cabinet
@@ -196,6 +197,15 @@ def post_credit(
     return entry
 
 
+CREDITED = ("начислен", "начислено", "начислено")
+
+
+def _credits(hours: int) -> str:
+    """«1 кредит (1 академический час)», «4 кредита (4 академических часа)»: a credit is an
+    academic hour, both agreeing with the number."""
+    return f"{number_with(hours, 'кредит')} ({number_with(hours, 'академический час')})"
+
+
 def send_credit_notice(*, entry: CreditEntry) -> None:
     """E-mail the specialist about credits added or reversed, after commit
     (faq-email-notice), with the cabinet link where the notice PDF stays available
@@ -217,7 +227,7 @@ def send_credit_notice(*, entry: CreditEntry) -> None:
         lines = [
             f"Здравствуйте, {greeting}!",
             "",
-            f"Начисление за {what} сторнировано: {entry.hours} ч (кредитов).",
+            f"Начисление за {what} сторнировано: списано {_credits(abs(entry.hours))}.",
             f"Причина: {entry.reason}",
         ]
     else:
@@ -225,7 +235,7 @@ def send_credit_notice(*, entry: CreditEntry) -> None:
         lines = [
             f"Здравствуйте, {greeting}!",
             "",
-            f"Вам начислено {entry.hours} ч (кредитов) за {what}.",
+            f"Вам {plural(entry.hours, CREDITED)} {_credits(entry.hours)} за {what}.",
             f"Источник: {entry.get_source_display()}. Дата: {entry.occurred_on:%d.%m.%Y}.",
             f"Специальность: {entry.specialty.name}.",
         ]

@@ -56,7 +56,7 @@ def test_a_completion_credits_the_module_and_mails_the_specialist(
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == ["ivanova@example.ru"]
-    assert "4 ч (кредитов)" in mail.body
+    assert "Вам начислено 4 кредита (4 академических часа) за" in mail.body
     assert module.title in mail.body
     assert f"/cabinet/entries/{entry.pk}/notice.pdf" in mail.body
 

@@ -20,7 +20,7 @@ def test_counts_are_asked_only_for_the_entries_shown():
     assert all(item.count == 0 for item in staff)
     seated = menu_items(roles={COMMISSION}, signed_in=True, counts=counts)
     assert asked == ["to_sign"]
-    [entry] = [i for i in seated if i.url == reverse("attestation:pending_signatures")]
+    [entry] = [i for i in seated if i.url == reverse("web:to_sign")]
     assert entry == MenuItem("На подпись", entry.url, 3)
     assert entry.text == "На подпись (3)"
     assert MenuItem("На подпись", entry.url).text == "На подпись"
