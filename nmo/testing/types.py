@@ -70,4 +70,15 @@ AUDIT_ACTIONS: dict[str, str | AuditAction] = {
         fields={"percent": "правильных ответов, %", "score": "верных ответов"},
     ),
     "testing.annul": AuditAction("Попытка тестирования аннулирована", fields={"reason": "причина"}),
+    "testing.grant_attempt": AuditAction(
+        "Назначена новая попытка тестирования",
+        fields={
+            "annulled_attempt": "аннулированная попытка",
+            "learner_result": "результат слушателя",
+            "basis": "основание",
+            "opens_at": "начать можно с",
+            "closes_at": "начать можно до",
+            "comment": "комментарий",
+        },
+    ),
 }
