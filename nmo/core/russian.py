@@ -135,6 +135,24 @@ def _agreeing(parses: list[Any]) -> Any | None:
     return None
 
 
+def _head_noun(words: list[str]) -> int | None:
+    """The place of a phrase's head noun: the first word read as a noun, unless it also
+    reads as an adjective and an adjective or a noun follows («рабочий день», «скорой
+    медицинской помощи»: they agree with the noun after them); None when the phrase has
+    no noun."""
+    morph = _morph()
+    readings = [morph.parse(word.split("-")[-1].lower()) for word in words]
+    for index, parses in enumerate(readings):
+        adjective = any("ADJF" in p.tag or "PRTF" in p.tag for p in parses)
+        if adjective and index + 1 < len(words):
+            after = readings[index + 1]
+            if _noun(after) is not None or any("ADJF" in p.tag for p in after):
+                continue
+        if _noun(parses) is not None:
+            return index
+    return None
+
+
 def agree(phrase: str, number: int, case: str = "nomn") -> str:
     """The word or phrase (adjectives then a noun) in the form that goes after the number:
     agree("зачётная единица", 12) == "зачётных единиц", agree("слушатель", 1, "datv") ==
@@ -146,20 +164,27 @@ def agree(phrase: str, number: int, case: str = "nomn") -> str:
     one = n % 10 == 1 and n % 100 != 11
     morph = _morph()
     words = phrase.split()
+    head = _head_noun(words)
     gender = ""
-    for word in words:
-        noun = _noun(morph.parse(word.lower()))
-        if noun is not None:
-            gender = str(noun.tag.gender or "")
-            break
+    if head is not None:
+        noun = _noun(morph.parse(words[head].lower()))
+        gender = str(noun.tag.gender or "") if noun is not None else ""
     out = []
-    for word in words:
+    for index, word in enumerate(words):
+        if head is not None and index > head:
+            # The words after the head noun depend on it and keep their form: «2
+            # протокола заседания», not «2 протокола заседаний».
+            out.extend(words[index:])
+            break
         lower = word.lower()
         counting = _COUNTING_FORMS.get(lower)
         if counting is not None and case in ("nomn", "accs"):
             out.append(_match_capitals(word, plural(n, counting)))
             continue
-        target = _agreeing(morph.parse(lower))
+        parses = morph.parse(lower)
+        target = _agreeing(parses)
+        if head is not None and index < head:  # before the head noun: its adjective
+            target = next((p for p in parses if "ADJF" in p.tag or "PRTF" in p.tag), target)
         if target is None:
             out.append(word)
             continue
@@ -251,42 +276,66 @@ def inflect_phrase(phrase: str, case: str) -> str:
 def nominative_of_genitive(phrase: str) -> str:
     """A phrase stored in the genitive, as it follows «в сфере …», put back into the
     nominative with a capital, for a register that wants the name of the thing itself:
-    nominative_of_genitive("организации здравоохранения и общественного здоровья") ==
-    "Организация здравоохранения и общественного здоровья". The head noun and the
-    adjectives before it change, its dependants stay; a phrase whose head is not found
-    in the genitive is returned as stored."""
+    nominative_of_genitive("детской хирургии") == "Детская хирургия". The head noun and
+    the adjectives before it change, its dependants stay; two single nouns joined by «и»
+    both change («акушерства и гинекологии» → «Акушерство и гинекология»); a closing
+    parenthesis is a name of its own («общей врачебной практики (семейной медицины)» →
+    «Общая врачебная практика (семейная медицина)»). A phrase whose head is not found in
+    the genitive is returned as stored."""
+    main, bracket, rest = phrase.partition(" (")
+    if bracket and rest.endswith(")"):
+        inner = _nominative(rest[:-1])
+        return f"{_capital(_nominative(main))} ({inner})"
+    first, conjunction, second = phrase.partition(" и ")
+    if conjunction and " " not in first:
+        return _capital(f"{_nominative(first)} и {_nominative(second)}")
+    return _capital(_nominative(phrase))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _nominative(phrase: str) -> str:
     words = phrase.split()
-    morph = _morph()
-    out = []
-    for word in words:
-        genitive = [p for p in morph.parse(word.lower()) if "gent" in p.tag]
-        noun = _noun(genitive)
-        if noun is not None:
-            form = _inflect(noun, {"nomn", str(noun.tag.number or "sing")})
-            if form is None:
-                return phrase
-            out.append(_match_capitals(word, form))
-            break
-        adjective = next((p for p in genitive if "ADJF" in p.tag or "PRTF" in p.tag), None)
-        if adjective is None:
-            return phrase
-        out.append(word)  # agreed below, once the noun's gender and number are known
-    else:
+    head = _head_noun(words)
+    if head is None:
         return phrase
-    head = morph.parse(out[-1].lower())[0]
-    for position in range(len(out) - 1):
-        adjective = next(
+    morph = _morph()
+    noun = next(
+        (
             p
-            for p in morph.parse(words[position].lower())
-            if "gent" in p.tag and ("ADJF" in p.tag or "PRTF" in p.tag)
-        )
-        grammemes = {"nomn", str(head.tag.number or "sing")}
-        if head.tag.number != "plur" and head.tag.gender:
-            grammemes.add(str(head.tag.gender))
-        form = _inflect(adjective, grammemes)
-        out[position] = _match_capitals(words[position], form) if form else words[position]
-    result = " ".join([*out, *words[len(out) :]])
-    return result[:1].upper() + result[1:]
+            for p in morph.parse(words[head].split("-")[-1].lower())
+            if "NOUN" in p.tag and "gent" in p.tag
+        ),
+        None,
+    )
+    if noun is None:
+        return phrase
+    number = str(noun.tag.number or "sing")
+    out = []
+    for index, word in enumerate(words):
+        if index > head:
+            out.append(word)
+            continue
+        parts = []
+        changed = False
+        for part in word.split("-"):
+            parses = [p for p in morph.parse(part.lower()) if "gent" in p.tag]
+            grammemes = {"nomn", number}
+            if index == head:
+                chosen = _noun(parses)
+            else:
+                chosen = next((p for p in parses if "ADJF" in p.tag or "PRTF" in p.tag), None)
+                if number != "plur" and noun.tag.gender:
+                    grammemes.add(str(noun.tag.gender))
+            form = _inflect(chosen, grammemes) if chosen is not None else None
+            parts.append(_match_capitals(part, form) if form else part)  # «медико-» stays
+            changed = changed or form is not None
+        if not changed:
+            return phrase
+        out.append("-".join(parts))
+    return " ".join(out)
 
 
 def unit_in(case: str, name: str) -> str:
