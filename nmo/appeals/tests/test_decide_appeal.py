@@ -29,6 +29,7 @@ from nmo.attestation.selectors import current_records, required_signers, results
 from nmo.attestation.tests.factories import schedule_for
 from nmo.attestation.types import Outcome
 from nmo.core.models import AuditEntry
+from nmo.core.russian import by_sex
 from nmo.documents.models import QualificationDocument
 from nmo.documents.rules import padded_number
 from nmo.documents.selectors import documents_of_organisation
@@ -357,6 +358,9 @@ def test_the_retake_on_appeal_is_scheduled_no_earlier_than_its_day(key):
     assert granted.retake_attestation == retake
     mine = client_for(appellant).get(reverse("attestation:my_retakes")).content.decode()
     assert "итоговая аттестация — 15.12.2025" in mine
+    retakes = client_for(s.staff).get(reverse("attestation:retake_list")).content.decode()
+    included = by_sex(appellant, "включён", "включена")
+    assert f"{included} в повторную аттестацию 15.12.2025" in retakes
 
 
 @pytest.mark.clause("npc-5.19")
