@@ -72,6 +72,22 @@ def in_time(seconds: int) -> str:
     return f"{hours} {plural(hours, ('час', 'часа', 'часов'))}"
 
 
+def duration(seconds: int) -> str:
+    """An exact span in the nominative, as after a colon: «25 минут 34 секунды»,
+    «1 час 5 минут», «40 секунд», «0 секунд»."""
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} {plural(hours, ('час', 'часа', 'часов'))}")
+    if minutes:
+        parts.append(f"{minutes} {plural(minutes, ('минута', 'минуты', 'минут'))}")
+    if secs or not parts:
+        parts.append(f"{secs} {plural(secs, ('секунда', 'секунды', 'секунд'))}")
+    return " ".join(parts)
+
+
 # --- the libraries ---------------------------------------------------------------------
 
 

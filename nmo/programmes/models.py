@@ -653,6 +653,11 @@ class SpecialConditionsApplication(BaseModel):
         related_name="+",
     )
     needs_assistant = models.BooleanField("нужен ассистент", default=False)
+    # The stages named here that were removed from the programme since («2. Тестирование»):
+    # staff are warned (ADR 0305).
+    removed_stages = models.JSONField(
+        "этапы, удалённые из программы после подачи", default=list, blank=True
+    )
     extra_time_written = models.BooleanField(
         "нужно больше времени на письменные испытания и тестирование", default=False
     )
@@ -693,6 +698,52 @@ class SpecialConditionsApplication(BaseModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    @staticmethod
+    def _on_stages(stages: list[ProgrammeStage], *, with_mode: bool) -> str:
+        names = [
+            f"{s.order}. {s.get_kind_display()}"
+            + (f" ({s.get_mode_display()})" if with_mode else "")
+            for s in stages
+        ]
+        return ("на этапе: " if len(names) == 1 else "на этапах: ") + "; ".join(names)
+
+    @property
+    def assistant_text(self) -> str:
+        """«нужен на этапе: 1. …» / «нужен на этапах: 1. …; 2. …» / «нужен на всех этапах»."""
+        stages = sorted(self.assistant_stages.all(), key=lambda s: s.order)
+        if stages:
+            return "нужен " + self._on_stages(stages, with_mode=False)
+        return "нужен на всех этапах" if self.needs_assistant else "не нужен"
+
+    @property
+    def extra_time_text(self) -> str:
+        """The stages named, and per kind «на всех …» where none of that kind is named
+        (the flags apply, ADR 0305)."""
+        stages = sorted(self.extra_time_stages.all(), key=lambda s: s.order)
+        parts = [self._on_stages(stages, with_mode=True)] if stages else []
+        if self.extra_time_written and not any(s.mode != StageMode.ORAL for s in stages):
+            parts.append("на всех письменных этапах и тестировании")
+        if self.extra_time_oral and not any(s.mode == StageMode.ORAL for s in stages):
+            parts.append("на подготовке к устному ответу на всех устных этапах")
+        return "нужно " + ", ".join(parts) if parts else "не нужно"
+
+    @property
+    def removed_stages_warning(self) -> str:
+        """Staff's warning that the application names stages no longer in the programme."""
+        if not self.removed_stages:
+            return ""
+        names = "; ".join(f"«{name}»" for name in self.removed_stages)
+        what = (
+            "назван этап, удалённый"
+            if len(self.removed_stages) == 1
+            else "названы этапы, удалённые"
+        )
+        return (
+            f"В заявлении {what} из программы после подачи: {names}. Уточните у слушателя, "
+            "на каких этапах нужны условия: если в заявлении не осталось этапа того же "
+            "вида, условия действуют на всех этапах этого вида."
+        )
 
     class Meta:
         verbose_name = "заявление о специальных условиях"

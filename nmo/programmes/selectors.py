@@ -49,6 +49,7 @@ from nmo.programmes.models import (
     ProgrammeStage,
     SpecialConditionsApplication,
     SpecialConditionsStatus,
+    StageMode,
 )
 from nmo.programmes.rules import (
     failed_assessments,
@@ -483,9 +484,16 @@ def notice_timeliness(notice: CohortNotice, today: date) -> NoticeTimeliness:
 
 
 def _granted(application: SpecialConditionsApplication) -> SpecialConditions:
+    extra_stages = list(application.extra_time_stages.all())
     return SpecialConditions(
         assistant_stage_ids=frozenset(s.pk for s in application.assistant_stages.all()),
-        extra_time_stage_ids=frozenset(s.pk for s in application.extra_time_stages.all()),
+        extra_time_stage_ids=frozenset(s.pk for s in extra_stages),
+        assistant_asked=application.needs_assistant,
+        extra_time_written_asked=application.extra_time_written,
+        extra_time_oral_asked=application.extra_time_oral,
+        extra_time_kinds=frozenset(
+            "oral" if s.mode == StageMode.ORAL else "written" for s in extra_stages
+        ),
         enrolment_id=application.enrolment_id,
         application_id=application.pk,
         assistant=application.granted_assistant,

@@ -47,6 +47,19 @@ class SpecialConditionsForm(AccessibleForm):
         help_text="На письменном этапе и тестировании продлевается время сдачи, на устном — "
         "время подготовки к ответу.",
     )
+    # Offered instead of the stages while the programme has none yet (ADR 0305): they
+    # apply to every stage of the kind, including the stages added later.
+    needs_assistant = forms.BooleanField(
+        label="Нужен ассистент (помощь занять место, прочитать и оформить задание, общаться "
+        "с комиссией)",
+        required=False,
+    )
+    extra_time_written = forms.BooleanField(
+        label="Нужно больше времени на письменных испытаниях и тестировании", required=False
+    )
+    extra_time_oral = forms.BooleanField(
+        label="Нужно больше времени на подготовку к устному ответу", required=False
+    )
     technical_means = forms.CharField(
         label="Технические средства, которыми вы будете пользоваться",
         required=False,
@@ -76,6 +89,11 @@ class SpecialConditionsForm(AccessibleForm):
 
     def __init__(self, *args: Any, stages: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not stages:  # the stages are not set yet: ask per kind of stage
+            del self.fields["assistant_stages"], self.fields["extra_time_stages"]
+            return
+        for name in ("needs_assistant", "extra_time_written", "extra_time_oral"):
+            del self.fields[name]
         for name, prefix in (
             ("assistant_stages", "Ассистент"),
             ("extra_time_stages", "Больше времени"),

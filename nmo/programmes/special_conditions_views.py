@@ -52,8 +52,11 @@ def _terms(enrolment: Enrolment) -> dict[str, Any]:
 
 def _request_of(values: dict[str, Any]) -> SpecialConditionsRequest:
     return SpecialConditionsRequest(
-        assistant_stage_ids=tuple(values["assistant_stages"]),
-        extra_time_stage_ids=tuple(values["extra_time_stages"]),
+        assistant_stage_ids=tuple(values.get("assistant_stages", ())),
+        extra_time_stage_ids=tuple(values.get("extra_time_stages", ())),
+        needs_assistant=values.get("needs_assistant", False),
+        extra_time_written=values.get("extra_time_written", False),
+        extra_time_oral=values.get("extra_time_oral", False),
         technical_means=values["technical_means"],
         accessible_premises=values["accessible_premises"],
         individual_features=values["individual_features"],

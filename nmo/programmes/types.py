@@ -311,18 +311,34 @@ class SpecialConditions:
     granted_on: date | None
     assistant_stage_ids: frozenset[int] = frozenset()
     extra_time_stage_ids: frozenset[int] = frozenset()
+    # What the application asked per kind of stage (its yes/no flags) and which kinds
+    # («written», «oral») its remaining stage links cover: the links only narrow the flags.
+    assistant_asked: bool = False
+    extra_time_written_asked: bool = False
+    extra_time_oral_asked: bool = False
+    extra_time_kinds: frozenset[str] = frozenset()
 
     def extra_minutes_for(self, stage_id: int, *, oral: bool) -> int:
         """The minutes granted on top of one stage (rgmu-7.4, rgmu-7.7): the oral
-        preparation extension for an oral stage, the written one otherwise — only for a
-        stage the learner asked extra time for."""
-        if stage_id not in self.extra_time_stage_ids:
-            return 0
-        return self.oral_minutes if oral else self.written_minutes
+        preparation extension for an oral stage, the written one otherwise — for a stage
+        the learner asked extra time for, or, when the application names no stage of that
+        kind (filed before the per-stage choice, a programme without stages then, the
+        stage removed since), for every stage of the kind asked (ADR 0305)."""
+        minutes = self.oral_minutes if oral else self.written_minutes
+        if stage_id in self.extra_time_stage_ids:
+            return minutes
+        kind = "oral" if oral else "written"
+        asked = self.extra_time_oral_asked if oral else self.extra_time_written_asked
+        return minutes if asked and kind not in self.extra_time_kinds else 0
 
     def assistant_at(self, stage_id: int) -> bool:
-        """Whether the assistant is granted at the stage (asked for that stage)."""
-        return self.assistant and stage_id in self.assistant_stage_ids
+        """Whether the assistant is granted at the stage: asked for that stage, or asked
+        with no stage named (then at every stage, ADR 0305)."""
+        if not self.assistant:
+            return False
+        if self.assistant_stage_ids:
+            return stage_id in self.assistant_stage_ids
+        return self.assistant_asked
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,11 @@ class EventKind(models.TextChoices):
 
 
 class GrantBasis(models.TextChoices):
-    """Why the department gives a learner a new attempt after annulling one (ADR 0307)."""
+    """Why the department gives a learner a new attempt after annulling one (ADR 0307): a
+    technical fault or another valid reason it records. Never a retake: a retake of the
+    attestation follows the commission's decision, on the learner's application (ADR 0108)."""
 
-    TECHNICAL = "technical", "технический сбой (не пересдача)"
-    RETAKE = "retake", "повторное прохождение (пересдача)"
+    TECHNICAL = "technical", "технический сбой или иная уважительная причина"
 
 
 class TestForm(BaseModel):
@@ -296,8 +297,8 @@ class AttemptEvent(models.Model):
 class AttemptGrant(BaseModel):
     """A new attempt the department gives a learner after annulling one (ADR 0307): its own
     window (`opens_at`–`closes_at`, the last moment it may start), the basis (a technical
-    fault is not a retake; a retake follows the regulation's retake rules) and, once the
-    learner starts it, the attempt it became."""
+    fault or another valid reason; not a retake, ADR 0108) and, once the learner starts it,
+    the attempt it became."""
 
     session = models.ForeignKey(
         TestSession, verbose_name="сеанс", on_delete=models.PROTECT, related_name="grants"
@@ -351,7 +352,3 @@ class AttemptGrant(BaseModel):
     @property
     def basis_label(self) -> str:
         return GrantBasis(self.basis).label
-
-    @property
-    def is_retake(self) -> bool:
-        return self.basis == GrantBasis.RETAKE

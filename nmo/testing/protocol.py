@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from nmo.core.russian import duration
 from nmo.printing.pdf import PdfMeta, render_print
 from nmo.testing import selectors
 from nmo.testing.models import Attempt, EventKind, GrantBasis
@@ -36,7 +37,9 @@ def _event_line(event: Any) -> str:
             else "повторное подключение, повторный запуск попытки"
         )
         left = details.get("remaining_seconds")
-        return f"{label}: {how}" + (f", осталось {left} с" if left is not None else "")
+        return f"{label}: {how}" + (
+            f"; оставшееся время: {duration(int(left))}" if left is not None else ""
+        )
     if event.kind == EventKind.NEW_ATTEMPT_GRANTED:
         return (
             f"{label} ({_basis(details.get('basis'))}): начать можно с "

@@ -19,8 +19,6 @@ from nmo.core.exceptions import DomainError, NotFound
 from nmo.core.services import enqueue_after_commit, record_audit, send_email_after_commit
 from nmo.programmes import selectors as programme_selectors
 from nmo.programmes.models import ProgrammeStage
-from nmo.regulations import rules as regulation_rules
-from nmo.regulations import selectors as regulation_selectors
 from nmo.regulations.types import StageKind
 from nmo.testing import protocol, rules
 from nmo.testing.exceptions import (
@@ -195,6 +193,9 @@ def _learner_result(actor: User, session: TestSession) -> LearnerResult:
 
 def _start(actor: User, session: TestSession) -> tuple[Attempt, bool]:
     result = _learner_result(actor, session)
+    # The one row a start and a department's grant both lock (ADR 0307): a grant racing
+    # this start sees the new attempt, or this start sees the grant and takes it.
+    attestation_selectors.lock_learner_result(result.pk)
     now = timezone.now()
     attempt = _open_attempt_of(session, result.pk)
     if attempt is not None:
@@ -316,6 +317,9 @@ def _pending_grant(
 
 RESUME_REPEAT_SECONDS = 10
 """A page opened within this many seconds of a logged repeat start is that reconnection."""
+RELOAD_STORM_SECONDS = 30
+"""A page opened again within this many seconds of the last logged reconnection is not
+logged again (a reload storm; the first is kept)."""
 
 
 def open_attempt_page(*, actor: User, attempt_id: int) -> bool:
@@ -336,8 +340,9 @@ def resume_attempt(*, actor: User, attempt_id: int, via: str = "page") -> bool:
     """A running attempt is opened again (a reload, a second tab, coming back after a lost
     connection): the same attempt and the same deadline; the reconnection is logged as
     "resumed" with the seconds left, for the protocol. Nothing is logged for an attempt
-    that is not open or whose deadline has passed, nor for a page opened right after a
-    repeat start that was logged already. Returns whether it was logged."""
+    that is not open or whose deadline has passed, for a page opened right after a repeat
+    start that was logged already, nor for a page opened within 30 s of the last logged
+    reconnection (a reload storm). Returns whether it was logged."""
     require_login(actor)
     attempt = Attempt.objects.filter(
         pk=attempt_id, learner=actor, status=AttemptStatus.OPEN
@@ -353,6 +358,14 @@ def resume_attempt(*, actor: User, attempt_id: int, via: str = "page") -> bool:
         and now - last.at <= timedelta(seconds=RESUME_REPEAT_SECONDS)
     ):
         return False
+    if via == "page":
+        logged = (
+            AttemptEvent.objects.filter(attempt=attempt, kind=EventKind.RESUMED)
+            .order_by("-at", "-pk")
+            .first()
+        )
+        if logged is not None and now - logged.at < timedelta(seconds=RELOAD_STORM_SECONDS):
+            return False  # a reload storm: the first reconnection is the one logged
     _event(
         attempt,
         EventKind.RESUMED,
@@ -699,60 +712,6 @@ def annul_attempt(*, actor: User, attempt_id: int, reason: str) -> Attempt:
     return attempt
 
 
-def _cite(attestation: Attestation, path: str) -> str:
-    clause = regulation_selectors.clauses_of(attestation.regulation_version).get(path)
-    return f" ({clause})" if clause else ""
-
-
-def _months(n: int) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return f"{n} месяц"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return f"{n} месяца"
-    return f"{n} месяцев"
-
-
-def _retake_errors(attempt: Attempt, closes_at: datetime) -> dict[str, list[str]]:
-    """The regulation's retake rules applied to a new attempt given as a retake (ADR 0307):
-    once (retake.max_retakes, counting the attestation's own attempt number and the
-    retakes already given in it), and no later than retake.latest_months after the
-    attestation."""
-    attestation = attempt.session.attestation
-    reg = attestation_selectors.rules_of_attestation(attestation)
-    once = _cite(attestation, "retake.max_retakes")
-    if not attestation_selectors.retake_left(attestation):
-        return {
-            "basis": [
-                f"Повторно пройти итоговую аттестацию можно только однократно{once}: это уже "
-                "повторная аттестация. Новая попытка возможна только при техническом сбое."
-            ]
-        }
-    given = AttemptGrant.objects.filter(
-        session__attestation=attestation,
-        learner_result_id=attempt.learner_result_id,
-        basis=GrantBasis.RETAKE,
-    )
-    if given.count() >= reg.retake.max_retakes:
-        first = given.order_by("created_at").first()
-        when = f" ({_local(first.created_at)})" if first is not None else ""
-        return {
-            "basis": [
-                f"Повторно пройти тестирование можно только однократно{once}: пересдача уже "
-                f"назначалась{when}. Новая попытка возможна только при техническом сбое."
-            ]
-        }
-    latest = regulation_rules.retake_latest_date(reg, attestation.held_on)
-    if timezone.localtime(closes_at).date() > latest:
-        return {
-            "closes_at": [
-                f"Пересдача — не позднее {latest:%d.%m.%Y}: "
-                f"{_months(reg.retake.latest_months)} с даты итоговой аттестации"
-                f"{_cite(attestation, 'retake.latest_months')}."
-            ]
-        }
-    return {}
-
-
 @transaction.atomic
 def grant_new_attempt(
     *,
@@ -766,11 +725,20 @@ def grant_new_attempt(
     """After annulling an attempt the department gives the learner a new one with its own
     window (ADR 0307), also once the session has closed: from `opens_at` (now by default)
     until `closes_at` (by default as long as the session's own window) the learner may
-    start it from «Мои тесты». A technical fault is not a retake; a retake follows the
-    regulation's retake rules (once, within `retake.latest_months` of the attestation).
-    Only while the commission has not decided and no signed record covers the result.
+    start it from «Мои тесты». The basis is a technical fault or another valid reason the
+    department records; it is not a retake and does not use the learner's one retake: a
+    retake of the attestation follows the commission's decision, on the learner's
+    application (ADR 0108). Only while the commission has not decided and no signed record
+    covers the result. The learner's result row is locked first, as `start_attempt` locks
+    it, so a grant and a start at once leave one of them (ADR 0307).
     Refused with AttemptGrantInvalid and a Russian message. Audited as
     "testing.grant_attempt"; logged on the annulled attempt; the learner is e-mailed."""
+    result_id = (
+        Attempt.objects.filter(pk=attempt_id).values_list("learner_result_id", flat=True).first()
+    )
+    if result_id is None:
+        raise NotFound()
+    attestation_selectors.lock_learner_result(result_id)
     attempt = (
         Attempt.objects.select_for_update(of=("self",))
         .select_related(
@@ -830,8 +798,6 @@ def grant_new_attempt(
         errors["closes_at"] = ["Окончание — позже начала."]
     elif closes <= now:
         errors["closes_at"] = ["Окончание уже прошло: укажите время позже текущего."]
-    if not errors and basis == GrantBasis.RETAKE:
-        errors = _retake_errors(attempt, closes)
     comment = comment.strip()
     if len(comment) > COMMENT_MAX:
         errors["comment"] = [f"Комментарий — не более {COMMENT_MAX} символов."]

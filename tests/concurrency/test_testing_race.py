@@ -113,3 +113,30 @@ def test_saves_racing_the_deadline_leave_one_consistent_state():
         attempt=attempt, kind="answer_saved", at__gte=deadline
     ).exists()
     assert closed_at >= deadline
+
+
+def test_a_grant_and_a_start_at_once_leave_one_of_them():
+    """ADR 0307: an attempt annulled while the session is open; the department grants a
+    new attempt while the learner starts one. Both lock the learner's result row, so
+    either the grant is refused (the learner already started attempt 2) or the start
+    takes the grant: never attempt 2 beside a grant that is still pending."""
+    t = open_now()
+    learner = t.learner()
+    first, _ = services.start_attempt(actor=learner, session=t.session)
+    services.annul_attempt(actor=t.staff, attempt_id=first.pk, reason="Сбой сети в 10:12")
+
+    def work(i: int):
+        if i == 0:
+            return services.grant_new_attempt(actor=t.staff, attempt_id=first.pk, basis="technical")
+        return services.start_attempt(actor=learner, session=t.session)
+
+    results = race(2, work)
+    assert results[1][0] == "ok", results
+    second = Attempt.objects.get(learner=learner, number=2)
+    grants = list(models.AttemptGrant.objects.filter(annulled_attempt=first))
+    if results[0][0] == "ok":
+        assert [g.attempt_id for g in grants] == [second.pk]
+    else:
+        assert grants == []
+        assert "проходит тест заново" in str(results[0][1].errors)
+    assert Attempt.objects.filter(learner=learner).count() == 2

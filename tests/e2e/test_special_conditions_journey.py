@@ -92,7 +92,7 @@ def test_special_conditions_from_the_application_to_the_commission_sheet(
         card = page.get_by_role("region", name=f"{name} — {setup.programme.title}")
         expect(card).to_contain_text("Программа экранного доступа NVDA")
         expect(card).to_contain_text("нужен на этапах: 1. тестирование; 3. собеседование")
-        expect(card).to_contain_text("нужно на этапах: 1. тестирование (письменно)")
+        expect(card).to_contain_text("нужно на этапе: 1. тестирование (письменно)")
         expect(
             card.get_by_label("Дополнительно на письменные испытания", exact=False)
         ).to_have_value("90")

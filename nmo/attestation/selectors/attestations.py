@@ -188,6 +188,13 @@ def lock_reason(attestation: Attestation, results: Sequence[LearnerResult] = ())
 # --- learners ----------------------------------------------------------------------------
 
 
+def lock_learner_result(result_id: int) -> LearnerResult:
+    """Lock the learner's result row until the end of the caller's transaction
+    (select_for_update; call inside transaction.atomic): the one row the testing system's
+    start of an attempt and a department's grant of a new attempt both take (ADR 0307)."""
+    return LearnerResult.objects.select_for_update().get(pk=result_id)
+
+
 def results_for_learner(user: User) -> QuerySet[LearnerResult]:
     """Return the learner's own attestations, latest first, with stage results (the
     cabinet page; npc-4.11). Grades are shown once the commission has decided."""

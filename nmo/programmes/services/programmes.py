@@ -4,7 +4,7 @@ organisation's regulation (npc-2.4–2.6, rgmu-2.4–2.6, npc-3.1, rgmu-3.1, rgm
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import Max, ProtectedError, Q
 
 from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import Organisation, User
@@ -16,7 +16,12 @@ from nmo.programmes.exceptions import (
     StageInUse,
     StageInvalid,
 )
-from nmo.programmes.models import Programme, ProgrammeStage
+from nmo.programmes.models import (
+    Programme,
+    ProgrammeStage,
+    SpecialConditionsApplication,
+    SpecialConditionsStatus,
+)
 from nmo.programmes.rules import programme_errors, stage_defaults, stage_errors
 from nmo.programmes.selectors import regulation_for, stored_stage_errors
 from nmo.programmes.services._common import merge, unit_of
@@ -243,6 +248,21 @@ def update_stage(*, actor: User, stage: ProgrammeStage, data: StageData) -> Prog
     return stage
 
 
+def _note_removed_stage(stage: ProgrammeStage) -> None:
+    """Keep the removed stage's name on the open and granted applications for special
+    conditions that name it (their link goes with the stage): staff are warned (ADR 0305)."""
+    name = f"{stage.order}. {stage.get_kind_display()} ({stage.get_mode_display()})"
+    ids = set(
+        SpecialConditionsApplication.objects.filter(
+            Q(assistant_stages=stage) | Q(extra_time_stages=stage),
+            status__in=[SpecialConditionsStatus.FILED, SpecialConditionsStatus.GRANTED],
+        ).values_list("pk", flat=True)
+    )
+    for application in SpecialConditionsApplication.objects.select_for_update().filter(pk__in=ids):
+        application.removed_stages = [*application.removed_stages, name]
+        application.save(update_fields=["removed_stages", "updated_at"])
+
+
 @transaction.atomic
 def remove_stage(*, actor: User, stage: ProgrammeStage) -> None:
     """Remove a stage and renumber the ones after it; its bank items stay in the bank
@@ -251,6 +271,7 @@ def remove_stage(*, actor: User, stage: ProgrammeStage) -> None:
     programme = Programme.objects.select_for_update().get(pk=stage.programme_id)
     require_staff_of(actor, programme.organisation)
     order, kind = stage.order, stage.kind
+    _note_removed_stage(stage)
     try:
         ProgrammeStage.objects.filter(pk=stage.pk).delete()
     except ProtectedError as exc:  # the results of an attestation keep their stage

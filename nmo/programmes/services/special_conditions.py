@@ -92,9 +92,14 @@ def _text_errors(request: SpecialConditionsRequest) -> dict[str, list[str]]:
 
 def _asked_stages(
     enrolment: Enrolment, request: SpecialConditionsRequest
-) -> tuple[list[ProgrammeStage], list[ProgrammeStage], dict[str, list[str]]]:
+) -> tuple[
+    list[ProgrammeStage], list[ProgrammeStage], tuple[bool, bool, bool], dict[str, list[str]]
+]:
     """The programme's stages the learner asks an assistant and extra time for (rgmu-7.7:
-    for each attestation stage); per kind when the request names no stage."""
+    for each attestation stage), and the yes/no flags per kind of stage (assistant, written,
+    oral) kept with them. A request naming stages sets the flags from them; one naming none
+    (a programme without stages yet) keeps its flags, which then apply to every stage of
+    the kind, including stages added later (ADR 0305)."""
     stages = list(ProgrammeStage.objects.filter(programme_id=enrolment.cohort.programme_id))
     by_id = {stage.pk: stage for stage in stages}
     errors: dict[str, list[str]] = {}
@@ -104,14 +109,20 @@ def _asked_stages(
             errors["extra_time_stages"] = ["Выберите этапы итоговой аттестации этой программы."]
         assistant = [by_id[i] for i in sorted(set(request.assistant_stage_ids)) if i in by_id]
         extra = [by_id[i] for i in sorted(set(request.extra_time_stage_ids)) if i in by_id]
-        return assistant, extra, errors
+        flags = (
+            bool(assistant),
+            any(stage.mode != StageMode.ORAL for stage in extra),
+            any(stage.mode == StageMode.ORAL for stage in extra),
+        )
+        return assistant, extra, flags, errors
     assistant = stages if request.needs_assistant else []
     extra = [
         stage
         for stage in stages
         if (request.extra_time_oral if stage.mode == StageMode.ORAL else request.extra_time_written)
     ]
-    return assistant, extra, errors
+    flags = (request.needs_assistant, request.extra_time_written, request.extra_time_oral)
+    return assistant, extra, flags, errors
 
 
 def _filing_date(on_behalf: bool, filed_on: date | None) -> date:
@@ -175,7 +186,7 @@ def file_special_conditions(
     on_behalf = _check_applicant(actor, enrolment)
     if enrolment.status != EnrolmentStatus.ENROLLED:
         raise SpecialConditionsInvalid("Слушатель отчислен: заявление не принимается.")
-    assistant_stages, extra_stages, stage_errors = _asked_stages(enrolment, request)
+    assistant_stages, extra_stages, flags, stage_errors = _asked_stages(enrolment, request)
     errors = {**_text_errors(request), **stage_errors, **_document_errors(documents)}
     if errors:
         raise SpecialConditionsInvalid(errors=errors)
@@ -197,9 +208,9 @@ def file_special_conditions(
         filed_on=filed,
         filed_by=actor,
         on_behalf=on_behalf,
-        needs_assistant=bool(assistant_stages),
-        extra_time_written=any(stage.mode != StageMode.ORAL for stage in extra_stages),
-        extra_time_oral=any(stage.mode == StageMode.ORAL for stage in extra_stages),
+        needs_assistant=flags[0],
+        extra_time_written=flags[1],
+        extra_time_oral=flags[2],
         technical_means=request.technical_means.strip(),
         accessible_premises=request.accessible_premises,
         individual_features=request.individual_features.strip(),
@@ -227,6 +238,9 @@ def file_special_conditions(
             "on_behalf": on_behalf,
             "assistant_stages": [stage.order for stage in assistant_stages],
             "extra_time_stages": [stage.order for stage in extra_stages],
+            "needs_assistant": flags[0],
+            "extra_time_written": flags[1],
+            "extra_time_oral": flags[2],
             "accessible_premises": request.accessible_premises,
             "deadline": deadline,
             "is_late": application.is_late,

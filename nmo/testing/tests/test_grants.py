@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from nmo.attestation import selectors as attestation_selectors
 from nmo.attestation import services as attestation_services
 from nmo.attestation.models import StageResult
 from nmo.attestation.tests.factories import all_present, grade_all, vote_all
@@ -89,37 +90,27 @@ def test_after_the_session_closed_a_technical_fault_gets_a_new_attempt_with_its_
     )
 
 
-@pytest.mark.clause("rgmu-2.9")
-def test_a_retake_is_given_once_and_within_the_regulation_s_months(db):
-    """rgmu-2.9: a retake once, no later than 3 months after the attestation. A new
-    attempt given as a retake follows those rules; after a second annulment only a
-    technical fault gives another attempt."""
+def test_a_new_attempt_is_never_a_retake_and_leaves_the_learner_s_retake(db):
+    """ADR 0307: a new attempt is granted before the commission decides, so it is not the
+    regulation's retake, which follows a decided unsatisfactory result on the learner's
+    application (ADR 0108). There is no «retake» basis; a technical fault or another valid
+    reason may give new attempts after each annulment, and the attestation's one retake
+    stays the learner's."""
     t = make_testing("rgmu")
     first = taken(t)
     with time_machine.travel(AFTER, tick=False):
         services.annul_attempt(actor=t.staff, attempt_id=first.pk, reason=REASON)
-        with pytest.raises(AttemptGrantInvalid) as late:
-            services.grant_new_attempt(
-                actor=t.staff,
-                attempt_id=first.pk,
-                basis="retake",
-                opens_at=AFTER + timedelta(days=93),
-                closes_at=AFTER + timedelta(days=93, hours=2),
-            )
-        assert "Пересдача — не позднее 16.01.2027: 3 месяца с даты итоговой аттестации" in (
-            errors_of(late)
-        )
-        grant = services.grant_new_attempt(actor=t.staff, attempt_id=first.pk, basis="retake")
+        with pytest.raises(AttemptGrantInvalid) as retake:
+            services.grant_new_attempt(actor=t.staff, attempt_id=first.pk, basis="retake")
+        assert "основание" in errors_of(retake)
+        grant = services.grant_new_attempt(actor=t.staff, attempt_id=first.pk, basis="technical")
         assert (grant.opens_at, grant.closes_at) == (AFTER, AFTER + (CLOSES - OPENS))
+        assert grant.basis_label == "технический сбой или иная уважительная причина"
         with pytest.raises(AttemptGrantInvalid) as twice:
             services.grant_new_attempt(actor=t.staff, attempt_id=first.pk, basis="technical")
         assert "Новая попытка уже назначена" in errors_of(twice)
         second, _ = services.start_attempt(actor=t.learner(), session=t.session)
         services.annul_attempt(actor=t.staff, attempt_id=second.pk, reason=REASON)
-        with pytest.raises(AttemptGrantInvalid) as again:
-            services.grant_new_attempt(actor=t.staff, attempt_id=second.pk, basis="retake")
-        assert "Повторно пройти тестирование можно только однократно" in errors_of(again)
-        assert "пересдача уже назначалась" in errors_of(again)
         technical = services.grant_new_attempt(
             actor=t.staff, attempt_id=second.pk, basis="technical"
         )
@@ -127,6 +118,7 @@ def test_a_retake_is_given_once_and_within_the_regulation_s_months(db):
     assert third.number == 3
     assert technical.attempt_id is None  # read before the start
     assert AuditEntry.objects.filter(action="testing.grant_attempt").count() == 2
+    assert attestation_selectors.retake_left(t.setup.attestation)
 
 
 def test_what_a_new_attempt_is_refused_for(db):
