@@ -213,11 +213,13 @@ class AppealFlags:
     notice_overdue: bool
     notice_late: bool
     commission_overdue: bool = False
+    decision_not_applied: bool = False
 
     @property
     def any(self) -> bool:
         return (
-            self.commission_overdue
+            self.decision_not_applied
+            or self.commission_overdue
             or self.commission_late
             or self.hearing_overdue
             or self.heard_late
@@ -230,7 +232,8 @@ def flags_for(appeal: Appeal, today: date | None = None) -> AppealFlags:
     """Return the overdue flags of an appeal: no order forming its commission by the
     order's last day, or the order issued after it (rgmu-5.3), no hearing by its last
     day or a hearing after it (npc-5.11, rgmu-5.11), the notice not posted by its last
-    day or posted late (npc-5.18, rgmu-5.18)."""
+    day or posted late (npc-5.18, rgmu-5.18), a decision recorded by the commission's
+    chair or secretary not yet applied to the result by the study department (ADR 0402)."""
     today = today or timezone.localdate()
     commission = appeal.commission
     commission_late = bool(
@@ -258,6 +261,7 @@ def flags_for(appeal: Appeal, today: date | None = None) -> AppealFlags:
         notice_overdue,
         notice_late,
         commission_overdue=commission_overdue,
+        decision_not_applied=decision_pending(appeal),
     )
 
 

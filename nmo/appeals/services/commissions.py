@@ -113,9 +113,12 @@ def post_errors(
         allowed = regulation_rules.appeal_appointees(reg, seat)
         if not allowed or post in allowed:
             continue
-        posts = "; ".join(p.label for p in allowed)
+        # «из числа» takes the genitive plural: the posts are named as categories in
+        # quotes, so their labels stay in the nominative without declension.
+        posts = ", ".join(f"«{p.label}»" for p in allowed)
+        category = "категории" if len(allowed) == 1 else "категорий"
         rule = (
-            f"{_APPOINTED[seat]} из числа: {posts}"
+            f"{_APPOINTED[seat]} из числа лиц {category}: {posts}"
             f"{cite(version, regulation_rules.APPEAL_APPOINTEE_PATHS[seat])}"
         )
         label = seat.label.capitalize()

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nmo.accounts.access import require_staff_of
-from nmo.accounts.models import User
+from nmo.accounts.models import Role, User
+from nmo.accounts.selectors import staff_emails_for
 from nmo.appeals.access import (
     can_manage,
     require_notice_poster,
@@ -39,7 +40,7 @@ from nmo.appeals.types import AppealResolution, AppealStatus, AppellantAttendanc
 from nmo.attestation import services as attestation_services
 from nmo.core.links import absolute_url
 from nmo.core.russian import number_with
-from nmo.core.services import record_audit
+from nmo.core.services import record_audit, send_email_after_commit
 from nmo.regulations import rules as regulation_rules
 from nmo.regulations.types import AppealOutcome, CommissionRole, DecisionOutcome, Grade, VoteChoice
 from nmo.workcalendar import selectors as calendar
@@ -436,24 +437,64 @@ def decide_appeal(
             "applied": apply_now,
         },
     )
-    effect = ""
-    if appeal.new_grade:
-        effect = f"Новая итоговая оценка: {Grade(appeal.new_grade).label}.\n"
-    elif appeal.retake_on:
-        effect = (
-            f"Повторное прохождение итоговой аттестации назначено на {appeal.retake_on:%d.%m.%Y}.\n"
-        )
+    link = absolute_url(reverse("appeals:appeal_detail", args=[appeal.pk]))
+    pending = not apply_now and decision_pending(appeal)
+    if pending:
+        _email_study_department(appeal, protocol.number, link)
     email_learner(
         appeal,
         "Решение апелляционной комиссии",
         f"Апелляционная комиссия рассмотрела вашу апелляцию {appeal.hearing_on:%d.%m.%Y} и "
-        f"приняла решение: {chosen.label}.\n{effect}"
+        f"приняла решение: {chosen.label}.\n{_effect_for_learner(appeal, pending=pending)}"
         f"Уведомление будет направлено почтой не позднее {appeal.notice_due_on:%d.%m.%Y}. "
         f"Решение апелляционной комиссии является окончательным"
         f"{cite(version, 'appeal.decision_final')}.\n"
-        f"{absolute_url(reverse('appeals:appeal_detail', args=[appeal.pk]))}",
+        f"{link}",
     )
     return appeal
+
+
+def _effect_for_learner(appeal: Appeal, *, pending: bool) -> str:
+    """The decision's effect on the result as the learner's letter states it: in force
+    when the study department recorded the decision, still to be made by it when the
+    commission's chair or secretary did (ADR 0402)."""
+    if appeal.new_grade:
+        grade = Grade(appeal.new_grade).label
+        if pending:
+            return (
+                f"Комиссия установила оценку «{grade}»: результат будет изменён учебным "
+                "отделом, о чём вам придёт отдельное письмо.\n"
+            )
+        return f"Новая итоговая оценка: {grade}.\n"
+    if appeal.retake_on:
+        day = f"{appeal.retake_on:%d.%m.%Y}"
+        if pending:
+            return (
+                f"Комиссия назначила повторное прохождение итоговой аттестации на {day}: "
+                "результат будет изменён учебным отделом (прежний результат аннулируется, вы "
+                "будете допущены к повторному прохождению), о чём вам придёт отдельное письмо.\n"
+            )
+        return f"Повторное прохождение итоговой аттестации назначено на {day}.\n"
+    return ""
+
+
+def _email_study_department(appeal: Appeal, protocol_number: int, link: str) -> None:
+    """Tell the organisation's study department, once, that a decision recorded by the
+    commission's chair or secretary waits to be applied to the result (ADR 0402)."""
+    recipients = [e for e in staff_emails_for(appeal.organisation, Role.ORGANISATION_STAFF) if e]
+    if not recipients:
+        return
+    send_email_after_commit(
+        to=recipients,
+        subject="Решение апелляционной комиссии не применено к результату",
+        body=(
+            f"{_decision_reason(appeal, protocol_number)}\n"
+            f"Заявитель: {appeal.learner.full_name}.\n"
+            "Решение не применено к результату итоговой аттестации: примените его на "
+            "странице апелляции («Применить решение к результату»).\n"
+            f"{link}"
+        ),
+    )
 
 
 def _decision_reason(appeal: Appeal, protocol_number: int) -> str:
@@ -513,6 +554,8 @@ def apply_appeal_decision(*, actor: User, appeal: Appeal) -> Appeal:
     protocol = protocol_of(appeal)
     if protocol is None or appeal.hearing_on is None:
         raise AppealNotAllowed("Протокол апелляционной комиссии не составлен.")
+    if appeal.outcome == AppealResolution.RETAKE:
+        _check_retake_still_possible(appeal)
     _apply_effects(actor=actor, appeal=appeal, reason=_decision_reason(appeal, protocol.number))
     record_audit(
         actor=actor,
@@ -525,7 +568,56 @@ def apply_appeal_decision(*, actor: User, appeal: Appeal) -> Appeal:
             "protocol": protocol.number,
         },
     )
+    if appeal.new_grade:
+        effect = f"Новая итоговая оценка «{Grade(appeal.new_grade).label}» действует."
+    else:
+        effect = (
+            "Прежний результат аннулирован; вы допущены к повторному прохождению итоговой "
+            f"аттестации {appeal.retake_on:%d.%m.%Y}."
+        )
+    email_learner(
+        appeal,
+        "Решение апелляционной комиссии внесено в результат",
+        f"Учебный отдел внёс в результат итоговой аттестации решение апелляционной комиссии "
+        f"(протокол № {protocol.number} от {appeal.hearing_on:%d.%m.%Y}). {effect}\n"
+        f"{absolute_url(reverse('appeals:appeal_detail', args=[appeal.pk]))}",
+    )
     return appeal
+
+
+def _check_retake_still_possible(appeal: Appeal) -> None:
+    """A retake decision applied after the fact: its day must not have passed and must lie
+    within the regulation's limit counted from the hearing. The day is the commission's
+    (it is in the signed protocol), so the study department cannot change it: the
+    commission must take its decision again (ADR 0402)."""
+    assert appeal.hearing_on is not None  # noqa: S101 - decided appeals were heard
+    retake_on = appeal.retake_on
+    if retake_on is None:
+        raise AppealNotAllowed(
+            "В решении комиссии не указан день повторного прохождения итоговой аттестации.",
+            code="appeal_retake_day_missing",
+        )
+    again = (
+        " День повторного прохождения назначает апелляционная комиссия, и в подписанном "
+        "протоколе его не изменить: решение не применено. Сообщите председателю "
+        "апелляционной комиссии — комиссия должна принять решение заново, с новым днём."
+    )
+    today = timezone.localdate()
+    if retake_on < today:
+        raise AppealNotAllowed(
+            f"День повторного прохождения итоговой аттестации, назначенный комиссией "
+            f"({retake_on:%d.%m.%Y}), уже прошёл.{again}",
+            code="appeal_retake_day_passed",
+        )
+    version = appeal.regulation_version
+    latest = regulation_rules.retake_latest_date(rules_of_appeal(appeal), appeal.hearing_on)
+    if retake_on > latest:
+        raise AppealNotAllowed(
+            f"Повторное прохождение итоговой аттестации — не позднее {latest:%d.%m.%Y}"
+            f"{cite(version, 'retake.latest_months')}: день {retake_on:%d.%m.%Y} за этим "
+            f"пределом.{again}",
+            code="appeal_retake_limit",
+        )
 
 
 @transaction.atomic

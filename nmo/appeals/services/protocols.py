@@ -12,9 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from nmo.accounts.access import require_staff_of
 from nmo.accounts.models import User
-from nmo.appeals.access import seat_on
+from nmo.appeals.access import require_notice_poster, seat_on
 from nmo.appeals.exceptions import AppealInvalid, AppealNotAllowed, ProtocolNotSignable
 from nmo.appeals.models import (
     Appeal,
@@ -71,6 +70,8 @@ def application_content(appeal: Appeal) -> dict[str, Any]:
     return {
         "addressed_to": appeal.addressed_to,
         "from": appeal.learner.full_name,
+        # Declined with the stored sex, as «завершившего/завершившей» agrees with it.
+        "from_genitive": full_name_in("gent", appeal.learner),
         "completed": by_sex(appeal.learner, "завершившего", "завершившей"),
         "programme": cohort.programme.title,
         "starts_on": f"{cohort.starts_on:%d.%m.%Y}",
@@ -125,6 +126,7 @@ def _content(appeal: Appeal, number: int) -> dict[str, Any]:
             {"role": s.role_label, "name": s.person.full_name} for s in seats if s not in present
         ],
         "appellant": appeal.learner.full_name,
+        "appellant_genitive": application["from_genitive"],
         "appellant_attendance": (
             AppellantAttendance(appeal.appellant_attendance).label
             if appeal.appellant_attendance
@@ -303,6 +305,15 @@ def render_protocol_pdf(protocol: AppealProtocol) -> bytes:
     return _render(protocol, protocol.content, draft=True)
 
 
+def _appellant_genitive(doc: dict[str, Any]) -> str:
+    """The appellant's name in the genitive as the protocol stored it (with the stored
+    sex); a protocol drawn up before it was stored declines the name as written."""
+    stored = doc.get("appellant_genitive")
+    if stored:
+        return str(stored)
+    return full_name_in("gent", person_from_full_name(doc["appellant"]))
+
+
 def render_protocol_docx(protocol: AppealProtocol) -> bytes:
     """Return the protocol as an editable DOCX in the form of the appendix, on A4."""
     from docx import Document
@@ -330,7 +341,7 @@ def render_protocol_docx(protocol: AppealProtocol) -> bytes:
     document.add_paragraph(
         # As the PDF words it: the appellant in the genitive, the unit inside the phrase.
         f"Рассмотрение апелляции {doc['subject']} после завершения обучения "
-        f"{full_name_in('gent', person_from_full_name(doc['appellant']))} на цикле по "
+        f"{_appellant_genitive(doc)} на цикле по "
         f"специальности «{doc['specialty']}»"
         + (f" «{doc['programme']}»" if doc["programme"] != doc["specialty"] else "")
         + f" с {doc['starts_on']} по {doc['ends_on']}"
@@ -399,14 +410,15 @@ def _no_address(appeal: Appeal) -> AppealNotAllowed:
 @transaction.atomic
 def set_notice_address(*, actor: User, appeal: Appeal, postal_address: str) -> Appeal:
     """Record or correct the appellant's postal address the notice letter goes to
-    (npc-5.18, rgmu-5.18), until the posting is recorded. Staff of the organisation only.
+    (npc-5.18, rgmu-5.18), until the posting is recorded. Whoever may post the notice:
+    the study department or the commission's secretary (npc-5.9, `require_notice_poster`).
     Audited as "appeal.address" with the address before and after."""
     appeal = (
         Appeal.objects.select_for_update(of=("self",))
         .select_related("organisation")
         .get(pk=appeal.pk)
     )
-    require_staff_of(actor, appeal.organisation)
+    require_notice_poster(actor, appeal)
     if appeal.status == AppealStatus.WITHDRAWN:
         raise AppealNotAllowed("Апелляция отозвана: уведомление не направляется.")
     if appeal.notice_posted_on is not None:
