@@ -98,13 +98,19 @@ def seats_of(commission: AppealCommission | None) -> list[AppealSeat]:
     """Return the commission's seats: chair, deputy chair, members, secretary."""
     if commission is None:
         return []
+    return _in_commission_order(
+        AppealSeat.objects.filter(commission=commission).select_related("person")
+    )
+
+
+def _in_commission_order(seats: Iterable[AppealSeat]) -> list[AppealSeat]:
+    """Chair, deputy chair, members, secretary; within a role, as seated."""
     order = {
         CommissionRole.CHAIR: 0,
         CommissionRole.DEPUTY_CHAIR: 1,
         CommissionRole.MEMBER: 2,
         CommissionRole.SECRETARY: 3,
     }
-    seats = list(AppealSeat.objects.filter(commission=commission).select_related("person"))
     return sorted(seats, key=lambda s: (order[CommissionRole(s.role)], s.pk))
 
 
@@ -421,7 +427,7 @@ def protocols_to_sign(user: User | AnonymousUser) -> list[ProtocolToSign]:
     with who has signed it (and when) and who has not yet."""
     if not isinstance(user, User):
         return []
-    protocols = (
+    awaiting = (
         _protocols_awaiting(user)
         .select_related(
             "appeal__learner",
@@ -431,4 +437,32 @@ def protocols_to_sign(user: User | AnonymousUser) -> list[ProtocolToSign]:
         .defer("pdf")
         .order_by("-held_on", "-pk")
     )
-    return [ProtocolToSign(p, p.appeal, protocol_signers(p)) for p in protocols]
+    protocols = list(awaiting)
+    # Everyone's signatures, attendance and seats in three queries for the whole list.
+    signed: dict[int, dict[int, datetime]] = {}
+    for protocol_id, seat_id, at in AppealProtocolSignature.objects.filter(
+        protocol__in=protocols
+    ).values_list("protocol_id", "seat_id", "signed_at"):
+        signed.setdefault(protocol_id, {})[seat_id] = at
+    present = set(
+        AppealAttendance.objects.filter(
+            appeal_id__in=[p.appeal_id for p in protocols], present=True
+        ).values_list("appeal_id", "seat_id")
+    )
+    seats: dict[int, list[AppealSeat]] = {}
+    for seat in AppealSeat.objects.filter(
+        commission_id__in={p.appeal.commission_id for p in protocols}
+    ).select_related("person"):
+        seats.setdefault(seat.commission_id, []).append(seat)
+    return [
+        ProtocolToSign(
+            p,
+            p.appeal,
+            [
+                ProtocolSigner(seat, signed.get(p.pk, {}).get(seat.pk))
+                for seat in _in_commission_order(seats.get(p.appeal.commission_id or 0, []))
+                if (p.appeal_id, seat.pk) in present
+            ],
+        )
+        for p in protocols
+    ]
