@@ -32,7 +32,7 @@ from nmo.codes.models import ConfirmationCode
 from nmo.core.exceptions import DomainError
 from nmo.cycles.models import CreditEntry, Cycle
 from nmo.documents.models import QualificationDocument
-from nmo.regulations.types import PresetCode
+from nmo.regulations.types import Post, PresetCode
 
 Render = Callable[[PresetCode], tuple[bytes, str]]
 
@@ -368,14 +368,28 @@ def attempt_protocol(preset: PresetCode) -> tuple[bytes, str]:
 
 
 APPEAL_COMMISSION = (
-    ("CHAIR", "Апелляционная", "Вера", "Павловна", "Заместитель директора по учебной работе"),
-    ("DEPUTY_CHAIR", "Заместителева", "Ирина", "Олеговна", "Начальник отдела качества"),
-    ("MEMBER", "Шевчук", "Антон", "Ильич", "Доцент кафедры"),
-    ("MEMBER", "Кириллова", "Дарья", "Юрьевна", "Профессор кафедры"),
-    ("SECRETARY", "Ли", "Олег", "Петрович", "Методист учебного отдела"),
+    (
+        "CHAIR",
+        "Апелляционная",
+        "Вера",
+        "Павловна",
+        "Заместитель директора по учебной работе",
+        Post.ACADEMIC_STAFF,
+    ),
+    ("DEPUTY_CHAIR", "Заместителева", "Ирина", "Олеговна", "Доцент", Post.ACADEMIC_STAFF),
+    ("MEMBER", "Шевчук", "Антон", "Ильич", "Доцент кафедры", Post.TEACHING_STAFF),
+    ("MEMBER", "Кириллова", "Дарья", "Юрьевна", "Профессор кафедры", Post.TEACHING_STAFF),
+    (
+        "SECRETARY",
+        "Ли",
+        "Олег",
+        "Петрович",
+        "Методист учебного отдела",
+        Post.STUDY_DEPARTMENT_STAFF,
+    ),
 )
 """The appeal commission of the samples: the organisation's staff who sit on no
-attestation commission (ADR 0402)."""
+attestation commission, appointed from the posts the regulation names (ADR 0402)."""
 
 
 @functools.cache
@@ -420,7 +434,7 @@ def _appeal(preset: PresetCode) -> int:
         ),
     )
     seats = []
-    for n, (role, last, first, middle, post) in enumerate(APPEAL_COMMISSION):
+    for n, (role, last, first, middle, post, kind) in enumerate(APPEAL_COMMISSION):
         user = User.objects.create_user(
             email=f"appeal-{preset.value}-{n}@nmo.local",
             last_name=last,
@@ -428,7 +442,7 @@ def _appeal(preset: PresetCode) -> int:
             middle_name=middle,
         )
         Membership.objects.create(user=user, role=Role.COMMISSION_MEMBER, organisation=organisation)
-        seats.append(AppealSeatData(user.pk, CommissionRole[role], post))
+        seats.append(AppealSeatData(user.pk, CommissionRole[role], post, kind))
     if preset == PresetCode.NPC_DZM:
         commission = appeal_services.form_appeal_commission(
             actor=staff,

@@ -105,23 +105,39 @@ def tests_for_learner(user: User) -> list[LearnerTest]:
     """«Мои тесты»: the sessions of the learner's attestations with their attempts and the
     learner's own time limit: the form's plus the special-conditions extension (rgmu-7.4)."""
     results = {r.attestation_id: r for r in attestation_selectors.results_for_learner(user)}
-    sessions = (
+    listed = (
         TestSession.objects.filter(attestation_id__in=results)
         .select_related("attestation__cohort__programme", "form__stage")
         .order_by("-opens_at")
     )
     now = timezone.now()
+    sessions = list(listed)
+    result_ids = [r.pk for r in results.values()]
+    # The attempts and the pending grants of every session in one query each.
+    attempts_of: dict[int, list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(
+        session__in=sessions, learner_result_id__in=result_ids
+    ).order_by("number"):
+        attempts_of.setdefault(attempt.session_id, []).append(attempt)
+    grants: dict[int, AttemptGrant] = {}
+    for granted in AttemptGrant.objects.filter(
+        session__in=sessions,
+        learner_result_id__in=result_ids,
+        attempt__isnull=True,
+        closes_at__gt=now,
+    ).order_by("-opens_at", "-pk"):
+        grants[granted.session_id] = granted  # the earliest window wins, as pending_grant
     out = []
     for session in sessions:
         result = results[session.attestation_id]
-        attempts = list(
-            Attempt.objects.filter(session=session, learner_result=result).order_by("number")
-        )
+        attempts = [a for a in attempts_of.get(session.pk, []) if a.learner_result_id == result.pk]
         open_attempt = next(
             (a for a in attempts if a.is_open and rules.is_before_deadline(a.deadline, now)), None
         )
         used = sum(1 for a in attempts if a.status != AttemptStatus.ANNULLED)
-        grant = pending_grant(session, result.pk)
+        grant = grants.get(session.pk)
+        if grant is not None and grant.learner_result_id != result.pk:
+            grant = None
         if grant is not None:
             in_window = grant.opens_at <= now < grant.closes_at
         else:
