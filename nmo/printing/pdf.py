@@ -108,8 +108,17 @@ def _options(meta: PdfMeta | None) -> dict[str, Any]:
     return {"pdf_variant": ARCHIVAL_VARIANT, "pdf_tags": True, "custom_metadata": True}
 
 
-def _sheets(stylesheet: Path | None, meta: PdfMeta | None) -> list[Any]:
-    sheets = [print_stylesheet(str(stylesheet))] if stylesheet is not None else []
+OFFICIAL_FORM = Path(__file__).resolve().parent / "official_form.css"
+"""The margins, type and pagination of an official form (ADR 0029): the base that a
+form's own stylesheet adds to (pass both, `(OFFICIAL_FORM, own)`)."""
+
+Stylesheets = Path | tuple[Path, ...]
+"""One print stylesheet, or several applied in order."""
+
+
+def _sheets(stylesheet: Stylesheets | None, meta: PdfMeta | None) -> list[Any]:
+    paths = (stylesheet,) if isinstance(stylesheet, Path) else (stylesheet or ())
+    sheets = [print_stylesheet(str(path)) for path in paths]
     if meta is not None and meta.footer:
         sheets.append(footer_stylesheet(meta.footer))
     return sheets
@@ -132,7 +141,7 @@ def _describe(document: Any, meta: PdfMeta | None) -> None:
         metadata.custom = {str(k): str(v) for k, v in meta.custom.items()}
 
 
-def _write(html: Any, stylesheet: Path | None, meta: PdfMeta | None) -> bytes:
+def _write(html: Any, stylesheet: Stylesheets | None, meta: PdfMeta | None) -> bytes:
     options = _options(meta)
     document = html.render(
         stylesheets=_sheets(stylesheet, meta),
@@ -157,7 +166,7 @@ def render_pdf_pages(
     template_name: str,
     contexts: list[dict[str, Any]],
     *,
-    stylesheet: Path | None = None,
+    stylesheet: Stylesheets | None = None,
     progress: Callable[[int], None] | None = None,
     meta: PdfMeta | None = None,
     footers: Sequence[str] | None = None,
@@ -200,7 +209,7 @@ def render_print(
     template_name: str,
     context: dict[str, Any],
     *,
-    stylesheet: Path,
+    stylesheet: Stylesheets,
     meta: PdfMeta | None = None,
 ) -> bytes:
     """Render a standalone print template (a full HTML page, not extending printing/base)

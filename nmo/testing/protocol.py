@@ -10,11 +10,14 @@ from typing import Any
 from django.utils import timezone
 
 from nmo.core.russian import duration
-from nmo.printing.pdf import PdfMeta, render_print
+from nmo.printing.pdf import OFFICIAL_FORM, PdfMeta, render_print
 from nmo.testing import selectors
 from nmo.testing.models import Attempt, EventKind, GrantBasis
 
-STYLESHEET = Path(__file__).resolve().parent / "templates" / "testing" / "print" / "protocol.css"
+STYLESHEET = (
+    OFFICIAL_FORM,
+    Path(__file__).resolve().parent / "templates" / "testing" / "print" / "protocol.css",
+)
 
 
 def _event_line(event: Any) -> str:

@@ -37,11 +37,11 @@ from nmo.core.integrity import sha256_hex
 from nmo.core.russian import at_unit, by_sex, full_name_in, person_from_full_name
 from nmo.core.services import record_audit, report_tampering
 from nmo.printing.office import setup_form_page, setup_form_styles
-from nmo.printing.pdf import render_pdf_pages, render_print
+from nmo.printing.pdf import OFFICIAL_FORM, render_pdf_pages, render_print
 from nmo.regulations.types import AppealDocument, Grade, VoteChoice
 
 PRINT_DIR = Path(__file__).resolve().parents[1] / "templates" / "appeals" / "print"
-STYLESHEET = PRINT_DIR / "appeals.css"
+STYLESHEET = (OFFICIAL_FORM, PRINT_DIR / "appeals.css")
 YES, NO = "да", "нет"
 ADDRESS_MIN = 10
 ADDRESS_MAX = 500

@@ -34,10 +34,10 @@ from nmo.core.exceptions import Conflict, PermissionDenied
 from nmo.core.integrity import DOCUMENT_SEAL, seal, seal_matches, sha256_hex
 from nmo.core.services import record_audit, report_tampering
 from nmo.printing.office import render_docx
-from nmo.printing.pdf import render_print
+from nmo.printing.pdf import OFFICIAL_FORM, render_print
 
 PRINT_DIR = Path(__file__).resolve().parents[1] / "templates" / "attestation" / "print"
-STYLESHEET = PRINT_DIR / "attestation.css"
+STYLESHEET = (OFFICIAL_FORM, PRINT_DIR / "attestation.css")
 """Parsed once per process (render_print): a cohort's protocols are drawn one after another."""
 
 MIN_REASON = 10
