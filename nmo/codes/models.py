@@ -45,7 +45,9 @@ class ConfirmationCode(models.Model):
     faq-ikp-activation). The value is stored normalised (XXXX-XXXXXXXX) and unique across
     the system; activation is a conditional UPDATE of `activated_by`/`activated_at`."""
 
-    value = models.CharField("код", max_length=CODE_LENGTH, unique=True)
+    # Unique by the constraint below, not `unique=True`: that would add a second index,
+    # for LIKE, which no query uses and every activation writes (ADR 0610).
+    value = models.CharField("код", max_length=CODE_LENGTH)
     activity = models.ForeignKey(
         "catalog.Activity",
         verbose_name="мероприятие",
@@ -75,8 +77,9 @@ class ConfirmationCode(models.Model):
         verbose_name = "код подтверждения (ИКП)"
         verbose_name_plural = "коды подтверждения (ИКП)"
         ordering = ["activity", "id"]
-        # `value` is unique, which gives it its index.
         constraints = [
+            # `value` is unique, which gives it its one index: codes are found by equality.
+            models.UniqueConstraint(fields=["value"], name="code_value_once"),
             models.CheckConstraint(
                 condition=Q(activated_by__isnull=True, activated_at__isnull=True)
                 | Q(activated_by__isnull=False, activated_at__isnull=False),

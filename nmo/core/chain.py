@@ -66,10 +66,6 @@ def entry_digest(entry: AuditEntry) -> str:
     return content_digest({name: getattr(entry, name) for name in CONTENT}, entry.prev_hash)
 
 
-def _table(name: str, connection: BaseDatabaseWrapper) -> str:
-    return connection.ops.quote_name(name)
-
-
 #: The PostgreSQL advisory lock that serialises appends: "NMOAUDIT" as a number.
 APPEND_LOCK = 0x4E4D4F4155444954
 
@@ -79,6 +75,61 @@ def partition_name(moment: datetime) -> str:
     (ADR 0602)."""
     utc = moment.astimezone(UTC)
     return f"core_auditentry_p{utc:%Y_%m}"
+
+
+#: The chain's end — the one row its trigger keeps (ADR 0609) — with whether the month of
+#: the entry's time (the one parameter) is attached as a partition of the log.
+HEAD = (
+    "SELECT head.seq, head.entry_hash, head.created_at, "
+    "lands.month, EXISTS (SELECT 1 FROM pg_inherits "
+    "WHERE inhparent = 'core_auditentry'::regclass AND inhrelid = to_regclass("
+    "'core_auditentry_p' || to_char(lands.month, 'YYYY_MM'))) "
+    "OR NOT EXISTS (SELECT 1 FROM pg_partitioned_table "
+    "WHERE partrelid = 'core_auditentry'::regclass) "
+    "FROM (SELECT 1) one LEFT JOIN core_auditchainhead head ON head.id = 1, "
+    "LATERAL (SELECT date_trunc('month', %s::timestamptz "
+    "AT TIME ZONE 'UTC')::date AS month) lands"
+)
+
+#: Before the end is read, on PostgreSQL: the transaction's deferred foreign keys checked
+#: now, and the rest of them as they are written (a key checked at COMMIT waits for a row
+#: lock while this transaction holds the append lock — and the row's holder may be
+#: queueing for the append lock: a deadlock, tests/concurrency/test_audit_lock_order.py);
+#: then the append lock, held until the transaction ends. Each its own statement, so the
+#: read after them has a snapshot taken once the lock was granted: it sees every append
+#: committed before.
+BEFORE_HEAD = ("SET CONSTRAINTS ALL IMMEDIATE", f"SELECT pg_advisory_xact_lock({APPEND_LOCK:d})")
+
+_LAST = (
+    'SELECT seq, entry_hash, created_at FROM "core_auditentry" WHERE seq IS NOT NULL '
+    "ORDER BY seq DESC LIMIT 1"
+)
+
+
+def place_after_head(cursor: Any, head: tuple[Any, ...]) -> tuple[int, str, datetime | None]:
+    """The place of the next entry, the last one's hash and time, from `HEAD`'s row read
+    under the append lock (PostgreSQL). A month not attached yet is made (ADR 0602: there
+    is no default partition; the daily `audit_partitions` keeps months ahead, this is the
+    safety net); a missing head row (a log emptied by hand) is answered by the log."""
+    *row, month, attached = head
+    if month is not None and not attached:
+        cursor.execute("SELECT core_auditentry_ensure_partitions(%s, 1)", [month])
+    if row[0] is None:
+        cursor.execute(_LAST)
+        found = cursor.fetchone()
+        if found is None:
+            return 1, GENESIS, None
+        row = list(found)
+    return _place(row)
+
+
+def _place(row: Any) -> tuple[int, str, datetime | None]:
+    last_at = row[2]
+    if isinstance(last_at, str):  # SQLite hands back the stored text or a naive UTC time
+        last_at = parse_datetime(last_at)
+    if last_at is not None and last_at.tzinfo is None:
+        last_at = last_at.replace(tzinfo=UTC)
+    return int(row[0]) + 1, str(row[1]), last_at
 
 
 def next_place(
@@ -91,60 +142,21 @@ def next_place(
     granted; SQLite serialises writing transactions itself (they begin IMMEDIATE).
 
     Given the `moment` of the entry, on PostgreSQL the same statement asks whether its
-    month's partition is attached, and if not makes it (ADR 0602: there is no default
-    partition; the daily `audit_partitions` keeps months ahead, this is the safety net)."""
-    table = _table("core_auditentry", connection)
-    last = (
-        f"SELECT seq, entry_hash, created_at FROM {table} WHERE seq IS NOT NULL "  # noqa: S608
-        "ORDER BY seq DESC LIMIT 1"
-    )
+    month's partition is attached, and if not makes it (`place_after_head`)."""
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
-            cursor.execute(last)
+            cursor.execute(_LAST)
             row = cursor.fetchone()
-        else:
-            # Check the transaction's deferred foreign keys now, and the rest of them as
-            # they are written: a key checked at COMMIT waits for a row lock while this
-            # transaction holds the append lock — and the row's holder may be queueing
-            # for the append lock (a deadlock; tests/concurrency/test_audit_lock_order.py).
-            # Then the lock, then the chain's end — the one row its trigger keeps (ADR
-            # 0609) — with whether the month of the entry's time is attached (if save()
-            # moves it to the last entry's, that month is: the last entry is in it).
-            # Three statements in one round trip, every appender waits for this lock
-            # (ADR 0203 counts the activation's statements): no parameters, so the simple
-            # protocol takes them all, and each statement has its own snapshot — the
-            # read sees every append committed before the lock was granted. The time is
-            # a literal of our own making (an ISO date and time).
-            instant = "NULL" if moment is None else f"'{moment.astimezone(UTC).isoformat()}'"
-            cursor.execute(
-                "SET CONSTRAINTS ALL IMMEDIATE; "  # noqa: S608 - constants and our own time
-                f"SELECT pg_advisory_xact_lock({APPEND_LOCK:d}); "
-                "SELECT head.seq, head.entry_hash, head.created_at, "
-                "lands.month, EXISTS (SELECT 1 FROM pg_inherits "
-                "WHERE inhparent = 'core_auditentry'::regclass AND inhrelid = to_regclass("
-                "'core_auditentry_p' || to_char(lands.month, 'YYYY_MM'))) "
-                "OR NOT EXISTS (SELECT 1 FROM pg_partitioned_table "
-                "WHERE partrelid = 'core_auditentry'::regclass) "
-                "FROM (SELECT 1) one LEFT JOIN core_auditchainhead head ON head.id = 1, "
-                f"LATERAL (SELECT date_trunc('month', {instant}::timestamptz "
-                "AT TIME ZONE 'UTC')::date AS month) lands"
-            )
-            cursor.nextset()  # past SET CONSTRAINTS
-            cursor.nextset()  # past the lock: the chain's end
-            *row, month, attached = cursor.fetchone()
-            if month is not None and not attached:
-                cursor.execute("SELECT core_auditentry_ensure_partitions(%s, 1)", [month])
-            if row[0] is None:
-                cursor.execute(last)
-                row = cursor.fetchone()
-    if row is None:
-        return 1, GENESIS, None
-    last_at = row[2]
-    if isinstance(last_at, str):  # SQLite hands back the stored text or a naive UTC time
-        last_at = parse_datetime(last_at)
-    if last_at is not None and last_at.tzinfo is None:
-        last_at = last_at.replace(tzinfo=UTC)
-    return int(row[0]) + 1, str(row[1]), last_at
+            return (1, GENESIS, None) if row is None else _place(row)
+        # The three statements in one round trip, every appender waits for this lock
+        # (ADR 0203 counts the activation's statements): no parameters, so the simple
+        # protocol takes them all. The time is a literal of our own making (an ISO date
+        # and time).
+        instant = "NULL" if moment is None else f"'{moment.astimezone(UTC).isoformat()}'"
+        cursor.execute("; ".join((*BEFORE_HEAD, HEAD.replace("%s", instant))))
+        cursor.nextset()  # past SET CONSTRAINTS
+        cursor.nextset()  # past the lock: the chain's end
+        return place_after_head(cursor, cursor.fetchone())
 
 
 # --- Verification -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +19,17 @@ class BaseModel(models.Model):
 #: How far behind the last entry an append's time may be and still count as a race for
 #: the lock or a lagging clock (ADR 0602).
 CLOCK_SLACK = timedelta(minutes=5)
+
+
+def chained_time(created_at: datetime, last_at: datetime | None) -> datetime:
+    """An entry's time as the chain keeps it (ADR 0602): an entry dated before the last
+    one, because it waited for the lock or its node's clock lags, takes the last one's
+    time, so every month's partition holds one run of places and an archived month ends
+    where the live log begins. A clock set back further is no race: the entry keeps its
+    time (the archive refuses a month cut across such rows)."""
+    if last_at is not None and last_at - CLOCK_SLACK < created_at < last_at:
+        return last_at
+    return created_at
 
 
 class AuditEntry(models.Model):
@@ -81,13 +92,7 @@ class AuditEntry(models.Model):
         # caller's transaction ends, so no other append takes the same place (ADR 0024).
         with transaction.atomic(savepoint=False):
             self.seq, self.prev_hash, last_at = next_place(connection, self.created_at)
-            # Time follows the chain (ADR 0602): an entry dated before it waited for the
-            # lock, or on a node whose clock lags, is not dated before the entry ahead of
-            # it, so every month's partition holds one run of places and an archived month
-            # ends where the live log begins. A clock set back further is no race: the
-            # entry keeps its time (the archive refuses a month cut across such rows).
-            if last_at is not None and last_at - CLOCK_SLACK < self.created_at < last_at:
-                self.created_at = last_at
+            self.created_at = chained_time(self.created_at, last_at)
             self.entry_hash = entry_digest(self)
             super().save(*args, **kwargs)
 

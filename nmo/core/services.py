@@ -1,22 +1,34 @@
 """Shared write helpers: the audit log, its export, and tasks (e-mail) after commit."""
 
+import contextlib
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Literal
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django_tasks.base import Task
 
 from nmo.core.audit import describe_entries
 from nmo.core.cells import as_text
-from nmo.core.chain import ChainReport, verify_chain
+from nmo.core.chain import (
+    BEFORE_HEAD,
+    HEAD,
+    ChainReport,
+    content_digest,
+    next_place,
+    normal_ip,
+    place_after_head,
+    verify_chain,
+)
 from nmo.core.keyset import keyset_chunks
-from nmo.core.models import AuditEntry
+from nmo.core.models import AuditEntry, chained_time
 from nmo.core.request_context import current_client_ip
 from nmo.core.selectors import newest_audit_id
+from nmo.core.sql import insert_select, prepared_cursor
 
 
 def _json_safe(value: object) -> object:
@@ -65,6 +77,116 @@ def record_audit(*, actor: AbstractBaseUser | None, action: str, **details: Any)
     entry = AuditEntry(**audit_values(actor=actor, action=action, **details))
     entry.save(force_insert=True)
     return entry
+
+
+def _audit_line(
+    values: dict[str, Any], head: tuple[int, str, datetime | None], moment: datetime
+) -> tuple[str, list[Any]]:
+    """The INSERT of one audit line at the chain's place `head` (place, previous hash,
+    previous time), hashed as `AuditEntry.save` hashes it; no model instance."""
+    seq, prev_hash, last_at = head
+    values.update(created_at=chained_time(moment, last_at), seq=seq, prev_hash=prev_hash)
+    values["entry_hash"] = content_digest(values, prev_hash)
+    return insert_select(AuditEntry, values, computed={}, source="(SELECT 1) AS one")
+
+
+def append_audit(*, actor: AbstractBaseUser | None, action: str, **details: Any) -> None:
+    """`record_audit` for a hot path: the same line on the same chain, taken by the same
+    lock, but written on PostgreSQL by one prepared INSERT without a model instance — the
+    ORM's save built the statement anew every time (ADR 0203). Elsewhere (SQLite) it is
+    `record_audit`. Call it inside the service's transaction."""
+    if connection.vendor != "postgresql":
+        record_audit(actor=actor, action=action, **details)
+        return
+    values = audit_values(actor=actor, action=action, **details)
+    values["ip"] = normal_ip(values["ip"])
+    with transaction.atomic(savepoint=False):
+        moment = timezone.now()
+        sql, params = _audit_line(values, next_place(connection, moment), moment)
+        with prepared_cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def change_with_audit(
+    sql: str,
+    params: Sequence[Any],
+    *,
+    actor: AbstractBaseUser | None,
+    describe: Callable[[tuple[Any, ...]], dict[str, Any]],
+) -> tuple[Any, ...] | None:
+    """Run one statement that changes something and returns one row — or none when
+    nothing changed — and append the audit line `describe(row)` gives (`record_audit`'s
+    arguments but the actor), both in one transaction: the hot path's write (the code
+    activation, ADR 0203). The statement's text is the same every time, so the
+    connection prepares it (`prepared_cursor`).
+
+    On PostgreSQL outside any transaction the whole of it is two round trips
+    (ADR 0610): the BEGIN, the statement, the deferred keys' check, the chain's append
+    lock and its end go in one pipeline; the audit line, hashed in between, and the
+    COMMIT in a second. Inside a caller's transaction (and elsewhere) it is the same
+    steps one by one, in a savepoint that keeps a failed statement from aborting the
+    caller's work."""
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        connection.ensure_connection()
+        if not connection.in_atomic_block:
+            return _change_with_audit_pipelined(sql, params, actor=actor, describe=describe)
+    with transaction.atomic():
+        with prepared_cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is not None:
+            if connection.vendor == "postgresql":
+                append_audit(actor=actor, **describe(row))
+            else:
+                record_audit(actor=actor, **describe(row))
+    return None if row is None else tuple(row)
+
+
+def _change_with_audit_pipelined(
+    sql: str,
+    params: Sequence[Any],
+    *,
+    actor: AbstractBaseUser | None,
+    describe: Callable[[tuple[Any, ...]], dict[str, Any]],
+) -> tuple[Any, ...] | None:
+    from psycopg import Cursor  # binds on the server: prepared after `prepare_threshold`
+    from psycopg.pq import TransactionStatus
+
+    raw = connection.connection
+    moment = timezone.now()
+    with connection.wrap_database_errors:  # psycopg's errors as Django's (IntegrityError…)
+        try:
+            with raw.pipeline():
+                raw.execute("BEGIN")
+                change = Cursor(raw)
+                change.execute(sql, params)
+                for statement in BEFORE_HEAD:
+                    raw.execute(statement)
+                head = Cursor(raw)
+                head.execute(HEAD, [moment])
+            row = change.fetchone()
+            if row is None:  # nothing changed: nothing to record
+                raw.execute("ROLLBACK")
+                return None
+            values = audit_values(actor=actor, **describe(row))
+            values["ip"] = normal_ip(values["ip"])
+            end = head.fetchone()
+            if end is None:  # pragma: no cover - the statement always gives one row
+                raise RuntimeError("the audit chain's end was not read")
+            place = place_after_head(head, tuple(end))
+            line, line_params = _audit_line(values, place, moment)
+            with raw.pipeline():
+                Cursor(raw).execute(line, line_params)
+                raw.execute("COMMIT")
+            return tuple(row)
+        except BaseException:
+            # A failed statement (a unique key: nothing written), an error of ours or a
+            # lost connection: whatever was begun is rolled back, never left open.
+            begun = (TransactionStatus.INTRANS, TransactionStatus.INERROR)
+            if raw.info.transaction_status in begun:
+                with contextlib.suppress(Exception):
+                    raw.execute("ROLLBACK")
+            raise
 
 
 def report_tampering(

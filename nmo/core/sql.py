@@ -5,11 +5,44 @@ values always go as parameters."""
 import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, connections, models
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
+
+#: Fields whose own preparation (`get_db_prep_save`) hands back a value of this Python
+#: type as it is on PostgreSQL and SQLite: such a value is bound without asking the field.
+_PLAIN: dict[type[models.Field[Any, Any]], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    **{
+        kind: int
+        for kind in (
+            models.IntegerField,
+            models.SmallIntegerField,
+            models.BigIntegerField,
+            models.PositiveIntegerField,
+            models.PositiveSmallIntegerField,
+            models.PositiveBigIntegerField,
+        )
+    },
+}
+
+
+def _plain_type(field: models.Field[Any, Any]) -> type | None:
+    """The one Python type a value of this field may have to be bound as it is, if any:
+    the exact field classes of `_PLAIN` (a subclass may prepare its values its own way),
+    and a foreign key to an integer key."""
+    if type(field) is models.DateTimeField and connection.vendor == "postgresql":
+        return datetime  # an aware time, as PostgreSQL's adapter takes it (checked below)
+    if isinstance(field, models.ForeignKey):
+        target = field.target_field
+        integer = isinstance(target, models.AutoField | models.BigAutoField | models.IntegerField)
+        return int if integer else None
+    return _PLAIN.get(type(field))
 
 
 @functools.cache
@@ -18,9 +51,10 @@ def _insert_select_sql(
     computed: tuple[tuple[str, str], ...],
     source: str,
     with_pk: bool,
-) -> tuple[str, tuple[models.Field[Any, Any], ...]]:
-    """The statement's text and the fields whose values go as parameters, in order: the
-    same for every row of the model, so built once per process."""
+) -> tuple[str, tuple[tuple[models.Field[Any, Any], type | None], ...]]:
+    """The statement's text and the fields whose values go as parameters, in order, each
+    with the type its values may be bound as they are (`_plain_type`): the same for every
+    row of the model, so built once per process."""
     meta = model._meta
     qn = connection.ops.quote_name
     expressions = dict(computed)
@@ -29,7 +63,7 @@ def _insert_select_sql(
         raise ValueError(f"{meta.label} has no fields {sorted(unknown)}")
     columns: list[str] = []
     values: list[str] = []
-    bound: list[models.Field[Any, Any]] = []
+    bound: list[tuple[models.Field[Any, Any], type | None]] = []
     for field in meta.concrete_fields:
         if field.primary_key and not with_pk:
             continue
@@ -38,7 +72,7 @@ def _insert_select_sql(
             values.append(expressions[field.attname])
         else:
             values.append("%s")
-            bound.append(field)
+            bound.append((field, _plain_type(field)))
     sql = (
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - model names
         f"SELECT {', '.join(values)} FROM {source}"
@@ -71,14 +105,22 @@ def insert_select(
     db = connections[connection.alias]  # the wrapper itself: each field reads it a few times
     now = timezone.now()
     params = []
-    for field in bound:
+    for field, plain in bound:
         if field.attname in values:
             value = values[field.attname]
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             value = now
         else:
             value = field.get_default()
-        params.append(field.get_db_prep_save(value, db))
+        # Most of the hot path's values are plain strings and numbers, which the field
+        # would hand back unchanged after several calls each (ADR 0203).
+        if plain is not None and (value is None or type(value) is plain):
+            if isinstance(value, datetime) and value.tzinfo is None:
+                params.append(field.get_db_prep_save(value, db))  # naive: the field warns
+            else:
+                params.append(value)
+        else:
+            params.append(field.get_db_prep_save(value, db))
     return sql, params
 
 

@@ -3,6 +3,7 @@ exactly once (faq-ikp-activation, faq-ikp-normalize, faq-ikp-error, faq-email-no
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -21,11 +22,12 @@ from nmo.codes.types import Activation
 from nmo.core.exceptions import RateLimited, ServiceUnavailable
 from nmo.core.russian import in_time
 from nmo.core.services import (
+    change_with_audit,
     enqueue_after_commit,
     queued_task_values,
     record_audit,
 )
-from nmo.core.sql import insert_select, prepared_cursor
+from nmo.core.sql import insert_select
 from nmo.core.throttle import Counter, Standing, read_standing, register_failure, reset_throttle
 from nmo.cycles import sql as ledger_sql
 from nmo.cycles.exceptions import ActivityNotInCatalogue, AlreadyCredited
@@ -141,9 +143,9 @@ def _not_claimed(*, specialist: User, value: str) -> CodeAlreadyYours | CodeNotA
 def _redeem_in_one_statement(*, specialist: User, value: str) -> Activation:
     """The activation on PostgreSQL, its hot path (ADR 0203): the claim, the ledger entry,
     the cabinet's new version and the queued notice as one statement of data-modifying
-    CTEs, then the audit line on the hash chain (ADR 0024: two small round trips) in the
-    same transaction; its text is the same every time, so the connection prepares it
-    (`prepared_cursor`) and PostgreSQL does not plan it again.
+    CTEs, then the audit line on the hash chain (ADR 0024) in the same transaction: two
+    pipelined round trips in all (`change_with_audit`, ADR 0610). Its text is the same
+    every time, so the connection prepares it and PostgreSQL does not plan it again.
 
     The claim is `_claim_by_value`'s conditional UPDATE, its WHERE on the code row's own
     columns (race-safe), narrowed to activities that earn credits now
@@ -203,36 +205,33 @@ def _redeem_in_one_statement(*, specialist: User, value: str) -> Activation:
         *stamp_params,
         *queued_params,
     ]
-    # The statement and the audit line are one transaction; inside a caller's atomic
-    # block a savepoint keeps a failed statement from aborting the caller's work. The
-    # audit line is written by `record_audit`, after the statement, because its hash
-    # chain (ADR 0024) needs the line's content in Python.
-    with transaction.atomic():
-        with prepared_cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        if row is not None:
-            activity_id, title, kind, credits, entry_id, code_id = row[:6]
-            hours, source, specialty_id, occurred_on = row[6:]
-            # One audit line for the claim and the credit it posted (as `_redeem` writes it).
-            record_audit(
-                actor=specialist,
-                action="code.activate",
-                object_type=ConfirmationCode._meta.label_lower,
-                object_id=str(code_id),
-                object_repr=value,
-                changes={
-                    "activity": activity_id,
-                    "credits": int(credits),
-                    "credit_entry": entry_id,
-                    "hours": hours,
-                    "source": source,
-                    "specialty": specialty_id,
-                    "occurred_on": occurred_on,
-                },
-            )
+
+    def describe(row: tuple[Any, ...]) -> dict[str, Any]:
+        # One audit line for the claim and the credit it posted (as `_redeem` writes it).
+        activity_id, _title, _kind, credits, entry_id, code_id, *posted = row
+        hours, source, specialty_id, occurred_on = posted
+        return {
+            "action": "code.activate",
+            "object_type": ConfirmationCode._meta.label_lower,
+            "object_id": str(code_id),
+            "object_repr": value,
+            "changes": {
+                "activity": activity_id,
+                "credits": int(credits),
+                "credit_entry": entry_id,
+                "hours": hours,
+                "source": source,
+                "specialty": specialty_id,
+                "occurred_on": occurred_on,
+            },
+        }
+
+    # The statement and the audit line are one transaction, the line written after the
+    # statement because its hash chain (ADR 0024) needs its content in Python.
+    row = change_with_audit(sql, params, actor=specialist, describe=describe)
     if row is None:
         raise _not_claimed(specialist=specialist, value=value)
+    activity_id, title, kind, credits, entry_id = row[:5]
     if notice is None:  # not the database queue: hand it the task after commit
         enqueue_after_commit(send_activation_notice, specialist_id=specialist.pk, code=value)
     return Activation(
