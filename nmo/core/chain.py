@@ -77,28 +77,15 @@ def partition_name(moment: datetime) -> str:
     return f"core_auditentry_p{utc:%Y_%m}"
 
 
-#: The chain's end — the one row its trigger keeps (ADR 0609) — with whether the month of
-#: the entry's time (the one parameter) is attached as a partition of the log.
-HEAD = (
-    "SELECT head.seq, head.entry_hash, head.created_at, "
-    "lands.month, EXISTS (SELECT 1 FROM pg_inherits "
-    "WHERE inhparent = 'core_auditentry'::regclass AND inhrelid = to_regclass("
-    "'core_auditentry_p' || to_char(lands.month, 'YYYY_MM'))) "
-    "OR NOT EXISTS (SELECT 1 FROM pg_partitioned_table "
-    "WHERE partrelid = 'core_auditentry'::regclass) "
-    "FROM (SELECT 1) one LEFT JOIN core_auditchainhead head ON head.id = 1, "
-    "LATERAL (SELECT date_trunc('month', %s::timestamptz "
-    "AT TIME ZONE 'UTC')::date AS month) lands"
-)
-
-#: Before the end is read, on PostgreSQL: the transaction's deferred foreign keys checked
-#: now, and the rest of them as they are written (a key checked at COMMIT waits for a row
-#: lock while this transaction holds the append lock — and the row's holder may be
-#: queueing for the append lock: a deadlock, tests/concurrency/test_audit_lock_order.py);
-#: then the append lock, held until the transaction ends. Each its own statement, so the
-#: read after them has a snapshot taken once the lock was granted: it sees every append
-#: committed before.
-BEFORE_HEAD = ("SET CONSTRAINTS ALL IMMEDIATE", f"SELECT pg_advisory_xact_lock({APPEND_LOCK:d})")
+#: On PostgreSQL, one statement (`core_audit_lock_head`, core migration 0008): the
+#: transaction's deferred foreign keys checked now, and the rest of them as they are written
+#: (a key checked at COMMIT waits for a row lock while this transaction holds the append
+#: lock — and the row's holder may be queueing for the append lock: a deadlock,
+#: tests/concurrency/test_audit_lock_order.py); then the append lock, held until the
+#: transaction ends; then the chain's end — the one row its trigger keeps (ADR 0609) —
+#: read with a snapshot taken once the lock was granted, with whether the month of the
+#: entry's time (the parameter) is attached as a partition of the log.
+LOCK_HEAD = "SELECT * FROM core_audit_lock_head(%s)"
 
 _LAST = (
     'SELECT seq, entry_hash, created_at FROM "core_auditentry" WHERE seq IS NOT NULL '
@@ -107,8 +94,8 @@ _LAST = (
 
 
 def place_after_head(cursor: Any, head: tuple[Any, ...]) -> tuple[int, str, datetime | None]:
-    """The place of the next entry, the last one's hash and time, from `HEAD`'s row read
-    under the append lock (PostgreSQL). A month not attached yet is made (ADR 0602: there
+    """The place of the next entry, the last one's hash and time, from `LOCK_HEAD`'s row
+    read under the append lock (PostgreSQL). A month not attached yet is made (ADR 0602: there
     is no default partition; the daily `audit_partitions` keeps months ahead, this is the
     safety net); a missing head row (a log emptied by hand) is answered by the log."""
     *row, month, attached = head
@@ -137,25 +124,16 @@ def next_place(
 ) -> tuple[int, str, datetime | None]:
     """Take the chain's append lock (held until the transaction ends) and return the
     place of the next entry, the hash of the last one and the last one's time. On
-    PostgreSQL the lock is a transaction-level advisory lock and the last entry is read in
-    the next statement, whose snapshot sees every append committed before the lock was
-    granted; SQLite serialises writing transactions itself (they begin IMMEDIATE).
-
-    Given the `moment` of the entry, on PostgreSQL the same statement asks whether its
-    month's partition is attached, and if not makes it (`place_after_head`)."""
+    PostgreSQL the lock is a transaction-level advisory lock and the last entry is read
+    after it is granted, in one statement (`LOCK_HEAD`) that also asks whether the month
+    of the entry's `moment` is attached (made if not, `place_after_head`); SQLite
+    serialises writing transactions itself (they begin IMMEDIATE)."""
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             cursor.execute(_LAST)
             row = cursor.fetchone()
             return (1, GENESIS, None) if row is None else _place(row)
-        # The three statements in one round trip, every appender waits for this lock
-        # (ADR 0203 counts the activation's statements): no parameters, so the simple
-        # protocol takes them all. The time is a literal of our own making (an ISO date
-        # and time).
-        instant = "NULL" if moment is None else f"'{moment.astimezone(UTC).isoformat()}'"
-        cursor.execute("; ".join((*BEFORE_HEAD, HEAD.replace("%s", instant))))
-        cursor.nextset()  # past SET CONSTRAINTS
-        cursor.nextset()  # past the lock: the chain's end
+        cursor.execute(LOCK_HEAD, [moment])
         return place_after_head(cursor, cursor.fetchone())
 
 

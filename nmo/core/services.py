@@ -15,8 +15,7 @@ from django_tasks.base import Task
 from nmo.core.audit import describe_entries
 from nmo.core.cells import as_text
 from nmo.core.chain import (
-    BEFORE_HEAD,
-    HEAD,
+    LOCK_HEAD,
     ChainReport,
     content_digest,
     next_place,
@@ -121,11 +120,11 @@ def change_with_audit(
     connection prepares it (`prepared_cursor`).
 
     On PostgreSQL outside any transaction the whole of it is two round trips
-    (ADR 0610): the BEGIN, the statement, the deferred keys' check, the chain's append
-    lock and its end go in one pipeline; the audit line, hashed in between, and the
-    COMMIT in a second. Inside a caller's transaction (and elsewhere) it is the same
-    steps one by one, in a savepoint that keeps a failed statement from aborting the
-    caller's work."""
+    (ADR 0610): the BEGIN, the statement and `LOCK_HEAD` (the deferred keys' check, the
+    chain's append lock and its end) go in one pipeline; the audit line, hashed in
+    between, and the COMMIT in a second. Inside a caller's transaction (and elsewhere)
+    it is the same steps one by one, in a savepoint that keeps a failed statement from
+    aborting the caller's work."""
     if connection.vendor == "postgresql" and connection.get_autocommit():
         connection.ensure_connection()
         if not connection.in_atomic_block:
@@ -160,10 +159,8 @@ def _change_with_audit_pipelined(
                 raw.execute("BEGIN")
                 change = Cursor(raw)
                 change.execute(sql, params)
-                for statement in BEFORE_HEAD:
-                    raw.execute(statement)
                 head = Cursor(raw)
-                head.execute(HEAD, [moment])
+                head.execute(LOCK_HEAD, [moment])
             row = change.fetchone()
             if row is None:  # nothing changed: nothing to record
                 raw.execute("ROLLBACK")

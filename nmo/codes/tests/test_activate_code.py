@@ -288,7 +288,7 @@ def test_one_activation_takes_few_queries(specialist, event, code, django_assert
     """On PostgreSQL (production) a successful activation through the service is one
     statement — the claim, the ledger entry, the cabinet's new version (and the notice's
     task row with the database queue) as data-modifying CTEs — and the audit line on the
-    hash chain (ADR 0024): the append lock with the chain's end in one round trip, the
+    hash chain (ADR 0024): the append lock with the chain's end in one statement, the
     insert; here,
     inside the test's transaction, wrapped in one savepoint. Elsewhere (SQLite) it takes
     9: the savepoint, the claim and its activity (two statements), the specialties with
@@ -311,7 +311,7 @@ def test_one_activation_takes_few_queries(specialist, event, code, django_assert
         assert [s.split()[0] for s in sql] == [
             "SAVEPOINT",
             "WITH",
-            "SET",  # deferred keys checked, the chain's append lock, its end: one trip
+            "SELECT",  # core_audit_lock_head: deferred keys, the chain's lock, its end
             "INSERT",
             "RELEASE",
         ]
