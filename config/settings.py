@@ -299,6 +299,9 @@ SYNC_CLIENT_SECRET = env_str("NMO_SYNC_CLIENT_SECRET", "")
 # The FRDO export of a year with this many documents or more is written by a background
 # job (the person waits on its page); fewer are the answer to the request (ADR 0607).
 FRDO_EXPORT_JOB_THRESHOLD = env_int("FRDO_EXPORT_JOB_THRESHOLD", 500)
+# A background job's result file (an export may carry names and SNILS) is kept this many
+# working days after the job finished, then deleted by `purge_job_results` (ADR 0611).
+JOB_RESULT_KEEP_WORKING_DAYS = env_int("JOB_RESULT_KEEP_WORKING_DAYS", 10)
 SYNC_INTERVAL_SECONDS = env_int("NMO_SYNC_INTERVAL_SECONDS", 15 * 60)
 SYNC_RETRY_MAX_SECONDS = env_int("NMO_SYNC_RETRY_MAX_SECONDS", 60 * 60)
 SYNC_BATCH_SIZE = env_int("NMO_SYNC_BATCH_SIZE", 100)

@@ -9,6 +9,7 @@ sees it at once; an all-or-nothing step reports its items when it has committed.
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import IO, Any, Protocol
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -165,6 +166,32 @@ def _store_result(job: BackgroundJob, outcome: JobResult) -> None:
             )
     elif outcome.content is not None:
         job.result.save(f"{job.pk}-{outcome.file_name}", ContentFile(outcome.content), save=False)
+
+
+def purge_results(*, finished_before: datetime, batch: int = 500) -> int:
+    """Delete the result files of jobs finished before `finished_before` and note when on
+    each job (ADR 0611): an export kept for ever is personal data kept for ever, and the
+    storage grows by every export. The job itself stays, so its owner's page says the file
+    is gone and why. Returns how many files were deleted; a file already missing from the
+    storage counts as deleted."""
+    purged = 0
+    while True:
+        jobs = list(
+            BackgroundJob.objects.filter(
+                status=JobStatus.DONE, finished_at__lt=finished_before, result_purged_at=None
+            )
+            .exclude(result="")
+            .order_by("id")[:batch]
+        )
+        if not jobs:
+            return purged
+        for job in jobs:
+            # The row first: a file deleted but still named would be a broken link; a
+            # file left after the row is cleared is only an orphan the next run misses.
+            storage, name = job.result.storage, job.result.name or ""
+            _save(job, result="", result_purged_at=timezone.now())
+            storage.delete(name)
+            purged += 1
 
 
 def read_source(job: BackgroundJob) -> bytes:

@@ -158,6 +158,8 @@ class BackgroundJob(BaseModel):
     result_name = models.CharField("имя файла результата", max_length=200, blank=True)
     result_type = models.CharField("тип файла результата", max_length=100, blank=True)
     finished_at = models.DateTimeField("завершено", null=True, blank=True)
+    # Set when the result file was deleted at the end of its keeping (ADR 0611).
+    result_purged_at = models.DateTimeField("файл результата удалён", null=True, blank=True)
 
     class Meta:
         verbose_name = "фоновая работа"

@@ -23,6 +23,7 @@ from nmo.core.selectors import integrity_failures, search_audit
 from nmo.core.services import export_audit, stream_audit_csv, verify_audit_chain
 from nmo.printing.files import set_file_name
 from nmo.web.context_processors import extra_roles
+from nmo.web.job_results import kept_until
 from nmo.web.jobs import start_audit_export
 from nmo.web.navigation import start_page_for
 
@@ -232,7 +233,7 @@ def job(request: SignedInRequest, pk: int) -> HttpResponse:
     `?partial=1` only the status block, for the page's poll. Only its owner sees it."""
     found = job_of(request.user, pk)
     template = "web/job_status.html" if request.GET.get("partial") else "web/job.html"
-    return render(request, template, {"job": found})
+    return render(request, template, {"job": found, "kept_until": kept_until(found)})
 
 
 @signed_in
