@@ -135,7 +135,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A statement run this many times on a connection is prepared, if its cursor binds on
-    # the server: only `nmo.core.sql.prepared_cursor` does (the code activation, ADR 0203);
+    # the server: only `nmo.core.sql.prepared_cursor` and the pipelined audit append of
+    # `nmo.core.services.change_with_audit` do (the code activation, ADR 0203/0610);
     # Django's cursors bind on the client and never prepare. 0 turns it off (a pooler in
     # transaction mode cannot keep prepared statements).
     threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)

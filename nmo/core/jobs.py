@@ -174,23 +174,29 @@ def purge_results(*, finished_before: datetime, batch: int = 500) -> int:
     storage grows by every export. The job itself stays, so its owner's page says the file
     is gone and why. Returns how many files were deleted; a file already missing from the
     storage counts as deleted."""
-    purged = 0
+    purged, after = 0, 0
     while True:
         jobs = list(
             BackgroundJob.objects.filter(
-                status=JobStatus.DONE, finished_at__lt=finished_before, result_purged_at=None
+                status=JobStatus.DONE, finished_at__lt=finished_before, pk__gt=after
             )
             .exclude(result="")
-            .order_by("id")[:batch]
+            .order_by("pk")[:batch]
         )
         if not jobs:
             return purged
         for job in jobs:
-            # The row first: a file deleted but still named would be a broken link; a
-            # file left after the row is cleared is only an orphan the next run misses.
-            storage, name = job.result.storage, job.result.name or ""
-            _save(job, result="", result_purged_at=timezone.now())
-            storage.delete(name)
+            after = job.pk
+            # Marked first, so the file is no longer offered; named until it is gone, so a
+            # file the storage would not delete is tried again by the next run.
+            if job.result_purged_at is None:
+                _save(job, result_purged_at=timezone.now())
+            try:
+                job.result.storage.delete(job.result.name or "")
+            except OSError:
+                logger.exception("job %s: its result file could not be deleted", job.pk)
+                continue
+            _save(job, result="")
             purged += 1
 
 
@@ -234,14 +240,14 @@ def job_of(user: AbstractBaseUser, job_id: int) -> BackgroundJob:
 def open_result(job: BackgroundJob) -> Any:
     """The result file of a finished job, open for reading (a download streams it);
     NotFound when it has none."""
-    if job.status != JobStatus.DONE or not job.result:
+    if job.status != JobStatus.DONE or not job.result or job.result_purged_at:
         raise NotFound()
     return job.result.open("rb")
 
 
 def read_result(job: BackgroundJob) -> bytes:
     """The result file of a finished job; NotFound when it has none."""
-    if job.status != JobStatus.DONE or not job.result:
+    if job.status != JobStatus.DONE or not job.result or job.result_purged_at:
         raise NotFound()
     with job.result.open("rb") as handle:
         content: bytes = handle.read()

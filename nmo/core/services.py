@@ -110,6 +110,7 @@ def change_with_audit(
     sql: str,
     params: Sequence[Any],
     *,
+    changed: tuple[str, Sequence[Any]],
     actor: AbstractBaseUser | None,
     describe: Callable[[tuple[Any, ...]], dict[str, Any]],
 ) -> tuple[Any, ...] | None:
@@ -117,7 +118,9 @@ def change_with_audit(
     nothing changed — and append the audit line `describe(row)` gives (`record_audit`'s
     arguments but the actor), both in one transaction: the hot path's write (the code
     activation, ADR 0203). The statement's text is the same every time, so the
-    connection prepares it (`prepared_cursor`).
+    connection prepares it (`prepared_cursor`). `changed` is a query (and its
+    parameters) that finds a row only once the statement has made its change, in the
+    same transaction: the chain's lock is taken only then.
 
     On PostgreSQL outside any transaction the whole of it is two round trips
     (ADR 0610): the BEGIN, the statement and `LOCK_HEAD` (the deferred keys' check, the
@@ -128,7 +131,9 @@ def change_with_audit(
     if connection.vendor == "postgresql" and connection.get_autocommit():
         connection.ensure_connection()
         if not connection.in_atomic_block:
-            return _change_with_audit_pipelined(sql, params, actor=actor, describe=describe)
+            return _change_with_audit_pipelined(
+                sql, params, changed=changed, actor=actor, describe=describe
+            )
     with transaction.atomic():
         with prepared_cursor() as cursor:
             cursor.execute(sql, params)
@@ -145,31 +150,39 @@ def _change_with_audit_pipelined(
     sql: str,
     params: Sequence[Any],
     *,
+    changed: tuple[str, Sequence[Any]],
     actor: AbstractBaseUser | None,
     describe: Callable[[tuple[Any, ...]], dict[str, Any]],
 ) -> tuple[Any, ...] | None:
+    # Django's cursor wrappers are bypassed here (the debug query log, execute_wrapper),
+    # as psycopg's pipeline needs its own cursors; errors are still Django's (ADR 0610).
     from psycopg import Cursor  # binds on the server: prepared after `prepare_threshold`
     from psycopg.pq import TransactionStatus
 
     raw = connection.connection
     moment = timezone.now()
+    check, check_params = changed
     with connection.wrap_database_errors:  # psycopg's errors as Django's (IntegrityError…)
         try:
             with raw.pipeline():
                 raw.execute("BEGIN")
                 change = Cursor(raw)
                 change.execute(sql, params)
+                # The lock only after a change: an uncorrelated EXISTS is a one-time
+                # filter, so the function is not called when nothing was changed.
                 head = Cursor(raw)
-                head.execute(LOCK_HEAD, [moment])
+                head.execute(f"{LOCK_HEAD} WHERE EXISTS ({check})", [moment, *check_params])
             row = change.fetchone()
-            if row is None:  # nothing changed: nothing to record
-                raw.execute("ROLLBACK")
+            end = head.fetchone()
+            if row is None:  # nothing changed, nothing written, no lock taken
+                # COMMIT, not ROLLBACK: psycopg forgets its prepared statements at a
+                # ROLLBACK, and the next request would plan these three again.
+                raw.execute("COMMIT")
                 return None
+            if end is None:
+                raise RuntimeError("the change was made but `changed` does not find it")
             values = audit_values(actor=actor, **describe(row))
             values["ip"] = normal_ip(values["ip"])
-            end = head.fetchone()
-            if end is None:  # pragma: no cover - the statement always gives one row
-                raise RuntimeError("the audit chain's end was not read")
             place = place_after_head(head, tuple(end))
             line, line_params = _audit_line(values, place, moment)
             with raw.pipeline():
@@ -178,11 +191,15 @@ def _change_with_audit_pipelined(
             return tuple(row)
         except BaseException:
             # A failed statement (a unique key: nothing written), an error of ours or a
-            # lost connection: whatever was begun is rolled back, never left open.
+            # lost connection: whatever was begun is rolled back, never left open — a
+            # connection that cannot roll back is closed, so no request inherits an open
+            # transaction holding the chain's lock.
             begun = (TransactionStatus.INTRANS, TransactionStatus.INERROR)
             if raw.info.transaction_status in begun:
                 with contextlib.suppress(Exception):
                     raw.execute("ROLLBACK")
+                if raw.info.transaction_status != TransactionStatus.IDLE:
+                    connection.close()
             raise
 
 

@@ -15,6 +15,8 @@ def kept_until(job: BackgroundJob) -> date | None:
     """The last day the job's result file can be downloaded; None without one."""
     if job.status != JobStatus.DONE or not job.result or job.finished_at is None:
         return None
+    if job.result_purged_at is not None:
+        return None
     finished_on = timezone.localdate(job.finished_at)
     return add_working_days(finished_on, int(settings.JOB_RESULT_KEEP_WORKING_DAYS))
 

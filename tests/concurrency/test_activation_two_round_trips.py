@@ -144,3 +144,99 @@ def test_a_failure_between_the_round_trips_rolls_the_claim_back(event, monkeypat
     assert not AuditEntry.objects.filter(action="code.activate").exists()
     activate_code(specialist=specialist, typed_code=code.value, ip="192.0.2.10")
     assert ConfirmationCode.objects.get(pk=code.pk).activated_by_id == specialist.pk
+
+
+def test_a_success_is_two_pipelines_and_a_miss_keeps_the_prepared_statements(event, monkeypatch):
+    """A success is two pipelined round trips; an unknown code is answered with a COMMIT
+    of nothing, so the connection keeps the statements it prepared (psycopg forgets them
+    all at a ROLLBACK, and the next activations would be planned again)."""
+    import psycopg
+
+    staff, activity = event
+    codes = issued_codes(staff, activity, 7)
+    specialists = [make_specialist(f"pipeline-prep{i}@example.ru") for i in range(7)]
+    real = psycopg.Connection.pipeline
+    pipelines = []
+
+    def counted(self):  # type: ignore[no-untyped-def]
+        pipelines.append(1)
+        return real(self)
+
+    monkeypatch.setattr(psycopg.Connection, "pipeline", counted)
+    for code, specialist in zip(codes[:6], specialists, strict=False):
+        activate_code(specialist=specialist, typed_code=code.value, ip="192.0.2.11")
+    assert len(pipelines) == 12
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return int(cursor.fetchone()[0])
+
+    before = prepared()
+    if connection.connection.prepare_threshold is not None:  # not behind PgBouncer
+        assert before >= 2  # the activation and the chain's lock, at least
+    with pytest.raises(CodeNotActivated):
+        activate_code(specialist=specialists[6], typed_code="ABCD-EFGH2345", ip="192.0.2.11")
+    left_clean()
+    assert prepared() == before
+
+
+def test_a_miss_does_not_wait_for_the_chains_lock(event, settings):
+    """An unknown code never takes the chain's append lock: while another session holds
+    it (a long transaction appending audit lines), the miss is answered at once instead
+    of queueing behind it."""
+    import psycopg
+
+    from nmo.core.chain import APPEND_LOCK
+
+    if settings.DATABASE_POOLER == "pgbouncer":
+        # A session's advisory lock behind a pooler in transaction mode stays on whichever
+        # server connection took it, and could not be released from here.
+        pytest.skip("the lock is held by a session of its own: straight to PostgreSQL only")
+    specialist = make_specialist("pipeline-nolock@example.ru")
+    db = connection.settings_dict
+    holder = psycopg.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        autocommit=True,
+    )
+    try:
+        holder.execute("SELECT pg_advisory_lock(%s)", [APPEND_LOCK])
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        with pytest.raises(CodeNotActivated):
+            activate_code(specialist=specialist, typed_code="ABCD-EFGH2345", ip="192.0.2.12")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+        holder.execute("SELECT pg_advisory_unlock(%s)", [APPEND_LOCK])
+        holder.close()
+    left_clean()
+
+
+def test_a_failure_in_the_second_round_trip_rolls_everything_back(event, monkeypatch):
+    """The audit line's INSERT failing in the second round trip (here a broken statement)
+    rolls back the claim and the credit made in the first: nothing is left but the
+    error."""
+    from django.db import Error
+
+    staff, activity = event
+    code = issued_codes(staff, activity, 1)[0]
+    specialist = make_specialist("pipeline-second@example.ru")
+    lines = AuditEntry.objects.count()
+    monkeypatch.setattr(
+        "nmo.core.services._audit_line",
+        lambda values, place, moment: ("INSERT INTO core_auditentry (seq) VALUES (%s, %s)", [1, 2]),
+    )
+    with pytest.raises(Error):
+        activate_code(specialist=specialist, typed_code=code.value, ip="192.0.2.13")
+    monkeypatch.undo()
+
+    left_clean()
+    code.refresh_from_db()
+    assert code.activated_at is None
+    assert not CreditEntry.objects.filter(specialist=specialist).exists()
+    assert AuditEntry.objects.count() == lines

@@ -58,7 +58,11 @@ def job_out(job: Any) -> dict[str, Any]:
         "message": job.message,
         "errors": list(job.errors or []),
         "url": url,
-        "file_url": f"{url}/file" if job.status == "done" and job.result else None,
+        "file_url": (
+            f"{url}/file"
+            if job.status == "done" and job.result and job.result_purged_at is None
+            else None
+        ),
     }
 
 

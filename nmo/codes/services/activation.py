@@ -228,7 +228,13 @@ def _redeem_in_one_statement(*, specialist: User, value: str) -> Activation:
 
     # The statement and the audit line are one transaction, the line written after the
     # statement because its hash chain (ADR 0024) needs its content in Python.
-    row = change_with_audit(sql, params, actor=specialist, describe=describe)
+    # The claim stands: this code is the specialist's, activated at this moment.
+    changed = (
+        f"SELECT 1 FROM {codes} WHERE value = %s AND activated_by_id = %s "  # noqa: S608
+        "AND activated_at = %s",
+        [value, specialist.pk, params[1]],
+    )
+    row = change_with_audit(sql, params, changed=changed, actor=specialist, describe=describe)
     if row is None:
         raise _not_claimed(specialist=specialist, value=value)
     activity_id, title, kind, credits, entry_id = row[:5]
