@@ -240,14 +240,14 @@ def job_of(user: AbstractBaseUser, job_id: int) -> BackgroundJob:
 def open_result(job: BackgroundJob) -> Any:
     """The result file of a finished job, open for reading (a download streams it);
     NotFound when it has none."""
-    if job.status != JobStatus.DONE or not job.result or job.result_purged_at:
+    if not job.result_offered:
         raise NotFound()
     return job.result.open("rb")
 
 
 def read_result(job: BackgroundJob) -> bytes:
     """The result file of a finished job; NotFound when it has none."""
-    if job.status != JobStatus.DONE or not job.result or job.result_purged_at:
+    if not job.result_offered:
         raise NotFound()
     with job.result.open("rb") as handle:
         content: bytes = handle.read()

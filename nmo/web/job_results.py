@@ -7,15 +7,13 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.utils import timezone
 
-from nmo.core.models import BackgroundJob, JobStatus
+from nmo.core.models import BackgroundJob
 from nmo.workcalendar.selectors import add_working_days, subtract_working_days
 
 
 def kept_until(job: BackgroundJob) -> date | None:
     """The last day the job's result file can be downloaded; None without one."""
-    if job.status != JobStatus.DONE or not job.result or job.finished_at is None:
-        return None
-    if job.result_purged_at is not None:
+    if not job.result_offered or job.finished_at is None:
         return None
     finished_on = timezone.localdate(job.finished_at)
     return add_working_days(finished_on, int(settings.JOB_RESULT_KEEP_WORKING_DAYS))

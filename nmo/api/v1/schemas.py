@@ -58,11 +58,7 @@ def job_out(job: Any) -> dict[str, Any]:
         "message": job.message,
         "errors": list(job.errors or []),
         "url": url,
-        "file_url": (
-            f"{url}/file"
-            if job.status == "done" and job.result and job.result_purged_at is None
-            else None
-        ),
+        "file_url": f"{url}/file" if job.result_offered else None,
     }
 
 
