@@ -87,6 +87,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField("активен", default=True)
     is_staff = models.BooleanField("доступ к администрированию справочников", default=False)
     date_joined = models.DateTimeField("дата регистрации", default=timezone.now)
+    # Read with the account on every request, so an activation by someone who has not
+    # failed lately needs no read of the throttle's counters (ADR 0612).
+    failed_activation_at = models.DateTimeField(
+        "последняя неудачная активация кода", null=True, blank=True, editable=False
+    )
 
     objects: ClassVar[UserManager] = UserManager()
     # How many API tokens the last `save` revoked because the password changed (not a field).

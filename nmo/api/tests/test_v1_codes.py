@@ -3,7 +3,9 @@
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils.dateparse import parse_datetime
 
+from nmo.api.v1.codes import ActivationOut
 from nmo.codes.models import ConfirmationCode
 from nmo.codes.rules import MAX_CODES_PER_ISSUE, is_valid_code
 from nmo.codes.tests.factories import accredited_event, make_specialist, provider_staff
@@ -75,7 +77,18 @@ def test_specialist_activates_a_code(api_client, token_for, provider, specialist
     body = response.json()
     assert body["activity"] == {"id": event.pk, "title": event.title, "kind": "event"}
     assert body["credits"] == 6
-    assert body["activated_at"]
+    assert list(body) == ["activity", "credits", "activated_at"]
+    # Rendered without ninja's validation (ADR 0612): still the schema's shape, the API's
+    # content type and the moment the code row holds.
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    ActivationOut.model_validate(body)
+    code = ConfirmationCode.objects.get(value=value)
+    stored = code.activated_at
+    assert stored is not None
+    # To the millisecond, as the API's JSON encoder writes every time.
+    assert parse_datetime(body["activated_at"]) == stored.replace(
+        microsecond=stored.microsecond // 1000 * 1000
+    )
     assert CreditEntry.objects.filter(specialist=specialist, activity=event).count() == 1
 
 

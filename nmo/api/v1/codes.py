@@ -2,10 +2,11 @@
 
 import datetime as dt
 
+from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from nmo.api.auth import AuthenticatedRequest, bearer
-from nmo.api.v1.schemas import ErrorOut
+from nmo.api.v1.schemas import ErrorOut, rendered
 from nmo.codes import services
 from nmo.codes.access import access_provider_activity
 from nmo.codes.exceptions import ActivateOnCreditPortal
@@ -75,7 +76,7 @@ def issue_codes(request: AuthenticatedRequest, activity_id: int, payload: IssueC
     auth=bearer,
     summary="Активировать код подтверждения",
 )
-def activate_code(request: AuthenticatedRequest, payload: ActivateIn) -> Status:
+def activate_code(request: AuthenticatedRequest, payload: ActivateIn) -> HttpResponse:
     """Activate a code as typed (any case, spaces, symbols; "O" for zero). Every failure
     that reveals nothing about the code is 409 `code_not_activated`; the specialist's own
     code again is 409 `code_already_yours`; too many failures are 429 with Retry-After;
@@ -86,13 +87,14 @@ def activate_code(request: AuthenticatedRequest, payload: ActivateIn) -> Status:
     activation = services.activate_code(
         specialist=request.auth, typed_code=payload.code, ip=client_ip(request)
     )
-    return Status(
+    # The hot path (ADR 0612): ActivationOut's shape, rendered without a second validation.
+    return rendered(
         200,
         {
             "activity": {
                 "id": activation.activity_id,
                 "title": activation.activity_title,
-                "kind": activation.activity_kind,
+                "kind": str(activation.activity_kind),
             },
             "credits": activation.credits,
             "activated_at": activation.activated_at,

@@ -103,6 +103,37 @@ def _counters(specialist: User, ip: str | None) -> tuple[Counter, Counter]:
     )
 
 
+#: Clocks of the app nodes may differ by this much: a failure marked by one node is still
+#: taken as recent by another whose clock runs ahead (ADR 0612).
+CLOCK_SKEW = dt.timedelta(seconds=60)
+
+
+def _no_failures_to_count(specialist: User, now: dt.datetime) -> bool:
+    """True when the throttle's counters cannot refuse this specialist, as their account
+    row — read with them on every request — already says (ADR 0612): they have no failed
+    activation within the window, so their own count is zero; and the address's ceiling
+    refuses only a specialist who has failed there THROTTLE_ADDRESS_ALLOWANCE times
+    themselves (ADR 0014). The counters are then not read: one round trip to Redis less
+    on the hot path, and a clean specialist's code is not refused while Redis is down.
+    A failure marks the account before it is counted (`_mark_failure`)."""
+    if int(settings.THROTTLE_ACTIVATION_FAILURES) < 1:
+        return False
+    if int(settings.THROTTLE_ADDRESS_ALLOWANCE) < 1:
+        return False
+    last = specialist.failed_activation_at
+    if last is None:
+        return True
+    window = dt.timedelta(seconds=int(settings.THROTTLE_WINDOW_SECONDS))
+    return last + window + CLOCK_SKEW < now
+
+
+def _mark_failure(specialist: User, now: dt.datetime) -> None:
+    """Mark the account as failed now, committed before the failure is counted in Redis:
+    from here on every node reads the counters before this specialist's activations."""
+    User.objects.filter(pk=specialist.pk).update(failed_activation_at=now)
+    specialist.failed_activation_at = now
+
+
 def _admit(own: Counter, address: Counter) -> Standing:
     """Refuse the attempt before anything else if the specialist has used up their
     failures, or if the address is over its ceiling and the specialist has failed there
@@ -308,19 +339,25 @@ def activate_code(*, specialist: User, typed_code: str, ip: str | None) -> Activ
 
     The code is read regardless of case, spaces and symbols, "O" meaning zero
     (faq-ikp-normalize). Failures are throttled per specialist and per address before
-    anything else is done (`_admit`, ADR 0014); when the counters' store does not
-    answer, nothing is done and ServiceUnavailable is raised (503, ADR 0021). The code
+    anything else is done (`_admit`, ADR 0014); when the counters must be read and their
+    store does not answer, nothing is done and ServiceUnavailable is raised (503, ADR
+    0021) — a failure that cannot be counted is answered so too, once marked. The code
     is claimed with one conditional UPDATE; the credit goes to the ledger in the same
     transaction and the e-mail notice leaves after commit (faq-email-notice). A code
     this specialist activated before gets CodeAlreadyYours; every other failure —
     unknown, malformed, activated by someone else, of an activity that is not
     accredited, or of an event already credited to the specialist — gets the one
     CodeNotActivated (faq-ikp-error), counts as a failure,
-    and credits nothing.
+    and credits nothing. A specialist whose account shows no failure within the window
+    is admitted without reading the counters (ADR 0612).
     """
     require_role(specialist, Role.SPECIALIST)
     own, address = _counters(specialist, ip)
-    standing = _admit(own, address)
+    now = timezone.now()
+    if _no_failures_to_count(specialist, now):
+        standing = Standing(counts={}, left={})  # what the counters hold: nothing
+    else:
+        standing = _admit(own, address)
     value = normalise_code(typed_code)
     try:
         if value is None:
@@ -331,6 +368,7 @@ def activate_code(*, specialist: User, typed_code: str, ip: str | None) -> Activ
         except IntegrityError as exc:  # the specialist holds another code of the event
             raise CodeNotActivated() from exc
     except CodeNotActivated:
+        _mark_failure(specialist, now)
         register_failure(scope=THROTTLE_SCOPE, counters=[own, address])
         raise
     # Success clears the specialist's count, never the address's (ADR 0014), and only
