@@ -76,6 +76,7 @@ def test_login_form_token_endpoint_and_admin_answer_503(redis_down, admin_user, 
     assert [e.changes["scope"] for e in refusals] == ["login"] * 3
 
 
+@pytest.mark.django_db(transaction=True)  # autocommit, as a request runs
 def test_activation_answers_503_on_the_page_and_in_the_api(specialist):
     """The page's wrong code cannot be counted: 503, and the account is marked; the API's
     next attempt then needs the counters and is refused before anything is done."""
@@ -119,6 +120,7 @@ def _post_code(client: Client, raw: str, value: str):  # type: ignore[no-untyped
     )
 
 
+@pytest.mark.django_db(transaction=True)  # autocommit, as a request runs
 def test_a_specialist_without_failures_activates_while_redis_is_down(specialist, provider):
     """ADR 0612: no failure on the account within the window — nothing the counters hold
     can refuse them, so the correct code is credited without Redis. Their first failure is
@@ -141,6 +143,7 @@ def test_a_specialist_without_failures_activates_while_redis_is_down(specialist,
     assert ConfirmationCode.objects.get(pk=second.pk).activated_at is None
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_failure_older_than_the_window_no_longer_needs_the_counters(specialist, provider):
     """The mark counts only within THROTTLE_WINDOW_SECONDS (and a minute for clocks):
     every counter a failure started has expired by then."""
@@ -159,6 +162,7 @@ def test_a_failure_older_than_the_window_no_longer_needs_the_counters(specialist
         assert _post_code(client, raw, code.value).status_code == 200
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "limits",
     [{"THROTTLE_ADDRESS_ALLOWANCE": 0}, {"THROTTLE_ACTIVATION_FAILURES": 0}],
@@ -174,4 +178,17 @@ def test_limits_that_refuse_without_own_failures_always_read_the_counters(
     raw = issue_token_for_user(actor=specialist, name="test").raw
     with override_settings(CACHES=DOWN, THROTTLE_UNAVAILABLE_RETRY_SECONDS=60, **limits):
         assert_refused_503(_post_code(Client(), raw, code.value), api=True)
+    assert ConfirmationCode.objects.get(pk=code.pk).activated_at is None
+
+
+def test_inside_a_callers_transaction_the_counters_are_always_read(specialist, provider):
+    """This test runs inside a transaction (pytest-django's): a mark made there could roll
+    back while Redis kept the count, so a clean specialist is not admitted without the
+    counters (ADR 0612) — 503 while Redis is down, nothing credited."""
+    from nmo.codes.services import activate_code
+    from nmo.core.exceptions import ServiceUnavailable
+
+    code = issued_codes(provider, accredited_event(submitted_by=provider), 1)[0]
+    with override_settings(CACHES=DOWN), pytest.raises(ServiceUnavailable):
+        activate_code(specialist=specialist, typed_code=code.value, ip="198.51.100.7")
     assert ConfirmationCode.objects.get(pk=code.pk).activated_at is None

@@ -1,9 +1,12 @@
 """Activating a confirmation code (faq-ikp-activation, faq-ikp-normalize, faq-ikp-error,
 faq-email-notice)."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 
 from nmo.catalog.models import Activity, ActivityStatus
 from nmo.codes.exceptions import CODE_NOT_ACTIVATED_MESSAGE, CodeAlreadyYours, CodeNotActivated
@@ -234,6 +237,22 @@ def test_success_clears_the_specialists_count_not_the_addresss(provider, special
     assert_not_activated(specialist, "AAAA-AAAA0004")  # the specialist's count restarted
     with pytest.raises(RateLimited):  # the address's fourth failure: it is busy now
         activate(specialist, "AAAA-AAAA0005")
+
+
+def test_a_failure_marks_the_account_and_the_mark_only_moves_forward(specialist):
+    """ADR 0612: a failure leaves its time on the account (then the counters are read for
+    the specialist on every node); a slower request's older time never replaces it."""
+    from nmo.accounts.models import User
+
+    before = timezone.now()
+    assert_not_activated(specialist, "AAAA-AAAA0001")
+    marked = User.objects.get(pk=specialist.pk).failed_activation_at
+    assert marked is not None
+    assert before <= marked <= timezone.now()
+    later = timezone.now() + dt.timedelta(minutes=5)
+    User.objects.filter(pk=specialist.pk).update(failed_activation_at=later)
+    assert_not_activated(specialist, "AAAA-AAAA0002")  # its moment is earlier than `later`
+    assert User.objects.get(pk=specialist.pk).failed_activation_at == later
 
 
 @override_settings(THROTTLE_ACTIVATION_FAILURES=2)
