@@ -11,7 +11,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, Q, RestrictedError
+from django.db.models import DateTimeField, ProtectedError, Q, RestrictedError, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -1159,3 +1160,16 @@ def set_up_organisation(
         first_name=first_name,
         middle_name=middle_name,
     )
+
+
+def mark_failed_activation(user: User) -> None:
+    """Leave the time of a failed code activation on the account, committed with the
+    caller's transaction (in a request: at once), and only ever moving forward — a slower
+    request's older time never replaces a newer one. The activation reads the throttle's
+    counters only while this time is within their window (ADR 0612)."""
+    now = timezone.now()
+    moment = Value(now, output_field=DateTimeField())
+    User.objects.filter(pk=user.pk).update(
+        failed_activation_at=Greatest(Coalesce("failed_activation_at", moment), moment)
+    )
+    user.failed_activation_at = max(now, user.failed_activation_at or now)

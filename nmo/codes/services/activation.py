@@ -7,13 +7,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DateTimeField, Value
-from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from nmo.accounts.access import require_role
 from nmo.accounts.models import Role, User
+from nmo.accounts.services import mark_failed_activation
 from nmo.catalog.models import Activity, ActivityKind, ActivityStatus
 from nmo.catalog.selectors import get_activity, list_accredited_events
 from nmo.codes.exceptions import CodeAlreadyYours, CodeNotActivated
@@ -117,7 +116,7 @@ def _no_failures_to_count(specialist: User, now: dt.datetime) -> bool:
     refuses only a specialist who has failed there THROTTLE_ADDRESS_ALLOWANCE times
     themselves (ADR 0014). The counters are then not read: one round trip to Redis less
     on the hot path, and a clean specialist's code is not refused while Redis is down.
-    A failure marks the account before it is counted (`_mark_failure`). Inside a
+    A failure marks the account before it is counted (`mark_failed_activation`). Inside a
     caller's transaction the mark could roll back while the count stays: there the
     counters are always read."""
     if connection.in_atomic_block:
@@ -131,20 +130,6 @@ def _no_failures_to_count(specialist: User, now: dt.datetime) -> bool:
         return True
     window = dt.timedelta(seconds=int(settings.THROTTLE_WINDOW_SECONDS))
     return last + window + CLOCK_SKEW < now
-
-
-def _mark_failure(specialist: User) -> None:
-    """Mark the account as failed now — the moment just before the failure is counted in
-    Redis, not the request's start, so a slow request does not shorten the mark's reach
-    — committed before the count: from here on every node reads the counters before this
-    specialist's activations. The mark only moves forward (a slower request's older
-    time never replaces a newer one)."""
-    now = timezone.now()
-    moment = Value(now, output_field=DateTimeField())
-    User.objects.filter(pk=specialist.pk).update(
-        failed_activation_at=Greatest(Coalesce("failed_activation_at", moment), moment)
-    )
-    specialist.failed_activation_at = max(now, specialist.failed_activation_at or now)
 
 
 def _admit(own: Counter, address: Counter) -> Standing:
@@ -380,7 +365,9 @@ def activate_code(*, specialist: User, typed_code: str, ip: str | None) -> Activ
         except IntegrityError as exc:  # the specialist holds another code of the event
             raise CodeNotActivated() from exc
     except CodeNotActivated:
-        _mark_failure(specialist)
+        # Marked before it is counted: from here on every node reads the counters for
+        # this specialist; the time is taken just before the count (ADR 0612).
+        mark_failed_activation(specialist)
         register_failure(scope=THROTTLE_SCOPE, counters=[own, address])
         raise
     # Success clears the specialist's count, never the address's (ADR 0014), and only
