@@ -3,7 +3,6 @@
 from typing import Any
 
 from ninja import NinjaAPI, Swagger
-from ninja.renderers import JSONRenderer
 
 from nmo.api.errors import declare_common_errors, install_error_handlers
 from nmo.api.v1 import (
@@ -25,12 +24,7 @@ from nmo.api.v1 import (
     sync,
     testing,
 )
-
-
-class UnicodeJSONRenderer(JSONRenderer):
-    """UTF-8 JSON with Cyrillic as is, not as \\u escapes."""
-
-    json_dumps_params = {"ensure_ascii": False}
+from nmo.api.v1.schemas import RENDERER
 
 
 class Api(NinjaAPI):
@@ -42,7 +36,7 @@ class Api(NinjaAPI):
 
 
 api = Api(
-    renderer=UnicodeJSONRenderer(),
+    renderer=RENDERER,
     title="НМО API",
     version="1",
     description=(

@@ -89,6 +89,7 @@ def activate_code(request: AuthenticatedRequest, payload: ActivateIn) -> HttpRes
     )
     # The hot path (ADR 0612): ActivationOut's shape, rendered without a second validation.
     return rendered(
+        request,
         200,
         {
             "activity": {

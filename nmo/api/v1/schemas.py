@@ -1,14 +1,13 @@
 """Shapes and edge helpers shared by the v1 routers."""
 
 import datetime as dt
-import json
 import re
 from collections.abc import Sequence
 from typing import IO, Annotated, Any, TypeVar
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Schema
-from ninja.responses import NinjaJSONEncoder
+from ninja.renderers import JSONRenderer
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
@@ -76,15 +75,25 @@ def specialty_ids(codes: Sequence[str], field: str = "specialties") -> tuple[int
     return tuple(found[code].pk for code in dict.fromkeys(codes))
 
 
-def rendered(status: int, body: dict[str, Any]) -> HttpResponse:
-    """`body`, already in its operation's response schema, rendered as the API renders
-    every answer (its JSON encoder, Cyrillic as is, its content type) but not validated
-    against the schema again: for the hot path, whose body is built from its own
-    statement's row (ADR 0612). Its test checks the body against the schema."""
+class UnicodeJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Cyrillic as is, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+#: The API's one renderer: ninja's for every answer, `rendered` for the hot path's.
+RENDERER = UnicodeJSONRenderer()
+
+
+def rendered(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    """`body`, already in its operation's response schema, rendered by the API's renderer
+    with ninja's content type but not validated against the schema again: for the hot
+    path, whose body is built from its own statement's row (ADR 0612). Its test checks
+    the body against the schema."""
     return HttpResponse(
-        json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False),
+        RENDERER.render(request, body, response_status=status),
         status=status,
-        content_type="application/json; charset=utf-8",
+        content_type=f"{RENDERER.media_type}; charset={RENDERER.charset}",
     )
 
 
