@@ -45,16 +45,31 @@ def _plain_type(field: models.Field[Any, Any]) -> type | None:
     return _PLAIN.get(type(field))
 
 
+#: A parameter's value when the caller gives none and the field's default is a constant.
+_NO_CONSTANT = object()
+
+
+def _constant_default(field: models.Field[Any, Any]) -> Any:
+    """The prepared value of the field's default when it is the same on every call (not a
+    callable, not a time set on save), else `_NO_CONSTANT`."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return _NO_CONSTANT
+    if field.has_default() and callable(field.default):
+        return _NO_CONSTANT
+    return field.get_db_prep_save(field.get_default(), connection)
+
+
 @functools.cache
 def _insert_select_sql(
     model: type[models.Model],
     computed: tuple[tuple[str, str], ...],
     source: str,
     with_pk: bool,
-) -> tuple[str, tuple[tuple[models.Field[Any, Any], type | None], ...]]:
+) -> tuple[str, tuple[tuple[models.Field[Any, Any], type | None, Any], ...]]:
     """The statement's text and the fields whose values go as parameters, in order, each
-    with the type its values may be bound as they are (`_plain_type`): the same for every
-    row of the model, so built once per process."""
+    with the type its values may be bound as they are (`_plain_type`) and its constant
+    default's prepared value (`_constant_default`): the same for every row of the model,
+    so built once per process."""
     meta = model._meta
     qn = connection.ops.quote_name
     expressions = dict(computed)
@@ -63,7 +78,7 @@ def _insert_select_sql(
         raise ValueError(f"{meta.label} has no fields {sorted(unknown)}")
     columns: list[str] = []
     values: list[str] = []
-    bound: list[tuple[models.Field[Any, Any], type | None]] = []
+    bound: list[tuple[models.Field[Any, Any], type | None, Any]] = []
     for field in meta.concrete_fields:
         if field.primary_key and not with_pk:
             continue
@@ -72,7 +87,7 @@ def _insert_select_sql(
             values.append(expressions[field.attname])
         else:
             values.append("%s")
-            bound.append((field, _plain_type(field)))
+            bound.append((field, _plain_type(field), _constant_default(field)))
     sql = (
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - model names
         f"SELECT {', '.join(values)} FROM {source}"
@@ -105,9 +120,12 @@ def insert_select(
     db = connections[connection.alias]  # the wrapper itself: each field reads it a few times
     now = timezone.now()
     params = []
-    for field, plain in bound:
+    for field, plain, constant in bound:
         if field.attname in values:
             value = values[field.attname]
+        elif constant is not _NO_CONSTANT:
+            params.append(constant)  # most of a hot row's columns keep their default
+            continue
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             value = now
         else:

@@ -1,6 +1,7 @@
 """The activation outside any transaction on PostgreSQL — as the API and the pages run it
-— is two pipelined round trips of its own transaction (ADR 0610): the claim with its
-credit, then the audit line on the hash chain and the COMMIT. These tests drive the
+— is two round trips of one pipeline and its own implicit transaction (ADR 0610, 0613):
+the claim with its credit and the chain's lock, then the audit line on the hash chain
+and the Sync that commits. These tests drive the
 service as a request does (autocommit, no test transaction around it) and check that
 every way out leaves all or nothing, and a connection with no transaction and no lock
 left open for the next request."""
@@ -146,10 +147,11 @@ def test_a_failure_between_the_round_trips_rolls_the_claim_back(event, monkeypat
     assert ConfirmationCode.objects.get(pk=code.pk).activated_by_id == specialist.pk
 
 
-def test_a_success_is_two_pipelines_and_a_miss_keeps_the_prepared_statements(event, monkeypatch):
-    """A success is two pipelined round trips; an unknown code is answered with a COMMIT
-    of nothing, so the connection keeps the statements it prepared (psycopg forgets them
-    all at a ROLLBACK, and the next activations would be planned again)."""
+def test_a_success_is_one_pipeline_and_a_miss_keeps_the_prepared_statements(event, monkeypatch):
+    """A success is one pipeline (ADR 0613); an unknown code ends its implicit transaction
+    at the pipeline's Sync as a commit of nothing, so the connection keeps the statements
+    it prepared (psycopg forgets them all at a ROLLBACK, and the next activations would
+    be planned again)."""
     import psycopg
 
     staff, activity = event
@@ -165,7 +167,7 @@ def test_a_success_is_two_pipelines_and_a_miss_keeps_the_prepared_statements(eve
     monkeypatch.setattr(psycopg.Connection, "pipeline", counted)
     for code, specialist in zip(codes[:6], specialists, strict=False):
         activate_code(specialist=specialist, typed_code=code.value, ip="192.0.2.11")
-    assert len(pipelines) == 12
+    assert len(pipelines) == 6
 
     def prepared() -> int:
         with connection.cursor() as cursor:
