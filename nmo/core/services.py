@@ -123,9 +123,10 @@ def change_with_audit(
     same transaction: the chain's lock is taken only then.
 
     On PostgreSQL outside any transaction the whole of it is one pipeline of two round
-    trips and no BEGIN or COMMIT (ADR 0610, 0613): the statement and `LOCK_HEAD` (the
-    deferred keys' check, the chain's append lock and its end) are sent and their results
-    fetched; the audit line, hashed in between, and the Sync that commits follow. Inside
+    trips (ADR 0610, 0613): BEGIN, the statement and `LOCK_HEAD` (the deferred keys'
+    check, the chain's append lock and its end) are sent and their results fetched with
+    a flush request; the audit line, hashed in between, the COMMIT and the pipeline's
+    one Sync follow. Inside
     a caller's transaction (and elsewhere) it is the same steps one by one, in a
     savepoint that keeps a failed statement from aborting the caller's work."""
     if connection.vendor == "postgresql" and connection.get_autocommit():
@@ -161,13 +162,16 @@ def _change_with_audit_pipelined(
     check, check_params = changed
     with connection.wrap_database_errors:  # psycopg's errors as Django's (IntegrityError…)
         try:
-            # One pipeline, no BEGIN and no COMMIT (ADR 0613): every statement until the
-            # pipeline's Sync, sent when the block ends, is one implicit transaction of
-            # the extended query protocol. The fetch below asks for the results with a
-            # flush request, not a Sync, so the transaction and the chain's lock stay
-            # open while the line is hashed; the Sync then commits the change and its
-            # line together, or rolls both back if either failed.
+            # One pipeline (ADR 0613). The first fetch asks for the results with a flush
+            # request, not a Sync: BEGIN, the statement and the lock cost one round trip,
+            # the line and the COMMIT a second, and the pipeline's single Sync comes
+            # last. The explicit BEGIN matters: psycopg sends the Sync even when this
+            # block raises (a worker's timeout, an interrupt), and without BEGIN that
+            # Sync would commit the change without its line. With it, anything that
+            # stops before the COMMIT is queued leaves the transaction open for the
+            # handler below to roll back.
             with raw.pipeline():
+                raw.execute("BEGIN")
                 change = Cursor(raw)
                 change.execute(sql, params)
                 # The lock only after a change: an uncorrelated EXISTS is a one-time
@@ -177,34 +181,24 @@ def _change_with_audit_pipelined(
                 row = change.fetchone()
                 end = head.fetchone()
                 if row is None:  # nothing changed, nothing written, no lock taken
-                    # The Sync ends the empty transaction as a commit: psycopg forgets
-                    # its prepared statements at a ROLLBACK, and the next request would
-                    # plan these three again.
+                    # COMMIT, not ROLLBACK: psycopg forgets its prepared statements at a
+                    # ROLLBACK, and the next request would plan these three again.
+                    raw.execute("COMMIT")
                     return None
-                try:
-                    if end is None:
-                        raise RuntimeError("the change was made but `changed` does not find it")
-                    values = audit_values(actor=actor, **describe(row))
-                    values["ip"] = normal_ip(values["ip"])
-                    place = place_after_head(head, tuple(end))
-                    line, line_params = _audit_line(values, place, moment)
-                    Cursor(raw).execute(line, line_params)
-                except BaseException:
-                    # The Sync would commit what was sent: the change must not stand
-                    # without its line, so the implicit transaction is rolled back first
-                    # (an aborted one is rolled back by the Sync anyway); if even that
-                    # cannot be sent, the connection goes, and the server rolls back.
-                    try:
-                        raw.execute("ROLLBACK")
-                    except Exception:
-                        connection.close()
-                    raise
+                if end is None:
+                    raise RuntimeError("the change was made but `changed` does not find it")
+                values = audit_values(actor=actor, **describe(row))
+                values["ip"] = normal_ip(values["ip"])
+                place = place_after_head(head, tuple(end))
+                line, line_params = _audit_line(values, place, moment)
+                Cursor(raw).execute(line, line_params)
+                raw.execute("COMMIT")
             return tuple(row)
         except BaseException:
-            # A failed statement (a unique key: rolled back at the Sync), an error of ours
-            # (rolled back above) or a lost connection: nothing is left open — a
-            # connection whose state is not known to be idle is closed, so no request
-            # inherits an open transaction holding the chain's lock.
+            # A failed statement (a unique key: nothing written), an error of ours, an
+            # interrupt or a lost connection: whatever was begun is rolled back, never
+            # left open — a connection whose state is not known to be idle is closed, so
+            # no request inherits an open transaction holding the chain's lock.
             begun = (TransactionStatus.INTRANS, TransactionStatus.INERROR)
             if raw.info.transaction_status in begun:
                 with contextlib.suppress(Exception):

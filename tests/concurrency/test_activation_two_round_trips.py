@@ -1,7 +1,7 @@
 """The activation outside any transaction on PostgreSQL — as the API and the pages run it
-— is two round trips of one pipeline and its own implicit transaction (ADR 0610, 0613):
+— is one pipeline of two round trips in its own transaction (ADR 0610, 0613): BEGIN,
 the claim with its credit and the chain's lock, then the audit line on the hash chain
-and the Sync that commits. These tests drive the
+and the COMMIT. These tests drive the
 service as a request does (autocommit, no test transaction around it) and check that
 every way out leaves all or nothing, and a connection with no transaction and no lock
 left open for the next request."""
@@ -147,11 +147,45 @@ def test_a_failure_between_the_round_trips_rolls_the_claim_back(event, monkeypat
     assert ConfirmationCode.objects.get(pk=code.pk).activated_by_id == specialist.pk
 
 
+def test_an_interrupt_after_the_first_fetch_rolls_the_claim_back(event, monkeypatch):
+    """A worker stopped between the round trips — gunicorn's timeout raises SystemExit in
+    the worker, here just after the claim's row came back — leaves nothing: psycopg still
+    sends the pipeline's Sync as the exception unwinds, and the explicit BEGIN keeps that
+    Sync from committing the claim without its audit line (ADR 0613)."""
+    import psycopg
+
+    staff, activity = event
+    code = issued_codes(staff, activity, 1)[0]
+    specialist = make_specialist("pipeline-interrupt@example.ru")
+    lines = AuditEntry.objects.count()
+    real = psycopg.Cursor.fetchone
+
+    def interrupted(self):  # type: ignore[no-untyped-def]
+        row = real(self)
+        if row is not None and len(row) > 5:  # the activation's own row, not the lock's
+            raise SystemExit(1)
+        return row
+
+    monkeypatch.setattr(psycopg.Cursor, "fetchone", interrupted)
+    with pytest.raises(SystemExit):
+        activate_code(specialist=specialist, typed_code=code.value, ip="192.0.2.14")
+    monkeypatch.undo()
+
+    left_clean()
+    code.refresh_from_db()
+    assert code.activated_at is None
+    assert not CreditEntry.objects.filter(specialist=specialist).exists()
+    assert AuditEntry.objects.count() == lines
+    activate_code(specialist=specialist, typed_code=code.value, ip="192.0.2.14")
+    assert ConfirmationCode.objects.get(pk=code.pk).activated_by_id == specialist.pk
+    assert verify_chain().ok
+
+
 def test_a_success_is_one_pipeline_and_a_miss_keeps_the_prepared_statements(event, monkeypatch):
-    """A success is one pipeline (ADR 0613); an unknown code ends its implicit transaction
-    at the pipeline's Sync as a commit of nothing, so the connection keeps the statements
-    it prepared (psycopg forgets them all at a ROLLBACK, and the next activations would
-    be planned again)."""
+    """A success is one pipeline of two round trips (ADR 0613); an unknown code is
+    answered with a COMMIT of nothing, so the connection keeps the statements it prepared
+    (psycopg forgets them all at a ROLLBACK, and the next activations would be planned
+    again)."""
     import psycopg
 
     staff, activity = event
