@@ -55,6 +55,16 @@ def left_clean() -> None:
         assert cursor.fetchone()[0] == 0
 
 
+def nothing_written(code, specialist, lines: int) -> None:  # type: ignore[no-untyped-def]
+    """The connection is left clean and the failed activation left nothing: the code
+    unused, no credit, no new audit line."""
+    left_clean()
+    code.refresh_from_db()
+    assert code.activated_at is None
+    assert not CreditEntry.objects.filter(specialist=specialist).exists()
+    assert AuditEntry.objects.count() == lines
+
+
 @pytest.mark.clause("faq-ikp-activation")
 def test_an_activation_outside_a_transaction_commits_the_credit_and_its_chained_line(event):
     """The credit, the claimed code and the audit line are committed together; the line
@@ -171,11 +181,7 @@ def test_an_interrupt_after_the_first_fetch_rolls_the_claim_back(event, monkeypa
         activate_code(specialist=specialist, typed_code=code.value, ip="192.0.2.14")
     monkeypatch.undo()
 
-    left_clean()
-    code.refresh_from_db()
-    assert code.activated_at is None
-    assert not CreditEntry.objects.filter(specialist=specialist).exists()
-    assert AuditEntry.objects.count() == lines
+    nothing_written(code, specialist, lines)
     activate_code(specialist=specialist, typed_code=code.value, ip="192.0.2.14")
     assert ConfirmationCode.objects.get(pk=code.pk).activated_by_id == specialist.pk
     assert verify_chain().ok
@@ -271,8 +277,4 @@ def test_a_failure_in_the_second_round_trip_rolls_everything_back(event, monkeyp
         activate_code(specialist=specialist, typed_code=code.value, ip="192.0.2.13")
     monkeypatch.undo()
 
-    left_clean()
-    code.refresh_from_db()
-    assert code.activated_at is None
-    assert not CreditEntry.objects.filter(specialist=specialist).exists()
-    assert AuditEntry.objects.count() == lines
+    nothing_written(code, specialist, lines)
