@@ -126,9 +126,9 @@ def change_with_audit(
     trips (ADR 0610, 0613): BEGIN, the statement and `LOCK_HEAD` (the deferred keys'
     check, the chain's append lock and its end) are sent and their results fetched with
     a flush request; the audit line, hashed in between, the COMMIT and the pipeline's
-    one Sync follow. Inside
-    a caller's transaction (and elsewhere) it is the same steps one by one, in a
-    savepoint that keeps a failed statement from aborting the caller's work."""
+    one Sync follow. Inside a caller's transaction (and elsewhere) it is the same steps
+    one by one, in a savepoint that keeps a failed statement from aborting the caller's
+    work."""
     if connection.vendor == "postgresql" and connection.get_autocommit():
         connection.ensure_connection()
         if not connection.in_atomic_block:
