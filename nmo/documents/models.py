@@ -216,6 +216,12 @@ class QualificationDocument(BaseModel):
             models.Index(
                 fields=["organisation", "kind", "issued_on"], name="document_org_kind_date_idx"
             ),
+            # The register's order within an organisation: a page's ids are read off
+            # this index alone, however deep the page (`page_of_register`, ADR 0614).
+            models.Index(
+                fields=["organisation", "-issued_on", "-created_at", "-id"],
+                name="document_register_order_idx",
+            ),
         ]
 
     def __str__(self) -> str:

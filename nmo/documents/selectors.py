@@ -1,7 +1,8 @@
 """Reads of registers and issued documents."""
 
-from typing import Any
+from typing import Any, cast
 
+from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Q, QuerySet
 from django.urls import reverse
 
@@ -64,6 +65,22 @@ def list_documents(
             match |= Q(number=int(text))
         documents = documents.filter(match)
     return documents.order_by("-issued_on", "-created_at", "-id")
+
+
+def page_of_register(
+    documents: QuerySet[QualificationDocument], *, number: str | int | None, per_page: int
+) -> Page[QualificationDocument]:
+    """A page of `list_documents`' rows (Django's `get_page`: a number out of range gives
+    the last page). Its ids are picked in a subquery that the register's order index
+    answers alone (`document_register_order_idx`), and only those rows are read: a deep
+    page skips index entries, not documents (the last of 200,000: 0.8 s before, ADR 0614).
+    One query for the count and one for the rows, whatever the page."""
+    ids = Paginator(documents.values_list("pk", flat=True), per_page).get_page(number)
+    # The page's slice of ids is still a query: the subquery of the rows' query.
+    rows = documents.filter(pk__in=cast(QuerySet[QualificationDocument, int], ids.object_list))
+    # The same page (number, count, page range), holding the documents.
+    paginator = cast(Paginator[QualificationDocument], ids.paginator)
+    return Page(list(rows), ids.number, paginator)
 
 
 def documents_of_organisation(

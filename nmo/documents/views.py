@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -75,7 +74,7 @@ def _register_page(
             "text": data["q"],
         }
     documents = selectors.list_documents(organisations=chosen, **filters)
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.page_of_register(documents, number=request.GET.get("page"), per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     # The FRDO form starts from the year and organisation the register shows.
