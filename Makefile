@@ -133,10 +133,11 @@ bench-queue: $(STAMP)
 	$(BIN)/python bench/bench_queue.py
 
 # The country's data (issue 16, ADR 0601; not part of test, bench or CI): generates the
-# national dataset at BENCH_SCALE (0.01 = 1/100 of the country, about 10 minutes and 0.4 GB;
-# 0.1 about 30 minutes and 4 GB) into its own PostgreSQL database (needs the postgres
-# superuser: BENCH_PG_URL), runs the benchmarks on it, writes reports/scale/ and
-# docs/scale-report.md.
+# national dataset at BENCH_SCALE (0.01 = 1/100 of the country, about 5 minutes and 0.4 GB;
+# 0.1 about 10 minutes and 4 GB; 1, the country, about 45 minutes, 37 GB and up to 16 GB of
+# WAL) into its own database on bench/scale/server.py's PostgreSQL, configured as the
+# national server (ADR 0614; BENCH_SCALE_SERVER=url: BENCH_PG_URL's server, as the postgres
+# superuser), runs the benchmarks on it, writes reports/scale/ and docs/scale-report.md.
 BENCH_SCALE ?= 0.01
 bench-scale: $(STAMP)
 	@DJANGO_SECRET_KEY=bench-collectstatic DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0

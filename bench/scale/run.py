@@ -5,6 +5,9 @@ benchmarks on it, in the same run (issue 16, ADR 0601).
     .venv/bin/python bench/scale/run.py --scale 0.01 --reuse    # measure the loaded database
     .venv/bin/python bench/scale/run.py --part cabinet --db nmo_bench_scale_0_01   # one part
 
+On bench/scale/server.py's PostgreSQL, configured as the national server (ADR 0614), which
+it starts if it is not running; `--server url` measures on BENCH_PG_URL's server as it is.
+
 Parts, each in its own process (each bench sets its own Django settings):
 
 - `activation`: bench_activation.py's stack (gunicorn, Redis, the database queue), its
