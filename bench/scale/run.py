@@ -3,7 +3,8 @@ benchmarks on it, in the same run (issue 16, ADR 0601).
 
     .venv/bin/python bench/scale/run.py --scale 0.01            # generate, then measure
     .venv/bin/python bench/scale/run.py --scale 0.01 --reuse    # measure the loaded database
-    .venv/bin/python bench/scale/run.py --part cabinet --db nmo_bench_scale_0_01   # one part
+    BENCH_PG_URL=postgres://postgres@127.0.0.1:5433 \
+        .venv/bin/python bench/scale/run.py --part cabinet --db nmo_bench_scale_0_01  # one part
 
 On bench/scale/server.py's PostgreSQL, configured as the national server (ADR 0614), which
 it starts if it is not running; `--server url` measures on BENCH_PG_URL's server as it is.
@@ -796,6 +797,12 @@ def _server_lines() -> list[str]:
     if not recorded:
         return ["Machine: 2 cores, 23 GB of RAM; PostgreSQL with its default settings.", ""]
     shown = ", ".join(f"`{k}` {v}" for k, v in recorded["settings"].items())
+    if not recorded.get("dedicated", True):
+        return [
+            f"Machine: {recorded['cores']} cores, {recorded['ram_mb'] / 1024:.0f} GB of RAM. "
+            f"PostgreSQL: the server of BENCH_PG_URL as it is ({recorded['url']}): {shown}.",
+            "",
+        ]
     return [
         f"Machine: {recorded['cores']} cores, {recorded['ram_mb'] / 1024:.0f} GB of RAM. "
         "PostgreSQL: a server of its own (`bench/scale/server.py`, ADR 0614), configured",
@@ -968,12 +975,15 @@ def main() -> int:
     if args.report:
         write_report(args.report)
         return 0
-    if args.server == "dedicated" and not args.part:
+    if not args.part:
         global PG_URL  # every part and the generator read BENCH_PG_URL
         import server  # bench/scale/server.py, beside this script
 
-        PG_URL = os.environ["BENCH_PG_URL"] = server.start()
-        os.environ["BENCH_SCALE_SERVER"] = "url"  # the parts use the URL they are given
+        if args.server == "dedicated":
+            PG_URL = os.environ["BENCH_PG_URL"] = server.start()
+            os.environ["BENCH_SCALE_SERVER"] = "url"  # the parts use the URL they are given
+        else:
+            server.record(PG_URL, dedicated=False)  # the report names the server measured
     db = args.db or f"nmo_bench_scale_{str(args.scale).replace('.', '_')}"
     os.environ.setdefault("DJANGO_SECRET_KEY", SECRET)
     if args.part:

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.replica.cluster import _run, pg_bin  # noqa: E402 - PostgreSQL's programs, as root
+from tests.replica.cluster import _as_server_user, _run, pg_bin  # noqa: E402 - as root too
 
 REPORTS = ROOT / "reports" / "scale"
 DATA = Path(os.environ.get("BENCH_SCALE_PGDATA", "/var/tmp/nmo-bench-scale-pg"))  # noqa: S108
@@ -32,8 +32,9 @@ URL = f"postgres://postgres@127.0.0.1:{PORT}"
 
 
 def settings(ram_bytes: int) -> dict[str, str]:
-    """docs/deploy.md §2's postgresql.conf of the national server (128 GB of RAM), each
-    memory setting the same share of this machine's RAM."""
+    """docs/deploy.md §2's postgresql.conf of the national server (128 GB of RAM): the two
+    caches the same share of this machine's RAM, maintenance_work_mem 1/16 of it up to the
+    national 2 GB, work_mem the national 16 MB."""
     mb = ram_bytes // (1024 * 1024)
     return {
         # Memory: a quarter for PostgreSQL's own cache, three quarters counted on in all.
@@ -62,7 +63,21 @@ def _ram() -> int:
 
 
 def running() -> bool:
-    return (DATA / "postmaster.pid").exists()
+    """Whether the server runs: asked of `pg_ctl status`, since a stale postmaster.pid
+    survives a crash or a reboot."""
+    import subprocess
+
+    binary = pg_bin()
+    if binary is None or not (DATA / "PG_VERSION").exists():
+        return False
+    return (
+        subprocess.run(  # noqa: S603 - PostgreSQL's own program
+            _as_server_user([str(binary / "pg_ctl"), "-D", str(DATA), "status"]),
+            capture_output=True,
+            check=False,
+        ).returncode
+        == 0
+    )
 
 
 def start() -> str:
@@ -83,7 +98,7 @@ def start() -> str:
     if not running():
         _run([str(binary / "pg_ctl"), "-D", str(DATA), "-l", str(DATA / "server.log"),
               "-o", f"-p {PORT} -k {DATA}", "-w", "-t", "300", "start"])  # fmt: skip
-    _record()
+    record(URL, dedicated=True)
     return URL
 
 
@@ -96,20 +111,25 @@ SHOWN = (
 )  # fmt: skip
 
 
-def _record() -> None:
-    """Write the running server's settings where `run.py --report` finds them."""
+def record(url: str, *, dedicated: bool) -> None:
+    """Write the settings of the server at `url` where `run.py --report` finds them."""
     import json
 
     import psycopg
 
-    with psycopg.connect(f"{URL}/postgres", autocommit=True) as conn:
+    with psycopg.connect(f"{url}/postgres", autocommit=True) as conn:
         rows = conn.execute(
             "SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s)",
             [list(SHOWN)],
         ).fetchall()
     REPORTS.mkdir(parents=True, exist_ok=True)
     found = dict(rows)
-    figures = {"url": URL, "ram_mb": _ram() // (1024 * 1024), "cores": os.cpu_count()}
+    figures = {
+        "url": url,
+        "dedicated": dedicated,
+        "ram_mb": _ram() // (1024 * 1024),
+        "cores": os.cpu_count(),
+    }
     settings_ = {name: found[name] for name in SHOWN if name in found}
     (REPORTS / "server.json").write_text(json.dumps({**figures, "settings": settings_}, indent=1))
 

@@ -99,6 +99,8 @@ class Activity(BaseModel):
             models.Index(fields=["status", "ends_on", "starts_on"], name="activity_status_end_idx"),
             # Counting a specialty's activities probes each linked id for its status;
             # this index answers the probe without reading the table.
+            # On PostgreSQL also INCLUDE (kind, format, starts_on, ends_on): catalog
+            # migration 0006 (ADR 0614). Dropping one of those columns drops the index.
             models.Index(fields=["id", "status"], name="activity_id_status_idx"),
             models.Index(fields=["status", "created_at"], name="activity_status_created_idx"),
             models.Index(fields=["provider", "status"], name="activity_provider_idx"),

@@ -217,7 +217,7 @@ class QualificationDocument(BaseModel):
                 fields=["organisation", "kind", "issued_on"], name="document_org_kind_date_idx"
             ),
             # The register's order within an organisation: a page's ids are read off
-            # this index alone, however deep the page (`page_of_register`, ADR 0614).
+            # this index (`page_of_register`, ADR 0614), however deep the page.
             models.Index(
                 fields=["organisation", "-issued_on", "-created_at", "-id"],
                 name="document_register_order_idx",

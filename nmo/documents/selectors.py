@@ -71,15 +71,16 @@ def page_of_register(
     documents: QuerySet[QualificationDocument], *, number: str | int | None, per_page: int
 ) -> Page[QualificationDocument]:
     """A page of `list_documents`' rows (Django's `get_page`: a number out of range gives
-    the last page). Its ids are picked in a subquery that the register's order index
-    answers alone (`document_register_order_idx`), and only those rows are read: a deep
-    page skips index entries, not documents (the last of 200,000: 0.8 s before, ADR 0614).
-    One query for the count and one for the rows, whatever the page."""
+    the last page). Its ids are picked in a subquery and only those rows are read: for one
+    organisation's register without a name search the register's order index
+    (`document_register_order_idx`) answers the subquery alone, so a deep page skips
+    index entries, not documents (the last of 200,000: 0.8 s before, ADR 0614). One query
+    for the count and one for the rows, whatever the page."""
     ids = Paginator(documents.values_list("pk", flat=True), per_page).get_page(number)
     # The page's slice of ids is still a query: the subquery of the rows' query.
     rows = documents.filter(pk__in=cast(QuerySet[QualificationDocument, int], ids.object_list))
     # The same page (number, count, page range), holding the documents.
-    paginator = cast(Paginator[QualificationDocument], ids.paginator)
+    paginator = cast("Paginator[QualificationDocument]", ids.paginator)
     return Page(list(rows), ids.number, paginator)
 
 

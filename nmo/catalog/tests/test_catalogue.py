@@ -235,3 +235,18 @@ def test_postgresql_has_the_trigram_index_for_title_search():
         (definition,) = cursor.fetchone()
 
     assert "gin (title_search gin_trgm_ops)" in definition
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
+def test_a_combined_filter_counts_on_the_covering_index_alone():
+    """Migration 0006 makes `activity_id_status_idx` carry the other filters' columns on
+    PostgreSQL, so a specialty combined with a kind and dates is counted by probing the
+    index, never the table (ADR 0614: 73 → 18 ms at the national size)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'catalog_activity' "
+            "AND indexname = 'activity_id_status_idx'"
+        )
+        (definition,) = cursor.fetchone()
+
+    assert "(id, status) INCLUDE (kind, format, starts_on, ends_on)" in definition
