@@ -16,9 +16,14 @@ tests/replica/cluster.py does.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
+
+import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -65,8 +70,6 @@ def _ram() -> int:
 def running() -> bool:
     """Whether the server runs: asked of `pg_ctl status`, since a stale postmaster.pid
     survives a crash or a reboot."""
-    import subprocess
-
     binary = pg_bin()
     if binary is None or not (DATA / "PG_VERSION").exists():
         return False
@@ -88,7 +91,7 @@ def start() -> str:
     if not (DATA / "PG_VERSION").exists():
         DATA.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
-            _run_root(["chown", "postgres:postgres", str(DATA)])
+            shutil.chown(DATA, "postgres", "postgres")
             DATA.chmod(0o700)
         _run([str(binary / "initdb"), "-D", str(DATA), "-U", "postgres", "--auth=trust",
               "-E", "UTF8", "--locale=C.UTF-8"])  # fmt: skip
@@ -113,10 +116,6 @@ SHOWN = (
 
 def record(url: str, *, dedicated: bool) -> None:
     """Write the settings of the server at `url` where `run.py --report` finds them."""
-    import json
-
-    import psycopg
-
     with psycopg.connect(f"{url}/postgres", autocommit=True) as conn:
         rows = conn.execute(
             "SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s)",
@@ -138,12 +137,6 @@ def stop() -> None:
     binary = pg_bin()
     if binary is not None and running():
         _run([str(binary / "pg_ctl"), "-D", str(DATA), "-m", "fast", "-t", "300", "stop"])
-
-
-def _run_root(command: list[str]) -> None:
-    import subprocess
-
-    subprocess.run(command, check=True)  # noqa: S603 - fixed arguments
 
 
 def main() -> int:

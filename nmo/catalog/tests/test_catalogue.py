@@ -223,18 +223,23 @@ def test_the_catalogue_queries_use_their_indexes_on_sqlite(cardiology):
     assert "activity_status_end_idx" in plan(CatalogueFilters(date_from=D(2026, 1, 1)))
 
 
+def _index_definition(name: str) -> str:
+    """PostgreSQL's CREATE INDEX statement of one of the activity table's indexes."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'catalog_activity' "
+            "AND indexname = %s",
+            [name],
+        )
+        (definition,) = cursor.fetchone()
+    return str(definition)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
 def test_postgresql_has_the_trigram_index_for_title_search():
     """Migration 0005 adds a pg_trgm GIN index on title_search on PostgreSQL only, so the
     title search does not read the whole table (ADR 0201, catalogue queries)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = 'catalog_activity' "
-            "AND indexname = 'activity_title_trgm_idx'"
-        )
-        (definition,) = cursor.fetchone()
-
-    assert "gin (title_search gin_trgm_ops)" in definition
+    assert "gin (title_search gin_trgm_ops)" in _index_definition("activity_title_trgm_idx")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
@@ -242,11 +247,6 @@ def test_a_combined_filter_counts_on_the_covering_index_alone():
     """Migration 0006 makes `activity_id_status_idx` carry the other filters' columns on
     PostgreSQL, so a specialty combined with a kind and dates is counted by probing the
     index, never the table (ADR 0614: 73 → 18 ms at the national size)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = 'catalog_activity' "
-            "AND indexname = 'activity_id_status_idx'"
-        )
-        (definition,) = cursor.fetchone()
+    definition = _index_definition("activity_id_status_idx")
 
     assert "(id, status) INCLUDE (kind, format, starts_on, ends_on)" in definition
