@@ -1,7 +1,8 @@
 """HTML to PDF with WeasyPrint, the parsed stylesheet and the font configuration reused.
 
 Two kinds of template:
-- a page extending `printing/base.html` (its CSS inline): `render_pdf`, `render_pdf_pages`;
+- a page extending `printing/base.html`: `render_pdf`, with the official form's stylesheet
+  (`OFFICIAL_FORM`) under the few rules of the page's own;
 - a standalone page whose CSS lives in a file: `render_print`, the fast path for documents
   printed one after another (certificates, diplomas, protocols). WeasyPrint spends most of a
   small page's time on work that is the same for every copy — parsing the CSS, loading
@@ -158,8 +159,9 @@ def _write(html: Any, stylesheet: Stylesheets | None, meta: PdfMeta | None) -> b
 def render_pdf(
     template_name: str, context: dict[str, Any], *, meta: PdfMeta | None = None
 ) -> bytes:
-    """Render a Django template (extending printing/base.html) to a PDF."""
-    return _write(_html(template_name, context), None, meta)
+    """Render a Django template (extending printing/base.html) to a PDF, on the official
+    form's margins, type and pagination (`OFFICIAL_FORM`; the page's own rules win)."""
+    return _write(_html(template_name, context), OFFICIAL_FORM, meta)
 
 
 def render_pdf_pages(
@@ -176,7 +178,9 @@ def render_pdf_pages(
     `footers`, one per context, print each part's own verification line at the foot of its
     pages (a book of frozen protocols: each protocol's archive number and signing marks)
     in place of `meta.footer`. `progress(n)` is called after the n-th context is laid
-    out."""
+    out. Without `stylesheet` the template extends printing/base.html (as for
+    `render_pdf`)."""
+    stylesheet = OFFICIAL_FORM if stylesheet is None else stylesheet
     font_config = thread_font_config()
     sheets = _sheets(stylesheet, meta) or None
     options = _options(meta)

@@ -135,3 +135,39 @@ def test_a_pdf_says_what_it_is_and_an_archival_one_is_pdfa(tmp_path, settings):
         assert 'Архивный № 7 · версия 2 · подписано в системе НМО · "проверка"' in page
     plain = render_print("page.html", {}, stylesheet=css, meta=PdfMeta(title="Проба"))
     assert b"pdfaid" not in plain
+
+
+def test_a_page_extending_base_stands_on_the_official_form(tmp_path, settings):
+    """A page extending printing/base.html is printed on the official form (ADR 0029,
+    official_form.css): the text starts 30 mm from the left edge (the binding margin),
+    in Liberation Serif, each page numbered «стр. N из M»; the page keeps its own
+    orientation and its own rules (a landscape report whose heading it sets in 20 pt)."""
+    from nmo.printing.tests.pdf_checks import font_names
+
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    (tmp_path / "report.html").write_text(
+        '{% extends "printing/base.html" %}{% block orientation %}landscape{% endblock %}'
+        "{% block style %}h1 { font-size: 20pt; }{% endblock %}"
+        "{% block body %}<h1>Отчет</h1><p>Иванова Мария Петровна</p>{% endblock %}",
+        encoding="utf-8",
+    )
+    pdf = render_pdf("report.html", {})
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert float(page.mediabox.width) > float(page.mediabox.height)
+    sizes: dict[str, float] = {}
+    lefts: dict[str, float] = {}
+
+    def seen(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            sizes[text.strip()] = size * tm[0] * cm[0]
+            lefts[text.strip()] = tm[4] * cm[0] + cm[4]
+
+    page.extract_text(visitor_text=seen)
+    mm = 72 / 25.4
+    assert abs(lefts["Иванова Мария Петровна"] - 30 * mm) < 1, lefts
+    assert abs(sizes["Иванова Мария Петровна"] - 12) < 0.1, sizes
+    assert abs(sizes["Отчет"] - 20) < 0.1, sizes
+    assert "стр. 1 из 1" in page.extract_text()
+    assert any("Liberation-Serif" in name for name in font_names(pdf)), font_names(pdf)
