@@ -1,9 +1,9 @@
 """Benchmark: code activations over HTTP on the production stack, against a floor.
 
-Starts gunicorn (`config.wsgi`, 4 sync workers, DEBUG off, persistent database connections
-as in docs/deploy.md) on a free local port against its own PostgreSQL database
-`nmo_bench_activation`, creates K specialists with API tokens and accredited events with
-one code per (specialist, event), then:
+Starts gunicorn (`config.wsgi`, 4 sync workers, `--preload`, DEBUG off, persistent
+database connections, as the nmo-web unit of docs/deploy.md) on a free local port against
+its own PostgreSQL database `nmo_bench_activation`, creates K specialists with API tokens
+and accredited events with one code per (specialist, event), then:
 
 1. floor: concurrent clients POST /bench/floor — the same middleware and bearer-token
    lookup, then one single-row UPDATE (bench/floor_urls.py);
@@ -180,6 +180,7 @@ def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
             str(WORKERS),
             "-b",
             f"127.0.0.1:{port}",
+            "--preload",  # as in production: the app imported once, then the workers forked
             "--log-level",
             "warning",
         ],

@@ -1,10 +1,11 @@
 """Benchmark: saving test answers over HTTP on the production stack, against a floor
 (issue 13, point 8; ADR 0301).
 
-Starts gunicorn (`config.wsgi`, 4 sync workers, DEBUG off, persistent connections as in
-docs/deploy.md) against its own PostgreSQL database `nmo_bench_answer_save`, creates an
-attestation with K admitted learners (API tokens), a bank, a test form of 10 questions and
-an open session, starts every learner's attempt, then:
+Starts gunicorn (`config.wsgi`, 4 sync workers, `--preload`, DEBUG off, persistent
+connections, as the nmo-web unit of docs/deploy.md) against its own PostgreSQL database
+`nmo_bench_answer_save`, creates an attestation with K admitted learners (API tokens), a
+bank, a test form of 10 questions and an open session, starts every learner's attempt,
+then:
 
 1. floor: concurrent clients POST /bench/floor — the same middleware and bearer-token
    lookup, then one single-row UPDATE (bench/floor_urls.py);
@@ -154,6 +155,7 @@ def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
             str(WORKERS),
             "-b",
             f"127.0.0.1:{port}",
+            "--preload",  # as in production: the app imported once, then the workers forked
             "--log-level",
             "warning",
         ],

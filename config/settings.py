@@ -296,13 +296,14 @@ OTHER_PORTAL_URL = env_str("NMO_OTHER_PORTAL_URL", "").rstrip("/")
 OTHER_PORTAL_NAME = env_str("NMO_OTHER_PORTAL_NAME", "")
 SYNC_CLIENT_ID = env_str("NMO_SYNC_CLIENT_ID", "")
 SYNC_CLIENT_SECRET = env_str("NMO_SYNC_CLIENT_SECRET", "")
-# Seconds between two synchronisations of a linked account, and the longest retry pause.
 # The FRDO export of a year with this many documents or more is written by a background
 # job (the person waits on its page); fewer are the answer to the request (ADR 0607).
 FRDO_EXPORT_JOB_THRESHOLD = env_int("FRDO_EXPORT_JOB_THRESHOLD", 500)
 # A background job's result file (an export may carry names and SNILS) is kept this many
 # working days after the job finished, then deleted by `purge_job_results` (ADR 0611).
 JOB_RESULT_KEEP_WORKING_DAYS = env_int("JOB_RESULT_KEEP_WORKING_DAYS", 10)
+# Seconds between two synchronisations of a linked account, the longest retry pause, and
+# the credit records asked for in one request.
 SYNC_INTERVAL_SECONDS = env_int("NMO_SYNC_INTERVAL_SECONDS", 15 * 60)
 SYNC_RETRY_MAX_SECONDS = env_int("NMO_SYNC_RETRY_MAX_SECONDS", 60 * 60)
 SYNC_BATCH_SIZE = env_int("NMO_SYNC_BATCH_SIZE", 100)
@@ -403,7 +404,7 @@ PERSONAL_DATA_CONSENT_VERSION = env_str("PERSONAL_DATA_CONSENT_VERSION", "2026-0
 
 # HTTPS (ADR 0027). The defaults keep a plain-HTTP server working (`make run`, the
 # benches); docs/deploy.md sets the production values, with which `check --deploy` is clean
-# (tests/test_deploy_check.py).
+# (tests/test_security_headers.py).
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
