@@ -299,6 +299,9 @@ SYNC_CLIENT_SECRET = env_str("NMO_SYNC_CLIENT_SECRET", "")
 # The FRDO export of a year with this many documents or more is written by a background
 # job (the person waits on its page); fewer are the answer to the request (ADR 0607).
 FRDO_EXPORT_JOB_THRESHOLD = env_int("FRDO_EXPORT_JOB_THRESHOLD", 500)
+# The administrators' page verifies a live audit log of this many entries or more in a
+# background job (about 30,000 entries a second: a national log takes minutes; ADR 0615).
+AUDIT_VERIFY_JOB_THRESHOLD = env_int("AUDIT_VERIFY_JOB_THRESHOLD", 100_000)
 # A background job's result file (an export may carry names and SNILS) is kept this many
 # working days after the job finished, then deleted by `purge_job_results` (ADR 0611).
 JOB_RESULT_KEEP_WORKING_DAYS = env_int("JOB_RESULT_KEEP_WORKING_DAYS", 10)

@@ -14,7 +14,7 @@ still reaches an anchor noted earlier.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -244,11 +244,27 @@ def _problem(
     return None
 
 
+def live_length() -> int:
+    """How many entries the live log's chain holds: from the boundary of the archive (ADR
+    0602) to the last place, read by the place's index (no count over the log)."""
+    from nmo.core.models import AuditEntry
+    from nmo.core.partitions import boundary
+
+    last = (
+        AuditEntry.objects.filter(seq__isnull=False)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    return max(0, (last or 0) - boundary()[0])
+
+
 def verify_chain(
     *,
     batch: int = BATCH,
     anchor: tuple[int, str] | None = None,
     archive: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ChainReport:
     """Walk the log by place and return how many entries were checked and the first
     broken link: an entry whose content no longer gives its hash, whose `prev_hash` is
@@ -261,7 +277,8 @@ def verify_chain(
     after the boundary the latest «audit.archive» line records (its last place and
     hash). With `archive` it begins at the first entry instead and walks the archived
     months' tables first (they must still be in the database, read by the owner), so
-    the whole chain is checked from its start across every boundary."""
+    the whole chain is checked from its start across every boundary. `progress(checked)`
+    is called after every `batch` entries verified (a background job's page shows it)."""
     from nmo.core.models import AuditEntry
     from nmo.core.partitions import archived_tables, boundary
 
@@ -308,6 +325,8 @@ def verify_chain(
             prev = entry_hash
             expected_seq += 1
             checked += 1
+            if progress is not None and checked % batch == 0:
+                progress(checked)
     last_seq = expected_seq - 1
     unchained = AuditEntry.objects.filter(seq__isnull=True).order_by("id").first()
     if unchained is not None:

@@ -1,5 +1,6 @@
-"""The administrators' audit-log export as a background job (ADR 0025): more rows than
-the request exports while the person waits, as XLSX or CSV."""
+"""The administrators' long work on the audit log as background jobs: the export of more
+rows than the request exports while the person waits, as XLSX or CSV (ADR 0025), and the
+verification of a chain too long to walk within a request (ADR 0615)."""
 
 from functools import partial
 from typing import Any, Literal
@@ -10,11 +11,12 @@ from django_tasks import task
 
 from nmo.accounts.access import require_admin
 from nmo.accounts.models import User
-from nmo.core.jobs import JobResult, Progress, run_job, start_job
+from nmo.core.chain import ChainReport
+from nmo.core.jobs import JobResult, Progress, run_job, start_job, unfinished_job
 from nmo.core.models import BackgroundJob
 from nmo.core.russian import count as counted
 from nmo.core.selectors import newest_audit_id
-from nmo.core.services import export_audit
+from nmo.core.services import export_audit, verify_audit_chain
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -87,3 +89,55 @@ def export_audit_job(
     """Build the audit-log export the job was started with, as its result file."""
     work = partial(_export, search=search, filters=filters, newest=newest, file_format=file_format)
     return run_job(job_id, work)
+
+
+VERIFY_KIND = "audit.verify"
+VERIFY_TITLE = "Проверка цепочки журнала аудита"
+
+
+def start_chain_verification(*, actor: User, size: int) -> BackgroundJob:
+    """Queue the verification of the live log's chain of `size` entries for the
+    administrator `actor`; asked again while one of theirs is under way, that one."""
+    running = unfinished_job(actor, kind=VERIFY_KIND, title=VERIFY_TITLE)
+    if running is not None:
+        return running
+    return start_job(
+        owner=actor,
+        kind=VERIFY_KIND,
+        title=VERIFY_TITLE,
+        task=verify_chain_job,
+        total=size,
+        back_url=reverse("web:audit_integrity"),
+    )
+
+
+def chain_message(report: ChainReport) -> str:
+    """What the job's page says of the verification: as the integrity page says it."""
+    if report.broken is None:
+        return (
+            f"Цепочка цела: проверено записей — {report.checked}. "
+            f"Последняя запись — № {report.last_seq}."
+        )
+    broken = report.broken
+    where = f"Запись id {broken.entry_id}" if broken.entry_id is not None else "Запись"
+    if broken.seq is not None:
+        where += f", № {broken.seq} в цепочке"
+    return (
+        f"Цепочка нарушена: {broken.kind_label}. {where}. {broken.detail} "
+        f"Целых записей до нарушения — {report.checked}."
+    )
+
+
+def _verify(job: BackgroundJob, progress: Progress) -> JobResult:
+    # The role is checked again: it may have been taken away since the job was started.
+    actor = require_admin(job.owner)
+    report = verify_audit_chain(actor=actor, progress=progress)
+    progress(report.checked)
+    return JobResult(message=chain_message(report))
+
+
+@task()
+def verify_chain_job(*, job_id: int) -> str:
+    """Walk the audit log's chain for the administrator who started the job (the
+    verification is recorded in the log, as from the page)."""
+    return run_job(job_id, _verify)

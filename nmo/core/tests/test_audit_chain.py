@@ -46,9 +46,11 @@ def test_each_entry_links_to_the_one_before_and_the_chain_verifies(entries):
         assert after.prev_hash == before.entry_hash
         assert len(after.entry_hash) == 64
     assert total == entries[-1].seq
-    report = verify_chain(batch=3)  # across batches
+    checked: list[int] = []
+    report = verify_chain(batch=3, progress=checked.append)  # across batches
     assert report.ok, report.broken
     assert report.checked == total
+    assert checked == list(range(3, total + 1, 3))  # after every batch verified
 
 
 def test_an_edited_entry_is_found_by_its_id(entries):
@@ -152,4 +154,91 @@ def test_only_administrators_open_the_integrity_page(client, specialist, provide
         client.force_login(user)
         assert client.get("/audit/integrity/").status_code == 403
         assert client.post("/audit/integrity/").status_code == 403
+    assert not AuditEntry.objects.filter(action="audit.verify").exists()
+
+
+def test_a_long_log_is_verified_in_a_background_job(entries, client, admin_user, settings):
+    """A live log of AUDIT_VERIFY_JOB_THRESHOLD entries or more is verified in a background
+    job (ADR 0615): a national log takes minutes, longer than a request may run. The POST
+    opens the job's page, whose progress counts the entries checked, and the job says what
+    the page would say; the verification is in the log as from the page. Only the
+    administrator who started it sees the job."""
+    from nmo.core.models import BackgroundJob
+
+    total = entries[-1].seq
+    settings.AUDIT_VERIFY_JOB_THRESHOLD = total
+    client.force_login(admin_user)
+    started = client.post("/audit/integrity/")
+    job = BackgroundJob.objects.get(owner=admin_user, kind="audit.verify")
+    assert started.status_code == 302
+    assert started["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == "done"
+    assert (job.done, job.total) == (total, total)
+    assert job.message == (
+        f"Цепочка цела: проверено записей — {total}. Последняя запись — № {total}."
+    )
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert f"Цепочка цела: проверено записей — {total}." in page
+    verified = AuditEntry.objects.get(action="audit.verify")
+    assert verified.actor_id == admin_user.pk
+    assert verified.changes == {"checked": total, "broken": ""}
+
+    with audit_trigger_off():
+        raw("DELETE FROM core_auditentry WHERE id = %s", [entries[1].pk])
+    client.post("/audit/integrity/")
+    broken = BackgroundJob.objects.filter(kind="audit.verify").order_by("-pk").first()
+    assert broken is not None
+    assert broken.pk != job.pk
+    assert broken.status == "done"
+    assert broken.message.startswith("Цепочка нарушена: пропущены записи (удалены). ")
+    assert f"Запись id {entries[2].pk}, № {entries[2].seq} в цепочке." in broken.message
+    assert f"Нет записей № {entries[1].seq}" in broken.message
+    assert broken.message.endswith(f"Целых записей до нарушения — {entries[1].seq - 1}.")
+
+
+def test_a_short_log_is_verified_while_the_administrator_waits(
+    entries, client, admin_user, settings
+):
+    """Below the threshold the page verifies at once and shows the result itself, no job."""
+    from nmo.core.models import BackgroundJob
+
+    settings.AUDIT_VERIFY_JOB_THRESHOLD = entries[-1].seq + 1
+    client.force_login(admin_user)
+    page = client.post("/audit/integrity/")
+    assert page.status_code == 200
+    assert f"Цепочка цела: проверено записей — {entries[-1].seq}" in page.content.decode()
+    assert not BackgroundJob.objects.filter(kind="audit.verify").exists()
+
+
+def test_another_administrator_does_not_see_the_verification_job(
+    entries, client, admin_user, settings
+):
+    from nmo.accounts.services import add_user
+    from nmo.core.models import BackgroundJob
+
+    settings.AUDIT_VERIFY_JOB_THRESHOLD = 1
+    client.force_login(admin_user)
+    client.post("/audit/integrity/")
+    job = BackgroundJob.objects.get(kind="audit.verify")
+    other = add_user(email="other-admin@example.ru", password="x-Password-123", role="admin")
+    client.force_login(other)
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+
+
+def test_pressed_again_while_a_verification_runs_the_button_opens_that_job(
+    entries, client, admin_user, settings
+):
+    """The administrator's verification still queued or running is opened again, not
+    walked a second time (ADR 0615)."""
+    from nmo.core.models import BackgroundJob
+    from nmo.web.jobs import VERIFY_KIND, VERIFY_TITLE
+
+    settings.AUDIT_VERIFY_JOB_THRESHOLD = 1
+    running = BackgroundJob.objects.create(
+        owner=admin_user, kind=VERIFY_KIND, title=VERIFY_TITLE, status="running", total=5
+    )
+    client.force_login(admin_user)
+    again = client.post("/audit/integrity/")
+    assert again["Location"] == f"/jobs/{running.pk}/"
+    assert BackgroundJob.objects.filter(kind=VERIFY_KIND).count() == 1
     assert not AuditEntry.objects.filter(action="audit.verify").exists()
