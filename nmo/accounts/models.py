@@ -116,6 +116,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             # case only out even when written around the model (ADR 0022).
             models.UniqueConstraint(Lower("email"), name="user_email_lower_unique"),
         ]
+        # The administrators' list of users in its order (`search_users`): its first page
+        # of 2M accounts is read from the index, not sorted (ADR 0616).
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="user_name_order_idx")
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email

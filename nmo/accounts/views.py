@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -55,6 +54,7 @@ from nmo.core.exceptions import Conflict, RateLimited, ValidationFailed
 from nmo.core.forms import show_refusal
 from nmo.core.links import current_site_url
 from nmo.core.middleware import client_ip
+from nmo.core.paging import CappedPaginator
 from nmo.core.russian import count
 
 
@@ -224,7 +224,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     require_admin(request.user)
     form = UserSearchForm(request.GET or None)
     text = form.cleaned_data["text"] if form.is_valid() else ""
-    page = Paginator(search_users(text=text), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(search_users(text=text), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

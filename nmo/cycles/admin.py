@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from nmo.accounts.access import require_login
+from nmo.accounts.selectors import search_users
 from nmo.core.exceptions import DomainError
+from nmo.core.paging import CappedPaginator
 from nmo.cycles import services
 from nmo.cycles.models import CreditEntry, CreditSource, Cycle, CycleRule, ModuleCompletion
 from nmo.cycles.rules import rule_problems
@@ -31,16 +33,55 @@ class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
+#: Accounts a name or e-mail may match before the ledger is searched for their entries
+#: (as the audit log's person filter): more means the search is too vague.
+_MAX_SPECIALISTS = 500
+
+
 @admin.register(CreditEntry)
 class CreditEntryAdmin(_ReadOnly):
+    """The ledger of the country — 50M entries (ADR 0616): newest first by the key's own
+    index, counted up to COUNT_CAP, no second count of the whole table, no calendar of
+    years drawn from it; searched by an entry's number, or by the specialist (found
+    among the accounts first, then their entries by the ledger's specialist index)."""
+
     list_display = [
         "id", "occurred_on", "specialist", "activity", "reference", "source", "hours",
         "specialty", "reverse_link",
     ]  # fmt: skip
     list_filter = ["source", "kind"]
-    search_fields = ["specialist__email", "specialist__snils", "specialist__last_name", "=id"]
+    search_fields = ["specialist__email"]  # the box is shown; the search is ours, below
+    search_help_text = "Номер записи, или фамилия, e-mail либо СНИЛС специалиста."
     list_select_related = ["specialist", "activity", "specialty"]
-    date_hierarchy = "occurred_on"
+    ordering = ["-id"]
+    show_full_result_count = False
+
+    def get_paginator(
+        self,
+        request: HttpRequest,
+        queryset: Any,
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+    ) -> CappedPaginator:
+        return CappedPaginator(queryset, per_page)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: Any, search_term: str
+    ) -> tuple[Any, bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if term.isdigit() and len(term) <= 10:  # an entry's number (SNILS has 11 digits)
+            return queryset.filter(pk=int(term)), False
+        found = list(search_users(text=term).values_list("pk", flat=True)[: _MAX_SPECIALISTS + 1])
+        if len(found) > _MAX_SPECIALISTS:
+            messages.warning(
+                request,
+                f"Под «{term}» подходит больше {_MAX_SPECIALISTS} специалистов: уточните поиск.",
+            )
+            return queryset.none(), False
+        return queryset.filter(specialist_id__in=found), False
 
     @admin.display(description="исправление")
     def reverse_link(self, obj: CreditEntry) -> str:

@@ -21,6 +21,7 @@ from nmo.core.chain import live_length
 from nmo.core.forms import AccessibleForm, DateField
 from nmo.core.jobs import job_of, jobs_of, open_result
 from nmo.core.models import AuditEntry
+from nmo.core.paging import CappedPaginator
 from nmo.core.selectors import integrity_failures, search_audit
 from nmo.core.services import export_audit, stream_audit_csv, verify_audit_chain
 from nmo.printing.files import set_file_name
@@ -135,7 +136,7 @@ def _query(request: HttpRequest) -> str:
 def audit_log(request: HttpRequest) -> HttpResponse:
     require_admin(request.user)
     form = AuditSearchForm(request.GET or None)
-    page = Paginator(_entries(form), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(_entries(form), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "web/audit_log.html",

@@ -72,3 +72,51 @@ def test_it_checks_access(client, specialist, admin_user, npc):
     assert page.status_code == 200
     assert "ivanova@example.ru" in page.content.decode()
     assert client.get("/accounts/users/999999/").status_code == 404
+
+
+def test_the_users_page_counts_two_million_accounts_only_up_to_the_cap(
+    client, admin_user, monkeypatch
+):
+    """The national portal has 2M accounts: the administrators' list counts at most
+    COUNT_CAP of them (ADR 0616) and says «больше …»; a search narrows it to an exact
+    count."""
+    import nmo.core.paging
+    from nmo.accounts.services import add_user
+
+    for n in range(4):
+        add_user(email=f"user{n}@example.ru", password="x-Password-123", role="specialist")
+    monkeypatch.setattr(nmo.core.paging, "COUNT_CAP", 3)
+    client.force_login(admin_user)
+    html = client.get("/accounts/users/").content.decode()
+    assert "Пользователи (найдено: больше 3)" in html
+    html = client.get("/accounts/users/", {"text": "user2@example.ru"}).content.decode()
+    assert "Пользователи (найдено: 1)" in html
+
+
+def test_the_users_first_page_is_read_in_the_index_order(client, admin_user):
+    """The list's order (last name, first name, id) is an index's (ADR 0616): the first
+    page of 2M accounts is read from it, never sorted whole. The page's own query, as
+    each database plans it (PostgreSQL told not to sort where it need not)."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(admin_user)
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/accounts/users/")
+    (listed,) = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "accounts_user"."id"')
+        and 'ORDER BY "accounts_user"."last_name"' in q["sql"]
+        and " LIMIT " in q["sql"]
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("EXPLAIN " + listed)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + listed)
+        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+    assert "user_name_order_idx" in plan, plan
+    assert "Sort" not in plan, plan
+    assert "TEMP B-TREE" not in plan, plan

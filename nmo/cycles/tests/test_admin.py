@@ -62,3 +62,51 @@ def test_the_ledger_is_read_only_in_the_back_office(client, admin_user, speciali
     assert f"/cabinet/ledger/{entry.pk}/reverse/" in listing.content.decode()
     assert client.get("/admin/cycles/creditentry/add/").status_code == 403
     assert client.post(f"/admin/cycles/creditentry/{entry.pk}/delete/").status_code == 403
+
+
+def test_the_ledgers_back_office_list_holds_at_the_countrys_size(
+    client, admin_user, specialist, monkeypatch
+):
+    """The ledger holds 50M entries (ADR 0616): its list is counted up to COUNT_CAP (one
+    count over a LIMIT, no second count of the table, no calendar of years drawn from
+    every entry), newest first; an entry is found by its number, a specialist's entries
+    by their surname, and a search matching too many accounts asks to be narrowed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import nmo.core.paging
+
+    entries = [
+        post_credit(
+            specialist=specialist,
+            activity=factories.event(),
+            source="code",
+            occurred_on=date(2025, 10, day),
+        )
+        for day in range(1, 6)
+    ]
+    monkeypatch.setattr(nmo.core.paging, "COUNT_CAP", 3)
+    client.force_login(admin_user)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/admin/cycles/creditentry/").content.decode()
+    assert "больше 3 записей (показаны первые 3 — уточните поиск или фильтры)" in html
+    ledger = [q["sql"] for q in captured.captured_queries if "cycles_creditentry" in q["sql"]]
+    counts = [sql for sql in ledger if "COUNT(" in sql.upper()]
+    assert len(counts) == 1, counts
+    assert "LIMIT 4" in counts[0]
+    assert not [sql for sql in ledger if "MIN(" in sql.upper() or "MAX(" in sql.upper()]
+    assert html.index(f"/cabinet/ledger/{entries[-1].pk}/reverse/") < html.index(
+        f"/cabinet/ledger/{entries[-2].pk}/reverse/"
+    )
+
+    found = client.get("/admin/cycles/creditentry/", {"q": str(entries[1].pk)}).content.decode()
+    assert f"/cabinet/ledger/{entries[1].pk}/reverse/" in found
+    assert f"/cabinet/ledger/{entries[2].pk}/reverse/" not in found
+    monkeypatch.setattr(nmo.core.paging, "COUNT_CAP", 10_000)
+    theirs = client.get("/admin/cycles/creditentry/", {"q": "Иванова"}).content.decode()
+    assert all(f"/cabinet/ledger/{e.pk}/reverse/" in theirs for e in entries)
+    assert '<p class="paginator">\n\n5 записей\n' in theirs
+    monkeypatch.setattr("nmo.cycles.admin._MAX_SPECIALISTS", 0)
+    vague = client.get("/admin/cycles/creditentry/", {"q": "Иванова"}).content.decode()
+    assert "подходит больше 0 специалистов: уточните поиск" in vague
+    assert f"/cabinet/ledger/{entries[0].pk}/reverse/" not in vague

@@ -317,3 +317,35 @@ def test_a_large_export_is_a_job_and_a_small_csv_streams(
     assert len(chunks) == 4  # 2 + 2 + 2 rows, then the last row
     rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 8
+
+
+def test_a_log_of_millions_is_counted_only_up_to_the_cap(client, admin_user, monkeypatch):
+    """The national log holds 20M entries: the page counts at most COUNT_CAP of them
+    (one count over a LIMIT, ADR 0616), says «больше …», and pages through those first
+    entries only — a page number past them is the last of them, never an OFFSET of
+    millions. Fewer entries than the cap are counted exactly."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import nmo.core.paging
+    import nmo.web.views
+
+    for n in range(8):
+        record_audit(actor=admin_user, action="grade.change", object_repr=f"запись {n}")
+    monkeypatch.setattr(nmo.core.paging, "COUNT_CAP", 5)
+    monkeypatch.setattr(nmo.web.views, "AUDIT_PAGE_SIZE", 2)
+    client.force_login(admin_user)
+    with CaptureQueriesContext(connection) as queries:
+        html = page_text(client, page="99")
+    assert "найдено: больше 5)" in html
+    assert "Страница 3 из 3" in html
+    assert "(показаны первые 5 — уточните поиск, чтобы увидеть остальные)" in html
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts, "the page counts nothing"
+    assert all("LIMIT 6" in sql for sql in counts), counts
+
+    monkeypatch.setattr(nmo.core.paging, "COUNT_CAP", 10_000)
+    exact = AuditEntry.objects.count()
+    html = page_text(client)
+    assert f"найдено: {exact})" in html
+    assert "показаны первые" not in html

@@ -1,0 +1,41 @@
+"""The administrators' list of users in its order, last name, first name and id (ADR
+0616): unfiltered, its first page of the country's 2M accounts is read from this index
+instead of sorting them all. Built on PostgreSQL without blocking writes to the accounts
+(CONCURRENTLY, outside a transaction)."""
+
+from django.db import migrations, models
+
+NAME = "user_name_order_idx"
+
+
+def build(apps, schema_editor):
+    concurrently = " CONCURRENTLY" if schema_editor.connection.vendor == "postgresql" else ""
+    schema_editor.execute(
+        f"CREATE INDEX{concurrently} IF NOT EXISTS {NAME} "
+        "ON accounts_user (last_name, first_name, id)"
+    )
+
+
+def drop(apps, schema_editor):
+    concurrently = " CONCURRENTLY" if schema_editor.connection.vendor == "postgresql" else ""
+    schema_editor.execute(f"DROP INDEX{concurrently} IF EXISTS {NAME}")
+
+
+class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY
+
+    dependencies = [
+        ("accounts", "0006_user_failed_activation_at"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            database_operations=[migrations.RunPython(build, drop, elidable=False)],
+            state_operations=[
+                migrations.AddIndex(
+                    model_name="user",
+                    index=models.Index(fields=["last_name", "first_name", "id"], name=NAME),
+                ),
+            ],
+        ),
+    ]
