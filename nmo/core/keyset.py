@@ -7,8 +7,8 @@ again and again — ORDER BY the key, WHERE the key is past the last row read, L
 - no server-side cursor, which PgBouncer in transaction mode cannot keep between
   statements; there Django turns them off and `.iterator()` reads every row at once
   (`DATABASE_POOLER=pgbouncer`, ADR 0604);
-- no OFFSET: where an index serves the key's order each chunk starts where the last
-  ended; where none does (the FRDO year, ADR 0607) each chunk sorts the matching rows
+- no OFFSET: where an index serves the key's order (the FRDO year's, ADR 0616) each
+  chunk starts where the last ended; where none does, each chunk sorts the matching rows
   again, once per chunk rather than once per row;
 - no transaction held open while a file is written: behind the pooler a server
   connection is lent for one chunk, not for the whole export.

@@ -222,6 +222,12 @@ class QualificationDocument(BaseModel):
                 fields=["organisation", "-issued_on", "-created_at", "-id"],
                 name="document_register_order_idx",
             ),
+            # The FRDO order within an organisation, kind then number (the API's list,
+            # the FRDO check and export in keyset chunks): read off it, not sorted per
+            # page or per chunk (ADR 0616).
+            models.Index(
+                fields=["organisation", "kind", "number", "id"], name="document_frdo_order_idx"
+            ),
         ]
 
     def __str__(self) -> str:

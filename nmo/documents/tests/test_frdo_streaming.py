@@ -250,3 +250,47 @@ def test_a_read_failing_mid_way_leaves_no_temporary_file_with_rows():
     with tempfile.TemporaryFile() as out, pytest.raises(ConnectionError):
         write_xlsx(rows(), out)
     assert set(ALL_TEMP_FILES) == before
+
+
+def _plan(sql: str) -> str:
+    """How PostgreSQL runs `sql`, told not to sort where an index serves."""
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_incremental_sort = off")
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's plan (SQLite's follows its own stats)"
+)
+def test_the_chunks_and_the_apis_list_walk_the_frdo_order_index(rgmu, monkeypatch, client):
+    """The FRDO order (kind, number, id) within an organisation is an index (ADR 0616):
+    each keyset chunk of the year, and a page of the API's list of the organisation's
+    documents, is read off it — the year's rows are not sorted again for every chunk, nor
+    a kind's documents for every page (the biggest organisation holds 200,000)."""
+    from nmo.accounts.services import issue_token_for_user
+
+    statements, _ = exported_in_chunks(rgmu, 5, 2, monkeypatch)
+    reads = [sql for sql in statements if "documents_qualificationdocument" in sql]
+    token = issue_token_for_user(actor=rgmu.staff, name="frdo").raw
+    with CaptureQueriesContext(connection) as listed:
+        response = client.get(
+            f"/api/v1/organisations/{rgmu.organisation.pk}/documents",
+            {"page_size": 2},
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+    assert response.status_code == 200
+    assert response.json()["total"] == 5
+    page = [
+        q["sql"]
+        for q in listed.captured_queries
+        if "documents_qualificationdocument" in q["sql"] and "LIMIT 2" in q["sql"]
+    ]
+    assert len(page) == 1
+    for sql in [reads[0], reads[-1], page[0]]:
+        plan = _plan(sql)
+        assert "document_frdo_order_idx" in plan, plan
+        assert "Sort" not in plan, plan
