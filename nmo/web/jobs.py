@@ -14,6 +14,7 @@ from nmo.accounts.models import User
 from nmo.core.chain import ChainReport
 from nmo.core.jobs import JobResult, Progress, run_job, start_job, unfinished_job
 from nmo.core.models import BackgroundJob
+from nmo.core.paging import grouped
 from nmo.core.russian import count as counted
 from nmo.core.selectors import newest_audit_id
 from nmo.core.services import export_audit, verify_audit_chain
@@ -33,14 +34,17 @@ def start_audit_export(
     filters: dict[str, str],
     count: int,
     file_format: Literal["csv", "xlsx"],
+    capped: bool = False,
 ) -> BackgroundJob:
     """Queue the export of the entries `search` chooses, as they are now (bounded by
-    the newest id), for the administrator `actor`."""
+    the newest id), for the administrator `actor`; `capped`: `count` is the page's cap
+    and there are more (ADR 0616) — the job counts them itself."""
     newest = newest_audit_id()
+    rows = f"больше {grouped(count)} записей" if capped else counted(count, _ROWS)
     return start_job(
         owner=actor,
         kind="audit.export",
-        title=f"Выгрузка журнала аудита в {FORMAT_NAMES[file_format]} ({counted(count, _ROWS)})",
+        title=f"Выгрузка журнала аудита в {FORMAT_NAMES[file_format]} ({rows})",
         task=export_audit_job,
         total=count,
         back_url=reverse("web:audit_log"),

@@ -21,7 +21,7 @@ from nmo.core.chain import live_length
 from nmo.core.forms import AccessibleForm, DateField
 from nmo.core.jobs import job_of, jobs_of, open_result
 from nmo.core.models import AuditEntry
-from nmo.core.paging import CappedPaginator
+from nmo.core.paging import COUNT_CAP, CappedPaginator
 from nmo.core.selectors import integrity_failures, search_audit
 from nmo.core.services import export_audit, stream_audit_csv, verify_audit_chain
 from nmo.printing.files import set_file_name
@@ -174,21 +174,23 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         form.add_error(None, "Выберите формат выгрузки: XLSX или CSV.")
         valid = False
     if not valid:
-        page = Paginator(search_audit().none(), AUDIT_PAGE_SIZE).get_page(1)
+        page = CappedPaginator(search_audit().none(), AUDIT_PAGE_SIZE).get_page(1)
         context = {"form": form, "page": page, "views": [], "query": _query(request)}
         return render(request, "web/audit_log.html", context, status=400)
     search = _search(form)
     entries = searched_entries(search)
-    count = entries.count()
-    if count > INSTANT_AUDIT_ROWS:
+    # Counted up to the cap (ADR 0616), never fewer than decide between a file and a job.
+    counted = CappedPaginator(entries, AUDIT_PAGE_SIZE, cap=max(COUNT_CAP, INSTANT_AUDIT_ROWS))
+    if counted.found > INSTANT_AUDIT_ROWS:
         if request.method != "POST":
-            context = {"count": count, "query": _query(request), "format": file_format}
+            context = {"count": counted.found_text, "query": _query(request), "format": file_format}
             return render(request, "web/audit_export_prepare.html", context)
         job = start_audit_export(
             actor=actor,
             search=search,
             filters=form.described_filters(),
-            count=count,
+            count=counted.count,
+            capped=counted.capped,
             file_format="csv" if file_format == "csv" else "xlsx",
         )
         return redirect("web:job", job.pk)

@@ -349,3 +349,34 @@ def test_a_log_of_millions_is_counted_only_up_to_the_cap(client, admin_user, mon
     html = page_text(client)
     assert f"найдено: {exact})" in html
     assert "показаны первые" not in html
+
+
+def test_an_export_of_millions_is_weighed_by_the_capped_count(
+    client, admin_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Choosing a file or a job needs no count of 20M entries (ADR 0616): the export is
+    weighed by the count up to the cap, the button's page says «больше …», and the job
+    counts the rows itself and says how many it wrote. A bad filter shows the page with
+    nothing found."""
+    import nmo.core.paging
+    from nmo.core.models import BackgroundJob, JobStatus
+    from nmo.web import views
+
+    monkeypatch.setattr(views, "INSTANT_AUDIT_ROWS", 3)
+    monkeypatch.setattr(views, "COUNT_CAP", 5)
+    for n in range(7):
+        record_audit(actor=admin_user, action="token.issue", object_repr=f"токен {n}")
+    client.force_login(admin_user)
+    prepare = client.get("/audit/export/", {"action": "token.issue", "format": "xlsx"})
+    assert "Отобрано записей: больше 5." in prepare.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/audit/export/?action=token.issue&format=xlsx")
+    job = BackgroundJob.objects.get(kind="audit.export")
+    assert job.status == JobStatus.DONE, job.errors
+    assert job.title == "Выгрузка журнала аудита в Excel (больше 5 записей)"
+    assert job.message == "В выгрузке 7 записей."
+
+    monkeypatch.setattr(nmo.core.paging, "COUNT_CAP", 5)
+    refused = client.get("/audit/export/", {"action": "token.issue", "format": "pdf"})
+    assert refused.status_code == 400
+    assert "найдено: 0)" in refused.content.decode()
