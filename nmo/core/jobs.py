@@ -33,11 +33,13 @@ INTERNAL_FAILURE = (
 
 @dataclass(frozen=True)
 class JobResult:
-    """What a finished job leaves: a message for the person and, optionally, a file —
-    its bytes (`content`) or, for a file too large to hold, an open file (`file`, read
-    from its start in blocks into the result and then closed)."""
+    """What a finished job leaves: a message for the person — `attention` when it reports
+    something to act on — and, optionally, a file: its bytes (`content`) or, for a file
+    too large to hold, an open file (`file`, read from its start in blocks into the
+    result and then closed)."""
 
     message: str
+    attention: bool = False
     content: bytes | None = None
     file: IO[bytes] | None = None
     file_name: str = ""
@@ -141,6 +143,7 @@ def run_job(job_id: int, work: Work) -> str:
             status=JobStatus.DONE,
             done=max(job.done, job.total),
             message=outcome.message,
+            attention=outcome.attention,
             result=job.result.name or "",
             result_name=outcome.file_name[:200],
             result_type=outcome.content_type[:100],

@@ -160,6 +160,9 @@ class BackgroundJob(BaseModel):
     finished_at = models.DateTimeField("завершено", null=True, blank=True)
     # Set when the result file was deleted at the end of its keeping (ADR 0611).
     result_purged_at = models.DateTimeField("файл результата удалён", null=True, blank=True)
+    # A job that did its work and found what needs acting on (a broken audit chain): its
+    # page shows the result as an alert, not as a plain success (ADR 0615).
+    attention = models.BooleanField("требует внимания", default=False)
 
     class Meta:
         verbose_name = "фоновая работа"

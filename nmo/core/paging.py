@@ -13,6 +13,8 @@ from typing import Any
 
 from django.core.paginator import Paginator
 
+from nmo.core.russian import grouped
+
 #: Rows counted and paged at most: 200 pages of 50.
 COUNT_CAP = 10_000
 
@@ -27,7 +29,7 @@ class CappedPaginator(Paginator):
     @cached_property
     def found(self) -> int:
         """The rows the filters choose, counted up to one past the cap."""
-        return int(self.object_list[: self.cap + 1].count())
+        return count_up_to(self.object_list, self.cap + 1)
 
     @property
     def capped(self) -> bool:
@@ -48,6 +50,6 @@ class CappedPaginator(Paginator):
         return grouped(self.cap)
 
 
-def grouped(number: int) -> str:
-    """A number as Russian prints it, thousands set apart by a no-break space: «10 000»."""
-    return f"{number:,}".replace(",", "\u00a0")
+def count_up_to(queryset: Any, limit: int) -> int:
+    """The rows of `queryset`, counted up to `limit`: `SELECT count(*) FROM (… LIMIT n)`."""
+    return int(queryset[:limit].count())

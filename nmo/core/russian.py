@@ -60,6 +60,11 @@ def count(n: int, forms: tuple[str, str, str]) -> str:
     return f"{n} {plural(n, forms)}"
 
 
+def grouped(n: int) -> str:
+    """A number as Russian prints it, thousands set apart by a no-break space: «10 000»."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
 def in_time(seconds: int) -> str:
     """How long from now, as said after «через»: «1 минуту», «12 минут», «2 часа».
 

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from xml.etree.ElementTree import ParseError
 
 from nmo.core.exceptions import ValidationFailed
-from nmo.core.russian import count, plural
+from nmo.core.russian import count, grouped, plural
 
 __all__ = [
     "MAX_COLUMNS",
@@ -235,10 +235,6 @@ _ROWS = ("строку", "строки", "строк")
 _COLUMNS = ("столбец", "столбца", "столбцов")
 
 
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", "\u00a0")
-
-
 def _check_dimension(head: bytes, *, max_rows: int, max_columns: int) -> None:
     found = _DIMENSION.search(head)
     if found is None:
@@ -255,8 +251,8 @@ def _check_dimension(head: bytes, *, max_rows: int, max_columns: int) -> None:
             rows = max(rows, int(digits))
     if rows > max_rows or columns > max_columns:
         raise UploadRefused(
-            f"Лист таблицы объявлен на {_number(rows)} {plural(rows, _ROWS)} и "
-            f"{_number(columns)} {plural(columns, _COLUMNS)}, а допустимо не больше "
+            f"Лист таблицы объявлен на {grouped(rows)} {plural(rows, _ROWS)} и "
+            f"{grouped(columns)} {plural(columns, _COLUMNS)}, а допустимо не больше "
             f"{max_rows} строк и {max_columns} столбцов. "
             "Удалите лишние строки и столбцы или разделите список на части."
         )

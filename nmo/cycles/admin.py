@@ -2,6 +2,7 @@
 rule in use: an entry is corrected by a reversal (the «Сторнировать» link), a rule is
 replaced by adding a new one through the service."""
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -33,9 +34,10 @@ class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
-#: Accounts a name or e-mail may match before the ledger is searched for their entries
-#: (as the audit log's person filter): more means the search is too vague.
+#: Accounts a name or e-mail may match before the ledger is searched for their entries:
+#: more means the search is too vague.
 _MAX_SPECIALISTS = 500
+_ENTRY_NUMBER = re.compile(r"[0-9]{1,10}")
 
 
 @admin.register(CreditEntry)
@@ -51,10 +53,11 @@ class CreditEntryAdmin(_ReadOnly):
     ]  # fmt: skip
     list_filter = ["source", "kind"]
     search_fields = ["specialist__email"]  # the box is shown; the search is ours, below
-    search_help_text = "Номер записи, или фамилия, e-mail либо СНИЛС специалиста."
+    search_help_text = "Номер записи; или фамилия, e-mail либо СНИЛС (11 цифр) специалиста."
     list_select_related = ["specialist", "activity", "specialty"]
     ordering = ["-id"]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a count per filter value: over the whole ledger
 
     def get_paginator(
         self,
@@ -72,7 +75,7 @@ class CreditEntryAdmin(_ReadOnly):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if term.isdigit() and len(term) <= 10:  # an entry's number (SNILS has 11 digits)
+        if _ENTRY_NUMBER.fullmatch(term):  # a SNILS has 11 digits
             return queryset.filter(pk=int(term)), False
         found = list(search_users(text=term).values_list("pk", flat=True)[: _MAX_SPECIALISTS + 1])
         if len(found) > _MAX_SPECIALISTS:

@@ -14,8 +14,7 @@ from nmo.accounts.models import User
 from nmo.core.chain import ChainReport
 from nmo.core.jobs import JobResult, Progress, run_job, start_job, unfinished_job
 from nmo.core.models import BackgroundJob
-from nmo.core.paging import grouped
-from nmo.core.russian import count as counted
+from nmo.core.russian import agree, grouped, plural
 from nmo.core.selectors import newest_audit_id
 from nmo.core.services import export_audit, verify_audit_chain
 
@@ -37,14 +36,17 @@ def start_audit_export(
     capped: bool = False,
 ) -> BackgroundJob:
     """Queue the export of the entries `search` chooses, as they are now (bounded by
-    the newest id), for the administrator `actor`; `capped`: `count` is the page's cap
-    and there are more (ADR 0616) — the job counts them itself."""
+    the newest id), for the administrator `actor`. `count` is as far as the page counted
+    them; `capped`: there are more (ADR 0616), and the job counts them itself."""
     newest = newest_audit_id()
-    rows = f"больше {grouped(count)} записей" if capped else counted(count, _ROWS)
+    if capped:
+        said = f"больше {grouped(count)} {agree('запись', count, 'gent')}"
+    else:
+        said = f"{grouped(count)} {plural(count, _ROWS)}"
     return start_job(
         owner=actor,
         kind="audit.export",
-        title=f"Выгрузка журнала аудита в {FORMAT_NAMES[file_format]} ({rows})",
+        title=f"Выгрузка журнала аудита в {FORMAT_NAMES[file_format]} ({said})",
         task=export_audit_job,
         total=count,
         back_url=reverse("web:audit_log"),
@@ -74,7 +76,7 @@ def _export(
     progress(total, total)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     return JobResult(
-        message=f"В выгрузке {counted(total, _ROWS)}.",
+        message=f"В выгрузке {grouped(total)} {plural(total, _ROWS)}.",
         content=content,
         file_name=f"audit-{stamp}.{file_format}",
         content_type=CONTENT_TYPES[file_format],
@@ -126,6 +128,8 @@ def chain_message(report: ChainReport) -> str:
     where = f"Запись id {broken.entry_id}" if broken.entry_id is not None else "Запись"
     if broken.seq is not None:
         where += f", № {broken.seq} в цепочке"
+    if broken.created_at is not None:
+        where += f", время записи {timezone.localtime(broken.created_at):%d.%m.%Y %H:%M:%S}"
     return (
         f"Цепочка нарушена: {broken.kind_label}. {where}. {broken.detail} "
         f"Целых записей до нарушения — {report.checked}."
@@ -137,7 +141,7 @@ def _verify(job: BackgroundJob, progress: Progress) -> JobResult:
     actor = require_admin(job.owner)
     report = verify_audit_chain(actor=actor, progress=progress)
     progress(report.checked)
-    return JobResult(message=chain_message(report))
+    return JobResult(message=chain_message(report), attention=not report.ok)
 
 
 @task()

@@ -21,7 +21,8 @@ from nmo.core.chain import live_length
 from nmo.core.forms import AccessibleForm, DateField
 from nmo.core.jobs import job_of, jobs_of, open_result
 from nmo.core.models import AuditEntry
-from nmo.core.paging import COUNT_CAP, CappedPaginator
+from nmo.core.paging import COUNT_CAP, CappedPaginator, count_up_to
+from nmo.core.russian import grouped
 from nmo.core.selectors import integrity_failures, search_audit
 from nmo.core.services import export_audit, stream_audit_csv, verify_audit_chain
 from nmo.printing.files import set_file_name
@@ -180,17 +181,19 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     search = _search(form)
     entries = searched_entries(search)
     # Counted up to the cap (ADR 0616), never fewer than decide between a file and a job.
-    counted = CappedPaginator(entries, AUDIT_PAGE_SIZE, cap=max(COUNT_CAP, INSTANT_AUDIT_ROWS))
-    if counted.found > INSTANT_AUDIT_ROWS:
+    cap = max(COUNT_CAP, INSTANT_AUDIT_ROWS)
+    found = count_up_to(entries, cap + 1)
+    if found > INSTANT_AUDIT_ROWS:
         if request.method != "POST":
-            context = {"count": counted.found_text, "query": _query(request), "format": file_format}
+            rows = f"больше {grouped(cap)}" if found > cap else grouped(found)
+            context = {"count": rows, "query": _query(request), "format": file_format}
             return render(request, "web/audit_export_prepare.html", context)
         job = start_audit_export(
             actor=actor,
             search=search,
             filters=form.described_filters(),
-            count=counted.count,
-            capped=counted.capped,
+            count=min(found, cap),
+            capped=found > cap,
             file_format="csv" if file_format == "csv" else "xlsx",
         )
         return redirect("web:job", job.pk)

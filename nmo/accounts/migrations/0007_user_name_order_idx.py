@@ -5,15 +5,18 @@ instead of sorting them all. Built on PostgreSQL without blocking writes to the 
 
 from django.db import migrations, models
 
+TABLE = "accounts_user (last_name, first_name, id)"
 NAME = "user_name_order_idx"
 
 
 def build(apps, schema_editor):
-    concurrently = " CONCURRENTLY" if schema_editor.connection.vendor == "postgresql" else ""
-    schema_editor.execute(
-        f"CREATE INDEX{concurrently} IF NOT EXISTS {NAME} "
-        "ON accounts_user (last_name, first_name, id)"
-    )
+    if schema_editor.connection.vendor == "postgresql":
+        # An earlier attempt stopped half-way leaves an INVALID index of this name, which
+        # IF NOT EXISTS would keep and the planner never use: dropped, then built anew.
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {NAME}")
+        schema_editor.execute(f"CREATE INDEX CONCURRENTLY {NAME} ON {TABLE}")
+    else:
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {NAME} ON {TABLE}")
 
 
 def drop(apps, schema_editor):

@@ -8,6 +8,7 @@ import itertools
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from nmo.core.chain import verify_chain
 from nmo.core.models import AuditEntry
@@ -173,7 +174,8 @@ def test_a_long_log_is_verified_in_a_background_job(entries, client, admin_user,
     assert started.status_code == 302
     assert started["Location"] == f"/jobs/{job.pk}/"
     assert job.status == "done"
-    assert (job.done, job.total) == (total, total)
+    assert job.total == total  # weighed before the walk, by the places (live_length)
+    assert not job.attention
     assert job.message == (
         f"Цепочка цела: проверено записей — {total}. Последняя запись — № {total}."
     )
@@ -190,8 +192,16 @@ def test_a_long_log_is_verified_in_a_background_job(entries, client, admin_user,
     assert broken is not None
     assert broken.pk != job.pk
     assert broken.status == "done"
+    assert broken.attention
     assert broken.message.startswith("Цепочка нарушена: пропущены записи (удалены). ")
-    assert f"Запись id {entries[2].pk}, № {entries[2].seq} в цепочке." in broken.message
+    written = timezone.localtime(entries[2].created_at).strftime("%d.%m.%Y %H:%M:%S")
+    assert (
+        f"Запись id {entries[2].pk}, № {entries[2].seq} в цепочке, время записи {written}."
+        in broken.message
+    )
+    alert = client.get(f"/jobs/{broken.pk}/").content.decode()
+    assert '<div class="message message-error" role="alert" data-finished>' in alert
+    assert "Готово, требует внимания." in alert
     assert f"Нет записей № {entries[1].seq}" in broken.message
     assert broken.message.endswith(f"Целых записей до нарушения — {entries[1].seq - 1}.")
 
@@ -242,3 +252,23 @@ def test_pressed_again_while_a_verification_runs_the_button_opens_that_job(
     assert again["Location"] == f"/jobs/{running.pk}/"
     assert BackgroundJob.objects.filter(kind=VERIFY_KIND).count() == 1
     assert not AuditEntry.objects.filter(action="audit.verify").exists()
+
+
+def test_a_verification_job_of_someone_no_longer_an_administrator_fails(entries, admin_user):
+    """The role is checked again when the job runs (ADR 0615): an administrator who lost
+    the role since pressing the button gets a refusal, and nothing is verified or
+    recorded in their name."""
+    from nmo.accounts.models import Membership
+    from nmo.accounts.services import add_user, revoke_role
+    from nmo.core.jobs import run_job
+    from nmo.core.models import BackgroundJob
+    from nmo.web.jobs import VERIFY_KIND, VERIFY_TITLE, _verify
+
+    former = add_user(email="former-admin@example.ru", password="x-Password-123", role="admin")
+    job = BackgroundJob.objects.create(owner=former, kind=VERIFY_KIND, title=VERIFY_TITLE)
+    revoke_role(actor=admin_user, membership_id=Membership.objects.get(user=former).pk)
+    assert run_job(job.pk, _verify) == "failed"
+    job.refresh_from_db()
+    assert job.errors
+    assert "Цепочка" not in job.message
+    assert not AuditEntry.objects.filter(action="audit.verify", actor_id=former.pk).exists()

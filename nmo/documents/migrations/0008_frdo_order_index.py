@@ -6,15 +6,18 @@ blocking the issuing of documents (CONCURRENTLY, outside a transaction)."""
 
 from django.db import migrations, models
 
+TABLE = "documents_qualificationdocument (organisation_id, kind, number, id)"
 NAME = "document_frdo_order_idx"
 
 
 def build(apps, schema_editor):
-    concurrently = " CONCURRENTLY" if schema_editor.connection.vendor == "postgresql" else ""
-    schema_editor.execute(
-        f"CREATE INDEX{concurrently} IF NOT EXISTS {NAME} "
-        "ON documents_qualificationdocument (organisation_id, kind, number, id)"
-    )
+    if schema_editor.connection.vendor == "postgresql":
+        # An earlier attempt stopped half-way leaves an INVALID index of this name, which
+        # IF NOT EXISTS would keep and the planner never use: dropped, then built anew.
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {NAME}")
+        schema_editor.execute(f"CREATE INDEX CONCURRENTLY {NAME} ON {TABLE}")
+    else:
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {NAME} ON {TABLE}")
 
 
 def drop(apps, schema_editor):

@@ -150,7 +150,8 @@ def test_a_page_extending_base_stands_on_the_official_form(tmp_path, settings):
     (tmp_path / "report.html").write_text(
         '{% extends "printing/base.html" %}{% block orientation %}landscape{% endblock %}'
         "{% block style %}h1 { font-size: 20pt; }{% endblock %}"
-        "{% block body %}<h1>Отчет</h1><p>Иванова Мария Петровна</p>{% endblock %}",
+        "{% block body %}<h1>Отчет</h1><p>Иванова Мария Петровна</p>"
+        '<table class="small"><tr><td>Запись № 17</td></tr></table>{% endblock %}',
         encoding="utf-8",
     )
     pdf = render_pdf("report.html", {})
@@ -169,5 +170,18 @@ def test_a_page_extending_base_stands_on_the_official_form(tmp_path, settings):
     assert abs(lefts["Иванова Мария Петровна"] - 30 * mm) < 1, lefts
     assert abs(sizes["Иванова Мария Петровна"] - 12) < 0.1, sizes
     assert abs(sizes["Отчет"] - 20) < 0.1, sizes
+    assert abs(sizes["Запись № 17"] - 11) < 0.1, sizes  # a table, even a «small» one: 11 pt
+    assert page.get_contents().get_data().count(b"\nS\n") == 4  # its cell's four borders
+    # The signature's table draws no borders: only the line to sign on, a filled bar.
+    (tmp_path / "signature.html").write_text(
+        '{% extends "printing/base.html" %}{% block body %}<table class="signature"><tr>'
+        '<td>Специалист</td><td><span class="line">&nbsp;</span></td></tr></table>'
+        "{% endblock %}",
+        encoding="utf-8",
+    )
+    signed = PdfReader(io.BytesIO(render_pdf("signature.html", {}))).pages[0]
+    drawn = signed.get_contents().get_data()
+    assert drawn.count(b"\nS\n") == 0
+    assert drawn.count(b"f*") == 1
     assert "стр. 1 из 1" in page.extract_text()
     assert any("Liberation-Serif" in name for name in font_names(pdf)), font_names(pdf)
