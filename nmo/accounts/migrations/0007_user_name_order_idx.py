@@ -1,27 +1,11 @@
 """The administrators' list of users in its order, last name, first name and id (ADR
 0616): unfiltered, its first page of the country's 2M accounts is read from this index
 instead of sorting them all. Built on PostgreSQL without blocking writes to the accounts
-(CONCURRENTLY, outside a transaction)."""
+(`add_index_concurrently`)."""
 
 from django.db import migrations, models
 
-TABLE = "accounts_user (last_name, first_name, id)"
-NAME = "user_name_order_idx"
-
-
-def build(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        # An earlier attempt stopped half-way leaves an INVALID index of this name, which
-        # IF NOT EXISTS would keep and the planner never use: dropped, then built anew.
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {NAME}")
-        schema_editor.execute(f"CREATE INDEX CONCURRENTLY {NAME} ON {TABLE}")
-    else:
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {NAME} ON {TABLE}")
-
-
-def drop(apps, schema_editor):
-    concurrently = " CONCURRENTLY" if schema_editor.connection.vendor == "postgresql" else ""
-    schema_editor.execute(f"DROP INDEX{concurrently} IF EXISTS {NAME}")
+from nmo.core.migration_ops import add_index_concurrently
 
 
 class Migration(migrations.Migration):
@@ -32,13 +16,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(build, drop, elidable=False)],
-            state_operations=[
-                migrations.AddIndex(
-                    model_name="user",
-                    index=models.Index(fields=["last_name", "first_name", "id"], name=NAME),
-                ),
-            ],
+        add_index_concurrently(
+            "accounts",
+            "user",
+            models.Index(fields=["last_name", "first_name", "id"], name="user_name_order_idx"),
         ),
     ]
