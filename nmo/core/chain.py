@@ -17,6 +17,7 @@ import ipaddress
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -48,6 +49,11 @@ def normal_ip(ip: str | None) -> str | None:
     """The address as the database writes it back (PostgreSQL `inet`: compressed)."""
     if not ip:
         return None
+    return _normal_ip(ip)
+
+
+@lru_cache(maxsize=4096)  # every line is hashed with it, and a client sends many (ADR 0617)
+def _normal_ip(ip: str) -> str:
     try:
         return str(ipaddress.ip_address(ip))
     except ValueError:

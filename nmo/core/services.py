@@ -3,12 +3,13 @@
 import contextlib
 import csv
 import io
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 from django_tasks.base import Task
 
@@ -29,8 +30,16 @@ from nmo.core.request_context import current_client_ip
 from nmo.core.selectors import newest_audit_id
 from nmo.core.sql import insert_select, prepared_cursor
 
+if TYPE_CHECKING:
+    import psycopg
+
+    _Held = tuple[psycopg.Connection[Any], tuple[psycopg.Cursor[Any], ...]]
+
 
 def _json_safe(value: object) -> object:
+    kind = type(value)
+    if kind is str or kind is int or value is None or kind is bool:
+        return value  # the usual case first: every audit line passes here (ADR 0617)
     if isinstance(value, dict):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
@@ -144,6 +153,35 @@ def change_with_audit(
     return None if row is None else tuple(row)
 
 
+_BEGIN, _COMMIT = "BEGIN", "COMMIT"
+_TEXTS: dict[str, str] = {}
+"""The pipeline's statement texts, one object per text: a psycopg cursor keeps its
+adaptation of a query (the parameters' dumpers) as long as the same query object comes
+back to it (ADR 0617)."""
+
+_CURSORS: "weakref.WeakKeyDictionary[Any, _Held]" = weakref.WeakKeyDictionary()
+"""Per Django connection (one thread's): its psycopg connection and the pipeline's five
+cursors on it (BEGIN, the statement, the lock, the line, COMMIT), made once rather than
+five per activation (ADR 0617); a new psycopg connection gets new ones. The pipeline has
+fetched every result before it returns, so each cursor is free when the next comes."""
+
+
+def _pipeline_cursors(raw: "psycopg.Connection[Any]") -> "tuple[psycopg.Cursor[Any], ...]":
+    from psycopg import Cursor  # binds on the server: prepared after `prepare_threshold`
+
+    wrapper = connections[connection.alias]
+    held = _CURSORS.get(wrapper)
+    if held is None or held[0] is not raw:
+        held = _CURSORS[wrapper] = (raw, tuple(Cursor(raw) for _ in range(5)))
+    return held[1]
+
+
+def _same_text(sql: str) -> str:
+    if len(_TEXTS) >= 64:  # a handful of texts are expected; never a cache without bound
+        return _TEXTS.get(sql, sql)
+    return _TEXTS.setdefault(sql, sql)
+
+
 def _change_with_audit_pipelined(
     sql: str,
     params: Sequence[Any],
@@ -154,10 +192,10 @@ def _change_with_audit_pipelined(
 ) -> tuple[Any, ...] | None:
     # Django's cursor wrappers are bypassed here (the debug query log, execute_wrapper),
     # as psycopg's pipeline needs its own cursors; errors are still Django's (ADR 0610).
-    from psycopg import Cursor  # binds on the server: prepared after `prepare_threshold`
     from psycopg.pq import TransactionStatus
 
     raw = connection.connection
+    begin, change, head, append, commit = _pipeline_cursors(raw)
     moment = timezone.now()
     check, check_params = changed
     with connection.wrap_database_errors:  # psycopg's errors as Django's (IntegrityError…)
@@ -171,19 +209,18 @@ def _change_with_audit_pipelined(
             # stops before the COMMIT is queued leaves the transaction open for the
             # handler below to roll back.
             with raw.pipeline():
-                raw.execute("BEGIN")
-                change = Cursor(raw)
-                change.execute(sql, params)
+                begin.execute(_BEGIN)
+                change.execute(_same_text(sql), params)
                 # The lock only after a change: an uncorrelated EXISTS is a one-time
                 # filter, so the function is not called when nothing was changed.
-                head = Cursor(raw)
-                head.execute(f"{LOCK_HEAD} WHERE EXISTS ({check})", [moment, *check_params])
+                lock = _same_text(f"{LOCK_HEAD} WHERE EXISTS ({check})")
+                head.execute(lock, [moment, *check_params])
                 row = change.fetchone()
                 end = head.fetchone()
                 if row is None:  # nothing changed, nothing written, no lock taken
                     # COMMIT, not ROLLBACK: psycopg forgets its prepared statements at a
                     # ROLLBACK, and the next request would plan these three again.
-                    raw.execute("COMMIT")
+                    commit.execute(_COMMIT)
                     return None
                 if end is None:
                     raise RuntimeError("the change was made but `changed` does not find it")
@@ -191,8 +228,8 @@ def _change_with_audit_pipelined(
                 values["ip"] = normal_ip(values["ip"])
                 place = place_after_head(head, tuple(end))
                 line, line_params = _audit_line(values, place, moment)
-                Cursor(raw).execute(line, line_params)
-                raw.execute("COMMIT")
+                append.execute(_same_text(line), line_params)
+                commit.execute(_COMMIT)
             return tuple(row)
         except BaseException:
             # A failed statement (a unique key: nothing written), an error of ours, an
