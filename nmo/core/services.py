@@ -162,8 +162,9 @@ back to it (ADR 0617)."""
 _CURSORS: "weakref.WeakKeyDictionary[Any, _Held]" = weakref.WeakKeyDictionary()
 """Per Django connection (one thread's): its psycopg connection and the pipeline's five
 cursors on it (BEGIN, the statement, the lock, the line, COMMIT), made once rather than
-five per activation (ADR 0617); a new psycopg connection gets new ones. The pipeline has
-fetched every result before it returns, so each cursor is free when the next comes."""
+five per activation (ADR 0617); a new psycopg connection gets new ones (a closed one is
+held until then, or until the thread ends). A cursor carries nothing into its next use:
+psycopg clears its results before it sends anything, and never stores a failed one."""
 
 
 def _pipeline_cursors(raw: "psycopg.Connection[Any]") -> "tuple[psycopg.Cursor[Any], ...]":
@@ -209,7 +210,7 @@ def _change_with_audit_pipelined(
             # stops before the COMMIT is queued leaves the transaction open for the
             # handler below to roll back.
             with raw.pipeline():
-                begin.execute(_BEGIN)
+                begin.execute(_BEGIN, prepare=False)
                 change.execute(_same_text(sql), params)
                 # The lock only after a change: an uncorrelated EXISTS is a one-time
                 # filter, so the function is not called when nothing was changed.
@@ -220,7 +221,7 @@ def _change_with_audit_pipelined(
                 if row is None:  # nothing changed, nothing written, no lock taken
                     # COMMIT, not ROLLBACK: psycopg forgets its prepared statements at a
                     # ROLLBACK, and the next request would plan these three again.
-                    commit.execute(_COMMIT)
+                    commit.execute(_COMMIT, prepare=False)
                     return None
                 if end is None:
                     raise RuntimeError("the change was made but `changed` does not find it")
@@ -229,7 +230,7 @@ def _change_with_audit_pipelined(
                 place = place_after_head(head, tuple(end))
                 line, line_params = _audit_line(values, place, moment)
                 append.execute(_same_text(line), line_params)
-                commit.execute(_COMMIT)
+                commit.execute(_COMMIT, prepare=False)
             return tuple(row)
         except BaseException:
             # A failed statement (a unique key: nothing written), an error of ours, an

@@ -282,10 +282,12 @@ def test_a_failure_in_the_second_round_trip_rolls_everything_back(event, monkeyp
 
 def test_the_pipelines_cursors_are_made_once_per_connection(event, monkeypatch):
     """The pipeline's five cursors are made once for a connection and serve every
-    activation on it — after a success, a broken unique key, an unknown code and an
-    interrupt alike (ADR 0617); a new connection gets its own. Every activation still
-    writes all or nothing, and its line verifies on the chain."""
+    activation on it — after a success, a broken unique key, an unknown code, a failure
+    in the second round trip and an interrupt alike, and past the count after which
+    psycopg prepares a statement (ADR 0617); a new connection gets its own. Every
+    activation still writes all or nothing, and its line verifies on the chain."""
     import psycopg
+    from django.db import Error
 
     made: list[object] = []
 
@@ -299,45 +301,55 @@ def test_the_pipelines_cursors_are_made_once_per_connection(event, monkeypatch):
     first, second = issued_codes(staff, activity, 2)
     later = [
         issued_codes(staff, accredited_event(submitted_by=staff, title=f"Конференция {n}"), 1)[0]
-        for n in range(3)
+        for n in range(12)
     ]
     specialist = make_specialist("pipeline-cursors@example.ru")
     connection.close()  # a connection of its own, made by the first activation
 
     activate_code(specialist=specialist, typed_code=first.value, ip="192.0.2.14")
-    assert len(made) == 5
+    five = list(made)
+    assert len(five) == 5
     with pytest.raises(CodeNotActivated):  # the event's second code: the unique key
         activate_code(specialist=specialist, typed_code=second.value, ip="192.0.2.14")
     with pytest.raises(CodeNotActivated):
         activate_code(specialist=specialist, typed_code="ABCD-EFGH2345", ip="192.0.2.14")
-    activate_code(specialist=specialist, typed_code=later[0].value, ip="192.0.2.14")
-    assert len(made) == 5  # the same five cursors, whatever came before
+    for code in later[:7]:  # past psycopg's prepare threshold (5)
+        activate_code(specialist=specialist, typed_code=code.value, ip="192.0.2.14")
+
+    def broken_line(values, place, moment):  # type: ignore[no-untyped-def]
+        return "INSERT INTO core_auditentry (seq) VALUES (%s, %s)", [1, 2]
 
     def interrupted(values, place, moment):  # type: ignore[no-untyped-def]
         raise SystemExit(1)
 
-    monkeypatch.setattr("nmo.core.services._audit_line", interrupted)
-    with pytest.raises(SystemExit):
-        activate_code(specialist=specialist, typed_code=later[1].value, ip="192.0.2.14")
-    monkeypatch.undo()
-    monkeypatch.setattr(psycopg, "Cursor", Counted)
-    left_clean()
-    activate_code(specialist=specialist, typed_code=later[2].value, ip="192.0.2.14")
-    assert len(made) == 5
+    failed = []
+    for code, failure, error in (
+        (later[7], broken_line, Error),
+        (later[8], interrupted, SystemExit),
+    ):
+        with monkeypatch.context() as patched:
+            patched.setattr("nmo.core.services._audit_line", failure)
+            with pytest.raises(error):
+                activate_code(specialist=specialist, typed_code=code.value, ip="192.0.2.14")
+        left_clean()
+        failed.append(code)
+    for code in later[9:11]:
+        activate_code(specialist=specialist, typed_code=code.value, ip="192.0.2.14")
+    assert made == five  # the very same five cursors, whatever came before
 
     connection.close()
-    third = issued_codes(staff, accredited_event(submitted_by=staff, title="Последняя"), 1)[0]
-    connection.close()
-    lines = AuditEntry.objects.count()
     made.clear()
-    activate_code(specialist=specialist, typed_code=third.value, ip="192.0.2.14")
+    lines = AuditEntry.objects.count()
+    activate_code(specialist=specialist, typed_code=later[11].value, ip="192.0.2.14")
     assert len(made) == 5  # a new connection, five new cursors
+    assert not any(cursor in five for cursor in made)
     assert AuditEntry.objects.count() == lines + 1
     left_clean()
-    credited = CreditEntry.objects.filter(specialist=specialist)
-    assert sorted(credited.values_list("reference", flat=True)) == sorted(
-        c.value for c in [first, later[0], later[2], third]
-    )
-    later[1].refresh_from_db()
-    assert later[1].activated_at is None  # the interrupted one claimed nothing
+    credited = [first, *later[:7], *later[9:]]
+    assert sorted(
+        CreditEntry.objects.filter(specialist=specialist).values_list("reference", flat=True)
+    ) == sorted(code.value for code in credited)
+    for code in failed:
+        code.refresh_from_db()
+        assert code.activated_at is None  # the failed ones claimed nothing
     assert verify_chain().ok
