@@ -48,7 +48,7 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if isinstance(value, int | str):  # their subclasses (bool, a choice's enum)
+    if isinstance(value, int | str):  # their subclasses (a choice's enum)
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
