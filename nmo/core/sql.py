@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, connections, models
+from django.db import OperationalError, connection, connections, models, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
@@ -164,3 +164,26 @@ def prepared_cursor() -> Iterator[CursorWrapper]:
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     with wrap(raw) as cursor:
         yield cursor
+
+
+class TooLong(Exception):
+    """A statement cut off by `time_limited`."""
+
+
+@contextmanager
+def time_limited(alias: str, seconds: float) -> Iterator[None]:
+    """The statements inside on database `alias`, in one transaction in which each may run
+    at most `seconds` on PostgreSQL (`statement_timeout` local to the transaction, so also
+    behind PgBouncer and on a replica); one cut off raises TooLong once the transaction
+    has rolled back. Elsewhere only the transaction (ADR 0618)."""
+    try:
+        with transaction.atomic(using=alias):
+            if connections[alias].vendor == "postgresql":
+                with connections[alias].cursor() as cursor:
+                    limit = f"{max(1, int(seconds * 1000))}ms"
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [limit])
+            yield
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == "57014":  # query_canceled
+            raise TooLong from exc
+        raise
