@@ -172,17 +172,29 @@ class TooLong(Exception):
 
 @contextmanager
 def time_limited(alias: str, seconds: float) -> Iterator[None]:
-    """The statements inside on database `alias`, in one transaction in which each may run
-    at most `seconds` on PostgreSQL (`statement_timeout` local to the transaction, so also
-    behind PgBouncer and on a replica); one cut off raises TooLong once the transaction
-    has rolled back. Elsewhere only the transaction (ADR 0618)."""
+    """The statements inside on database `alias`, in a transaction (a savepoint inside a
+    caller's) in which each may run at most `seconds` on PostgreSQL: `statement_timeout`
+    set local to the transaction, so it holds behind PgBouncer and on a replica, and the
+    caller's own limit is put back when the block ends. One statement cut off raises
+    TooLong once the block has rolled back. Elsewhere only the transaction (ADR 0618)."""
+    database = connections[alias]
+    nested = database.in_atomic_block
     try:
         with transaction.atomic(using=alias):
-            if connections[alias].vendor == "postgresql":
-                with connections[alias].cursor() as cursor:
+            previous = None
+            if database.vendor == "postgresql":
+                with database.cursor() as cursor:
                     limit = f"{max(1, int(seconds * 1000))}ms"
-                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [limit])
+                    cursor.execute(
+                        "SELECT current_setting('statement_timeout'), "
+                        "set_config('statement_timeout', %s, true)",
+                        [limit],
+                    )
+                    previous = cursor.fetchone()[0]
             yield
+            if nested and previous is not None:  # a released savepoint keeps a SET LOCAL
+                with database.cursor() as cursor:
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
     except OperationalError as exc:
         if getattr(exc.__cause__, "sqlstate", None) == "57014":  # query_canceled
             raise TooLong from exc
