@@ -38,7 +38,7 @@ AUDIT_SEARCH_SECONDS = 30
 object's name that few entries hold, searched over the whole log without a period, reads
 every month of it (about 9 s and 5 s for the page and its count at the country's size with
 the log in memory, many times that from disk): past this it is cut off and the page asks
-for a period, before gunicorn's 120 s kill the request (ADR 0618)."""
+for a period, long before gunicorn kills the request at 120 s (ADR 0618)."""
 
 
 def _too_long() -> str:
