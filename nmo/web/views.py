@@ -169,13 +169,17 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _stopped(request: HttpRequest, form: AuditSearchForm) -> HttpResponse:
-    """The page with no entries and the search's filters as typed, saying the search ran
-    too long and asking for a period (ADR 0618)."""
-    form.add_error(None, _too_long())
+def _without_entries(request: HttpRequest, form: AuditSearchForm, status: int) -> HttpResponse:
+    """The page with no entries and the filters as typed, their errors shown."""
     page = CappedPaginator(search_audit().none(), AUDIT_PAGE_SIZE).get_page(1)
     context = {"form": form, "page": page, "views": [], "query": _query(request)}
-    return render(request, "web/audit_log.html", context)
+    return render(request, "web/audit_log.html", context, status=status)
+
+
+def _stopped(request: HttpRequest, form: AuditSearchForm) -> HttpResponse:
+    """The search ran too long: no entries, and a period asked for (ADR 0618)."""
+    form.add_error(None, _too_long())
+    return _without_entries(request, form, 200)
 
 
 _CONTENT_TYPES = {
@@ -203,9 +207,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         form.add_error(None, "Выберите формат выгрузки: XLSX или CSV.")
         valid = False
     if not valid:
-        page = CappedPaginator(search_audit().none(), AUDIT_PAGE_SIZE).get_page(1)
-        context = {"form": form, "page": page, "views": [], "query": _query(request)}
-        return render(request, "web/audit_log.html", context, status=400)
+        return _without_entries(request, form, 400)
     search = _search(form)
     entries = searched_entries(search)
     # Counted up to the cap (ADR 0616), never fewer than decide between a file and a job.

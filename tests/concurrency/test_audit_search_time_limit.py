@@ -15,12 +15,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 STOPPED = "Поиск остановлен: он шёл дольше"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _skip_unless_postgres() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")
-
-
 @pytest.fixture
 def large_log() -> int:
     """Fifty thousand entries written this hour: a text none of them holds is searched
