@@ -18,8 +18,8 @@ Parts, each in its own process (each bench sets its own Django settings):
   the national ledger; its `measure()`.
 - `catalogue`: bench_catalogue.py's queries on the national catalogue (`--reuse`).
 - `documents`: the register page of the big organisation (a year, a holder's name, a
-  deep page) against the cabinet's floor view; the FRDO export of that organisation's
-  year, in a process of its own, with its peak RSS.
+  deep page) and its FRDO check of a year, against the cabinet's floor view; the FRDO
+  export of that organisation's year, in a process of its own, with its peak RSS.
 - `audit`: the audit log page searched by a person and a period, against the floor view;
   and the whole chain verified (`verify_chain`), entries/s.
 
@@ -286,6 +286,13 @@ def part_documents(db: str) -> int:
         (f"register, year {FRDO_YEAR}", "/documents/", {"year": str(FRDO_YEAR)}),
         ("register, holder «степанов»", "/documents/", {"q": "степанов"}),
         ("register, last page", "/documents/", {"page": str(pages)}),
+        # The check staff run before the year's export: the year counted, only its
+        # incomplete documents read (none in the generated data).
+        (
+            f"FRDO check of {FRDO_YEAR}",
+            "/documents/register/frdo-check/",
+            {"year": str(FRDO_YEAR), "organisation": str(organisation.pk)},
+        ),
     ]
     # The page renders 25 documents with their links and the filter and export forms:
     # about 3–5 × the floor at any size (2.1 × with the 7 documents of the demo), so

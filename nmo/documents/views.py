@@ -45,6 +45,10 @@ from nmo.programmes.selectors import enrolments_of_learner
 
 PAGE_SIZE = 25
 FRDO_ERRORS_SHOWN = 20  # the rest is on the check page
+#: The check page lists at most this many incomplete documents (and says how many there
+#: are): a year of the country's size with a detail missing everywhere would otherwise
+#: be a page of 100,000 rows. They are put right and the year checked again.
+FRDO_GAPS_SHOWN = 500
 ID_MAX_DIGITS = 18  # beyond a 64-bit key: no such organisation
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -156,7 +160,9 @@ def frdo_check(request: SignedInRequest) -> HttpResponse:
             frdo_initial={"year": (raw_year or "")[:20], "organisation": raw_organisation},
             status=422,
         )
-    check = frdo.check_frdo(actor=request.user, organisation=organisation, year=year)
+    check = frdo.check_frdo(
+        actor=request.user, organisation=organisation, year=year, shown=FRDO_GAPS_SHOWN
+    )
     return render(
         request,
         "documents/frdo_check.html",

@@ -83,3 +83,12 @@ def by_gender(noun: Any, forms: str) -> str:
     """ "masculine,feminine[,neuter]" agreeing with the noun: "ведомость"|by_gender:"сдан,сдана"."""
     parts = [p.strip() for p in forms.split(",")]
     return russian.by_gender(str(noun), parts[0], parts[1], parts[2] if len(parts) > 2 else None)
+
+
+@register.filter
+def grouped(number: Any) -> str:
+    """A count as Russian prints it: 116666|grouped → «116 666» (a no-break space)."""
+    try:
+        return russian.grouped(int(number))
+    except (TypeError, ValueError):
+        return str(number)
