@@ -166,28 +166,45 @@ def test_a_year_with_gaps_never_starts_a_job(rgmu, client, django_capture_on_com
 
 
 def test_the_quick_gap_test_agrees_with_the_check(rgmu):
-    """The refusal before a job (one EXISTS, GAP_FILTER) finds every gap the row check
-    finds, and none where it finds none: each required detail taken away in turn, the
-    SNILS of a Russian citizen (but not of a foreigner), a revocation without ground."""
+    """GAP_FILTER — the refusal before a job (one EXISTS) and the check, which reads only
+    the documents it selects (ADR 0619) — selects exactly the documents whose FRDO row
+    lacks something as the export builds it, row by row: each required detail taken
+    away in turn or set to a value outside its choices (written around the services),
+    the SNILS of a Russian citizen (also with the citizenship left empty, which is
+    Russia) but not of a foreigner, a revocation without ground; and the check lists
+    them."""
     document = issue(rgmu, complete(enrol(make_cohort(rgmu), make_learner(snils=snils()))))
     enrolment = document.enrolment
     learner = enrolment.learner
     cohort = enrolment.cohort
 
     def agree() -> bool:
+        lacking = {
+            d.pk
+            for d in frdo._documents(rgmu.organisation, 2026)
+            if frdo.missing_of(d, frdo.row_of(d))
+        }
+        selected = set(
+            QualificationDocument.objects.filter(frdo.GAP_FILTER).values_list("pk", flat=True)
+        )
+        assert selected == lacking
         check = frdo.check_frdo(actor=rgmu.staff, organisation=rgmu.organisation, year=2026)
-        quick = QualificationDocument.objects.filter(frdo.GAP_FILTER).exists()
-        assert quick == (not check.complete), check.gaps
-        return quick
+        assert {gap.document_id for gap in check.gaps} == lacking
+        assert check.incomplete == len(lacking)
+        return bool(lacking)
 
     assert not agree()
     changes = [
         (enrolment, "education_level", ""),
+        (enrolment, "education_level", "phd"),
         (enrolment, "diploma_number", ""),
         (learner, "birth_date", None),
         (learner, "sex", ""),
+        (learner, "sex", "Male"),
         (cohort, "study_form", ""),
+        (cohort, "study_form", "evening"),
         (enrolment, "funding_source", ""),
+        (enrolment, "funding_source", "grant"),
         (learner, "snils", None),
     ]
     for record, field, empty in changes:
@@ -200,6 +217,9 @@ def test_the_quick_gap_test_agrees_with_the_check(rgmu):
         assert not agree(), field
     learner.snils = None
     learner.save(update_fields=["snils"])
+    enrolment.citizenship = ""
+    enrolment.save(update_fields=["citizenship"])
+    assert agree()  # no citizenship stated is Russia's: the SNILS is required
     enrolment.citizenship = "156"
     enrolment.save(update_fields=["citizenship"])
     assert not agree()  # a foreign citizen without SNILS lacks nothing
