@@ -361,15 +361,10 @@ def _year(organisation: Organisation, year: int) -> QuerySet[QualificationDocume
     )
 
 
-def _documents(
-    organisation: Organisation, year: int, *, only: Q | None = None
-) -> Iterator[QualificationDocument]:
-    """The year's documents with what their rows need, in keyset chunks; `only` narrows
-    them (the check: the incomplete ones by id)."""
-    year_documents = _year(organisation, year)
-    documents = (
-        (year_documents.filter(only) if only is not None else year_documents)
-        .select_related("enrolment__learner", "enrolment__cohort", "replaces")
+def _with_rows(documents: QuerySet[QualificationDocument]) -> QuerySet[QualificationDocument]:
+    """The documents with what their rows need, in one query."""
+    return (
+        documents.select_related("enrolment__learner", "enrolment__cohort", "replaces")
         # What the row needs: not the PDF, not the snapshots and particulars (kilobytes
         # of JSON each, times CHUNK in memory) of the document or the one it replaces.
         .defer(
@@ -381,7 +376,21 @@ def _documents(
         )
         .annotate(**{f"frdo_{key}": KT(f"particulars__{key}") for key in PARTICULARS})
     )
-    return keyset_rows(documents, order=REGISTER_ORDER, size=CHUNK)
+
+
+def _documents(organisation: Organisation, year: int) -> Iterator[QualificationDocument]:
+    """The year's documents with what their rows need, in keyset chunks."""
+    return keyset_rows(_with_rows(_year(organisation, year)), order=REGISTER_ORDER, size=CHUNK)
+
+
+def _documents_of(
+    organisation: Organisation, year: int, ids: list[int]
+) -> Iterator[QualificationDocument]:
+    """The year's documents of these ids, in register order, CHUNK at a time (one query
+    each)."""
+    documents = _with_rows(_year(organisation, year)).order_by(*REGISTER_ORDER)
+    for start in range(0, len(ids), CHUNK):
+        yield from documents.filter(pk__in=ids[start : start + CHUNK])
 
 
 @dataclass(frozen=True)
@@ -483,14 +492,6 @@ def check_frdo(
     # `missing_of` found (the same while the two agree).
     incomplete = gap_ids.count() if cut else len(rows.gaps)
     return FrdoCheck(year=year, documents=documents, gaps=tuple(rows.gaps), incomplete=incomplete)
-
-
-def _documents_of(
-    organisation: Organisation, year: int, ids: list[int]
-) -> Iterator[QualificationDocument]:
-    """The documents of these ids (in register order), CHUNK at a time."""
-    for start in range(0, len(ids), CHUNK):
-        yield from _documents(organisation, year, only=Q(pk__in=ids[start : start + CHUNK]))
 
 
 def cells_of(row: FrdoRow) -> tuple[object, ...]:

@@ -465,6 +465,63 @@ def test_the_check_page_lists_the_first_incomplete_documents_of_a_big_year(
     assert diploma.registration_number in text
 
 
+def test_the_check_reads_the_incomplete_documents_chunk_by_chunk_in_register_order(
+    rgmu, monkeypatch
+):
+    """Past a chunk (CHUNK ids a query) the check's gaps still come in register order —
+    certificates before diplomas, by number — one query per chunk and none per row; at
+    most `shown` are read, their total counted; `shown` below 1 is a caller's error."""
+    from nmo.documents import frdo
+
+    monkeypatch.setattr(frdo, "CHUNK", 2)
+    retraining = make_programme(rgmu, kind=ProgrammeKind.PROFESSIONAL_RETRAINING)
+    retraining.qualification_title = "Врач — организатор здравоохранения"
+    retraining.practice_field = "организации здравоохранения и общественного здоровья"
+    retraining.save(update_fields=["qualification_title", "practice_field"])
+    diplomas = make_cohort(rgmu, retraining)
+    certificates = make_cohort(rgmu)
+    lacking = [
+        issue(rgmu, enrol(cohort, make_learner(snils=snils())))
+        for cohort in (diplomas, certificates, diplomas, certificates, certificates)
+    ]
+    issue(rgmu, complete(enrol(certificates, make_learner(snils=snils()))))
+    in_register_order = [d.pk for d in sorted(lacking, key=lambda d: (d.kind, d.number, d.pk))]
+    assert in_register_order != sorted(in_register_order)  # not the order of issue
+    with CaptureQueriesContext(connection) as queries:
+        check = frdo.check_frdo(actor=rgmu.staff, organisation=rgmu.organisation, year=2026)
+    assert [gap.document_id for gap in check.gaps] == in_register_order
+    assert (check.documents, check.incomplete) == (6, 5)
+    rows_read = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT")
+        and '"programmes_cohort"."study_form"' in q["sql"]
+        and "COUNT(" not in q["sql"]
+        and '"pdf"' not in q["sql"]
+    ]
+    assert len(rows_read) == 1 + 3  # the ids, then three chunks of at most two
+    first = frdo.check_frdo(actor=rgmu.staff, organisation=rgmu.organisation, year=2026, shown=3)
+    assert [gap.document_id for gap in first.gaps] == in_register_order[:3]
+    assert first.incomplete == 5
+    assert not first.all_shown
+    with pytest.raises(ValueError, match="at least 1"):
+        frdo.check_frdo(actor=rgmu.staff, organisation=rgmu.organisation, year=2026, shown=0)
+
+
+def test_a_value_outside_its_choices_is_a_missing_column(rgmu, client):
+    """A value no form offers (stored around the services) is named as missing by the
+    check and the export's refusal (422), not an error of the server."""
+    document = issue(rgmu, complete(enrol(make_cohort(rgmu), make_learner(snils=snils()))))
+    Enrolment.objects.filter(pk=document.enrolment_id).update(education_level="phd")
+    client.force_login(rgmu.staff)
+    page = client.get(CHECK_URL, {"year": "2026"})
+    assert page.status_code == 200
+    assert "Уровень образования ВО/СПО" in page.content.decode()
+    refused = client.get(URL, {"year": "2026"})
+    assert refused.status_code == 422
+    assert "«Уровень образования ВО/СПО»" in refused.content.decode()
+
+
 def test_counts_are_printed_with_their_thousands_apart():
     """«116 666», not «116666»: the check page's counts (a no-break space between)."""
     from django.template import Context, Template

@@ -190,7 +190,6 @@ def test_the_quick_gap_test_agrees_with_the_check(rgmu):
         assert selected == lacking
         check = frdo.check_frdo(actor=rgmu.staff, organisation=rgmu.organisation, year=2026)
         assert {gap.document_id for gap in check.gaps} == lacking
-        assert check.incomplete == len(lacking)
         return bool(lacking)
 
     assert not agree()
