@@ -120,6 +120,16 @@ def complete(
     return enrolment
 
 
+def retraining_programme(org):  # type: ignore[no-untyped-def]
+    """A retraining programme whose diploma states its sphere and qualification: its
+    documents come after the certificates in register order."""
+    programme = make_programme(org, kind=ProgrammeKind.PROFESSIONAL_RETRAINING)
+    programme.qualification_title = "Врач — организатор здравоохранения"
+    programme.practice_field = "организации здравоохранения и общественного здоровья"
+    programme.save(update_fields=["qualification_title", "practice_field"])
+    return programme
+
+
 def streamed(response) -> bytes:  # type: ignore[no-untyped-def]
     """The file a response streams (ADR 0607), read to its end."""
     assert response.streaming
@@ -432,10 +442,7 @@ def test_the_check_page_lists_the_first_incomplete_documents_of_a_big_year(
     from nmo.documents import views
 
     monkeypatch.setattr(views, "FRDO_GAPS_SHOWN", 2)
-    retraining = make_programme(rgmu, kind=ProgrammeKind.PROFESSIONAL_RETRAINING)
-    retraining.qualification_title = "Врач — организатор здравоохранения"
-    retraining.practice_field = "организации здравоохранения и общественного здоровья"
-    retraining.save(update_fields=["qualification_title", "practice_field"])
+    retraining = retraining_programme(rgmu)
     # Issued first, but a diploma comes after the certificates in register order.
     diploma = issue(rgmu, enrol(make_cohort(rgmu, retraining), make_learner(snils=snils())))
     cohort = make_cohort(rgmu)
@@ -474,10 +481,7 @@ def test_the_check_reads_the_incomplete_documents_chunk_by_chunk_in_register_ord
     from nmo.documents import frdo
 
     monkeypatch.setattr(frdo, "CHUNK", 2)
-    retraining = make_programme(rgmu, kind=ProgrammeKind.PROFESSIONAL_RETRAINING)
-    retraining.qualification_title = "Врач — организатор здравоохранения"
-    retraining.practice_field = "организации здравоохранения и общественного здоровья"
-    retraining.save(update_fields=["qualification_title", "practice_field"])
+    retraining = retraining_programme(rgmu)
     diplomas = make_cohort(rgmu, retraining)
     certificates = make_cohort(rgmu)
     lacking = [
