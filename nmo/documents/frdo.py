@@ -629,8 +629,8 @@ GAP_FILTER = (
 )
 """The documents whose row `missing_of` finds lacking, said in SQL (the columns are NOT
 NULL but the birth date and the SNILS, and a SNILS is NULL or 11 digits by a
-constraint): a big year is refused before its job starts by one EXISTS, and the check
-reads only these documents' rows (ADR 0619). Should the two ever disagree, nothing is
+constraint): the check, and the refusal of a big year before its job starts, read only
+these documents' rows (ADR 0619). Should the two ever disagree, nothing is
 given out incomplete — the export's own pass refuses the year with the same messages —
 but the check would not list the document: `test_the_quick_gap_test_agrees_with_the_check`
 holds them together."""
@@ -652,13 +652,11 @@ def frdo_export_needs_job(size: int) -> bool:
 
 def refuse_incomplete(*, actor: User, organisation: Organisation, year: int) -> None:
     """Refuse (FrdoIncomplete, 422) a year whose rows lack what the template requires,
-    with the messages the export refuses with — without reading the rows unless a gap
-    is there (GAP_FILTER)."""
-    require_staff_of(actor, organisation)
-    if _year(organisation, year).filter(GAP_FILTER).exists():
-        check = check_frdo(actor=actor, organisation=organisation, year=year)
-        if check.gaps:
-            raise _incomplete(check.gaps, check.documents)
+    with the messages the export refuses with — reading only the incomplete documents'
+    rows (`check_frdo`)."""
+    check = check_frdo(actor=actor, organisation=organisation, year=year)
+    if not check.complete:
+        raise _incomplete(check.gaps, check.documents)
 
 
 FRDO_JOB_KIND = "documents.frdo_export"

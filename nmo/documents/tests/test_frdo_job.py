@@ -166,7 +166,7 @@ def test_a_year_with_gaps_never_starts_a_job(rgmu, client, django_capture_on_com
 
 
 def test_the_quick_gap_test_agrees_with_the_check(rgmu):
-    """GAP_FILTER — the refusal before a job (one EXISTS) and the check, which reads only
+    """GAP_FILTER — what the check and the refusal before a job rely on, reading only
     the documents it selects (ADR 0619) — selects exactly the documents whose FRDO row
     lacks something as the export builds it, row by row: each required detail taken
     away in turn or set to a value outside its choices (written around the services),
