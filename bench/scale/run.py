@@ -65,6 +65,8 @@ VERIFY_MAX = int(os.environ.get("BENCH_SCALE_VERIFY_MAX", "2500000"))
 """The whole chain is verified up to this many entries: 1/100 and 1/10 (about a minute
 for 2M), so that its rate is known at two sizes; scale 1 (20M, about ten minutes) only
 when asked."""
+SETTLE_MAX = float(os.environ.get("BENCH_SCALE_SETTLE_MAX", "1200"))
+"""How long the driver waits at most, before measuring, for the server to settle (`settle`)."""
 
 
 def p95(samples: list[float]) -> float:
@@ -655,6 +657,39 @@ def part_activation(db: str) -> int:
 
 # --- the driver -----------------------------------------------------------------------------
 
+
+def settle(db: str, *, limit: float = SETTLE_MAX, poll: float = 5.0) -> str:
+    """Let the server finish what a load leaves behind before anything is measured: an
+    immediate CHECKPOINT (the load's dirty pages written and synced now, not spread over
+    the next quarter of an hour under the measured queries), then wait, at most `limit`
+    seconds, while autovacuum works on this database. Session 18's first run right after
+    a load missed two bounds that the same server met ten minutes later (ADR 0614).
+    Returns what was waited for, as the log prints it."""
+    import psycopg
+
+    started = time.perf_counter()
+    with psycopg.connect(f"{PG_URL}/{db}", autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
+        checkpoint = time.perf_counter() - started
+        waited, seen = 0.0, 0
+        while True:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE backend_type = 'autovacuum worker' AND datname = current_database()"
+            ).fetchone()
+            busy = int(row[0]) if row else 0
+            seen = max(seen, busy)
+            if busy == 0 or waited >= limit:
+                break
+            time.sleep(poll)
+            waited = time.perf_counter() - started - checkpoint
+    state = "settled" if busy == 0 else f"still {busy} autovacuum worker(s) after {limit:.0f} s"
+    return (
+        f"settle: CHECKPOINT {checkpoint:.1f} s; autovacuum waited {waited:.0f} s "
+        f"(at most {seen} worker(s) at once); {state}\n"
+    )
+
+
 FIGURES = {
     "cabinet_ratio": r"ratio p95 cabinet / floor: ([\d.]+)",
     "cabinet_p95_ms": r"cabinet \(300 entries, 2 cycles\): median +[\d.]+ ms +p95 +([\d.]+)",
@@ -738,6 +773,7 @@ def drive(scale: float, db: str, reuse: bool, parts: list[str]) -> int:
             out(f"generate: exit {proc.returncode}, {time.perf_counter() - started:.0f} s\n")
             if proc.returncode:
                 return 1
+        out(settle(db))
         for part in parts:
             out(f"\n=== {part} (scale {tag}, database {db})\n")
             started = time.perf_counter()
